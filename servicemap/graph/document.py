@@ -1,0 +1,406 @@
+"""The map document: the only code that changes the graph, positions, pathways and map fields.
+
+Every mutator checks the change against the rules first (raising :class:`ValidationError` whose
+message names the item and the field), then changes the graph, then emits one event. Mutators
+that remove things return a record that the matching ``restore_*`` call puts back exactly, so the
+UI's undo commands stay one call each.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+
+import networkx as nx
+
+from servicemap.errors import ValidationError
+from servicemap.events import Signal
+from servicemap.graph import rules
+from servicemap.model import (
+    MAP_FIELDS,
+    EdgeKind,
+    NodeKind,
+    Pathway,
+    edge_defaults,
+    edge_fields,
+    map_defaults,
+    node_defaults,
+    node_fields,
+)
+
+
+def new_id() -> str:
+    """A fresh, stable id for something made in the UI."""
+    return uuid.uuid4().hex
+
+
+@dataclass
+class RemovedNode:
+    """What :meth:`Document.remove_node` took away, for :meth:`Document.restore_node`."""
+
+    node: dict[str, object]
+    edges: list[dict[str, object]] = field(default_factory=list)
+    steps: list[tuple[str, int]] = field(default_factory=list)  # (pathway id, index), ascending
+
+
+class Document:
+    """A service map: a networkx MultiDiGraph keyed by stable string ids, plus pathways.
+
+    Read freely through :attr:`graph`, :meth:`node`, :meth:`edge` and :attr:`pathways`; change
+    only through the mutators below. Edge keys are edge ids.
+    """
+
+    def __init__(self) -> None:
+        self.graph = nx.MultiDiGraph()
+        self.graph.graph.update(map_defaults())
+        self.pathways: dict[str, Pathway] = {}
+        self._edge_ends: dict[str, tuple[str, str]] = {}
+        # Events. Arguments are ids (and, for changes, the names of the changed fields).
+        self.node_added = Signal()
+        self.node_removed = Signal()
+        self.node_changed = Signal()      # (id, field names)
+        self.nodes_moved = Signal()       # (list of ids)
+        self.edge_added = Signal()
+        self.edge_removed = Signal()
+        self.edge_changed = Signal()      # (id, field names)
+        self.pathway_added = Signal()
+        self.pathway_removed = Signal()
+        self.pathway_changed = Signal()   # (id)
+        self.map_changed = Signal()       # (field names)
+
+    # ----- building from records ---------------------------------------------------------
+    @classmethod
+    def from_records(cls, map_fields: Mapping[str, object], nodes: list[Mapping[str, object]],
+                     edges: list[Mapping[str, object]], pathways: list[Pathway]) -> Document:
+        """Check every record, then build. Raises ValidationError naming the first problem."""
+        cleaned: dict[str, list] = {"nodes": [], "edges": []}
+        problems = [p for p in rules.check_map(map_fields, nodes, edges, pathways, cleaned)
+                    if p.severity == "error"]
+        if problems:
+            more = f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else ""
+            raise ValidationError(problems[0].message + more)
+        doc = cls()
+        doc.graph.graph.update({f.name: rules.normalise(f, map_fields.get(f.name))
+                                for f in MAP_FIELDS})
+        doc.graph.add_nodes_from(cleaned["nodes"])
+        doc.graph.add_edges_from((u, v, k, attrs) for k, u, v, attrs in cleaned["edges"])
+        doc._edge_ends = {k: (u, v) for k, u, v, _ in cleaned["edges"]}
+        doc.pathways = {p.id: replace(p, steps=list(p.steps), name=p.name.strip())
+                        for p in pathways}
+        return doc
+
+    def node_records(self) -> list[dict[str, object]]:
+        return [{"id": n, **attrs} for n, attrs in self.graph.nodes(data=True)]
+
+    def edge_records(self) -> list[dict[str, object]]:
+        return [{"id": k, "source": u, "target": v, **attrs}
+                for u, v, k, attrs in self.graph.edges(keys=True, data=True)]
+
+    def map_fields(self) -> dict[str, object]:
+        return {f.name: self.graph.graph.get(f.name) for f in MAP_FIELDS}
+
+    # ----- reading ------------------------------------------------------------------------
+    def node(self, node_id: str) -> dict[str, object]:
+        """The node's attributes (a live view: do not change it)."""
+        try:
+            return self.graph.nodes[node_id]
+        except KeyError:
+            raise ValidationError(f"There is no node {node_id!r} in the map.") from None
+
+    def has_node(self, node_id: str) -> bool:
+        return node_id in self.graph
+
+    def has_edge(self, edge_id: str) -> bool:
+        return edge_id in self._edge_ends
+
+    def edge_ends(self, edge_id: str) -> tuple[str, str]:
+        try:
+            return self._edge_ends[edge_id]
+        except KeyError:
+            raise ValidationError(f"There is no edge {edge_id!r} in the map.") from None
+
+    def edge(self, edge_id: str) -> dict[str, object]:
+        u, v = self.edge_ends(edge_id)
+        return self.graph.edges[u, v, edge_id]
+
+    def edge_ids(self, kind: EdgeKind | None = None) -> list[str]:
+        if kind is None:
+            return list(self._edge_ends)
+        return [k for u, v, k, d in self.graph.edges(keys=True, data="kind") if d == kind]
+
+    def nodes_of_kind(self, kind: NodeKind) -> list[str]:
+        return [n for n, k in self.graph.nodes(data="kind") if k == kind]
+
+    def parent(self, node_id: str) -> str | None:
+        """The directorate or organisation a node is part of, if any."""
+        for _, v, kind in self.graph.out_edges(node_id, data="kind"):
+            if kind == EdgeKind.PART_OF:
+                return v
+        return None
+
+    def describe(self, item_id: str) -> str:
+        if item_id in self.graph:
+            return rules.describe_node(item_id, self.graph.nodes[item_id])
+        if item_id in self._edge_ends:
+            return rules.describe_edge(item_id, self.edge(item_id), self.graph.nodes)
+        if item_id in self.pathways:
+            return f'pathway "{self.pathways[item_id].name}" ({item_id})'
+        return repr(item_id)
+
+    def counts(self) -> dict[str, int]:
+        kinds = [k for _, k in self.graph.nodes(data="kind")]
+        return {
+            "organisations": kinds.count(NodeKind.ORGANISATION),
+            "partnerships": kinds.count(NodeKind.PARTNERSHIP),
+            "directorates": kinds.count(NodeKind.DIRECTORATE),
+            "services": kinds.count(NodeKind.SERVICE),
+            "access_points": kinds.count(NodeKind.ACCESS_POINT),
+            "exits": kinds.count(NodeKind.EXIT),
+            "flows": sum(1 for *_, k in self.graph.edges(data="kind") if k == EdgeKind.FLOW),
+            "pathways": len(self.pathways),
+        }
+
+    def problems(self) -> list[rules.Problem]:
+        """Everything ``servicemap validate`` reports: errors, then warnings."""
+        return rules.check_map(self.map_fields(), self.node_records(), self.edge_records(),
+                               list(self.pathways.values()))
+
+    # ----- nodes --------------------------------------------------------------------------
+    def _taken(self, item_id: str) -> bool:
+        return item_id in self.graph or item_id in self._edge_ends or item_id in self.pathways
+
+    def add_node(self, kind: NodeKind | str, name: str, node_id: str | None = None,
+                 **fields: object) -> str:
+        """Add a node of ``kind``; returns its id."""
+        record = {**node_defaults(kind), **fields, "name": name, "id": node_id or new_id()}
+        problems = rules.check_node(record)
+        if problems:
+            raise ValidationError(problems[0])
+        if self._taken(record["id"]):
+            raise ValidationError(f"{rules.describe_node(record['id'], record)}: id is already "
+                                  "used in this map")
+        self.graph.add_node(record["id"], **rules.clean_node(record))
+        self.node_added.emit(record["id"])
+        return record["id"]
+
+    def update_node(self, node_id: str, changes: Mapping[str, object]) -> dict[str, object]:
+        """Change fields of a node; returns the old values of the changed fields."""
+        attrs = self.node(node_id)
+        allowed = {f.name: f for f in node_fields(attrs["kind"])}
+        what = rules.describe_node(node_id, attrs)
+        for name in changes:
+            if name not in allowed:
+                raise ValidationError(f"{what}: has no field {name!r}")
+        problems = rules.check_fields({**attrs, **changes},
+                                      [allowed[n] for n in changes], what)
+        if problems:
+            raise ValidationError(problems[0])
+        old = {name: attrs[name] for name in changes}
+        for name, value in changes.items():
+            attrs[name] = rules.normalise(allowed[name], value)
+        self.node_changed.emit(node_id, tuple(changes))
+        return old
+
+    def move_nodes(self, positions: Mapping[str, tuple[float, float] | None]) \
+            -> dict[str, tuple[float, float] | None]:
+        """Place nodes at new (x, y) positions (None: unplaced); returns the old positions."""
+        for node_id, pos in positions.items():
+            self.node(node_id)
+            if pos is not None:
+                bad = rules.check_fields({"x": pos[0], "y": pos[1]}, node_fields("exit")[2:4],
+                                         rules.describe_node(node_id, self.node(node_id)))
+                if bad:
+                    raise ValidationError(bad[0])
+        old: dict[str, tuple[float, float] | None] = {}
+        for node_id, pos in positions.items():
+            attrs = self.graph.nodes[node_id]
+            old[node_id] = None if attrs["x"] is None else (attrs["x"], attrs["y"])
+            attrs["x"], attrs["y"] = (None, None) if pos is None else (float(pos[0]),
+                                                                        float(pos[1]))
+        self.nodes_moved.emit(list(positions))
+        return old
+
+    def remove_node(self, node_id: str) -> RemovedNode:
+        """Remove a node with its edges and pathway steps; returns what to restore."""
+        attrs = self.node(node_id)
+        removed = RemovedNode(node={"id": node_id, **attrs})
+        for _u, _v, k, _d in list(self.graph.in_edges(node_id, keys=True, data=True)) + \
+                list(self.graph.out_edges(node_id, keys=True, data=True)):
+            if k in self._edge_ends:  # a self-loop appears twice
+                removed.edges.append(self.remove_edge(k))
+        for pid, pathway in self.pathways.items():
+            indexes = [i for i, step in enumerate(pathway.steps) if step == node_id]
+            if indexes:
+                removed.steps += [(pid, i) for i in indexes]
+                pathway.steps = [s for s in pathway.steps if s != node_id]
+                self.pathway_changed.emit(pid)
+        self.graph.remove_node(node_id)
+        self.node_removed.emit(node_id)
+        return removed
+
+    def restore_node(self, removed: RemovedNode) -> None:
+        """Put back a node removed by :meth:`remove_node`, with its edges and pathway steps."""
+        node = dict(removed.node)
+        node_id = node.pop("id")
+        if self._taken(node_id):
+            raise ValidationError(f"{rules.describe_node(node_id, node)}: id is already used")
+        self.graph.add_node(node_id, **node)
+        self.node_added.emit(node_id)
+        for edge in reversed(removed.edges):
+            self.restore_edge(edge)
+        for pid in dict.fromkeys(p for p, _ in removed.steps):
+            pathway = self.pathways.get(pid)
+            if pathway is None:
+                continue
+            for p, index in removed.steps:
+                if p == pid:
+                    pathway.steps.insert(index, node_id)
+            self.pathway_changed.emit(pid)
+
+    # ----- edges --------------------------------------------------------------------------
+    def add_edge(self, kind: EdgeKind | str, source: str, target: str,
+                 edge_id: str | None = None, **fields: object) -> str:
+        """Join two nodes; returns the edge id."""
+        record = {**edge_defaults(kind), **fields, "id": edge_id or new_id(),
+                  "source": source, "target": target}
+        self._check_new_edge(record)
+        eid = record["id"]
+        self.graph.add_edge(source, target, key=eid, **rules.clean_edge(record))
+        self._edge_ends[eid] = (source, target)
+        self.edge_added.emit(eid)
+        return eid
+
+    def _check_new_edge(self, record: dict[str, object]) -> None:
+        nodes = self.graph.nodes
+        for end in ("source", "target"):
+            if record[end] not in self.graph:
+                raise ValidationError(f"A new {record['kind']} cannot join node "
+                                      f"{record[end]!r}: it does not exist")
+        problems = rules.check_edge_fields(record, nodes)
+        if problems:
+            raise ValidationError(problems[0])
+        what = rules.describe_edge(record["id"], record, nodes)
+        if self._taken(record["id"]):
+            raise ValidationError(f"{what}: id is already used in this map")
+        src, dst = record["source"], record["target"]
+        why = rules.check_join(record["kind"], nodes[src]["kind"], nodes[dst]["kind"])
+        if why:
+            raise ValidationError(f"{what}: {why}")
+        if record["kind"] == EdgeKind.PART_OF and self.parent(src) is not None:
+            raise ValidationError(f"{what}: {rules.describe_node(src, nodes[src])} is already "
+                                  f"part of {nodes[self.parent(src)]['name']!r}")
+        if record["kind"] == EdgeKind.FLOW and self.find_flow(src, dst, record["flow_type"]):
+            raise ValidationError(f"{what}: there is already a {record['flow_type']} flow "
+                                  "between these two nodes")
+
+    def find_flow(self, source: str, target: str, flow_type: str | None = None) -> str | None:
+        """The id of a flow from source to target (of ``flow_type`` if given), or None."""
+        for k, d in self.graph.get_edge_data(source, target, default={}).items():
+            if d["kind"] == EdgeKind.FLOW and flow_type in (None, d["flow_type"]):
+                return k
+        return None
+
+    def update_edge(self, edge_id: str, changes: Mapping[str, object]) -> dict[str, object]:
+        attrs = self.edge(edge_id)
+        allowed = {f.name: f for f in edge_fields(attrs["kind"])}
+        u, v = self._edge_ends[edge_id]
+        what = rules.describe_edge(edge_id, {**attrs, "source": u, "target": v}, self.graph.nodes)
+        for name in changes:
+            if name not in allowed:
+                raise ValidationError(f"{what}: has no field {name!r}")
+        problems = rules.check_fields({**attrs, **changes}, [allowed[n] for n in changes], what)
+        if problems:
+            raise ValidationError(problems[0])
+        new_type = changes.get("flow_type", attrs.get("flow_type"))
+        if "flow_type" in changes and new_type != attrs["flow_type"] and \
+                self.find_flow(u, v, new_type):
+            raise ValidationError(f"{what}: there is already a {new_type} flow between these "
+                                  "two nodes")
+        old = {name: attrs[name] for name in changes}
+        for name, value in changes.items():
+            attrs[name] = rules.normalise(allowed[name], value)
+        self.edge_changed.emit(edge_id, tuple(changes))
+        return old
+
+    def remove_edge(self, edge_id: str) -> dict[str, object]:
+        """Remove an edge; returns its record for :meth:`restore_edge`."""
+        u, v = self.edge_ends(edge_id)
+        record = {"id": edge_id, "source": u, "target": v, **self.graph.edges[u, v, edge_id]}
+        self.graph.remove_edge(u, v, key=edge_id)
+        del self._edge_ends[edge_id]
+        self.edge_removed.emit(edge_id)
+        return record
+
+    def restore_edge(self, record: Mapping[str, object]) -> None:
+        fields = {k: v for k, v in record.items() if k not in ("id", "source", "target", "kind")}
+        self.add_edge(record["kind"], record["source"], record["target"], record["id"], **fields)
+
+    # ----- pathways -----------------------------------------------------------------------
+    def _check_pathway(self, pathway: Pathway) -> None:
+        what = f'pathway "{pathway.name}" ({pathway.id})'
+        if not isinstance(pathway.name, str) or not pathway.name.strip():
+            raise ValidationError(f"pathway {pathway.id!r}: name must not be empty")
+        for i, step in enumerate(pathway.steps, start=1):
+            if step not in self.graph:
+                raise ValidationError(f"{what}: step {i} refers to node {step!r}, which does "
+                                      "not exist")
+            if self.graph.nodes[step]["kind"] not in rules.STEP_KINDS:
+                raise ValidationError(f"{what}: step {i} is {self.describe(step)}; steps must "
+                                      "be access points, services or exits")
+
+    def add_pathway(self, name: str, steps: Iterable[str] = (), description: str = "",
+                    pathway_id: str | None = None, index: int | None = None) -> str:
+        pathway = Pathway(pathway_id or new_id(), name.strip() if isinstance(name, str) else name,
+                          description, list(steps))
+        self._check_pathway(pathway)
+        if self._taken(pathway.id):
+            raise ValidationError(f'pathway "{name}" ({pathway.id}): id is already used')
+        items = list(self.pathways.items())
+        items.insert(len(items) if index is None else index, (pathway.id, pathway))
+        self.pathways = dict(items)
+        self.pathway_added.emit(pathway.id)
+        return pathway.id
+
+    def update_pathway(self, pathway_id: str, **changes: object) -> dict[str, object]:
+        """Change a pathway's ``name``, ``description`` or ``steps``; returns the old values."""
+        old_pathway = self.pathways.get(pathway_id)
+        if old_pathway is None:
+            raise ValidationError(f"There is no pathway {pathway_id!r} in the map.")
+        unknown = set(changes) - {"name", "description", "steps"}
+        if unknown:
+            raise ValidationError(f'pathway "{old_pathway.name}": has no field {unknown.pop()!r}')
+        new = replace(old_pathway, **changes)
+        new.steps = list(new.steps)
+        if isinstance(new.name, str):
+            new.name = new.name.strip()
+        self._check_pathway(new)
+        old = {k: getattr(old_pathway, k) for k in changes}
+        self.pathways[pathway_id] = new
+        self.pathway_changed.emit(pathway_id)
+        return old
+
+    def remove_pathway(self, pathway_id: str) -> tuple[Pathway, int]:
+        """Remove a pathway; returns it and its index for :meth:`add_pathway`."""
+        if pathway_id not in self.pathways:
+            raise ValidationError(f"There is no pathway {pathway_id!r} in the map.")
+        index = list(self.pathways).index(pathway_id)
+        pathway = self.pathways.pop(pathway_id)
+        self.pathway_removed.emit(pathway_id)
+        return pathway, index
+
+    # ----- the map itself -----------------------------------------------------------------
+    def set_map_fields(self, changes: Mapping[str, object]) -> dict[str, object]:
+        allowed = {f.name: f for f in MAP_FIELDS}
+        for name in changes:
+            if name not in allowed:
+                raise ValidationError(f"map: has no field {name!r}")
+        problems = rules.check_fields({**self.graph.graph, **changes},
+                                      [allowed[n] for n in changes], "map")
+        if problems:
+            raise ValidationError(problems[0])
+        old = {name: self.graph.graph.get(name) for name in changes}
+        for name, value in changes.items():
+            self.graph.graph[name] = rules.normalise(allowed[name], value)
+        self.map_changed.emit(tuple(changes))
+        return old

@@ -1,0 +1,114 @@
+"""The JSON exchange format: networkx node-link data (``edges="edges"``).
+
+Top level ``directed``, ``multigraph``, ``graph`` (the map fields plus ``pathways``, a list of
+``{id, name, description, steps}``), ``nodes`` (``id``, ``kind`` and the node's fields) and
+``edges`` (``source``, ``target``, ``key`` — the edge id, also written as ``id`` — ``kind`` and
+the edge's fields). Reading checks every record before building, like opening a .smap file.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import networkx as nx
+
+from servicemap.errors import FileFormatError, ValidationError
+from servicemap.graph.document import Document
+from servicemap.model import MAP_FIELDS, Pathway
+
+MAX_JSON_BYTES = 200 * 1024 * 1024
+
+
+def to_node_link(document: Document) -> dict:
+    data = nx.node_link_data(document.graph, edges="edges")
+    data["graph"] = {**document.map_fields(),
+                     "pathways": [p.to_dict() for p in document.pathways.values()]}
+    for edge in data["edges"]:
+        edge["id"] = edge["key"]
+    return data
+
+
+def records_from_node_link(data: object, where: str = "the JSON data"):
+    """Plain records ``(map_fields, nodes, edges, pathways)`` from node-link data."""
+    if not isinstance(data, dict) or not isinstance(data.get("nodes"), list):
+        raise FileFormatError(f"{where} is not a servicemap map: it has no list of nodes.")
+    edges_in = data.get("edges", data.get("links", []))
+    if not isinstance(edges_in, list):
+        raise FileFormatError(f"{where} is not a servicemap map: its edges are not a list.")
+    graph = data.get("graph") or {}
+    if not isinstance(graph, dict):
+        raise FileFormatError(f"{where} is not a servicemap map: its graph fields are not an "
+                              "object.")
+    map_fields = {f.name: graph.get(f.name) for f in MAP_FIELDS}
+    nodes, edges, pathways = [], [], []
+    for i, node in enumerate(data["nodes"], start=1):
+        if not isinstance(node, dict):
+            raise FileFormatError(f"{where}: node {i} is not an object.")
+        nodes.append(node)
+    for i, edge in enumerate(edges_in, start=1):
+        if not isinstance(edge, dict):
+            raise FileFormatError(f"{where}: edge {i} is not an object.")
+        edge = dict(edge)
+        edge["id"] = edge.get("id", edge.get("key"))
+        edge.pop("key", None)
+        edges.append(edge)
+    raw_pathways = graph.get("pathways") or []
+    if not isinstance(raw_pathways, list):
+        raise FileFormatError(f"{where}: pathways are not a list.")
+    for i, p in enumerate(raw_pathways, start=1):
+        if not isinstance(p, dict) or not isinstance(p.get("steps", []), list) \
+                or not isinstance(p.get("id"), str):
+            raise FileFormatError(f"{where}: pathway {i} needs an id and a list of steps.")
+        pathways.append(Pathway(p["id"], p.get("name", ""), p.get("description") or "",
+                                list(p.get("steps", []))))
+    return map_fields, nodes, edges, pathways
+
+
+def from_node_link(data: object, where: str = "the JSON data") -> Document:
+    records = records_from_node_link(data, where)
+    try:
+        return Document.from_records(*records)
+    except ValidationError as exc:
+        raise FileFormatError(f"{where} cannot be used: {exc}") from None
+
+
+def read_json(path: str | os.PathLike) -> Document:
+    return from_node_link(load_json_data(path), Path(path).name)
+
+
+def load_json_data(path: str | os.PathLike) -> object:
+    path = Path(path)
+    try:
+        if path.stat().st_size > MAX_JSON_BYTES:
+            raise FileFormatError(f"{path.name} is too large to be a map "
+                                  f"(over {MAX_JSON_BYTES // 2**20} MB).")
+        with path.open("r", encoding="utf-8-sig") as fh:
+            return json.load(fh)
+    except FileNotFoundError:
+        raise FileFormatError(f"{path} does not exist.") from None
+    except UnicodeDecodeError:
+        raise FileFormatError(f"{path.name} is not UTF-8 text, so it is not a JSON map.") \
+            from None
+    except json.JSONDecodeError as exc:
+        raise FileFormatError(f"{path.name} is not valid JSON (line {exc.lineno}, column "
+                              f"{exc.colno}: {exc.msg}).") from None
+    except OSError as exc:
+        raise FileFormatError(f"{path} cannot be read: {exc.strerror or exc}.") from None
+
+
+def write_json(document: Document, path: str | os.PathLike) -> None:
+    """Write the exchange format atomically (temporary file, then rename)."""
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        with tmp.open("w", encoding="utf-8", newline="\n") as fh:
+            json.dump(to_node_link(document), fh, indent=1, ensure_ascii=False)
+            fh.write("\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()

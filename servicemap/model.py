@@ -1,0 +1,240 @@
+"""The shared vocabulary of a service map: node kinds, edge kinds, fields and their rules.
+
+Plain Python, no Qt. Every other layer (document, store, exchange format, command line, UI)
+reads the field lists from here, so a field is added in one place.
+See docs/data-model.md for the meaning of each field.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class NodeKind(StrEnum):
+    ORGANISATION = "organisation"
+    PARTNERSHIP = "partnership"
+    DIRECTORATE = "directorate"
+    SERVICE = "service"
+    ACCESS_POINT = "access_point"
+    EXIT = "exit"
+
+
+class EdgeKind(StrEnum):
+    PART_OF = "part_of"
+    SERVES = "serves"
+    FLOW = "flow"
+
+
+class FlowType(StrEnum):
+    REFERRAL = "referral"
+    TRANSFER = "transfer"
+    DISCHARGE = "discharge"
+    STEP_DOWN = "step_down"
+    ESCALATION = "escalation"
+    TRANSITION = "transition"
+    SIGNPOST = "signpost"
+
+
+ORG_TYPES = ("trust", "icb", "council", "voluntary", "primary_care", "police", "justice", "other")
+AGE_GROUPS = ("children", "adults", "older_adults", "all")
+MARKINGS = ("OFFICIAL", "OFFICIAL-SENSITIVE", "")
+SUGGESTED_CATEGORIES = (
+    "crisis", "community", "inpatient", "liaison", "perinatal", "forensic",
+    "children and young people", "talking therapies", "community health", "rehabilitation",
+    "older adults", "specialist", "primary care", "emergency", "justice", "voluntary",
+)
+
+
+@dataclass(frozen=True)
+class Field:
+    """One data field: its name, type and the values it may take.
+
+    ``type`` is one of ``str``, ``float``, ``int``, ``bool``. ``choices`` limits a str field.
+    ``None`` is always allowed for optional fields and means *unknown*, which is not 0.
+    """
+
+    name: str
+    type: type = str
+    minimum: float | None = None
+    maximum: float | None = None
+    choices: tuple[str, ...] | None = None
+    optional: bool = True
+    label: str = ""
+    default: object = None  # what a missing value becomes (None: unknown)
+
+    @property
+    def minimum_or_ninf(self) -> float:
+        return -math.inf if self.minimum is None else self.minimum
+
+    @property
+    def title(self) -> str:
+        return self.label or self.name.replace("_", " ").capitalize()
+
+    def check(self, value: object) -> str | None:
+        """Return why ``value`` is not allowed for this field, or None when it is."""
+        if value is None:
+            return None if self.optional else "must not be empty"
+        if self.type is bool:
+            return None if isinstance(value, bool) else "must be true or false"
+        if self.type in (int, float):
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                return "must be a number"
+            if isinstance(value, float) and not math.isfinite(value):
+                return "must be a finite number"
+            if self.type is int and isinstance(value, float) and not value.is_integer():
+                return "must be a whole number"
+            if self.minimum is not None and value < self.minimum:
+                return f"must be at least {_fmt(self.minimum)} (got {_fmt(value)})"
+            if self.maximum is not None and value > self.maximum:
+                return f"must be at most {_fmt(self.maximum)} (got {_fmt(value)})"
+            return None
+        if not isinstance(value, str):
+            return "must be text"
+        if self.choices is not None and value not in self.choices:
+            shown = ", ".join(c or "(empty)" for c in self.choices)
+            return f"must be one of {shown} (got {value!r})"
+        return None
+
+
+def _fmt(number: float) -> str:
+    return f"{number:g}"
+
+
+def _count(name: str, label: str = "") -> Field:
+    return Field(name, float, minimum=0, label=label)
+
+
+def _pct(name: str, label: str = "") -> Field:
+    return Field(name, float, minimum=0, maximum=100, label=label)
+
+
+# Fields every node has, whatever its kind. ``x``/``y`` None means "not yet placed".
+COMMON_NODE_FIELDS = (
+    Field("name", str, optional=False),
+    Field("notes", str, optional=False, default=""),
+    Field("x", float),
+    Field("y", float),
+    Field("pinned", bool, optional=False, default=False),
+)
+
+KIND_FIELDS: dict[NodeKind, tuple[Field, ...]] = {
+    NodeKind.ORGANISATION: (
+        Field("ods_code", str, label="ODS code"),
+        Field("org_type", str, choices=ORG_TYPES, label="Organisation type"),
+    ),
+    NodeKind.PARTNERSHIP: (_count("population"),),
+    NodeKind.DIRECTORATE: (),
+    NodeKind.SERVICE: (
+        Field("category", str),
+        Field("age_group", str, choices=AGE_GROUPS),
+        _count("capacity"),
+        Field("capacity_unit", str),
+        _count("wait_target_days", "Wait target (days)"),
+        _pct("pct_within_target", "% within target"),
+        _pct("dna_rate_most_deprived", "DNA rate, most deprived (%)"),
+        _pct("dna_rate_least_deprived", "DNA rate, least deprived (%)"),
+        Field("hours", str),
+        Field("location", str),
+        Field("desde_code", str, label="DESDE code"),
+    ),
+    NodeKind.ACCESS_POINT: (Field("category", str),),
+    NodeKind.EXIT: (Field("category", str),),
+}
+
+COMMON_EDGE_FIELDS = (Field("notes", str, optional=False, default=""),)
+
+FLOW_FIELDS = (
+    Field("flow_type", str, choices=tuple(FlowType), optional=False, label="Flow type"),
+    _count("volume_per_year", "Volume per year"),
+    _count("median_wait_days", "Median wait (days)"),
+    _count("wait_target_days", "Wait target (days)"),
+)
+
+MAP_FIELDS = (
+    Field("title", str, optional=False),
+    Field("description", str, optional=False),
+    Field("source", str, optional=False),
+    Field("marking", str, choices=MARKINGS, optional=False),
+    Field("illustrative", bool, optional=False),
+    Field("created", str, optional=False),
+    Field("modified", str, optional=False),
+)
+
+# Which node kinds an edge kind may join: {edge kind: {source kind: allowed target kinds}}.
+ALLOWED_EDGES: dict[EdgeKind, dict[NodeKind, frozenset[NodeKind]]] = {
+    EdgeKind.PART_OF: {
+        NodeKind.SERVICE: frozenset({NodeKind.DIRECTORATE, NodeKind.ORGANISATION}),
+        NodeKind.DIRECTORATE: frozenset({NodeKind.ORGANISATION}),
+    },
+    EdgeKind.SERVES: {
+        NodeKind.SERVICE: frozenset({NodeKind.PARTNERSHIP}),
+        NodeKind.DIRECTORATE: frozenset({NodeKind.PARTNERSHIP}),
+    },
+    EdgeKind.FLOW: {
+        NodeKind.ACCESS_POINT: frozenset({NodeKind.SERVICE, NodeKind.EXIT}),
+        NodeKind.SERVICE: frozenset({NodeKind.SERVICE, NodeKind.EXIT}),
+    },
+}
+
+
+def node_fields(kind: NodeKind | str) -> tuple[Field, ...]:
+    """Every field a node of ``kind`` has, common ones first."""
+    return COMMON_NODE_FIELDS + KIND_FIELDS[NodeKind(kind)]
+
+
+def edge_fields(kind: EdgeKind | str) -> tuple[Field, ...]:
+    return COMMON_EDGE_FIELDS + (FLOW_FIELDS if EdgeKind(kind) is EdgeKind.FLOW else ())
+
+
+# Every field name a node or edge may carry, in a stable order (used for store columns).
+ALL_NODE_FIELD_NAMES: tuple[str, ...] = tuple(
+    dict.fromkeys(f.name for fields in ((COMMON_NODE_FIELDS,) + tuple(KIND_FIELDS.values()))
+                  for f in fields)
+)
+ALL_EDGE_FIELD_NAMES: tuple[str, ...] = tuple(f.name for f in COMMON_EDGE_FIELDS + FLOW_FIELDS)
+
+
+def node_defaults(kind: NodeKind | str) -> dict[str, object]:
+    """A complete attribute dict for a new node of ``kind`` (unknown numbers are None)."""
+    values: dict[str, object] = {f.name: None for f in node_fields(kind)}
+    values.update(kind=str(NodeKind(kind)), notes="", pinned=False)
+    return values
+
+
+def edge_defaults(kind: EdgeKind | str) -> dict[str, object]:
+    values: dict[str, object] = {f.name: None for f in edge_fields(kind)}
+    values.update(kind=str(EdgeKind(kind)), notes="")
+    return values
+
+
+def map_defaults() -> dict[str, object]:
+    return {
+        "title": "Untitled map", "description": "", "source": "", "marking": "OFFICIAL",
+        "illustrative": False, "created": "", "modified": "",
+    }
+
+
+@dataclass
+class Pathway:
+    """A named, ordered route a person takes through the map."""
+
+    id: str
+    name: str
+    description: str = ""
+    steps: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, object]:
+        return {"id": self.id, "name": self.name, "description": self.description,
+                "steps": list(self.steps)}
+
+
+KIND_LABELS = {
+    NodeKind.ORGANISATION: "organisation",
+    NodeKind.PARTNERSHIP: "partnership",
+    NodeKind.DIRECTORATE: "directorate",
+    NodeKind.SERVICE: "service",
+    NodeKind.ACCESS_POINT: "access point",
+    NodeKind.EXIT: "exit",
+}

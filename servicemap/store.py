@@ -1,0 +1,333 @@
+"""The .smap file: the only module that touches SQLite.
+
+A map is one SQLite database (rollback journal, never WAL: files travel by email and shared
+drives) marked with ``PRAGMA application_id`` and versioned with ``PRAGMA user_version``.
+
+* :func:`load` opens the file read-only and defensively, reads rows into plain records, checks
+  them, and only then builds a :class:`Document`; any problem is one :class:`FileFormatError`
+  sentence and the file is never written.
+* :func:`save` writes a temporary file beside the target, fsyncs and verifies it, keeps the
+  previous file as ``NAME.smap.bak`` and then replaces the target in one atomic rename.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sqlite3
+import struct
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from servicemap.errors import FileFormatError, SaveError, ValidationError
+from servicemap.graph.document import Document
+from servicemap.model import ALL_EDGE_FIELD_NAMES, ALL_NODE_FIELD_NAMES, MAP_FIELDS, Pathway
+
+APPLICATION_ID = 0x534D4150  # "SMAP"
+SCHEMA_VERSION = 2
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+REAL_FIELDS = {"x", "y", "population", "capacity", "wait_target_days", "pct_within_target",
+               "dna_rate_most_deprived", "dna_rate_least_deprived", "volume_per_year",
+               "median_wait_days"}
+INT_FIELDS = {"pinned"}
+
+
+def _columns(names: tuple[str, ...]) -> dict[str, type]:
+    return {n: float if n in REAL_FIELDS else int if n in INT_FIELDS else str for n in names}
+
+
+NODE_COLUMNS = {"id": str, "kind": str, **_columns(ALL_NODE_FIELD_NAMES)}
+EDGE_COLUMNS = {"id": str, "kind": str, "source": str, "target": str,
+                **_columns(ALL_EDGE_FIELD_NAMES)}
+TABLES = {
+    "meta": {"key": str, "value": str},
+    "nodes": NODE_COLUMNS,
+    "edges": EDGE_COLUMNS,
+    "pathways": {"id": str, "position": int, "name": str, "description": str},
+    "pathway_steps": {"pathway_id": str, "position": int, "node_id": str},
+}
+
+
+# ----- migrations ---------------------------------------------------------------------------
+def _migrate_1_to_2(conn: sqlite3.Connection) -> None:
+    """Version 1 kept pathway steps as a JSON list and had no pinned or DESDE fields."""
+    conn.execute("ALTER TABLE nodes ADD COLUMN pinned INTEGER NOT NULL DEFAULT 0")
+    conn.execute("ALTER TABLE nodes ADD COLUMN desde_code TEXT")
+    conn.execute("CREATE TABLE pathway_steps (pathway_id TEXT, position INTEGER, node_id TEXT, "
+                 "PRIMARY KEY (pathway_id, position))")
+    for pid, steps in conn.execute("SELECT id, steps FROM pathways").fetchall():
+        try:
+            nodes = json.loads(steps or "[]")
+        except ValueError:
+            raise FileFormatError(f"pathway {pid!r} has unreadable steps") from None
+        conn.executemany("INSERT INTO pathway_steps VALUES (?, ?, ?)",
+                         [(pid, i, n) for i, n in enumerate(nodes)])
+    conn.execute("ALTER TABLE pathways DROP COLUMN steps")
+
+
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _migrate_1_to_2}
+
+
+# ----- loading ------------------------------------------------------------------------------
+def load(path: str | os.PathLike) -> Document:
+    """Open a .smap file. Raises FileFormatError (one plain sentence) and never writes to it."""
+    map_fields, nodes, edges, pathways = read_records(path)
+    try:
+        return Document.from_records(map_fields, nodes, edges, pathways)
+    except ValidationError as exc:
+        raise FileFormatError(f"{Path(path).name} cannot be opened: {exc}") from None
+
+
+def read_records(path: str | os.PathLike):
+    """Read a .smap file into plain records ``(map_fields, nodes, edges, pathways)`` unchecked
+    against the rules (``servicemap validate`` reports every problem from these)."""
+    path = Path(path)
+    name = path.name
+    _check_header(path)
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error as exc:
+        raise FileFormatError(f"{name} cannot be opened: {exc}.") from None
+    try:
+        conn.execute("PRAGMA trusted_schema=OFF")
+        check = conn.execute("PRAGMA quick_check").fetchone()[0]
+        if check != "ok":
+            raise FileFormatError(f"{name} is damaged and cannot be opened (SQLite reports: "
+                                  f"{check}).")
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if version < SCHEMA_VERSION:
+            memory = sqlite3.connect(":memory:")
+            conn.backup(memory)
+            conn.close()
+            conn = memory
+            conn.execute("PRAGMA trusted_schema=OFF")
+            for (trigger,) in conn.execute("SELECT name FROM sqlite_master WHERE type='trigger'"
+                                           ).fetchall():
+                conn.execute(f'DROP TRIGGER "{trigger}"')
+            _check_tables(conn, name, version)
+            while version < SCHEMA_VERSION:
+                MIGRATIONS[version](conn)
+                version += 1
+        _check_tables(conn, name, SCHEMA_VERSION)
+        return _read(conn, name)
+    except sqlite3.DatabaseError as exc:
+        raise FileFormatError(f"{name} is damaged or is not a servicemap map ({exc}).") from None
+    finally:
+        conn.close()
+
+
+def _check_header(path: Path) -> None:
+    name = path.name
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as fh:
+            header = fh.read(100)
+    except FileNotFoundError:
+        raise FileFormatError(f"{path} does not exist.") from None
+    except IsADirectoryError:
+        raise FileFormatError(f"{path} is a folder, not a map file.") from None
+    except OSError as exc:
+        raise FileFormatError(f"{path} cannot be read: {exc.strerror or exc}.") from None
+    if size == 0:
+        raise FileFormatError(f"{name} is empty: it holds no map.")
+    if not header.startswith(SQLITE_MAGIC):
+        raise FileFormatError(f"{name} is not a servicemap map (it is not a SQLite database; "
+                              "perhaps another kind of file was renamed .smap).")
+    if len(header) < 100:
+        raise FileFormatError(f"{name} is truncated: the file ends inside its header.")
+    page_size = struct.unpack(">H", header[16:18])[0]
+    page_size = 65536 if page_size == 1 else page_size
+    pages = struct.unpack(">I", header[28:32])[0]
+    valid_count = header[24:28] == header[92:96]
+    if valid_count and pages and size < page_size * pages:
+        raise FileFormatError(f"{name} is truncated: it holds {size:,} bytes of the "
+                              f"{page_size * pages:,} it should (was the copy interrupted?).")
+    user_version = struct.unpack(">i", header[60:64])[0]
+    application_id = struct.unpack(">i", header[68:72])[0]
+    if application_id != APPLICATION_ID:
+        raise FileFormatError(f"{name} is a SQLite database from another program, not a "
+                              "servicemap map.")
+    if user_version > SCHEMA_VERSION:
+        raise FileFormatError(f"{name} was saved by a newer version of servicemap (file format "
+                              f"{user_version}; this version reads up to {SCHEMA_VERSION}). "
+                              "Please update servicemap to open it.")
+    if user_version < 1:
+        raise FileFormatError(f"{name} has no file format version; it is not a servicemap map.")
+
+
+def _check_tables(conn: sqlite3.Connection, name: str, version: int) -> None:
+    tables = {row[0] for row in conn.execute(
+        "SELECT name FROM sqlite_master WHERE type='table'")}
+    wanted = TABLES if version == SCHEMA_VERSION else {
+        "meta": TABLES["meta"], "nodes": {"id": str, "kind": str, "name": str},
+        "edges": {"id": str, "kind": str, "source": str, "target": str},
+        "pathways": {"id": str, "name": str, "steps": str}}
+    for table, columns in wanted.items():
+        if table not in tables:
+            raise FileFormatError(f"{name} is missing its {table} table; it is not a complete "
+                                  "servicemap map.")
+        have = {row[1] for row in conn.execute(f'PRAGMA table_info("{table}")')}
+        missing = [c for c in columns if c not in have]
+        if missing:
+            raise FileFormatError(f"{name} is missing the column {missing[0]!r} in its {table} "
+                                  "table; it is not a complete servicemap map.")
+
+
+def _rows(conn: sqlite3.Connection, sql: str) -> list[dict[str, object]]:
+    cursor = conn.execute(sql)
+    cols = [d[0] for d in cursor.description]
+    return [dict(zip(cols, row, strict=True)) for row in cursor]
+
+
+def _read(conn: sqlite3.Connection, name: str):
+    map_fields: dict[str, object] = {}
+    for row in _rows(conn, "SELECT key, value FROM meta"):
+        try:
+            map_fields[row["key"]] = json.loads(row["value"])
+        except (TypeError, ValueError):
+            raise FileFormatError(f"{name} has an unreadable value for the map field "
+                                  f"{row['key']!r}.") from None
+    node_cols = ", ".join(f'"{c}"' for c in NODE_COLUMNS)
+    nodes = _rows(conn, f"SELECT {node_cols} FROM nodes ORDER BY rowid")
+    edge_cols = ", ".join(f'"{c}"' for c in EDGE_COLUMNS)
+    edges = _rows(conn, f"SELECT {edge_cols} FROM edges ORDER BY rowid")
+    steps: dict[object, list[str]] = {}
+    for pid, node_id in conn.execute(
+            "SELECT pathway_id, node_id FROM pathway_steps ORDER BY pathway_id, position"):
+        steps.setdefault(pid, []).append(node_id)
+    pathways = []
+    for row in _rows(conn, "SELECT id, name, description FROM pathways ORDER BY position"):
+        for key in ("id", "name"):
+            if not isinstance(row[key], str):
+                raise FileFormatError(f"{name} has a pathway whose {key} is not text.")
+        pathways.append(Pathway(row["id"], row["name"], row["description"] or "",
+                                steps.get(row["id"], [])))
+    return map_fields, nodes, edges, pathways
+
+
+# ----- saving -------------------------------------------------------------------------------
+def backup_path(path: str | os.PathLike) -> Path:
+    path = Path(path)
+    return path.with_name(path.name + ".bak")
+
+
+def save(document: Document, path: str | os.PathLike) -> None:
+    """Save atomically: the target is either the old file or the new one, never half of each."""
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
+    try:
+        expected = _write(document, tmp)
+        _fsync_file(tmp)
+        _verify(tmp, expected)
+        if path.exists():
+            _keep_backup(path)
+        os.replace(tmp, path)
+        _fsync_dir(path.parent)
+    except (OSError, sqlite3.Error) as exc:
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise SaveError(f"{path.name} could not be saved ({reason}); the file on disk is "
+                        "unchanged.") from exc
+    finally:
+        for leftover in (tmp, tmp.with_name(tmp.name + "-journal")):
+            try:
+                leftover.unlink()
+            except FileNotFoundError:
+                pass
+            except OSError:
+                pass
+
+
+def _write(document: Document, tmp: Path) -> dict[str, int]:
+    db = Database(tmp, recreate=True)
+    try:
+        db.execute("PRAGMA journal_mode=DELETE")
+        db.execute("PRAGMA synchronous=OFF")  # the whole file is fsynced before it is used
+        db.execute(f"PRAGMA application_id={APPLICATION_ID}")
+        db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+        with db.conn:
+            db["meta"].create(TABLES["meta"], pk="key")
+            db["nodes"].create(NODE_COLUMNS, pk="id", not_null={"kind", "name"})
+            db["edges"].create(EDGE_COLUMNS, pk="id", not_null={"kind", "source", "target"})
+            db["pathways"].create(TABLES["pathways"], pk="id")
+            db["pathway_steps"].create(TABLES["pathway_steps"], pk=("pathway_id", "position"))
+            db.conn.executemany("INSERT INTO meta VALUES (?, ?)",
+                                [(f.name, json.dumps(document.graph.graph.get(f.name)))
+                                 for f in MAP_FIELDS])
+            node_cols = tuple(NODE_COLUMNS)
+            nodes = [tuple(attrs.get(c) if c != "id" else n for c in node_cols)
+                     for n, attrs in document.graph.nodes(data=True)]
+            db.conn.executemany(f"INSERT INTO nodes VALUES ({', '.join('?' * len(node_cols))})",
+                                nodes)
+            edge_cols = EDGE_COLUMNS.keys() - {"id", "source", "target"}
+            order = ("id", "source", "target", *[c for c in EDGE_COLUMNS if c in edge_cols])
+            edges = [(k, u, v, *(d.get(c) for c in order[3:]))
+                     for u, v, k, d in document.graph.edges(keys=True, data=True)]
+            cols = ", ".join(f'"{c}"' for c in order)
+            db.conn.executemany(f"INSERT INTO edges ({cols}) VALUES "
+                                f"({', '.join('?' * len(order))})", edges)
+            db.conn.executemany("INSERT INTO pathways VALUES (?, ?, ?, ?)",
+                                [(p.id, i, p.name, p.description)
+                                 for i, p in enumerate(document.pathways.values())])
+            db.conn.executemany("INSERT INTO pathway_steps VALUES (?, ?, ?)",
+                                [(p.id, i, s) for p in document.pathways.values()
+                                 for i, s in enumerate(p.steps)])
+    finally:
+        db.close()
+    return {"meta": len(MAP_FIELDS), "nodes": len(nodes), "edges": len(edges),
+            "pathways": len(document.pathways),
+            "pathway_steps": sum(len(p.steps) for p in document.pathways.values())}
+
+
+def _verify(tmp: Path, expected: dict[str, int]) -> None:
+    conn = sqlite3.connect(f"{tmp.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        check = conn.execute("PRAGMA quick_check").fetchone()[0]
+        if check != "ok":
+            raise sqlite3.DatabaseError(f"the written copy failed its check: {check}")
+        for table, count in expected.items():
+            got = conn.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
+            if got != count:
+                raise sqlite3.DatabaseError(f"the written copy has {got} rows in {table}, "
+                                            f"not {count}")
+    finally:
+        conn.close()
+
+
+def _keep_backup(path: Path) -> None:
+    """Copy the current file to NAME.smap.bak, atomically: a crash leaves a whole .bak."""
+    bak = backup_path(path)
+    tmp = bak.with_name(f".{bak.name}.{uuid.uuid4().hex[:8]}.tmp")
+    try:
+        shutil.copyfile(path, tmp)
+        _fsync_file(tmp)
+        os.replace(tmp, bak)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+
+
+def _fsync_file(path: Path) -> None:
+    with path.open("rb+") as fh:
+        os.fsync(fh.fileno())
+
+
+def _fsync_dir(folder: Path) -> None:
+    """Make the rename durable where the platform allows it (not on Windows, where it is not
+    needed: NTFS journals the rename)."""
+    if os.name == "nt":
+        return
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
