@@ -1,0 +1,184 @@
+"""The benchmark runner: finds ``BENCHMARKS`` in every ``bench_*.py`` module, times each one
+(best of N repeats) beside its baseline, measures its peak memory, prints a table and writes
+``results.json``. Benchmarks are not tests: nothing here fails on a slow result."""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import importlib
+import json
+import math
+import pkgutil
+import platform
+import tempfile
+import time
+import tracemalloc
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+DEFAULT_SIZES = (500, 2000, 10_000)
+QUICK_SIZES = (200,)
+
+
+@dataclass(frozen=True)
+class Target:
+    """What a benchmark should achieve at one size; None means no target for that figure."""
+
+    seconds: float | None = None    # best time below this
+    ratio: float | None = None      # at least this many times faster than the baseline
+    memory_mb: float | None = None  # peak traced memory below this
+
+    def describe(self) -> str:
+        parts = [f"<{self.seconds:g}s" if self.seconds is not None else "",
+                 f">={self.ratio:g}x" if self.ratio is not None else "",
+                 f"<{self.memory_mb:g}MB" if self.memory_mb is not None else ""]
+        return " ".join(p for p in parts if p)
+
+    def misses(self, row: Mapping[str, Any]) -> list[str]:
+        """The figures of ``row`` that miss this target (empty: all met)."""
+        missed = []
+        if self.seconds is not None and row["seconds"] >= self.seconds:
+            missed.append("time")
+        if self.ratio is not None and (row["ratio"] or 0) < self.ratio:
+            missed.append("ratio")
+        if self.memory_mb is not None and row["peak_memory_mb"] >= self.memory_mb:
+            missed.append("memory")
+        return missed
+
+
+@dataclass(frozen=True)
+class Benchmark:
+    """One measured operation. ``setup(size, folder)`` builds the state (untimed) in a
+    temporary folder; ``run(state)`` and ``baseline_run(state)`` are timed."""
+
+    name: str
+    setup: Callable[[int, Path], Any]
+    run: Callable[[Any], object]
+    baseline: str | None = None
+    baseline_run: Callable[[Any], object] | None = None
+    targets: Mapping[int, Target] = field(default_factory=dict)  # by size
+
+
+def discover() -> list[Benchmark]:
+    """Every benchmark in the ``bench_*.py`` modules of this package, in module order."""
+    found: list[Benchmark] = []
+    for info in sorted(pkgutil.iter_modules([str(HERE)]), key=lambda m: m.name):
+        if info.name.startswith("bench_"):
+            found += importlib.import_module(f"benchmarks.{info.name}").BENCHMARKS
+    names = [b.name for b in found]
+    duplicates = {n for n in names if names.count(n) > 1}
+    if duplicates:
+        raise SystemExit(f"benchmark names must be unique: {', '.join(sorted(duplicates))}")
+    return found
+
+
+def best_time(fn: Callable[[Any], object], state: Any, repeats: int) -> float:
+    """The best wall-clock time of ``repeats`` runs (see README for why the best)."""
+    best = math.inf
+    for _ in range(repeats):
+        gc.collect()
+        start = time.perf_counter()
+        fn(state)
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def peak_memory_mb(fn: Callable[[Any], object], state: Any) -> float:
+    """Peak memory allocated through Python during one run of ``fn`` alone, in MB."""
+    gc.collect()
+    tracemalloc.start()
+    try:
+        fn(state)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    return peak / 2**20
+
+
+def measure(bench: Benchmark, size: int, repeats: int) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory(prefix="servicemap-bench-") as folder:
+        state = bench.setup(size, Path(folder))
+        seconds = best_time(bench.run, state, repeats)
+        base = best_time(bench.baseline_run, state, repeats) if bench.baseline_run else None
+        peak = peak_memory_mb(bench.run, state)
+        del state  # close anything holding files before the folder goes
+        gc.collect()
+    return {"name": bench.name, "size": size, "seconds": round(seconds, 6),
+            "baseline": bench.baseline, "baseline_seconds": None if base is None
+            else round(base, 6), "ratio": None if base is None else round(base / seconds, 3),
+            "peak_memory_mb": round(peak, 2)}
+
+
+COLUMNS = [("benchmark", 10), ("size", 7), ("seconds", 9), ("baseline", 13), ("base s", 9),
+           ("ratio", 7), ("peak MB", 8), ("target", 20), ("ok?", 12)]
+
+
+def _line(cells: list[str]) -> str:
+    return "  ".join(f"{c:>{w}}" if i in (1, 2, 4, 5, 6) else f"{c:<{w}}"
+                     for i, (c, (_, w)) in enumerate(zip(cells, COLUMNS, strict=True))).rstrip()
+
+
+def format_row(row: Mapping[str, Any], target: Target | None) -> str:
+    missed = target.misses(row) if target else []
+    ok = "-" if target is None else "yes" if not missed else "NO " + ",".join(missed)
+    return _line([row["name"], str(row["size"]), f"{row['seconds']:.3f}",
+                  row["baseline"] or "-",
+                  "-" if row["baseline_seconds"] is None else f"{row['baseline_seconds']:.3f}",
+                  "-" if row["ratio"] is None else f"{row['ratio']:.2f}x",
+                  f"{row['peak_memory_mb']:.1f}", target.describe() if target else "-", ok])
+
+
+def _sizes(text: str) -> list[int]:
+    try:
+        sizes = [int(s) for s in text.split(",") if s.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a list of whole numbers: {text!r}") from None
+    if not sizes or min(sizes) < 1:
+        raise argparse.ArgumentTypeError("sizes must be positive whole numbers")
+    return sizes
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks",
+                                     description="Time servicemap against its baselines.")
+    parser.add_argument("--sizes", type=_sizes, default=None,
+                        help="comma-separated map sizes in services (default 500,2000,10000)")
+    parser.add_argument("--only", default=None,
+                        help="run only these benchmarks (comma-separated names)")
+    parser.add_argument("--repeats", type=int, default=None,
+                        help="timed runs each, best reported (default 3)")
+    parser.add_argument("--quick", action="store_true",
+                        help="smoke run: size 200, one repeat (unless --sizes/--repeats given)")
+    parser.add_argument("--output", type=Path, default=HERE / "results.json",
+                        help="where to write the results (default benchmarks/results.json)")
+    args = parser.parse_args(argv)
+    sizes = args.sizes or list(QUICK_SIZES if args.quick else DEFAULT_SIZES)
+    repeats = args.repeats if args.repeats is not None else 1 if args.quick else 3
+    if repeats < 1:
+        parser.error("--repeats must be at least 1")
+    benches = discover()
+    if args.only:
+        wanted = [n.strip() for n in args.only.split(",") if n.strip()]
+        unknown = sorted(set(wanted) - {b.name for b in benches})
+        if unknown:
+            parser.error(f"no benchmark named {', '.join(unknown)}; there are: "
+                         f"{', '.join(b.name for b in benches)}")
+        benches = [b for b in benches if b.name in wanted]
+
+    print(f"Python {platform.python_version()} on {platform.platform()}; best of {repeats}; "
+          "peak memory traced by tracemalloc")
+    print(_line([name for name, _ in COLUMNS]))
+    print(_line(["-" * width for _, width in COLUMNS]))
+    rows = []
+    for bench in benches:
+        for size in sizes:
+            row = measure(bench, size, repeats)
+            rows.append(row)
+            print(format_row(row, bench.targets.get(size)), flush=True)
+    args.output.write_text(json.dumps(rows, indent=2) + "\n", encoding="utf-8")
+    print(f"Wrote {args.output}")
+    return 0
