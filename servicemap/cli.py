@@ -152,12 +152,12 @@ def cmd_import(args) -> int:
 
 
 def cmd_open(args) -> int:
-    """Until the map window lands, opening a map prints its summary."""
-    from servicemap import demo
+    """Open the map window (the bundled Kent and Medway map when no MAP is given)."""
+    if args.map is not None and not Path(args.map).exists():
+        raise BadInput(f"{args.map} does not exist")
+    from servicemap.ui.app import run
 
-    args.json = False
-    args.map = args.map or str(demo.bundled_map_path())
-    return cmd_info(args)
+    return run(args.map)
 
 
 HANDLERS = {"info": cmd_info, "validate": cmd_validate, "demo": cmd_demo,

@@ -1,0 +1,37 @@
+"""Start the servicemap window (``servicemap [MAP]``)."""
+
+from __future__ import annotations
+
+import sys
+
+from PySide6.QtWidgets import QApplication
+
+from servicemap import demo
+
+
+def make_app() -> QApplication:
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("servicemap")
+    app.setOrganizationName("servicemap")
+    app.setApplicationDisplayName("servicemap")
+    return app
+
+
+def open_window(path: str | None = None):
+    """The main window on ``path``, or on the bundled Kent and Medway map (after offering to
+    restore any work a crashed session left behind)."""
+    from servicemap.ui.main_window import MainWindow
+
+    window = MainWindow()
+    if window.files.recover_on_start():
+        return window
+    if path is None or not window.files.open_path(path, ask_save=False):
+        window.files.open_bundled(demo.kent_and_medway())
+    return window
+
+
+def run(path: str | None = None) -> int:
+    app = make_app()
+    window = open_window(path)
+    window.showMaximized()
+    return app.exec()

@@ -1,0 +1,119 @@
+"""The editor owns the undo stack and is the only code that pushes commands.
+
+Every edit from any gesture (canvas, outline, inspector, menus) comes here. A refused edit
+returns the document's one-sentence reason and pushes nothing, so undo, the dirty marker and
+the canvas stay in step with the document.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QUndoStack
+
+from servicemap.errors import ValidationError
+from servicemap.graph.document import Document, new_id
+from servicemap.model import KIND_LABELS, EdgeKind, NodeKind, Pathway
+from servicemap.ui import commands as c
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'s' if n != 1 else ''}"
+
+
+class Editor(QObject):
+    refused = Signal(str)  # the reason an edit was refused, for the status bar or a field
+
+    def __init__(self, document: Document, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.doc = document
+        self.stack = QUndoStack(self)
+        self.read_only = False
+
+    # ----- the one way in -------------------------------------------------------------
+    def push(self, command: c.DocumentCommand) -> str | None:
+        """Run the command once; if the document refuses it, return why and push nothing."""
+        if self.read_only:
+            reason = "This map is open read-only; changes are not allowed."
+            self.refused.emit(reason)
+            return reason
+        try:
+            command.do()
+        except ValidationError as exc:
+            self.refused.emit(str(exc))
+            return str(exc)
+        command.skip_redo = True
+        self.stack.push(command)
+        return None
+
+    # ----- nodes ----------------------------------------------------------------------
+    def add_node(self, kind: NodeKind | str, name: str, pos: tuple[float, float] | None = None,
+                 **fields) -> str | None:
+        """Add a node; returns its id, or None when refused."""
+        node_id = new_id()
+        if pos is not None:
+            fields = {**fields, "x": float(pos[0]), "y": float(pos[1])}
+        label = KIND_LABELS[NodeKind(kind)]
+        error = self.push(c.AddNode(self.doc, kind, name, node_id, fields, f"Add {label}"))
+        return None if error else node_id
+
+    def rename(self, node_id: str, name: str) -> str | None:
+        return self.push(c.UpdateFields(self.doc, "node", node_id, {"name": name},
+                                        f"Rename to “{name.strip()}”"))
+
+    def update_node(self, node_id: str, changes: dict) -> str | None:
+        label = ", ".join(k.replace("_", " ") for k in changes)
+        return self.push(c.UpdateFields(self.doc, "node", node_id, changes, f"Change {label}"))
+
+    def update_edge(self, edge_id: str, changes: dict) -> str | None:
+        label = ", ".join(k.replace("_", " ") for k in changes)
+        return self.push(c.UpdateFields(self.doc, "edge", edge_id, changes, f"Change {label}"))
+
+    def update_map(self, changes: dict) -> str | None:
+        label = ", ".join(k.replace("_", " ") for k in changes)
+        return self.push(c.UpdateFields(self.doc, "map", None, changes, f"Change map {label}"))
+
+    def move(self, old: dict, new: dict, nudge: bool = False) -> str | None:
+        moved = [n for n in new if old.get(n) != new[n]]
+        if not moved:
+            return None
+        kinds = {self.doc.node(n)["kind"] for n in moved}
+        word = KIND_LABELS[NodeKind(kinds.pop())] if len(kinds) == 1 else "item"
+        return self.push(c.MoveNodes(self.doc, {n: old.get(n) for n in moved},
+                                     {n: new[n] for n in moved},
+                                     f"Move {_plural(len(moved), word)}", nudge))
+
+    def delete(self, ids) -> str | None:
+        nodes = [i for i in ids if self.doc.has_node(i)]
+        edges = [i for i in ids if self.doc.has_edge(i)]
+        if not nodes and not edges:
+            return None
+        parts = []
+        if nodes:
+            kinds = {self.doc.node(n)["kind"] for n in nodes}
+            word = KIND_LABELS[NodeKind(kinds.pop())] if len(kinds) == 1 else "item"
+            parts.append(_plural(len(nodes), word))
+        if edges:
+            parts.append(_plural(len(edges), "flow"))
+        return self.push(c.RemoveItems(self.doc, nodes, edges, f"Delete {' and '.join(parts)}"))
+
+    # ----- edges ----------------------------------------------------------------------
+    def add_flow(self, source: str, target: str, flow_type: str, **fields) -> str | None:
+        """Join two nodes with a flow; returns its id, or None when refused."""
+        edge_id = new_id()
+        error = self.push(c.AddEdge(self.doc, EdgeKind.FLOW, source, target, edge_id,
+                                    {"flow_type": flow_type, **fields},
+                                    f"Add {flow_type.replace('_', '-')} flow"))
+        return None if error else edge_id
+
+    # ----- pathways -------------------------------------------------------------------
+    def add_pathway(self, name: str, steps=(), description: str = "") -> str | None:
+        pathway = Pathway(new_id(), name, description, list(steps))
+        error = self.push(c.AddPathway(self.doc, pathway, f"Add pathway “{name}”"))
+        return None if error else pathway.id
+
+    def remove_pathway(self, pathway_id: str) -> str | None:
+        name = self.doc.pathways[pathway_id].name
+        return self.push(c.RemovePathway(self.doc, pathway_id, f"Delete pathway “{name}”"))
+
+    def update_pathway(self, pathway_id: str, **changes) -> str | None:
+        return self.push(c.UpdatePathway(self.doc, pathway_id, changes, "Change pathway"))

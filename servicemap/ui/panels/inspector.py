@@ -1,0 +1,384 @@
+"""The Inspector dock: every field of the selected node or edge, or of the map itself.
+
+One editor per field of :func:`servicemap.model.node_fields` / ``edge_fields`` / ``MAP_FIELDS``,
+chosen by the field's type. Edits go through the :class:`Editor` (one undo step each); a refused
+value shows the document's reason beside the field and the field goes back to the document's
+value. The form is built when the selected item changes and only its values are refreshed when
+the document changes that item (after an undo, say), so typing is never interrupted.
+
+Each field editor is named ``field_<name>`` and its error label ``error_<name>``.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSignalBlocker, Qt, Signal
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from servicemap import model
+from servicemap.model import Field
+
+HIDDEN_FIELDS = frozenset({"x", "y"})          # positions belong to the canvas
+READ_ONLY_MAP_FIELDS = frozenset({"created", "modified"})  # kept by the store
+LONG_TEXT_FIELDS = frozenset({"notes", "description"})
+EDGE_HEADINGS = {"flow": "Flow", "part_of": "Part-of link", "serves": "Serves link"}
+ERROR_STYLE = "color: #b00020;"
+
+
+class _PlainTextEdit(QPlainTextEdit):
+    """A multi-line text box that says when the user leaves it."""
+
+    editing_finished = Signal()
+
+    def focusOutEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().focusOutEvent(event)
+        self.editing_finished.emit()
+
+
+def _plain_label(name: str, scale: float = 1.0, bold: bool = False) -> QLabel:
+    label = QLabel()
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setObjectName(name)
+    font = QFont(label.font())
+    font.setPointSizeF(font.pointSizeF() * scale)
+    font.setBold(bold)
+    label.setFont(font)
+    return label
+
+
+class _Row:
+    """One field: its editor widget and error label. Subclasses define ``show(value)`` and
+    ``read()``, which returns the value entered or raises ValueError with a message."""
+
+    def __init__(self, field: Field, target: tuple, widget: QWidget) -> None:
+        self.field, self.target, self.widget = field, target, widget
+        if isinstance(widget, QComboBox):  # narrow docks: do not size to the longest choice
+            widget.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            widget.setMinimumContentsLength(8)
+        widget.setObjectName(f"field_{field.name}")
+        widget.setAccessibleName(field.title)
+        self.error = _plain_label(f"error_{field.name}")
+        self.error.setStyleSheet(ERROR_STYLE)
+        self.error.setWordWrap(True)
+        self.error.hide()
+
+    def put(self, value) -> None:
+        """Show a value from the document without the widget's signals committing it."""
+        with QSignalBlocker(self.widget):
+            self.show(value)
+
+    def modified(self) -> bool:
+        return False
+
+    def set_error(self, message: str) -> None:
+        self.error.setText(f"⚠ {message}" if message else "")
+        self.error.setVisible(bool(message))
+
+
+class _TextRow(_Row):
+    def __init__(self, field, target, commit, read_only=False):
+        super().__init__(field, target, QLineEdit())
+        self.widget.setReadOnly(read_only)
+        self.widget.editingFinished.connect(lambda: commit(self))
+
+    def show(self, value):
+        self.widget.setText("" if value is None else str(value))
+        self.widget.setCursorPosition(0)  # show the start of long names
+
+    def read(self):
+        text = self.widget.text()
+        if self.field.name == "name":
+            text = text.strip()
+        return None if self.field.optional and not text.strip() else text
+
+    def modified(self):
+        return self.widget.isModified() and not self.widget.isReadOnly()
+
+
+class _NumberRow(_TextRow):
+    def show(self, value):
+        self.widget.setText("" if value is None else format(value, ","))
+
+    def read(self):
+        text = "".join(self.widget.text().split()).replace(",", "")
+        if not text:
+            return None
+        try:
+            number = float(text)
+        except ValueError:
+            what = self.field.title.lower() if self.field.label else self.field.name
+            raise ValueError(f"{what} must be a number") from None
+        return int(number) if number.is_integer() and abs(number) < 2**53 else number
+
+
+class _LongTextRow(_Row):
+    def __init__(self, field, target, commit):
+        super().__init__(field, target, _PlainTextEdit())
+        self.widget.setTabChangesFocus(True)
+        self.widget.setFixedHeight(90)
+        self.widget.editing_finished.connect(lambda: commit(self))
+
+    def show(self, value):
+        self.widget.setPlainText("" if value is None else str(value))
+        self.widget.document().setModified(False)
+
+    def read(self):
+        text = self.widget.toPlainText()
+        return None if self.field.optional and not text.strip() else text
+
+    def modified(self):
+        return self.widget.document().isModified()
+
+
+class _ChoiceRow(_Row):
+    def __init__(self, field, target, commit):
+        super().__init__(field, target, QComboBox())
+        self.values = ([None] if field.optional else []) + list(field.choices)
+        self.widget.addItems(["(unknown)" if value is None else
+                              (value.replace("_", " ") or "(none)") for value in self.values])
+        self.widget.currentIndexChanged.connect(lambda _i: commit(self))
+
+    def show(self, value):
+        self.widget.setCurrentIndex(self.values.index(value) if value in self.values else -1)
+
+    def read(self):
+        index = self.widget.currentIndex()
+        return self.values[index] if index >= 0 else None
+
+
+class _CategoryRow(_Row):
+    def __init__(self, field, target, commit):
+        super().__init__(field, target, QComboBox())
+        self.widget.setEditable(True)
+        self.widget.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.widget.addItems(model.SUGGESTED_CATEGORIES)
+        self.widget.lineEdit().setPlaceholderText("(unknown)")
+        self.widget.lineEdit().editingFinished.connect(lambda: commit(self))
+        self.widget.activated.connect(lambda _i: commit(self))
+
+    def show(self, value):
+        self.widget.setCurrentIndex(-1)
+        self.widget.setEditText("" if value is None else str(value))
+        self.widget.lineEdit().setModified(False)
+
+    def read(self):
+        text = self.widget.currentText().strip()
+        return text or (None if self.field.optional else "")
+
+    def modified(self):
+        return self.widget.lineEdit().isModified()
+
+
+class _BoolRow(_Row):
+    def __init__(self, field, target, commit):
+        super().__init__(field, target, QCheckBox())
+        self.widget.toggled.connect(lambda _on: commit(self))
+
+    def show(self, value):
+        self.widget.setChecked(bool(value))
+
+    def read(self):
+        return self.widget.isChecked()
+
+
+def _make_row(field: Field, target: tuple, commit) -> _Row:
+    """The right editor for the field's type (and a few fields with their own)."""
+    if target[0] == "map" and field.name in READ_ONLY_MAP_FIELDS:
+        return _TextRow(field, target, commit, read_only=True)
+    row_class = (_BoolRow if field.type is bool else
+                 _NumberRow if field.type in (int, float) else
+                 _ChoiceRow if field.choices is not None else
+                 _CategoryRow if field.name == "category" else
+                 _LongTextRow if field.name in LONG_TEXT_FIELDS else _TextRow)
+    return row_class(field, target, commit)
+
+
+class InspectorPanel(QWidget):
+    """Edits the fields of the one selected node or edge, or the map when nothing is selected."""
+
+    def __init__(self, document, editor, selection, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.doc, self.editor, self.selection = document, editor, selection
+        # ("node", id), ("edge", id), ("map", None) or ("many", count): what the form shows
+        self.target: tuple = ("none", None)
+        self._rows: dict[str, _Row] = {}
+        self._ends: tuple[QLabel, QLabel] | None = None
+
+        self.heading = _plain_label("inspector_heading", 1.2, bold=True)
+        self.id_label = _plain_label("inspector_id", 0.85)
+        self.id_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.summary = _plain_label("inspector_summary")
+        self.scroll = QScrollArea(widgetResizable=True)
+        self.scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        layout = QVBoxLayout(self)
+        for widget in (self.heading, self.id_label, self.summary):
+            layout.addWidget(widget)
+        layout.addWidget(self.scroll, 1)
+
+        selection.changed.connect(self._follow_selection)
+        self._connections = [
+            (document.node_changed, self._on_node_changed),
+            (document.edge_changed, lambda i, fields: self._on_changed(("edge", i), fields)),
+            (document.map_changed, lambda fields: self._on_changed(("map", None), fields)),
+        ] + [(event, self._on_item_added_or_removed) for event in (
+            document.node_added, document.node_removed, document.edge_added,
+            document.edge_removed)]
+        for event, slot in self._connections:
+            event.connect(slot)
+        self._follow_selection()
+
+    def detach(self) -> None:
+        """Stop following the document (call before dropping the panel but not the document)."""
+        for event, slot in self._connections:
+            event.disconnect(slot)
+
+    # ----- what is shown ------------------------------------------------------------------
+    def field_editor(self, name: str) -> QWidget | None:
+        """The editor widget of a field now shown, or None."""
+        row = self._rows.get(name)
+        return row.widget if row else None
+
+    def _attrs(self, target: tuple):
+        """The live attributes of the target (the map's for "map"), or None when it is gone."""
+        kind, item_id = target
+        if kind == "node" and self.doc.has_node(item_id):
+            return self.doc.node(item_id)
+        if kind == "edge" and self.doc.has_edge(item_id):
+            return self.doc.edge(item_id)
+        return self.doc.graph.graph if kind == "map" else None
+
+    def _follow_selection(self, *_args) -> None:
+        ids = [i for i in self.selection.ids if self.doc.has_node(i) or self.doc.has_edge(i)]
+        target = (("map", None) if not ids else ("many", len(ids)) if len(ids) > 1 else
+                  ("node" if self.doc.has_node(ids[0]) else "edge", ids[0]))
+        if target != self.target:
+            self._commit_pending()
+            self._build(target)
+
+    def _on_item_added_or_removed(self, item_id: str) -> None:
+        if item_id == self.target[1] or item_id in self.selection.ids:
+            self._follow_selection()
+
+    def _build(self, target: tuple) -> None:
+        """Make the form for a new target: one row per field, then show the values."""
+        self.target, self._rows, self._ends = target, {}, None
+        kind, item_id = target
+        attrs = self._attrs(target)
+        fields: tuple[Field, ...] = ()
+        heading = "Map" if kind == "map" else ""
+        if kind == "node":
+            heading = model.KIND_LABELS[model.NodeKind(attrs["kind"])].capitalize()
+            fields = model.node_fields(attrs["kind"])
+        elif kind == "edge":
+            heading = EDGE_HEADINGS.get(attrs["kind"], "Link")
+            fields = model.edge_fields(attrs["kind"])
+        elif kind == "map":
+            fields = model.MAP_FIELDS
+        for label, text in ((self.heading, heading),
+                            (self.id_label, f"id: {item_id}" if kind in ("node", "edge") else ""),
+                            (self.summary, f"{item_id} items selected" if kind == "many" else "")):
+            label.setText(text)
+            label.setVisible(bool(text))
+
+        form = QWidget()
+        outer = QVBoxLayout(form)
+        layout = QFormLayout()
+        outer.addLayout(layout)
+        outer.addStretch(1)  # rows keep their height; spare space goes below them
+        layout.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        if kind == "edge" and attrs["kind"] == "flow":
+            self._ends = (_plain_label("inspector_from"), _plain_label("inspector_to"))
+            for label in self._ends:
+                label.setWordWrap(True)
+            layout.addRow("From", self._ends[0])
+            layout.addRow("To", self._ends[1])
+        for field in fields:
+            if field.name in HIDDEN_FIELDS:
+                continue
+            row = self._rows[field.name] = _make_row(field, target, self._commit)
+            label = QLabel(field.title)
+            label.setBuddy(row.widget)
+            layout.addRow(label, row.widget)
+            layout.addRow(row.error)  # under the field, across the form; hidden until needed
+        old = self.scroll.takeWidget()
+        if old is not None:
+            old.hide()
+            old.deleteLater()
+        self.scroll.setWidget(form)
+        self._refresh()
+
+    # ----- values -------------------------------------------------------------------------
+    def _refresh(self, names=None) -> None:
+        """Show the document's values in the rows (all, or just ``names``)."""
+        attrs = self._attrs(self.target)
+        if attrs is None:
+            return
+        for name, row in self._rows.items():
+            if names is None or name in names:
+                row.put(attrs.get(name))
+        if self._ends is not None:
+            ends = self.doc.edge_ends(self.target[1])
+            for label, end in zip(self._ends, ends, strict=True):
+                label.setText(self.doc.node(end)["name"])
+
+    def _on_node_changed(self, node_id: str, fields) -> None:
+        self._on_changed(("node", node_id), fields)
+        if self._ends is not None and "name" in fields and \
+                node_id in self.doc.edge_ends(self.target[1]):
+            self._refresh(())
+
+    def _on_changed(self, target: tuple, fields) -> None:
+        if self.target == target:
+            self._refresh(fields)
+
+    # ----- editing ------------------------------------------------------------------------
+    def _commit_pending(self) -> None:
+        """Commit text the user typed but has not yet confirmed (before the form goes)."""
+        for row in list(self._rows.values()):
+            if row.modified():
+                self._commit(row)
+
+    def _commit(self, row: _Row) -> None:
+        """Send the row's value to the editor; show why beside the field when it is refused."""
+        attrs = self._attrs(row.target)
+        if self._rows.get(row.field.name) is not row or attrs is None:
+            return
+        name = row.field.name
+        current = attrs.get(name)
+        try:
+            value = row.read()
+        except ValueError as exc:
+            self._refuse(row, str(exc), current)
+            return
+        if value == current and type(value) is type(current):
+            row.put(current)  # nothing to change; tidy the text
+            return
+        kind, item_id = row.target
+        if kind == "node":
+            error = self.editor.update_node(item_id, {name: value})
+        elif kind == "edge":
+            error = self.editor.update_edge(item_id, {name: value})
+        else:
+            error = self.editor.update_map({name: value})
+        if error:
+            # The document names the item first ('service "X" (id): ...'); the field says that.
+            _, found, reason = error.partition(f"({item_id}): " if item_id else "map: ")
+            self._refuse(row, reason if found else error, current)
+        else:
+            for other in self._rows.values():
+                other.set_error("")
+
+    def _refuse(self, row: _Row, message: str, current) -> None:
+        row.set_error(message[:1].upper() + message[1:])
+        row.put(current)

@@ -1,0 +1,303 @@
+"""The Outline dock: the map's organisations, directorates, services and places as a tree.
+
+Rows are built in bulk from the document (items are filled before they join the model, so a
+map of 10,000 services costs one insertion, not 10,000) and rebuilt after structural changes,
+coalesced by a 0-ms timer so a burst of events (a delete, an undo, an import) costs one rebuild.
+Renames only change the row's text. Selection follows the shared :class:`Selection` both ways.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from PySide6.QtCore import (
+    QItemSelection,
+    QItemSelectionModel,
+    QModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import QAbstractItemView, QLineEdit, QTreeView, QVBoxLayout, QWidget
+
+from servicemap.model import EdgeKind, NodeKind
+
+ID_ROLE = Qt.ItemDataRole.UserRole          # the node id of a row (None for group rows)
+KEY_ROLE = Qt.ItemDataRole.UserRole + 1     # a group row's key ("group:..."), for expansion
+SORT_ROLE = Qt.ItemDataRole.UserRole + 2    # what rows sort by: a rank, then the folded name
+
+# (key, title) of the top-level groups, in the order they are shown.
+GROUPS = (
+    ("group:organisations", "Organisations"),
+    ("group:partnerships", "Partnerships"),
+    ("group:access_points", "Access points"),
+    ("group:exits", "Exits"),
+    ("group:unassigned", "Unassigned services"),
+)
+_GROUP_OF_KIND = {
+    NodeKind.ORGANISATION: "group:organisations", NodeKind.PARTNERSHIP: "group:partnerships",
+    NodeKind.ACCESS_POINT: "group:access_points", NodeKind.EXIT: "group:exits",
+}
+_STRUCTURE = (EdgeKind.PART_OF, EdgeKind.SERVES)
+
+
+def _sort_key(kind: str, name: str) -> str:
+    """Directorates before services under the same parent; then by name, ignoring case."""
+    return ("1" if kind == NodeKind.SERVICE else "0") + str(name).casefold()
+
+
+class OutlinePanel(QWidget):
+    """A filterable tree of the map. Selecting rows selects the items everywhere else."""
+
+    item_activated = Signal(str)  # a node id, when its row is double-clicked or Enter pressed
+
+    def __init__(self, document, selection, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.doc = document
+        self.selection = selection
+        self._rows: dict[str, list[QStandardItem]] = {}   # node id -> its rows, main row first
+        self._groups: dict[str, QStandardItem] = {}
+        self._structural: set[str] = set()  # ids of the part_of / serves edges shown
+        self._syncing = False               # True while we change one side from the other
+        self._built = False
+
+        self.filter_edit = QLineEdit(self)
+        self.filter_edit.setObjectName("outline_filter")
+        self.filter_edit.setPlaceholderText("Filter outline")
+        self.filter_edit.setClearButtonEnabled(True)
+        self.filter_edit.setToolTip("Show only rows whose name contains this text")
+
+        self.model = QStandardItemModel(self)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setRecursiveFilteringEnabled(True)
+        self.proxy.setAutoAcceptChildRows(True)
+        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.proxy.setSortRole(SORT_ROLE)
+        self.proxy.setDynamicSortFilter(True)
+        self.proxy.sort(0)
+
+        self.view = QTreeView(self)
+        self.view.setObjectName("outline_view")
+        self.view.setModel(self.proxy)
+        self.view.setHeaderHidden(True)
+        self.view.setUniformRowHeights(True)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.filter_edit)
+        layout.addWidget(self.view)
+
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(0)
+        self._timer.timeout.connect(self.rebuild)
+
+        self.filter_edit.textChanged.connect(self._apply_filter)
+        self.view.selectionModel().selectionChanged.connect(self._on_view_selection)
+        self.view.activated.connect(self._on_activated)
+        selection.changed.connect(self._on_selection_changed)
+        self._connections = [
+            (document.node_added, self._schedule),
+            (document.node_removed, self._schedule),
+            (document.node_changed, self._on_node_changed),
+            (document.edge_added, self._on_edge_added),
+            (document.edge_removed, self._on_edge_removed),
+        ]
+        for event, slot in self._connections:
+            event.connect(slot)
+        self.rebuild()
+
+    def detach(self) -> None:
+        """Stop following the document (call before dropping the panel but not the document)."""
+        for event, slot in self._connections:
+            event.disconnect(slot)
+
+    # ----- looking rows up ----------------------------------------------------------------
+    def index_for(self, item_id: str) -> QModelIndex:
+        """The view (proxy) index of the item's main row; invalid when absent or filtered out."""
+        rows = self._rows.get(item_id)
+        if not rows:
+            return QModelIndex()
+        return self.proxy.mapFromSource(rows[0].index())
+
+    def selected_ids(self) -> list[str]:
+        """The ids of the selected rows, in view order."""
+        ids = (i.data(ID_ROLE) for i in self.view.selectionModel().selectedRows())
+        return list(dict.fromkeys(i for i in ids if i))
+
+    # ----- building -----------------------------------------------------------------------
+    def _schedule(self, *_args) -> None:
+        self._timer.start()
+
+    def _on_edge_added(self, edge_id: str) -> None:
+        if self.doc.has_edge(edge_id) and self.doc.edge(edge_id).get("kind") in _STRUCTURE:
+            self._schedule()
+
+    def _on_edge_removed(self, edge_id: str) -> None:
+        if edge_id in self._structural:
+            self._schedule()
+
+    def _on_node_changed(self, node_id: str, fields) -> None:
+        if "name" not in fields or not self.doc.has_node(node_id):
+            return
+        attrs = self.doc.node(node_id)
+        self._syncing = True  # re-sorting or filtering a row must not change the selection
+        try:
+            for item in self._rows.get(node_id, ()):
+                item.setText(attrs["name"])
+                item.setData(_sort_key(attrs["kind"], attrs["name"]), SORT_ROLE)
+        finally:
+            self._syncing = False
+
+    def _node_item(self, node_id: str, attrs) -> QStandardItem:
+        item = QStandardItem(attrs["name"])
+        item.setData(node_id, ID_ROLE)
+        item.setData(_sort_key(attrs["kind"], attrs["name"]), SORT_ROLE)
+        item.setEditable(False)
+        self._rows.setdefault(node_id, []).append(item)
+        return item
+
+    def _build_groups(self) -> list[QStandardItem]:
+        """Every row of the tree, parented but not yet in the model."""
+        graph = self.doc.graph
+        parent_of: dict[str, str] = {}
+        served: dict[str, list[str]] = defaultdict(list)
+        self._structural = set()
+        for u, v, key, kind in graph.edges(keys=True, data="kind"):
+            if kind == EdgeKind.PART_OF:
+                parent_of[u] = v
+                self._structural.add(key)
+            elif kind == EdgeKind.SERVES:
+                served[v].append(u)
+                self._structural.add(key)
+
+        self._rows = {}
+        self._groups = {}
+        for rank, (key, title) in enumerate(GROUPS):
+            group = QStandardItem(title)
+            group.setData(key, KEY_ROLE)
+            group.setData(str(rank), SORT_ROLE)
+            group.setEditable(False)
+            group.setSelectable(False)
+            self._groups[key] = group
+
+        items = {n: self._node_item(n, attrs) for n, attrs in graph.nodes(data=True)}
+        parents = dict(self._groups)  # group key or node id -> the row that holds children
+        parents.update(items)
+        children: dict[str, list[QStandardItem]] = defaultdict(list)
+        for node_id, item in items.items():
+            kind = graph.nodes[node_id]["kind"]
+            holder = _GROUP_OF_KIND.get(kind) or parent_of.get(node_id) or "group:unassigned"
+            children[holder].append(item)
+        for partnership, members in served.items():
+            for member in members:
+                children[partnership].append(self._node_item(member, graph.nodes[member]))
+        for holder, rows in children.items():
+            parents[holder].appendRows(rows)
+        groups = [self._groups[key] for key, _ in GROUPS]
+        if not self._groups["group:unassigned"].hasChildren():
+            groups.pop()
+        return groups
+
+    def _expanded_keys(self) -> set[str]:
+        """Keys (node ids or group keys) of the rows now expanded in the view."""
+        keys: set[str] = set()
+        stack = [self.model.invisibleRootItem()]
+        while stack:
+            item = stack.pop()
+            for row in range(item.rowCount()):
+                child = item.child(row)
+                if not child.hasChildren():
+                    continue
+                index = self.proxy.mapFromSource(child.index())
+                if index.isValid() and self.view.isExpanded(index):
+                    keys.add(child.data(KEY_ROLE) or child.data(ID_ROLE))
+                stack.append(child)
+        return keys
+
+    def rebuild(self) -> None:
+        """Rebuild every row from the document, keeping expansion, selection and filter."""
+        self._timer.stop()
+        expanded = self._expanded_keys() if self._built else {key for key, _ in GROUPS}
+        self._syncing = True
+        try:
+            self.model.clear()
+            self.model.invisibleRootItem().appendRows(self._build_groups())
+            self._built = True
+            if self.filter_edit.text():
+                self.view.expandAll()
+            else:
+                for key in expanded:
+                    item = self._groups.get(key) or (self._rows.get(key) or [None])[0]
+                    if item is not None:
+                        self.view.expand(self.proxy.mapFromSource(item.index()))
+        finally:
+            self._syncing = False
+        self._follow(self.selection.ids, scroll=False)
+
+    # ----- filter -------------------------------------------------------------------------
+    def _apply_filter(self, text: str) -> None:
+        self._syncing = True
+        try:
+            self.proxy.setFilterFixedString(text.strip())
+            if text.strip():
+                self.view.expandAll()
+        finally:
+            self._syncing = False
+        self._follow(self.selection.ids, scroll=bool(text.strip()))
+
+    # ----- selection, both ways -----------------------------------------------------------
+    def _on_view_selection(self, selected, _deselected) -> None:
+        """The user selected rows here: tell everyone, keeping the order things were picked."""
+        if self._syncing:
+            return
+        now = self.selected_ids()
+        chosen = set(now)
+        picked = [i.data(ID_ROLE) for i in selected.indexes()]
+        ids = [i for i in self.selection.ids if i in chosen] + \
+              [i for i in picked if i in chosen] + now
+        self._syncing = True
+        try:
+            self.selection.set(ids)
+        finally:
+            self._syncing = False
+
+    def _on_selection_changed(self, ids: list) -> None:
+        if not self._syncing:
+            self._follow(ids, scroll=True)
+
+    def _follow(self, ids, scroll: bool) -> None:
+        """Select the rows of ``ids`` (quietly) and, if asked, scroll to the first one."""
+        chosen = QItemSelection()
+        first = None
+        for item_id in ids:
+            for item in self._rows.get(item_id, ()):
+                index = self.proxy.mapFromSource(item.index())
+                if index.isValid():
+                    chosen.select(index, index)
+                    first = index if first is None else first
+        model = self.view.selectionModel()
+        flags = QItemSelectionModel.SelectionFlag
+        self._syncing = True
+        try:
+            model.select(chosen, flags.ClearAndSelect | flags.Rows)
+            if first is not None:
+                model.setCurrentIndex(first, flags.NoUpdate)
+                if scroll:
+                    parent = first.parent()
+                    while parent.isValid():
+                        self.view.expand(parent)
+                        parent = parent.parent()
+                    self.view.scrollTo(first)
+        finally:
+            self._syncing = False
+
+    def _on_activated(self, index: QModelIndex) -> None:
+        item_id = index.data(ID_ROLE)
+        if item_id:
+            self.item_activated.emit(item_id)

@@ -1,0 +1,246 @@
+"""The Pathways dock: the map's named routes, and the steps of the one selected.
+
+Choosing a pathway emits :attr:`PathwaysPanel.pathway_selected` so the canvas can highlight it.
+Its steps are listed in order, each marked when no flow joins it to the next step (a warning,
+not an error: the planner may be sketching a new route). New, Rename and Delete go through the
+:class:`Editor`, so each is one undo step.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from servicemap.graph.rules import STEP_KINDS
+
+ID_ROLE = Qt.ItemDataRole.UserRole
+NO_FLOW = "⚠ no flow to next step"
+ERROR_STYLE = "color: #b00020;"
+
+
+class PathwaysPanel(QWidget):
+    """A list of pathways, the selected one's steps, and buttons to add, rename and delete."""
+
+    pathway_selected = Signal(object)  # the selected pathway's id, or None
+
+    def __init__(self, document, editor, selection, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.doc, self.editor, self.selection = document, editor, selection
+        self._current: str | None = None
+        self._rebuilding = False
+
+        self.list = QListWidget(self)
+        self.list.setObjectName("pathway_list")
+        self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.steps = QListWidget(self)
+        self.steps.setObjectName("pathway_steps")
+        self.steps.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.steps.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.steps_label = QLabel("Steps", self)
+        self.new_button = self._button("New from selection", "pathway_new",
+                                       "Make a pathway of the selected access points, services "
+                                       "and exits, in the order they were selected",
+                                       self.new_from_selection)
+        self.rename_button = self._button("Rename…", "pathway_rename",
+                                          "Rename the selected pathway", self.rename_selected)
+        self.delete_button = self._button("Delete", "pathway_delete",
+                                          "Delete the selected pathway (undoable)",
+                                          self.delete_selected)
+        self.error = QLabel(self)
+        self.error.setObjectName("pathway_error")
+        self.error.setStyleSheet(ERROR_STYLE)
+        self.error.setWordWrap(True)
+        self.error.setTextFormat(Qt.TextFormat.PlainText)
+        self.error.hide()
+
+        buttons = QHBoxLayout()
+        for button in (self.new_button, self.rename_button, self.delete_button):
+            buttons.addWidget(button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.list, 2)
+        layout.addLayout(buttons)
+        layout.addWidget(self.error)
+        layout.addWidget(self.steps_label)
+        layout.addWidget(self.steps, 3)
+
+        # Bursts of events (deleting many nodes, an undo) cost one refresh, a moment later.
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(0)
+        self._timer.timeout.connect(self._refresh_list)
+        self._steps_timer = QTimer(self)
+        self._steps_timer.setSingleShot(True)
+        self._steps_timer.setInterval(0)
+        self._steps_timer.timeout.connect(self._refresh_steps)
+
+        self.list.itemSelectionChanged.connect(self._on_list_selection)
+        self._connections = [
+            (document.pathway_added, self._schedule_list),
+            (document.pathway_removed, self._schedule_list),
+            (document.pathway_changed, self._schedule_list),
+            (document.node_changed, self._on_node_changed),
+            (document.edge_added, self._schedule_steps),
+            (document.edge_removed, self._schedule_steps),
+        ]
+        for event, slot in self._connections:
+            event.connect(slot)
+        self._refresh_list()
+
+    def detach(self) -> None:
+        """Stop following the document (call before dropping the panel but not the document)."""
+        for event, slot in self._connections:
+            event.disconnect(slot)
+
+    def _button(self, text: str, name: str, tip: str, slot) -> QPushButton:
+        button = QPushButton(text, self)
+        button.setObjectName(name)
+        button.setToolTip(tip)
+        button.clicked.connect(slot)
+        return button
+
+    # ----- reading ------------------------------------------------------------------------
+    @property
+    def current_pathway(self) -> str | None:
+        """The id of the selected pathway, or None."""
+        return self._current
+
+    def select_pathway(self, pathway_id: str | None) -> None:
+        """Select a pathway by id (None clears the selection)."""
+        for row in range(self.list.count()):
+            item = self.list.item(row)
+            if item.data(ID_ROLE) == pathway_id:
+                self.list.setCurrentItem(item)
+                return
+        self.list.clearSelection()
+
+    def step_lines(self, pathway_id: str) -> list[str]:
+        """The numbered step texts, with a warning where no flow joins a step to the next."""
+        steps = self.doc.pathways[pathway_id].steps
+        lines = []
+        for number, step in enumerate(steps, start=1):
+            line = f"{number}. {self._name(step)}"
+            if number < len(steps) and self.doc.find_flow(step, steps[number]) is None:
+                line += f"  {NO_FLOW}"
+            lines.append(line)
+        return lines
+
+    def _name(self, node_id: str) -> str:
+        return self.doc.node(node_id)["name"] if self.doc.has_node(node_id) else node_id
+
+    # ----- following the document ---------------------------------------------------------
+    def _schedule_list(self, *_args) -> None:
+        self._timer.start()
+
+    def _schedule_steps(self, *_args) -> None:
+        self._steps_timer.start()
+
+    def _refresh_list(self, *_args) -> None:
+        """Rebuild the list (pathways are few), keeping the selected one if it still exists."""
+        self._timer.stop()
+        self._rebuilding = True
+        try:
+            self.list.clear()
+            for pathway in self.doc.pathways.values():
+                item = QListWidgetItem(pathway.name)
+                item.setData(ID_ROLE, pathway.id)
+                tip = [pathway.name]
+                if pathway.description:
+                    tip.append(pathway.description)
+                tip += [" → ".join(self._name(s) for s in pathway.steps) or "(no steps yet)"]
+                item.setToolTip("\n".join(tip))
+                self.list.addItem(item)
+                if pathway.id == self._current:
+                    self.list.setCurrentItem(item)
+        finally:
+            self._rebuilding = False
+        self._on_list_selection()
+
+    def _on_node_changed(self, node_id: str, fields) -> None:
+        if "name" in fields and any(node_id in p.steps for p in self.doc.pathways.values()):
+            self._timer.start()
+
+    def _on_list_selection(self) -> None:
+        if self._rebuilding:
+            return
+        items = self.list.selectedItems()
+        current = items[0].data(ID_ROLE) if items else None
+        self.rename_button.setEnabled(current is not None)
+        self.delete_button.setEnabled(current is not None)
+        changed = current != self._current
+        self._current = current
+        self._refresh_steps()
+        if changed:
+            self.pathway_selected.emit(current)
+
+    def _refresh_steps(self, *_args) -> None:
+        self._steps_timer.stop()
+        self.steps.clear()
+        if self._current is None or self._current not in self.doc.pathways:
+            self.steps_label.setText("Steps")
+            return
+        pathway = self.doc.pathways[self._current]
+        self.steps_label.setText(f"Steps of “{pathway.name}”")
+        lines = self.step_lines(self._current)
+        for line in lines or ["(no steps yet)"]:
+            item = QListWidgetItem(line)
+            if NO_FLOW in line:
+                item.setToolTip("No flow joins this step to the next one. Add a flow on the "
+                                "map, or check the order of the steps.")
+            self.steps.addItem(item)
+
+    # ----- actions ------------------------------------------------------------------------
+    def ask_name(self, title: str, text: str) -> str | None:
+        """Ask for a pathway name; None when cancelled. (Tests replace this.)"""
+        name, ok = QInputDialog.getText(self, title, "Pathway name:", QLineEdit.EchoMode.Normal,
+                                        text)
+        return name if ok else None
+
+    def _show_error(self, message: str | None) -> None:
+        self.error.setText(f"⚠ {message}" if message else "")
+        self.error.setVisible(bool(message))
+
+    def new_from_selection(self) -> str | None:
+        """Make a pathway of the selected step nodes in selection order; returns its id."""
+        steps = [i for i in self.selection.ids
+                 if self.doc.has_node(i) and self.doc.node(i)["kind"] in STEP_KINDS]
+        name = self.ask_name("New pathway", f"Pathway {len(self.doc.pathways) + 1}")
+        if name is None:
+            return None
+        refusals: list[str] = []
+
+        def note(reason: str) -> None:
+            refusals.append(reason)
+
+        self.editor.refused.connect(note)
+        try:
+            pathway_id = self.editor.add_pathway(name, steps)
+        finally:
+            self.editor.refused.disconnect(note)
+        self._show_error(refusals[0] if refusals else None)
+        if pathway_id is not None:
+            self._refresh_list()
+            self.select_pathway(pathway_id)
+        return pathway_id
+
+    def rename_selected(self) -> None:
+        if self._current is None:
+            return
+        name = self.ask_name("Rename pathway", self.doc.pathways[self._current].name)
+        if name is not None and name.strip() != self.doc.pathways[self._current].name:
+            self._show_error(self.editor.update_pathway(self._current, name=name))
+
+    def delete_selected(self) -> None:
+        if self._current is not None:
+            self._show_error(self.editor.remove_pathway(self._current))

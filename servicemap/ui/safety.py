@@ -1,0 +1,189 @@
+"""Keeping work safe: the lock on an open map, and autosave/recovery after a crash.
+
+* :class:`MapLock` holds ``NAME.smap.lock`` (a QLockFile) while a map is open for editing, plus a
+  small ``NAME.smap.lock.json`` saying who has it open since when, so a second servicemap (the
+  same user twice, or a colleague on a shared drive) can say so and offer read-only or a copy.
+  A stale lock left by a crashed run on this machine is taken over by QLockFile itself.
+* :class:`Recovery` autosaves the open map to the user's app-data folder; each running session
+  holds a lock there, so the next start can tell a crashed session's file from a live one.
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+import socket
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from PySide6.QtCore import QLockFile, QStandardPaths
+
+from servicemap import store
+from servicemap.graph.document import Document
+
+
+def user_name() -> str:
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError, ImportError):
+        return "another user"
+
+
+def _now() -> str:
+    return datetime.now().astimezone().isoformat(timespec="seconds")
+
+
+@dataclass
+class LockOwner:
+    user: str
+    host: str
+    since: str
+
+    def describe(self) -> str:
+        try:
+            when = datetime.fromisoformat(self.since).strftime("%d %b %Y at %H:%M")
+        except ValueError:
+            when = "an unknown time"
+        return f"{self.user} on {self.host} since {when}"
+
+
+class MapLock:
+    """The lock a servicemap session holds on a map it has open for editing."""
+
+    def __init__(self, path: str | os.PathLike) -> None:
+        self.path = Path(path)
+        self.lock_path = self.path.with_name(self.path.name + ".lock")
+        self.info_path = self.path.with_name(self.path.name + ".lock.json")
+        self._lock = QLockFile(str(self.lock_path))
+        self._lock.setStaleLockTime(0)  # stale only when its process is gone (same machine)
+
+    def acquire(self) -> bool:
+        """Take the lock; False when another running session holds it."""
+        if not self._lock.tryLock(0):
+            return False
+        try:
+            self.info_path.write_text(json.dumps({"user": user_name(),
+                                                  "host": socket.gethostname(),
+                                                  "since": _now()}), encoding="utf-8")
+        except OSError:
+            pass  # a read-only folder: the lock itself still works where it could be made
+        return True
+
+    def owner(self) -> LockOwner:
+        """Who holds the lock (best effort: the info file may be missing or unreadable)."""
+        try:
+            data = json.loads(self.info_path.read_text(encoding="utf-8"))
+            return LockOwner(str(data["user"]), str(data["host"]), str(data["since"]))
+        except (OSError, ValueError, KeyError, TypeError):
+            ok, _pid, host, _app = self._lock.getLockInfo()
+            return LockOwner("another user", host if ok else "another computer", "")
+
+    def release(self) -> None:
+        if self._lock.isLocked():
+            try:
+                self.info_path.unlink()
+            except OSError:
+                pass
+            self._lock.unlock()
+
+
+def recovery_dir() -> Path:
+    base = QStandardPaths.writableLocation(QStandardPaths.AppDataLocation)
+    folder = Path(base or Path.home() / ".servicemap") / "recovery"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@dataclass
+class Recoverable:
+    """A map autosaved by a session that did not close cleanly."""
+
+    session: str
+    map_file: Path
+    original: str  # the map's own file, or "" for a map never saved
+    title: str
+    saved: str
+
+    def describe(self) -> str:
+        name = Path(self.original).name if self.original else f"“{self.title}” (never saved)"
+        try:
+            when = datetime.fromisoformat(self.saved).strftime("%d %b %Y at %H:%M")
+        except ValueError:
+            when = "an unknown time"
+        return f"{name}, autosaved {when}"
+
+
+class Recovery:
+    """This session's autosave file, and the files of sessions that crashed."""
+
+    def __init__(self, folder: Path | None = None) -> None:
+        self.folder = folder or recovery_dir()
+        self.session = uuid.uuid4().hex[:12]
+        self._lock = QLockFile(str(self.folder / f"{self.session}.lock"))
+        self._lock.setStaleLockTime(0)
+        self._lock.tryLock(0)
+
+    @property
+    def map_file(self) -> Path:
+        return self.folder / f"{self.session}.smap"
+
+    @property
+    def info_file(self) -> Path:
+        return self.folder / f"{self.session}.json"
+
+    def autosave(self, document: Document, original: str | os.PathLike | None) -> None:
+        store.save(document, self.map_file)
+        info = {"original": str(original or ""), "title": document.graph.graph.get("title"),
+                "saved": _now()}
+        self.info_file.write_text(json.dumps(info), encoding="utf-8")
+
+    def clear(self) -> None:
+        """The map is saved or closed: nothing to recover."""
+        for path in (self.map_file, self.info_file, store.backup_path(self.map_file)):
+            try:
+                path.unlink()
+            except FileNotFoundError:
+                pass
+            except OSError:
+                pass
+
+    def close(self) -> None:
+        self.clear()
+        self._lock.unlock()
+
+    def orphans(self) -> list[Recoverable]:
+        """Autosaves of sessions that are no longer running (they crashed or were killed)."""
+        found = []
+        for info_file in sorted(self.folder.glob("*.json")):
+            session = info_file.stem
+            if session == self.session:
+                continue
+            lock = QLockFile(str(self.folder / f"{session}.lock"))
+            lock.setStaleLockTime(0)
+            if not lock.tryLock(0):
+                continue  # that session is alive
+            lock.unlock()
+            try:
+                info = json.loads(info_file.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                continue
+            map_file = self.folder / f"{session}.smap"
+            if map_file.exists():
+                found.append(Recoverable(session, map_file, str(info.get("original", "")),
+                                         str(info.get("title", "")), str(info.get("saved", ""))))
+        return found
+
+    def load(self, item: Recoverable) -> Document:
+        return store.load(item.map_file)
+
+    def discard(self, item: Recoverable) -> None:
+        for path in (item.map_file, self.folder / f"{item.session}.json",
+                     self.folder / f"{item.session}.lock", store.backup_path(item.map_file)):
+            try:
+                path.unlink()
+            except OSError:
+                pass
+

@@ -1,0 +1,400 @@
+"""The canvas scene: subscribes to the document, draws what exists, and emits requests.
+
+It never changes the document. Gestures become signals (moved, connect, add, rename, context
+menu, nudge) that the main window turns into editor calls; the document's events then update
+the items here.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QPen, QTransform
+from PySide6.QtWidgets import QGraphicsLineItem, QGraphicsScene
+
+from servicemap.graph.document import Document
+from servicemap.model import KIND_LABELS, EdgeKind, NodeKind
+from servicemap.ui import style
+from servicemap.ui.items import FlowItem, NodeItem
+
+DIM_OPACITY = 0.18
+UNPLACED_GAP = 200.0
+
+
+def _fmt_number(value) -> str:
+    return "unknown" if value is None else f"{value:,g}"
+
+
+class MapScene(QGraphicsScene):
+    moved = Signal(dict, dict)              # old positions, new positions (after a drag)
+    connect_requested = Signal(str, str)    # source id, target id
+    add_requested = Signal(QPointF)         # double-click on empty canvas
+    rename_requested = Signal(str)          # double-click on a node
+    context_requested = Signal(object, QPointF, object)  # item id or None, scene pos, screen pos
+    nudge_requested = Signal(float, float)
+
+    def __init__(self, document: Document, parent=None) -> None:
+        super().__init__(parent)
+        self.doc = document
+        self.nodes: dict[str, NodeItem] = {}
+        self.flows: dict[str, FlowItem] = {}
+        self.colours: dict[str, QColor] = {}
+        self.show_flow_labels = False
+        self.connect_from: str | None = None
+        self._press_positions: dict[str, QPointF] = {}
+        self._drag_line: QGraphicsLineItem | None = None
+        self._dimmed: set[str] = set()
+        self._highlight: str | None = None
+        self.setBackgroundBrush(QColor("white"))
+        self.setItemIndexMethod(QGraphicsScene.BspTreeIndex)
+        self.setBspTreeDepth(8)  # automatic depth costs >1 GB and ~10 s at 10,000 items
+        for signal, slot in self._subscriptions():
+            signal.connect(slot)
+        self.rebuild()
+
+    def _subscriptions(self):
+        d = self.doc
+        return [(d.node_added, self._on_node_added), (d.node_removed, self._on_node_removed),
+                (d.node_changed, self._on_node_changed), (d.nodes_moved, self._on_nodes_moved),
+                (d.edge_added, self._on_edge_added), (d.edge_removed, self._on_edge_removed),
+                (d.edge_changed, self._on_edge_changed),
+                (d.pathway_changed, self._on_pathway_changed),
+                (d.pathway_removed, self._on_pathway_changed)]
+
+    def detach(self) -> None:
+        """Stop following the document (before the scene is thrown away)."""
+        for signal, slot in self._subscriptions():
+            signal.disconnect(slot)
+
+    # ----- building -------------------------------------------------------------------
+    def rebuild(self) -> None:
+        self.clear()
+        self.nodes.clear()
+        self.flows.clear()
+        self._drag_line = None
+        self._assign_colours()
+        unplaced = 0
+        for node_id, attrs in self.doc.graph.nodes(data=True):
+            if attrs["kind"] in style.DRAWN_KINDS:
+                unplaced += self._make_node(node_id, attrs, unplaced)
+        for u, v, k, attrs in self.doc.graph.edges(keys=True, data=True):
+            if attrs["kind"] in style.DRAWN_EDGES:
+                self._make_flow(k, u, v, attrs)
+        self._set_bends_all()
+        self.fit_scene_rect()
+
+    def fit_scene_rect(self) -> None:
+        rect = self.itemsBoundingRect()
+        if rect.isNull():
+            rect = QRectF(-400, -300, 800, 600)
+        self.setSceneRect(rect.adjusted(-300, -300, 300, 300))
+
+    def _group_of(self, node_id: str) -> str | None:
+        """The directorate a service belongs to, else its organisation."""
+        return self.doc.parent(node_id)
+
+    def _assign_colours(self) -> None:
+        groups = sorted({g for n in self.doc.nodes_of_kind(NodeKind.SERVICE)
+                         if (g := self._group_of(n)) is not None},
+                        key=lambda g: (self.doc.graph.nodes[g]["name"].casefold(), g))
+        self.colours = style.group_colours(groups)
+
+    def _make_node(self, node_id: str, attrs, unplaced_index: int) -> int:
+        item = NodeItem(node_id, attrs["kind"])
+        self.nodes[node_id] = item
+        self._style_node(node_id, attrs)
+        placed = attrs["x"] is not None and attrs["y"] is not None
+        item.setPos(self._position(attrs, unplaced_index))
+        if node_id in self._dimmed:
+            item.setOpacity(DIM_OPACITY)
+        self.addItem(item)
+        return 0 if placed else 1
+
+    def _position(self, attrs, unplaced_index: int = 0) -> QPointF:
+        if attrs["x"] is not None and attrs["y"] is not None:
+            return QPointF(attrs["x"], attrs["y"])
+        rect = self.itemsBoundingRect()
+        return QPointF(rect.left() + unplaced_index * UNPLACED_GAP, rect.bottom() + 120)
+
+    def _style_node(self, node_id: str, attrs) -> None:
+        item = self.nodes[node_id]
+        kind = attrs["kind"]
+        tip = [f"{attrs['name']}", KIND_LABELS[NodeKind(kind)].capitalize()]
+        if kind == NodeKind.SERVICE:
+            group = self._group_of(node_id)
+            colour = self.colours.get(group, style.NO_GROUP)
+            fill, border = style.tint(colour), style.border_colour(colour)
+            if group is not None:
+                tip.append(f"Part of {self.doc.graph.nodes[group]['name']}")
+            if attrs.get("category"):
+                tip.append(f"Category: {attrs['category']}")
+            if attrs.get("capacity") is not None:
+                tip.append(f"Capacity: {_fmt_number(attrs['capacity'])} "
+                           f"{attrs.get('capacity_unit') or ''}".rstrip())
+        else:
+            fill, border = QColor("white"), style.DARK_GREY
+        item.set_look(attrs["name"], fill, border, "\n".join(tip))
+
+    def _make_flow(self, edge_id: str, u: str, v: str, attrs) -> None:
+        if u not in self.nodes or v not in self.nodes:
+            return
+        item = FlowItem(edge_id, self.nodes[u], self.nodes[v])
+        self.flows[edge_id] = item
+        item.show_label = self.show_flow_labels
+        self._style_flow(edge_id, attrs)
+        if edge_id in self._dimmed:
+            item.setOpacity(DIM_OPACITY)
+        self.addItem(item)
+
+    def _style_flow(self, edge_id: str, attrs) -> None:
+        item = self.flows[edge_id]
+        u, v = self.doc.edge_ends(edge_id)
+        names = self.doc.graph.nodes
+        volume = attrs.get("volume_per_year")
+        label = style.FLOW_STYLES.get(attrs["flow_type"], (0, 0, attrs["flow_type"]))[2]
+        tip = [f"{label}: {names[u]['name']} → {names[v]['name']}",
+               f"Volume per year: {_fmt_number(volume)}",
+               f"Median wait: {_fmt_number(attrs.get('median_wait_days'))} days"]
+        if attrs.get("wait_target_days") is not None:
+            tip.append(f"Wait target: {_fmt_number(attrs['wait_target_days'])} days")
+        item.set_look(attrs["flow_type"], style.flow_width(volume),
+                      "" if volume is None else f"{volume:,g}", "\n".join(tip))
+
+    def _set_bends(self, u: str, v: str) -> None:
+        """Spread parallel flows between two nodes (either direction) as curves."""
+        ids = [k for a, b in ((u, v), (v, u))
+               for k in self.doc.graph.get_edge_data(a, b, default={}) if k in self.flows]
+        for i, edge_id in enumerate(ids):
+            item = self.flows[edge_id]
+            forward = self.doc.edge_ends(edge_id) == (u, v)
+            offset = 0.0 if len(ids) == 1 else (i - (len(ids) - 1) / 2) * 36.0 + 18.0
+            item.bend = offset if forward else -offset
+            item.adjust()
+
+    def _set_bends_all(self) -> None:
+        pairs = {tuple(sorted(self.doc.edge_ends(k))) for k in self.flows}
+        for u, v in pairs:
+            if self.doc.graph.number_of_edges(u, v) + self.doc.graph.number_of_edges(v, u) > 1:
+                self._set_bends(u, v)
+
+    # ----- following the document ------------------------------------------------------
+    def _on_node_added(self, node_id: str) -> None:
+        attrs = self.doc.node(node_id)
+        if attrs["kind"] in style.DRAWN_KINDS:
+            self._make_node(node_id, attrs, 0)
+            self._grow_rect(self.nodes[node_id])
+
+    def _on_node_removed(self, node_id: str) -> None:
+        item = self.nodes.pop(node_id, None)
+        if item is not None:
+            self.removeItem(item)
+
+    def _on_node_changed(self, node_id: str, fields) -> None:
+        if node_id in self.nodes:
+            self._style_node(node_id, self.doc.node(node_id))
+            for edge in self.nodes[node_id].edges:
+                edge.adjust()
+        elif self.doc.node(node_id)["kind"] in (NodeKind.DIRECTORATE, NodeKind.ORGANISATION):
+            self._restyle_services()
+
+    def _restyle_services(self) -> None:
+        self._assign_colours()
+        for node_id, item in self.nodes.items():
+            if item.kind == NodeKind.SERVICE:
+                self._style_node(node_id, self.doc.node(node_id))
+
+    def _on_nodes_moved(self, node_ids) -> None:
+        for node_id in node_ids:
+            item = self.nodes.get(node_id)
+            if item is not None:
+                item.setPos(self._position(self.doc.node(node_id)))
+                self._grow_rect(item)
+
+    def _grow_rect(self, item) -> None:
+        rect = item.sceneBoundingRect().adjusted(-300, -300, 300, 300)
+        if not self.sceneRect().contains(rect):
+            self.setSceneRect(self.sceneRect().united(rect))
+
+    def _on_edge_added(self, edge_id: str) -> None:
+        attrs = self.doc.edge(edge_id)
+        u, v = self.doc.edge_ends(edge_id)
+        if attrs["kind"] == EdgeKind.FLOW:
+            self._make_flow(edge_id, u, v, attrs)
+            self._set_bends(u, v)
+        elif attrs["kind"] == EdgeKind.PART_OF:
+            self._restyle_services()
+
+    def _on_edge_removed(self, edge_id: str) -> None:
+        item = self.flows.pop(edge_id, None)
+        if item is not None:
+            item.detach()
+            self.removeItem(item)
+            u, v = item.source.node_id, item.target.node_id
+            if u in self.nodes and v in self.nodes:
+                self._set_bends(u, v)
+        elif self.nodes:
+            self._restyle_services()
+
+    def _on_edge_changed(self, edge_id: str, fields) -> None:
+        if edge_id in self.flows:
+            self._style_flow(edge_id, self.doc.edge(edge_id))
+
+    def _on_pathway_changed(self, pathway_id: str) -> None:
+        if pathway_id == self._highlight:
+            self.highlight_pathway(pathway_id if pathway_id in self.doc.pathways else None)
+
+    # ----- dimming and highlighting ---------------------------------------------------
+    def set_dimmed(self, ids) -> None:
+        """Dim these node/flow ids (filters and pathway focus); others at full strength."""
+        self._dimmed = set(ids)
+        for key, item in list(self.nodes.items()) + list(self.flows.items()):
+            item.setOpacity(DIM_OPACITY if key in self._dimmed else 1.0)
+
+    def highlight_pathway(self, pathway_id: str | None) -> None:
+        """Highlight a pathway's steps and the flows between them; dim everything else."""
+        self._highlight = pathway_id
+        for item in list(self.nodes.values()) + list(self.flows.values()):
+            item.highlighted = False
+            item.update()
+        if pathway_id is None:
+            self.set_dimmed(())
+            return
+        steps = self.doc.pathways[pathway_id].steps
+        keep = set(steps)
+        for a, b in zip(steps, steps[1:], strict=False):
+            flow = self.doc.find_flow(a, b)
+            if flow is not None and flow in self.flows:
+                keep.add(flow)
+        for key in keep:
+            item = self.nodes.get(key) or self.flows.get(key)
+            if item is not None:
+                item.highlighted = True
+                item.update()
+        self.set_dimmed([k for k in list(self.nodes) + list(self.flows) if k not in keep])
+
+    @property
+    def highlighted_pathway(self) -> str | None:
+        return self._highlight
+
+    def selected_ids(self) -> list[str]:
+        ids = []
+        for item in self.selectedItems():
+            ids.append(item.node_id if isinstance(item, NodeItem) else item.edge_id)
+        return ids
+
+    def select_ids(self, ids) -> None:
+        wanted = set(ids)
+        self.blockSignals(True)
+        try:
+            for item in self.selectedItems():
+                key = item.node_id if isinstance(item, NodeItem) else item.edge_id
+                if key not in wanted:
+                    item.setSelected(False)
+            for key in wanted:
+                item = self.nodes.get(key) or self.flows.get(key)
+                if item is not None and not item.isSelected():
+                    item.setSelected(True)
+        finally:
+            self.blockSignals(False)
+        self.update()
+
+    # ----- gestures -------------------------------------------------------------------
+    def node_at(self, pos: QPointF) -> NodeItem | None:
+        for item in self.items(pos, Qt.IntersectsItemShape, Qt.DescendingOrder, QTransform()):
+            if isinstance(item, NodeItem):
+                return item
+        return None
+
+    def item_id_at(self, pos: QPointF) -> str | None:
+        for item in self.items(pos, Qt.IntersectsItemShape, Qt.DescendingOrder, QTransform()):
+            if isinstance(item, NodeItem):
+                return item.node_id
+            if isinstance(item, FlowItem):
+                return item.edge_id
+        return None
+
+    def mousePressEvent(self, event) -> None:
+        node = self.node_at(event.scenePos()) if event.button() == Qt.LeftButton else None
+        if self.connect_from is not None and event.button() == Qt.LeftButton:
+            source, self.connect_from = self.connect_from, None
+            if node is not None:
+                self.connect_requested.emit(source, node.node_id)
+            event.accept()
+            return
+        if node is not None and event.modifiers() & Qt.ShiftModifier:
+            line = QGraphicsLineItem(node.pos().x(), node.pos().y(),
+                                     event.scenePos().x(), event.scenePos().y())
+            line.setPen(QPen(style.NHS_BLUE, 2, Qt.DashLine))
+            line.setZValue(10)
+            line.setData(0, node.node_id)
+            self.addItem(line)
+            self._drag_line = line
+            event.accept()
+            return
+        super().mousePressEvent(event)
+        self._press_positions = {item.node_id: item.pos() for item in self.selectedItems()
+                                 if isinstance(item, NodeItem)}
+
+    def mouseMoveEvent(self, event) -> None:
+        if self._drag_line is not None:
+            line = self._drag_line.line()
+            line.setP2(event.scenePos())
+            self._drag_line.setLine(line)
+            event.accept()
+            return
+        super().mouseMoveEvent(event)
+
+    def mouseReleaseEvent(self, event) -> None:
+        if self._drag_line is not None:
+            source = self._drag_line.data(0)
+            self.removeItem(self._drag_line)
+            self._drag_line = None
+            target = self.node_at(event.scenePos())
+            if target is not None and target.node_id != source:
+                self.connect_requested.emit(source, target.node_id)
+            event.accept()
+            return
+        super().mouseReleaseEvent(event)
+        if self._press_positions:
+            old, new = {}, {}
+            for node_id, before in self._press_positions.items():
+                item = self.nodes.get(node_id)
+                if item is not None and item.pos() != before:
+                    attrs = self.doc.node(node_id)
+                    old[node_id] = None if attrs["x"] is None else (attrs["x"], attrs["y"])
+                    new[node_id] = (item.pos().x(), item.pos().y())
+            self._press_positions = {}
+            if new:
+                self.moved.emit(old, new)
+
+    def mouseDoubleClickEvent(self, event) -> None:
+        if event.button() != Qt.LeftButton:
+            return super().mouseDoubleClickEvent(event)
+        node = self.node_at(event.scenePos())
+        if node is not None:
+            self.rename_requested.emit(node.node_id)
+        elif self.item_id_at(event.scenePos()) is None:
+            self.add_requested.emit(event.scenePos())
+        event.accept()
+
+    def contextMenuEvent(self, event) -> None:
+        item_id = self.item_id_at(event.scenePos())
+        if item_id is not None and item_id not in self.selected_ids():
+            self.clearSelection()
+            (self.nodes.get(item_id) or self.flows.get(item_id)).setSelected(True)
+        self.context_requested.emit(item_id, event.scenePos(), event.screenPos())
+        event.accept()
+
+    def keyPressEvent(self, event) -> None:
+        steps = {Qt.Key_Left: (-1, 0), Qt.Key_Right: (1, 0), Qt.Key_Up: (0, -1),
+                 Qt.Key_Down: (0, 1)}
+        if event.key() in steps and any(isinstance(i, NodeItem) for i in self.selectedItems()):
+            dx, dy = steps[event.key()]
+            step = 1.0 if event.modifiers() & Qt.ShiftModifier else 10.0
+            self.nudge_requested.emit(dx * step, dy * step)
+            event.accept()
+            return
+        if event.key() == Qt.Key_Escape and self.connect_from is not None:
+            self.connect_from = None
+            event.accept()
+            return
+        super().keyPressEvent(event)

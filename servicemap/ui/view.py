@@ -1,0 +1,103 @@
+"""The canvas view: zoom, pan, fit, rubber-band selection.
+
+Mouse: drag empty canvas to pan (or drag with the middle button anywhere); Shift+drag on empty
+canvas draws a selection rectangle; Ctrl+wheel zooms about the pointer; the wheel scrolls.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QRectF, Qt, Signal
+from PySide6.QtGui import QMouseEvent, QPainter
+from PySide6.QtWidgets import QGraphicsView
+
+MIN_ZOOM, MAX_ZOOM = 0.02, 8.0
+STEP = 1.25
+
+
+class MapView(QGraphicsView):
+    zoom_changed = Signal(float)
+
+    def __init__(self, scene, parent=None) -> None:
+        super().__init__(scene, parent)
+        self.setRenderHints(QPainter.Antialiasing | QPainter.TextAntialiasing)
+        self.setViewportUpdateMode(QGraphicsView.SmartViewportUpdate)
+        self.setOptimizationFlags(QGraphicsView.DontSavePainterState)
+        self.setTransformationAnchor(QGraphicsView.AnchorUnderMouse)
+        self.setResizeAnchor(QGraphicsView.AnchorViewCenter)
+        self.setDragMode(QGraphicsView.NoDrag)
+        self.setRubberBandSelectionMode(Qt.IntersectsItemShape)
+        self.setFocusPolicy(Qt.StrongFocus)
+        self._middle_pan = False
+
+    @property
+    def zoom(self) -> float:
+        return self.transform().m11()
+
+    def set_zoom(self, factor: float) -> None:
+        factor = max(MIN_ZOOM, min(MAX_ZOOM, factor))
+        current = self.zoom
+        if current and abs(factor - current) > 1e-9:
+            self.scale(factor / current, factor / current)
+            self.zoom_changed.emit(self.zoom)
+
+    def zoom_in(self) -> None:
+        self.set_zoom(self.zoom * STEP)
+
+    def zoom_out(self) -> None:
+        self.set_zoom(self.zoom / STEP)
+
+    def fit_rect(self, rect: QRectF, max_zoom: float = 1.5) -> None:
+        """Show ``rect`` whole, without zooming in beyond ``max_zoom``."""
+        if rect.isNull() or rect.isEmpty():
+            return
+        self.fitInView(rect.adjusted(-40, -40, 40, 40), Qt.KeepAspectRatio)
+        if self.zoom > max_zoom:
+            self.set_zoom(max_zoom)
+        self.centerOn(rect.center())
+        self.zoom_changed.emit(self.zoom)
+
+    def fit_map(self) -> None:
+        scene = self.scene()
+        self.fit_rect(scene.itemsBoundingRect())
+
+    def zoom_to_selection(self) -> None:
+        rect = QRectF()
+        for item in self.scene().selectedItems():
+            rect = rect.united(item.sceneBoundingRect())
+        if not rect.isNull():
+            self.fit_rect(rect, max_zoom=2.0)
+
+    def wheelEvent(self, event) -> None:
+        if event.modifiers() & Qt.ControlModifier:
+            delta = event.angleDelta().y()
+            if delta:
+                self.set_zoom(self.zoom * (STEP if delta > 0 else 1 / STEP))
+            event.accept()
+            return
+        super().wheelEvent(event)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MiddleButton:
+            # Qt pans only with the left button: replay a middle press as a left hand-drag.
+            self._middle_pan = True
+            self.setDragMode(QGraphicsView.ScrollHandDrag)
+            fake = QMouseEvent(event.type(), event.position(), event.globalPosition(),
+                               Qt.LeftButton, Qt.LeftButton, event.modifiers())
+            super().mousePressEvent(fake)
+            return
+        if event.button() == Qt.LeftButton and self.itemAt(event.position().toPoint()) is None \
+                and getattr(self.scene(), "connect_from", None) is None:
+            shift = event.modifiers() & Qt.ShiftModifier
+            self.setDragMode(QGraphicsView.RubberBandDrag if shift
+                             else QGraphicsView.ScrollHandDrag)
+        super().mousePressEvent(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if self._middle_pan and event.button() == Qt.MiddleButton:
+            fake = QMouseEvent(event.type(), event.position(), event.globalPosition(),
+                               Qt.LeftButton, Qt.NoButton, event.modifiers())
+            super().mouseReleaseEvent(fake)
+            self._middle_pan = False
+        else:
+            super().mouseReleaseEvent(event)
+        self.setDragMode(QGraphicsView.NoDrag)

@@ -1,0 +1,359 @@
+"""The map window driven as a person would: mouse and keys on the canvas, menus, files."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QLineEdit
+
+from servicemap import store
+from servicemap.graph.document import Document
+from servicemap.io.exchange import to_node_link
+from servicemap.ui.main_window import MainWindow
+from servicemap.ui.safety import MapLock, Recovery
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def small_map() -> Document:
+    d = Document()
+    d.set_map_fields({"title": "Test map"})
+    d.add_node("organisation", "Trust", "org")
+    d.add_node("directorate", "Acute", "dir")
+    d.add_edge("part_of", "dir", "org", "dir-org")
+    d.add_node("access_point", "GP practice", "gp", x=0.0, y=0.0)
+    d.add_node("service", "Crisis team", "crisis", x=300.0, y=0.0)
+    d.add_node("service", "Acute ward", "ward", x=600.0, y=0.0)
+    d.add_node("exit", "Recovered", "done", x=900.0, y=0.0)
+    d.add_node("service", "Talking therapies", "tt", x=300.0, y=300.0)
+    d.add_edge("part_of", "crisis", "dir", "crisis-dir")
+    d.add_edge("part_of", "ward", "dir", "ward-dir")
+    d.add_edge("flow", "gp", "crisis", "f1", flow_type="referral", volume_per_year=300)
+    d.add_edge("flow", "crisis", "ward", "f2", flow_type="escalation", volume_per_year=40)
+    d.add_edge("flow", "ward", "done", "f3", flow_type="discharge", volume_per_year=35)
+    d.add_edge("flow", "gp", "tt", "f4", flow_type="referral", volume_per_year=1200)
+    d.add_pathway("Crisis care", ["gp", "crisis", "ward", "done"], pathway_id="p1")
+    return d
+
+
+@pytest.fixture
+def map_file(tmp_path):
+    path = tmp_path / "test.smap"
+    store.save(small_map(), path)
+    return path
+
+
+@pytest.fixture
+def window(qtbot, tmp_path, map_file):
+    recovery_dir = tmp_path / "recovery"
+    recovery_dir.mkdir()
+    w = MainWindow(recovery=Recovery(recovery_dir))
+    qtbot.addWidget(w)
+    w.files.ask_unsaved = lambda: "discard"  # tests that care replace it
+    assert w.files.open_path(map_file, ask_save=False)
+    w.resize(1200, 800)
+    w.show()
+    qtbot.waitExposed(w)
+    qtbot.wait(20)  # let the deferred first fit happen before choosing our own zoom
+    w.view.set_zoom(1.0)
+    w.view.centerOn(450, 150)
+    yield w
+    w.files.ask_unsaved = lambda: "discard"
+    w.close()
+
+
+def by_id(doc: Document) -> dict:
+    """The map as node-link data with nodes and edges keyed by id (order does not matter)."""
+    data = to_node_link(doc)
+    return {"graph": data["graph"], "nodes": {n["id"]: n for n in data["nodes"]},
+            "edges": {e["id"]: e for e in data["edges"]}}
+
+
+def at(window, node_id) -> QPoint:
+    """Where a node is on the view's viewport."""
+    return window.view.mapFromScene(window.scene.nodes[node_id].pos())
+
+
+def viewport(window):
+    return window.view.viewport()
+
+
+def test_title_shows_file_name_and_modified_marker(window, map_file):
+    assert "test.smap" in window.windowTitle()
+    assert not window.isWindowModified()
+    window.editor.rename("crisis", "Crisis resolution")
+    assert window.isWindowModified()
+    window.editor.stack.undo()
+    assert not window.isWindowModified()
+
+
+def test_double_click_empty_canvas_adds_a_service_there(window, qtbot):
+    point = window.view.mapFromScene(450, 600)
+    qtbot.mouseDClick(viewport(window), Qt.LeftButton, pos=point)
+    added = [n for n in window.doc.nodes_of_kind("service")
+             if n not in ("crisis", "ward", "tt")]
+    assert len(added) == 1
+    node = window.doc.node(added[0])
+    assert (node["x"], node["y"]) == pytest.approx((450, 600), abs=2)
+    assert window.editor.stack.undoText() == "Add service"
+    window.editor.stack.undo()
+    assert not window.doc.has_node(added[0])
+
+
+def test_drag_moves_selected_nodes_as_one_undo_step(window, qtbot):
+    start = at(window, "crisis")
+    qtbot.mousePress(viewport(window), Qt.LeftButton, pos=start)
+    for step in range(1, 6):
+        qtbot.mouseMove(viewport(window), start + QPoint(10 * step, 8 * step))
+    qtbot.mouseRelease(viewport(window), Qt.LeftButton, pos=start + QPoint(50, 40))
+    node = window.doc.node("crisis")
+    assert (node["x"], node["y"]) == pytest.approx((350, 40), abs=1)
+    assert window.editor.stack.count() == 1
+    assert window.actions.undo.text() == "Undo Move 1 service"
+    window.editor.stack.undo()
+    assert (window.doc.node("crisis")["x"], window.doc.node("crisis")["y"]) == (300, 0)
+    assert window.scene.nodes["crisis"].pos().x() == 300
+
+
+def test_shift_drag_between_nodes_adds_a_flow_of_the_chosen_type(window, qtbot):
+    window.choose_flow_type = lambda: "transition"
+    qtbot.mousePress(viewport(window), Qt.LeftButton, Qt.ShiftModifier, at(window, "tt"))
+    qtbot.mouseMove(viewport(window), at(window, "ward"))
+    qtbot.mouseRelease(viewport(window), Qt.LeftButton, Qt.ShiftModifier, at(window, "ward"))
+    flow = window.doc.find_flow("tt", "ward", "transition")
+    assert flow is not None
+    assert flow in window.scene.flows
+    window.editor.stack.undo()
+    assert window.doc.find_flow("tt", "ward") is None
+    assert flow not in window.scene.flows
+
+
+def test_add_flow_from_context_menu_path(window, qtbot):
+    window.choose_flow_type = lambda: "referral"
+    window.selection.set(["tt"])
+    window.actions.add_flow.trigger()
+    qtbot.mouseClick(viewport(window), Qt.LeftButton, pos=at(window, "done"))
+    assert window.doc.find_flow("tt", "done", "referral") is not None
+
+
+def test_refused_flow_changes_nothing_and_says_why(window, qtbot):
+    window.choose_flow_type = lambda: "referral"
+    window.scene.connect_requested.emit("crisis", "gp")  # into an access point: not allowed
+    assert window.doc.find_flow("crisis", "gp") is None
+    assert window.editor.stack.count() == 0
+    assert "cannot go from" in window.statusBar().currentMessage()
+
+
+def test_f2_renames_in_place(window, qtbot):
+    qtbot.mouseClick(viewport(window), Qt.LeftButton, pos=at(window, "ward"))
+    assert window.selection.ids == ["ward"]
+    qtbot.keyClick(window.view, Qt.Key_F2)
+    edit = window.view.viewport().findChild(QLineEdit, "rename")
+    assert edit is not None and edit.text() == "Acute ward"
+    edit.selectAll()
+    qtbot.keyClicks(edit, "Acute ward (adults)")
+    qtbot.keyClick(edit, Qt.Key_Return)
+    assert window.doc.node("ward")["name"] == "Acute ward (adults)"
+    window.editor.stack.undo()
+    assert window.doc.node("ward")["name"] == "Acute ward"
+
+
+def test_delete_removes_flows_and_steps_and_one_undo_restores_all(window, qtbot):
+    before = by_id(window.doc)
+    qtbot.mouseClick(viewport(window), Qt.LeftButton, pos=at(window, "crisis"))
+    qtbot.keyClick(window.view, Qt.Key_Delete)
+    assert not window.doc.has_node("crisis")
+    assert not window.doc.has_edge("f1") and not window.doc.has_edge("f2")
+    assert window.doc.pathways["p1"].steps == ["gp", "ward", "done"]
+    assert "crisis" not in window.scene.nodes and "f1" not in window.scene.flows
+    qtbot.keyClick(window.view, Qt.Key_Z, Qt.ControlModifier)
+    assert by_id(window.doc) == before
+    assert "crisis" in window.scene.nodes and "f2" in window.scene.flows
+
+
+def test_arrow_keys_nudge_and_merge_into_one_step(window, qtbot):
+    qtbot.mouseClick(viewport(window), Qt.LeftButton, pos=at(window, "tt"))
+    for _ in range(3):
+        qtbot.keyClick(window.view, Qt.Key_Right)
+    qtbot.keyClick(window.view, Qt.Key_Down, Qt.ShiftModifier)
+    assert (window.doc.node("tt")["x"], window.doc.node("tt")["y"]) == (330, 301)
+    assert window.editor.stack.count() == 1
+    window.editor.stack.undo()
+    assert (window.doc.node("tt")["x"], window.doc.node("tt")["y"]) == (300, 300)
+
+
+def test_select_all_and_rubber_band(window, qtbot):
+    window.actions.select_all.trigger()
+    assert set(window.selection.ids) == {"gp", "crisis", "ward", "done", "tt",
+                                         "f1", "f2", "f3", "f4"}
+    window.selection.set([])
+    a = window.view.mapFromScene(150, 200)
+    b = window.view.mapFromScene(450, 400)
+    qtbot.mousePress(viewport(window), Qt.LeftButton, Qt.ShiftModifier, a)
+    qtbot.mouseMove(viewport(window), (a + b) / 2)
+    qtbot.mouseMove(viewport(window), b)
+    qtbot.mouseRelease(viewport(window), Qt.LeftButton, Qt.ShiftModifier, b)
+    assert "tt" in window.selection.ids
+    assert "crisis" not in window.selection.ids
+
+
+def test_inspector_refuses_an_impossible_value(window, qtbot):
+    window.selection.set(["f1"])
+    field = window.inspector_dock.widget().findChild(QLineEdit, "field_volume_per_year")
+    field.selectAll()
+    qtbot.keyClicks(field, "-5")
+    qtbot.keyClick(field, Qt.Key_Return)
+    assert window.doc.edge("f1")["volume_per_year"] == 300
+    assert window.editor.stack.count() == 0
+    error = window.inspector_dock.widget().findChild(type(window.selected_label),
+                                                     "error_volume_per_year")
+    assert "at least 0" in error.text()
+
+
+def test_search_selects_and_centres_the_match(window, qtbot):
+    window.view.centerOn(-2000, -2000)
+    qtbot.keyClick(window, Qt.Key_F, Qt.ControlModifier)
+    assert window.focusWidget() is window.search_box
+    qtbot.keyClicks(window.search_box, "talking")
+    assert window.selection.ids == ["tt"]
+    centre = window.view.mapToScene(window.view.viewport().rect().center())
+    assert (centre.x(), centre.y()) == pytest.approx((300, 300), abs=30)
+
+
+def test_filter_dims_other_services(window, qtbot):
+    index = window.filter_box.findText("Directorate: Acute")
+    window.filter_box.setCurrentIndex(index)
+    assert window.scene.nodes["crisis"].opacity() == 1.0
+    assert window.scene.nodes["tt"].opacity() < 0.5
+    assert window.scene.flows["f4"].opacity() < 0.5
+    assert window.doc.has_node("tt")  # dimmed, not deleted
+    window.filter_box.setCurrentIndex(0)
+    assert window.scene.nodes["tt"].opacity() == 1.0
+
+
+def test_pathway_highlight_dims_the_rest(window, qtbot):
+    window.pathways_dock.widget().pathway_selected.emit("p1")
+    assert window.scene.nodes["ward"].highlighted
+    assert window.scene.flows["f2"].highlighted
+    assert window.scene.nodes["tt"].opacity() < 0.5
+
+
+def test_save_and_reopen_keep_everything(window, qtbot, map_file):
+    qtbot.mouseClick(viewport(window), Qt.LeftButton, pos=at(window, "tt"))
+    qtbot.keyClick(window.view, Qt.Key_Left)
+    window.editor.rename("ward", "Acute ward (adults)")
+    qtbot.keyClick(window, Qt.Key_S, Qt.ControlModifier)
+    assert not window.isWindowModified()
+    saved = store.load(map_file)
+    assert saved.node("tt")["x"] == 290
+    assert saved.node("ward")["name"] == "Acute ward (adults)"
+    assert to_node_link(saved)["edges"] == to_node_link(window.doc)["edges"]
+    assert saved.pathways == window.doc.pathways
+
+
+def test_unsaved_prompt_on_new_and_cancel_keeps_the_map(window, qtbot):
+    asked = []
+    window.files.ask_unsaved = lambda: asked.append(1) or "cancel"
+    window.editor.rename("ward", "Changed")
+    window.actions.new.trigger()
+    assert asked == [1]
+    assert window.doc.node("ward")["name"] == "Changed"
+    window.files.ask_unsaved = lambda: "discard"
+    window.actions.new.trigger()
+    assert window.doc.counts()["services"] == 0
+
+
+def test_unsaved_prompt_save_writes_the_file(window, map_file):
+    window.files.ask_unsaved = lambda: "save"
+    window.editor.rename("ward", "Saved on close")
+    window.actions.new.trigger()
+    assert store.load(map_file).node("ward")["name"] == "Saved on close"
+
+
+def test_opening_a_corrupt_file_says_so_and_keeps_the_map(window, tmp_path):
+    bad = tmp_path / "bad.smap"
+    bad.write_text("this is not a map")
+    messages = []
+    window.files.tell_error = messages.append
+    window.editor.rename("ward", "Unsaved edit")
+    assert not window.files.open_path(bad, ask_save=False)
+    assert len(messages) == 1 and "bad.smap" in messages[0]
+    assert window.doc.node("ward")["name"] == "Unsaved edit"
+    assert "test.smap" in window.windowTitle()
+
+
+def test_autosave_then_recovery_after_a_crash(window, qtbot, tmp_path):
+    window.editor.rename("ward", "Edited before the crash")
+    window.files.autosave_timer.setInterval(10)
+    window.files.autosave_timer.start()
+    qtbot.waitUntil(lambda: window.files.recovery.map_file.exists())
+    # Simulate a crash: the session's lock goes away without a clean close.
+    crashed = window.files.recovery
+    crashed._lock.unlock()
+    new = MainWindow(recovery=Recovery(crashed.folder))
+    qtbot.addWidget(new)
+    new.files.ask_recover = lambda items: True
+    assert new.files.recover_on_start()
+    assert new.doc.node("ward")["name"] == "Edited before the crash"
+    assert new.isWindowModified()
+    new.files.ask_unsaved = lambda: "discard"
+    new.close()
+
+
+def test_clean_close_leaves_nothing_to_recover(window, tmp_path):
+    folder = window.files.recovery.folder
+    window.editor.rename("ward", "x")
+    window.files.autosave()
+    window.files.ask_unsaved = lambda: "discard"
+    window.close()
+    assert Recovery(folder).orphans() == []
+
+
+def test_a_second_process_sees_the_lock(window, map_file):
+    script = textwrap.dedent(f"""
+        import json, sys
+        sys.path.insert(0, {str(ROOT)!r})
+        from PySide6.QtCore import QCoreApplication
+        from servicemap.ui.safety import MapLock
+        app = QCoreApplication([])
+        lock = MapLock({str(map_file)!r})
+        got = lock.acquire()
+        print(json.dumps({{"acquired": got, "owner": lock.owner().describe()}}))
+    """)
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                         timeout=60, check=True).stdout
+    assert '"acquired": false' in out
+    assert " since " in out
+
+
+def test_opening_a_locked_map_offers_read_only(window, qtbot, map_file, tmp_path):
+    other = MainWindow(recovery=Recovery(tmp_path / "recovery"))
+    qtbot.addWidget(other)
+    choices = []
+    other.files.ask_locked = lambda path, owner: choices.append(owner.describe()) or "read_only"
+    assert other.files.open_path(map_file, ask_save=False)
+    assert choices and "since" in choices[0]
+    assert "read-only" in other.windowTitle()
+    assert not other.actions.add_service.isEnabled()
+    assert other.editor.rename("ward", "x") is not None
+    assert other.doc.node("ward")["name"] == "Acute ward"
+    other.close()
+
+
+def test_stale_lock_is_taken_over(tmp_path, qtbot):
+    path = tmp_path / "m.smap"
+    store.save(small_map(), path)
+    (tmp_path / "m.smap.lock").write_text("999999\nservicemap\nnot-this-host\n")
+    lock = MapLock(path)
+    # A lock from another host cannot be proven stale: it is respected.
+    assert not lock.acquire()
+    import socket
+
+    (tmp_path / "m.smap.lock").write_text(f"999999\nservicemap\n{socket.gethostname()}\n")
+    assert lock.acquire()  # the process that held it is gone: taken over
+    lock.release()
