@@ -130,24 +130,49 @@ def cmd_demo(args) -> int:
     return EXIT_OK
 
 
-def cmd_export(args) -> int:
+def _export_json(doc: Document, out: Path, args) -> None:
     from servicemap.io.exchange import write_json
 
-    out = _check_out(args.out, args.force, (".json",))
-    write_json(load_any(args.map), out)
+    write_json(doc, out)
+
+
+def _import_json(source: Path, args) -> Document:
+    from servicemap.io.exchange import read_json
+
+    return read_json(source)
+
+
+# Formats by file extension. Each exporter is (document, out path, parsed args) -> None; each
+# importer is (input path, parsed args) -> Document. Add a format by adding an entry.
+EXPORTERS = {".json": _export_json}
+IMPORTERS = {".json": _import_json}
+
+
+def cmd_export(args) -> int:
+    out = _check_out(args.out, args.force, tuple(EXPORTERS))
+    doc = load_any(args.map)
+    EXPORTERS[out.suffix.lower()](doc, out, args)
     return EXIT_OK
+
+
+def _input_kind(source: Path) -> str:
+    """The key of IMPORTERS for ``source`` (a folder of CSV files has the key "folder")."""
+    return "folder" if source.is_dir() else source.suffix.lower()
 
 
 def cmd_import(args) -> int:
     from servicemap import store
-    from servicemap.io.exchange import read_json
 
     source = Path(args.input)
-    if source.suffix.lower() != ".json":
+    kind = _input_kind(source)
+    if kind not in IMPORTERS:
+        known = ", ".join(k for k in IMPORTERS if k != "folder")
         raise BadInput(f"{source.name}: unknown input format "
-                       f"{source.suffix or '(no extension)'!r}; use .json")
+                       f"{source.suffix or '(no extension)'!r}; use {known}")
+    if not source.exists():
+        raise BadInput(f"{source} does not exist")
     out = _check_out(args.out, args.force, (".smap",))
-    store.save(read_json(source), out)
+    store.save(IMPORTERS[kind](source, args), out)
     return EXIT_OK
 
 

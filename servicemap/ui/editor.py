@@ -72,15 +72,26 @@ class Editor(QObject):
         label = ", ".join(k.replace("_", " ") for k in changes)
         return self.push(c.UpdateFields(self.doc, "map", None, changes, f"Change map {label}"))
 
-    def move(self, old: dict, new: dict, nudge: bool = False) -> str | None:
+    def move(self, old: dict, new: dict, nudge: bool = False, text: str | None = None) \
+            -> str | None:
+        """Move nodes (``old``/``new``: id -> (x, y) or None) as one undo step; a layout passes
+        ``text="Layout"`` so the Edit menu names it."""
         moved = [n for n in new if old.get(n) != new[n]]
         if not moved:
             return None
-        kinds = {self.doc.node(n)["kind"] for n in moved}
-        word = KIND_LABELS[NodeKind(kinds.pop())] if len(kinds) == 1 else "item"
+        if text is None:
+            kinds = {self.doc.node(n)["kind"] for n in moved}
+            word = KIND_LABELS[NodeKind(kinds.pop())] if len(kinds) == 1 else "item"
+            text = f"Move {_plural(len(moved), word)}"
         return self.push(c.MoveNodes(self.doc, {n: old.get(n) for n in moved},
-                                     {n: new[n] for n in moved},
-                                     f"Move {_plural(len(moved), word)}", nudge))
+                                     {n: new[n] for n in moved}, text, nudge))
+
+    def positions(self, node_ids=None) -> dict:
+        """Current positions (id -> (x, y) or None), for building a move or layout step."""
+        nodes = self.doc.graph.nodes
+        ids = nodes if node_ids is None else node_ids
+        return {n: None if nodes[n]["x"] is None else (nodes[n]["x"], nodes[n]["y"])
+                for n in ids}
 
     def delete(self, ids) -> str | None:
         nodes = [i for i in ids if self.doc.has_node(i)]

@@ -33,6 +33,13 @@ from servicemap.ui.view import MapView
 APP_NAME = "servicemap"
 
 
+def feature_installers():
+    """Feature modules that add their own menus, actions and docks to the window. Each is a
+    function ``install(window) -> object``; the object may define ``document_changed(window)``,
+    called after every :meth:`MainWindow.set_document`."""
+    return []
+
+
 class MainWindow(QMainWindow):
     def __init__(self, recovery=None) -> None:
         super().__init__()
@@ -50,6 +57,7 @@ class MainWindow(QMainWindow):
         self.actions = build_actions(self)
         self._make_toolbar_widgets()
         self._make_status_bar()
+        self.features = [install(self) for install in feature_installers()]
         self.selection.changed.connect(self._on_selection_changed)
         self.view.zoom_changed.connect(lambda z: self.zoom_label.setText(f"Zoom {z:.0%}"))
 
@@ -155,6 +163,10 @@ class MainWindow(QMainWindow):
         self._refresh_filters()
         self._update_counts()
         self._on_selection_changed([])
+        for feature in getattr(self, "features", ()):
+            hook = getattr(feature, "document_changed", None)
+            if hook is not None:
+                hook(self)
         QTimer.singleShot(0, self.view.fit_map)
         self.view.fit_map()
 
