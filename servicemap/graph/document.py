@@ -143,7 +143,9 @@ class Document:
         if item_id in self.graph:
             return rules.describe_node(item_id, self.graph.nodes[item_id])
         if item_id in self._edge_ends:
-            return rules.describe_edge(item_id, self.edge(item_id), self.graph.nodes)
+            u, v = self._edge_ends[item_id]
+            return rules.describe_edge(item_id, {**self.edge(item_id), "source": u, "target": v},
+                                       self.graph.nodes)
         if item_id in self.pathways:
             return f'pathway "{self.pathways[item_id].name}" ({item_id})'
         return repr(item_id)
@@ -173,7 +175,11 @@ class Document:
     def add_node(self, kind: NodeKind | str, name: str, node_id: str | None = None,
                  **fields: object) -> str:
         """Add a node of ``kind``; returns its id."""
-        record = {**node_defaults(kind), **fields, "name": name, "id": node_id or new_id()}
+        try:
+            defaults = node_defaults(kind)
+        except ValueError:  # an unknown kind: let the rules name the item and the field
+            defaults = {"kind": kind}
+        record = {**defaults, **fields, "name": name, "id": node_id or new_id()}
         problems = rules.check_node(record)
         if problems:
             raise ValidationError(problems[0])
@@ -262,7 +268,11 @@ class Document:
     def add_edge(self, kind: EdgeKind | str, source: str, target: str,
                  edge_id: str | None = None, **fields: object) -> str:
         """Join two nodes; returns the edge id."""
-        record = {**edge_defaults(kind), **fields, "id": edge_id or new_id(),
+        try:
+            defaults = edge_defaults(kind)
+        except ValueError:  # an unknown kind: let the rules name the item and the field
+            defaults = {"kind": kind}
+        record = {**defaults, **fields, "id": edge_id or new_id(),
                   "source": source, "target": target}
         self._check_new_edge(record)
         eid = record["id"]

@@ -102,7 +102,7 @@ def _clean(record: Mapping[str, object], fields: Iterable[Field], what, attrs: d
                     attrs[name] = value
                     continue
             elif kind is float and (vtype is int or vtype is float) and f.maximum is None \
-                    and value == value and value != _INF and value >= f.minimum_or_ninf:
+                    and -_INF < value < _INF and value >= f.minimum_or_ninf:
                 attrs[name] = int(value) if vtype is float and value.is_integer() \
                     and abs(value) < 2**53 else value
                 continue
@@ -187,8 +187,11 @@ def check_join(kind: str, source_kind: str, target_kind: str) -> str | None:
     src = KIND_LABELS[NodeKind(source_kind)]
     dst = KIND_LABELS[NodeKind(target_kind)]
     label = "a flow" if kind == EdgeKind.FLOW else f"a {kind} link"
-    return f"{label} cannot go from an {src} to an {dst}" if src[0] in "aeiou" else \
-        f"{label} cannot go from a {src} to a {dst}"
+    return f"{label} cannot go from {_article(src)} {src} to {_article(dst)} {dst}"
+
+
+def _article(word: str) -> str:
+    return "an" if word[0] in "aeiou" else "a"
 
 
 _ALLOWED = {(str(e), str(s)): frozenset(str(t) for t in targets)

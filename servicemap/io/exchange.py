@@ -14,7 +14,7 @@ from pathlib import Path
 
 import networkx as nx
 
-from servicemap.errors import FileFormatError, ValidationError
+from servicemap.errors import FileFormatError, SaveError, ValidationError
 from servicemap.graph.document import Document
 from servicemap.model import MAP_FIELDS, Pathway
 
@@ -109,6 +109,8 @@ def write_json(document: Document, path: str | os.PathLike) -> None:
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
+    except ValueError as exc:  # text that cannot be written as UTF-8 (lone surrogates)
+        raise SaveError(f"{path.name} could not be written ({exc}).") from None
     finally:
         if tmp.exists():
             tmp.unlink()

@@ -1,0 +1,281 @@
+"""Shared fixtures for the core tests (no Qt): a small hand-made map, saved copies of it, a
+version-1 file written with raw sqlite3, an event recorder and a Hypothesis strategy that makes
+random valid documents."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import string
+from pathlib import Path
+
+import pytest
+from hypothesis import strategies as st
+
+from servicemap import store
+from servicemap.graph.document import Document
+from servicemap.model import MARKINGS, FlowType, NodeKind, edge_fields, node_fields
+
+SIGNALS = ("node_added", "node_removed", "node_changed", "nodes_moved", "edge_added",
+           "edge_removed", "edge_changed", "pathway_added", "pathway_removed",
+           "pathway_changed", "map_changed")
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "slow: a long-running test (still runs by default)")
+
+
+# ----- a small, hand-made map ---------------------------------------------------------------
+def build_sample() -> Document:
+    doc = Document()
+    doc.set_map_fields({"title": "Sample map", "description": "For tests", "source": "tests",
+                        "marking": "OFFICIAL", "illustrative": True,
+                        "created": "2026-01-01T00:00:00Z", "modified": "2026-01-02T00:00:00Z"})
+    doc.add_node("organisation", "Kent Trust", "org1", org_type="trust", ods_code="RXY",
+                 x=0.0, y=-300.0)
+    doc.add_node("organisation", "Medway Council", "org2", org_type="council")
+    doc.add_node("partnership", "East Kent HCP", "hcp1", population=700000)
+    doc.add_node("directorate", "Acute directorate", "dir1", x=10.5, y=-200.0)
+    doc.add_node("service", "Crisis team", "crisis", category="crisis", age_group="adults",
+                 capacity=40, capacity_unit="caseload", wait_target_days=1,
+                 pct_within_target=87.5, dna_rate_most_deprived=12.0,
+                 dna_rate_least_deprived=4.5, hours="24/7", location="Maidstone",
+                 desde_code="R2", x=100.0, y=0.0, pinned=True, notes="Open all hours")
+    doc.add_node("service", "Acute ward", "ward", category="inpatient", capacity=18,
+                 capacity_unit="beds", x=340.0, y=0.0)
+    doc.add_node("service", "Community team", "cmht", category="community")
+    doc.add_node("access_point", "GP practice", "gp", category="primary care", x=-240.0, y=0.0)
+    doc.add_node("exit", "Back to GP care", "home", category="discharge")
+    doc.add_edge("part_of", "dir1", "org1", "po_dir1")
+    doc.add_edge("part_of", "crisis", "dir1", "po_crisis")
+    doc.add_edge("part_of", "ward", "dir1", "po_ward")
+    doc.add_edge("part_of", "cmht", "org1", "po_cmht")
+    doc.add_edge("serves", "crisis", "hcp1", "sv_crisis")
+    doc.add_edge("serves", "dir1", "hcp1", "sv_dir1")
+    doc.add_edge("flow", "gp", "crisis", "f_gp_crisis", flow_type="referral",
+                 volume_per_year=1200, median_wait_days=2, wait_target_days=7,
+                 notes="Urgent referrals")
+    doc.add_edge("flow", "crisis", "ward", "f_crisis_ward", flow_type="escalation",
+                 volume_per_year=90)
+    doc.add_edge("flow", "ward", "crisis", "f_ward_crisis", flow_type="step_down")
+    doc.add_edge("flow", "crisis", "cmht", "f_crisis_cmht", flow_type="transfer")
+    doc.add_edge("flow", "crisis", "home", "f_crisis_home", flow_type="discharge")
+    doc.add_edge("flow", "cmht", "home", "f_cmht_home", flow_type="discharge")
+    # "crisis" appears twice in one pathway, on purpose.
+    doc.add_pathway("Crisis and back", ["gp", "crisis", "ward", "crisis", "home"],
+                    "A stay on the ward", pathway_id="p_crisis")
+    doc.add_pathway("Community", ["gp", "crisis", "cmht", "home"], pathway_id="p_cmht")
+    return doc
+
+
+@pytest.fixture
+def sample_doc() -> Document:
+    return build_sample()
+
+
+@pytest.fixture
+def saved_map(tmp_path: Path) -> Path:
+    """The sample map saved as a .smap file."""
+    path = tmp_path / "sample.smap"
+    store.save(build_sample(), path)
+    return path
+
+
+# ----- recording events ---------------------------------------------------------------------
+class Recorder:
+    """Connects to every signal of a document and records ``(signal name, args)``."""
+
+    def __init__(self, doc: Document) -> None:
+        self.events: list[tuple] = []
+        for name in SIGNALS:
+            getattr(doc, name).connect(self._slot(name))
+
+    def _slot(self, name: str):
+        return lambda *args: self.events.append((name, *args))
+
+    def names(self) -> list[str]:
+        return [e[0] for e in self.events]
+
+
+@pytest.fixture
+def record():
+    """``record(doc)`` returns a :class:`Recorder` listening to the document."""
+    return Recorder
+
+
+# ----- file state ---------------------------------------------------------------------------
+def state_of(path: Path) -> tuple[bytes, int]:
+    return path.read_bytes(), path.stat().st_mtime_ns
+
+
+@pytest.fixture
+def file_state():
+    """``file_state(path)``: the bytes and mtime of a file, to prove it was not changed."""
+    return state_of
+
+
+# ----- a version-1 file ---------------------------------------------------------------------
+V1_NODE_COLUMNS = [c for c in store.NODE_COLUMNS if c not in ("pinned", "desde_code")]
+SQL_TYPES = {str: "TEXT", float: "REAL", int: "INTEGER"}
+
+
+def write_v1(path: Path, nodes: list[dict], edges: list[dict], pathways: list[dict],
+             map_fields: dict | None = None) -> Path:
+    """Write a schema version 1 .smap file with raw sqlite3."""
+    map_fields = map_fields or {"title": "Old map", "description": "Saved by version 1",
+                                "source": "v1", "marking": "OFFICIAL", "illustrative": False,
+                                "created": "2024-05-01", "modified": "2024-05-02"}
+    conn = sqlite3.connect(path)
+    try:
+        conn.execute(f"PRAGMA application_id={store.APPLICATION_ID}")
+        conn.execute("PRAGMA user_version=1")
+        conn.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
+        cols = ", ".join(f'"{c}" {SQL_TYPES[store.NODE_COLUMNS[c]]}' for c in V1_NODE_COLUMNS)
+        conn.execute(f"CREATE TABLE nodes ({cols}, PRIMARY KEY (id))")
+        cols = ", ".join(f'"{c}" {SQL_TYPES[t]}' for c, t in store.EDGE_COLUMNS.items())
+        conn.execute(f"CREATE TABLE edges ({cols}, PRIMARY KEY (id))")
+        conn.execute("CREATE TABLE pathways (id TEXT PRIMARY KEY, position INTEGER, name TEXT, "
+                     "description TEXT, steps TEXT)")
+        conn.executemany("INSERT INTO meta VALUES (?, ?)",
+                         [(k, json.dumps(v)) for k, v in map_fields.items()])
+        for rec in nodes:
+            conn.execute(f"INSERT INTO nodes ({', '.join(rec)}) VALUES "
+                         f"({', '.join('?' * len(rec))})", list(rec.values()))
+        for rec in edges:
+            conn.execute(f"INSERT INTO edges ({', '.join(rec)}) VALUES "
+                         f"({', '.join('?' * len(rec))})", list(rec.values()))
+        for i, p in enumerate(pathways):
+            conn.execute("INSERT INTO pathways VALUES (?, ?, ?, ?, ?)",
+                         (p["id"], i, p["name"], p.get("description", ""),
+                          json.dumps(p["steps"])))
+        conn.commit()
+    finally:
+        conn.close()
+    return path
+
+
+V1_NODES = [
+    {"id": "org", "kind": "organisation", "name": "Old Trust", "notes": "", "org_type": "trust",
+     "x": 0.0, "y": 0.0},
+    {"id": "dir", "kind": "directorate", "name": "Old directorate", "notes": ""},
+    {"id": "ap", "kind": "access_point", "name": "Self-referral", "notes": "", "x": -100.0,
+     "y": 5.0},
+    {"id": "svc", "kind": "service", "name": "Café ☕ service", "notes": "unicode",
+     "capacity": 12.0, "pct_within_target": 75.5, "age_group": "adults", "x": 50.0, "y": 60.0},
+    {"id": "svc2", "kind": "service", "name": "Second service", "notes": ""},
+    {"id": "out", "kind": "exit", "name": "Discharged", "notes": ""},
+]
+V1_EDGES = [
+    {"id": "e1", "kind": "part_of", "source": "dir", "target": "org", "notes": ""},
+    {"id": "e2", "kind": "part_of", "source": "svc", "target": "dir", "notes": ""},
+    {"id": "e3", "kind": "flow", "source": "ap", "target": "svc", "notes": "",
+     "flow_type": "referral", "volume_per_year": 300.0},
+    {"id": "e4", "kind": "flow", "source": "svc", "target": "svc2", "notes": "",
+     "flow_type": "transfer"},
+    {"id": "e5", "kind": "flow", "source": "svc2", "target": "out", "notes": "",
+     "flow_type": "discharge"},
+]
+V1_PATHWAYS = [
+    {"id": "pw2", "name": "Round trip", "description": "Back and forth",
+     "steps": ["ap", "svc", "svc2", "svc", "out"]},
+    {"id": "pw1", "name": "Short", "steps": ["svc2", "out"]},
+    {"id": "pw0", "name": "Empty", "steps": []},
+]
+
+
+@pytest.fixture
+def v1_file(tmp_path: Path) -> Path:
+    """A version-1 .smap file (pathway steps as JSON, no pinned or DESDE columns)."""
+    return write_v1(tmp_path / "old.smap", V1_NODES, V1_EDGES, V1_PATHWAYS)
+
+
+# ----- random valid documents ---------------------------------------------------------------
+TEXT = st.text(st.characters(exclude_categories=("Cs",)), max_size=12)
+NAMES = TEXT.filter(lambda s: s.strip() != "")
+IDS = st.text(string.ascii_letters + string.digits + "-_.:/ éß中", min_size=1, max_size=10) \
+    .filter(lambda s: s.strip() != "")
+FINITE = st.floats(allow_nan=False, allow_infinity=False)
+
+
+def value_strategy(field):
+    """Random valid values for one model field (None where the field is optional)."""
+    if field.type is bool:
+        base = st.booleans()
+    elif field.type in (int, float):
+        low = field.minimum if field.minimum is not None else -1e12
+        high = field.maximum if field.maximum is not None else 1e12
+        base = st.one_of(
+            st.floats(min_value=field.minimum, max_value=field.maximum, allow_nan=False,
+                      allow_infinity=False),
+            st.integers(min_value=int(low), max_value=int(high)))
+    elif field.choices is not None:
+        base = st.sampled_from(field.choices)
+    else:
+        base = TEXT
+    return st.one_of(st.none(), base) if field.optional else base
+
+
+@st.composite
+def documents(draw) -> Document:
+    doc = Document()
+    doc.set_map_fields({
+        "title": draw(TEXT), "description": draw(TEXT), "source": draw(TEXT),
+        "marking": draw(st.sampled_from(MARKINGS)), "illustrative": draw(st.booleans()),
+        "created": draw(TEXT), "modified": draw(TEXT)})
+    sizes = {NodeKind.ORGANISATION: 3, NodeKind.PARTNERSHIP: 2, NodeKind.DIRECTORATE: 3,
+             NodeKind.SERVICE: 7, NodeKind.ACCESS_POINT: 3, NodeKind.EXIT: 3}
+    counts = {kind: draw(st.integers(0, top), label=str(kind)) for kind, top in sizes.items()}
+    total = sum(counts.values())
+    ids = draw(st.lists(IDS, min_size=total + 40, max_size=total + 40, unique=True))
+    spare_ids = iter(ids)
+    by_kind: dict[NodeKind, list[str]] = {}
+    for kind, count in counts.items():
+        for _ in range(count):
+            values = {f.name: draw(value_strategy(f)) for f in node_fields(kind)
+                      if f.name != "name"}
+            by_kind.setdefault(kind, []).append(
+                doc.add_node(kind, draw(NAMES), next(spare_ids), **values))
+
+    def some(*kinds: NodeKind) -> list[str]:
+        return [n for k in kinds for n in by_kind.get(k, [])]
+
+    def edge_values(kind: str) -> dict:
+        return {f.name: draw(value_strategy(f)) for f in edge_fields(kind)
+                if f.name != "flow_type"}
+
+    # part_of: at most one parent each
+    for child in some(NodeKind.SERVICE, NodeKind.DIRECTORATE):
+        kinds = (NodeKind.DIRECTORATE, NodeKind.ORGANISATION) \
+            if doc.node(child)["kind"] == NodeKind.SERVICE else (NodeKind.ORGANISATION,)
+        parents = some(*kinds)
+        if parents and draw(st.booleans()):
+            doc.add_edge("part_of", child, draw(st.sampled_from(parents)), next(spare_ids),
+                         **edge_values("part_of"))
+    # serves: any number
+    for who in some(NodeKind.SERVICE, NodeKind.DIRECTORATE):
+        if some(NodeKind.PARTNERSHIP) and draw(st.booleans()):
+            doc.add_edge("serves", who, draw(st.sampled_from(some(NodeKind.PARTNERSHIP))),
+                         next(spare_ids), **edge_values("serves"))
+    # flows: one per (source, target, flow type)
+    sources = some(NodeKind.ACCESS_POINT, NodeKind.SERVICE)
+    targets = some(NodeKind.SERVICE, NodeKind.EXIT)
+    if sources and targets:
+        for _ in range(draw(st.integers(0, 12))):
+            src, dst = draw(st.sampled_from(sources)), draw(st.sampled_from(targets))
+            flow_type = draw(st.sampled_from(list(FlowType)))
+            if doc.find_flow(src, dst, flow_type) is None:
+                doc.add_edge("flow", src, dst, next(spare_ids), flow_type=flow_type,
+                             **edge_values("flow"))
+    # pathways: any steps among access points, services and exits (repeats allowed)
+    stops = some(NodeKind.ACCESS_POINT, NodeKind.SERVICE, NodeKind.EXIT)
+    for _ in range(draw(st.integers(0, 3))):
+        steps = draw(st.lists(st.sampled_from(stops), max_size=6)) if stops else []
+        doc.add_pathway(draw(NAMES), steps, draw(TEXT), pathway_id=next(spare_ids))
+    return doc
+
+
+@pytest.fixture(scope="session")
+def doc_strategy():
+    """A Hypothesis strategy of random valid documents (draw it with ``st.data()``)."""
+    return documents()
+
