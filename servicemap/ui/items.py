@@ -247,3 +247,29 @@ class FlowItem(QGraphicsItem):
         painter.drawRoundedRect(box, 3, 3)
         painter.setPen(style.TEXT)
         painter.drawText(box, Qt.AlignCenter, self.label)
+
+
+class StepBadge(QGraphicsItem):
+    """The step number(s) of a highlighted pathway, at a node's top-left corner."""
+
+    def __init__(self, text: str, node: NodeItem) -> None:
+        super().__init__(node)
+        self.text = text
+        font = style.label_font()
+        font.setBold(True)
+        self.font = font
+        width = max(20.0, QFontMetricsF(font).horizontalAdvance(text) + 10)
+        self._rect = QRectF(node.rect.left() - width / 2, node.rect.top() - 10, width, 20)
+        self.setZValue(5)
+
+    def boundingRect(self) -> QRectF:
+        return self._rect.adjusted(-1, -1, 1, 1)
+
+    def paint(self, painter: QPainter, option, widget=None) -> None:
+        painter.setRenderHint(QPainter.Antialiasing, True)
+        painter.setPen(QPen(QColor("white"), 1.5))
+        painter.setBrush(style.NHS_BLUE)
+        painter.drawRoundedRect(self._rect, 10, 10)
+        painter.setFont(self.font)
+        painter.setPen(QColor("white"))
+        painter.drawText(self._rect, Qt.AlignCenter, self.text)

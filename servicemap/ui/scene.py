@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QGraphicsLineItem, QGraphicsScene
 from servicemap.graph.document import Document
 from servicemap.model import KIND_LABELS, EdgeKind, NodeKind
 from servicemap.ui import style
-from servicemap.ui.items import FlowItem, NodeItem
+from servicemap.ui.items import FlowItem, NodeItem, StepBadge
 
 DIM_OPACITY = 0.18
 UNPLACED_GAP = 200.0
@@ -44,6 +44,7 @@ class MapScene(QGraphicsScene):
         self._drag_line: QGraphicsLineItem | None = None
         self._dimmed: set[str] = set()
         self._highlight: str | None = None
+        self._marks: list = []  # step badges and "no flow" connectors of the highlighted pathway
         self.setBackgroundBrush(QColor("white"))
         self.setItemIndexMethod(QGraphicsScene.BspTreeIndex)
         self.setBspTreeDepth(8)  # automatic depth costs >1 GB and ~10 s at 10,000 items
@@ -68,6 +69,7 @@ class MapScene(QGraphicsScene):
     # ----- building -------------------------------------------------------------------
     def rebuild(self) -> None:
         self.clear()
+        self._marks = []
         self.nodes.clear()
         self.flows.clear()
         self._drag_line = None
@@ -208,6 +210,8 @@ class MapScene(QGraphicsScene):
             if item is not None:
                 item.setPos(self._position(self.doc.node(node_id)))
                 self._grow_rect(item)
+        if self._highlight is not None:
+            self.highlight_pathway(self._highlight)
 
     def _grow_rect(self, item) -> None:
         rect = item.sceneBoundingRect().adjusted(-300, -300, 300, 300)
@@ -220,6 +224,7 @@ class MapScene(QGraphicsScene):
         if attrs["kind"] == EdgeKind.FLOW:
             self._make_flow(edge_id, u, v, attrs)
             self._set_bends(u, v)
+            self._refresh_highlight()
         elif attrs["kind"] == EdgeKind.PART_OF:
             self._restyle_services()
 
@@ -231,8 +236,13 @@ class MapScene(QGraphicsScene):
             u, v = item.source.node_id, item.target.node_id
             if u in self.nodes and v in self.nodes:
                 self._set_bends(u, v)
+            self._refresh_highlight()
         elif self.nodes:
             self._restyle_services()
+
+    def _refresh_highlight(self, *_args) -> None:
+        if self._highlight is not None:
+            self.highlight_pathway(self._highlight)
 
     def _on_edge_changed(self, edge_id: str, fields) -> None:
         if edge_id in self.flows:
@@ -249,21 +259,44 @@ class MapScene(QGraphicsScene):
         for key, item in list(self.nodes.items()) + list(self.flows.items()):
             item.setOpacity(DIM_OPACITY if key in self._dimmed else 1.0)
 
+    def _clear_marks(self) -> None:
+        for mark in self._marks:
+            if mark.scene() is self:
+                self.removeItem(mark)
+        self._marks = []
+
     def highlight_pathway(self, pathway_id: str | None) -> None:
-        """Highlight a pathway's steps and the flows between them; dim everything else."""
+        """Highlight a pathway's steps (numbered) and the flows between them; dim the rest.
+        Consecutive steps with no flow between them get a dashed vermillion connector."""
         self._highlight = pathway_id
+        self._clear_marks()
         for item in list(self.nodes.values()) + list(self.flows.values()):
             item.highlighted = False
             item.update()
-        if pathway_id is None:
+        if pathway_id is None or pathway_id not in self.doc.pathways:
+            self._highlight = None
             self.set_dimmed(())
             return
         steps = self.doc.pathways[pathway_id].steps
         keep = set(steps)
+        numbers: dict[str, list[str]] = {}
+        for i, step in enumerate(steps, start=1):
+            numbers.setdefault(step, []).append(str(i))
+        for step, nums in numbers.items():
+            if step in self.nodes:
+                self._marks.append(StepBadge("·".join(nums), self.nodes[step]))
         for a, b in zip(steps, steps[1:], strict=False):
             flow = self.doc.find_flow(a, b)
             if flow is not None and flow in self.flows:
                 keep.add(flow)
+            elif a in self.nodes and b in self.nodes and a != b:
+                pa, pb = self.nodes[a].pos(), self.nodes[b].pos()
+                gap = QGraphicsLineItem(pa.x(), pa.y(), pb.x(), pb.y())
+                gap.setPen(QPen(QColor("#D55E00"), 2.5, Qt.DashLine))
+                gap.setToolTip("No flow joins these two steps")
+                gap.setZValue(0.5)
+                self.addItem(gap)
+                self._marks.append(gap)
         for key in keep:
             item = self.nodes.get(key) or self.flows.get(key)
             if item is not None:

@@ -22,7 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from servicemap.graph.rules import STEP_KINDS
+from servicemap.graph.rules import STEP_KINDS, check_join
+from servicemap.model import EdgeKind, FlowType
 
 ID_ROLE = Qt.ItemDataRole.UserRole
 NO_FLOW = "⚠ no flow to next step"
@@ -45,8 +46,7 @@ class PathwaysPanel(QWidget):
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.steps = QListWidget(self)
         self.steps.setObjectName("pathway_steps")
-        self.steps.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
-        self.steps.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.steps.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.steps_label = QLabel("Steps", self)
         self.new_button = self._button("New from selection", "pathway_new",
                                        "Make a pathway of the selected access points, services "
@@ -57,6 +57,25 @@ class PathwaysPanel(QWidget):
         self.delete_button = self._button("Delete", "pathway_delete",
                                           "Delete the selected pathway (undoable)",
                                           self.delete_selected)
+        self.describe_button = self._button("Describe…", "pathway_describe",
+                                            "Edit the pathway's description",
+                                            self.describe_selected)
+        self.record_button = self._button("Record steps on map", "pathway_record",
+                                          "While on, each box you click on the map is added "
+                                          "as the next step", self._toggle_record)
+        self.record_button.setCheckable(True)
+        self.insert_button = self._button("Insert selected", "step_insert",
+                                          "Insert the nodes selected on the map after the "
+                                          "chosen step (or at the end)", self.insert_selected)
+        self.remove_step_button = self._button("Remove step", "step_remove",
+                                               "Remove the chosen step", self.remove_step)
+        self.up_button = self._button("Up", "step_up", "Move the chosen step earlier",
+                                      lambda: self.move_step(-1))
+        self.down_button = self._button("Down", "step_down", "Move the chosen step later",
+                                        lambda: self.move_step(1))
+        self.fix_button = self._button("Add the missing flows", "pathway_fix",
+                                       "Add a referral flow wherever two steps are not joined "
+                                       "(one undo step)", self.add_missing_flows)
         self.error = QLabel(self)
         self.error.setObjectName("pathway_error")
         self.error.setStyleSheet(ERROR_STYLE)
@@ -72,8 +91,20 @@ class PathwaysPanel(QWidget):
         layout.addWidget(self.list, 2)
         layout.addLayout(buttons)
         layout.addWidget(self.error)
+        more = QHBoxLayout()
+        more.addWidget(self.describe_button)
+        more.addWidget(self.record_button)
+        layout.addLayout(more)
         layout.addWidget(self.steps_label)
         layout.addWidget(self.steps, 3)
+        step_buttons = QHBoxLayout()
+        for button in (self.insert_button, self.remove_step_button, self.up_button,
+                       self.down_button):
+            step_buttons.addWidget(button)
+        layout.addLayout(step_buttons)
+        layout.addWidget(self.fix_button)
+        self.selection.changed.connect(self._on_selection_for_record)
+        self.steps.itemSelectionChanged.connect(self._update_buttons)
 
         # Bursts of events (deleting many nodes, an undo) cost one refresh, a moment later.
         self._timer = QTimer(self)
@@ -102,6 +133,10 @@ class PathwaysPanel(QWidget):
         """Stop following the document (call before dropping the panel but not the document)."""
         for event, slot in self._connections:
             event.disconnect(slot)
+        try:
+            self.selection.changed.disconnect(self._on_selection_for_record)
+        except (RuntimeError, TypeError):
+            pass
 
     def _button(self, text: str, name: str, tip: str, slot) -> QPushButton:
         button = QPushButton(text, self)
@@ -176,17 +211,33 @@ class PathwaysPanel(QWidget):
             return
         items = self.list.selectedItems()
         current = items[0].data(ID_ROLE) if items else None
-        self.rename_button.setEnabled(current is not None)
-        self.delete_button.setEnabled(current is not None)
         changed = current != self._current
         self._current = current
+        if changed and self.record_button.isChecked():
+            self.record_button.setChecked(False)
         self._refresh_steps()
         if changed:
             self.pathway_selected.emit(current)
 
+    def _update_buttons(self) -> None:
+        editable = not self.editor.read_only
+        has = self._current is not None and self._current in self.doc.pathways
+        row = self.steps.currentRow() if self.steps.selectedItems() else -1
+        count = len(self.doc.pathways[self._current].steps) if has else 0
+        self.new_button.setEnabled(editable)
+        for button in (self.rename_button, self.delete_button, self.describe_button,
+                       self.record_button, self.insert_button):
+            button.setEnabled(editable and has)
+        self.remove_step_button.setEnabled(editable and 0 <= row < count)
+        self.up_button.setEnabled(editable and 0 < row < count)
+        self.down_button.setEnabled(editable and 0 <= row < count - 1)
+        self.fix_button.setEnabled(editable and has and bool(self.missing_flows(self._current)))
+
     def _refresh_steps(self, *_args) -> None:
         self._steps_timer.stop()
+        keep_row = self.steps.currentRow()
         self.steps.clear()
+        self._update_buttons()
         if self._current is None or self._current not in self.doc.pathways:
             self.steps_label.setText("Steps")
             return
@@ -199,6 +250,9 @@ class PathwaysPanel(QWidget):
                 item.setToolTip("No flow joins this step to the next one. Add a flow on the "
                                 "map, or check the order of the steps.")
             self.steps.addItem(item)
+        if 0 <= keep_row < len(lines):
+            self.steps.setCurrentRow(keep_row)
+        self._update_buttons()
 
     # ----- actions ------------------------------------------------------------------------
     def ask_name(self, title: str, text: str) -> str | None:
@@ -232,6 +286,9 @@ class PathwaysPanel(QWidget):
         if pathway_id is not None:
             self._refresh_list()
             self.select_pathway(pathway_id)
+            if not steps:  # an empty pathway: the next boxes clicked on the map are its steps
+                self.record_button.setChecked(True)
+                self._toggle_record(True)
         return pathway_id
 
     def rename_selected(self) -> None:
@@ -244,3 +301,105 @@ class PathwaysPanel(QWidget):
     def delete_selected(self) -> None:
         if self._current is not None:
             self._show_error(self.editor.remove_pathway(self._current))
+
+    # ----- step editing (each change is one undo step) ------------------------------------
+    def _set_steps(self, steps: list[str], row: int | None = None) -> None:
+        self._show_error(self.editor.update_pathway(self._current, steps=steps))
+        self._refresh_steps()
+        if row is not None and 0 <= row < self.steps.count():
+            self.steps.setCurrentRow(row)
+
+    def _chosen_row(self) -> int:
+        return self.steps.currentRow() if self.steps.selectedItems() else -1
+
+    def insert_selected(self) -> None:
+        """Insert the step nodes selected on the map after the chosen step (or at the end)."""
+        if self._current is None:
+            return
+        new = [i for i in self.selection.ids
+               if self.doc.has_node(i) and self.doc.node(i)["kind"] in STEP_KINDS]
+        if not new:
+            self._show_error("Select access points, services or exits on the map first.")
+            return
+        steps = list(self.doc.pathways[self._current].steps)
+        row = self._chosen_row()
+        at = len(steps) if row < 0 else row + 1
+        steps[at:at] = new
+        self._set_steps(steps, at + len(new) - 1)
+
+    def remove_step(self) -> None:
+        row = self._chosen_row()
+        if self._current is None or row < 0:
+            return
+        steps = list(self.doc.pathways[self._current].steps)
+        del steps[row]
+        self._set_steps(steps, min(row, len(steps) - 1))
+
+    def move_step(self, delta: int) -> None:
+        row = self._chosen_row()
+        if self._current is None or row < 0:
+            return
+        steps = list(self.doc.pathways[self._current].steps)
+        other = row + delta
+        if not 0 <= other < len(steps):
+            return
+        steps[row], steps[other] = steps[other], steps[row]
+        self._set_steps(steps, other)
+
+    def describe_selected(self) -> None:
+        if self._current is None:
+            return
+        text = self.ask_description(self.doc.pathways[self._current].description)
+        if text is not None and text != self.doc.pathways[self._current].description:
+            self._show_error(self.editor.update_pathway(self._current, description=text))
+
+    def ask_description(self, text: str) -> str | None:
+        """Ask for a description; None when cancelled. (Tests replace this.)"""
+        value, ok = QInputDialog.getMultiLineText(self, "Describe pathway", "Description:", text)
+        return value if ok else None
+
+    def _toggle_record(self, on: bool) -> None:
+        if on and self._current is None:
+            self.record_button.setChecked(False)
+            return
+        self.record_button.setText("Stop recording" if on else "Record steps on map")
+
+    def _on_selection_for_record(self, ids) -> None:
+        """While recording, a single box clicked on the map becomes the next step."""
+        if not self.record_button.isChecked() or self._current not in self.doc.pathways \
+                or len(ids) != 1 or not self.doc.has_node(ids[0]) \
+                or self.doc.node(ids[0])["kind"] not in STEP_KINDS:
+            return
+        steps = list(self.doc.pathways[self._current].steps)
+        if steps and steps[-1] == ids[0]:
+            return
+        self._set_steps(steps + [ids[0]], len(steps))
+
+    def missing_flows(self, pathway_id: str) -> list[tuple[str, str]]:
+        """Consecutive steps with no flow between them that a flow may join."""
+        steps = self.doc.pathways[pathway_id].steps
+        pairs = []
+        for a, b in zip(steps, steps[1:], strict=False):
+            if a == b or self.doc.find_flow(a, b) is not None or (a, b) in pairs:
+                continue
+            if check_join(EdgeKind.FLOW, self.doc.node(a)["kind"], self.doc.node(b)["kind"]):
+                continue
+            pairs.append((a, b))
+        return pairs
+
+    def add_missing_flows(self) -> int:
+        """Join every unjoined pair of steps with a referral flow, as one undo step."""
+        if self._current is None:
+            return 0
+        pairs = self.missing_flows(self._current)
+        if not pairs:
+            return 0
+        stack = self.editor.stack
+        stack.beginMacro(f"Add {len(pairs)} missing flow{'s' * (len(pairs) != 1)}")
+        try:
+            for a, b in pairs:
+                self.editor.add_flow(a, b, str(FlowType.REFERRAL))
+        finally:
+            stack.endMacro()
+        self._refresh_steps()
+        return len(pairs)

@@ -1,0 +1,107 @@
+"""Pathway editing from the Pathways dock and the canvas, each change one undo step."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from servicemap.ui.items import StepBadge
+from tests.ui.test_main_window import at, map_file, small_map, viewport, window  # noqa: F401
+
+
+def panel(window):
+    return window.pathways_dock.widget()
+
+
+def choose_step(p, row: int) -> None:
+    p.steps.setCurrentRow(row)
+
+
+def test_record_steps_by_clicking_on_the_map(window, qtbot):
+    p = panel(window)
+    p.ask_name = lambda title, text: "Talking therapies route"
+    window.selection.set([])
+    pid = p.new_from_selection()
+    assert p.record_button.isChecked()
+    for node in ("gp", "tt", "done"):
+        qtbot.mouseClick(viewport(window), Qt.LeftButton, pos=at(window, node))
+    assert window.doc.pathways[pid].steps == ["gp", "tt", "done"]
+    assert window.actions.undo.text() == "Undo Change pathway"
+    window.editor.stack.undo()
+    assert window.doc.pathways[pid].steps == ["gp", "tt"]
+
+
+def test_new_from_selection_keeps_selection_order(window):
+    p = panel(window)
+    p.ask_name = lambda title, text: "Reverse"
+    window.selection.set(["crisis", "gp", "org"])  # an organisation is not a step
+    pid = p.new_from_selection()
+    assert window.doc.pathways[pid].steps == ["crisis", "gp"]
+
+
+def test_reorder_insert_remove_steps(window, qtbot):
+    p = panel(window)
+    p.select_pathway("p1")
+    choose_step(p, 1)  # crisis
+    qtbot.mouseClick(p.down_button, Qt.LeftButton)
+    assert window.doc.pathways["p1"].steps == ["gp", "ward", "crisis", "done"]
+    assert p.steps.currentRow() == 2
+    qtbot.mouseClick(p.up_button, Qt.LeftButton)
+    assert window.doc.pathways["p1"].steps == ["gp", "crisis", "ward", "done"]
+    window.selection.set(["tt"])
+    choose_step(p, 0)
+    qtbot.mouseClick(p.insert_button, Qt.LeftButton)
+    assert window.doc.pathways["p1"].steps == ["gp", "tt", "crisis", "ward", "done"]
+    choose_step(p, 1)
+    qtbot.mouseClick(p.remove_step_button, Qt.LeftButton)
+    assert window.doc.pathways["p1"].steps == ["gp", "crisis", "ward", "done"]
+    for _ in range(4):
+        window.editor.stack.undo()
+    assert window.doc.pathways["p1"].steps == ["gp", "crisis", "ward", "done"]
+    assert window.editor.stack.index() == 0
+
+
+def test_describe_is_undoable(window, qtbot):
+    p = panel(window)
+    p.select_pathway("p1")
+    p.ask_description = lambda text: "From GP referral to recovery"
+    qtbot.mouseClick(p.describe_button, Qt.LeftButton)
+    assert window.doc.pathways["p1"].description == "From GP referral to recovery"
+    window.editor.stack.undo()
+    assert window.doc.pathways["p1"].description == ""
+
+
+def test_missing_flows_are_marked_and_added_in_one_step(window, qtbot):
+    p = panel(window)
+    window.editor.update_pathway("p1", steps=["gp", "tt", "ward", "done"])
+    p.select_pathway("p1")
+    qtbot.waitUntil(lambda: p.steps.count() == 4)
+    lines = [p.steps.item(i).text() for i in range(4)]
+    assert "no flow" in lines[1] and "no flow" not in lines[0]
+    gaps = [m for m in window.scene._marks if not isinstance(m, StepBadge)]
+    assert len(gaps) == 1
+    assert p.fix_button.isEnabled()
+    before = window.editor.stack.count()
+    qtbot.mouseClick(p.fix_button, Qt.LeftButton)
+    assert window.doc.find_flow("tt", "ward") is not None
+    assert window.editor.stack.count() == before + 1
+    assert [m for m in window.scene._marks if not isinstance(m, StepBadge)] == []
+    window.editor.stack.undo()
+    assert window.doc.find_flow("tt", "ward") is None
+
+
+def test_highlighted_steps_are_numbered_on_the_canvas(window):
+    panel(window).select_pathway("p1")
+    badges = {m.parentItem().node_id: m.text for m in window.scene._marks
+              if isinstance(m, StepBadge)}
+    assert badges == {"gp": "1", "crisis": "2", "ward": "3", "done": "4"}
+    panel(window).select_pathway(None)
+    assert window.scene._marks == []
+
+
+def test_delete_pathway_undo(window, qtbot):
+    p = panel(window)
+    p.select_pathway("p1")
+    qtbot.mouseClick(p.delete_button, Qt.LeftButton)
+    assert "p1" not in window.doc.pathways
+    window.editor.stack.undo()
+    assert window.doc.pathways["p1"].steps == ["gp", "crisis", "ward", "done"]
