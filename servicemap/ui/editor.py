@@ -29,6 +29,14 @@ class Editor(QObject):
         self.stack = QUndoStack(self)
         self.read_only = False
 
+    def dispose(self) -> None:
+        """Delete the undo history now, while every command is still alive.
+
+        Left to the garbage collector, PySide can free the Python commands before the C++
+        stack that owns them, and the stack's destructor then crashes the process.
+        """
+        self.stack.clear()
+
     # ----- the one way in -------------------------------------------------------------
     def push(self, command: c.DocumentCommand) -> str | None:
         """Run the command once; if the document refuses it, return why and push nothing."""
@@ -44,6 +52,19 @@ class Editor(QObject):
         command.skip_redo = True
         self.stack.push(command)
         return None
+
+    def push_comment(self, command: c.DocumentCommand) -> str | None:
+        """Like :meth:`push`, for review comments only: they are allowed on a map open
+        read-only (review mode), since they change nothing else in the map."""
+        from servicemap.ui.comment_commands import CommentCommand
+
+        if not isinstance(command, CommentCommand):
+            raise TypeError("push_comment takes comment commands only")
+        read_only, self.read_only = self.read_only, False
+        try:
+            return self.push(command)
+        finally:
+            self.read_only = read_only
 
     # ----- nodes ----------------------------------------------------------------------
     def add_node(self, kind: NodeKind | str, name: str, pos: tuple[float, float] | None = None,

@@ -36,8 +36,14 @@ APP_NAME = "servicemap"
 def feature_installers():
     """Feature modules that add their own menus, actions and docks to the window. Each is a
     function ``install(window) -> object``; the object may define ``document_changed(window)``,
-    called after every :meth:`MainWindow.set_document`."""
-    return []
+    called after every :meth:`MainWindow.set_document`, and ``context_actions(item_id)``, the
+    actions it adds to the canvas's right-click menu (item_id None: the empty canvas)."""
+    from servicemap.ui.comments_feature import install as install_comments
+    from servicemap.ui.export_feature import install as install_export
+    from servicemap.ui.layout_feature import install as install_layout
+    from servicemap.ui.review_feature import install as install_review
+
+    return [install_layout, install_review, install_comments, install_export]
 
 
 class MainWindow(QMainWindow):
@@ -126,6 +132,8 @@ class MainWindow(QMainWindow):
 
         if self.scene is not None:
             self.scene.detach()
+        if self.editor is not None:
+            self.editor.dispose()
         self.selection.set([])
         self.doc = doc
         self.editor = Editor(doc, self)
@@ -322,6 +330,12 @@ class MainWindow(QMainWindow):
             menu.addAction(a.zoom_selection)
         else:
             menu.addAction(a.delete)
+        extra = [act for feature in getattr(self, "features", ())
+                 for act in getattr(feature, "context_actions", lambda _id: [])(item_id)]
+        if extra:  # features' own entries (a node's pin, ...)
+            menu.addSeparator()
+            for act in extra:
+                menu.addAction(act)
         menu.exec(screen_pos if hasattr(screen_pos, "x") else QCursor.pos())
 
     # ----- view -----------------------------------------------------------------------
@@ -377,6 +391,8 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:
         if self.files.close_all():
+            if self.editor is not None:
+                self.editor.dispose()
             event.accept()
         else:
             event.ignore()

@@ -34,7 +34,9 @@ def doc():
 def editor(doc):
     from servicemap.ui.editor import Editor
 
-    return Editor(doc)
+    editor = Editor(doc)
+    yield editor
+    editor.dispose()
 
 
 @pytest.fixture
