@@ -38,12 +38,7 @@ def feature_installers():
     function ``install(window) -> object``; the object may define ``document_changed(window)``,
     called after every :meth:`MainWindow.set_document`, and ``context_actions(item_id)``, the
     actions it adds to the canvas's right-click menu (item_id None: the empty canvas)."""
-    from servicemap.ui.comments_feature import install as install_comments
-    from servicemap.ui.export_feature import install as install_export
-    from servicemap.ui.layout_feature import install as install_layout
-    from servicemap.ui.review_feature import install as install_review
-
-    return [install_layout, install_review, install_comments, install_export]
+    return []
 
 
 class MainWindow(QMainWindow):
