@@ -4,8 +4,13 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
+import tests.ui.test_main_window as main_window_tests
 from servicemap.ui.items import StepBadge
-from tests.ui.test_main_window import at, map_file, small_map, viewport, window  # noqa: F401
+from tests.ui.test_main_window import at, viewport
+
+# The window fixtures of the main-window tests (a small map opened from a saved file).
+map_file = main_window_tests.map_file
+window = main_window_tests.window
 
 
 def panel(window):
