@@ -19,12 +19,46 @@ from PySide6.QtGui import (
     QPen,
     QPolygonF,
 )
-from PySide6.QtWidgets import QGraphicsItem, QStyle, QStyleOptionGraphicsItem
+from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem
 
 from servicemap.model import FlowType, NodeKind
 from servicemap.ui import style
 
 DETAIL_LOD = 0.3  # below this zoom, labels give way to plain boxes
+SMOOTH_LOD = 0.6  # below this zoom, flows are drawn without antialiasing (3x cheaper)
+
+_POSITION_CHANGED = QGraphicsItem.GraphicsItemChange.ItemPositionHasChanged
+_FONT: list = []
+_PENS: dict[tuple, tuple[QPen, QPen]] = {}
+
+
+def _font():
+    if not _FONT:
+        _FONT.extend([style.label_font(), QFontMetricsF(style.label_font())])
+    return _FONT[0]
+
+
+def _metrics() -> QFontMetricsF:
+    _font()
+    return _FONT[1]
+
+
+def _flow_pens(flow_type: str, width: float, strong: bool, selected: bool) -> tuple[QPen, QPen]:
+    """The line and arrowhead pens of a flow, made once per look (paint runs per frame)."""
+    key = (flow_type, width, strong, selected)
+    pens = _PENS.get(key)
+    if pens is None:
+        colour = style.NHS_BLUE if strong else style.DARK_GREY
+        w = width + (1.5 if selected else 0)
+        if flow_type == FlowType.SIGNPOST:
+            w = min(w, 1.2)
+        pen_style, dashes, _ = style.FLOW_STYLES.get(flow_type, style.FLOW_STYLES["referral"])
+        line = QPen(colour, w, pen_style, Qt.FlatCap, Qt.MiterJoin)
+        if dashes:
+            line.setDashPattern(dashes)
+        head = QPen(colour, max(1.2, min(w, 2.5)), Qt.SolidLine, Qt.RoundCap, Qt.MiterJoin)
+        pens = _PENS[key] = (line, head)
+    return pens
 
 
 def wrap_label(text: str, metrics: QFontMetricsF, width: float, max_lines: int) -> list[str]:
@@ -58,25 +92,28 @@ class NodeItem(QGraphicsItem):
         self.fill = QColor("white")
         self.border = style.DARK_GREY
         self.highlighted = False
-        self._lines: list[str] = []
+        self._lines: list[tuple[float, float, str]] = []  # (x, baseline y, text), centred
         self._rect = QRectF()
         self.setFlags(QGraphicsItem.ItemIsSelectable | QGraphicsItem.ItemIsMovable
                       | QGraphicsItem.ItemSendsGeometryChanges)
         self.setZValue(1)
 
-    def set_look(self, name: str, fill: QColor, border: QColor, tooltip: str) -> None:
-        metrics = QFontMetricsF(style.label_font())
+    def set_look(self, name: str, fill: QColor, border: QColor) -> None:
+        metrics = _metrics()
         pad = 10.0
         if self.kind == NodeKind.ACCESS_POINT:
             width = min(max(metrics.horizontalAdvance(name) + 2 * pad + 16, 100.0), 190.0)
         else:
             width = style.NODE_WIDTH
-        self._lines = wrap_label(name, metrics, width - 2 * pad, style.MAX_LABEL_LINES)
-        height = max(style.NODE_MIN_HEIGHT, len(self._lines) * metrics.lineSpacing() + 2 * pad)
+        lines = wrap_label(name, metrics, width - 2 * pad, style.MAX_LABEL_LINES)
+        line_h = metrics.lineSpacing()
+        height = max(style.NODE_MIN_HEIGHT, len(lines) * line_h + 2 * pad)
+        top = -len(lines) * line_h / 2 + metrics.ascent()
+        self._lines = [(-metrics.horizontalAdvance(line) / 2, top + i * line_h, line)
+                       for i, line in enumerate(lines)]
         self.prepareGeometryChange()
         self._rect = QRectF(-width / 2, -height / 2, width, height)
         self.fill, self.border = fill, border
-        self.setToolTip(tooltip)
         self.update()
 
     @property
@@ -92,18 +129,21 @@ class NodeItem(QGraphicsItem):
         return path
 
     def itemChange(self, change, value):
-        if change == QGraphicsItem.ItemPositionHasChanged:
+        # Called for every flag, position and scene change (80,000 times while a 10,000-service
+        # map is built): compare by identity and skip the base call, which returns ``value``.
+        if change is _POSITION_CHANGED:
             for edge in self.edges:
                 edge.adjust()
-        return super().itemChange(change, value)
+        return value
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget=None) -> None:
-        lod = option.levelOfDetailFromTransform(painter.worldTransform())
-        selected = bool(option.state & QStyle.State_Selected)
-        colour = style.NHS_BLUE if (selected or self.highlighted) else self.border
-        width = 3.0 if (selected or self.highlighted) else 1.5
+        lod = painter.worldTransform().m11()  # the view never rotates or shears
+        strong = self.highlighted or self.isSelected()
+        colour = style.NHS_BLUE if strong else self.border
+        width = 3.0 if strong else 1.5
         rect = self._rect
         if lod < DETAIL_LOD:
+            painter.setRenderHint(QPainter.Antialiasing, False)
             painter.setPen(QPen(colour, 0))
             painter.setBrush(self.fill)
             painter.drawRect(rect)
@@ -121,13 +161,9 @@ class NodeItem(QGraphicsItem):
         else:
             painter.drawRoundedRect(rect, 8, 8)
         painter.setPen(style.TEXT)
-        painter.setFont(style.label_font())
-        metrics = QFontMetricsF(painter.font())
-        line_h = metrics.lineSpacing()
-        top = -len(self._lines) * line_h / 2 + metrics.ascent()
-        for i, line in enumerate(self._lines):
-            x = -metrics.horizontalAdvance(line) / 2
-            painter.drawText(QPointF(x, top + i * line_h), line)
+        painter.setFont(_font())
+        for x, y, line in self._lines:
+            painter.drawText(QPointF(x, y), line)
 
 
 def _boundary(center: QPointF, rect: QRectF, toward: QPointF) -> QPointF:
@@ -159,12 +195,10 @@ class FlowItem(QGraphicsItem):
         source.edges.append(self)
         target.edges.append(self)
         self.setFlags(QGraphicsItem.ItemIsSelectable)
-        self.setZValue(0)
-        self.adjust()
+        self.setZValue(0)  # geometry comes with set_look, which every creator calls
 
-    def set_look(self, flow_type: str, width: float, label: str, tooltip: str) -> None:
+    def set_look(self, flow_type: str, width: float, label: str) -> None:
         self.flow_type, self.width, self.label = flow_type, width, label
-        self.setToolTip(tooltip)
         self.adjust()
 
     def detach(self) -> None:
@@ -183,13 +217,16 @@ class FlowItem(QGraphicsItem):
         path = QPainterPath(start)
         if self.bend:
             path.quadTo(control, end)
+            before = control  # a quadratic curve arrives along control -> end
         else:
             path.lineTo(end)
+            before = start
         # Arrowhead along the last tangent.
-        angle = math.radians(-path.angleAtPercent(1.0))
+        ex, ey = end.x(), end.y()
+        angle = math.atan2(ey - before.y(), ex - before.x())
         size = 7.0 + self.width * 1.6
-        left, right = (QPointF(end.x() - size * math.cos(angle + turn),
-                               end.y() - size * math.sin(angle + turn)) for turn in (-0.42, 0.42))
+        left = QPointF(ex - size * math.cos(angle - 0.42), ey - size * math.sin(angle - 0.42))
+        right = QPointF(ex - size * math.cos(angle + 0.42), ey - size * math.sin(angle + 0.42))
         self.prepareGeometryChange()
         self._path = path
         self._arrow = QPolygonF([left, end, right])
@@ -206,28 +243,22 @@ class FlowItem(QGraphicsItem):
         return stroker.createStroke(self._path)
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget=None) -> None:
-        lod = option.levelOfDetailFromTransform(painter.worldTransform())
-        selected = bool(option.state & QStyle.State_Selected)
-        colour = style.NHS_BLUE if (selected or self.highlighted) else style.DARK_GREY
-        width = self.width + (1.5 if selected else 0)
+        lod = painter.worldTransform().m11()  # the view never rotates or shears
+        selected = self.isSelected()
+        strong = selected or self.highlighted
         if lod < DETAIL_LOD:
-            painter.setPen(QPen(colour, 0))
+            painter.setRenderHint(QPainter.Antialiasing, False)
+            painter.setPen(QPen(style.NHS_BLUE if strong else style.DARK_GREY, 0))
             painter.drawPath(self._path)
             return
-        painter.setRenderHint(QPainter.Antialiasing, True)
-        pen_style, dashes, _ = style.FLOW_STYLES.get(self.flow_type, style.FLOW_STYLES["referral"])
-        if self.flow_type == FlowType.SIGNPOST:
-            width = min(width, 1.2)
-        pen = QPen(colour, width, pen_style, Qt.FlatCap, Qt.MiterJoin)
-        if dashes:
-            pen.setDashPattern(dashes)
-        painter.setPen(pen)
+        painter.setRenderHint(QPainter.Antialiasing, lod >= SMOOTH_LOD)
+        line, head = _flow_pens(self.flow_type, self.width, strong, selected)
+        painter.setPen(line)
         painter.setBrush(Qt.NoBrush)
         painter.drawPath(self._path)
-        head = QPen(colour, max(1.2, min(width, 2.5)), Qt.SolidLine, Qt.RoundCap, Qt.MiterJoin)
         painter.setPen(head)
         if self.flow_type == FlowType.ESCALATION:
-            painter.setBrush(colour)
+            painter.setBrush(head.color())
             painter.drawPolygon(self._arrow)
         else:
             painter.drawPolyline(self._arrow)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QPen, QTransform
-from PySide6.QtWidgets import QGraphicsLineItem, QGraphicsScene
+from PySide6.QtWidgets import QGraphicsLineItem, QGraphicsScene, QToolTip
 
 from servicemap.graph.document import Document
 from servicemap.model import KIND_LABELS, EdgeKind, NodeKind
@@ -45,6 +45,7 @@ class MapScene(QGraphicsScene):
         self._dimmed: set[str] = set()
         self._highlight: str | None = None
         self._marks: list = []  # step badges and "no flow" connectors of the highlighted pathway
+        self.overview = False  # far zoomed out: flows hidden, boxes only
         self.setBackgroundBrush(QColor("white"))
         self.setItemIndexMethod(QGraphicsScene.BspTreeIndex)
         self.setBspTreeDepth(8)  # automatic depth costs >1 GB and ~10 s at 10,000 items
@@ -119,12 +120,19 @@ class MapScene(QGraphicsScene):
 
     def _style_node(self, node_id: str, attrs) -> None:
         item = self.nodes[node_id]
-        kind = attrs["kind"]
-        tip = [f"{attrs['name']}", KIND_LABELS[NodeKind(kind)].capitalize()]
-        if kind == NodeKind.SERVICE:
-            group = self._group_of(node_id)
-            colour = self.colours.get(group, style.NO_GROUP)
+        if attrs["kind"] == NodeKind.SERVICE:
+            colour = self.colours.get(self._group_of(node_id), style.NO_GROUP)
             fill, border = style.tint(colour), style.border_colour(colour)
+        else:
+            fill, border = QColor("white"), style.DARK_GREY
+        item.set_look(attrs["name"], fill, border)
+
+    def tooltip(self, item_id: str) -> str:
+        """What hovering over a node or flow shows (made when asked, not for every item)."""
+        if self.doc.has_node(item_id):
+            attrs = self.doc.node(item_id)
+            tip = [f"{attrs['name']}", KIND_LABELS[NodeKind(attrs["kind"])].capitalize()]
+            group = self._group_of(item_id)
             if group is not None:
                 tip.append(f"Part of {self.doc.graph.nodes[group]['name']}")
             if attrs.get("category"):
@@ -132,9 +140,25 @@ class MapScene(QGraphicsScene):
             if attrs.get("capacity") is not None:
                 tip.append(f"Capacity: {_fmt_number(attrs['capacity'])} "
                            f"{attrs.get('capacity_unit') or ''}".rstrip())
+            return "\n".join(tip)
+        attrs = self.doc.edge(item_id)
+        u, v = self.doc.edge_ends(item_id)
+        names = self.doc.graph.nodes
+        label = style.FLOW_STYLES.get(attrs["flow_type"], (0, 0, attrs["flow_type"]))[2]
+        tip = [f"{label}: {names[u]['name']} → {names[v]['name']}",
+               f"Volume per year: {_fmt_number(attrs.get('volume_per_year'))}",
+               f"Median wait: {_fmt_number(attrs.get('median_wait_days'))} days"]
+        if attrs.get("wait_target_days") is not None:
+            tip.append(f"Wait target: {_fmt_number(attrs['wait_target_days'])} days")
+        return "\n".join(tip)
+
+    def helpEvent(self, event) -> None:
+        item_id = self.item_id_at(event.scenePos())
+        if item_id is None:
+            QToolTip.hideText()
         else:
-            fill, border = QColor("white"), style.DARK_GREY
-        item.set_look(attrs["name"], fill, border, "\n".join(tip))
+            QToolTip.showText(event.screenPos(), self.tooltip(item_id))
+        event.accept()
 
     def _make_flow(self, edge_id: str, u: str, v: str, attrs) -> None:
         if u not in self.nodes or v not in self.nodes:
@@ -142,24 +166,17 @@ class MapScene(QGraphicsScene):
         item = FlowItem(edge_id, self.nodes[u], self.nodes[v])
         self.flows[edge_id] = item
         item.show_label = self.show_flow_labels
+        if self.overview:
+            item.setVisible(False)
         self._style_flow(edge_id, attrs)
         if edge_id in self._dimmed:
             item.setOpacity(DIM_OPACITY)
         self.addItem(item)
 
     def _style_flow(self, edge_id: str, attrs) -> None:
-        item = self.flows[edge_id]
-        u, v = self.doc.edge_ends(edge_id)
-        names = self.doc.graph.nodes
         volume = attrs.get("volume_per_year")
-        label = style.FLOW_STYLES.get(attrs["flow_type"], (0, 0, attrs["flow_type"]))[2]
-        tip = [f"{label}: {names[u]['name']} → {names[v]['name']}",
-               f"Volume per year: {_fmt_number(volume)}",
-               f"Median wait: {_fmt_number(attrs.get('median_wait_days'))} days"]
-        if attrs.get("wait_target_days") is not None:
-            tip.append(f"Wait target: {_fmt_number(attrs['wait_target_days'])} days")
-        item.set_look(attrs["flow_type"], style.flow_width(volume),
-                      "" if volume is None else f"{volume:,g}", "\n".join(tip))
+        self.flows[edge_id].set_look(attrs["flow_type"], style.flow_width(volume),
+                                     "" if volume is None else f"{volume:,g}")
 
     def _set_bends(self, u: str, v: str) -> None:
         """Spread parallel flows between two nodes (either direction) as curves."""
@@ -251,6 +268,15 @@ class MapScene(QGraphicsScene):
     def _on_pathway_changed(self, pathway_id: str) -> None:
         if pathway_id == self._highlight:
             self.highlight_pathway(pathway_id if pathway_id in self.doc.pathways else None)
+
+    def set_overview(self, on: bool) -> None:
+        """Hide flows when the map is too small to read them (hidden items cost nothing to
+        paint; at 10,000 services that keeps a zoomed-out frame fast)."""
+        if on == self.overview:
+            return
+        self.overview = on
+        for item in self.flows.values():
+            item.setVisible(not on)
 
     # ----- dimming and highlighting ---------------------------------------------------
     def set_dimmed(self, ids) -> None:

@@ -10,7 +10,8 @@ from PySide6.QtCore import QRectF, Qt, Signal
 from PySide6.QtGui import QMouseEvent, QPainter
 from PySide6.QtWidgets import QGraphicsView
 
-MIN_ZOOM, MAX_ZOOM = 0.02, 8.0
+MIN_ZOOM, MAX_ZOOM = 0.002, 8.0
+OVERVIEW_ZOOM = 0.08  # below this a 170-unit box is under 14 px: flows are hidden
 STEP = 1.25
 
 
@@ -38,7 +39,14 @@ class MapView(QGraphicsView):
         current = self.zoom
         if current and abs(factor - current) > 1e-9:
             self.scale(factor / current, factor / current)
-            self.zoom_changed.emit(self.zoom)
+            self._zoomed()
+
+    def _zoomed(self) -> None:
+        """Level of detail for the whole map: far out, only the boxes are drawn."""
+        scene = self.scene()
+        if scene is not None and hasattr(scene, "set_overview"):
+            scene.set_overview(self.zoom < OVERVIEW_ZOOM)
+        self.zoom_changed.emit(self.zoom)
 
     def zoom_in(self) -> None:
         self.set_zoom(self.zoom * STEP)
@@ -54,7 +62,7 @@ class MapView(QGraphicsView):
         if self.zoom > max_zoom:
             self.set_zoom(max_zoom)
         self.centerOn(rect.center())
-        self.zoom_changed.emit(self.zoom)
+        self._zoomed()
 
     def fit_map(self) -> None:
         scene = self.scene()

@@ -236,6 +236,18 @@ def test_filter_dims_other_services(window, qtbot):
     assert window.scene.nodes["tt"].opacity() == 1.0
 
 
+def test_hover_shows_what_an_item_is(window):
+    assert "Volume per year: 300" in window.scene.tooltip("f1")
+    assert "Part of Acute" in window.scene.tooltip("crisis")
+
+
+def test_far_zoom_hides_flows_and_zooming_in_shows_them(window):
+    window.view.set_zoom(0.05)
+    assert not window.scene.flows["f1"].isVisible()
+    window.view.set_zoom(1.0)
+    assert window.scene.flows["f1"].isVisible()
+
+
 def test_pathway_highlight_dims_the_rest(window, qtbot):
     window.pathways_dock.widget().pathway_selected.emit("p1")
     assert window.scene.nodes["ward"].highlighted
