@@ -238,3 +238,34 @@ KIND_LABELS = {
     NodeKind.ACCESS_POINT: "access point",
     NodeKind.EXIT: "exit",
 }
+
+
+COMMENT_STATUSES = ("open", "resolved")
+
+
+@dataclass
+class Comment:
+    """A review comment on a node, an edge or a pathway (``target`` its id), or on the map
+    (``target`` empty). A reply names the comment it answers in ``reply_to``.
+
+    ``target_name`` is what the item was called when the comment was made, so a comment whose
+    item has since been deleted can still say what it was on.
+    """
+
+    id: str
+    target: str
+    author: str
+    created: str
+    text: str
+    status: str = "open"
+    reply_to: str = ""
+    target_name: str = ""
+
+    def to_dict(self) -> dict[str, object]:
+        return {"id": self.id, "target": self.target, "author": self.author,
+                "created": self.created, "text": self.text, "status": self.status,
+                "reply_to": self.reply_to, "target_name": self.target_name}
+
+
+COMMENT_FIELD_NAMES: tuple[str, ...] = ("id", "target", "author", "created", "text", "status",
+                                        "reply_to", "target_name")

@@ -27,10 +27,17 @@ from sqlite_utils import Database
 
 from servicemap.errors import FileFormatError, SaveError, ValidationError
 from servicemap.graph.document import Document
-from servicemap.model import ALL_EDGE_FIELD_NAMES, ALL_NODE_FIELD_NAMES, MAP_FIELDS, Pathway
+from servicemap.model import (
+    ALL_EDGE_FIELD_NAMES,
+    ALL_NODE_FIELD_NAMES,
+    COMMENT_FIELD_NAMES,
+    MAP_FIELDS,
+    Comment,
+    Pathway,
+)
 
 APPLICATION_ID = 0x534D4150  # "SMAP"
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
 REAL_FIELDS = {"x", "y", "population", "capacity", "wait_target_days", "pct_within_target",
@@ -52,6 +59,8 @@ TABLES = {
     "edges": EDGE_COLUMNS,
     "pathways": {"id": str, "position": int, "name": str, "description": str},
     "pathway_steps": {"pathway_id": str, "position": int, "node_id": str},
+    # Version 3: review comments, in order (a reply after the comment it answers).
+    "comments": {"id": str, "position": int, **{n: str for n in COMMENT_FIELD_NAMES[1:]}},
 }
 
 
@@ -72,7 +81,15 @@ def _migrate_1_to_2(conn: sqlite3.Connection) -> None:
     conn.execute("ALTER TABLE pathways DROP COLUMN steps")
 
 
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _migrate_1_to_2}
+def _migrate_2_to_3(conn: sqlite3.Connection) -> None:
+    """Version 3 adds the comments table (review comments); a version-2 map has none."""
+    sql_types = {str: "TEXT", int: "INTEGER"}
+    cols = ", ".join(f'"{c}" {sql_types[t]}' for c, t in TABLES["comments"].items())
+    conn.execute(f"CREATE TABLE comments ({cols}, PRIMARY KEY (id))")
+
+
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _migrate_1_to_2,
+                                                               2: _migrate_2_to_3}
 
 
 # ----- loading ------------------------------------------------------------------------------
@@ -93,9 +110,9 @@ def _bulk():
 def load(path: str | os.PathLike) -> Document:
     """Open a .smap file. Raises FileFormatError (one plain sentence) and never writes to it."""
     with _bulk():
-        map_fields, nodes, edges, pathways = read_records(path)
+        map_fields, nodes, edges, pathways, comments = _read_file(path)
         try:
-            return Document.from_records(map_fields, nodes, edges, pathways)
+            return Document.from_records(map_fields, nodes, edges, pathways, comments)
         except ValidationError as exc:
             raise FileFormatError(f"{Path(path).name} cannot be opened: {exc}") from None
 
@@ -103,6 +120,16 @@ def load(path: str | os.PathLike) -> Document:
 def read_records(path: str | os.PathLike):
     """Read a .smap file into plain records ``(map_fields, nodes, edges, pathways)`` unchecked
     against the rules (``servicemap validate`` reports every problem from these)."""
+    return _read_file(path)[:4]
+
+
+def read_comments(path: str | os.PathLike) -> list[Comment]:
+    """The review comments of a .smap file, in order (unchecked, like :func:`read_records`)."""
+    return _read_file(path)[4]
+
+
+def _read_file(path: str | os.PathLike):
+    """``(map_fields, nodes, edges, pathways, comments)`` from a .smap file."""
     path = Path(path)
     name = path.name
     _check_header(path)
@@ -137,7 +164,7 @@ def read_records(path: str | os.PathLike):
                     raise FileFormatError(f"{name} cannot be opened: {exc}.") from None
                 version += 1
         _check_tables(conn, name, SCHEMA_VERSION)
-        return _read(conn, name)
+        return (*_read(conn, name), _read_comments(conn, name))
     except sqlite3.DatabaseError as exc:
         raise FileFormatError(f"{name} is damaged or is not a servicemap map ({exc}).") from None
     finally:
@@ -186,10 +213,15 @@ def _check_header(path: Path) -> None:
 def _check_tables(conn: sqlite3.Connection, name: str, version: int) -> None:
     tables = {row[0] for row in conn.execute(
         "SELECT name FROM sqlite_master WHERE type='table'")}
-    wanted = TABLES if version == SCHEMA_VERSION else {
-        "meta": TABLES["meta"], "nodes": {"id": str, "kind": str, "name": str},
-        "edges": {"id": str, "kind": str, "source": str, "target": str},
-        "pathways": {"id": str, "name": str, "steps": str}}
+    if version == SCHEMA_VERSION:
+        wanted = TABLES
+    elif version == 2:  # version 3 added the comments table
+        wanted = {t: c for t, c in TABLES.items() if t != "comments"}
+    else:
+        wanted = {
+            "meta": TABLES["meta"], "nodes": {"id": str, "kind": str, "name": str},
+            "edges": {"id": str, "kind": str, "source": str, "target": str},
+            "pathways": {"id": str, "name": str, "steps": str}}
     for table, columns in wanted.items():
         if table not in tables:
             raise FileFormatError(f"{name} is missing its {table} table; it is not a complete "
@@ -231,6 +263,19 @@ def _read(conn: sqlite3.Connection, name: str):
         pathways.append(Pathway(row["id"], row["name"], row["description"] or "",
                                 steps.get(row["id"], [])))
     return map_fields, nodes, edges, pathways
+
+
+def _read_comments(conn: sqlite3.Connection, name: str) -> list[Comment]:
+    cols = ", ".join(f'"{c}"' for c in COMMENT_FIELD_NAMES)
+    comments = []
+    for row in _rows(conn, f"SELECT {cols} FROM comments ORDER BY position, rowid"):
+        for key, value in row.items():
+            if value is None and key not in ("id", "text", "status"):
+                row[key] = ""  # an empty target (the map), reply_to or name
+            elif not isinstance(value, str):
+                raise FileFormatError(f"{name} has a comment whose {key} is not text.")
+        comments.append(Comment(**row))
+    return comments
 
 
 # ----- saving -------------------------------------------------------------------------------
@@ -280,6 +325,7 @@ def _write(document: Document, tmp: Path) -> dict[str, int]:
             db["edges"].create(EDGE_COLUMNS, pk="id", not_null={"kind", "source", "target"})
             db["pathways"].create(TABLES["pathways"], pk="id")
             db["pathway_steps"].create(TABLES["pathway_steps"], pk=("pathway_id", "position"))
+            db["comments"].create(TABLES["comments"], pk="id")
             db.conn.executemany("INSERT INTO meta VALUES (?, ?)",
                                 [(f.name, json.dumps(document.graph.graph.get(f.name)))
                                  for f in MAP_FIELDS])
@@ -301,11 +347,16 @@ def _write(document: Document, tmp: Path) -> dict[str, int]:
             db.conn.executemany("INSERT INTO pathway_steps VALUES (?, ?, ?)",
                                 [(p.id, i, s) for p in document.pathways.values()
                                  for i, s in enumerate(p.steps)])
+            db.conn.executemany(f"INSERT INTO comments VALUES "
+                                f"({', '.join('?' * len(TABLES['comments']))})",
+                                [(c.id, i, *(getattr(c, n) for n in COMMENT_FIELD_NAMES[1:]))
+                                 for i, c in enumerate(document.comments.values())])
     finally:
         db.close()
     return {"meta": len(MAP_FIELDS), "nodes": len(nodes), "edges": len(edges),
             "pathways": len(document.pathways),
-            "pathway_steps": sum(len(p.steps) for p in document.pathways.values())}
+            "pathway_steps": sum(len(p.steps) for p in document.pathways.values()),
+            "comments": len(document.comments)}
 
 
 def _verify(tmp: Path, expected: dict[str, int]) -> None:

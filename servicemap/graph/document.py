@@ -11,6 +11,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 
 import networkx as nx
 
@@ -18,7 +19,10 @@ from servicemap.errors import ValidationError
 from servicemap.events import Signal
 from servicemap.graph import rules
 from servicemap.model import (
+    COMMENT_FIELD_NAMES,
+    COMMENT_STATUSES,
     MAP_FIELDS,
+    Comment,
     EdgeKind,
     NodeKind,
     Pathway,
@@ -68,11 +72,17 @@ class Document:
         self.pathway_removed = Signal()
         self.pathway_changed = Signal()   # (id)
         self.map_changed = Signal()       # (field names)
+        # Review comments (see the comments section below).
+        self.comments: dict[str, Comment] = {}
+        self.comment_added = Signal()     # (id)
+        self.comment_changed = Signal()   # (id, field names)
+        self.comment_removed = Signal()   # (id)
 
     # ----- building from records ---------------------------------------------------------
     @classmethod
     def from_records(cls, map_fields: Mapping[str, object], nodes: list[Mapping[str, object]],
-                     edges: list[Mapping[str, object]], pathways: list[Pathway]) -> Document:
+                     edges: list[Mapping[str, object]], pathways: list[Pathway],
+                     comments: Iterable[Comment] = ()) -> Document:
         """Check every record, then build. Raises ValidationError naming the first problem."""
         cleaned: dict[str, list] = {"nodes": [], "edges": []}
         problems = [p for p in rules.check_map(map_fields, nodes, edges, pathways, cleaned)
@@ -88,6 +98,9 @@ class Document:
         doc._edge_ends = {k: (u, v) for k, u, v, _ in cleaned["edges"]}
         doc.pathways = {p.id: replace(p, steps=list(p.steps), name=p.name.strip())
                         for p in pathways}
+        for comment in comments:  # a reply must come after the comment it answers
+            doc._check_comment(comment)
+            doc.comments[comment.id] = replace(comment)
         return doc
 
     def node_records(self) -> list[dict[str, object]]:
@@ -414,3 +427,124 @@ class Document:
             self.graph.graph[name] = rules.normalise(allowed[name], value)
         self.map_changed.emit(tuple(changes))
         return old
+
+    # ----- review comments ----------------------------------------------------------------
+    # Comments belong to the map, not the graph: deleting their item leaves them in place
+    # ("on a removed item", named by ``target_name``), so undoing the delete re-attaches them.
+    def comment_target_exists(self, comment: Comment | str) -> bool:
+        """Whether the item a comment is on is in the map (the map itself always is)."""
+        if isinstance(comment, str):
+            comment = self.comments[comment]
+        return not comment.target or self._taken(comment.target)
+
+    def comment_item_name(self, item_id: str) -> str:
+        """What an item is called: a node's or pathway's name, a flow's "From → To", "" for
+        the map; the id itself for an item that is not in the map."""
+        if not item_id:
+            return ""
+        if item_id in self.graph:
+            return self.graph.nodes[item_id]["name"]
+        if item_id in self._edge_ends:
+            u, v = self._edge_ends[item_id]
+            return f"{self.graph.nodes[u]['name']} → {self.graph.nodes[v]['name']}"
+        if item_id in self.pathways:
+            return self.pathways[item_id].name
+        return item_id
+
+    def comment_replies(self, comment_id: str) -> list[str]:
+        """The ids of the direct replies to a comment, oldest first."""
+        return [c.id for c in self.comments.values() if c.reply_to == comment_id]
+
+    def _check_comment(self, comment: Comment) -> None:
+        """Check a comment about to join :attr:`comments` (replies after what they answer)."""
+        for name in COMMENT_FIELD_NAMES:
+            if not isinstance(getattr(comment, name), str):
+                raise ValidationError(f"comment {getattr(comment, 'id', '')!r}: {name} must "
+                                      "be text")
+        what = f"comment {comment.id!r}"
+        if not comment.id.strip():
+            raise ValidationError("A comment needs an id.")
+        if comment.id in self.comments:
+            raise ValidationError(f"{what}: id is already used by another comment")
+        if not comment.text.strip():
+            raise ValidationError(f"{what}: text must not be empty")
+        if comment.status not in COMMENT_STATUSES:
+            raise ValidationError(f"{what}: status must be one of "
+                                  f"{', '.join(COMMENT_STATUSES)} (got {comment.status!r})")
+        if comment.reply_to and comment.reply_to not in self.comments:
+            raise ValidationError(f"{what}: it replies to comment {comment.reply_to!r}, which "
+                                  "does not come before it")
+
+    def add_comment(self, text: str, target: str = "", author: str = "", *,
+                    reply_to: str = "", comment_id: str | None = None,
+                    created: str | None = None, status: str = "open",
+                    target_name: str | None = None) -> str:
+        """Comment on an item (``target``: a node, edge or pathway id in the map; empty for the
+        map itself), or reply to a comment (``reply_to``: the reply is on the same item).
+        ``created`` defaults to now; returns the comment's id."""
+        if reply_to:
+            parent = self.comments.get(reply_to) if isinstance(reply_to, str) else None
+            if parent is None:
+                raise ValidationError(f"There is no comment {reply_to!r} to reply to.")
+            target = parent.target
+            target_name = parent.target_name if target_name is None else target_name
+        elif isinstance(target, str) and target and not self._taken(target):
+            raise ValidationError(f"A comment cannot be on {target!r}: there is no such item "
+                                  "in the map.")
+        if target_name is None:
+            target_name = self.comment_item_name(target) if isinstance(target, str) else ""
+        comment = Comment(comment_id or new_id(), target, author,
+                          created or datetime.now().astimezone().isoformat(timespec="seconds"),
+                          text.strip() if isinstance(text, str) else text, status, reply_to,
+                          target_name)
+        self._check_comment(comment)
+        self.comments[comment.id] = comment
+        self.comment_added.emit(comment.id)
+        return comment.id
+
+    def update_comment(self, comment_id: str, **changes: object) -> dict[str, object]:
+        """Change a comment's ``text`` or ``status``; returns the old values."""
+        comment = self.comments.get(comment_id)
+        if comment is None:
+            raise ValidationError(f"There is no comment {comment_id!r} in the map.")
+        unknown = set(changes) - {"text", "status"}
+        if unknown:
+            raise ValidationError(f"comment {comment_id!r}: cannot change {unknown.pop()!r}")
+        if isinstance(changes.get("text"), str):
+            changes["text"] = changes["text"].strip()
+        new = replace(comment, **changes)
+        if not isinstance(new.text, str) or not new.text.strip():
+            raise ValidationError(f"comment {comment_id!r}: text must not be empty")
+        if new.status not in COMMENT_STATUSES:
+            raise ValidationError(f"comment {comment_id!r}: status must be one of "
+                                  f"{', '.join(COMMENT_STATUSES)} (got {new.status!r})")
+        old = {k: getattr(comment, k) for k in changes}
+        self.comments[comment_id] = new
+        self.comment_changed.emit(comment_id, tuple(changes))
+        return old
+
+    def remove_comment(self, comment_id: str) -> list[tuple[int, Comment]]:
+        """Remove a comment and every reply under it; returns ``(index, comment)`` pairs,
+        ascending, for :meth:`restore_comments`."""
+        if comment_id not in self.comments:
+            raise ValidationError(f"There is no comment {comment_id!r} in the map.")
+        doomed = {comment_id}
+        for c in self.comments.values():  # replies always come after what they answer
+            if c.reply_to in doomed:
+                doomed.add(c.id)
+        removed = [(i, c) for i, c in enumerate(self.comments.values()) if c.id in doomed]
+        self.comments = {k: v for k, v in self.comments.items() if k not in doomed}
+        for _, c in reversed(removed):
+            self.comment_removed.emit(c.id)
+        return removed
+
+    def restore_comments(self, removed: list[tuple[int, Comment]]) -> None:
+        """Put back comments removed by :meth:`remove_comment`, where they were."""
+        items = list(self.comments.items())
+        for index, comment in removed:
+            if comment.id in self.comments:
+                raise ValidationError(f"comment {comment.id!r}: id is already used")
+            items.insert(index, (comment.id, comment))
+        self.comments = dict(items)
+        for _, comment in removed:
+            self.comment_added.emit(comment.id)

@@ -3,7 +3,9 @@
 Top level ``directed``, ``multigraph``, ``graph`` (the map fields plus ``pathways``, a list of
 ``{id, name, description, steps}``), ``nodes`` (``id``, ``kind`` and the node's fields) and
 ``edges`` (``source``, ``target``, ``key`` — the edge id, also written as ``id`` — ``kind`` and
-the edge's fields). Reading checks every record before building, like opening a .smap file.
+the edge's fields). ``graph["comments"]`` lists the review comments (``{id, target, author,
+created, text, status, reply_to, target_name}``, a reply after the comment it answers).
+Reading checks every record before building, like opening a .smap file.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import networkx as nx
 
 from servicemap.errors import FileFormatError, SaveError, ValidationError
 from servicemap.graph.document import Document
-from servicemap.model import MAP_FIELDS, Pathway
+from servicemap.model import COMMENT_FIELD_NAMES, MAP_FIELDS, Comment, Pathway
 
 MAX_JSON_BYTES = 200 * 1024 * 1024
 
@@ -24,7 +26,8 @@ MAX_JSON_BYTES = 200 * 1024 * 1024
 def to_node_link(document: Document) -> dict:
     data = nx.node_link_data(document.graph, edges="edges")
     data["graph"] = {**document.map_fields(),
-                     "pathways": [p.to_dict() for p in document.pathways.values()]}
+                     "pathways": [p.to_dict() for p in document.pathways.values()],
+                     "comments": [c.to_dict() for c in document.comments.values()]}
     for edge in data["edges"]:
         edge["id"] = edge["key"]
     return data
@@ -66,10 +69,30 @@ def records_from_node_link(data: object, where: str = "the JSON data"):
     return map_fields, nodes, edges, pathways
 
 
+def comments_from_node_link(data: object, where: str = "the JSON data") -> list[Comment]:
+    """The review comments in ``graph["comments"]`` (none when absent), unchecked."""
+    graph = data.get("graph") if isinstance(data, dict) else None
+    raw = graph.get("comments") if isinstance(graph, dict) else None
+    if raw is None:
+        return []
+    if not isinstance(raw, list):
+        raise FileFormatError(f"{where}: comments are not a list.")
+    comments = []
+    for i, c in enumerate(raw, start=1):
+        if not isinstance(c, dict) or not all(isinstance(c.get(n, ""), str)
+                                              for n in COMMENT_FIELD_NAMES):
+            raise FileFormatError(f"{where}: comment {i} needs text fields "
+                                  f"({', '.join(COMMENT_FIELD_NAMES)}).")
+        comments.append(Comment(**{n: c.get(n, "open" if n == "status" else "")
+                                   for n in COMMENT_FIELD_NAMES}))
+    return comments
+
+
 def from_node_link(data: object, where: str = "the JSON data") -> Document:
     records = records_from_node_link(data, where)
+    comments = comments_from_node_link(data, where)
     try:
-        return Document.from_records(*records)
+        return Document.from_records(*records, comments)
     except ValidationError as exc:
         raise FileFormatError(f"{where} cannot be used: {exc}") from None
 
