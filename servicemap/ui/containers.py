@@ -1,0 +1,222 @@
+"""Containers on the canvas: a light rounded box behind the services of each directorate,
+partnership or organisation, titled top left; a "shared" tag on services that serve several
+partnerships; a pin on pinned nodes.
+
+Containers are not stored in the map: each is drawn around its members' boxes where they are
+now (:func:`servicemap.graph.groups.container_rect`, the same geometry the grouped layout packs),
+so it moves with its services and follows every edit. They are scene items, so exports of the
+canvas include them.
+"""
+
+from __future__ import annotations
+
+import shiboken6
+from PySide6.QtCore import QPointF, QRectF, Qt, QTimer
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen
+from PySide6.QtWidgets import QGraphicsItem
+
+from servicemap.graph import groups as grp
+from servicemap.ui import style
+
+TITLE_LABELS = {"directorate": "Directorate", "partnership": "Partnership",
+                "organisation": "Organisation"}
+
+
+def _small_font(points: float, bold: bool = False) -> QFont:
+    font = style.label_font()
+    font.setPointSizeF(points)
+    font.setBold(bold)
+    return font
+
+
+class ContainerItem(QGraphicsItem):
+    """A group's container: very light tint, 1 px border in the group's colour, title top left.
+    Drawn behind everything; only its title band takes the pointer, so dragging the empty
+    canvas inside a container pans the view as it does outside."""
+
+    def __init__(self, group_id: str) -> None:
+        super().__init__()
+        self.group_id = group_id
+        self.title = ""
+        self.colour = style.NO_GROUP
+        self._rect = QRectF()
+        self.setZValue(-1)
+        self.setAcceptedMouseButtons(Qt.NoButton)
+
+    def set_look(self, rect: QRectF, title: str, colour: QColor, tooltip: str) -> None:
+        self.prepareGeometryChange()
+        self._rect = QRectF(rect)
+        self.title, self.colour = title, colour
+        self.setToolTip(tooltip)
+        self.update()
+
+    @property
+    def rect(self) -> QRectF:
+        return self._rect
+
+    def boundingRect(self) -> QRectF:
+        return self._rect.adjusted(-1, -1, 1, 1)
+
+    def shape(self) -> QPainterPath:
+        path = QPainterPath()
+        path.addRect(QRectF(self._rect.left(), self._rect.top(), self._rect.width(),
+                            grp.CONTAINER_TITLE))
+        return path
+
+    def paint(self, painter: QPainter, option, widget=None) -> None:
+        painter.setRenderHint(QPainter.Antialiasing, True)
+        painter.setPen(QPen(style.border_colour(self.colour), 1.0))
+        painter.setBrush(style.tint(self.colour, 0.9))
+        painter.drawRoundedRect(self._rect, 12, 12)
+        font = _small_font(10.5, bold=True)
+        painter.setFont(font)
+        painter.setPen(style.TEXT)
+        metrics = QFontMetricsF(font)
+        width = self._rect.width() - 1.5 * grp.CONTAINER_PAD
+        text = metrics.elidedText(self.title, Qt.ElideRight, max(width, 20.0))
+        painter.drawText(QPointF(self._rect.left() + grp.CONTAINER_PAD / 1.5,
+                                 self._rect.top() + 6 + metrics.ascent()), text)
+
+
+class TagItem(QGraphicsItem):
+    """A small mark on a node's corner: the word "shared" in a pill, or a pin."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text  # "" draws a pin
+        font = _small_font(7.5)
+        width = QFontMetricsF(font).horizontalAdvance(text) + 10 if text else 12.0
+        self._rect = QRectF(-width / 2, -7, width, 14)
+        self.setZValue(2)
+        self.setAcceptedMouseButtons(Qt.NoButton)
+
+    def boundingRect(self) -> QRectF:
+        return self._rect.adjusted(-1, -1, 1, 1)
+
+    def paint(self, painter: QPainter, option, widget=None) -> None:
+        painter.setRenderHint(QPainter.Antialiasing, True)
+        if self.text:
+            painter.setPen(QPen(style.DARK_GREY, 1.0))
+            painter.setBrush(QColor("white"))
+            painter.drawRoundedRect(self._rect, 7, 7)
+            painter.setFont(_small_font(7.5))
+            painter.setPen(style.TEXT)
+            painter.drawText(self._rect, Qt.AlignCenter, self.text)
+            return
+        painter.setPen(QPen(style.DARK_GREY, 1.6, Qt.SolidLine, Qt.RoundCap))
+        painter.drawLine(QPointF(0, -1), QPointF(0, 7))
+        painter.setBrush(style.DARK_GREY)
+        painter.drawEllipse(QPointF(0, -3), 4, 4)
+
+
+class ContainerLayer:
+    """Keeps the containers of one grouping (or none), shared tags and pins on a scene in step
+    with the map. Changes are gathered and redrawn once, just after the edit that made them."""
+
+    def __init__(self, pins: bool = True) -> None:
+        self.pins = pins  # draw a pin on pinned nodes (not on exports)
+        self.by: str | None = None
+        self.scene = None
+        self.doc = None
+        self.containers: dict[str, ContainerItem] = {}
+        self.tags: dict[tuple[str, str], TagItem] = {}  # (node id, "shared" or "pin")
+        self.grouping: grp.Grouping | None = None
+        self._timer = QTimer()
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(0)
+        self._timer.timeout.connect(self.refresh)
+
+    def _signals(self):
+        d = self.doc
+        return (d.node_added, d.node_removed, d.node_changed, d.nodes_moved, d.edge_added,
+                d.edge_removed)
+
+    def attach(self, scene, doc) -> None:
+        """Follow a new scene and document (after the window shows another map)."""
+        if self.doc is not None:
+            for signal in self._signals():
+                signal.disconnect(self.schedule)
+        self.scene, self.doc = scene, doc
+        self.containers, self.tags = {}, {}
+        for signal in self._signals():
+            signal.connect(self.schedule)
+        self.refresh()
+
+    def schedule(self, *_args) -> None:
+        if not self._timer.isActive():
+            self._timer.start()
+
+    def set_grouping(self, by: str | None) -> None:
+        self.by = by
+        self.refresh()
+
+    def _alive(self, item) -> bool:
+        return shiboken6.isValid(item) and item.scene() is self.scene
+
+    def _drop(self, item) -> None:
+        if self._alive(item):
+            self.scene.removeItem(item)
+
+    def refresh(self) -> None:
+        """Redraw containers, shared tags and pins from the map as it is now."""
+        self._timer.stop()
+        if self.scene is None or not shiboken6.isValid(self.scene):
+            return
+        nodes = self.scene.nodes
+        self.grouping = grp.group_services(self.doc, self.by) if self.by else None
+        rects = {}
+        if self.grouping is not None:
+            for group, members in self.grouping.members.items():
+                boxes = [(nodes[m].pos().x(), nodes[m].pos().y(), nodes[m].rect.width(),
+                          nodes[m].rect.height()) for m in members if m in nodes]
+                if boxes:
+                    rects[group] = QRectF(*grp.container_rect(boxes, self.grouping.names[group]))
+        for group in [g for g in self.containers if g not in rects]:
+            self._drop(self.containers.pop(group))
+        for i, (group, rect) in enumerate(rects.items()):
+            item = self.containers.get(group)
+            if item is None or not self._alive(item):
+                item = self.containers[group] = ContainerItem(group)
+                self.scene.addItem(item)
+            colour = self.scene.colours.get(group) if self.by != "partnership" else None
+            colour = colour or QColor(style.PALETTE[i % len(style.PALETTE)])
+            name = self.grouping.names[group]
+            count = len(self.grouping.members[group])
+            item.set_look(rect, name, colour, f"{TITLE_LABELS[self.by]}: {name}\n"
+                          f"{count} service{'s' * (count != 1)}")
+        self._refresh_tags()
+
+    def _refresh_tags(self) -> None:
+        nodes, names = self.scene.nodes, self.doc.graph.nodes
+        wanted: dict[tuple[str, str], str] = {}
+        if self.grouping is not None and self.by == "partnership":
+            for service, groups in self.grouping.shared.items():
+                listed = ", ".join(names[g]["name"] for g in groups)
+                wanted[(service, "shared")] = (f"Serves {len(groups)} partnerships: {listed}. "
+                                               f"Shown in {names[groups[0]]['name']}.")
+        for node_id in nodes if self.pins else ():
+            if names[node_id]["pinned"]:
+                wanted[(node_id, "pin")] = "Pinned: layouts leave this node where it is."
+        for key in [k for k in self.tags if k not in wanted]:
+            self._drop(self.tags.pop(key))
+        for key, tip in wanted.items():
+            node_id, what = key
+            node, item = nodes.get(node_id), self.tags.get(key)
+            if node is None:
+                continue
+            if item is None or not self._alive(item) or item.parentItem() is not node:
+                item = self.tags[key] = TagItem("shared" if what == "shared" else "")
+                item.setParentItem(node)  # a child of the box moves with it, even mid-drag
+            rect = node.rect
+            item.setPos(rect.topRight() + QPointF(-item.boundingRect().width() / 2 - 6, 0)
+                        if what == "shared" else rect.topLeft() + QPointF(10, 0))
+            item.setToolTip(tip)
+
+
+def draw_containers(scene, doc, by: str | None) -> ContainerLayer:
+    """Draw the containers of grouping ``by`` (and shared tags) on ``scene`` as the map is now,
+    for a scene of its own such as an export's; returns the layer (``refresh()`` redraws)."""
+    layer = ContainerLayer(pins=False)
+    layer.scene, layer.doc, layer.by = scene, doc, by
+    layer.refresh()
+    return layer

@@ -1,0 +1,282 @@
+"""The Map menu in the window: layouts as one undo step with real box sizes, containers around
+their services, pinning from the menu and the right-click menu, shared tags."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QRectF, QTimer
+from PySide6.QtWidgets import QApplication
+
+from servicemap import store
+from servicemap.graph import layout
+from servicemap.graph.document import Document
+from servicemap.ui.containers import ContainerItem, TagItem, draw_containers
+from servicemap.ui.main_window import MainWindow
+from servicemap.ui.safety import Recovery
+from servicemap.ui.scene import MapScene
+
+
+def small_map() -> Document:
+    """Two directorates of one trust, two partnerships (one service serves both), a pathway."""
+    d = Document()
+    d.set_map_fields({"title": "Layout test map"})
+    d.add_node("organisation", "Trust", "org")
+    d.add_node("directorate", "Acute", "acute")
+    d.add_node("directorate", "Community", "community")
+    d.add_edge("part_of", "acute", "org")
+    d.add_edge("part_of", "community", "org")
+    d.add_node("partnership", "East", "east")
+    d.add_node("partnership", "West", "west")
+    d.add_node("access_point", "GP practice", "gp", x=0.0, y=0.0)
+    d.add_node("access_point", "Emergency department", "ed", x=0.0, y=0.0)  # on top of gp
+    for i, (name, parent) in enumerate([("Crisis team", "acute"), ("Acute ward", "acute"),
+                                        ("Liaison psychiatry", "acute"),
+                                        ("Community mental health team", "community"),
+                                        ("Talking therapies", "community")]):
+        d.add_node("service", name, f"s{i}", x=float(40 * i), y=10.0)
+        d.add_edge("part_of", f"s{i}", parent)
+        d.add_edge("serves", f"s{i}", "east" if i % 2 else "west")
+    d.add_edge("serves", "s0", "east")  # the crisis team serves both partnerships
+    d.add_node("exit", "Recovered", "done", x=5.0, y=5.0)
+    for src, dst, kind in [("gp", "s0", "referral"), ("ed", "s2", "referral"),
+                           ("s0", "s1", "escalation"), ("s2", "s1", "transfer"),
+                           ("s1", "s3", "step_down"), ("gp", "s4", "referral"),
+                           ("s3", "done", "discharge"), ("s4", "done", "discharge")]:
+        d.add_edge("flow", src, dst, flow_type=kind)
+    d.add_pathway("Crisis care", ["gp", "s0", "s1", "s3", "done"], pathway_id="p1")
+    return d
+
+
+@pytest.fixture
+def window(qtbot, tmp_path):
+    path = tmp_path / "layout.smap"
+    store.save(small_map(), path)
+    recovery = tmp_path / "recovery"
+    recovery.mkdir()
+    w = MainWindow(recovery=Recovery(recovery))
+    qtbot.addWidget(w)
+    w.files.ask_unsaved = lambda: "discard"
+    assert w.files.open_path(path, ask_save=False)
+    w.resize(1200, 800)
+    w.show()
+    qtbot.waitExposed(w)
+    yield w
+    w.files.ask_unsaved = lambda: "discard"
+    w.close()
+
+
+def feature(window):
+    return next(f for f in window.features if hasattr(f, "grouped_layout"))
+
+
+def positions(window) -> dict:
+    return window.editor.positions(list(window.scene.nodes))
+
+
+def scene_rects(window) -> dict[str, QRectF]:
+    return {n: item.sceneBoundingRect().adjusted(3, 3, -3, -3)  # the box without its margin
+            for n, item in window.scene.nodes.items()}
+
+
+def assert_no_overlap(window) -> None:
+    rects = list(scene_rects(window).items())
+    for i, (a, ra) in enumerate(rects):
+        for b, rb in rects[i + 1:]:
+            assert not ra.intersects(rb), (a, b)
+
+
+def test_the_map_menu_sits_before_help_with_every_layout(window):
+    titles = [a.text() for a in window.menuBar().actions()]
+    assert titles.index("&View") < titles.index("&Map") < titles.index("&Help")
+    menu = feature(window).menu
+    texts = [a.text() for a in menu.actions() if not a.isSeparator()]
+    for expected in ("&Flow layout", "Flow layout of &selection", "Flow layout of &pathway…",
+                     "&Grouped layout by directorate", "Grouped layout by partnership",
+                     "Grouped layout by organisation", "&Organic layout",
+                     "&Tidy (place new nodes)", "&Containers", "Pi&n selected",
+                     "&Unpin selected"):
+        assert expected in texts
+    assert "Ctrl+Shift+L" in feature(window).flow.toolTip()
+
+
+@pytest.mark.parametrize("run", ["flow", "grouped", "organic"])
+def test_each_layout_is_one_undo_step_and_nothing_overlaps(window, run):
+    f = feature(window)
+    before = positions(window)
+    count = window.editor.stack.count()
+    {"flow": f.flow.trigger, "organic": f.organic.trigger,
+     "grouped": f.grouped["directorate"].trigger}[run]()
+    assert window.editor.stack.count() == count + 1
+    assert window.editor.stack.undoText() == "Layout"
+    assert positions(window) != before
+    assert_no_overlap(window)
+    assert window.windowTitle().startswith("*") or window.editor.stack.isClean() is False
+    window.actions.undo.trigger()
+    assert positions(window) == before
+
+
+def test_flow_layout_reads_left_to_right(window):
+    feature(window).flow.trigger()
+    share = layout.left_to_right_share(window.doc)
+    assert share == 1.0
+    x = {n: item.pos().x() for n, item in window.scene.nodes.items()}
+    assert x["gp"] < x["s0"] < x["s1"] < x["s3"] < x["done"]
+    assert "of flows run left to right" in window.statusBar().currentMessage()
+
+
+def test_layouts_use_the_real_box_sizes(window):
+    f = feature(window)
+    f.flow.trigger()
+    item = window.scene.nodes["s3"]  # a long name: two lines, taller than the estimate's 44
+    assert item.rect.height() > 0
+    assert_no_overlap(window)
+
+
+def test_grouped_layout_draws_containers_around_their_services(window, qtbot):
+    f = feature(window)
+    f.grouped["directorate"].trigger()
+    qtbot.wait(10)  # containers follow the move on the next turn of the event loop
+    assert f.show_containers["directorate"].isChecked()
+    containers = {i.group_id: i for i in window.scene.items() if isinstance(i, ContainerItem)}
+    assert set(containers) == {"acute", "community"}
+    rects = scene_rects(window)
+    for group, members in (("acute", ["s0", "s1", "s2"]), ("community", ["s3", "s4"])):
+        for n in members:
+            assert containers[group].rect.contains(rects[n])
+        assert containers[group].zValue() < 0
+        assert not containers[group].flags() & containers[group].GraphicsItemFlag.ItemIsSelectable
+    assert not containers["acute"].rect.intersects(containers["community"].rect)
+    assert containers["acute"].title == "Acute"
+    # Containers move with their services.
+    old = containers["acute"].rect
+    window.editor.move(window.editor.positions(["s0"]), {"s0": (5000.0, 5000.0)})
+    qtbot.wait(10)
+    assert containers["acute"].rect != old
+    assert containers["acute"].rect.contains(scene_rects(window)["s0"])
+    # And they go when asked.
+    f.show_containers[None].trigger()
+    assert not [i for i in window.scene.items() if isinstance(i, ContainerItem)]
+
+
+def test_partnership_containers_mark_shared_services(window, qtbot):
+    f = feature(window)
+    f.grouped["partnership"].trigger()
+    qtbot.wait(10)
+    tags = [i for i in window.scene.items() if isinstance(i, TagItem) and i.text == "shared"]
+    assert len(tags) == 1 and tags[0].parentItem() is window.scene.nodes["s0"]
+    assert "Serves 2 partnerships: West, East" in tags[0].toolTip()
+    containers = {i.group_id: i for i in window.scene.items() if isinstance(i, ContainerItem)}
+    assert containers["west"].rect.contains(scene_rects(window)["s0"])
+
+
+def test_containers_follow_a_new_document(window, tmp_path, qtbot):
+    f = feature(window)
+    f.set_containers("organisation")
+    assert [i for i in window.scene.items() if isinstance(i, ContainerItem)]
+    other = tmp_path / "other.smap"
+    store.save(small_map(), other)
+    assert window.files.open_path(other, ask_save=False)
+    qtbot.wait(10)
+    items = [i for i in window.scene.items() if isinstance(i, ContainerItem)]
+    assert [i.group_id for i in items] == ["org"]
+
+
+def test_pinned_nodes_do_not_move_and_pinning_is_one_step(window, qtbot):
+    f = feature(window)
+    f.flow.trigger()  # the test map starts with boxes on top of each other
+    window.selection.set(["s0", "s2", "gp"])
+    count = window.editor.stack.count()
+    f.pin.trigger()
+    qtbot.wait(10)
+    assert window.editor.stack.count() == count + 1
+    assert window.editor.stack.undoText() == "Pin 3 nodes"
+    assert all(window.doc.node(n)["pinned"] for n in ("s0", "s2", "gp"))
+    pins = [i for i in window.scene.items() if isinstance(i, TagItem) and i.text == ""]
+    assert len(pins) == 3
+    fixed = window.editor.positions(["s0", "s2", "gp"])
+    for action in (f.flow, f.grouped["organisation"], f.organic):
+        action.trigger()
+        assert window.editor.positions(["s0", "s2", "gp"]) == fixed
+        assert_no_overlap(window)
+    window.actions.undo.trigger()  # the organic layout
+    window.selection.set(["s0"])
+    f.unpin.trigger()
+    assert not window.doc.node("s0")["pinned"] and window.doc.node("s2")["pinned"]
+    window.actions.undo.trigger()
+    assert window.doc.node("s0")["pinned"]
+
+
+def test_context_menu_offers_pin_and_unpin(window):
+    def shown_for(node_id: str) -> list[str]:
+        seen: list[str] = []
+
+        def read_and_close() -> None:
+            menu = QApplication.activePopupWidget()
+            seen.extend(a.text() for a in menu.actions())
+            menu.close()
+
+        QTimer.singleShot(50, read_and_close)
+        window.show_context_menu(node_id, window.scene.nodes[node_id].pos(), None)
+        return seen
+
+    assert "Pi&n selected" in shown_for("s1")
+    window.editor.update_node("s1", {"pinned": True})
+    texts = shown_for("s1")
+    assert "&Unpin selected" in texts and "Pi&n selected" not in texts
+
+
+def test_selection_and_pathway_layouts_move_only_their_nodes(window):
+    f = feature(window)
+    f.flow.trigger()
+    settled = positions(window)
+    window.selection.set(["s3", "s4"])
+    f.flow_selection.trigger()
+    moved = {n for n, p in positions(window).items() if p != settled[n]}
+    assert moved <= {"s3", "s4"}
+    assert_no_overlap(window)
+    before = positions(window)
+    f.ask_pathway = lambda: "p1"
+    f.flow_pathway.trigger()
+    moved = {n for n, p in positions(window).items() if p != before[n]}
+    assert moved and moved <= {"gp", "s0", "s1", "s3", "done"}
+    assert_no_overlap(window)
+    window.actions.undo.trigger()
+    assert positions(window) == before
+
+
+def test_tidy_places_only_new_nodes(window):
+    f = feature(window)
+    f.flow.trigger()
+    before = positions(window)
+    new = window.editor.add_node("service", "A new service")  # unplaced
+    window.editor.add_flow("s1", new, "transfer")
+    f.tidy.trigger()
+    after = positions(window)
+    assert after[new] is not None
+    assert {n: p for n, p in after.items() if n != new} == before
+    assert_no_overlap(window)
+    assert f.tidy_layout() is False  # nothing left to place
+    assert "nothing to do" in window.statusBar().currentMessage()
+
+
+def test_layouts_are_refused_read_only(window):
+    window.editor.read_only = True
+    before = positions(window)
+    assert feature(window).flow_layout() is False
+    assert positions(window) == before
+
+
+def test_containers_can_be_drawn_on_a_scene_of_its_own(window):
+    """An export builds its own scene; the window's grouping draws the same containers there."""
+    f = feature(window)
+    f.grouped["directorate"].trigger()
+    assert f.containers_by == "directorate"
+    scene = MapScene(window.doc)
+    try:
+        draw_containers(scene, window.doc, f.containers_by)
+        drawn = {i.group_id: i.rect for i in scene.items() if isinstance(i, ContainerItem)}
+        shown = {i.group_id: i.rect for i in window.scene.items() if isinstance(i, ContainerItem)}
+        assert drawn == shown and set(drawn) == {"acute", "community"}
+        assert not [i for i in scene.items() if isinstance(i, TagItem)]  # no pins on exports
+    finally:
+        scene.detach()
