@@ -1,0 +1,205 @@
+"""Exporting maps as pictures (see README): the whole map as PNG at 150 DPI, SVG and PDF (A4),
+from the document to the file, against networkx + Graphviz ``neato -n2`` on the same node
+positions where Graphviz is installed. ``export_scene`` times the fresh scene alone.
+
+Size 43 (``KM_SIZE``, the number of services in the bundled map) means the Kent and Medway
+map itself: ``--sizes 43,500,2000,10000``. Peak memory is the whole-process peak RSS of a
+fresh process that loads the map and exports it once (``python -m benchmarks.bench_export
+NAME MAP.smap``).
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before any Qt import
+
+import json
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import networkx as nx
+
+from benchmarks.bench_canvas import peak_rss_mb
+from benchmarks.bench_store import synthetic
+from benchmarks.harness import Benchmark, Target
+from servicemap import demo, store
+from servicemap.graph.document import Document
+from servicemap.model import EdgeKind, NodeKind
+from servicemap.ui import export
+from servicemap.ui.export import ExportOptions
+
+KM_SIZE = 43           # --sizes 43: the bundled Kent and Medway map (43 services)
+DPI = 150
+POINTS = 72 / 96       # Graphviz works in points; scene units are px at 96 per inch
+DRAWN = {NodeKind.SERVICE: "box", NodeKind.ACCESS_POINT: "ellipse", NodeKind.EXIT: "box"}
+DOT_STYLES = {"referral": "solid", "escalation": "bold", "transfer": "dashed",
+              "discharge": "dotted", "step_down": "dashed", "transition": "dashed",
+              "signpost": "dotted"}
+
+
+def kent_and_medway() -> Document:
+    return demo.kent_and_medway()
+
+
+def document(size: int) -> Document:
+    return kent_and_medway() if size == KM_SIZE else synthetic(size)
+
+
+@dataclass
+class Job:
+    doc: Document
+    path: Path            # the map, saved (for the memory probe)
+    out: Path             # the picture
+    dot: Path             # the baseline's input
+
+
+def setup(suffix: str) -> Callable[[int, Path], Job]:
+    def make(size: int, folder: Path) -> Job:
+        export.ensure_app()
+        doc = document(size)
+        job = Job(doc, folder / "map.smap", folder / f"out{suffix}", folder / "map.dot")
+        store.save(doc, job.path)
+        return job
+    return make
+
+
+def export_file(job: Job) -> None:
+    export.export_file(job.doc, job.out, ExportOptions(dpi=DPI))
+
+
+def build_scene(job: Job) -> None:
+    export.prepare(job.doc, ExportOptions()).close()
+
+
+# ----- the baseline: networkx + Graphviz neato -n2 on the same positions -----------------------
+def baseline_graph(doc: Document) -> nx.MultiDiGraph:
+    """What Graphviz draws: the drawn nodes at their positions (``pos`` in points, pinned),
+    labelled, filled and shaped; flows with a line style and a width from their volume."""
+    graph = nx.MultiDiGraph()
+    graph.graph["graph"] = {"splines": "false", "outputorder": "edgesfirst"}
+    graph.graph["node"] = {"style": "rounded,filled", "fontname": "Arial", "fontsize": "9",
+                           "fixedsize": "true", "width": "2.36", "height": "0.61"}
+    placed = {}
+    for node, attrs in doc.graph.nodes(data=True):
+        if attrs["kind"] in DRAWN and attrs["x"] is not None and attrs["y"] is not None:
+            placed[node] = attrs
+            graph.add_node(node, label=attrs["name"], shape=DRAWN[attrs["kind"]],
+                           pos=f"{attrs['x'] * POINTS:.1f},{-attrs['y'] * POINTS:.1f}!",
+                           fillcolor="#fbe3b3" if attrs["kind"] == NodeKind.SERVICE
+                           else "white", peripheries="2" if attrs["kind"] == NodeKind.EXIT
+                           else "1")
+    for u, v, _k, attrs in doc.graph.edges(keys=True, data=True):
+        if attrs["kind"] == EdgeKind.FLOW and u in placed and v in placed:
+            volume = attrs.get("volume_per_year") or 0
+            graph.add_edge(u, v, style=DOT_STYLES.get(attrs["flow_type"], "solid"),
+                           penwidth=f"{1 + min(volume, 2000) / 500:.1f}",
+                           label=f"{volume:,g}" if volume else "")
+    return graph
+
+
+def _quote(text: str) -> str:
+    return '"' + str(text).replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def write_dot(graph: nx.MultiDiGraph, path: Path) -> None:
+    """networkx's own DOT writer (pygraphviz's to_agraph, else pydot); without either, the
+    same DOT text written here."""
+    try:
+        nx.nx_agraph.write_dot(graph, path)
+        return
+    except ImportError:
+        pass
+    try:
+        nx.nx_pydot.write_dot(graph, path)
+        return
+    except ImportError:
+        pass
+    lines = ["digraph map {"]
+    for key in ("graph", "node"):
+        lines.append(f"{key} [" + ", ".join(f"{k}={_quote(v)}" for k, v in
+                                            graph.graph[key].items()) + "];")
+    for node, attrs in graph.nodes(data=True):
+        lines.append(f"{_quote(node)} [" + ", ".join(f"{k}={_quote(v)}"
+                                                     for k, v in attrs.items()) + "];")
+    for u, v, attrs in graph.edges(data=True):
+        lines.append(f"{_quote(u)} -> {_quote(v)} [" + ", ".join(
+            f"{k}={_quote(val)}" for k, val in attrs.items()) + "];")
+    lines.append("}")
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+def graphviz_ready() -> bool:
+    return shutil.which("neato") is not None
+
+
+def graphviz(fmt: str) -> Callable[[Job], None]:
+    """Write the DOT file and render it with ``neato -n2`` (positions kept) to ``fmt``, fitted
+    to A4 (``size``) like the export, at 150 DPI for PNG."""
+    def run(job: Job) -> None:
+        graph = baseline_graph(job.doc)
+        xs = [float(a["pos"].split(",")[0]) for _n, a in graph.nodes(data=True)]
+        ys = [float(a["pos"].split(",")[1].rstrip("!")) for _n, a in graph.nodes(data=True)]
+        wide = (max(xs) - min(xs)) >= (max(ys) - min(ys))
+        graph.graph["graph"]["size"] = "11.69,8.27" if wide else "8.27,11.69"
+        write_dot(graph, job.dot)
+        extra = [f"-Gdpi={DPI}"] if fmt == "png" else []
+        subprocess.run(["neato", "-n2", f"-T{fmt}", *extra, "-o", str(job.out.with_suffix(
+            f".gv.{fmt}")), str(job.dot)], check=True, capture_output=True)
+    return run
+
+
+# ----- peak memory: a fresh process per benchmark and size --------------------------------
+def isolated_peak(name: str) -> Callable[[Job], float | None]:
+    def measure(job: Job) -> float | None:
+        done = subprocess.run([sys.executable, "-m", "benchmarks.bench_export", name,
+                               str(job.path)], capture_output=True, text=True,
+                              cwd=Path(__file__).resolve().parent.parent)
+        if done.returncode != 0:
+            raise RuntimeError(f"memory probe for {name} failed:\n{done.stderr}")
+        return json.loads(done.stdout.strip().splitlines()[-1])["peak_rss_mb"]
+    return measure
+
+
+FORMATS = {"export_png": ".png", "export_svg": ".svg", "export_pdf": ".pdf",
+           "export_scene": ".png"}
+
+
+def bench(name: str, run: Callable[[Job], None], seconds: float | None) -> Benchmark:
+    suffix = FORMATS[name]
+    baseline = {}
+    if graphviz_ready() and name != "export_scene":
+        baseline = {"baseline": "graphviz_neato", "baseline_run": graphviz(suffix[1:])}
+    targets = {KM_SIZE: Target(seconds=0.5)}
+    if seconds is not None:
+        targets[10_000] = Target(seconds=seconds, memory_mb=600)
+    return Benchmark(name, setup(suffix), run, targets=targets, memory=isolated_peak(name),
+                     memory_kind="rss", **baseline)
+
+
+BENCHMARKS = [
+    bench("export_scene", build_scene, None),
+    bench("export_png", export_file, 2.0),
+    bench("export_svg", export_file, 4.0),
+    bench("export_pdf", export_file, 3.0),
+]
+
+
+def probe(argv: list[str]) -> int:
+    """Load a saved map, export it once and print this process's peak RSS."""
+    name, path = argv
+    export.ensure_app()
+    doc = store.load(path)
+    folder = Path(path).parent
+    job = Job(doc, Path(path), folder / f"probe{FORMATS[name]}", folder / "probe.dot")
+    next(b for b in BENCHMARKS if b.name == name).run(job)
+    print(json.dumps({"name": name, "peak_rss_mb": peak_rss_mb()}))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(probe(sys.argv[1:]))

@@ -1,0 +1,222 @@
+"""The Export dialog: what to export (whole map, selection, visible area or one pathway), the
+format, the PNG resolution with the picture's size in pixels, the background, the paper, and
+whether to draw the legend, the flow numbers and small-number suppression.
+
+The dialog prepares the export scene for what is chosen (to show the pixel size) and hands
+it to the export, so a big map is built once.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QRectF
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QSpinBox,
+    QVBoxLayout,
+)
+
+from servicemap.errors import ServiceMapError
+from servicemap.graph.document import Document
+from servicemap.ui import export
+from servicemap.ui.export import ExportOptions, Picture
+
+FORMAT_NAMES = {".png": "PNG image (.png)", ".svg": "SVG drawing (.svg)",
+                ".pdf": "PDF document (.pdf)"}
+
+
+class ExportDialog(QDialog):
+    """Choose what and how to export; :meth:`options`, :meth:`suffix` and
+    :meth:`take_picture` give the answer after ``exec()``."""
+
+    def __init__(self, doc: Document, selection_ids=(), visible_area: QRectF | None = None,
+                 pathway: str | None = None, defaults: ExportOptions | None = None,
+                 suffix: str = ".png", parent=None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Export map")
+        self.doc = doc
+        self.selection_ids = frozenset(selection_ids)
+        self.visible_area = visible_area
+        self._pictures: dict[tuple, Picture | ServiceMapError] = {}
+        d = defaults or ExportOptions()
+        form = QFormLayout()
+
+        self.what_box = QComboBox(self)
+        self.what_box.setObjectName("what")
+        count = len(self.selection_ids)
+        for label, key, enabled in (
+                ("Whole map", "map", True),
+                (f"Selection ({count} item{'s' * (count != 1)})", "selection", count > 0),
+                ("Visible area", "visible", visible_area is not None),
+                ("One pathway", "pathway", bool(doc.pathways))):
+            self.what_box.addItem(label, key)
+            self.what_box.model().item(self.what_box.count() - 1).setEnabled(enabled)
+        self.pathway_box = QComboBox(self)
+        self.pathway_box.setObjectName("pathway")
+        for pid, p in sorted(doc.pathways.items(), key=lambda kv: kv[1].name.casefold()):
+            self.pathway_box.addItem(p.name, pid)
+        if pathway is not None and self.pathway_box.findData(pathway) >= 0:
+            self.pathway_box.setCurrentIndex(self.pathway_box.findData(pathway))
+        what_row = QHBoxLayout()
+        what_row.addWidget(self.what_box)
+        what_row.addWidget(self.pathway_box, 1)
+        form.addRow("Export:", what_row)
+
+        self.format_box = QComboBox(self)
+        self.format_box.setObjectName("format")
+        for key, label in FORMAT_NAMES.items():
+            self.format_box.addItem(label, key)
+        self.format_box.setCurrentIndex(max(0, self.format_box.findData(suffix)))
+        form.addRow("Format:", self.format_box)
+
+        self.dpi_spin = QSpinBox(self)
+        self.dpi_spin.setObjectName("dpi")
+        self.dpi_spin.setRange(*export.DPI_RANGE)
+        self.dpi_spin.setSingleStep(24)
+        self.dpi_spin.setSuffix(" DPI")
+        self.dpi_spin.setValue(d.dpi)
+        self.pixels_label = QLabel(self)
+        self.pixels_label.setObjectName("pixels")
+        dpi_row = QHBoxLayout()
+        dpi_row.addWidget(self.dpi_spin)
+        dpi_row.addWidget(self.pixels_label, 1)
+        form.addRow("Resolution:", dpi_row)
+
+        self.background_box = QComboBox(self)
+        self.background_box.addItems(["White", "Transparent"])
+        self.background_box.setCurrentIndex(1 if d.transparent else 0)
+        form.addRow("Background:", self.background_box)
+
+        self.page_box = QComboBox(self)
+        self.page_box.addItem("A4", "a4")
+        self.page_box.addItem("A3", "a3")
+        self.page_box.setCurrentIndex(max(0, self.page_box.findData(d.page)))
+        self.page_box.setToolTip("PDF: the page. PNG and SVG: the largest picture (turned to "
+                                 "suit the map's shape); small maps are drawn at 100%.")
+        self.orientation_box = QComboBox(self)
+        self.orientation_box.addItems(["Portrait", "Landscape"])
+        self.orientation_box.setCurrentIndex(1 if d.landscape else 0)
+        page_row = QHBoxLayout()
+        page_row.addWidget(self.page_box)
+        page_row.addWidget(self.orientation_box, 1)
+        form.addRow("Paper:", page_row)
+
+        self.legend_check = QCheckBox("Legend", self)
+        self.legend_check.setChecked(d.legend)
+        self.numbers_check = QCheckBox("Flow numbers (people per year)", self)
+        self.numbers_check.setChecked(d.flow_numbers)
+        self.suppression_check = QCheckBox("Small-number suppression (1–7 as *, others "
+                                           "rounded to 5)", self)
+        self.suppression_check.setChecked(d.suppression)
+        self.containers = d.containers
+        self.containers_check = QCheckBox(f"Containers by {d.containers} (as on the canvas)",
+                                          self)
+        self.containers_check.setChecked(d.containers is not None)
+        self.containers_check.setVisible(d.containers is not None)
+        for box in (self.legend_check, self.numbers_check, self.suppression_check,
+                    self.containers_check):
+            form.addRow("", box)
+
+        self.buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel, self)
+        self.buttons.button(QDialogButtonBox.Ok).setText("Export…")
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.buttons)
+
+        start = d.what if d.what in ("map", "selection", "visible", "pathway") else "map"
+        index = self.what_box.findData(start)
+        if not self.what_box.model().item(index).isEnabled():
+            index = 0
+        self.what_box.setCurrentIndex(index)
+        for signal in (self.what_box.currentIndexChanged, self.pathway_box.currentIndexChanged,
+                       self.format_box.currentIndexChanged, self.dpi_spin.valueChanged,
+                       self.page_box.currentIndexChanged, self.legend_check.toggled,
+                       self.numbers_check.toggled, self.suppression_check.toggled,
+                       self.orientation_box.currentIndexChanged,
+                       self.containers_check.toggled):
+            signal.connect(self.refresh)
+        self.refresh()
+
+    # ----- the answer ---------------------------------------------------------------------
+    def suffix(self) -> str:
+        return self.format_box.currentData()
+
+    def options(self) -> ExportOptions:
+        what = self.what_box.currentData()
+        return ExportOptions(
+            what=what, ids=self.selection_ids, area=self.visible_area,
+            pathway=self.pathway_box.currentData() if what == "pathway" else None,
+            dpi=self.dpi_spin.value(), transparent=self.background_box.currentIndex() == 1,
+            page=self.page_box.currentData(), landscape=self.orientation_box.currentIndex() == 1,
+            legend=self.legend_check.isChecked(), flow_numbers=self.numbers_check.isChecked(),
+            suppression=self.suppression_check.isChecked(),
+            containers=self.containers if self.containers_check.isChecked() else None)
+
+    def picture(self) -> Picture:
+        """The prepared export for what is chosen (raises what preparing it raised)."""
+        o = self.options()
+        key = (o.what, o.pathway, o.containers)
+        if key not in self._pictures:
+            try:
+                self._pictures[key] = export.prepare(self.doc, ExportOptions(
+                    what=o.what, ids=o.ids, area=o.area, pathway=o.pathway,
+                    containers=o.containers))
+            except ServiceMapError as exc:
+                self._pictures[key] = exc
+        found = self._pictures[key]
+        if isinstance(found, ServiceMapError):
+            raise found
+        found.set_numbers(o.flow_numbers, o.suppression)
+        return found
+
+    def take_picture(self) -> Picture:
+        """The prepared export, now the caller's to close; the dialog closes the others."""
+        picture = self.picture()
+        self._pictures = {k: v for k, v in self._pictures.items() if v is not picture}
+        self.close_pictures()
+        return picture
+
+    def close_pictures(self) -> None:
+        for picture in self._pictures.values():
+            if isinstance(picture, Picture):
+                picture.close()
+        self._pictures.clear()
+
+    # ----- live state ---------------------------------------------------------------------
+    def pixel_text(self) -> str:
+        """"= W × H pixels" for a PNG; the drawing or page size for SVG and PDF."""
+        o, suffix, picture = self.options(), self.suffix(), self.picture()
+        if suffix == ".pdf":
+            return f"one {o.page.upper()} {'landscape' if o.landscape else 'portrait'} page"
+        page = export.image_page(self.doc, picture, o)
+        if suffix == ".svg":
+            return f"{page.size.width():,.0f} × {page.size.height():,.0f} px drawing"
+        size = page.pixels(o.dpi)
+        return f"= {size.width():,} × {size.height():,} pixels"
+
+    def refresh(self, *_args) -> None:
+        suffix = self.suffix()
+        self.pathway_box.setEnabled(self.what_box.currentData() == "pathway")
+        self.dpi_spin.setEnabled(suffix == ".png")
+        self.background_box.setEnabled(suffix != ".pdf")
+        self.orientation_box.setEnabled(suffix == ".pdf")
+        self.suppression_check.setEnabled(self.numbers_check.isChecked())
+        ok = self.buttons.button(QDialogButtonBox.Ok)
+        try:
+            self.pixels_label.setText(self.pixel_text())
+            ok.setEnabled(True)
+        except ServiceMapError as exc:
+            message = str(exc)
+            self.pixels_label.setText(message[:1].upper() + message[1:] + ".")
+            ok.setEnabled(False)
+
+    def reject(self) -> None:
+        self.close_pictures()
+        super().reject()

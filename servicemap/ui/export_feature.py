@@ -1,0 +1,251 @@
+"""File > Export… (Ctrl+E), File > Print… (Ctrl+P, with a preview) and Edit > Copy as image
+(Ctrl+Shift+C): the map as a picture for board papers, reports and slides.
+
+Pictures are drawn by :mod:`servicemap.ui.export` from a fresh scene, so exporting never
+changes the map or the canvas. Questions to the user are ``ask_*`` methods tests can replace;
+errors are one plain sentence in a message box.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
+
+from servicemap.errors import ServiceMapError
+from servicemap.ui import export
+from servicemap.ui.export import ExportOptions
+
+FILTERS = {".png": "PNG image (*.png)", ".svg": "SVG drawing (*.svg)",
+           ".pdf": "PDF document (*.pdf)"}
+
+
+def install(window) -> ExportFeature:
+    """Add the export, print and copy actions to the window's File and Edit menus."""
+    return ExportFeature(window)
+
+
+def _menu(window, text: str):
+    for action in window.menuBar().actions():
+        if action.text() == text and action.menu() is not None:
+            return action.menu()
+    return None
+
+
+@contextmanager
+def busy():
+    """A wait cursor while a picture is drawn (big maps take seconds)."""
+    QApplication.setOverrideCursor(Qt.WaitCursor)
+    try:
+        yield
+    finally:
+        QApplication.restoreOverrideCursor()
+
+
+def _sentence(exc: Exception, path: Path | None = None) -> str:
+    if isinstance(exc, OSError):
+        where = path or (Path(exc.filename) if exc.filename else None)
+        reason = (exc.strerror or str(exc)).rstrip(".")
+        return f"Could not write {where}: {reason.lower()}." if where else f"{reason}."
+    message = str(exc).rstrip(".")
+    return message[:1].upper() + message[1:] + "."
+
+
+class ExportFeature:
+    """The export, print and copy actions of one window."""
+
+    def __init__(self, window) -> None:
+        self.w = window
+        self.last_folder: Path | None = None
+        self.last_suffix = ".png"
+        self.last_options = ExportOptions()
+        make = window.actions.make
+        self.export_action = make("&Export…", self.export, QKeySequence("Ctrl+E"),
+                                  "Export the map, the selection, the visible area or a "
+                                  "pathway as a PNG, SVG or PDF picture")
+        self.print_action = make("&Print…", self.print_map, QKeySequence.Print,
+                                 "Print the map, with a preview")
+        self.copy_action = make("Copy as &image", self.copy_image,
+                                QKeySequence("Ctrl+Shift+C"),
+                                "Copy the selection (or the whole map) as a picture to paste "
+                                "into a document or slide")
+        file_menu = _menu(window, "&File")
+        if file_menu is not None:
+            actions = file_menu.actions()
+            quit_at = next((i for i, a in enumerate(actions) if a.text() == "&Quit"), None)
+            if quit_at is None:
+                file_menu.addSeparator()
+                file_menu.addActions([self.export_action, self.print_action])
+            else:
+                before = actions[quit_at - 1] if quit_at > 0 and \
+                    actions[quit_at - 1].isSeparator() else actions[quit_at]
+                file_menu.insertSeparator(before)
+                file_menu.insertActions(before, [self.export_action, self.print_action])
+        edit_menu = _menu(window, "&Edit")
+        if edit_menu is not None:
+            edit_menu.addSeparator()
+            edit_menu.addAction(self.copy_action)
+
+    # ----- what the window shows ------------------------------------------------------------
+    def _selected(self) -> list[str]:
+        scene = self.w.scene
+        return [i for i in self.w.selection.ids if i in scene.nodes or i in scene.flows]
+
+    def _visible_area(self):
+        view = self.w.view
+        return view.mapToScene(view.viewport().rect()).boundingRect()
+
+    def _containers(self) -> str | None:
+        """The grouping whose containers the canvas shows (the layout feature's), if any."""
+        for feature in getattr(self.w, "features", ()):
+            by = getattr(feature, "containers_by", None)
+            if isinstance(by, str):
+                return by
+        return None
+
+    def _base_name(self) -> str:
+        path = getattr(self.w.files, "path", None)
+        if path:
+            return Path(path).stem
+        title = (self.w.doc.graph.graph.get("title") or "map").strip()
+        return "".join(c if c.isalnum() or c in " -_" else "_" for c in title)[:60] or "map"
+
+    # ----- questions (tests replace these) ---------------------------------------------------
+    def ask_options(self, dialog) -> bool:
+        """Show the export dialog; True when the user chose Export."""
+        return dialog.exec() == dialog.DialogCode.Accepted
+
+    def ask_path(self, suffix: str) -> str | None:
+        """The file to write (its extension picks the format), or None to cancel."""
+        folder = self.last_folder or Path.home()
+        start = str(folder / f"{self._base_name()}{suffix}")
+        filters = ";;".join([FILTERS[suffix]] + [f for s, f in FILTERS.items() if s != suffix])
+        path, chosen = QFileDialog.getSaveFileName(self.w, "Export map", start, filters)
+        if not path:
+            return None
+        if Path(path).suffix.lower() not in FILTERS:
+            path += next((s for s, f in FILTERS.items() if f == chosen), suffix)
+        return path
+
+    def ask_print(self, printer, paint) -> None:
+        """Show the print preview; ``paint(printer)`` draws the page."""
+        from PySide6.QtPrintSupport import QPrintPreviewDialog
+
+        preview = QPrintPreviewDialog(printer, self.w)
+        preview.setWindowTitle("Print map")
+        preview.paintRequested.connect(paint)
+        preview.exec()
+
+    def show_error(self, message: str) -> None:
+        QMessageBox.warning(self.w, "Export", message)
+
+    def show_done(self, message: str) -> None:
+        self.w.statusBar().showMessage(message, 6000)
+
+    # ----- actions ---------------------------------------------------------------------------
+    def export(self) -> Path | None:
+        """File > Export…: the dialog, then the file name; returns the file written."""
+        from servicemap.ui.export_dialog import ExportDialog
+
+        if self.w.doc is None:
+            return None
+        defaults = ExportOptions(**{**vars(self.last_options), "what": "map",
+                                    "containers": self._containers()})
+        if self._selected():
+            defaults.what = "selection"
+        highlighted = self.w.scene.highlighted_pathway
+        if highlighted is not None:
+            defaults.what = "pathway"
+        with busy():
+            dialog = ExportDialog(self.w.doc, self._selected(), self._visible_area(),
+                                  highlighted, defaults, self.last_suffix, self.w)
+        try:
+            if not self.ask_options(dialog):
+                return None
+            options, suffix = dialog.options(), dialog.suffix()
+            path = self.ask_path(suffix)
+            if path is None:
+                return None
+            self.last_options, self.last_suffix = options, suffix
+            with busy():
+                picture = dialog.take_picture()
+            return self.write(picture, Path(path), options)
+        except ServiceMapError as exc:
+            self.show_error(_sentence(exc))
+            return None
+        finally:
+            dialog.close_pictures()
+            dialog.deleteLater()
+
+    def write(self, picture, path: Path, options: ExportOptions) -> Path | None:
+        """Write a prepared picture (closing it); errors become one sentence."""
+        try:
+            with busy():
+                export.export_picture(self.w.doc, picture, path, options)
+        except (ServiceMapError, OSError) as exc:
+            self.show_error(_sentence(exc, path if isinstance(exc, OSError) else None))
+            return None
+        finally:
+            picture.close()
+        self.last_folder = path.parent
+        self.show_done(f"Exported {path.name}.")
+        return path
+
+    def print_map(self) -> bool:
+        """File > Print…: the whole map (or the highlighted pathway) on A4, with a preview."""
+        from PySide6.QtPrintSupport import QPrinter
+
+        if self.w.doc is None:
+            return False
+        highlighted = self.w.scene.highlighted_pathway
+        options = ExportOptions(**{**vars(self.last_options), "what": "map", "pathway": None,
+                                   "containers": self._containers()})
+        if highlighted is not None:
+            options.what, options.pathway = "pathway", highlighted
+        try:
+            with busy():
+                picture = export.prepare(self.w.doc, options)
+        except ServiceMapError as exc:
+            self.show_error(_sentence(exc))
+            return False
+        try:
+            source = picture.source
+            options.landscape = source.width() >= source.height()
+            printer = QPrinter(QPrinter.HighResolution)
+            printer.setResolution(export.UNIT_DPI)
+            printer.setPageLayout(export.page_layout(options))
+            printer.setDocName(picture.title)
+
+            def paint(device) -> None:
+                with busy():
+                    export.paint_on_paper(device, self.w.doc, picture, options)
+
+            self.ask_print(printer, paint)
+        except ServiceMapError as exc:
+            self.show_error(_sentence(exc))
+            return False
+        finally:
+            picture.close()
+        return True
+
+    def copy_image(self):
+        """Edit > Copy as image: the selection, or the whole map, at 150 DPI on white."""
+        if self.w.doc is None:
+            return None
+        ids = self._selected()
+        options = ExportOptions(what="selection" if ids else "map", ids=frozenset(ids),
+                                dpi=150, legend=self.last_options.legend,
+                                flow_numbers=self.last_options.flow_numbers,
+                                suppression=self.last_options.suppression,
+                                containers=self._containers())
+        try:
+            with busy():
+                image = export.copy_to_clipboard(self.w.doc, options)
+        except ServiceMapError as exc:
+            self.show_error(_sentence(exc))
+            return None
+        self.show_done(f"Copied a {image.width()} × {image.height()} picture.")
+        return image
