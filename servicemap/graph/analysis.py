@@ -1,0 +1,572 @@
+"""Analysis of a map: pure functions over a :class:`Document`, returning plain, JSON-ready data.
+
+Every measure is defined exactly in docs/analysis.md; in short:
+
+* per service: people in / out per year = the sum of the volumes of its flows in / out; a flow of
+  unknown volume is never read as 0: the sum is then a lower bound (``in_complete`` False) and
+  ``net`` is unknown. Load = people in / capacity per year. Capacity per year comes from the
+  capacity's unit (``per day`` x365, ``per week`` x52, ``per month`` x12, ``per year`` x1; no
+  unit: people per year, like flow volumes). A stock (caseload, beds, places) is a number held at
+  once and is not comparable with people per year: its load is unknown, as it is when capacity or
+  every inflow volume is unknown.
+* bottlenecks: load above 100% (a lower bound above 100% counts), or a flow in whose median wait
+  exceeds its target (the flow's target, else the service's).
+* dead ends: services with a flow in and no flow out, or whose flows out never reach an exit.
+  Unreachable: services no chain of flows reaches from any access point.
+* boundary crossings: service-to-service flows and pathway steps whose two services have
+  different homes (parent directorate, else parent organisation); "organisation" when both
+  organisations are known and differ, else "directorate". Access points and exits belong to no
+  organisation and cross nothing; a service with no parent makes the pair unknown.
+* transition at 18: flows from children's services (age group ``children`` or category
+  "children and young people") into adult services (age group adults, older adults or all);
+  children's services from which no chain of flows reaches an adult service.
+* coverage: which partnerships each category (and each service type, the name before a comma,
+  as in "Street Triage, Thanet") is present in; a gap is a row present in some but not all.
+* targets (KCHFT "We care" 2023-2028): the share of services, weighted by people in per year,
+  with at least 87% within their wait target; the DNA gap (most minus least deprived, in
+  percentage points) per service and overall (weighted), flagged above 1 point.
+* critical services: betweenness on the flow graph, distance ∝ 1 / volume (unknown volume: the
+  median known volume; zero volume: no route), by igraph: exact when the estimated work (nodes x
+  mean reach) is within a budget, else estimated from seeded sample sources (Brandes-Pich).
+"""
+
+from __future__ import annotations
+
+import functools
+import gc
+import math
+import random
+import re
+import statistics
+from collections import defaultdict, deque
+from typing import NamedTuple
+
+import igraph
+
+from servicemap.graph.document import Document
+from servicemap.model import EdgeKind, NodeKind
+
+WAIT_TARGET_PCT = 87.0      # KCHFT: 87% of patients wait less than their service's target
+DNA_GAP_LIMIT = 1.0         # KCHFT: DNA gap below 1 percentage point
+TOP_CRITICAL = 10
+BETWEENNESS_WORK = 1_000_000  # node visits: about half a second of igraph
+MIN_SAMPLES = 100
+CHILDREN_CATEGORY = "children and young people"
+ADULT_AGE_GROUPS = ("adults", "older_adults", "all")
+_PERIODS = {"day": 365, "daily": 365, "evening": 365, "night": 365, "week": 52, "weekly": 52,
+            "fortnight": 26, "month": 12, "monthly": 12, "quarter": 4, "year": 1, "yearly": 1,
+            "annum": 1, "annual": 1, "annually": 1}
+_PERIOD_RE = re.compile(r"\b(?:per|a|an|each|every)\s+(day|evening|night|week|fortnight|month|"
+                        r"quarter|year|annum)\b|\b(daily|weekly|monthly|yearly|annual|annually)\b")
+
+
+class Flow(NamedTuple):
+    id: str
+    source: str
+    target: str
+    flow_type: str
+    volume: float | None
+    median_wait: float | None
+    wait_target: float | None
+
+
+class Index:
+    """What the measures read, gathered in one pass over the graph."""
+
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        self.attrs = doc.graph.nodes
+        self.kind = dict(doc.graph.nodes(data="kind"))
+        self.services = [n for n, k in self.kind.items() if k == NodeKind.SERVICE]
+        self.flows: list[Flow] = []
+        self.flows_in: dict[str, list[Flow]] = defaultdict(list)
+        self.flows_out: dict[str, list[Flow]] = defaultdict(list)
+        self.parent: dict[str, str] = {}
+        self.serves: dict[str, list[str]] = defaultdict(list)
+        for u, v, k, d in doc.graph.edges(keys=True, data=True):
+            if d["kind"] == EdgeKind.FLOW:
+                f = Flow(k, u, v, d["flow_type"], d.get("volume_per_year"),
+                         d.get("median_wait_days"), d.get("wait_target_days"))
+                self.flows.append(f)
+                self.flows_out[u].append(f)
+                self.flows_in[v].append(f)
+            elif d["kind"] == EdgeKind.PART_OF:
+                self.parent[u] = v
+            elif d["kind"] == EdgeKind.SERVES:
+                self.serves[u].append(v)
+
+    def name(self, node_id: str) -> str:
+        return self.attrs[node_id]["name"]
+
+    def org(self, node_id: str) -> str | None:
+        """The organisation a service belongs to (through its directorate), if known."""
+        home = self.parent.get(node_id)
+        if home is not None and self.kind[home] == NodeKind.DIRECTORATE:
+            return self.parent.get(home)
+        return home
+
+    def reach(self, starts, forward: bool = True) -> set[str]:
+        """Every node a chain of flows leads to from ``starts`` (or, backwards, from which it
+        leads to them), the starts included."""
+        step = self.flows_out if forward else self.flows_in
+        seen, todo = set(starts), deque(starts)
+        while todo:
+            for f in step.get(todo.popleft(), ()):
+                nxt = f.target if forward else f.source
+                if nxt not in seen:
+                    seen.add(nxt)
+                    todo.append(nxt)
+        return seen
+
+
+def _bulk(measure):
+    """Pause the cyclic garbage collector while a measure runs: it makes tens of thousands of
+    small dicts (no cycles), and collections they trigger would scan the whole graph."""
+    @functools.wraps(measure)
+    def run(*args, **kwargs):
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return measure(*args, **kwargs)
+        finally:
+            if enabled:
+                gc.enable()
+    return run
+
+
+def _index(doc: Document, index: Index | None) -> Index:
+    return index if index is not None and index.doc is doc else Index(doc)
+
+
+def _r(value: float | None, places: int = 4) -> float | None:
+    """Rounded for reading; None for unknown and for overflow (inf, nan: never in JSON)."""
+    return None if value is None or not math.isfinite(value) else round(value, places)
+
+
+def _total(flows: list[Flow]) -> tuple[float, int]:
+    """Sum of the known volumes and the number of flows whose volume is unknown."""
+    known = [f.volume for f in flows if f.volume is not None]
+    return _r(sum(known)), len(flows) - len(known)
+
+
+def capacity_per_year(capacity: float | None, unit: str | None) -> tuple[float | None, str]:
+    """A capacity as people per year, with why not when it cannot be one."""
+    if capacity is None:
+        return None, "capacity unknown"
+    text = (unit or "").strip().casefold()
+    if not text:
+        return float(capacity), "no unit: read as people per year"
+    m = _PERIOD_RE.search(text)
+    if m:
+        return _r(float(capacity) * _PERIODS[m.group(1) or m.group(2)]), ""
+    return None, f"capacity is {capacity:g} {unit} (held at once), not people per year"
+
+
+# ----- per service ---------------------------------------------------------------------------
+def _wait_breaches(ix: Index, s: str) -> tuple[list[dict], int, float | None]:
+    """Flows into ``s`` whose median wait exceeds their target; how many flows in had a known
+    median and target; the worst median / target ratio (None when none is known)."""
+    own = ix.attrs[s].get("wait_target_days")
+    breaches, known, worst = [], 0, None
+    for f in ix.flows_in.get(s, ()):
+        target = f.wait_target if f.wait_target is not None else own
+        if f.median_wait is None or target is None:
+            continue
+        known += 1
+        ratio = f.median_wait / target if target > 0 else (1.0 if f.median_wait == 0 else None)
+        if ratio is not None:
+            worst = ratio if worst is None else max(worst, ratio)
+        if f.median_wait > target:
+            if ratio is None:
+                worst = float("inf")
+            breaches.append({"flow": f.id, "from": f.source, "median_wait_days": f.median_wait,
+                             "target_days": target,
+                             "target_from": "flow" if f.wait_target is not None else "service"})
+    return breaches, known, worst
+
+
+@_bulk
+def per_service(doc: Document, index: Index | None = None) -> dict:
+    """People in and out per year, net, load against capacity and waits for every service."""
+    ix = _index(doc, index)
+    rows = []
+    for s in ix.services:
+        a = ix.attrs[s]
+        ins, outs = ix.flows_in.get(s, []), ix.flows_out.get(s, [])
+        people_in, in_unknown = _total(ins)
+        people_out, out_unknown = _total(outs)
+        people_in = None if ins and in_unknown == len(ins) else people_in
+        people_out = None if outs and out_unknown == len(outs) else people_out
+        per_year, note = capacity_per_year(a.get("capacity"), a.get("capacity_unit"))
+        load, status = None, "unknown"
+        if not ins:
+            note = "no flows in"
+        elif people_in is None:
+            note = "volume of every flow in unknown"
+        elif per_year is not None:
+            load = people_in / per_year if per_year > 0 else None
+            if people_in > per_year or not in_unknown:
+                status = "over capacity" if people_in > per_year else "within capacity"
+            note = f"{in_unknown} flows in of unknown volume" if in_unknown else note
+        breaches, waits_known, worst = _wait_breaches(ix, s)
+        rows.append({
+            "id": s, "name": a["name"], "people_in": people_in, "people_out": people_out,
+            "net": None if in_unknown or out_unknown or people_in is None
+            or people_out is None else _r(people_in - people_out),
+            "in_unknown_flows": in_unknown, "out_unknown_flows": out_unknown,
+            "capacity": a.get("capacity"), "capacity_unit": a.get("capacity_unit"),
+            "capacity_per_year": per_year, "load": _r(load),
+            "load_is_lower_bound": load is not None and in_unknown > 0,
+            "load_status": status, "load_note": note,
+            "per_place": _r(people_in / a["capacity"]) if per_year is None and a.get("capacity")
+            and people_in is not None else None,
+            "waits_known": waits_known, "wait_breaches": breaches,
+            "worst_wait_ratio": None if worst in (None, float("inf")) else _r(worst)})
+    return {"services": rows,
+            "load_unknown": sum(1 for r in rows if r["load_status"] == "unknown")}
+
+
+def bottlenecks(doc: Document, index: Index | None = None, services: dict | None = None) -> dict:
+    """Services over capacity, or with a flow in whose median wait exceeds its target."""
+    ix = _index(doc, index)
+    services = services or per_service(doc, ix)
+    rows = [{"id": r["id"], "name": r["name"], "reasons": reasons, "load": r["load"],
+             "people_in": r["people_in"], "capacity_per_year": r["capacity_per_year"],
+             "wait_breaches": r["wait_breaches"]}
+            for r in services["services"]
+            if (reasons := (["over capacity"] if r["load_status"] == "over capacity" else [])
+                + (["wait over target"] if r["wait_breaches"] else []))]
+    rows.sort(key=lambda r: (r["reasons"][0] != "over capacity", -(r["load"] or 0),
+                             r["name"].casefold()))
+    wait_unknown = sum(1 for r in services["services"]
+                       if ix.flows_in.get(r["id"]) and not r["waits_known"])
+    return {"services": rows, "load_unknown": services["load_unknown"],
+            "wait_unknown": wait_unknown}
+
+
+# ----- routes --------------------------------------------------------------------------------
+def dead_ends(doc: Document, index: Index | None = None) -> dict:
+    """Services people enter and cannot leave: no flow out, or no chain of flows to an exit."""
+    ix = _index(doc, index)
+    leaves = ix.reach([n for n, k in ix.kind.items() if k == NodeKind.EXIT], forward=False)
+    rows = []
+    for s in ix.services:
+        if not ix.flows_in.get(s) or s in leaves:
+            continue
+        reason = "no route to an exit" if ix.flows_out.get(s) else "no flow out"
+        people_in, unknown = _total(ix.flows_in[s])
+        rows.append({"id": s, "name": ix.name(s), "reason": reason,
+                     "people_in": None if unknown == len(ix.flows_in[s]) else people_in,
+                     "in_unknown_flows": unknown})
+    return {"services": rows}
+
+
+def unreachable(doc: Document, index: Index | None = None) -> dict:
+    """Services that no chain of flows reaches from any access point."""
+    ix = _index(doc, index)
+    access = [n for n, k in ix.kind.items() if k == NodeKind.ACCESS_POINT]
+    reached = ix.reach(access)
+    rows = [{"id": s, "name": ix.name(s),
+             "reason": "only from unreachable services" if ix.flows_in.get(s) else "no flows in"}
+            for s in ix.services if s not in reached]
+    return {"services": rows, "access_points": len(access)}
+
+
+def _crossing(ix: Index, a: str, b: str) -> str | None:
+    """"organisation", "directorate", "" (same home) or None (unknown) for two services."""
+    ha, hb = ix.parent.get(a), ix.parent.get(b)
+    if ha is None or hb is None:
+        return None
+    if ha == hb:
+        return ""
+    oa, ob = ix.org(a), ix.org(b)
+    return "organisation" if oa is not None and ob is not None and oa != ob else "directorate"
+
+
+@_bulk
+def boundary_crossings(doc: Document, index: Index | None = None) -> dict:
+    """Flows and pathway steps between services of different directorates or organisations."""
+    ix = _index(doc, index)
+    svc = NodeKind.SERVICE
+    flows, unknown = [], 0
+    for f in ix.flows:
+        if ix.kind[f.source] != svc or ix.kind[f.target] != svc:
+            continue
+        kind = _crossing(ix, f.source, f.target)
+        if kind is None:
+            unknown += 1
+        elif kind:
+            flows.append({"id": f.id, "source": f.source, "target": f.target, "kind": kind,
+                          "flow_type": f.flow_type, "volume": f.volume})
+    totals = {}
+    for kind in ("organisation", "directorate"):
+        mine = [r for r in flows if r["kind"] == kind]
+        totals[kind] = {"flows": len(mine),
+                        "volume": _r(sum(r["volume"] for r in mine
+                                               if r["volume"] is not None)),
+                        "volume_unknown_flows": sum(1 for r in mine if r["volume"] is None)}
+    pathways = []
+    for p in doc.pathways.values():
+        crossings, p_unknown = [], 0
+        for a, b in zip(p.steps, p.steps[1:], strict=False):
+            if ix.kind.get(a) != svc or ix.kind.get(b) != svc:
+                continue
+            kind = _crossing(ix, a, b)
+            if kind is None:
+                p_unknown += 1
+            elif kind:
+                crossings.append({"from": a, "to": b, "kind": kind,
+                                  "flow": doc.find_flow(a, b)})
+        pathways.append({"id": p.id, "name": p.name, "hand_offs": len(crossings),
+                         "unknown_steps": p_unknown, "crossings": crossings})
+    return {"flows": flows, "totals": totals, "unknown_flows": unknown, "pathways": pathways}
+
+
+def is_children(attrs) -> bool:
+    category = (attrs.get("category") or "").strip().casefold()
+    return attrs.get("age_group") == "children" or category == CHILDREN_CATEGORY
+
+
+@_bulk
+def transitions_at_18(doc: Document, index: Index | None = None) -> dict:
+    """Flows from children's into adult services; children's services with no onward adult
+    route (no chain of flows reaches an adult service)."""
+    ix = _index(doc, index)
+    children = {s for s in ix.services if is_children(ix.attrs[s])}
+    adult = {s for s in ix.services if s not in children
+             and ix.attrs[s].get("age_group") in ADULT_AGE_GROUPS}
+    unclear = {s for s in ix.services if s not in children and s not in adult}
+    to_adult, to_unclear = ix.reach(adult, forward=False), ix.reach(unclear, forward=False)
+    flows, unclear_flows = [], []
+    for f in ix.flows:
+        if f.source in children and (f.target in adult or f.target in unclear):
+            row = {"id": f.id, "source": f.source, "target": f.target, "flow_type": f.flow_type,
+                   "volume": f.volume, "median_wait_days": f.median_wait,
+                   "wait_target_days": f.wait_target}
+            (flows if f.target in adult else unclear_flows).append(row)
+    no_route = []
+    for s in sorted(children, key=lambda n: ix.name(n).casefold()):
+        nxt = {f.target for f in ix.flows_out.get(s, ())}
+        if not nxt & to_adult:
+            no_route.append({"id": s, "name": ix.name(s),
+                             "via_unknown_age": bool(nxt & to_unclear)})
+    known = [r["volume"] for r in flows if r["volume"] is not None]
+    return {"flows": flows, "volume": _r(sum(known)),
+            "volume_unknown_flows": len(flows) - len(known), "no_adult_route": no_route,
+            "unknown_age_flows": unclear_flows, "children_services": len(children)}
+
+
+# ----- coverage ------------------------------------------------------------------------------
+@_bulk
+def coverage(doc: Document, index: Index | None = None) -> dict:
+    """Categories (and service types) by partnership; gaps are rows missing somewhere."""
+    ix = _index(doc, index)
+    parts = sorted((n for n, k in ix.kind.items() if k == NodeKind.PARTNERSHIP),
+                   key=lambda n: (ix.name(n).casefold(), n))
+    rows: dict[tuple[str, str], dict] = {}
+    unplaced, uncategorised = [], []
+    for s in ix.services:
+        home = ix.parent.get(s)
+        places = ix.serves.get(s) or (ix.serves.get(home, []) if home else [])
+        if not places:
+            unplaced.append(s)
+            continue
+        name, category = ix.name(s), (ix.attrs[s].get("category") or "").strip()
+        keys = [("category", category)] if category else []
+        if not category:
+            uncategorised.append(s)
+        if "," in name:
+            keys.append(("service type", name.split(",")[0].strip()))
+        for level, label in keys:
+            row = rows.setdefault((level, label.casefold()), {
+                "level": level, "label": label, "category": category or None,
+                "present": {}, "services": []})
+            row["services"].append(s)
+            for p in places:
+                row["present"].setdefault(p, []).append(s)
+    matrix = []
+    for row in sorted(rows.values(), key=lambda r: ((r["category"] or "").casefold(),
+                                                    r["level"] != "category",
+                                                    r["label"].casefold())):
+        row["present"] = {p: row["present"][p] for p in parts if p in row["present"]}
+        row["missing"] = [p for p in parts if p not in row["present"]]
+        matrix.append(row)
+    gaps = [r for r in matrix if r["missing"] and r["present"]]
+    return {"partnerships": [{"id": p, "name": ix.name(p)} for p in parts], "rows": matrix,
+            "gaps": gaps, "unplaced": unplaced, "uncategorised": uncategorised}
+
+
+# ----- targets -------------------------------------------------------------------------------
+@_bulk
+def targets(doc: Document, index: Index | None = None, services: dict | None = None) -> dict:
+    """KCHFT's two targets measured on the map: waits (87%) and the DNA gap (1 point)."""
+    ix = _index(doc, index)
+    services = services or per_service(doc, ix)
+    weight = {r["id"]: r["people_in"] if r["people_in"] and not r["in_unknown_flows"] else None
+              for r in services["services"]}
+    wait_rows, dna_rows = [], []
+    for s in ix.services:
+        a = ix.attrs[s]
+        pct = a.get("pct_within_target")
+        wait_rows.append({"id": s, "name": a["name"], "pct_within_target": pct,
+                          "people_in": weight[s],
+                          "meets": None if pct is None else pct >= WAIT_TARGET_PCT})
+        most, least = a.get("dna_rate_most_deprived"), a.get("dna_rate_least_deprived")
+        gap = None if most is None or least is None else most - least
+        dna_rows.append({"id": s, "name": a["name"], "most_deprived": most,
+                         "least_deprived": least, "gap": _r(gap),
+                         "flagged": None if gap is None else gap > DNA_GAP_LIMIT,
+                         "people_in": weight[s]})
+    counted = [r for r in wait_rows if r["meets"] is not None and r["people_in"]]
+    total = sum(r["people_in"] for r in counted)
+    share = _r(100 * sum(r["people_in"] for r in counted if r["meets"]) / total) if total \
+        else None
+    within = _r(sum(r["people_in"] * r["pct_within_target"] for r in counted) / total) \
+        if total else None
+    wait = {"target_pct": WAIT_TARGET_PCT, "share_pct": share,
+            "meets": None if share is None else share >= WAIT_TARGET_PCT,
+            "patients_within_target_pct": within, "services_counted": len(counted),
+            "pct_unknown": sum(1 for r in wait_rows if r["meets"] is None),
+            "volume_unknown": sum(1 for r in wait_rows
+                                  if r["meets"] is not None and not r["people_in"]),
+            "services": wait_rows}
+    known = [r for r in dna_rows if r["gap"] is not None]
+    weighted = [r for r in known if r["people_in"]]
+    w_total = sum(r["people_in"] for r in weighted)
+    overall = _r(sum(r["people_in"] * r["gap"] for r in weighted) / w_total) if w_total \
+        else None
+    dna = {"limit_points": DNA_GAP_LIMIT, "overall_gap": overall,
+           "overall_flagged": None if overall is None else overall > DNA_GAP_LIMIT,
+           "mean_gap": _r(statistics.fmean(r["gap"] for r in known)) if known else None,
+           "services_counted": len(known), "services_flagged": sum(r["flagged"] for r in known),
+           "rates_unknown": len(dna_rows) - len(known),
+           "volume_unknown": len(known) - len(weighted), "services": dna_rows}
+    return {"wait": wait, "dna": dna}
+
+
+# ----- critical services -----------------------------------------------------------------------
+def critical_services(doc: Document, index: Index | None = None, top: int = TOP_CRITICAL) -> dict:
+    """The services most shortest routes between flow nodes pass through (betweenness)."""
+    ix = _index(doc, index)
+    pairs: dict[tuple[str, str], list[float | None]] = defaultdict(list)
+    for f in ix.flows:
+        if f.source != f.target:
+            pairs[(f.source, f.target)].append(f.volume)
+    known = [min(v, 1e15) for vols in pairs.values() for v in vols if v]  # 1e15: no overflow
+    neutral = statistics.median(known) if known else 1.0
+    volume = {p: min(1e15, sum(neutral if v is None else v for v in vols))
+              for p, vols in pairs.items()}
+    volume = {p: v for p, v in volume.items() if v > 0}
+    nodes = sorted({n for p in volume for n in p})
+    where = {n: i for i, n in enumerate(nodes)}
+    n = len(nodes)
+    method, values = "exact", [0.0] * n
+    if n > 2:
+        g = igraph.Graph(n=n, edges=[(where[u], where[v]) for u, v in volume], directed=True)
+        weights = [min(max(neutral / v, 1e-6), 1e6) for v in volume.values()]
+        rng = random.Random(0)
+        probe = rng.sample(range(n), min(n, 32))
+        reach = statistics.fmean(g.neighborhood_size(probe, order=n, mode="out"))
+        k = max(MIN_SAMPLES, int(BETWEENNESS_WORK / reach))
+        if n * reach <= BETWEENNESS_WORK or k >= n:
+            values = g.betweenness(weights=weights)
+        else:
+            sources = sorted(rng.sample(range(n), k))
+            values = [b * n / k for b in g.betweenness(sources=sources, weights=weights)]
+            method = f"estimated from {k} of {n} sources"
+    scale = 1.0 / ((n - 1) * (n - 2)) if n > 2 else 1.0
+    ranked = sorted(((values[where[s]] * scale, s) for s in ix.services if s in where),
+                    key=lambda t: (-t[0], ix.name(t[1]).casefold()))
+    rows = [{"id": s, "name": ix.name(s), "rank": i + 1, "betweenness": round(b, 6)}
+            for i, (b, s) in enumerate(r for r in ranked if r[0] > 0) if i < top]
+    return {"method": method, "neutral_volume": _r(neutral), "services": rows}
+
+
+@_bulk
+def analyse(doc: Document) -> dict:
+    """Every measure, as plain data (see docs/analysis.md for the shape of each)."""
+    ix = Index(doc)
+    services = per_service(doc, ix)
+    return {
+        "per_service": services,
+        "bottlenecks": bottlenecks(doc, ix, services),
+        "dead_ends": dead_ends(doc, ix),
+        "unreachable": unreachable(doc, ix),
+        "boundary_crossings": boundary_crossings(doc, ix),
+        "transitions_at_18": transitions_at_18(doc, ix),
+        "coverage_gaps": coverage(doc, ix),
+        "targets": targets(doc, ix, services),
+        "critical_services": critical_services(doc, ix),
+    }
+
+
+# ----- a readable report (servicemap analyse) -----------------------------------------------
+def _n(value: float | None) -> str:
+    return "unknown" if value is None else f"{value:,.0f}" if value >= 10 else f"{value:g}"
+
+
+def report_lines(doc: Document, result: dict, limit: int = 25) -> list[str]:
+    """The result of :func:`analyse` as a plain-text report, one section per measure (at most
+    ``limit`` rows each)."""
+    name = lambda n: doc.graph.nodes[n]["name"] if n in doc.graph else n  # noqa: E731
+    out = []
+
+    def section(title: str, rows: list, line, empty: str = "none") -> None:
+        out.append(f"{title}: {len(rows) if rows else empty}")
+        out.extend(f"  {line(r)}" for r in rows[:limit])
+        if len(rows) > limit:
+            out.append(f"  ... and {len(rows) - limit:,} more (--json lists them all)")
+
+    b = result["bottlenecks"]
+    section(f"Bottlenecks (load unknown for {b['load_unknown']} services, waits unknown for "
+            f"{b['wait_unknown']})", b["services"], lambda r: f"{r['name']}: " + "; ".join(
+                ([f"{100 * r['load']:.0f}% of capacity ({_n(r['people_in'])} in a year, "
+                  f"capacity {_n(r['capacity_per_year'])})"] if r["load"] is not None and
+                 "over capacity" in r["reasons"] else []) +
+                [f"median wait {w['median_wait_days']:g} days from {name(w['from'])}, target "
+                 f"{w['target_days']:g}" for w in r["wait_breaches"]]))
+    section("Dead ends", result["dead_ends"]["services"], lambda r: f"{r['name']} ({r['reason']})")
+    section("Unreachable from any access point", result["unreachable"]["services"],
+            lambda r: f"{r['name']} ({r['reason']})")
+    c = result["boundary_crossings"]
+    t = c["totals"]
+    out.append(f"Boundary crossings: {t['organisation']['flows']} flows between organisations "
+               f"({_n(t['organisation']['volume'])} a year), {t['directorate']['flows']} between "
+               f"directorates ({_n(t['directorate']['volume'])} a year); "
+               f"{c['unknown_flows']} flows with a service of unknown parent")
+    out.extend(f"  {p['name']}: {p['hand_offs']} hand-off{'s' * (p['hand_offs'] != 1)}"
+               for p in c["pathways"][:limit])
+    tr = result["transitions_at_18"]
+    section(f"Transition at 18 ({_n(tr['volume'])} people a year)", tr["flows"],
+            lambda r: f"{name(r['source'])} -> {name(r['target'])}: {_n(r['volume'])} a year")
+    section("Children's services with no onward adult route", tr["no_adult_route"],
+            lambda r: r["name"])
+    parts = {p["id"]: p["name"] for p in result["coverage_gaps"]["partnerships"]}
+    kind = lambda r: ", ".join(filter(None, [r["level"], r["level"] != "category"  # noqa: E731
+                                             and r["category"]]))
+    section("Coverage gaps", result["coverage_gaps"]["gaps"], lambda r: (
+        f"{r['label']} ({kind(r)}): in {', '.join(parts[p] for p in r['present'])}; "
+        f"missing in {', '.join(parts[p] for p in r['missing'])}"))
+    w, d = result["targets"]["wait"], result["targets"]["dna"]
+    met = {None: "unknown", True: "met", False: "not met"}
+    above = {None: "unknown", True: "above the limit", False: "within the limit"}
+    out += ['Targets (KCHFT "We care" 2023-2028)',
+            f"  Waits: {_pct(w['share_pct'])} of services, weighted by people a year, have at "
+            f"least 87% within their wait target (target 87%: {met[w['meets']]}); "
+            f"{w['services_counted']} services counted, {w['pct_unknown']} with % unknown, "
+            f"{w['volume_unknown']} with volume unknown",
+            f"  DNA gap: {_pts(d['overall_gap'])} overall, weighted by people a year (limit 1 "
+            f"point: {above[d['overall_flagged']]}); {d['services_flagged']} of "
+            f"{d['services_counted']} services above 1 point; {d['rates_unknown']} unknown"]
+    cs = result["critical_services"]
+    section(f"Critical services ({cs['method']} betweenness on flows, weighted by volume)",
+            cs["services"], lambda r: f"{r['rank']}. {r['name']} ({r['betweenness']:.4f})")
+    return out
+
+
+def _pct(value: float | None) -> str:
+    return "unknown" if value is None else f"{value:.0f}%"
+
+
+def _pts(value: float | None) -> str:
+    return "unknown" if value is None else f"{value:.1f} points"

@@ -1,0 +1,216 @@
+"""The Analysis dock and the canvas overlays, driven as a person would: choose a measure, click
+rows (the canvas selects), sort, edit the map (the tables follow), colour the map by a measure
+and go back to directorate colours."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+
+from servicemap import store
+from servicemap.graph.document import Document
+from servicemap.ui import overlay as ov
+from servicemap.ui.analysis_feature import AnalysisFeature
+from servicemap.ui.main_window import MainWindow
+from servicemap.ui.safety import Recovery
+
+
+def analysis_map() -> Document:
+    """Trust > Acute (crisis, ward); the helpline straight under the trust; an overloaded crisis
+    team, a ward in beds (load unknown), a dead end and an unreachable service."""
+    d = Document()
+    d.set_map_fields({"title": "Analysis test map"})
+    d.add_node("organisation", "Trust", "org")
+    d.add_node("directorate", "Acute", "dir")
+    d.add_edge("part_of", "dir", "org", "dir-org")
+    d.add_node("access_point", "GP practice", "gp", x=0.0, y=0.0)
+    d.add_node("service", "Crisis team", "crisis", x=300.0, y=0.0, capacity=100,
+               dna_rate_most_deprived=9, dna_rate_least_deprived=4)
+    d.add_node("service", "Acute ward", "ward", x=600.0, y=0.0, capacity=20, capacity_unit="beds")
+    d.add_node("service", "Helpline", "helpline", x=300.0, y=300.0, capacity=1000,
+               wait_target_days=7)
+    d.add_node("service", "Island", "island", x=600.0, y=300.0)
+    d.add_node("exit", "Recovered", "done", x=900.0, y=0.0)
+    for sid, parent in (("crisis", "dir"), ("ward", "dir"), ("helpline", "org")):
+        d.add_edge("part_of", sid, parent, f"{sid}-parent")
+    d.add_edge("flow", "gp", "crisis", "f1", flow_type="referral", volume_per_year=300)
+    d.add_edge("flow", "crisis", "ward", "f2", flow_type="escalation", volume_per_year=40)
+    d.add_edge("flow", "gp", "helpline", "f3", flow_type="referral", volume_per_year=200,
+               median_wait_days=10)
+    d.add_edge("flow", "helpline", "crisis", "f4", flow_type="referral", volume_per_year=20)
+    d.add_edge("flow", "crisis", "done", "f5", flow_type="discharge", volume_per_year=260)
+    return d
+
+
+@pytest.fixture
+def window(qtbot, tmp_path):
+    path = tmp_path / "analysis.smap"
+    store.save(analysis_map(), path)
+    (tmp_path / "recovery").mkdir()
+    w = MainWindow(recovery=Recovery(tmp_path / "recovery"))
+    qtbot.addWidget(w)
+    w.files.ask_unsaved = lambda: "discard"
+    assert w.files.open_path(path, ask_save=False)
+    w.resize(1400, 900)
+    w.show()
+    qtbot.waitExposed(w)
+    qtbot.wait(20)
+    w.view.set_zoom(1.0)
+    w.view.centerOn(450, 150)
+    yield w
+    w.files.ask_unsaved = lambda: "discard"
+    w.close()
+
+
+def feature(window) -> AnalysisFeature:
+    return next(f for f in window.features if isinstance(f, AnalysisFeature))
+
+
+def click_row(qtbot, view, row: int, modifier=Qt.NoModifier) -> None:
+    rect = view.visualRect(view.model().index(row, 0))
+    qtbot.mouseClick(view.viewport(), Qt.LeftButton, modifier, rect.center())
+
+
+def column_values(view, column: int) -> list[str]:
+    model = view.model()
+    return [model.data(model.index(r, column)) for r in range(model.rowCount())]
+
+
+def test_dock_is_tabbed_with_the_pathways_and_in_the_view_menu(window):
+    f = feature(window)
+    assert window.analysis_dock is f.dock
+    assert f.dock in window.tabifiedDockWidgets(window.pathways_dock)
+    view_menu = next(a.menu() for a in window.menuBar().actions()
+                     if a.text().replace("&", "") == "View")
+    texts = [a.text().replace("&", "") for a in view_menu.actions()]
+    assert "Analysis" in texts and "Overlay" in texts
+    overlay_texts = [a.text().replace("&", "") for a in f.overlay_menu.actions() if a.text()]
+    assert overlay_texts == ["Directorate colours", "Load against capacity",
+                             "Waits against target", "DNA gap (most − least deprived)"]
+
+
+def test_clicking_a_row_selects_on_the_canvas(window, qtbot):
+    f = feature(window)
+    f.show_analysis("bottlenecks")
+    view = f.panel.current_view()
+    assert column_values(view, 0) == ["Crisis team", "Helpline"]
+    assert "2 bottlenecks" in f.panel.summary.text()
+    click_row(qtbot, view, 0)
+    assert window.selection.ids == ["crisis"]
+    assert window.scene.selected_ids() == ["crisis"]
+    click_row(qtbot, view, 1)  # a wait bottleneck selects the service and the late flow
+    assert window.selection.ids == ["helpline", "f3"]
+    assert set(window.scene.selected_ids()) == {"helpline", "f3"}
+    click_row(qtbot, view, 0, Qt.ControlModifier)
+    assert set(window.selection.ids) == {"crisis", "helpline", "f3"}
+
+
+def test_each_measure_has_its_rows(window):
+    f = feature(window)
+    f.show_analysis("dead_ends")
+    assert column_values(f.panel.current_view(), 0) == ["Acute ward"]
+    f.panel.show_measure("unreachable")
+    assert column_values(f.panel.current_view(), 0) == ["Island"]
+    f.panel.show_measure("crossings")
+    assert column_values(f.panel.current_view(), 2) == ["directorate"]  # helpline -> crisis
+    f.panel.show_measure("dna")
+    view = f.panel.current_view()
+    assert "1 of 1 services above 1 point" in f.panel.summary.text()
+    assert column_values(view, 3).count("unknown") == 3  # unknown rates are not gaps of 0
+    f.panel.show_measure("critical")
+    assert column_values(f.panel.current_view(), 1)[0] == "Crisis team"
+
+
+def test_columns_sort_with_unknown_last(window, qtbot):
+    f = feature(window)
+    f.show_analysis("per_service")
+    view = f.panel.current_view()
+    load_column = [view.model().headerData(c, Qt.Horizontal)
+                   for c in range(view.model().columnCount())].index("Load")
+    view.sortByColumn(load_column, Qt.DescendingOrder)
+    assert column_values(view, load_column) == ["320%", "20%", "unknown", "unknown"]
+    view.sortByColumn(load_column, Qt.AscendingOrder)
+    assert column_values(view, load_column) == ["20%", "320%", "unknown", "unknown"]
+    click_row(qtbot, view, 0)
+    assert window.selection.ids == ["helpline"]
+
+
+def test_tables_follow_edits_and_a_new_document(window, qtbot):
+    f = feature(window)
+    f.show_analysis("bottlenecks")
+    window.editor.update_node("crisis", {"capacity": 1000})
+    qtbot.waitUntil(lambda: column_values(f.panel.current_view(), 0) == ["Helpline"])
+    window.editor.stack.undo()
+    qtbot.waitUntil(lambda: len(column_values(f.panel.current_view(), 0)) == 2)
+    other = analysis_map()
+    other.remove_node("helpline")
+    window.set_document(other)
+    assert f.panel.doc is other and f.overlay.scene is window.scene
+    assert column_values(f.panel.current_view(), 0) == ["Crisis team"]
+
+
+def test_hidden_dock_catches_up_when_shown(window, qtbot):
+    f = feature(window)
+    f.show_analysis("dead_ends")
+    qtbot.waitUntil(lambda: f.panel.shown)
+    window.inspector_dock.raise_()
+    qtbot.waitUntil(lambda: not f.panel.shown)
+    window.editor.update_node("crisis", {"capacity": 1000})
+    qtbot.wait(f.panel._timer.interval() + 100)
+    assert f.panel.stale
+    f.show_analysis("bottlenecks")
+    qtbot.waitUntil(lambda: not f.panel.stale)
+    assert column_values(f.panel.current_view(), 0) == ["Helpline"]
+
+
+def test_refresh_button(window, qtbot):
+    f = feature(window)
+    f.show_analysis("dead_ends")
+    window.doc.add_edge("flow", "ward", "done", "f6", flow_type="discharge")
+    qtbot.mouseClick(f.panel.refresh_button, Qt.LeftButton)
+    assert column_values(f.panel.current_view(), 0) == []
+
+
+def test_overlay_recolours_and_directorate_colours_restore(window, qtbot):
+    f = feature(window)
+    crisis, ward = window.scene.nodes["crisis"], window.scene.nodes["ward"]
+    before = (crisis.fill.name(), crisis.border.name(), ward.fill.name())
+    f.overlay_actions["load"].trigger()
+    assert f.overlay.key == "load" and f.overlay_actions["load"].isChecked()
+    assert crisis.fill == ov.SCALE[4]  # 320% of capacity: the top bin
+    assert f.overlay.marks["crisis"].badge == "320%"
+    assert f.overlay.marks["crisis"].scene() is window.scene
+    assert ward.fill == ov.UNKNOWN_FILL and f.overlay.marks["ward"].badge == "?"  # beds
+    assert window.scene.nodes["helpline"].fill == ov.SCALE[0]  # 220 of 1000: 22%
+    assert f.legend_dock.isVisible()
+    labels = [entry[0] for entry in f.overlay.entries()]
+    assert labels[-1] == "Load unknown" and f.overlay.entries()[-1][-1] == 2  # ward, island
+    f.overlay_actions["waits"].trigger()
+    assert window.scene.nodes["helpline"].fill == ov.SCALE[3]  # 10 days against 7: 1.4x
+    assert f.overlay.marks["helpline"].badge == "1.4×"
+    f.overlay_actions["dna"].trigger()
+    assert crisis.fill == ov.SCALE[3] and f.overlay.marks["crisis"].badge == "5.0 pt"
+    marks = list(f.overlay.marks.values())
+    qtbot.mouseClick(f.legend.button, Qt.LeftButton)  # one click back
+    assert f.overlay.key is None and f.overlay_actions[""].isChecked()
+    assert (crisis.fill.name(), crisis.border.name(), ward.fill.name()) == before
+    assert f.overlay.marks == {} and all(m.scene() is None for m in marks)
+    assert not f.legend_dock.isVisible()
+
+
+def test_overlay_follows_edits_and_lets_clicks_through(window, qtbot):
+    f = feature(window)
+    f.overlay.set_measure("load")
+    window.editor.update_node("crisis", {"capacity": 400})  # 320 of 400: 80%
+    qtbot.waitUntil(lambda: window.scene.nodes["crisis"].fill == ov.SCALE[1])
+    assert f.overlay.marks["crisis"].badge == "80%"
+    window.selection.set([])
+    node = window.scene.nodes["crisis"]
+    point = window.view.mapFromScene(node.pos()) + QPoint(0, 5)
+    qtbot.mouseClick(window.view.viewport(), Qt.LeftButton, pos=point)
+    assert window.selection.ids == ["crisis"]
+    window.editor.delete(["crisis"])
+    qtbot.waitUntil(lambda: "crisis" not in f.overlay.marks)
+    other = analysis_map()
+    window.set_document(other)
+    assert f.overlay.key == "load" and window.scene.nodes["crisis"].fill == ov.SCALE[4]
