@@ -1,0 +1,126 @@
+"""draw.io (diagrams.net) export: the map as an uncompressed ``.drawio`` file to finish there.
+
+One vertex cell per drawn node — services as rounded boxes in their group's colours, access
+points as pills, exits as draw.io's double rectangle — inside one container (a swimlane) per
+directorate, or organisation, that holds services; children's geometry is relative to their
+container, as draw.io expects. One edge cell per flow: orthogonal, with an arrow, its width
+from the volume and its dash pattern from the flow type (as on the canvas). Nodes with no
+position are put on a grid below the map. Labels are HTML-escaped text (``html=1`` for word
+wrap), so a name is never read as markup. Cell ids are ``node-``/``flow-``/``group-`` and the
+item's id in the map.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import xml.etree.ElementTree as ET
+
+from servicemap import palette
+from servicemap.graph.document import Document
+from servicemap.io import safety
+
+DRAWN = ("service", "access_point", "exit")
+PAD, TITLE = 20.0, 30.0
+NODE_STYLES = {
+    "service": "rounded=1;arcSize=12;",
+    "access_point": "rounded=1;arcSize=50;",
+    "exit": "shape=ext;double=1;rounded=0;",
+}
+
+
+def _label(text: str) -> str:
+    """A value shown as plain text under ``html=1``."""
+    return html.escape(safety.xml_safe(text), quote=False).replace("\n", "<br>")
+
+
+def _num(value: float) -> str:
+    """A coordinate to two decimals, without trailing zeros (draw.io reads any float)."""
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def _geometry(cell: ET.Element, x: float, y: float, w: float, h: float) -> None:
+    ET.SubElement(cell, "mxGeometry", x=_num(x), y=_num(y), width=_num(w), height=_num(h),
+                  attrib={"as": "geometry"})
+
+
+def _cell(root: ET.Element, cell_id: str, value: str, style: str, parent: str,
+          **extra: str) -> ET.Element:
+    return ET.SubElement(root, "mxCell", id=cell_id, value=value, style=style, parent=parent,
+                         **extra)
+
+
+def flow_style(attrs: dict) -> str:
+    """The draw.io edge style of a flow: width by volume, dashes by flow type."""
+    style = ("edgeStyle=orthogonalEdgeStyle;rounded=1;orthogonalLoop=1;jettySize=auto;html=1;"
+             f"endArrow=block;endFill=1;strokeColor={palette.DARK_GREY};"
+             f"strokeWidth={_num(palette.flow_width(attrs.get('volume_per_year')))};")
+    dashes = palette.FLOW_DASHES.get(attrs.get("flow_type"))
+    if dashes:
+        style += f"dashed=1;dashPattern={' '.join(_num(d) for d in dashes)};"
+    return style
+
+
+def drawio_tree(doc: Document) -> ET.Element:
+    """The ``<mxfile>`` element of the map."""
+    nodes = doc.graph.nodes
+    drawn = [n for n, kind in nodes(data="kind") if kind in DRAWN]
+    boxes = palette.boxes(doc, drawn)
+    colours = palette.group_colours(doc)
+    mxfile = ET.Element("mxfile", host="servicemap", type="device")
+    diagram = ET.SubElement(mxfile, "diagram", id="servicemap",
+                            name=safety.xml_safe(str(doc.graph.graph.get("title") or "Map")))
+    model = ET.SubElement(diagram, "mxGraphModel", grid="1", gridSize="10", guides="1",
+                          tooltips="1", connect="1", arrows="1", fold="1", page="0",
+                          pageScale="1", math="0", shadow="0")
+    root = ET.SubElement(model, "root")
+    ET.SubElement(root, "mxCell", id="0")
+    ET.SubElement(root, "mxCell", id="1", parent="0")
+    members: dict[str, list[str]] = {}
+    for n in drawn:
+        group = doc.parent(n) if nodes[n]["kind"] == "service" else None
+        if group is not None:
+            members.setdefault(group, []).append(n)
+    origin: dict[str, tuple[float, float]] = {}
+    for group, ids in members.items():
+        left = min(boxes[n][0] - boxes[n][2] / 2 for n in ids) - PAD
+        top = min(boxes[n][1] - boxes[n][3] / 2 for n in ids) - PAD - TITLE
+        right = max(boxes[n][0] + boxes[n][2] / 2 for n in ids) + PAD
+        bottom = max(boxes[n][1] + boxes[n][3] / 2 for n in ids) + PAD
+        colour = colours.get(group, palette.NO_GROUP)
+        cell = _cell(root, f"group-{group}", _label(str(nodes[group]["name"])),
+                     f"swimlane;startSize={_num(TITLE)};rounded=1;arcSize=4;html=1;"
+                     f"whiteSpace=wrap;fontStyle=1;fillColor={palette.tint(colour, 0.5)};"
+                     f"strokeColor={palette.border_colour(colour)};swimlaneFillColor=none;"
+                     "collapsible=0;", "1", vertex="1")
+        _geometry(cell, left, top, right - left, bottom - top)
+        origin[group] = (left, top)
+    for n in drawn:
+        kind = nodes[n]["kind"]
+        x, y, w, h = boxes[n]
+        fill, border = palette.node_look(doc, n, colours)
+        group = doc.parent(n) if kind == "service" else None
+        parent, (dx, dy) = (f"group-{group}", origin[group]) if group in origin \
+            else ("1", (0.0, 0.0))
+        cell = _cell(root, f"node-{n}", _label(str(nodes[n]["name"])),
+                     f"{NODE_STYLES[kind]}whiteSpace=wrap;html=1;fillColor={fill};"
+                     f"strokeColor={border};fontColor={palette.TEXT};", parent, vertex="1")
+        _geometry(cell, x - w / 2 - dx, y - h / 2 - dy, w, h)
+    for u, v, k, attrs in doc.graph.edges(keys=True, data=True):
+        if attrs["kind"] == "flow":
+            cell = _cell(root, f"flow-{k}", "", flow_style(attrs), "1", edge="1",
+                         source=f"node-{u}", target=f"node-{v}")
+            ET.SubElement(cell, "mxGeometry", relative="1", attrib={"as": "geometry"})
+    return mxfile
+
+
+def drawio_text(doc: Document) -> str:
+    """The map as the text of an uncompressed ``.drawio`` file."""
+    return ET.tostring(drawio_tree(doc), encoding="unicode", xml_declaration=False)
+
+
+def write_drawio(doc: Document, path: str | os.PathLike) -> None:
+    """Write the map as a ``.drawio`` file (atomically)."""
+    text = drawio_text(doc)
+    safety.write_atomically(path, lambda fh: fh.write(text.encode("utf-8")))

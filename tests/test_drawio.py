@@ -1,0 +1,98 @@
+"""draw.io export: a well-formed mxfile with one cell per drawn node and per flow, containers
+with children placed relative to them, styles by kind and flow type, and plain-text labels."""
+
+from __future__ import annotations
+
+from defusedxml.ElementTree import fromstring, parse
+
+from servicemap import demo, palette
+from servicemap.io import drawio
+
+DRAWN = ("service", "access_point", "exit")
+
+
+def cells(doc):
+    root = fromstring(drawio.drawio_text(doc).encode("utf-8"))
+    return root, {c.get("id"): c for c in root.iter("mxCell")}
+
+
+def geometry(cell) -> tuple[float, ...]:
+    g = cell.find("mxGeometry")
+    return tuple(float(g.get(k)) for k in ("x", "y", "width", "height"))
+
+
+def test_file_parses_with_one_cell_per_node_and_flow(sample_doc, tmp_path):
+    path = tmp_path / "map.drawio"
+    drawio.write_drawio(sample_doc, path)
+    root = parse(str(path)).getroot()
+    assert root.tag == "mxfile"
+    model = root.find("diagram/mxGraphModel/root")
+    assert model is not None and root.find("diagram").get("name") == "Sample map"
+    all_cells = model.findall("mxCell")
+    assert [(c.get("id"), c.get("parent")) for c in all_cells[:2]] == [("0", None), ("1", "0")]
+    by_id = {c.get("id"): c for c in all_cells}
+    assert len(by_id) == len(all_cells)  # ids are unique
+    drawn = [n for n, k in sample_doc.graph.nodes(data="kind") if k in DRAWN]
+    vertices = [c for c in all_cells if c.get("id").startswith("node-")]
+    assert sorted(c.get("id") for c in vertices) == sorted(f"node-{n}" for n in drawn)
+    assert all(c.get("vertex") == "1" for c in vertices)
+    flows = sample_doc.edge_ids("flow")
+    edges = [c for c in all_cells if c.get("edge") == "1"]
+    assert sorted(c.get("id") for c in edges) == sorted(f"flow-{f}" for f in flows)
+    for cell in edges:
+        assert cell.get("source") in by_id and cell.get("target") in by_id
+        assert "endArrow=block" in cell.get("style")
+        assert cell.find("mxGeometry").get("relative") == "1"
+    groups = [c.get("id") for c in all_cells if c.get("id").startswith("group-")]
+    assert sorted(groups) == ["group-dir1", "group-org1"]  # directorate, and the trust
+
+
+def test_children_sit_inside_their_container(sample_doc):
+    _, by_id = cells(sample_doc)
+    crisis, group = by_id["node-crisis"], by_id["group-dir1"]
+    assert crisis.get("parent") == "group-dir1"
+    gx, gy, gw, gh = geometry(group)
+    x, y, w, h = geometry(crisis)
+    assert 0 <= x and x + w <= gw and 0 <= y and y + h <= gh
+    assert (gx + x + w / 2, gy + y + h / 2) == (100.0, 0.0)  # the node's centre in the map
+    assert "swimlane" in group.get("style") and group.get("value") == "Acute directorate"
+    gp = by_id["node-gp"]
+    assert gp.get("parent") == "1"
+    assert geometry(gp)[0] + geometry(gp)[2] / 2 == -240.0
+
+
+def test_styles_by_kind_and_flow_type(sample_doc):
+    _, by_id = cells(sample_doc)
+    colours = palette.group_colours(sample_doc)
+    crisis = by_id["node-crisis"].get("style")
+    assert "rounded=1" in crisis and f"fillColor={palette.tint(colours['dir1'])}" in crisis
+    assert "arcSize=50" in by_id["node-gp"].get("style")  # a pill
+    assert "shape=ext;double=1" in by_id["node-home"].get("style")  # double border
+    assert "dashed" not in by_id["flow-f_gp_crisis"].get("style")
+    assert "dashed=1;dashPattern=6 3" in by_id["flow-f_crisis_cmht"].get("style")
+    assert "strokeWidth=5.5" in by_id["flow-f_gp_crisis"].get("style")  # 1,200 a year
+
+
+def test_unplaced_nodes_get_a_grid_below_the_map(sample_doc):
+    _, by_id = cells(sample_doc)
+    placed_bottom = max(geometry(by_id[f"node-{n}"])[1] + 22 for n in ("crisis", "gp"))
+    home = by_id["node-home"]  # an exit with no position, at the top level
+    assert home.get("parent") == "1" and geometry(home)[1] > placed_bottom
+
+
+def test_labels_are_plain_text(sample_doc):
+    sample_doc.update_node("crisis", {"name": "<b>Crisis</b> & \"home\"\nteam"})
+    _, by_id = cells(sample_doc)
+    value = by_id["node-crisis"].get("value")
+    assert value == "&lt;b&gt;Crisis&lt;/b&gt; &amp; \"home\"<br>team"
+    assert "html=1" in by_id["node-crisis"].get("style")
+
+
+def test_synthetic_map(tmp_path):
+    doc = demo.synthetic(200)
+    root, by_id = cells(doc)
+    counts = doc.counts()
+    vertices = sum(1 for i in by_id if i.startswith("node-"))
+    assert vertices == counts["services"] + counts["access_points"] + counts["exits"]
+    assert sum(1 for i in by_id if i.startswith("flow-")) == counts["flows"]
+    assert sum(1 for i in by_id if i.startswith("group-")) == counts["directorates"]

@@ -1,0 +1,263 @@
+"""File > Import… / Export data… / New from spreadsheet template…: menus, new map or merge as
+one undo step with a preview, problems listed and nothing imported, plain-text names."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+import pytest
+from PySide6.QtGui import QColor
+
+from servicemap import palette, store
+from servicemap.graph.document import Document
+from servicemap.io import csvfiles, graphml, xlsx
+from servicemap.io.sheets import SheetProblems
+from servicemap.ui import exchange_feature, style
+from servicemap.ui.exchange_feature import ExchangeFeature, plan_merge
+from servicemap.ui.main_window import MainWindow
+from servicemap.ui.safety import Recovery
+
+
+def small_map() -> Document:
+    d = Document()
+    d.set_map_fields({"title": "Open map"})
+    d.add_node("organisation", "Trust", "org")
+    d.add_node("directorate", "Acute", "dir")
+    d.add_edge("part_of", "dir", "org", "dir-org")
+    d.add_node("access_point", "GP practice", "gp", x=0.0, y=0.0)
+    d.add_node("service", "Crisis team", "crisis", x=300.0, y=0.0, capacity=40)
+    d.add_node("exit", "Recovered", "done", x=600.0, y=0.0)
+    d.add_edge("part_of", "crisis", "dir", "crisis-dir")
+    d.add_edge("flow", "gp", "crisis", "f1", flow_type="referral", volume_per_year=300)
+    d.add_pathway("Crisis care", ["gp", "crisis"], pathway_id="p1")
+    return d
+
+
+@pytest.fixture
+def window(qtbot, tmp_path):
+    path = tmp_path / "open.smap"
+    store.save(small_map(), path)
+    (tmp_path / "recovery").mkdir()
+    w = MainWindow(recovery=Recovery(tmp_path / "recovery"))
+    qtbot.addWidget(w)
+    w.files.ask_unsaved = lambda: "discard"
+    assert w.files.open_path(path, ask_save=False)
+    return w
+
+
+@pytest.fixture
+def feature(window) -> ExchangeFeature:
+    found = [f for f in window.features if isinstance(f, ExchangeFeature)]
+    assert len(found) == 1
+    f = found[0]
+    f.errors, f.previews, f.problems = [], [], []
+    f.tell_error = f.errors.append
+    f.confirm_merge = lambda plan: f.previews.append(plan.lines()) or True
+    f.show_problems = f.problems.append
+    return f
+
+
+def incoming_workbook(tmp_path: Path) -> Path:
+    """The open map as a planner edits it: a new service and flow, a capacity changed."""
+    path = tmp_path / "edited.xlsx"
+    xlsx.write_xlsx(small_map(), path)
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Services"]
+    headers = [c.value for c in ws[1]]
+    for row in ws.iter_rows(min_row=2):
+        if row[0].value == "crisis":
+            row[headers.index("capacity")].value = 55
+    ws.append(["", "service", "Home treatment <b>team</b>", "Acute"])
+    wb["Flows"].append([None, "Crisis team", "Home treatment <b>team</b>", "step_down", 80])
+    wb.save(path)
+    return path
+
+
+# ----- menus ----------------------------------------------------------------------------------
+def test_actions_sit_in_the_file_menu_before_quit(window, feature):
+    menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&File")
+    texts = [a.text() for a in menu.actions()]
+    ours = ["&Import…", "Import CSV &folder…", "Export &data…", "Export CS&V folder…",
+            "New from spreadsheet &template…"]
+    start = texts.index(ours[0])
+    assert texts[start:start + len(ours)] == ours
+    assert menu.actions()[start - 1].isSeparator()
+    assert menu.actions()[start + len(ours)].isSeparator() and texts[-1] == "&Quit"
+
+
+# ----- import ---------------------------------------------------------------------------------
+def test_import_as_new_map_places_the_boxes(window, feature, tmp_path, sample_doc):
+    for n in list(sample_doc.graph.nodes):
+        sample_doc.move_nodes({n: None})
+    path = tmp_path / "sample.xlsx"
+    xlsx.write_xlsx(sample_doc, path)
+    feature.ask_mode = lambda name, can_merge: "new"
+    assert feature.import_path(path)
+    doc = window.doc
+    assert doc is not sample_doc and doc.counts() == sample_doc.counts()
+    drawn = [n for n, k in doc.graph.nodes(data="kind") if k in exchange_feature.DRAWN]
+    assert all(doc.node(n)["x"] is not None for n in drawn)
+    assert window.files.dirty and window.files.path is None
+    assert window.editor.stack.undoText() == "Place imported nodes"
+
+
+def test_merge_is_one_undo_step_with_a_preview(window, feature, tmp_path):
+    doc, stack = window.doc, window.editor.stack
+    before = stack.count()
+    feature.ask_mode = lambda name, can_merge: "merge" if can_merge else None
+    assert feature.import_path(incoming_workbook(tmp_path))
+    assert window.doc is doc and stack.count() == before + 1
+    assert stack.undoText() == "Import edited.xlsx"
+    (lines,) = feature.previews
+    assert "Add service “Home treatment <b>team</b>”" in lines
+    assert "Change service \"Crisis team\" (crisis): capacity 40 → 55" in lines
+    assert "Add step_down flow “Crisis team” → “Home treatment <b>team</b>”" in lines
+    new = next(n for n, a in doc.graph.nodes(data=True) if a["name"].startswith("Home"))
+    assert doc.node("crisis")["capacity"] == 55 and doc.parent(new) == "dir"
+    assert doc.node(new)["x"] is not None  # placed beside the map
+    assert doc.node("gp")["x"] == 0  # matched items keep their places
+    stack.undo()
+    assert doc.node("crisis")["capacity"] == 40 and not doc.has_node(new)
+    assert doc.counts()["flows"] == 1
+    stack.redo()
+    assert doc.node("crisis")["capacity"] == 55 and doc.has_node(new)
+
+
+def test_merge_cancelled_at_the_preview_changes_nothing(window, feature, tmp_path):
+    feature.ask_mode = lambda name, can_merge: "merge"
+    feature.confirm_merge = lambda plan: False
+    count = window.editor.stack.count()
+    assert not feature.import_path(incoming_workbook(tmp_path))
+    assert window.editor.stack.count() == count and window.doc.node("crisis")["capacity"] == 40
+
+
+def test_refused_change_undoes_the_whole_merge(window, feature, tmp_path, monkeypatch):
+    real = plan_merge
+
+    def broken(doc, incoming):
+        plan = real(doc, incoming)
+        plan.edge_changes["f1"] = {"volume_per_year": -1}  # refused after the nodes went in
+        return plan
+
+    monkeypatch.setattr(exchange_feature, "plan_merge", broken)
+    feature.ask_mode = lambda name, can_merge: "merge"
+    doc = window.doc
+    nodes = set(doc.graph.nodes)
+    assert not feature.import_path(incoming_workbook(tmp_path))
+    assert set(doc.graph.nodes) == nodes and doc.node("crisis")["capacity"] == 40
+    assert feature.errors and feature.errors[0].startswith("Nothing was merged:")
+    assert "at least 0" in feature.errors[0]
+
+
+def test_merge_matches_by_id_then_name(window):
+    incoming = small_map()
+    incoming.update_node("crisis", {"capacity": 41})
+    renamed = Document()
+    renamed.add_node("service", "Crisis team", "other-id", capacity=42)
+    renamed.add_node("service", "Brand new", "crisis-dir")  # an id the map uses for a link
+    plan = plan_merge(window.doc, renamed)
+    assert plan.node_ids["other-id"] == "crisis" and plan.node_changes == {
+        "crisis": {"capacity": 42}}
+    assert plan.new_nodes == ["crisis-dir"] and plan.node_ids["crisis-dir"] != "crisis-dir"
+    plan = plan_merge(window.doc, incoming)
+    assert plan.node_changes == {"crisis": {"capacity": 41}} and not plan.new_nodes
+    assert plan_merge(window.doc, small_map()).empty
+
+
+def test_problems_are_listed_and_nothing_is_imported(window, feature, tmp_path):
+    path = tmp_path / "bad.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active.title = "Flows"
+    wb.active.append(["from", "to", "flow_type"])
+    wb.active.append(["<i>Nowhere</i>", "Crisis team", "referral"])
+    wb.save(path)
+    feature.ask_mode = lambda *a: pytest.fail("no question after problems")
+    doc = window.doc
+    assert not feature.import_path(path)
+    assert window.doc is doc and window.editor.stack.count() == 0
+    (problems,) = feature.problems
+    dialog = ExchangeFeature.problems_dialog(feature, problems)
+    table = dialog.table
+    assert table.rowCount() == len(problems.problems) == 2  # no Services sheet: both ends
+    assert [table.item(0, i).text() for i in range(3)] == ["Flows", "2", "from"]
+    assert "'<i>Nowhere</i>'" in table.item(0, 3).text()  # shown as typed, not as markup
+
+
+def test_unreadable_files_are_reported(window, feature, tmp_path):
+    (tmp_path / "notes.txt").write_text("hi", "utf-8")
+    assert not feature.import_path(tmp_path / "notes.txt")
+    (tmp_path / "lol.graphml").write_text('<!DOCTYPE a [<!ENTITY b "c">]><graphml/>', "utf-8")
+    assert not feature.import_path(tmp_path / "lol.graphml")
+    assert "not a file servicemap can import" in feature.errors[0]
+    assert "DTD" in feature.errors[1]
+
+
+def test_read_only_maps_cannot_merge(window, feature, tmp_path):
+    window.editor.read_only = True
+    asked = []
+    feature.ask_mode = lambda name, can_merge: asked.append(can_merge)
+    feature.import_path(incoming_workbook(tmp_path))
+    assert asked == [False]
+
+
+# ----- dialogs are plain text -----------------------------------------------------------------
+def test_preview_dialog_lists_every_line(window, feature, tmp_path):
+    plan = plan_merge(window.doc, xlsx.read_xlsx(incoming_workbook(tmp_path)))
+    dialog = ExchangeFeature.preview_dialog(feature, plan)
+    items = [dialog.list.item(i).text() for i in range(dialog.list.count())]
+    assert items == plan.lines() and any("<b>team</b>" in line for line in items)
+
+
+def test_problems_dialog_is_scrollable_and_plain(window, feature):
+    from servicemap.io.sheets import SheetProblem
+
+    many = SheetProblems("x.xlsx", [SheetProblem("Services", n, "name", "<b>bad</b>")
+                                    for n in range(2, 200)])
+    dialog = ExchangeFeature.problems_dialog(feature, many)
+    assert dialog.table.rowCount() == 198
+    assert dialog.table.item(5, 3).text() == "<b>bad</b>"
+
+
+# ----- export and template --------------------------------------------------------------------
+@pytest.mark.parametrize("suffix", [".xlsx", ".zip", ".graphml", ".drawio", ".json"])
+def test_export_each_format(window, feature, tmp_path, suffix):
+    path = tmp_path / f"out{suffix}"
+    feature.ask_export_path = lambda: str(path)
+    feature.export_dialog()
+    assert path.exists() and not feature.errors
+    if suffix in (".xlsx", ".graphml"):
+        reader = xlsx.read_xlsx if suffix == ".xlsx" else graphml.read_graphml
+        assert reader(path).counts() == window.doc.counts()
+
+
+def test_export_unknown_type_and_csv_folder(window, feature, tmp_path):
+    assert not feature.export_to(tmp_path / "out.pdfx")
+    assert "choose .xlsx" in feature.errors[0]
+    feature.ask_export_folder = lambda: str(tmp_path / "csv")
+    feature.export_folder_dialog()
+    assert csvfiles.read_csv_folder(tmp_path / "csv").counts() == window.doc.counts()
+    feature.confirm_overwrite = lambda paths: False
+    assert not feature.export_folder(tmp_path / "csv")
+
+
+def test_template_is_written_where_chosen(window, feature, tmp_path):
+    path = tmp_path / "template.xlsx"
+    feature.ask_template_path = lambda: str(path)
+    feature.template_dialog()
+    assert xlsx.read_xlsx(path).counts()["services"] == 3
+
+
+# ----- the Qt-free palette matches the canvas -------------------------------------------------
+def test_palette_matches_the_canvas_style(window):
+    assert palette.PALETTE == style.PALETTE
+    for colour in palette.PALETTE + [palette.NO_GROUP]:
+        q = QColor(colour)
+        assert palette.tint(colour) == style.tint(q).name().upper()
+        assert palette.lightness(colour) == q.lightness()
+        qt_border = style.border_colour(q)
+        r, g, b = (int(palette.border_colour(colour)[i:i + 2], 16) for i in (1, 3, 5))
+        assert max(abs(r - qt_border.red()), abs(g - qt_border.green()),
+                   abs(b - qt_border.blue())) <= 1
+    colours = palette.group_colours(window.doc)
+    assert colours == {g: c.name().upper() for g, c in window.scene.colours.items()}
