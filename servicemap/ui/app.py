@@ -17,21 +17,25 @@ def make_app() -> QApplication:
     return app
 
 
-def open_window(path: str | None = None):
+def open_window(path: str | None = None, review: bool = False):
     """The main window on ``path``, or on the bundled Kent and Medway map (after offering to
-    restore any work a crashed session left behind)."""
+    restore any work a crashed session left behind). ``review``: open ``path`` for review
+    (read-only, comments allowed; see :mod:`servicemap.ui.review_feature`)."""
     from servicemap.ui.main_window import MainWindow
+    from servicemap.ui.review_feature import open_for_review
 
     window = MainWindow()
     if window.files.recover_on_start():
+        return window
+    if review and path is not None and open_for_review(window, path):
         return window
     if path is None or not window.files.open_path(path, ask_save=False):
         window.files.open_bundled(demo.kent_and_medway())
     return window
 
 
-def run(path: str | None = None) -> int:
+def run(path: str | None = None, review: bool = False) -> int:
     app = make_app()
-    window = open_window(path)
+    window = open_window(path, review)
     window.showMaximized()
     return app.exec()

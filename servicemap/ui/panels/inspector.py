@@ -213,6 +213,7 @@ class InspectorPanel(QWidget):
         self.target: tuple = ("none", None)
         self._rows: dict[str, _Row] = {}
         self._ends: tuple[QLabel, QLabel] | None = None
+        self._read_only = False
 
         self.heading = _plain_label("inspector_heading", 1.2, bold=True)
         self.id_label = _plain_label("inspector_id", 0.85)
@@ -242,6 +243,18 @@ class InspectorPanel(QWidget):
         """Stop following the document (call before dropping the panel but not the document)."""
         for event, slot in self._connections:
             event.disconnect(slot)
+
+    def set_read_only(self, read_only: bool) -> None:
+        """Show the values but take no edits (review mode, a map open read-only): text can
+        still be selected and copied, choices and check boxes are disabled."""
+        if read_only != self._read_only:
+            self._read_only = read_only
+            self.target = ("none", None)
+            self._follow_selection()
+
+    @property
+    def read_only(self) -> bool:
+        return self._read_only
 
     # ----- what is shown ------------------------------------------------------------------
     def field_editor(self, name: str) -> QWidget | None:
@@ -307,6 +320,11 @@ class InspectorPanel(QWidget):
             if field.name in HIDDEN_FIELDS:
                 continue
             row = self._rows[field.name] = _make_row(field, target, self._commit)
+            if self._read_only:
+                if isinstance(row.widget, (QLineEdit, QPlainTextEdit)):
+                    row.widget.setReadOnly(True)
+                else:
+                    row.widget.setEnabled(False)
             label = QLabel(field.title)
             label.setBuddy(row.widget)
             layout.addRow(label, row.widget)

@@ -1,0 +1,179 @@
+"""File > Compare with…: the differences listed in the Comparison dock and drawn on the canvas
+(outline and mark for added and changed, dashed ghosts for removed), following edits, cleared,
+and exported like a map."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QPushButton
+
+from servicemap import store
+from servicemap.ui.diff_feature import (
+    DiffMark,
+    FlowHalo,
+    GhostFlow,
+    GhostNode,
+    NodeOutline,
+)
+from servicemap.ui.main_window import MainWindow
+from servicemap.ui.safety import Recovery
+
+from .test_main_window import small_map
+
+
+def newer_map():
+    """small_map with known changes: tt removed (with f4), a new service and flow, the crisis
+    team's capacity and f1's volume changed, the pathway renamed."""
+    d = small_map()
+    d.remove_node("tt")
+    d.add_node("service", "Liaison", "liaison", x=600.0, y=300.0)
+    d.add_edge("flow", "crisis", "liaison", "f5", flow_type="transfer")
+    d.update_node("crisis", {"capacity": 12})
+    d.update_edge("f1", {"volume_per_year": 350})
+    d.update_pathway("p1", name="Crisis care (adults)")
+    return d
+
+
+KNOWN = [("added", "nodes", "liaison"), ("added", "edges", "f5"),
+         ("removed", "nodes", "tt"), ("removed", "edges", "f4"),
+         ("changed", "nodes", "crisis"), ("changed", "edges", "f1"),
+         ("changed", "pathways", "p1")]
+
+
+@pytest.fixture
+def files(tmp_path):
+    old, new = tmp_path / "old.smap", tmp_path / "new.smap"
+    store.save(small_map(), old)
+    store.save(newer_map(), new)
+    return old, new
+
+
+@pytest.fixture
+def window(qtbot, tmp_path, files):
+    folder = tmp_path / "recovery"
+    folder.mkdir()
+    w = MainWindow(recovery=Recovery(folder))
+    qtbot.addWidget(w)
+    w.files.ask_unsaved = lambda: "discard"
+    assert w.files.open_path(files[1], ask_save=False)
+    w.resize(1200, 800)
+    w.show()
+    qtbot.waitExposed(w)
+    yield w
+    w.files.ask_unsaved = lambda: "discard"
+    w.close()
+
+
+def feature(window):
+    return next(f for f in window.features if hasattr(f, "compare_with"))
+
+
+def marks_on(item) -> list:
+    return [c for c in item.childItems() if isinstance(c, (NodeOutline, FlowHalo))]
+
+
+def test_compare_lists_exactly_the_known_differences(window, files):
+    f = feature(window)
+    f.ask_compare_path = lambda: str(files[0])
+    f.compare_action.trigger()
+    assert f.dock.isVisible()
+    assert f.listed() == KNOWN
+    assert "old.smap" in f.header.text() and "2 added, 2 removed, 3 changed" in f.header.text()
+    texts = [f.tree.topLevelItem(i).text(0) for i in range(f.tree.topLevelItemCount())]
+    assert texts == ["+ Added (2)", "− Removed (2)", "Δ Changed (3)"]
+    changed = f.tree.topLevelItem(2).child(0).text(0)
+    assert changed == "Δ service “Crisis team” (crisis): capacity (empty) → 12"
+
+
+def test_canvas_shows_each_state_with_colour_and_mark(window, files):
+    f = feature(window)
+    f.compare_with(files[0])
+    scene = window.scene
+    [added] = marks_on(scene.nodes["liaison"])
+    [changed] = marks_on(scene.nodes["crisis"])
+    assert (added.state, changed.state) == ("added", "changed")
+    assert [m.state for m in added.childItems() if isinstance(m, DiffMark)] == ["added"]
+    assert [h.state for h in marks_on(scene.flows["f5"])] == ["added"]
+    assert [h.state for h in marks_on(scene.flows["f1"])] == ["changed"]
+    assert marks_on(scene.nodes["ward"]) == []
+    ghosts = [i for i in scene.items() if isinstance(i, GhostNode)]
+    assert [(g.node_id, g.pos().x(), g.pos().y()) for g in ghosts] == [("tt", 300.0, 300.0)]
+    assert not ghosts[0].flags() & ghosts[0].GraphicsItemFlag.ItemIsSelectable
+    assert [g.edge_id for g in scene.items() if isinstance(g, GhostFlow)] == ["f4"]
+    assert "tt" not in scene.nodes  # a ghost is not a map item
+
+
+def test_comparison_follows_edits_and_clears(window, files, qtbot):
+    f = feature(window)
+    f.compare_with(files[0])
+    window.editor.rename("ward", "Acute ward (adults)")
+    qtbot.waitUntil(lambda: ("changed", "nodes", "ward") in f.listed())
+    assert [o.state for o in marks_on(window.scene.nodes["ward"])] == ["changed"]
+    f.clear_action.trigger()
+    assert not f.dock.isVisible() and not f.clear_action.isEnabled()
+    assert marks_on(window.scene.nodes["ward"]) == []
+    assert not any(isinstance(i, (GhostNode, GhostFlow)) for i in window.scene.items())
+
+
+def test_row_selects_the_item(window, files):
+    f = feature(window)
+    f.compare_with(files[0])
+    group = f.tree.topLevelItem(0)
+    f.tree.setCurrentItem(group.child(0))
+    assert window.selection.ids == ["liaison"]
+    f.tree.setCurrentItem(f.tree.topLevelItem(2).child(2))
+    assert window.pathways_dock.widget().current_pathway == "p1"
+
+
+def test_identical_maps_say_so(window, files):
+    f = feature(window)
+    f.compare_with(files[1])
+    assert f.listed() == []
+    assert "No differences" in f.header.text()
+
+
+def test_opening_another_map_clears_the_comparison(window, files):
+    f = feature(window)
+    f.compare_with(files[0])
+    window.files.close_map()
+    assert f.result is None and not f.dock.isVisible()
+
+
+def test_compare_with_a_bad_file_says_so(window, tmp_path):
+    bad = tmp_path / "bad.smap"
+    bad.write_text("nope")
+    messages = []
+    window.files.tell_error = messages.append
+    assert not feature(window).compare_with(bad)
+    assert messages and "bad.smap" in messages[0]
+
+
+def test_comparison_exports_like_a_map(window, files, tmp_path):
+    f = feature(window)
+    f.compare_with(files[0])
+    png = f.export(tmp_path / "comparison.png")
+    assert png is not None and png.read_bytes().startswith(b"\x89PNG")
+    svg = f.export(tmp_path / "comparison.svg")
+    text = svg.read_text(encoding="utf-8")
+    assert "Compared with old.smap" in text and "Changes from old.smap" in text
+    # the window's own canvas is untouched by the export
+    assert len([i for i in window.scene.items() if isinstance(i, GhostNode)]) == 1
+
+
+def test_compare_in_review_mode(qtbot, tmp_path, files):
+    folder = tmp_path / "rec2"
+    folder.mkdir()
+    w = MainWindow(recovery=Recovery(folder))
+    qtbot.addWidget(w)
+    assert w.review.open_for_review(files[1])
+    f = feature(w)
+    assert f.compare_action.isEnabled()
+    assert f.compare_with(files[0])
+    assert f.listed() == KNOWN
+    clear = f.dock.widget().findChild(QPushButton, "comparison_clear")
+    assert clear.isEnabled()  # not an edit: review mode keeps it
+    qtbot.mouseClick(clear, Qt.LeftButton)
+    assert f.result is None
+    w.files.ask_unsaved = lambda: "discard"
+    w.close()
