@@ -1,6 +1,7 @@
 """The command line: ``servicemap [MAP]`` and ``servicemap info|validate|demo|export|import``.
 
-Exit codes are a contract: 0 ok, 1 problems found (validate), 2 bad input. Bad input is one
+Exit codes are a contract: 0 ok, 1 problems found (validate) or differences found (diff,
+like diff(1)), 2 bad input. Bad input is one
 sentence on stderr, never a traceback. argparse (standard library) is enough for these commands
 and keeps the dependency list short.
 """
@@ -9,15 +10,17 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
-from servicemap.errors import ServiceMapError
+from servicemap.errors import ServiceMapError, ValidationError
 from servicemap.graph import rules
 from servicemap.graph.document import Document
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_BAD_INPUT = 0, 1, 2
-COMMANDS = ("info", "validate", "demo", "export", "import")
+COMMANDS = ("info", "validate", "demo", "export", "import", "analyse", "diff", "layout",
+            "template")
 
 
 class BadInput(ServiceMapError):
@@ -44,19 +47,68 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="overwrite an existing file")
     p = sub.add_parser("export", help="write a map in another format (chosen by extension)")
     p.add_argument("map")
-    p.add_argument("out", help="OUT.json")
+    p.add_argument("out", nargs="?", help="OUT.json, .xlsx, .zip (CSV files), .graphml, "
+                   ".drawio, ...")
+    p.add_argument("--csv", metavar="DIR", help="instead of OUT: one CSV file per sheet in DIR")
     p.add_argument("--force", action="store_true", help="overwrite an existing file")
+    p.add_argument("--dpi", type=_dpi, default=150, help="PNG resolution, 96 to 600 (default 150)")
+    p.add_argument("--pathway", metavar="NAME", help="PNG/SVG/PDF: only this pathway (by name)")
+    p.add_argument("--page", type=str.lower, choices=("a4", "a3"), default="a4",
+                   help="PDF page; largest PNG/SVG picture (default a4)")
+    p.add_argument("--landscape", action="store_true", help="PDF: a landscape page")
+    p.add_argument("--no-legend", action="store_true", help="PNG/SVG/PDF: leave out the legend")
+    p.add_argument("--no-flow-numbers", action="store_true",
+                   help="PNG/SVG/PDF: leave out the numbers on flows")
+    p.add_argument("--no-suppression", action="store_true",
+                   help="PNG/SVG/PDF: true flow numbers (no small-number suppression)")
     p = sub.add_parser("import", help="make a .smap map from another format")
-    p.add_argument("input", help="IN.json")
+    p.add_argument("input", help="IN.json, .xlsx, .zip (CSV files), .graphml or a folder of "
+                   "CSV files")
     p.add_argument("out", help="OUT.smap")
     p.add_argument("--force", action="store_true", help="overwrite an existing file")
+    p = sub.add_parser("template", help="write the spreadsheet template to fill in (.xlsx)")
+    p.add_argument("out", help="OUT.xlsx")
+    p.add_argument("--force", action="store_true", help="overwrite an existing file")
+    p = sub.add_parser("analyse", help="bottlenecks, dead ends, boundaries, coverage, targets")
+    p.add_argument("map", help="a .smap or .json map")
+    p.add_argument("--json", action="store_true", help="print one JSON object of results")
+    p = sub.add_parser("diff", help="what changed between two versions of a map (exit 0: none, "
+                       "1: differences, like diff(1))")
+    p.add_argument("old", help="the earlier .smap or .json map")
+    p.add_argument("new", help="the later .smap or .json map")
+    p.add_argument("--json", action="store_true", help="print one JSON object of differences")
+    p.add_argument("--layout", action="store_true",
+                   help="also report moved boxes (x, y, pinned)")
+    p = sub.add_parser("layout", help="lay a map out automatically (pinned nodes stay put)")
+    p.add_argument("map", help="the .smap map (written in place, with a .bak, unless -o)")
+    p.add_argument("--method", required=True, choices=("layered", "grouped", "organic", "tidy"),
+                   help="layered: by flow, left to right; grouped: in containers; organic: "
+                   "force-directed; tidy: place only new, unplaced nodes")
+    p.add_argument("--group-by", choices=("directorate", "partnership", "organisation"),
+                   help="grouped: the containers (default directorate)")
+    p.add_argument("--seed", type=int, default=1, help="organic: the seed (default 1)")
+    p.add_argument("-o", "--output", dest="out", metavar="OUT",
+                   help="write to OUT.smap or OUT.json instead of changing MAP")
+    p.add_argument("--force", action="store_true", help="overwrite an existing OUT")
     return parser
+
+
+def _dpi(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if not 96 <= value <= 600:
+        raise argparse.ArgumentTypeError(f"{value} is outside 96 to 600")
+    return value
 
 
 def _open_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="servicemap", description="Open a map in the servicemap window "
                      f"(commands: {', '.join(COMMANDS)}; see 'servicemap COMMAND --help').")
     parser.add_argument("map", nargs="?", help="a .smap map (default: the Kent and Medway map)")
+    parser.add_argument("--review", action="store_true",
+                        help="open MAP for review: read-only, with comments allowed")
     return parser
 
 
@@ -99,14 +151,26 @@ def cmd_info(args) -> int:
 
 def cmd_validate(args) -> int:
     from servicemap import store
-    from servicemap.io.exchange import load_json_data, records_from_node_link
+    from servicemap.io.exchange import (
+        comments_from_node_link,
+        load_json_data,
+        records_from_node_link,
+    )
 
     path = Path(args.map)
     if path.suffix.lower() == ".json":
-        records = records_from_node_link(load_json_data(path), path.name)
+        data = load_json_data(path)
+        records = records_from_node_link(data, path.name)
+        comments = comments_from_node_link(data, path.name)
     else:
         records = store.read_records(path)
+        comments = store.read_comments(path)
     problems = rules.check_map(*records)
+    if comments and not any(p.severity == "error" for p in problems):
+        try:  # review comments: checked as one list (a reply after what it answers)
+            Document.from_records(*records, comments)
+        except ValidationError as exc:
+            problems.append(rules.Problem(str(exc)))
     for problem in problems:
         print(problem)
     errors = sum(1 for p in problems if p.severity == "error")
@@ -136,6 +200,26 @@ def _export_json(doc: Document, out: Path, args) -> None:
     write_json(doc, out)
 
 
+def _export_picture(doc: Document, out: Path, args) -> None:
+    """PNG, SVG or PDF, drawn as the window draws the map (offscreen without a display)."""
+    if sys.platform not in ("win32", "darwin") and not (
+            os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from servicemap.ui import export
+
+    pathway = None
+    if args.pathway is not None:
+        pathway = export.find_pathway(doc, args.pathway)
+        if pathway is None:
+            names = "; ".join(sorted(p.name for p in doc.pathways.values())) or "none"
+            raise BadInput(f"no pathway named {args.pathway!r}; the map's pathways: {names}")
+    export.ensure_app()
+    export.export_file(doc, out, export.ExportOptions(
+        what="map" if pathway is None else "pathway", pathway=pathway, dpi=args.dpi,
+        page=args.page, landscape=args.landscape, legend=not args.no_legend,
+        flow_numbers=not args.no_flow_numbers, suppression=not args.no_suppression))
+
+
 def _import_json(source: Path, args) -> Document:
     from servicemap.io.exchange import read_json
 
@@ -144,11 +228,78 @@ def _import_json(source: Path, args) -> Document:
 
 # Formats by file extension. Each exporter is (document, out path, parsed args) -> None; each
 # importer is (input path, parsed args) -> Document. Add a format by adding an entry.
-EXPORTERS = {".json": _export_json}
+EXPORTERS = {".json": _export_json, ".png": _export_picture, ".svg": _export_picture,
+             ".pdf": _export_picture}
 IMPORTERS = {".json": _import_json}
 
 
+# ----- data exchange: spreadsheets, CSV, GraphML, draw.io (servicemap.io) ---------------------
+def _exchange_writer(module: str, function: str):
+    def export(doc: Document, out: Path, args) -> None:
+        import importlib
+
+        getattr(importlib.import_module(f"servicemap.io.{module}"), function)(doc, out)
+    return export
+
+
+def _exchange_reader(module: str, function: str):
+    """An importer; sheet problems are printed one per line on stderr, then exit 2."""
+    def read(source: Path, args) -> Document:
+        import importlib
+
+        from servicemap.io.sheets import SheetProblems
+
+        try:
+            return getattr(importlib.import_module(f"servicemap.io.{module}"), function)(source)
+        except SheetProblems as exc:
+            for problem in exc.problems:
+                print(f"{source.name}: {problem}", file=sys.stderr)
+            raise BadInput(exc.summary) from None
+    return read
+
+
+EXPORTERS.update({".xlsx": _exchange_writer("xlsx", "write_xlsx"),
+                  ".zip": _exchange_writer("csvfiles", "write_csv_zip"),
+                  ".graphml": _exchange_writer("graphml", "write_graphml"),
+                  ".drawio": _exchange_writer("drawio", "write_drawio")})
+IMPORTERS.update({".xlsx": _exchange_reader("xlsx", "read_xlsx"),
+                  ".zip": _exchange_reader("csvfiles", "read_csv_zip"),
+                  ".graphml": _exchange_reader("graphml", "read_graphml"),
+                  "folder": _exchange_reader("csvfiles", "read_csv_folder")})
+
+
+def _export_csv_folder(args) -> int:
+    """``export MAP --csv DIR``: one CSV file per sheet in DIR (made if missing)."""
+    from servicemap.io.csvfiles import write_csv_folder
+    from servicemap.io.sheets import SHEETS
+
+    if args.out is not None:
+        raise BadInput("give OUT or --csv DIR, not both")
+    folder = Path(args.csv)
+    if folder.exists() and not folder.is_dir():
+        raise BadInput(f"{folder} is a file, not a folder")
+    if not folder.parent.is_dir():
+        raise BadInput(f"the folder {folder.parent} does not exist")
+    existing = [folder / f"{s.name}.csv" for s in SHEETS if (folder / f"{s.name}.csv").exists()]
+    if existing and not args.force:
+        raise BadInput(f"{existing[0]} already exists; add --force to overwrite it")
+    write_csv_folder(load_any(args.map), folder)
+    return EXIT_OK
+
+
+def cmd_template(args) -> int:
+    """``template OUT.xlsx``: the spreadsheet template with instructions and examples."""
+    from servicemap.io.xlsx import write_template
+
+    write_template(_check_out(args.out, args.force, (".xlsx",)))
+    return EXIT_OK
+
+
 def cmd_export(args) -> int:
+    if args.csv is not None:
+        return _export_csv_folder(args)
+    if args.out is None:
+        raise BadInput("export needs OUT or --csv DIR (see 'servicemap export --help')")
     out = _check_out(args.out, args.force, tuple(EXPORTERS))
     doc = load_any(args.map)
     EXPORTERS[out.suffix.lower()](doc, out, args)
@@ -176,17 +327,85 @@ def cmd_import(args) -> int:
     return EXIT_OK
 
 
+def cmd_analyse(args) -> int:
+    """Analysis findings are not problems: exit 0 whatever is found (docs/analysis.md)."""
+    from servicemap.graph.analysis import analyse, report_lines
+
+    doc = load_any(args.map)
+    result = analyse(doc)
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False))
+        return EXIT_OK
+    print(doc.graph.graph.get("title") or Path(args.map).name)
+    if doc.graph.graph.get("illustrative"):
+        print("(illustrative data: the numbers are not real)")
+    print("\n".join(report_lines(doc, result)))
+    return EXIT_OK
+
+
 def cmd_open(args) -> int:
     """Open the map window (the bundled Kent and Medway map when no MAP is given)."""
     if args.map is not None and not Path(args.map).exists():
         raise BadInput(f"{args.map} does not exist")
+    if args.review and args.map is None:
+        raise BadInput("--review needs a MAP to review")
     from servicemap.ui.app import run
 
-    return run(args.map)
+    return run(args.map, review=args.review)
+
+
+def cmd_diff(args) -> int:
+    """Exit 0 when the maps are the same, 1 when they differ (like diff(1)), 2 bad input."""
+    from servicemap.graph.diff import diff, report_lines
+
+    old, new = load_any(args.old), load_any(args.new)
+    result = diff(old, new, include_layout=args.layout)
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False))
+    else:
+        print(f"{Path(args.old).name} → {Path(args.new).name}")
+        print("\n".join(report_lines(result, old, new)))
+    return EXIT_OK if result["identical"] else EXIT_PROBLEMS
+
+
+def cmd_layout(args) -> int:
+    """Lay a map out and write the positions: in place, atomically like Save (keeping a .bak),
+    or to -o OUT."""
+    from servicemap import store
+    from servicemap.graph import layout
+
+    source = Path(args.map)
+    if not source.exists():
+        raise BadInput(f"{source} does not exist")
+    if args.group_by is not None and args.method != "grouped":
+        raise BadInput("--group-by only applies to --method grouped")
+    if args.out is None:
+        if source.suffix.lower() != ".smap":
+            raise BadInput(f"{source.name}: only a .smap map can be laid out in place; "
+                           "add -o OUT.smap")
+        out = source
+    else:
+        out = _check_out(args.out, args.force, (".smap", ".json"))
+    doc = load_any(source)
+    positions = layout.run(doc, args.method, args.group_by or "directorate", args.seed)
+    if positions:
+        doc.move_nodes(positions)
+    if out.suffix.lower() == ".json":
+        from servicemap.io.exchange import write_json
+
+        write_json(doc, out)
+    else:
+        store.save(doc, out)
+    count = len(positions)
+    print(f"{out.name}: {count} node{'s' * (count != 1)} placed by the {args.method} layout; "
+          f"{layout.left_to_right_share(doc):.0%} of flows run left to right.")
+    return EXIT_OK
 
 
 HANDLERS = {"info": cmd_info, "validate": cmd_validate, "demo": cmd_demo,
-            "export": cmd_export, "import": cmd_import}
+            "export": cmd_export, "import": cmd_import, "analyse": cmd_analyse,
+            "diff": cmd_diff, "layout": cmd_layout}
+HANDLERS["template"] = cmd_template
 
 
 def main(argv: list[str] | None = None) -> int:

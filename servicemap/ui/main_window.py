@@ -38,7 +38,16 @@ def feature_installers():
     function ``install(window) -> object``; the object may define ``document_changed(window)``,
     called after every :meth:`MainWindow.set_document`, and ``context_actions(item_id)``, the
     actions it adds to the canvas's right-click menu (item_id None: the empty canvas)."""
-    return []
+    from servicemap.ui.analysis_feature import install as install_analysis
+    from servicemap.ui.comments_feature import install as install_comments
+    from servicemap.ui.diff_feature import install as install_diff
+    from servicemap.ui.exchange_feature import install as install_exchange
+    from servicemap.ui.export_feature import install as install_export
+    from servicemap.ui.layout_feature import install as install_layout
+    from servicemap.ui.review_feature import install as install_review
+
+    return [install_layout, install_review, install_comments, install_export, install_analysis,
+            install_exchange, install_diff]
 
 
 class MainWindow(QMainWindow):
