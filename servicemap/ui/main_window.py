@@ -68,6 +68,7 @@ class MainWindow(QMainWindow):
         self._make_toolbar_widgets()
         self._make_status_bar()
         self.features = [install(self) for install in feature_installers()]
+        self.inspector_dock.raise_()  # features add tabs beside it; the Inspector comes first
         self.selection.changed.connect(self._on_selection_changed)
         self.view.zoom_changed.connect(lambda z: self.zoom_label.setText(f"Zoom {z:.0%}"))
 
