@@ -82,7 +82,7 @@ def build_actions(w) -> Actions:
     menu = w.menuBar()
     S = QStyle
 
-    file_menu = menu.addMenu("&File")
+    file_menu = a.file_menu = menu.addMenu("&File")
     a.new = a.make("&New", f.new, QKeySequence.New, "Start a new, empty map",
                    S.SP_FileIcon)
     a.open = a.make("&Open…", f.open_dialog, QKeySequence.Open, "Open a map",
@@ -131,7 +131,7 @@ def build_actions(w) -> Actions:
         else:
             a.edit_menu.addAction(action)
 
-    view_menu = menu.addMenu("&View")
+    view_menu = a.view_menu = menu.addMenu("&View")
     a.zoom_in = a.make("Zoom &in", w.view.zoom_in, [QKeySequence.ZoomIn,
                                                       QKeySequence("Ctrl+=")])
     a.zoom_out = a.make("Zoom &out", w.view.zoom_out, QKeySequence.ZoomOut)
@@ -151,7 +151,7 @@ def build_actions(w) -> Actions:
     for dock in (w.outline_dock, w.inspector_dock, w.pathways_dock, w.legend_dock):
         view_menu.addAction(dock.toggleViewAction())
 
-    help_menu = menu.addMenu("&Help")
+    help_menu = a.help_menu = menu.addMenu("&Help")
     a.about = a.make("&About servicemap", w.about)
     a.keys = a.make("&Mouse and keys", lambda: show_keys(w), QKeySequence.HelpContents)
     help_menu.addAction(a.keys)

@@ -16,10 +16,7 @@ from servicemap.ui.panels.analysis import AnalysisPanel
 
 
 def view_menu(window) -> QMenu | None:
-    for action in window.menuBar().actions():
-        if action.menu() is not None and action.text().replace("&", "") == "View":
-            return action.menu()
-    return None
+    return window.actions.view_menu
 
 
 class AnalysisFeature:

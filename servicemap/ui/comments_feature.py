@@ -148,7 +148,7 @@ class CommentsFeature:
 
     # ----- menus ----------------------------------------------------------------------
     def _make_actions(self) -> None:
-        w, a = self.w, self.w.actions
+        a = self.w.actions
         self.add_action = a.make("&Add comment…", lambda: self.add_comment(),
                                  QKeySequence("Ctrl+Alt+M"),
                                  "Comment on the selected item, or on the map when nothing is "
@@ -170,7 +170,7 @@ class CommentsFeature:
         menu.addAction(self.name_action)
         menu.addSeparator()
         menu.addAction(self.dock.toggleViewAction())
-        file_menu = _menu_of(w, a.quit)
+        file_menu = a.file_menu
         if file_menu is not None:
             file_menu.insertAction(_separator_before(file_menu, a.quit), self.export_action)
 
@@ -356,14 +356,6 @@ class CommentsFeature:
                                        f"{path}", 5000)
         return True
 
-
-def _menu_of(window, action):
-    """The menu bar menu that holds ``action`` (the File menu for Quit)."""
-    for top in window.menuBar().actions():
-        menu = top.menu()
-        if menu is not None and action in menu.actions():
-            return menu
-    return None
 
 
 def _separator_before(menu, action):

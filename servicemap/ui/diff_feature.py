@@ -321,8 +321,7 @@ class DiffFeature:
                                     "Save the map with the comparison marks as a picture")
         self.clear_action.setEnabled(False)
         self.export_action.setEnabled(False)
-        file_menu = next((top.menu() for top in window.menuBar().actions()
-                          if top.menu() is not None and a.open in top.menu().actions()), None)
+        file_menu = a.file_menu
         if file_menu is not None:
             actions = file_menu.actions()
             review = getattr(getattr(window, "review", None), "open_action", None)

@@ -212,8 +212,7 @@ class ExchangeFeature:
                                          None, "Export the map as CSV files in a folder")
         self.template_action = make("New from spreadsheet &template…", self.template_dialog,
                                     None, "Write an Excel template to fill in and import")
-        menu = next((a.menu() for a in window.menuBar().actions()
-                     if a.text() == "&File" and a.menu() is not None), None)
+        menu = window.actions.file_menu
         if menu is None:
             return
         ours = [self.import_action, self.import_folder_action, self.export_action,

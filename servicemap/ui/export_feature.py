@@ -29,10 +29,8 @@ def install(window) -> ExportFeature:
 
 
 def _menu(window, text: str):
-    for action in window.menuBar().actions():
-        if action.text() == text and action.menu() is not None:
-            return action.menu()
-    return None
+    """The window's File or Edit menu."""
+    return {"&File": window.actions.file_menu, "&Edit": window.actions.edit_menu}.get(text)
 
 
 @contextmanager

@@ -80,7 +80,7 @@ class LayoutFeature:
         w = self.w
         bar = w.menuBar()
         self.menu = QMenu("&Map", w)
-        help_action = next((a for a in bar.actions() if a.text() == "&Help"), None)
+        help_action = w.actions.help_menu.menuAction()
         if help_action is None:
             bar.addMenu(self.menu)
         else:

@@ -127,7 +127,7 @@ class ReviewFeature:
         self.open_action = actions.make(
             "Open for re&view…", lambda: self.open_for_review(), None,
             "Open a map read-only to read it and comment on it")
-        file_menu = _menu_of(window, actions.open)
+        file_menu = actions.file_menu
         if file_menu is not None:
             after = file_menu.actions()
             index = after.index(actions.recent_menu.menuAction()) + 1
@@ -282,13 +282,6 @@ class ReviewFeature:
             self.update_title()
         return saved
 
-
-def _menu_of(window, action):
-    for top in window.menuBar().actions():
-        menu = top.menu()
-        if menu is not None and action in menu.actions():
-            return menu
-    return None
 
 
 def open_for_review(window, path) -> bool:
