@@ -13,10 +13,11 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QFileDialog
 
 from servicemap.errors import ServiceMapError
 from servicemap.ui import export
+from servicemap.ui.dialogs import warn
 from servicemap.ui.export import ExportOptions
 
 FILTERS = {".png": "PNG image (*.png)", ".svg": "SVG drawing (*.svg)",
@@ -138,7 +139,7 @@ class ExportFeature:
         preview.exec()
 
     def show_error(self, message: str) -> None:
-        QMessageBox.warning(self.w, "Export", message)
+        warn(self.w, "Export", message)
 
     def show_done(self, message: str) -> None:
         self.w.statusBar().showMessage(message, 6000)

@@ -16,6 +16,7 @@ from servicemap import store
 from servicemap.errors import ServiceMapError
 from servicemap.graph.document import Document
 from servicemap.io.exchange import read_json
+from servicemap.ui.dialogs import ask, message_box, warn
 from servicemap.ui.safety import MapLock, Recovery
 
 AUTOSAVE_MS = 3000
@@ -85,18 +86,16 @@ class FileController:
 
     # ----- questions (tests answer these) ----------------------------------------------
     def ask_unsaved(self) -> str:
-        box = QMessageBox(QMessageBox.Warning, "Unsaved changes",
-                          f"Save the changes to {self.display_name} before closing it?",
-                          QMessageBox.Save | QMessageBox.Discard | QMessageBox.Cancel, self.w)
-        box.setDefaultButton(QMessageBox.Save)
-        answer = box.exec()
+        answer = message_box(self.w, QMessageBox.Warning, "Unsaved changes",
+                             f"Save the changes to {self.display_name} before closing it?",
+                             QMessageBox.Save | QMessageBox.Discard | QMessageBox.Cancel,
+                             QMessageBox.Save).exec()
         return {QMessageBox.Save: "save", QMessageBox.Discard: "discard"}.get(answer, "cancel")
 
     def ask_locked(self, path: Path, owner) -> str:
-        box = QMessageBox(QMessageBox.Information, "Map in use",
+        box = message_box(self.w, QMessageBox.Information, "Map in use",
                           f"{path.name} is open in servicemap by {owner.describe()}. You can "
-                          "read it, or open a copy to edit and save under a new name.",
-                          QMessageBox.NoButton, self.w)
+                          "read it, or open a copy to edit and save under a new name.")
         read = box.addButton("Open read-only", QMessageBox.AcceptRole)
         copy = box.addButton("Open a copy", QMessageBox.ActionRole)
         box.addButton(QMessageBox.Cancel)
@@ -113,14 +112,13 @@ class FileController:
 
     def ask_recover(self, items) -> bool:
         names = "\n".join(f"• {item.describe()}" for item in items)
-        answer = QMessageBox.question(
-            self.w, "Recover unsaved work?",
-            f"servicemap closed without saving. Restore the autosaved work?\n\n{names}",
-            QMessageBox.Yes | QMessageBox.No, QMessageBox.Yes)
+        answer = ask(self.w, "Recover unsaved work?",
+                     f"servicemap closed without saving. Restore the autosaved work?\n\n{names}",
+                     QMessageBox.Yes | QMessageBox.No, QMessageBox.Yes)
         return answer == QMessageBox.Yes
 
     def tell_error(self, message: str) -> None:
-        QMessageBox.warning(self.w, "servicemap", message)
+        warn(self.w, "servicemap", message)
 
     def _folder(self) -> str:
         if self.path is not None:

@@ -37,6 +37,7 @@ from servicemap import store
 from servicemap.errors import ServiceMapError
 from servicemap.graph.document import Document
 from servicemap.io.exchange import read_json, to_node_link
+from servicemap.ui.dialogs import ask
 from servicemap.ui.safety import MapLock
 
 REVIEW_SUFFIX = " — Review"
@@ -215,7 +216,7 @@ class ReviewFeature:
     # ----- saving ---------------------------------------------------------------------
     def ask_save_copy(self, path: Path, owner) -> bool:
         """The map is locked: save a copy instead? (Tests replace this.)"""
-        answer = QMessageBox.question(
+        answer = ask(
             self.w, "Map in use",
             f"{path.name} is open for editing by {owner.describe()}, so your comments cannot "
             "be saved into it now. Save a copy of the map with your comments?",

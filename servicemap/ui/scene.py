@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QGraphicsItem, QGraphicsLineItem, QGraphicsScene, 
 from servicemap.graph.document import Document
 from servicemap.model import KIND_LABELS, EdgeKind, NodeKind
 from servicemap.ui import style
+from servicemap.ui.dialogs import plain_tooltip
 from servicemap.ui.items import FlowItem, NodeItem, StepBadge
 
 DIM_OPACITY = 0.18
@@ -159,7 +160,7 @@ class MapScene(QGraphicsScene):
         if item_id is None:
             QToolTip.hideText()
         else:
-            QToolTip.showText(event.screenPos(), self.tooltip(item_id))
+            QToolTip.showText(event.screenPos(), plain_tooltip(self.tooltip(item_id)))
         event.accept()
 
     def _make_flow(self, edge_id: str, u: str, v: str, attrs) -> None:

@@ -372,3 +372,13 @@ def test_stale_lock_is_taken_over(tmp_path, qtbot):
     (tmp_path / "m.smap.lock").write_text(f"999999\nservicemap\n{socket.gethostname()}\n")
     assert lock.acquire()  # the process that held it is gone: taken over
     lock.release()
+
+
+def test_names_are_never_read_as_markup(window):
+    from servicemap.ui.dialogs import message_box, plain_tooltip
+
+    window.editor.rename("ward", "<b>Ward</b> & more")
+    tip = plain_tooltip(window.scene.tooltip("ward"))
+    assert "&lt;b&gt;Ward&lt;/b&gt; &amp; more" in tip
+    box = message_box(window, message_box.__globals__["QMessageBox"].Warning, "t", "<b>x</b>")
+    assert box.textFormat() == Qt.PlainText
