@@ -94,6 +94,7 @@ class NodeItem(QGraphicsItem):
         self.highlighted = False
         self._lines: list[tuple[float, float, str]] = []  # (x, baseline y, text), centred
         self._rect = QRectF()
+        self._bounds = QRectF()
         self.setFlags(QGraphicsItem.ItemIsSelectable | QGraphicsItem.ItemIsMovable
                       | QGraphicsItem.ItemSendsGeometryChanges)
         self.setZValue(1)
@@ -113,6 +114,7 @@ class NodeItem(QGraphicsItem):
                        for i, line in enumerate(lines)]
         self.prepareGeometryChange()
         self._rect = QRectF(-width / 2, -height / 2, width, height)
+        self._bounds = self._rect.adjusted(-3, -3, 3, 3)  # room for the selected border
         self.fill, self.border = fill, border
         self.update()
 
@@ -121,7 +123,7 @@ class NodeItem(QGraphicsItem):
         return self._rect
 
     def boundingRect(self) -> QRectF:
-        return self._rect.adjusted(-3, -3, 3, 3)
+        return self._bounds
 
     def shape(self) -> QPainterPath:
         path = QPainterPath()

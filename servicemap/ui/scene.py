@@ -7,6 +7,8 @@ the items here.
 
 from __future__ import annotations
 
+from collections import Counter
+
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QPen, QTransform
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsLineItem, QGraphicsScene, QToolTip
@@ -39,6 +41,7 @@ class MapScene(QGraphicsScene):
         self.nodes: dict[str, NodeItem] = {}
         self.flows: dict[str, FlowItem] = {}
         self.colours: dict[str, QColor] = {}
+        self._parents: dict[str, str] = {}  # node -> the directorate/organisation it is part of
         self.show_flow_labels = False
         self.connect_from: str | None = None
         self._press_positions: dict[str, QPointF] = {}
@@ -94,9 +97,13 @@ class MapScene(QGraphicsScene):
 
     def _group_of(self, node_id: str) -> str | None:
         """The directorate a service belongs to, else its organisation."""
-        return self.doc.parent(node_id)
+        return self._parents.get(node_id)
 
     def _assign_colours(self) -> None:
+        """Read every part_of link once (the scene asks for parents 30,000 times while a
+        large map is built) and give each group of services its colour."""
+        self._parents = {u: v for u, v, kind in self.doc.graph.edges(data="kind")
+                         if kind == EdgeKind.PART_OF}
         groups = sorted({g for n in self.doc.nodes_of_kind(NodeKind.SERVICE)
                          if (g := self._group_of(n)) is not None},
                         key=lambda g: (self.doc.graph.nodes[g]["name"].casefold(), g))
@@ -193,9 +200,13 @@ class MapScene(QGraphicsScene):
             item.adjust()
 
     def _set_bends_all(self) -> None:
-        pairs = {tuple(sorted(self.doc.edge_ends(k))) for k in self.flows}
-        for u, v in pairs:
-            if self.doc.graph.number_of_edges(u, v) + self.doc.graph.number_of_edges(v, u) > 1:
+        """Curve the flows of every pair of nodes joined by more than one flow."""
+        pairs: Counter[tuple[str, str]] = Counter()
+        for item in self.flows.values():
+            a, b = item.source.node_id, item.target.node_id
+            pairs[(a, b) if a <= b else (b, a)] += 1
+        for (u, v), count in pairs.items():
+            if count > 1:
                 self._set_bends(u, v)
 
     # ----- following the document ------------------------------------------------------

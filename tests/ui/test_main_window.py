@@ -168,6 +168,7 @@ def test_f2_renames_in_place(window, qtbot):
 
 def test_delete_removes_flows_and_steps_and_one_undo_restores_all(window, qtbot):
     before = by_id(window.doc)
+    fill = window.scene.nodes["crisis"].fill
     qtbot.mouseClick(viewport(window), Qt.LeftButton, pos=at(window, "crisis"))
     qtbot.keyClick(window.view, Qt.Key_Delete)
     assert not window.doc.has_node("crisis")
@@ -177,6 +178,7 @@ def test_delete_removes_flows_and_steps_and_one_undo_restores_all(window, qtbot)
     qtbot.keyClick(window.view, Qt.Key_Z, Qt.ControlModifier)
     assert by_id(window.doc) == before
     assert "crisis" in window.scene.nodes and "f2" in window.scene.flows
+    assert window.scene.nodes["crisis"].fill == fill  # its directorate's colour again
 
 
 def test_arrow_keys_nudge_and_merge_into_one_step(window, qtbot):
