@@ -61,6 +61,9 @@ def _parser() -> argparse.ArgumentParser:
                    help="PNG/SVG/PDF: leave out the numbers on flows")
     p.add_argument("--no-suppression", action="store_true",
                    help="PNG/SVG/PDF: true flow numbers (no small-number suppression)")
+    p.add_argument("--comments", action="store_true",
+                   help="PNG/SVG/PDF: number the review comments on the map; PDF: list them "
+                   "on pages after it")
     p = sub.add_parser("import", help="make a .smap map from another format")
     p.add_argument("input", help="IN.json, .xlsx, .zip (CSV files), .graphml or a folder of "
                    "CSV files")
@@ -217,7 +220,8 @@ def _export_picture(doc: Document, out: Path, args) -> None:
     export.export_file(doc, out, export.ExportOptions(
         what="map" if pathway is None else "pathway", pathway=pathway, dpi=args.dpi,
         page=args.page, landscape=args.landscape, legend=not args.no_legend,
-        flow_numbers=not args.no_flow_numbers, suppression=not args.no_suppression))
+        flow_numbers=not args.no_flow_numbers, suppression=not args.no_suppression,
+        comments=args.comments))
 
 
 def _import_json(source: Path, args) -> Document:

@@ -83,6 +83,7 @@ class ExportOptions:
     suppression: bool = True
     containers: str | None = None  # as on the canvas: "directorate", "partnership", ...
     date: datetime.date | None = None
+    comments: bool = False  # review comments: numbered on the map, listed after it (PDF/print)
 
 
 @dataclass
@@ -219,6 +220,10 @@ def prepare(doc: Document, options: ExportOptions) -> Picture:
                                "visible": "nothing is in view to export",
                                "pathway": "the pathway has no steps to export"}
                               .get(options.what, "the map has nothing to draw"))
+        if options.comments and doc.comments:
+            from servicemap.ui.export_comments import mark_comments
+
+            mark_comments(scene, doc, shown_nodes, shown_flows)
         shown = SimpleNamespace(doc=doc, nodes=shown_nodes, flows=shown_flows,
                                 colours=scene.colours, _group_of=scene._group_of)
         picture = Picture(scene, source, shown, title, subtitle, true_labels)
@@ -614,6 +619,10 @@ def paint_on_paper(device, doc: Document, picture: Picture, options: ExportOptio
     if not painter.isActive():
         raise ExportError("the page could not be started")
     paint_page(painter, picture, page, WHITE)
+    if options.comments and doc.comments:
+        from servicemap.ui.export_comments import paint_appendix
+
+        paint_appendix(painter, device, picture.title, doc)
     painter.end()
 
 

@@ -118,8 +118,12 @@ class ExportDialog(QDialog):
                                           self)
         self.containers_check.setChecked(d.containers is not None)
         self.containers_check.setVisible(d.containers is not None)
+        self.comments_check = QCheckBox("Review comments (numbered on the map; listed on a "
+                                        "page after it in PDF and print)", self)
+        self.comments_check.setChecked(d.comments)
+        self.comments_check.setVisible(bool(getattr(doc, "comments", None)))
         for box in (self.legend_check, self.numbers_check, self.suppression_check,
-                    self.containers_check):
+                    self.containers_check, self.comments_check):
             form.addRow("", box)
 
         self.buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel, self)
@@ -140,7 +144,7 @@ class ExportDialog(QDialog):
                        self.page_box.currentIndexChanged, self.legend_check.toggled,
                        self.numbers_check.toggled, self.suppression_check.toggled,
                        self.orientation_box.currentIndexChanged,
-                       self.containers_check.toggled):
+                       self.containers_check.toggled, self.comments_check.toggled):
             signal.connect(self.refresh)
         self.refresh()
 
@@ -157,12 +161,13 @@ class ExportDialog(QDialog):
             page=self.page_box.currentData(), landscape=self.orientation_box.currentIndex() == 1,
             legend=self.legend_check.isChecked(), flow_numbers=self.numbers_check.isChecked(),
             suppression=self.suppression_check.isChecked(),
-            containers=self.containers if self.containers_check.isChecked() else None)
+            containers=self.containers if self.containers_check.isChecked() else None,
+            comments=self.comments_check.isChecked() and not self.comments_check.isHidden())
 
     def picture(self) -> Picture:
         """The prepared export for what is chosen (raises what preparing it raised)."""
         o = self.options()
-        key = (o.what, o.pathway, o.containers)
+        key = (o.what, o.pathway, o.containers, o.comments)
         if key not in self._pictures:
             try:
                 self._pictures[key] = export.prepare(self.doc, ExportOptions(

@@ -275,6 +275,10 @@ class FlowItem(QGraphicsItem):
     def boundingRect(self) -> QRectF:
         return self._bounds
 
+    def midpoint(self) -> QPointF:
+        """The middle of the drawn line (where its number sits), in scene coordinates."""
+        return self.mapToScene(self._path.pointAtPercent(0.5))
+
     def shape(self) -> QPainterPath:
         stroker = QPainterPathStroker()
         stroker.setWidth(max(8.0, self.width + 4))
