@@ -64,7 +64,8 @@ class FileController:
         if not self.dirty or self.w.doc is None:
             return
         try:
-            self.recovery.autosave(self.w.doc, self.path)
+            read_only = self.read_only or (self.w.editor is not None and self.w.editor.read_only)
+            self.recovery.autosave(self.w.doc, self.path, read_only)
         except (ServiceMapError, OSError) as exc:
             self.w.statusBar().showMessage(f"Autosave failed: {exc}", 8000)
 
@@ -278,12 +279,19 @@ class FileController:
             self.tell_error(f"The autosaved work could not be restored: {exc}")
             return False
         original = Path(item.original) if item.original else None
+        if item.read_only and original is not None:
+            # Reviewed or read-only: the work is the reviewer's comments on someone else's
+            # map. Restore it as a copy, so saving can never overwrite the planner's file.
+            name = f"Recovered copy of {original.stem}"
+            original = None
+        else:
+            name = original.name if original else (item.title or "Recovered map")
         lock = MapLock(original) if original is not None else None
         if lock is not None and not lock.acquire():
             original, lock = None, None
+            name = item.title or "Recovered map"
         self._release_lock()
         self.lock = lock
-        name = original.name if original else (item.title or "Recovered map")
         self._show(doc, original, name, dirty=True)
         self.recovery.discard(item)  # others (several crashed sessions) are offered next time
         self.w.statusBar().showMessage("Restored autosaved work; save it to keep it.", 10000)

@@ -106,6 +106,7 @@ class Recoverable:
     original: str  # the map's own file, or "" for a map never saved
     title: str
     saved: str
+    read_only: bool = False  # open for review or read-only when it was autosaved
 
     def describe(self) -> str:
         name = Path(self.original).name if self.original else f"“{self.title}” (never saved)"
@@ -134,10 +135,13 @@ class Recovery:
     def info_file(self) -> Path:
         return self.folder / f"{self.session}.json"
 
-    def autosave(self, document: Document, original: str | os.PathLike | None) -> None:
+    def autosave(self, document: Document, original: str | os.PathLike | None,
+                 read_only: bool = False) -> None:
+        """Keep the work; ``read_only``: the map was open for review or read-only, so after a
+        crash it must come back as a copy, never bound to (and saved over) its file."""
         store.save(document, self.map_file)
         info = {"original": str(original or ""), "title": document.graph.graph.get("title"),
-                "saved": _now()}
+                "saved": _now(), "read_only": bool(read_only)}
         self.info_file.write_text(json.dumps(info), encoding="utf-8")
 
     def clear(self) -> None:
@@ -173,7 +177,8 @@ class Recovery:
             map_file = self.folder / f"{session}.smap"
             if map_file.exists():
                 found.append(Recoverable(session, map_file, str(info.get("original", "")),
-                                         str(info.get("title", "")), str(info.get("saved", ""))))
+                                         str(info.get("title", "")), str(info.get("saved", "")),
+                                         info.get("read_only") is True))
         return found
 
     def load(self, item: Recoverable) -> Document:

@@ -384,3 +384,20 @@ def test_names_are_never_read_as_markup(window):
     assert "&lt;b&gt;Ward&lt;/b&gt; &amp; more" in tip
     box = message_box(window, message_box.__globals__["QMessageBox"].Warning, "t", "<b>x</b>")
     assert box.textFormat() == Qt.PlainText
+
+
+def test_a_crashed_review_comes_back_as_a_copy(window, qtbot, map_file):
+    window.files.read_only = True  # as when the map was opened for review
+    window.editor.read_only = True
+    window.files.force_dirty = True
+    window.files.autosave()
+    crashed = window.files.recovery
+    crashed._lock.unlock()
+    new = MainWindow(recovery=Recovery(crashed.folder))
+    qtbot.addWidget(new)
+    new.files.ask_recover = lambda items: True
+    assert new.files.recover_on_start()
+    assert new.files.path is None  # saving asks for a new name: the planner's file is safe
+    assert "Recovered copy of test" in new.windowTitle()
+    new.files.ask_unsaved = lambda: "discard"
+    new.close()
