@@ -9,7 +9,8 @@ from hypothesis import strategies as st
 
 from servicemap.io import sheets
 from servicemap.io.safety import FORMULA_STARTS, escape_formula, unescape_formula
-from servicemap.io.sheets import SHEET, SheetProblem, SheetProblems, Table, document_from_tables
+from servicemap.io.sheet_reader import document_from_tables
+from servicemap.io.sheets import SHEET, SheetProblem, SheetProblems, Table
 
 FLOWS = ["id", "from", "to", "flow_type", "volume_per_year"]
 

@@ -22,6 +22,7 @@ from pathlib import Path
 from servicemap.errors import FileFormatError, SaveError
 from servicemap.graph.document import Document
 from servicemap.io import safety, sheets
+from servicemap.io.sheet_reader import document_from_tables
 from servicemap.io.sheets import SHEETS, SheetProblem, Table
 
 NOT_UTF8 = "is not UTF-8 text (save it as 'CSV UTF-8' in Excel)"
@@ -151,7 +152,7 @@ def read_csv_folder(folder: str | os.PathLike) -> Document:
                                   f"{safety.MAX_UNZIPPED_BYTES // 2**20} MB).")
         tables.append(table_from_csv(sheet, path.read_bytes()))
     with safety.gc_paused():
-        return sheets.document_from_tables(tables, folder.name)
+        return document_from_tables(tables, folder.name)
 
 
 def read_csv_zip(path: str | os.PathLike) -> Document:
@@ -169,4 +170,4 @@ def read_csv_zip(path: str | os.PathLike) -> Document:
         tables = [table_from_csv(sheet, safety.read_member(archive, info, path.name))
                   for sheet, info in _pick(members, path.name).items()]
     with safety.gc_paused():
-        return sheets.document_from_tables(tables, path.name)
+        return document_from_tables(tables, path.name)

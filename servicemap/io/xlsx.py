@@ -36,6 +36,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from servicemap.errors import FileFormatError, SaveError
 from servicemap.graph.document import Document
 from servicemap.io import safety, sheets
+from servicemap.io.sheet_reader import document_from_tables
 from servicemap.io.sheets import SHEETS, SheetProblem, Table, letter
 
 MAX_CELL_TEXT = 32_767  # Excel's limit on one cell
@@ -497,4 +498,4 @@ def read_tables(path: str | os.PathLike) -> list[Table]:
 def read_xlsx(path: str | os.PathLike) -> Document:
     """Build a map from a workbook; :class:`sheets.SheetProblems` lists every problem."""
     with safety.gc_paused():
-        return sheets.document_from_tables(read_tables(path), Path(path).name)
+        return document_from_tables(read_tables(path), Path(path).name)
