@@ -2,7 +2,9 @@
 
 The legend and the canvas both read from here, so they cannot disagree. Colours follow
 docs/look.md: Okabe-Ito then Paul Tol's muted scheme for groups, tints for fills, full colour
-for borders, and a second cue (shape or line style) beside every colour.
+for borders, and a second cue (shape or line style) beside every colour. The colours, widths
+and dash patterns themselves come from the Qt-free :mod:`servicemap.palette`, which the file
+exports (GraphML, draw.io) use too.
 """
 
 from __future__ import annotations
@@ -10,35 +12,32 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QFontDatabase
 
+from servicemap import palette
 from servicemap.model import EdgeKind, FlowType, NodeKind
 
-OKABE_ITO = ["#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7"]
-TOL_MUTED = ["#CC6677", "#332288", "#DDCC77", "#117733", "#88CCEE", "#882255", "#44AA99",
-             "#999933", "#AA4499"]
-PALETTE = OKABE_ITO + TOL_MUTED
-NHS_BLUE = QColor("#005EB8")
-DARK_GREY = QColor("#425563")
-TEXT = QColor("#212B32")
-NO_GROUP = QColor("#768692")  # NHS mid grey: services with no directorate or organisation
+OKABE_ITO, TOL_MUTED, PALETTE = palette.OKABE_ITO, palette.TOL_MUTED, palette.PALETTE
+NHS_BLUE = QColor(palette.NHS_BLUE)
+DARK_GREY = QColor(palette.DARK_GREY)
+TEXT = QColor(palette.TEXT)
+NO_GROUP = QColor(palette.NO_GROUP)  # NHS mid grey: services with no directorate or organisation
 
-NODE_WIDTH = 170.0
-NODE_MIN_HEIGHT = 44.0
+NODE_WIDTH = palette.NODE_WIDTH
+NODE_MIN_HEIGHT = palette.NODE_HEIGHT
 MAX_LABEL_LINES = 3
 
 # Flow width bins by volume per year: (upper bound exclusive, width, legend label).
-WIDTH_BINS = [(50, 1.2, "under 50 a year"), (200, 2.2, "50–199"),
-              (1000, 3.6, "200–999"), (float("inf"), 5.5, "1,000 and over")]
-UNKNOWN_WIDTH = 1.2
+_BIN_LABELS = ["under 50 a year", "50–199", "200–999", "1,000 and over"]
+WIDTH_BINS = [(bound, width, label)
+              for (bound, width), label in zip(palette.WIDTH_BINS, _BIN_LABELS, strict=True)]
+UNKNOWN_WIDTH = palette.UNKNOWN_WIDTH
 
+_FLOW_LABELS = {FlowType.REFERRAL: "Referral", FlowType.TRANSFER: "Transfer",
+                FlowType.DISCHARGE: "Discharge", FlowType.STEP_DOWN: "Step-down",
+                FlowType.ESCALATION: "Escalation", FlowType.TRANSITION: "Transition (e.g. at 18)",
+                FlowType.SIGNPOST: "Signpost"}
 FLOW_STYLES: dict[str, tuple[Qt.PenStyle, list[float] | None, str]] = {
-    FlowType.REFERRAL: (Qt.SolidLine, None, "Referral"),
-    FlowType.TRANSFER: (Qt.CustomDashLine, [6, 3], "Transfer"),
-    FlowType.DISCHARGE: (Qt.CustomDashLine, [1.2, 2.5], "Discharge"),
-    FlowType.STEP_DOWN: (Qt.CustomDashLine, [7, 3, 1.5, 3], "Step-down"),
-    FlowType.ESCALATION: (Qt.SolidLine, None, "Escalation"),
-    FlowType.TRANSITION: (Qt.CustomDashLine, [12, 4], "Transition (e.g. at 18)"),
-    FlowType.SIGNPOST: (Qt.CustomDashLine, [1, 3], "Signpost"),
-}
+    ft: (Qt.SolidLine if palette.FLOW_DASHES[ft] is None else Qt.CustomDashLine,
+         palette.FLOW_DASHES[ft], label) for ft, label in _FLOW_LABELS.items()}
 
 NODE_KIND_LABELS = {NodeKind.SERVICE: "Service (rounded box, colour = directorate)",
                     NodeKind.ACCESS_POINT: "Access point (pill)",
@@ -79,7 +78,7 @@ def border_colour(colour: QColor) -> QColor:
 
 def group_colours(group_ids) -> dict[str, QColor]:
     """Stable colours for groups (directorates/organisations), in the order given."""
-    return {g: QColor(PALETTE[i % len(PALETTE)]) for i, g in enumerate(group_ids)}
+    return {g: QColor(hex_colour) for g, hex_colour in palette.colour_cycle(group_ids).items()}
 
 
 _label_font: QFont | None = None
