@@ -44,3 +44,38 @@ def selection():
     from servicemap.ui.selection import Selection
 
     return Selection()
+
+
+@pytest.fixture
+def open_window(qtbot, tmp_path):
+    """A factory: ``open_window(map_path)`` opens a saved map in a main window as a person
+    would, with recovery in the test's folder and the unsaved prompt answered "discard".
+    ``readable=True`` also zooms to 100% centred on (450, 150), after the deferred first fit.
+    Every window made is closed at the end of the test."""
+    from servicemap.ui.main_window import MainWindow
+    from servicemap.ui.safety import Recovery
+
+    made = []
+
+    def open_it(path, size=(1200, 800), show=True, readable=False):
+        folder = tmp_path / "recovery"
+        folder.mkdir(exist_ok=True)
+        w = MainWindow(recovery=Recovery(folder))
+        qtbot.addWidget(w)
+        w.files.ask_unsaved = lambda: "discard"
+        assert w.files.open_path(path, ask_save=False)
+        made.append(w)
+        if show:
+            w.resize(*size)
+            w.show()
+            qtbot.waitExposed(w)
+        if readable:
+            qtbot.wait(20)  # let the deferred first fit happen before choosing our own zoom
+            w.view.set_zoom(1.0)
+            w.view.centerOn(450, 150)
+        return w
+
+    yield open_it
+    for w in made:
+        w.files.ask_unsaved = lambda: "discard"
+        w.close()

@@ -11,8 +11,6 @@ from servicemap import store
 from servicemap.graph.document import Document
 from servicemap.ui import overlay as ov
 from servicemap.ui.analysis_feature import AnalysisFeature
-from servicemap.ui.main_window import MainWindow
-from servicemap.ui.safety import Recovery
 
 
 def analysis_map() -> Document:
@@ -43,23 +41,10 @@ def analysis_map() -> Document:
 
 
 @pytest.fixture
-def window(qtbot, tmp_path):
+def window(open_window, tmp_path):
     path = tmp_path / "analysis.smap"
     store.save(analysis_map(), path)
-    (tmp_path / "recovery").mkdir()
-    w = MainWindow(recovery=Recovery(tmp_path / "recovery"))
-    qtbot.addWidget(w)
-    w.files.ask_unsaved = lambda: "discard"
-    assert w.files.open_path(path, ask_save=False)
-    w.resize(1400, 900)
-    w.show()
-    qtbot.waitExposed(w)
-    qtbot.wait(20)
-    w.view.set_zoom(1.0)
-    w.view.centerOn(450, 150)
-    yield w
-    w.files.ask_unsaved = lambda: "discard"
-    w.close()
+    return open_window(path, size=(1400, 900), readable=True)
 
 
 def feature(window) -> AnalysisFeature:

@@ -12,8 +12,7 @@ from PySide6.QtCore import QSettings, Qt
 from servicemap import store
 from servicemap.ui import files as files_module
 from servicemap.ui.comments_feature import CommentBadge, author_name
-from servicemap.ui.main_window import MainWindow
-from servicemap.ui.safety import Recovery, user_name
+from servicemap.ui.safety import user_name
 
 from .test_main_window import at, small_map, viewport
 
@@ -38,22 +37,8 @@ def map_file(tmp_path):
 
 
 @pytest.fixture
-def window(qtbot, tmp_path, map_file):
-    folder = tmp_path / "recovery"
-    folder.mkdir()
-    w = MainWindow(recovery=Recovery(folder))
-    qtbot.addWidget(w)
-    w.files.ask_unsaved = lambda: "discard"
-    assert w.files.open_path(map_file, ask_save=False)
-    w.resize(1200, 800)
-    w.show()
-    qtbot.waitExposed(w)
-    qtbot.wait(20)
-    w.view.set_zoom(1.0)
-    w.view.centerOn(450, 150)
-    yield w
-    w.files.ask_unsaved = lambda: "discard"
-    w.close()
+def window(open_window, map_file):
+    return open_window(map_file, readable=True)
 
 
 def feature(window):

@@ -50,19 +50,8 @@ def files(tmp_path):
 
 
 @pytest.fixture
-def window(qtbot, tmp_path, files):
-    folder = tmp_path / "recovery"
-    folder.mkdir()
-    w = MainWindow(recovery=Recovery(folder))
-    qtbot.addWidget(w)
-    w.files.ask_unsaved = lambda: "discard"
-    assert w.files.open_path(files[1], ask_save=False)
-    w.resize(1200, 800)
-    w.show()
-    qtbot.waitExposed(w)
-    yield w
-    w.files.ask_unsaved = lambda: "discard"
-    w.close()
+def window(open_window, files):
+    return open_window(files[1])
 
 
 def feature(window):

@@ -15,8 +15,6 @@ from servicemap.io import csvfiles, graphml, xlsx
 from servicemap.io.sheets import SheetProblems
 from servicemap.ui import exchange_feature, style
 from servicemap.ui.exchange_feature import ExchangeFeature, plan_merge
-from servicemap.ui.main_window import MainWindow
-from servicemap.ui.safety import Recovery
 
 
 def small_map() -> Document:
@@ -35,15 +33,10 @@ def small_map() -> Document:
 
 
 @pytest.fixture
-def window(qtbot, tmp_path):
+def window(open_window, tmp_path):
     path = tmp_path / "open.smap"
     store.save(small_map(), path)
-    (tmp_path / "recovery").mkdir()
-    w = MainWindow(recovery=Recovery(tmp_path / "recovery"))
-    qtbot.addWidget(w)
-    w.files.ask_unsaved = lambda: "discard"
-    assert w.files.open_path(path, ask_save=False)
-    return w
+    return open_window(path, show=False)
 
 
 @pytest.fixture

@@ -345,20 +345,10 @@ def test_unwritable_target_leaves_nothing(emap, tmp_path):
 
 # ----- the window -----------------------------------------------------------------------------
 @pytest.fixture
-def window(qtbot, tmp_path, emap):
-    from servicemap.ui.main_window import MainWindow
-    from servicemap.ui.safety import Recovery
-
+def window(open_window, tmp_path, emap):
     path = tmp_path / "map.smap"
     store.save(emap, path)
-    (tmp_path / "recovery").mkdir()
-    w = MainWindow(recovery=Recovery(tmp_path / "recovery"))
-    qtbot.addWidget(w)
-    w.files.ask_unsaved = lambda: "discard"
-    assert w.files.open_path(path, ask_save=False)
-    w.resize(1200, 800)
-    w.show()
-    return w
+    return open_window(path)
 
 
 def feature_of(window):

@@ -11,8 +11,6 @@ from servicemap import store
 from servicemap.graph import layout
 from servicemap.graph.document import Document
 from servicemap.ui.containers import ContainerItem, TagItem, draw_containers
-from servicemap.ui.main_window import MainWindow
-from servicemap.ui.safety import Recovery
 from servicemap.ui.scene import MapScene
 
 
@@ -48,21 +46,10 @@ def small_map() -> Document:
 
 
 @pytest.fixture
-def window(qtbot, tmp_path):
+def window(open_window, tmp_path):
     path = tmp_path / "layout.smap"
     store.save(small_map(), path)
-    recovery = tmp_path / "recovery"
-    recovery.mkdir()
-    w = MainWindow(recovery=Recovery(recovery))
-    qtbot.addWidget(w)
-    w.files.ask_unsaved = lambda: "discard"
-    assert w.files.open_path(path, ask_save=False)
-    w.resize(1200, 800)
-    w.show()
-    qtbot.waitExposed(w)
-    yield w
-    w.files.ask_unsaved = lambda: "discard"
-    w.close()
+    return open_window(path)
 
 
 def feature(window):

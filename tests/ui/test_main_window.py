@@ -50,22 +50,8 @@ def map_file(tmp_path):
 
 
 @pytest.fixture
-def window(qtbot, tmp_path, map_file):
-    recovery_dir = tmp_path / "recovery"
-    recovery_dir.mkdir()
-    w = MainWindow(recovery=Recovery(recovery_dir))
-    qtbot.addWidget(w)
-    w.files.ask_unsaved = lambda: "discard"  # tests that care replace it
-    assert w.files.open_path(map_file, ask_save=False)
-    w.resize(1200, 800)
-    w.show()
-    qtbot.waitExposed(w)
-    qtbot.wait(20)  # let the deferred first fit happen before choosing our own zoom
-    w.view.set_zoom(1.0)
-    w.view.centerOn(450, 150)
-    yield w
-    w.files.ask_unsaved = lambda: "discard"
-    w.close()
+def window(open_window, map_file):
+    return open_window(map_file, readable=True)  # tests that care replace ask_unsaved
 
 
 def by_id(doc: Document) -> dict:
