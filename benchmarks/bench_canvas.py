@@ -26,10 +26,10 @@ from benchmarks.bench_store import synthetic
 from benchmarks.harness import Benchmark, Target
 from servicemap import store
 from servicemap.graph.document import Document
-from servicemap.ui.app import make_app
-from servicemap.ui.items import NodeItem
-from servicemap.ui.scene import MapScene
-from servicemap.ui.view import MapView
+from servicemap.render.app import ensure_qapp
+from servicemap.render.items import NodeItem
+from servicemap.render.scene import MapScene
+from servicemap.ui.canvas.view import MapView
 
 VIEW_SIZE = (1400, 900)  # the main window's default size; the viewport is a little smaller
 FRAMES = 10              # frames per timed run of the per-frame benchmarks
@@ -44,7 +44,7 @@ _app: QApplication | None = None  # one QApplication for the process, made on fi
 def application() -> QApplication:
     global _app
     if _app is None:
-        _app = make_app()
+        _app = ensure_qapp()
     return _app
 
 

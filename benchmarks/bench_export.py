@@ -30,8 +30,9 @@ from benchmarks.harness import Benchmark, Target
 from servicemap import demo, store
 from servicemap.graph.document import Document
 from servicemap.model import EdgeKind, NodeKind
-from servicemap.ui import export
-from servicemap.ui.export import ExportOptions
+from servicemap.render import export
+from servicemap.render.app import ensure_qapp
+from servicemap.render.export import ExportOptions
 
 KM_SIZE = 43           # --sizes 43: the bundled Kent and Medway map (43 services)
 DPI = 150
@@ -60,7 +61,7 @@ class Job:
 
 def setup(suffix: str) -> Callable[[int, Path], Job]:
     def make(size: int, folder: Path) -> Job:
-        export.ensure_app()
+        ensure_qapp()
         doc = document(size)
         job = Job(doc, folder / "map.smap", folder / f"out{suffix}", folder / "map.dot")
         store.save(doc, job.path)
@@ -192,7 +193,7 @@ BENCHMARKS = [
 def probe(argv: list[str]) -> int:
     """Load a saved map, export it once and print this process's peak RSS."""
     name, path = argv
-    export.ensure_app()
+    ensure_qapp()
     doc = store.load(path)
     folder = Path(path).parent
     job = Job(doc, Path(path), folder / f"probe{FORMATS[name]}", folder / "probe.dot")

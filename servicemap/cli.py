@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from pathlib import Path
 
@@ -205,10 +204,8 @@ def _export_json(doc: Document, out: Path, args) -> None:
 
 def _export_picture(doc: Document, out: Path, args) -> None:
     """PNG, SVG or PDF, drawn as the window draws the map (offscreen without a display)."""
-    if sys.platform not in ("win32", "darwin") and not (
-            os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
-        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from servicemap.ui import export
+    from servicemap.render import export
+    from servicemap.render.app import ensure_qapp
 
     pathway = None
     if args.pathway is not None:
@@ -216,7 +213,7 @@ def _export_picture(doc: Document, out: Path, args) -> None:
         if pathway is None:
             names = "; ".join(sorted(p.name for p in doc.pathways.values())) or "none"
             raise BadInput(f"no pathway named {args.pathway!r}; the map's pathways: {names}")
-    export.ensure_app()
+    ensure_qapp()
     export.export_file(doc, out, export.ExportOptions(
         what="map" if pathway is None else "pathway", pathway=pathway, dpi=args.dpi,
         page=args.page, landscape=args.landscape, legend=not args.no_legend,

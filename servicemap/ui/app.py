@@ -2,27 +2,16 @@
 
 from __future__ import annotations
 
-import sys
-
-from PySide6.QtWidgets import QApplication
-
 from servicemap import demo
-
-
-def make_app() -> QApplication:
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    app.setApplicationName("servicemap")
-    app.setOrganizationName("servicemap")
-    app.setApplicationDisplayName("servicemap")
-    return app
+from servicemap.render.app import ensure_qapp
 
 
 def open_window(path: str | None = None, review: bool = False):
     """The main window on ``path``, or on the bundled Kent and Medway map (after offering to
     restore any work a crashed session left behind). ``review``: open ``path`` for review
-    (read-only, comments allowed; see :mod:`servicemap.ui.review_feature`)."""
-    from servicemap.ui.main_window import MainWindow
-    from servicemap.ui.review_feature import open_for_review
+    (read-only, comments allowed; see :mod:`servicemap.ui.features.review`)."""
+    from servicemap.ui.features.review import open_for_review
+    from servicemap.ui.window.main_window import MainWindow
 
     window = MainWindow()
     if window.files.recover_on_start():
@@ -35,7 +24,7 @@ def open_window(path: str | None = None, review: bool = False):
 
 
 def run(path: str | None = None, review: bool = False) -> int:
-    app = make_app()
+    app = ensure_qapp()
     window = open_window(path, review)
     window.showMaximized()
     return app.exec()

@@ -2,12 +2,10 @@
 
 Qt guesses whether a message is rich text; a service, map or user name such as ``<b>x</b>``
 from an imported file must never be read as markup, so every message built from data goes
-through here.
+through here (tooltips through :func:`servicemap.render.text.plain_tooltip`).
 """
 
 from __future__ import annotations
-
-import html
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
@@ -31,8 +29,3 @@ def warn(parent: QWidget | None, title: str, text: str) -> None:
 def ask(parent: QWidget | None, title: str, text: str, buttons, default) -> Button:
     """A question; returns the standard button chosen."""
     return Button(message_box(parent, QMessageBox.Question, title, text, buttons, default).exec())
-
-
-def plain_tooltip(text: str) -> str:
-    """Tooltip text that Qt shows literally, line breaks kept."""
-    return f"<p style='white-space:pre'>{html.escape(text)}</p>"

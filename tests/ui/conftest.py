@@ -32,7 +32,7 @@ def doc():
 
 @pytest.fixture
 def editor(doc):
-    from servicemap.ui.editor import Editor
+    from servicemap.ui.editing.editor import Editor
 
     editor = Editor(doc)
     yield editor
@@ -41,7 +41,7 @@ def editor(doc):
 
 @pytest.fixture
 def selection():
-    from servicemap.ui.selection import Selection
+    from servicemap.ui.window.selection import Selection
 
     return Selection()
 
@@ -52,8 +52,8 @@ def open_window(qtbot, tmp_path):
     would, with recovery in the test's folder and the unsaved prompt answered "discard".
     ``readable=True`` also zooms to 100% centred on (450, 150), after the deferred first fit.
     Every window made is closed at the end of the test."""
-    from servicemap.ui.main_window import MainWindow
-    from servicemap.ui.safety import Recovery
+    from servicemap.ui.window.main_window import MainWindow
+    from servicemap.ui.window.safety import Recovery
 
     made = []
 

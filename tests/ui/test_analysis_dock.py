@@ -9,8 +9,8 @@ from PySide6.QtCore import QPoint, Qt
 
 from servicemap import store
 from servicemap.graph.document import Document
-from servicemap.ui import overlay as ov
-from servicemap.ui.analysis_feature import AnalysisFeature
+from servicemap.ui.features import overlay as ov
+from servicemap.ui.features.analysis import AnalysisFeature
 
 
 def analysis_map() -> Document:

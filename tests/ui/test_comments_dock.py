@@ -10,9 +10,9 @@ import pytest
 from PySide6.QtCore import QSettings, Qt
 
 from servicemap import store
-from servicemap.ui import files as files_module
-from servicemap.ui.comments_feature import CommentBadge, author_name
-from servicemap.ui.safety import user_name
+from servicemap.ui.features.comments import CommentBadge, author_name
+from servicemap.ui.window import files as files_module
+from servicemap.ui.window.safety import user_name
 
 from .test_main_window import at, small_map, viewport
 
@@ -23,7 +23,7 @@ def private_settings(tmp_path, monkeypatch):
     path = str(tmp_path / "settings.ini")
     monkeypatch.setattr(files_module, "settings",
                         lambda: QSettings(path, QSettings.Format.IniFormat))
-    import servicemap.ui.comments_feature as feature_module
+    import servicemap.ui.features.comments as feature_module
 
     monkeypatch.setattr(feature_module, "settings",
                         lambda: QSettings(path, QSettings.Format.IniFormat))

@@ -9,15 +9,15 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton
 
 from servicemap import store
-from servicemap.ui.diff_feature import (
+from servicemap.ui.features.diff import (
     DiffMark,
     FlowHalo,
     GhostFlow,
     GhostNode,
     NodeOutline,
 )
-from servicemap.ui.main_window import MainWindow
-from servicemap.ui.safety import Recovery
+from servicemap.ui.window.main_window import MainWindow
+from servicemap.ui.window.safety import Recovery
 
 from .test_main_window import small_map
 

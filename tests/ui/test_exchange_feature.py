@@ -13,8 +13,9 @@ from servicemap import palette, store
 from servicemap.graph.document import Document
 from servicemap.io import csvfiles, graphml, xlsx
 from servicemap.io.sheets import SheetProblems
-from servicemap.ui import exchange_feature, style
-from servicemap.ui.exchange_feature import ExchangeFeature, plan_merge
+from servicemap.render import style
+from servicemap.ui.features import exchange as exchange_feature
+from servicemap.ui.features.exchange import ExchangeFeature, plan_merge
 
 
 def small_map() -> Document:

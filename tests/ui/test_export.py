@@ -16,11 +16,11 @@ from PySide6.QtWidgets import QApplication
 
 from servicemap import store
 from servicemap.graph.document import Document
+from servicemap.render import export, style
+from servicemap.render.export import ExportError, ExportOptions, prepare
+from servicemap.render.scene import MapScene
 from servicemap.suppression import FOOTNOTE
-from servicemap.ui import export, style
-from servicemap.ui.export import ExportError, ExportOptions, prepare
-from servicemap.ui.export_dialog import ExportDialog
-from servicemap.ui.scene import MapScene
+from servicemap.ui.features.export_dialog import ExportDialog
 
 SVG = "{http://www.w3.org/2000/svg}"
 DAY = datetime.date(2026, 3, 4)
@@ -204,7 +204,7 @@ def test_many_groups_share_a_legend_row_per_colour(qapp):
 
 
 def test_containers_as_on_the_canvas(emap, tmp_path):
-    from servicemap.ui.containers import ContainerItem
+    from servicemap.render.containers import ContainerItem
 
     options = ExportOptions(containers="directorate", what="pathway", pathway="p1")
     picture = prepare(emap, options)
@@ -352,7 +352,7 @@ def window(open_window, tmp_path, emap):
 
 
 def feature_of(window):
-    from servicemap.ui.export_feature import ExportFeature
+    from servicemap.ui.features.export import ExportFeature
 
     return next(f for f in window.features if isinstance(f, ExportFeature))
 

@@ -9,10 +9,10 @@ import subprocess
 from servicemap import store
 from servicemap.cli import main
 from servicemap.graph.document import Document
-from servicemap.ui import export
-from servicemap.ui.export import ExportOptions, prepare
-from servicemap.ui.export_comments import CommentMark, appendix_lines
-from servicemap.ui.export_dialog import ExportDialog
+from servicemap.render import export
+from servicemap.render.comment_marks import CommentMark, appendix_lines
+from servicemap.render.export import ExportOptions, prepare
+from servicemap.ui.features.export_dialog import ExportDialog
 
 
 def commented_map() -> Document:

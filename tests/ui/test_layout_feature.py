@@ -10,8 +10,8 @@ from PySide6.QtWidgets import QApplication
 from servicemap import store
 from servicemap.graph import layout
 from servicemap.graph.document import Document
-from servicemap.ui.containers import ContainerItem, TagItem, draw_containers
-from servicemap.ui.scene import MapScene
+from servicemap.render.containers import ContainerItem, TagItem, draw_containers
+from servicemap.render.scene import MapScene
 
 
 def small_map() -> Document:

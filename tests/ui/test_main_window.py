@@ -14,9 +14,9 @@ from PySide6.QtWidgets import QLineEdit
 from servicemap import store
 from servicemap.graph.document import Document
 from servicemap.io.exchange import to_node_link
-from servicemap.ui.items import FlowItem
-from servicemap.ui.main_window import MainWindow
-from servicemap.ui.safety import MapLock, Recovery
+from servicemap.render.items import FlowItem
+from servicemap.ui.window.main_window import MainWindow
+from servicemap.ui.window.safety import MapLock, Recovery
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -322,7 +322,7 @@ def test_a_second_process_sees_the_lock(window, map_file):
         import json, sys
         sys.path.insert(0, {str(ROOT)!r})
         from PySide6.QtCore import QCoreApplication
-        from servicemap.ui.safety import MapLock
+        from servicemap.ui.window.safety import MapLock
         app = QCoreApplication([])
         lock = MapLock({str(map_file)!r})
         got = lock.acquire()
@@ -363,7 +363,8 @@ def test_stale_lock_is_taken_over(tmp_path, qtbot):
 
 
 def test_names_are_never_read_as_markup(window):
-    from servicemap.ui.dialogs import message_box, plain_tooltip
+    from servicemap.render.text import plain_tooltip
+    from servicemap.ui.dialogs import message_box
 
     window.editor.rename("ward", "<b>Ward</b> & more")
     tip = plain_tooltip(window.scene.tooltip("ward"))

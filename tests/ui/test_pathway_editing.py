@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 
 import tests.ui.test_main_window as main_window_tests
-from servicemap.ui.items import StepBadge
+from servicemap.render.items import StepBadge
 from tests.ui.test_main_window import at, viewport
 
 # The window fixtures of the main-window tests (a small map opened from a saved file).

@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
 
 from servicemap import store
 from servicemap.io.exchange import to_node_link
-from servicemap.ui.main_window import MainWindow
-from servicemap.ui.safety import MapLock, Recovery
+from servicemap.ui.window.main_window import MainWindow
+from servicemap.ui.window.safety import MapLock, Recovery
 
 from .test_main_window import at, by_id, small_map, viewport
 
@@ -356,7 +356,8 @@ def test_open_for_review_of_a_bad_file_keeps_the_map(review, tmp_path):
 
 
 def test_app_opens_a_window_for_review(qtbot, map_file, monkeypatch, tmp_path):
-    from servicemap.ui import app, main_window
+    from servicemap.ui import app
+    from servicemap.ui.window import main_window
 
     folder = tmp_path / "rec"
     folder.mkdir()

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from servicemap.io.comments_csv import comment_numbers, item_kind, thread_root, threads
-from servicemap.ui.comment_commands import AddComment, UpdateComment
+from servicemap.ui.editing.comment_commands import AddComment, UpdateComment
 
 ID_ROLE = Qt.ItemDataRole.UserRole
 COLUMNS = ("#", "Comment", "On", "By")

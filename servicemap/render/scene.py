@@ -15,9 +15,9 @@ from PySide6.QtWidgets import QGraphicsItem, QGraphicsLineItem, QGraphicsScene, 
 
 from servicemap.graph.document import Document
 from servicemap.model import KIND_LABELS, EdgeKind, NodeKind
-from servicemap.ui import style
-from servicemap.ui.dialogs import plain_tooltip
-from servicemap.ui.items import FlowItem, NodeItem, StepBadge
+from servicemap.render import style
+from servicemap.render.items import FlowItem, NodeItem, StepBadge
+from servicemap.render.text import plain_tooltip
 
 DIM_OPACITY = 0.18
 UNPLACED_GAP = 200.0

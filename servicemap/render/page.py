@@ -1,7 +1,7 @@
 """The exported page: its layout (bands of text, the map's rectangle, the legend's columns
 and box) and its painting, onto any device already scaled to 96 DPI units.
 
-The public entry is :mod:`servicemap.ui.export`, which prepares the picture and writes the
+The public entry is :mod:`servicemap.render.export`, which prepares the picture and writes the
 files; it re-exports the names here. This module does not import it at run time.
 """
 
@@ -16,12 +16,12 @@ from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPageSize, QPain
 
 from servicemap import suppression
 from servicemap.graph.document import Document
-from servicemap.ui import style
-from servicemap.ui.panels.legend import ROW_H, SWATCH_W, Entry, entries_height
-from servicemap.ui.panels.legend import paint_entries as paint_legend_entries
+from servicemap.render import style
+from servicemap.render.legend import ROW_H, SWATCH_W, Entry, entries_height
+from servicemap.render.legend import paint_entries as paint_legend_entries
 
 if TYPE_CHECKING:
-    from servicemap.ui.export import ExportOptions, Picture
+    from servicemap.render.export import ExportOptions, Picture
 
 UNIT_DPI = 96                   # layout units per inch (scene px at 100% zoom)
 PAGES = {"a4": QPageSize.A4, "a3": QPageSize.A3}

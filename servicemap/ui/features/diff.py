@@ -9,7 +9,7 @@ a Comparison dock and drawn on the canvas, each with a colour *and* a mark, neve
 * changed: an orange outline and a "Δ" mark; the dock lists each field, old → new.
 
 The dock's legend explains the three; Export comparison… writes the map with the marks and
-those legend entries as a PNG, SVG or PDF (through :mod:`servicemap.ui.export`). The comparison
+those legend entries as a PNG, SVG or PDF (through :mod:`servicemap.render.export`). The comparison
 follows edits to the map on screen, and Clear comparison (or opening another map) removes it.
 """
 
@@ -49,8 +49,8 @@ from servicemap.errors import ServiceMapError
 from servicemap.graph.diff import describe, diff, field_changes
 from servicemap.graph.document import Document
 from servicemap.io.exchange import read_json
-from servicemap.ui import style
-from servicemap.ui.items import FlowItem, NodeItem, wrap_label
+from servicemap.render import style
+from servicemap.render.items import FlowItem, NodeItem, wrap_label
 
 ADDED = QColor("#009E73")     # Okabe-Ito bluish green
 REMOVED = QColor("#D55E00")   # Okabe-Ito vermillion
@@ -257,7 +257,7 @@ def undecorate(items: list[QGraphicsItem]) -> None:
 
 def legend_entries(old_name: str):
     """Legend entries for the marks (the legend dock's own kinds: a heading and swatches)."""
-    from servicemap.ui.panels.legend import Entry
+    from servicemap.render.legend import Entry
 
     entries = [Entry("heading", f"Compared with {old_name}")]
     for colour, mark, text in STATES.values():
@@ -520,7 +520,7 @@ class DiffFeature:
     # ----- export -----------------------------------------------------------------------
     def export(self, path=None):
         """Write the map with the comparison marks (PNG, SVG or PDF by extension)."""
-        from servicemap.ui import export
+        from servicemap.render import export
 
         if self.result is None:
             return None

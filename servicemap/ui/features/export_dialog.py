@@ -23,8 +23,8 @@ from PySide6.QtWidgets import (
 
 from servicemap.errors import ServiceMapError
 from servicemap.graph.document import Document
-from servicemap.ui import export
-from servicemap.ui.export import ExportOptions, Picture
+from servicemap.render import export
+from servicemap.render.export import ExportOptions, Picture
 
 FORMAT_NAMES = {".png": "PNG image (.png)", ".svg": "SVG drawing (.svg)",
                 ".pdf": "PDF document (.pdf)"}

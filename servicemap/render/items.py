@@ -22,7 +22,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem
 
 from servicemap.model import FlowType, NodeKind
-from servicemap.ui import style
+from servicemap.render import style
 
 DETAIL_LOD = 0.3  # below this zoom, labels give way to plain boxes
 SMOOTH_LOD = 0.6  # below this zoom, flows are drawn without antialiasing (3x cheaper)

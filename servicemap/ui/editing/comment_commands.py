@@ -4,7 +4,7 @@ editor lets them through on a map open for review (:meth:`Editor.push_comment`).
 from __future__ import annotations
 
 from servicemap.model import Comment
-from servicemap.ui.commands import DocumentCommand
+from servicemap.ui.editing.commands import DocumentCommand
 
 
 class CommentCommand(DocumentCommand):

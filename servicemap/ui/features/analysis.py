@@ -1,7 +1,7 @@
 """The analysis feature: the Analysis dock (tabbed with Inspector and Pathways), canvas overlays
 with their own legend dock, and their entries in the View menu.
 
-Installed through :func:`servicemap.ui.main_window.feature_installers`; the window calls
+Installed through :func:`servicemap.ui.window.main_window.feature_installers`; the window calls
 :meth:`AnalysisFeature.document_changed` after every new document.
 """
 
@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import QDockWidget, QMenu, QScrollArea
 
-from servicemap.ui.overlay import MEASURES, Overlay, OverlayLegend
+from servicemap.ui.features.overlay import MEASURES, Overlay, OverlayLegend
 from servicemap.ui.panels.analysis import AnalysisPanel
 
 

@@ -21,7 +21,7 @@ from shiboken6 import isValid
 
 from servicemap.graph import analysis
 from servicemap.model import NodeKind
-from servicemap.ui import style
+from servicemap.render import style
 
 SCALE = [QColor(c) for c in ("#FFF7BC", "#FEE391", "#FEC44F", "#FB9A29", "#EC7014")]
 RINGS = [0.0, 0.0, 1.5, 3.0, 4.5]  # inner border width by bin: the cue without colour

@@ -13,7 +13,7 @@ from PySide6.QtGui import QUndoStack
 from servicemap.errors import ValidationError
 from servicemap.graph.document import Document, new_id
 from servicemap.model import KIND_LABELS, EdgeKind, NodeKind, Pathway
-from servicemap.ui import commands as c
+from servicemap.ui.editing import commands as c
 
 
 def _plural(n: int, word: str) -> str:
@@ -56,7 +56,7 @@ class Editor(QObject):
     def push_comment(self, command: c.DocumentCommand) -> str | None:
         """Like :meth:`push`, for review comments only: they are allowed on a map open
         read-only (review mode), since they change nothing else in the map."""
-        from servicemap.ui.comment_commands import CommentCommand
+        from servicemap.ui.editing.comment_commands import CommentCommand
 
         if not isinstance(command, CommentCommand):
             raise TypeError("push_comment takes comment commands only")

@@ -3,7 +3,7 @@
 Every layout is worked out by :mod:`servicemap.graph.layout` from the real sizes of the boxes
 on the canvas and applied as one undoable "Layout" step; pinned nodes never move. Containers
 (View by directorate, partnership or organisation) are drawn by
-:class:`servicemap.ui.containers.ContainerLayer`.
+:class:`servicemap.render.containers.ContainerLayer`.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from PySide6.QtWidgets import QApplication, QInputDialog, QMenu, QToolButton
 from servicemap.graph import layout
 from servicemap.graph.groups import GROUPINGS
 from servicemap.model import KIND_LABELS, NodeKind
-from servicemap.ui import commands
-from servicemap.ui.containers import ContainerLayer
+from servicemap.render.containers import ContainerLayer
+from servicemap.ui.editing import commands
 
 
 def _plural(n: int, word: str) -> str:
@@ -211,7 +211,7 @@ class LayoutFeature:
     @property
     def containers_by(self) -> str | None:
         """The grouping whose containers the canvas shows (None: none), for exports to follow
-        with :func:`servicemap.ui.containers.draw_containers`."""
+        with :func:`servicemap.render.containers.draw_containers`."""
         return self.layer.by
 
     def set_containers(self, by: str | None) -> None:

@@ -1,7 +1,7 @@
 """File > Export… (Ctrl+E), File > Print… (Ctrl+P, with a preview) and Edit > Copy as image
 (Ctrl+Shift+C): the map as a picture for board papers, reports and slides.
 
-Pictures are drawn by :mod:`servicemap.ui.export` from a fresh scene, so exporting never
+Pictures are drawn by :mod:`servicemap.render.export` from a fresh scene, so exporting never
 changes the map or the canvas. Questions to the user are ``ask_*`` methods tests can replace;
 errors are one plain sentence in a message box.
 """
@@ -16,9 +16,9 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication, QFileDialog
 
 from servicemap.errors import ServiceMapError
-from servicemap.ui import export
+from servicemap.render import export
+from servicemap.render.export import ExportOptions
 from servicemap.ui.dialogs import warn
-from servicemap.ui.export import ExportOptions
 
 FILTERS = {".png": "PNG image (*.png)", ".svg": "SVG drawing (*.svg)",
            ".pdf": "PDF document (*.pdf)"}
@@ -147,7 +147,7 @@ class ExportFeature:
     # ----- actions ---------------------------------------------------------------------------
     def export(self) -> Path | None:
         """File > Export…: the dialog, then the file name; returns the file written."""
-        from servicemap.ui.export_dialog import ExportDialog
+        from servicemap.ui.features.export_dialog import ExportDialog
 
         if self.w.doc is None:
             return None

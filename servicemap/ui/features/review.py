@@ -38,7 +38,7 @@ from servicemap.errors import ServiceMapError
 from servicemap.graph.document import Document
 from servicemap.io.exchange import read_json, to_node_link
 from servicemap.ui.dialogs import ask
-from servicemap.ui.safety import MapLock
+from servicemap.ui.window.safety import MapLock
 
 REVIEW_SUFFIX = " — Review"
 

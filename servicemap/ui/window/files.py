@@ -17,7 +17,7 @@ from servicemap.errors import ServiceMapError
 from servicemap.graph.document import Document
 from servicemap.io.exchange import read_json
 from servicemap.ui.dialogs import ask, message_box, warn
-from servicemap.ui.safety import MapLock, Recovery
+from servicemap.ui.window.safety import MapLock, Recovery
 
 AUTOSAVE_MS = 3000
 MAX_RECENT = 8

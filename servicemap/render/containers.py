@@ -16,7 +16,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, 
 from PySide6.QtWidgets import QGraphicsItem
 
 from servicemap.graph import groups as grp
-from servicemap.ui import style
+from servicemap.render import style
 
 TITLE_LABELS = {"directorate": "Directorate", "partnership": "Partnership",
                 "organisation": "Organisation"}

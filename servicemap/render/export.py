@@ -28,7 +28,9 @@ from PySide6.QtWidgets import QGraphicsLineItem
 from servicemap import suppression
 from servicemap.errors import ServiceMapError
 from servicemap.graph.document import Document
-from servicemap.ui.export_page import (  # noqa: F401  the page's names: importable from here
+from servicemap.render.items import FlowItem, NodeItem
+from servicemap.render.legend import Entry, legend_entries
+from servicemap.render.page import (  # noqa: F401  the page's names: importable from here
     GAP,
     IMAGE_MARGIN,
     IMAGE_MIN_WIDTH,
@@ -52,9 +54,7 @@ from servicemap.ui.export_page import (  # noqa: F401  the page's names: importa
     render_image,
     split_columns,
 )
-from servicemap.ui.items import FlowItem, NodeItem
-from servicemap.ui.panels.legend import Entry, legend_entries
-from servicemap.ui.scene import MapScene
+from servicemap.render.scene import MapScene
 
 WHAT = ("map", "selection", "visible", "pathway")
 DPI_RANGE = (96, 600)
@@ -205,7 +205,7 @@ def prepare(doc: Document, options: ExportOptions) -> Picture:
                       if item.source.node_id in nodes and item.target.node_id in nodes}
             _keep_only(scene, nodes, flows)
         if options.containers:  # around the services shown, as the canvas draws them
-            from servicemap.ui.containers import draw_containers
+            from servicemap.render.containers import draw_containers
 
             draw_containers(scene, doc, options.containers)
         if options.what == "visible":
@@ -223,7 +223,7 @@ def prepare(doc: Document, options: ExportOptions) -> Picture:
                                "pathway": "the pathway has no steps to export"}
                               .get(options.what, "the map has nothing to draw"))
         if options.comments and doc.comments:
-            from servicemap.ui.export_comments import mark_comments
+            from servicemap.render.comment_marks import mark_comments
 
             mark_comments(scene, doc, shown_nodes, shown_flows)
         shown = SimpleNamespace(doc=doc, nodes=shown_nodes, flows=shown_flows,
@@ -288,7 +288,7 @@ def paint_on_paper(device, doc: Document, picture: Picture, options: ExportOptio
         raise ExportError("the page could not be started")
     paint_page(painter, picture, page, WHITE)
     if options.comments and doc.comments:
-        from servicemap.ui.export_comments import paint_appendix
+        from servicemap.render.comment_marks import paint_appendix
 
         paint_appendix(painter, device, picture.title, doc)
     painter.end()
@@ -351,10 +351,3 @@ def copy_to_clipboard(doc: Document, options: ExportOptions) -> QImage:
         picture.close()
     QGuiApplication.clipboard().setImage(image)
     return image
-
-
-def ensure_app():
-    """The running QApplication, or a new one (the command line has none)."""
-    from servicemap.ui.app import make_app
-
-    return make_app()

@@ -14,8 +14,8 @@ from PySide6.QtWidgets import QGraphicsItem
 
 from servicemap.graph.document import Document
 from servicemap.io.comments_csv import comment_numbers, rows
-from servicemap.ui import style
-from servicemap.ui.items import FlowItem, NodeItem
+from servicemap.render import style
+from servicemap.render.items import FlowItem, NodeItem
 
 MARK_COLOUR = QColor("#7C2855")  # NHS plum: not in the group palette, dark enough for white text
 

@@ -1,7 +1,8 @@
 """The main window: canvas in the centre, Outline on the left, Inspector and Pathways on the
 right, the legend below them; menus and toolbar for every action.
 
-The window wires gestures to the editor and keeps files safe (see :mod:`servicemap.ui.files`).
+The window wires gestures to the editor and keeps files safe
+(see :mod:`servicemap.ui.window.files`).
 """
 
 from __future__ import annotations
@@ -20,15 +21,15 @@ from PySide6.QtWidgets import (
 )
 
 from servicemap.graph.document import Document
+from servicemap.graph.filters import filter_choices, ids_outside
 from servicemap.model import KIND_LABELS, FlowType, NodeKind
-from servicemap.ui import style
-from servicemap.ui.actions import build_actions
-from servicemap.ui.files import FileController
-from servicemap.ui.filters import filter_choices, ids_outside
+from servicemap.render import style
+from servicemap.render.scene import MapScene
+from servicemap.ui.canvas.view import MapView
 from servicemap.ui.panels.legend import LegendPanel
-from servicemap.ui.scene import MapScene
-from servicemap.ui.selection import Selection
-from servicemap.ui.view import MapView
+from servicemap.ui.window.actions import build_actions
+from servicemap.ui.window.files import FileController
+from servicemap.ui.window.selection import Selection
 
 APP_NAME = "servicemap"
 
@@ -38,13 +39,13 @@ def feature_installers():
     function ``install(window) -> object``; the object may define ``document_changed(window)``,
     called after every :meth:`MainWindow.set_document`, and ``context_actions(item_id)``, the
     actions it adds to the canvas's right-click menu (item_id None: the empty canvas)."""
-    from servicemap.ui.analysis_feature import install as install_analysis
-    from servicemap.ui.comments_feature import install as install_comments
-    from servicemap.ui.diff_feature import install as install_diff
-    from servicemap.ui.exchange_feature import install as install_exchange
-    from servicemap.ui.export_feature import install as install_export
-    from servicemap.ui.layout_feature import install as install_layout
-    from servicemap.ui.review_feature import install as install_review
+    from servicemap.ui.features.analysis import install as install_analysis
+    from servicemap.ui.features.comments import install as install_comments
+    from servicemap.ui.features.diff import install as install_diff
+    from servicemap.ui.features.exchange import install as install_exchange
+    from servicemap.ui.features.export import install as install_export
+    from servicemap.ui.features.layout import install as install_layout
+    from servicemap.ui.features.review import install as install_review
 
     return [install_layout, install_review, install_comments, install_export, install_analysis,
             install_exchange, install_diff]
@@ -130,7 +131,7 @@ class MainWindow(QMainWindow):
     # ----- the document ---------------------------------------------------------------
     def set_document(self, doc: Document, read_only: bool = False) -> None:
         """Show ``doc``: a new editor (undo stack), scene and panels."""
-        from servicemap.ui.editor import Editor
+        from servicemap.ui.editing.editor import Editor
         from servicemap.ui.panels.inspector import InspectorPanel
         from servicemap.ui.panels.outline import OutlinePanel
         from servicemap.ui.panels.pathways import PathwaysPanel

@@ -39,11 +39,11 @@ from PySide6.QtWidgets import (
 
 from servicemap.errors import ServiceMapError
 from servicemap.io.comments_csv import write_comments_csv
-from servicemap.ui import style
-from servicemap.ui.files import settings
-from servicemap.ui.items import NodeItem
+from servicemap.render import style
+from servicemap.render.items import NodeItem
 from servicemap.ui.panels.comments import CommentsPanel
-from servicemap.ui.safety import user_name
+from servicemap.ui.window.files import settings
+from servicemap.ui.window.safety import user_name
 
 BADGE_OPEN = style.NHS_BLUE
 BADGE_DONE = QColor("#768692")

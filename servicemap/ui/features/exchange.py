@@ -37,7 +37,7 @@ from servicemap.graph.document import Document, new_id
 from servicemap.io import csvfiles, drawio, exchange, graphml, xlsx
 from servicemap.io.sheets import SheetProblems
 from servicemap.model import KIND_LABELS, NodeKind, Pathway
-from servicemap.ui import commands as c
+from servicemap.ui.editing import commands as c
 
 READERS = {".xlsx": xlsx.read_xlsx, ".zip": csvfiles.read_csv_zip,
            ".graphml": graphml.read_graphml, ".json": exchange.read_json,
