@@ -99,6 +99,8 @@ class Picture:
     title: str
     subtitle: str
     true_labels: dict[str, str] = field(default_factory=dict)
+    extra_entries: list[Entry] = field(default_factory=list)  # marks added to the picture
+
 
     def set_numbers(self, show: bool, suppressed: bool) -> None:
         """Flow numbers on or off, suppressed or true (the canvas's own text)."""
@@ -110,8 +112,12 @@ class Picture:
         self.scene.show_flow_labels = show
 
     def entries(self) -> list[Entry]:
-        """The legend of what is shown. Past ``MAX_GROUP_ROWS`` groups the palette's colours
-        repeat, so each colour gets one row naming its first groups ("A, B and 12 more")."""
+        """The legend of what is shown, then ``extra_entries``. Past ``MAX_GROUP_ROWS``
+        groups the palette's colours repeat, so each colour gets one row naming its first
+        groups ("A, B and 12 more")."""
+        return self._map_entries() + list(self.extra_entries)
+
+    def _map_entries(self) -> list[Entry]:
         entries = legend_entries(self.shown)
         groups = [e for e in entries if e.kind == "group"]
         if len(groups) <= MAX_GROUP_ROWS:

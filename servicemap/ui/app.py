@@ -1,4 +1,5 @@
-"""Start the servicemap window (``servicemap [MAP]``)."""
+"""Start the servicemap window (``servicemap [MAP]``): the one place that puts the window
+and its features together."""
 
 from __future__ import annotations
 
@@ -6,17 +7,25 @@ from servicemap import demo
 from servicemap.render.app import ensure_qapp
 
 
+def make_window(recovery=None, settings=None):
+    """A main window with every feature installed. ``recovery`` and ``settings`` default to
+    the user's own (tests pass temporary ones)."""
+    from servicemap.ui.features import all_features
+    from servicemap.ui.window.main_window import MainWindow
+
+    return MainWindow(recovery=recovery, settings=settings, features=all_features())
+
+
 def open_window(path: str | None = None, review: bool = False):
     """The main window on ``path``, or on the bundled Kent and Medway map (after offering to
     restore any work a crashed session left behind). ``review``: open ``path`` for review
     (read-only, comments allowed; see :mod:`servicemap.ui.features.review`)."""
     from servicemap.ui.features.review import open_for_review
-    from servicemap.ui.window.main_window import MainWindow
 
-    window = MainWindow()
+    window = make_window()
     if window.files.recover_on_start():
         return window
-    if review and path is not None and open_for_review(window, path):
+    if review and path is not None and open_for_review(window.host, path):
         return window
     if path is None or not window.files.open_path(path, ask_save=False):
         window.files.open_bundled(demo.kent_and_medway())

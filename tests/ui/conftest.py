@@ -52,15 +52,18 @@ def open_window(qtbot, tmp_path):
     would, with recovery in the test's folder and the unsaved prompt answered "discard".
     ``readable=True`` also zooms to 100% centred on (450, 150), after the deferred first fit.
     Every window made is closed at the end of the test."""
-    from servicemap.ui.window.main_window import MainWindow
-    from servicemap.ui.window.safety import Recovery
+    from PySide6.QtCore import QSettings
+
+    from servicemap.ui.app import make_window
+    from servicemap.ui.file_safety import Recovery
 
     made = []
 
     def open_it(path, size=(1200, 800), show=True, readable=False):
         folder = tmp_path / "recovery"
         folder.mkdir(exist_ok=True)
-        w = MainWindow(recovery=Recovery(folder))
+        settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+        w = make_window(recovery=Recovery(folder), settings=settings)
         qtbot.addWidget(w)
         w.files.ask_unsaved = lambda: "discard"
         assert w.files.open_path(path, ask_save=False)

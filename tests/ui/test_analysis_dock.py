@@ -48,7 +48,7 @@ def window(open_window, tmp_path):
 
 
 def feature(window) -> AnalysisFeature:
-    return next(f for f in window.features if isinstance(f, AnalysisFeature))
+    return window.host.feature(AnalysisFeature)
 
 
 def click_row(qtbot, view, row: int, modifier=Qt.NoModifier) -> None:
@@ -63,8 +63,8 @@ def column_values(view, column: int) -> list[str]:
 
 def test_dock_is_tabbed_with_the_pathways_and_in_the_view_menu(window):
     f = feature(window)
-    assert window.analysis_dock is f.dock
-    assert f.dock in window.tabifiedDockWidgets(window.pathways_dock)
+    assert window.docks["analysis"] is f.dock
+    assert f.dock in window.tabifiedDockWidgets(window.docks["pathways"])
     view_menu = next(a.menu() for a in window.menuBar().actions()
                      if a.text().replace("&", "") == "View")
     texts = [a.text().replace("&", "") for a in view_menu.actions()]
@@ -138,7 +138,7 @@ def test_hidden_dock_catches_up_when_shown(window, qtbot):
     f = feature(window)
     f.show_analysis("dead_ends")
     qtbot.waitUntil(lambda: f.panel.shown)
-    window.inspector_dock.raise_()
+    window.docks["inspector"].raise_()
     qtbot.waitUntil(lambda: not f.panel.shown)
     window.editor.update_node("crisis", {"capacity": 1000})
     qtbot.wait(f.panel._timer.interval() + 100)

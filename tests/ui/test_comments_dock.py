@@ -7,26 +7,13 @@ from __future__ import annotations
 import csv
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 
 from servicemap import store
-from servicemap.ui.features.comments import CommentBadge, author_name
-from servicemap.ui.window import files as files_module
-from servicemap.ui.window.safety import user_name
+from servicemap.ui.features.comments import CommentBadge, CommentsFeature, author_name
+from servicemap.ui.file_safety import user_name
 
 from .test_main_window import at, small_map, viewport
-
-
-@pytest.fixture(autouse=True)
-def private_settings(tmp_path, monkeypatch):
-    """Each test gets its own settings file (recent maps, the author's name)."""
-    path = str(tmp_path / "settings.ini")
-    monkeypatch.setattr(files_module, "settings",
-                        lambda: QSettings(path, QSettings.Format.IniFormat))
-    import servicemap.ui.features.comments as feature_module
-
-    monkeypatch.setattr(feature_module, "settings",
-                        lambda: QSettings(path, QSettings.Format.IniFormat))
 
 
 @pytest.fixture
@@ -42,7 +29,7 @@ def window(open_window, map_file):
 
 
 def feature(window):
-    return next(f for f in window.features if hasattr(f, "refresh_badges"))
+    return window.host.feature(CommentsFeature)
 
 
 def panel(window):
@@ -72,7 +59,7 @@ def settle(qtbot):
 def test_dock_is_tabbed_with_the_inspector(window):
     dock = feature(window).dock
     assert dock.objectName() == "comments"
-    assert dock in window.tabifiedDockWidgets(window.inspector_dock)
+    assert dock in window.tabifiedDockWidgets(window.docks["inspector"])
     assert feature(window).add_action.shortcut().toString() == "Ctrl+Alt+M"
 
 
@@ -110,7 +97,7 @@ def test_comment_on_a_flow_and_on_a_pathway(window, qtbot):
     answer(window, "Escalations look low", "Add the step-down")
     flow_comment = feature(window).add_comment()
     window.selection.set([])
-    window.pathways_dock.widget().select_pathway("p1")
+    window.docks["pathways"].widget().select_pathway("p1")
     pathway_comment = feature(window).add_comment()
     assert window.doc.comments[flow_comment].target == "f2"
     assert window.doc.comments[pathway_comment].target == "p1"
@@ -185,7 +172,7 @@ def test_choosing_a_row_selects_its_item(window, qtbot):
     assert window.selection.ids == ["crisis"]
     assert window.scene.nodes["crisis"].isSelected()
     p.select_comment(on_pathway)
-    assert window.pathways_dock.widget().current_pathway == "p1"
+    assert window.docks["pathways"].widget().current_pathway == "p1"
     p.select_comment(on_map)
     assert window.selection.ids == []
 
@@ -252,10 +239,10 @@ def test_comments_persist_across_save_and_reopen(window, qtbot, map_file):
 
 def test_set_your_name_is_used_for_later_comments(window):
     f = feature(window)
-    assert author_name() == user_name()
+    assert author_name(window.settings) == user_name()
     f.ask_name = lambda current: "  Dr A. Lee  "
     f.name_action.trigger()
-    assert author_name() == "Dr A. Lee"
+    assert author_name(window.settings) == "Dr A. Lee"
     answer(window, "Signed")
     cid = panel(window).add_comment("")
     assert window.doc.comments[cid].author == "Dr A. Lee"

@@ -9,15 +9,17 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton
 
 from servicemap import store
+from servicemap.ui.app import make_window
 from servicemap.ui.features.diff import (
+    DiffFeature,
     DiffMark,
     FlowHalo,
     GhostFlow,
     GhostNode,
     NodeOutline,
 )
-from servicemap.ui.window.main_window import MainWindow
-from servicemap.ui.window.safety import Recovery
+from servicemap.ui.features.review import ReviewFeature
+from servicemap.ui.file_safety import Recovery
 
 from .test_main_window import small_map
 
@@ -55,7 +57,7 @@ def window(open_window, files):
 
 
 def feature(window):
-    return next(f for f in window.features if hasattr(f, "compare_with"))
+    return window.host.feature(DiffFeature)
 
 
 def marks_on(item) -> list:
@@ -112,7 +114,7 @@ def test_row_selects_the_item(window, files):
     f.tree.setCurrentItem(group.child(0))
     assert window.selection.ids == ["liaison"]
     f.tree.setCurrentItem(f.tree.topLevelItem(2).child(2))
-    assert window.pathways_dock.widget().current_pathway == "p1"
+    assert window.docks["pathways"].widget().current_pathway == "p1"
 
 
 def test_identical_maps_say_so(window, files):
@@ -153,9 +155,9 @@ def test_comparison_exports_like_a_map(window, files, tmp_path):
 def test_compare_in_review_mode(qtbot, tmp_path, files):
     folder = tmp_path / "rec2"
     folder.mkdir()
-    w = MainWindow(recovery=Recovery(folder))
+    w = make_window(recovery=Recovery(folder))
     qtbot.addWidget(w)
-    assert w.review.open_for_review(files[1])
+    assert w.host.feature(ReviewFeature).open_for_review(files[1])
     f = feature(w)
     assert f.compare_action.isEnabled()
     assert f.compare_with(files[0])

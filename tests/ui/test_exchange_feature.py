@@ -16,6 +16,7 @@ from servicemap.io.sheets import SheetProblems
 from servicemap.render import style
 from servicemap.ui.features import exchange as exchange_feature
 from servicemap.ui.features.exchange import ExchangeFeature, plan_merge
+from servicemap.ui.session import Mode
 
 
 def small_map() -> Document:
@@ -42,9 +43,7 @@ def window(open_window, tmp_path):
 
 @pytest.fixture
 def feature(window) -> ExchangeFeature:
-    found = [f for f in window.features if isinstance(f, ExchangeFeature)]
-    assert len(found) == 1
-    f = found[0]
+    f = window.host.feature(ExchangeFeature)
     f.errors, f.previews, f.problems = [], [], []
     f.tell_error = f.errors.append
     f.confirm_merge = lambda plan: f.previews.append(plan.lines()) or True
@@ -188,7 +187,7 @@ def test_unreadable_files_are_reported(window, feature, tmp_path):
 
 
 def test_read_only_maps_cannot_merge(window, feature, tmp_path):
-    window.editor.read_only = True
+    window.session.set_mode(Mode.READ_ONLY)
     asked = []
     feature.ask_mode = lambda name, can_merge: asked.append(can_merge)
     feature.import_path(incoming_workbook(tmp_path))

@@ -21,6 +21,7 @@ from servicemap.render.export import ExportError, ExportOptions, prepare
 from servicemap.render.scene import MapScene
 from servicemap.suppression import FOOTNOTE
 from servicemap.ui.features.export_dialog import ExportDialog
+from servicemap.ui.features.layout import LayoutFeature
 
 SVG = "{http://www.w3.org/2000/svg}"
 DAY = datetime.date(2026, 3, 4)
@@ -354,7 +355,7 @@ def window(open_window, tmp_path, emap):
 def feature_of(window):
     from servicemap.ui.features.export import ExportFeature
 
-    return next(f for f in window.features if isinstance(f, ExportFeature))
+    return window.host.feature(ExportFeature)
 
 
 def menu_texts(window, title):
@@ -405,7 +406,7 @@ def test_export_error_is_one_sentence(window, tmp_path):
 
 
 def test_export_follows_the_canvas_containers(window):
-    layout_feature = next((f for f in window.features if hasattr(f, "set_containers")), None)
+    layout_feature = window.host.feature(LayoutFeature)
     if layout_feature is None:
         pytest.skip("no containers on this canvas")
     feature = feature_of(window)

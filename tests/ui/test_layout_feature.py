@@ -12,6 +12,8 @@ from servicemap.graph import layout
 from servicemap.graph.document import Document
 from servicemap.render.containers import ContainerItem, TagItem, draw_containers
 from servicemap.render.scene import MapScene
+from servicemap.ui.features.layout import LayoutFeature
+from servicemap.ui.session import Mode
 
 
 def small_map() -> Document:
@@ -53,7 +55,7 @@ def window(open_window, tmp_path):
 
 
 def feature(window):
-    return next(f for f in window.features if hasattr(f, "grouped_layout"))
+    return window.host.feature(LayoutFeature)
 
 
 def positions(window) -> dict:
@@ -75,7 +77,7 @@ def assert_no_overlap(window) -> None:
 def test_the_map_menu_sits_before_help_with_every_layout(window):
     titles = [a.text() for a in window.menuBar().actions()]
     assert titles.index("&View") < titles.index("&Map") < titles.index("&Help")
-    menu = feature(window).menu
+    menu = window.actions.menu("map")
     texts = [a.text() for a in menu.actions() if not a.isSeparator()]
     for expected in ("&Flow layout", "Flow layout of &selection", "Flow layout of &pathway…",
                      "&Grouped layout by directorate", "Grouped layout by partnership",
@@ -98,7 +100,7 @@ def test_each_layout_is_one_undo_step_and_nothing_overlaps(window, run):
     assert positions(window) != before
     assert_no_overlap(window)
     assert window.windowTitle().startswith("*") or window.editor.stack.isClean() is False
-    window.actions.undo.trigger()
+    window.actions.action("edit.undo").trigger()
     assert positions(window) == before
 
 
@@ -185,11 +187,11 @@ def test_pinned_nodes_do_not_move_and_pinning_is_one_step(window, qtbot):
         action.trigger()
         assert window.editor.positions(["s0", "s2", "gp"]) == fixed
         assert_no_overlap(window)
-    window.actions.undo.trigger()  # the organic layout
+    window.actions.action("edit.undo").trigger()  # the organic layout
     window.selection.set(["s0"])
     f.unpin.trigger()
     assert not window.doc.node("s0")["pinned"] and window.doc.node("s2")["pinned"]
-    window.actions.undo.trigger()
+    window.actions.action("edit.undo").trigger()
     assert window.doc.node("s0")["pinned"]
 
 
@@ -227,7 +229,7 @@ def test_selection_and_pathway_layouts_move_only_their_nodes(window):
     moved = {n for n, p in positions(window).items() if p != before[n]}
     assert moved and moved <= {"gp", "s0", "s1", "s3", "done"}
     assert_no_overlap(window)
-    window.actions.undo.trigger()
+    window.actions.action("edit.undo").trigger()
     assert positions(window) == before
 
 
@@ -247,7 +249,7 @@ def test_tidy_places_only_new_nodes(window):
 
 
 def test_layouts_are_refused_read_only(window):
-    window.editor.read_only = True
+    window.session.set_mode(Mode.READ_ONLY)
     before = positions(window)
     assert feature(window).flow_layout() is False
     assert positions(window) == before

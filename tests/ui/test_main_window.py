@@ -15,8 +15,9 @@ from servicemap import store
 from servicemap.graph.document import Document
 from servicemap.io.exchange import to_node_link
 from servicemap.render.items import FlowItem
-from servicemap.ui.window.main_window import MainWindow
-from servicemap.ui.window.safety import MapLock, Recovery
+from servicemap.ui.app import make_window
+from servicemap.ui.file_safety import MapLock, Recovery
+from servicemap.ui.session import Mode
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -103,7 +104,7 @@ def test_drag_moves_selected_nodes_as_one_undo_step(window, qtbot):
     node = window.doc.node("crisis")
     assert (node["x"], node["y"]) == pytest.approx((350, 40), abs=1)
     assert window.editor.stack.count() == 1
-    assert window.actions.undo.text() == "Undo Move 1 service"
+    assert window.actions.action("edit.undo").text() == "Undo Move 1 service"
     window.editor.stack.undo()
     assert (window.doc.node("crisis")["x"], window.doc.node("crisis")["y"]) == (300, 0)
     assert window.scene.nodes["crisis"].pos().x() == 300
@@ -125,7 +126,7 @@ def test_shift_drag_between_nodes_adds_a_flow_of_the_chosen_type(window, qtbot):
 def test_add_flow_from_context_menu_path(window, qtbot):
     window.choose_flow_type = lambda: "referral"
     window.selection.set(["tt"])
-    window.actions.add_flow.trigger()
+    window.actions.action("edit.add_flow").trigger()
     qtbot.mouseClick(viewport(window), Qt.LeftButton, pos=at(window, "done"))
     assert window.doc.find_flow("tt", "done", "referral") is not None
 
@@ -179,7 +180,7 @@ def test_arrow_keys_nudge_and_merge_into_one_step(window, qtbot):
 
 
 def test_select_all_and_rubber_band(window, qtbot):
-    window.actions.select_all.trigger()
+    window.actions.action("edit.select_all").trigger()
     assert set(window.selection.ids) == {"gp", "crisis", "ward", "done", "tt",
                                          "f1", "f2", "f3", "f4"}
     window.selection.set([])
@@ -195,13 +196,13 @@ def test_select_all_and_rubber_band(window, qtbot):
 
 def test_inspector_refuses_an_impossible_value(window, qtbot):
     window.selection.set(["f1"])
-    field = window.inspector_dock.widget().findChild(QLineEdit, "field_volume_per_year")
+    field = window.docks["inspector"].widget().findChild(QLineEdit, "field_volume_per_year")
     field.selectAll()
     qtbot.keyClicks(field, "-5")
     qtbot.keyClick(field, Qt.Key_Return)
     assert window.doc.edge("f1")["volume_per_year"] == 300
     assert window.editor.stack.count() == 0
-    error = window.inspector_dock.widget().findChild(type(window.selected_label),
+    error = window.docks["inspector"].widget().findChild(type(window.selected_label),
                                                      "error_volume_per_year")
     assert "at least 0" in error.text()
 
@@ -240,7 +241,7 @@ def test_far_zoom_hides_flows_and_zooming_in_shows_them(window):
 
 
 def test_pathway_highlight_dims_the_rest(window, qtbot):
-    window.pathways_dock.widget().pathway_selected.emit("p1")
+    window.docks["pathways"].widget().pathway_selected.emit("p1")
     assert window.scene.nodes["ward"].highlighted
     assert window.scene.flows["f2"].highlighted
     assert window.scene.nodes["tt"].opacity() < 0.5
@@ -263,18 +264,18 @@ def test_unsaved_prompt_on_new_and_cancel_keeps_the_map(window, qtbot):
     asked = []
     window.files.ask_unsaved = lambda: asked.append(1) or "cancel"
     window.editor.rename("ward", "Changed")
-    window.actions.new.trigger()
+    window.actions.action("file.new").trigger()
     assert asked == [1]
     assert window.doc.node("ward")["name"] == "Changed"
     window.files.ask_unsaved = lambda: "discard"
-    window.actions.new.trigger()
+    window.actions.action("file.new").trigger()
     assert window.doc.counts()["services"] == 0
 
 
 def test_unsaved_prompt_save_writes_the_file(window, map_file):
     window.files.ask_unsaved = lambda: "save"
     window.editor.rename("ward", "Saved on close")
-    window.actions.new.trigger()
+    window.actions.action("file.new").trigger()
     assert store.load(map_file).node("ward")["name"] == "Saved on close"
 
 
@@ -298,7 +299,7 @@ def test_autosave_then_recovery_after_a_crash(window, qtbot, tmp_path):
     # Simulate a crash: the session's lock goes away without a clean close.
     crashed = window.files.recovery
     crashed._lock.unlock()
-    new = MainWindow(recovery=Recovery(crashed.folder))
+    new = make_window(recovery=Recovery(crashed.folder))
     qtbot.addWidget(new)
     new.files.ask_recover = lambda items: True
     assert new.files.recover_on_start()
@@ -322,7 +323,7 @@ def test_a_second_process_sees_the_lock(window, map_file):
         import json, sys
         sys.path.insert(0, {str(ROOT)!r})
         from PySide6.QtCore import QCoreApplication
-        from servicemap.ui.window.safety import MapLock
+        from servicemap.ui.file_safety import MapLock
         app = QCoreApplication([])
         lock = MapLock({str(map_file)!r})
         got = lock.acquire()
@@ -335,14 +336,14 @@ def test_a_second_process_sees_the_lock(window, map_file):
 
 
 def test_opening_a_locked_map_offers_read_only(window, qtbot, map_file, tmp_path):
-    other = MainWindow(recovery=Recovery(tmp_path / "recovery"))
+    other = make_window(recovery=Recovery(tmp_path / "recovery"))
     qtbot.addWidget(other)
     choices = []
     other.files.ask_locked = lambda path, owner: choices.append(owner.describe()) or "read_only"
     assert other.files.open_path(map_file, ask_save=False)
     assert choices and "since" in choices[0]
     assert "read-only" in other.windowTitle()
-    assert not other.actions.add_service.isEnabled()
+    assert not other.actions.action("edit.add_service").isEnabled()
     assert other.editor.rename("ward", "x") is not None
     assert other.doc.node("ward")["name"] == "Acute ward"
     other.close()
@@ -374,13 +375,12 @@ def test_names_are_never_read_as_markup(window):
 
 
 def test_a_crashed_review_comes_back_as_a_copy(window, qtbot, map_file):
-    window.files.read_only = True  # as when the map was opened for review
-    window.editor.read_only = True
+    window.session.set_mode(Mode.READ_ONLY)
     window.files.force_dirty = True
     window.files.autosave()
     crashed = window.files.recovery
     crashed._lock.unlock()
-    new = MainWindow(recovery=Recovery(crashed.folder))
+    new = make_window(recovery=Recovery(crashed.folder))
     qtbot.addWidget(new)
     new.files.ask_recover = lambda items: True
     assert new.files.recover_on_start()

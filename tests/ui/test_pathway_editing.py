@@ -14,7 +14,7 @@ window = main_window_tests.window
 
 
 def panel(window):
-    return window.pathways_dock.widget()
+    return window.docks["pathways"].widget()
 
 
 def choose_step(p, row: int) -> None:
@@ -30,7 +30,7 @@ def test_record_steps_by_clicking_on_the_map(window, qtbot):
     for node in ("gp", "tt", "done"):
         qtbot.mouseClick(viewport(window), Qt.LeftButton, pos=at(window, node))
     assert window.doc.pathways[pid].steps == ["gp", "tt", "done"]
-    assert window.actions.undo.text() == "Undo Change pathway"
+    assert window.actions.action("edit.undo").text() == "Undo Change pathway"
     window.editor.stack.undo()
     assert window.doc.pathways[pid].steps == ["gp", "tt"]
 

@@ -20,8 +20,11 @@ from PySide6.QtWidgets import (
 
 from servicemap import store
 from servicemap.io.exchange import to_node_link
-from servicemap.ui.window.main_window import MainWindow
-from servicemap.ui.window.safety import MapLock, Recovery
+from servicemap.ui.app import make_window as make_main_window
+from servicemap.ui.features.comments import CommentsFeature
+from servicemap.ui.features.review import ReviewFeature
+from servicemap.ui.file_safety import MapLock, Recovery
+from servicemap.ui.session import Mode
 
 from .test_main_window import at, by_id, small_map, viewport
 
@@ -33,10 +36,14 @@ def map_file(tmp_path):
     return path
 
 
-def make_window(qtbot, tmp_path, name="recovery") -> MainWindow:
+def reviewing(window) -> ReviewFeature:
+    return window.host.feature(ReviewFeature)
+
+
+def make_window(qtbot, tmp_path, name="recovery"):
     folder = tmp_path / name
     folder.mkdir(exist_ok=True)
-    w = MainWindow(recovery=Recovery(folder))
+    w = make_main_window(recovery=Recovery(folder))
     qtbot.addWidget(w)
     w.files.ask_unsaved = lambda: "discard"
     return w
@@ -45,7 +52,7 @@ def make_window(qtbot, tmp_path, name="recovery") -> MainWindow:
 @pytest.fixture
 def review(qtbot, tmp_path, map_file):
     w = make_window(qtbot, tmp_path)
-    assert w.review.open_for_review(map_file)
+    assert reviewing(w).open_for_review(map_file)
     w.resize(1200, 800)
     w.show()
     qtbot.waitExposed(w)
@@ -58,7 +65,7 @@ def review(qtbot, tmp_path, map_file):
 
 
 def comments_feature(window):
-    return next(f for f in window.features if hasattr(f, "panel"))
+    return window.host.feature(CommentsFeature)
 
 
 def unchanged(window, before) -> None:
@@ -70,22 +77,24 @@ def unchanged(window, before) -> None:
 def test_title_banner_and_read_only_state(review, map_file):
     assert review.windowTitle().startswith("test.smap")
     assert "— Review" in review.windowTitle()
-    assert review.review.active and review.review.banner.isVisible()
-    assert review.editor.read_only and review.files.read_only
+    assert reviewing(review).active and reviewing(review).banner.isVisible()
+    assert review.session.mode == Mode.REVIEW
     assert review.files.lock is None  # a review holds no lock: the planner can still edit
 
 
 def test_every_editing_action_is_disabled_and_viewing_ones_are_not(review):
-    editing = review.actions._editing
+    editing = review.actions.editing()
     assert len(editing) >= 6
     assert all(not action.isEnabled() for action in editing)
-    a = review.actions
-    for action in (a.add_service, a.add_access, a.add_exit, a.add_flow, a.rename, a.delete):
-        assert not action.isEnabled()
+    a = review.actions.action
+    for name in ("add_service", "add_access", "add_exit", "add_flow", "rename", "delete"):
+        assert not a(f"edit.{name}").isEnabled()
     review.selection.set(["crisis"])  # selecting does not enable them again
-    assert not a.delete.isEnabled() and not a.rename.isEnabled() and not a.add_flow.isEnabled()
-    for action in (a.fit, a.zoom_in, a.zoom_out, a.find, a.zoom_selection, a.select_all):
-        assert action.isEnabled()
+    assert not a("edit.delete").isEnabled() and not a("edit.rename").isEnabled()
+    assert not a("edit.add_flow").isEnabled()
+    for name in ("view.fit", "view.zoom_in", "view.zoom_out", "view.find",
+                 "view.zoom_selection", "edit.select_all"):
+        assert a(name).isEnabled()
     feature = comments_feature(review)
     assert feature.add_action.isEnabled() and feature.export_action.isEnabled()
 
@@ -93,7 +102,7 @@ def test_every_editing_action_is_disabled_and_viewing_ones_are_not(review):
 def test_menu_entries_refuse_when_triggered_anyway(review):
     before = by_id(review.doc)
     review.selection.set(["crisis"])
-    for action in review.actions._editing:
+    for action in review.actions.editing():
         action.trigger()  # a disabled QAction ignores trigger(); the editor would refuse too
     unchanged(review, before)
     assert review.editor.add_node("service", "Sneaky") is None
@@ -194,7 +203,7 @@ def test_context_menu_offers_no_edits_but_offers_a_comment(review):
 
 
 def test_inspector_fields_take_no_edits(review, qtbot):
-    inspector = review.inspector_dock.widget()
+    inspector = review.docks["inspector"].widget()
     for target in (["crisis"], ["f1"], []):
         review.selection.set(target)
         fields = [w for w in inspector.findChildren(QWidget)
@@ -214,7 +223,7 @@ def test_inspector_fields_take_no_edits(review, qtbot):
 
 
 def test_pathways_buttons_are_disabled(review, qtbot):
-    panel = review.pathways_dock.widget()
+    panel = review.docks["pathways"].widget()
     panel.select_pathway("p1")
     qtbot.wait(5)
     buttons = panel.findChildren(QAbstractButton)
@@ -228,7 +237,7 @@ def test_viewing_search_and_filter_still_work(review, qtbot):
     review.filter_box.setCurrentIndex(index)
     assert review.scene.nodes["tt"].opacity() < 0.5
     zoom = review.view.zoom
-    review.actions.zoom_in.trigger()
+    review.actions.action("view.zoom_in").trigger()
     assert review.view.zoom > zoom
 
 
@@ -243,7 +252,7 @@ def test_comments_can_be_added_and_saved_changing_only_comments(review, map_file
     assert review.isWindowModified()
     qtbot.keyClick(review, Qt.Key_S, Qt.ControlModifier)
     assert not review.isWindowModified()
-    assert review.review.active and review.editor.read_only
+    assert reviewing(review).active and not review.session.editable
     saved = store.load(map_file)
     assert [c.text for c in saved.comments.values()] == ["Is 40 the caseload or the staff?"]
     after = to_node_link(saved)
@@ -257,9 +266,9 @@ def test_undo_in_review_undoes_a_comment(review):
     panel.ask_text = lambda title, label: "Note"
     cid = panel.add_comment("")
     assert review.doc.comments[cid].target == ""
-    review.actions.undo.trigger()
+    review.actions.action("edit.undo").trigger()
     assert review.doc.comments == {}
-    review.actions.redo.trigger()
+    review.actions.action("edit.redo").trigger()
     assert list(review.doc.comments) == [cid]
 
 
@@ -273,18 +282,18 @@ def test_locked_map_is_not_overwritten_a_copy_is_offered(review, map_file, tmp_p
         panel.ask_text = lambda title, label: "Reviewed"
         panel.add_comment("ward")
         offers = []
-        review.review.ask_save_copy = lambda path, owner: offers.append(owner) or False
+        reviewing(review).ask_save_copy = lambda path, owner: offers.append(owner) or False
         assert not review.files.save()
         assert len(offers) == 1 and file_state(map_file) == before
         copy = tmp_path / "reviewed copy.smap"
-        review.review.ask_save_copy = lambda path, owner: True
+        reviewing(review).ask_save_copy = lambda path, owner: True
         review.files.ask_save_path = lambda: str(copy)
         assert review.files.save()
         assert file_state(map_file) == before
         assert [c.text for c in store.load(copy).comments.values()] == ["Reviewed"]
         # still reviewing, now the copy
-        assert review.review.active and review.editor.read_only
-        assert not review.actions.add_service.isEnabled()
+        assert reviewing(review).active and not review.session.editable
+        assert not review.actions.action("edit.add_service").isEnabled()
         assert "reviewed copy.smap" in review.windowTitle() and "Review" in review.windowTitle()
         panel = comments_feature(review).panel
         panel.ask_text = lambda title, label: "Second"
@@ -310,7 +319,7 @@ def test_saving_comments_keeps_what_the_planner_saved_meanwhile(review, map_file
     # the window now shows the file as it is, still in review
     assert review.doc.node("ward")["name"] == "Acute ward (adults)"
     assert set(review.doc.comments) == {"planner", mine}
-    assert review.review.active and not review.isWindowModified()
+    assert reviewing(review).active and not review.isWindowModified()
 
 
 def test_close_with_unsaved_comments_offers_to_save_them(review, map_file):
@@ -325,11 +334,11 @@ def test_close_with_unsaved_comments_offers_to_save_them(review, map_file):
 # ----- leaving and entering review mode -----------------------------------------------------
 def test_opening_normally_leaves_review_mode(review, map_file, qtbot):
     assert review.files.open_path(map_file, ask_save=False)
-    assert not review.review.active and not review.review.banner.isVisible()
+    assert not reviewing(review).active and not reviewing(review).banner.isVisible()
     assert "Review" not in review.windowTitle()
-    assert review.actions.add_service.isEnabled()
+    assert review.actions.action("edit.add_service").isEnabled()
     review.selection.set(["crisis"])
-    name = review.inspector_dock.widget().field_editor("name")
+    name = review.docks["inspector"].widget().field_editor("name")
     assert name.isEnabled() and not name.isReadOnly()
     assert review.scene.nodes["crisis"].flags() & QGraphicsItem.GraphicsItemFlag.ItemIsMovable
 
@@ -339,9 +348,9 @@ def test_open_for_review_is_in_the_file_menu(qtbot, tmp_path, map_file):
     file_menu = w.menuBar().actions()[0].menu()
     texts = [a.text() for a in file_menu.actions()]
     assert "Open for re&view…" in texts
-    w.files.ask_open_path = lambda: str(map_file)
-    w.review.open_action.trigger()
-    assert w.review.active and "— Review" in w.windowTitle()
+    w.files.ask_open_path = lambda title="": str(map_file)
+    reviewing(w).open_action.trigger()
+    assert reviewing(w).active and "— Review" in w.windowTitle()
     w.close()
 
 
@@ -350,23 +359,22 @@ def test_open_for_review_of_a_bad_file_keeps_the_map(review, tmp_path):
     bad.write_text("not a map")
     messages = []
     review.files.tell_error = messages.append
-    assert not review.review.open_for_review(bad)
+    assert not reviewing(review).open_for_review(bad)
     assert messages and "bad.smap" in messages[0]
-    assert review.review.active and "test.smap" in review.windowTitle()
+    assert reviewing(review).active and "test.smap" in review.windowTitle()
 
 
 def test_app_opens_a_window_for_review(qtbot, map_file, monkeypatch, tmp_path):
     from servicemap.ui import app
-    from servicemap.ui.window import main_window
 
     folder = tmp_path / "rec"
     folder.mkdir()
-    real = main_window.MainWindow
-    monkeypatch.setattr(main_window, "MainWindow", lambda: real(recovery=Recovery(folder)))
+    real = app.make_window
+    monkeypatch.setattr(app, "make_window", lambda: real(recovery=Recovery(folder)))
     window = app.open_window(str(map_file), review=True)
     qtbot.addWidget(window)
     try:
-        assert window.review.active and window.editor.read_only
+        assert reviewing(window).active and not window.session.editable
         assert "— Review" in window.windowTitle()
     finally:
         window.files.ask_unsaved = lambda: "discard"

@@ -36,6 +36,23 @@ class DocumentCommand(QUndoCommand):
         raise NotImplementedError
 
 
+class Composite(DocumentCommand):
+    """Several commands as one undo step (what :meth:`Editor.transaction` pushes); done in
+    order, undone in reverse."""
+
+    def __init__(self, document: Document, text: str) -> None:
+        super().__init__(document, text)
+        self.children: list[DocumentCommand] = []
+
+    def do(self) -> None:
+        for child in self.children:
+            child.do()
+
+    def undo_it(self) -> None:
+        for child in reversed(self.children):
+            child.undo_it()
+
+
 class AddNode(DocumentCommand):
     def __init__(self, document, kind, name, node_id, fields, text):
         super().__init__(document, text)

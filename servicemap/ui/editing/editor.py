@@ -1,11 +1,18 @@
 """The editor owns the undo stack and is the only code that pushes commands.
 
-Every edit from any gesture (canvas, outline, inspector, menus) comes here. A refused edit
-returns the document's one-sentence reason and pushes nothing, so undo, the dirty marker and
-the canvas stay in step with the document.
+Every edit from any gesture (canvas, outline, inspector, menus, features) comes here. A refused
+edit returns the document's one-sentence reason and pushes nothing, so undo, the dirty marker
+and the canvas stay in step with the document.
+
+Several edits that make one step go in a :meth:`Editor.transaction`: they are pushed as one
+command when the block ends, or, when any of them is refused, every edit already made in the
+block is rolled back and nothing reaches the undo stack.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
@@ -14,6 +21,26 @@ from servicemap.errors import ValidationError
 from servicemap.graph.document import Document, new_id
 from servicemap.model import KIND_LABELS, EdgeKind, NodeKind, Pathway
 from servicemap.ui.editing import commands as c
+from servicemap.ui.editing.comment_commands import CommentCommand
+
+READ_ONLY_REASON = "This map is open read-only; changes are not allowed."
+
+
+class Refused(Exception):
+    """An edit inside a transaction was refused; the transaction rolls back."""
+
+
+class Transaction:
+    """What :meth:`Editor.transaction` yields: ``error`` is the reason it was refused (None
+    while it stands), ``command`` the one step it pushed (None when nothing was done)."""
+
+    def __init__(self, command: c.Composite) -> None:
+        self.command = command
+        self.error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
 
 
 def _plural(n: int, word: str) -> str:
@@ -23,11 +50,19 @@ def _plural(n: int, word: str) -> str:
 class Editor(QObject):
     refused = Signal(str)  # the reason an edit was refused, for the status bar or a field
 
-    def __init__(self, document: Document, parent: QObject | None = None) -> None:
+    def __init__(self, document: Document, parent: QObject | None = None,
+                 editable: Callable[[], bool] | None = None) -> None:
+        """``editable`` says whether the map may be changed now (the session's mode); review
+        comments are allowed either way."""
         super().__init__(parent)
         self.doc = document
         self.stack = QUndoStack(self)
-        self.read_only = False
+        self._editable = editable or (lambda: True)
+        self._open: list[c.Composite] = []
+
+    @property
+    def editable(self) -> bool:
+        return self._editable()
 
     def dispose(self) -> None:
         """Delete the undo history now, while every command is still alive.
@@ -39,32 +74,68 @@ class Editor(QObject):
 
     # ----- the one way in -------------------------------------------------------------
     def push(self, command: c.DocumentCommand) -> str | None:
-        """Run the command once; if the document refuses it, return why and push nothing."""
-        if self.read_only:
-            reason = "This map is open read-only; changes are not allowed."
-            self.refused.emit(reason)
-            return reason
+        """Run the command once; if the document refuses it, return why and push nothing.
+        Inside a :meth:`transaction` the command joins it, and a refusal ends the block."""
+        if not self.editable and not isinstance(command, CommentCommand):
+            return self._refuse(READ_ONLY_REASON)
         try:
             command.do()
         except ValidationError as exc:
-            self.refused.emit(str(exc))
-            return str(exc)
+            return self._refuse(str(exc))
+        if self._open:
+            self._open[-1].children.append(command)
+            return None
         command.skip_redo = True
         self.stack.push(command)
         return None
 
-    def push_comment(self, command: c.DocumentCommand) -> str | None:
+    def push_comment(self, command: CommentCommand) -> str | None:
         """Like :meth:`push`, for review comments only: they are allowed on a map open
         read-only (review mode), since they change nothing else in the map."""
-        from servicemap.ui.editing.comment_commands import CommentCommand
-
         if not isinstance(command, CommentCommand):
             raise TypeError("push_comment takes comment commands only")
-        read_only, self.read_only = self.read_only, False
+        return self.push(command)
+
+    def _refuse(self, reason: str) -> str:
+        if self._open:
+            raise Refused(reason)  # caught by transaction(), which rolls the block back
+        self.refused.emit(reason)
+        return reason
+
+    @contextmanager
+    def transaction(self, text: str) -> Iterator[Transaction]:
+        """Edits made in the block become one undo step named ``text``. When any of them is
+        refused the block stops there, every edit it made is undone, nothing is pushed,
+        ``refused`` is emitted once and the yielded transaction's ``error`` says why.
+        A transaction inside another joins the outer one."""
+        command = c.Composite(self.doc, text)
+        tx = Transaction(command)
+        outer = bool(self._open)
+        self._open.append(command)
         try:
-            return self.push(command)
-        finally:
-            self.read_only = read_only
+            yield tx
+        except Refused as refused:
+            tx.error = str(refused)
+        except BaseException:
+            self._open.pop()
+            command.undo_it()
+            raise
+        if self._open and self._open[-1] is command:
+            self._open.pop()
+        if tx.error is not None:
+            command.undo_it()
+            tx.command = None
+            if outer:
+                raise Refused(tx.error)
+            self.refused.emit(tx.error)
+            return
+        if outer:
+            self._open[-1].children.append(command)
+        elif command.children:
+            command.skip_redo = True
+            self.stack.push(command)
+        else:
+            tx.command = None
 
     # ----- nodes ----------------------------------------------------------------------
     def add_node(self, kind: NodeKind | str, name: str, pos: tuple[float, float] | None = None,

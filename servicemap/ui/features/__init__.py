@@ -1,0 +1,18 @@
+"""The window's features, in the one place they are listed. Each is a class taking a
+:class:`servicemap.ui.api.Host`; :func:`servicemap.ui.app.make_window` installs them in this
+order (the order only decides the order of entries within a menu section)."""
+
+from __future__ import annotations
+
+
+def all_features() -> tuple[type, ...]:
+    from servicemap.ui.features.analysis import AnalysisFeature
+    from servicemap.ui.features.comments import CommentsFeature
+    from servicemap.ui.features.diff import DiffFeature
+    from servicemap.ui.features.exchange import ExchangeFeature
+    from servicemap.ui.features.export import ExportFeature
+    from servicemap.ui.features.layout import LayoutFeature
+    from servicemap.ui.features.review import ReviewFeature
+
+    return (LayoutFeature, ReviewFeature, ExportFeature, CommentsFeature, AnalysisFeature,
+            ExchangeFeature, DiffFeature)

@@ -1,60 +1,51 @@
 """The analysis feature: the Analysis dock (tabbed with Inspector and Pathways), canvas overlays
 with their own legend dock, and their entries in the View menu.
 
-Installed through :func:`servicemap.ui.window.main_window.feature_installers`; the window calls
-:meth:`AnalysisFeature.document_changed` after every new document.
+It follows the session: every new document is analysed (when the dock is shown) and
+the overlay moves to the new canvas.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QActionGroup
-from PySide6.QtWidgets import QDockWidget, QMenu, QScrollArea
+from PySide6.QtWidgets import QScrollArea
 
+from servicemap.ui.api import Host
 from servicemap.ui.features.overlay import MEASURES, Overlay, OverlayLegend
 from servicemap.ui.panels.analysis import AnalysisPanel
 
 
-def view_menu(window) -> QMenu | None:
-    return window.actions.view_menu
-
-
 class AnalysisFeature:
-    def __init__(self, window) -> None:
-        self.window = window
-        self.panel = AnalysisPanel(window.selection)
-        self.dock = QDockWidget("Analysis", window)
-        self.dock.setObjectName("analysis")
-        self.dock.setWidget(self.panel)
+    def __init__(self, host: Host) -> None:
+        self.host = host
+        w = host.widget
+        self.panel = AnalysisPanel(host.selection)
+        self.dock = host.add_dock("analysis", "Analysis", self.panel, tab_with="pathways",
+                                  section="analysis")
         self.dock.visibilityChanged.connect(self.panel.set_shown)
-        window.addDockWidget(Qt.RightDockWidgetArea, self.dock)
-        window.tabifyDockWidget(window.pathways_dock, self.dock)
-        window.inspector_dock.raise_()
-        window.analysis_dock = self.dock
+        host.dock("inspector").raise_()
 
-        self.overlay = Overlay(window)
+        self.overlay = Overlay(w)
         self.legend = OverlayLegend(self.overlay)
-        scroll = QScrollArea(window)
+        scroll = QScrollArea(w)
         scroll.setWidget(self.legend)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.NoFrame)
-        self.legend_dock = QDockWidget("Overlay legend", window)
-        self.legend_dock.setObjectName("overlay-legend")
-        self.legend_dock.setWidget(scroll)
-        window.addDockWidget(Qt.LeftDockWidgetArea, self.legend_dock)
-        window.tabifyDockWidget(window.legend_dock, self.legend_dock)
-        self.legend_dock.hide()
+        self.legend_dock = host.add_dock("overlay-legend", "Overlay legend", scroll,
+                                         area="left", tab_with="legend", shown=False,
+                                         section="analysis")
         self._make_actions()
         self.overlay.changed.connect(self._overlay_changed)
+        host.session.document_changed.connect(self._document_changed)
 
     def _make_actions(self) -> None:
-        w = self.window
+        w = self.host.widget
         toggle = self.dock.toggleViewAction()
         toggle.setText("&Analysis")
         toggle.setToolTip("Show the Analysis dock: bottlenecks, dead ends, boundaries, "
                           "coverage, targets")
-        self.overlay_menu = QMenu("&Overlay", w)
-        self.overlay_menu.setToolTipsVisible(True)
+        self.overlay_menu = self.host.add_menu("view.overlay", "&Overlay", "view", "analysis")
         group = QActionGroup(w)
         group.setExclusive(True)
         self.overlay_actions: dict[str, QAction] = {}
@@ -72,12 +63,6 @@ class AnalysisFeature:
             self.overlay_actions[key] = action
             if key == "":
                 self.overlay_menu.addSeparator()
-        menu = view_menu(w)
-        if menu is not None:
-            menu.addSeparator()
-            menu.addAction(toggle)
-            menu.addAction(self.legend_dock.toggleViewAction())
-            menu.addMenu(self.overlay_menu)
 
     def _overlay_changed(self, key: str) -> None:
         self.overlay_actions[key].setChecked(True)
@@ -86,7 +71,7 @@ class AnalysisFeature:
             self.legend_dock.raise_()
         else:
             self.legend_dock.hide()
-            self.window.legend_dock.raise_()
+            self.host.dock("legend").raise_()
         self.legend.update()
 
     def show_analysis(self, measure: str | None = None) -> None:
@@ -94,16 +79,12 @@ class AnalysisFeature:
         self.dock.show()
         self.dock.raise_()
         if self.dock.width() < 460 and not self.dock.isFloating():
-            self.window.resizeDocks([self.dock], [460], Qt.Horizontal)  # room for the table
+            self.host.widget.resizeDocks([self.dock], [460], Qt.Horizontal)  # room for the table
         if self.panel.stale:
             self.panel.refresh()
         if measure is not None:
             self.panel.show_measure(measure)
 
-    def document_changed(self, window) -> None:
-        self.panel.set_document(window.doc)
-        self.overlay.set_scene(window.scene)
-
-
-def install(window) -> AnalysisFeature:
-    return AnalysisFeature(window)
+    def _document_changed(self) -> None:
+        self.panel.set_document(self.host.session.doc)
+        self.overlay.set_scene(self.host.session.scene)

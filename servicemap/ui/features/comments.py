@@ -1,7 +1,7 @@
 """Review comments in the window: the Comments dock (tabbed with the Inspector), a Review menu,
 badges on commented items, and File > Export comments… (CSV).
 
-* The author of new comments is the QSettings value ``author``, else the signed-in user name;
+* The author of new comments is the settings value ``author``, else the signed-in user name;
   Review > Set your name… changes it once for every later comment.
 * A badge is a small speech bubble at the top-right of a commented box or beside the middle of
   a commented flow: the number of open threads on it, or a tick when all of them are resolved.
@@ -23,35 +23,32 @@ from PySide6.QtGui import (
     QColor,
     QFont,
     QFontMetricsF,
-    QKeySequence,
     QPainter,
     QPen,
     QPolygonF,
 )
 from PySide6.QtWidgets import (
-    QDockWidget,
     QFileDialog,
     QGraphicsItem,
     QInputDialog,
     QLineEdit,
-    QMenu,
 )
 
 from servicemap.errors import ServiceMapError
 from servicemap.io.comments_csv import write_comments_csv
 from servicemap.render import style
 from servicemap.render.items import NodeItem
+from servicemap.ui.api import Host
+from servicemap.ui.file_safety import user_name
 from servicemap.ui.panels.comments import CommentsPanel
-from servicemap.ui.window.files import settings
-from servicemap.ui.window.safety import user_name
 
 BADGE_OPEN = style.NHS_BLUE
 BADGE_DONE = QColor("#768692")
 
 
-def author_name() -> str:
+def author_name(settings) -> str:
     """Who is commenting: the name set in Review > Set your name…, else the login name."""
-    value = settings().value("author", "")
+    value = settings.value("author", "")
     return str(value).strip() if value else user_name()
 
 
@@ -128,64 +125,45 @@ def flow_anchor(item) -> QPointF:
 class CommentsFeature:
     """The Comments dock, the Review menu, badges and the CSV export."""
 
-    def __init__(self, window) -> None:
-        self.w = window
+    def __init__(self, host: Host) -> None:
+        self.host = host
         self.panel: CommentsPanel | None = None
         # item id -> (the canvas item it sits on, the badge): a deleted item takes its badge
         # with it, so a badge is only touched while its item is the one on the canvas.
         self.badges: dict[str, tuple[QGraphicsItem, CommentBadge]] = {}
         self._doc = None
-        self._timer = QTimer(window)
+        self._timer = QTimer(host.widget)
         self._timer.setSingleShot(True)
         self._timer.setInterval(0)
         self._timer.timeout.connect(self.refresh_badges)
-        self.dock = QDockWidget("Comments", window)
-        self.dock.setObjectName("comments")
-        window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
-        window.tabifyDockWidget(window.inspector_dock, self.dock)
-        window.inspector_dock.raise_()
+        self.dock = host.add_dock("comments", "Comments", None, tab_with="inspector",
+                                  menu="review", section="docks")
+        host.dock("inspector").raise_()
         self._make_actions()
+        host.add_context_actions(self.context_actions)
+        host.session.document_changed.connect(self._document_changed)
 
     # ----- menus ----------------------------------------------------------------------
     def _make_actions(self) -> None:
-        a = self.w.actions
-        self.add_action = a.make("&Add comment…", lambda: self.add_comment(),
-                                 QKeySequence("Ctrl+Alt+M"),
-                                 "Comment on the selected item, or on the map when nothing is "
-                                 "selected (allowed in review mode)")
-        self.reply_action = a.make("&Reply to comment…", lambda: self._panel_do("reply"),
-                                   None, "Reply in the thread chosen in the Comments panel")
-        self.resolve_action = a.make("Resolve or re&open comment",
-                                     lambda: self._panel_do("toggle_resolved"), None,
-                                     "Resolve the thread chosen in the Comments panel, or open "
-                                     "it again")
-        self.name_action = a.make("Set your &name…", self.set_author, None,
-                                  "The name shown on the comments you write")
-        self.export_action = a.make("Export &comments…", self.export_csv, None,
-                                    "Save the map's comments as a CSV file")
-        menu = self.menu = self._review_menu()
-        for action in (self.add_action, self.reply_action, self.resolve_action):
-            menu.addAction(action)
-        menu.addSeparator()
-        menu.addAction(self.name_action)
-        menu.addSeparator()
-        menu.addAction(self.dock.toggleViewAction())
-        file_menu = a.file_menu
-        if file_menu is not None:
-            file_menu.insertAction(_separator_before(file_menu, a.quit), self.export_action)
-
-    def _review_menu(self) -> QMenu:
-        """The Review menu, before Help."""
-        bar = self.w.menuBar()
-        help_action = next((act for act in bar.actions()
-                            if act.text().replace("&", "") == "Help"), None)
-        menu = QMenu("Re&view", self.w)
-        menu.setObjectName("review_menu")
-        if help_action is None:
-            bar.addMenu(menu)
-        else:
-            bar.insertMenu(help_action, menu)
-        return menu
+        add = self.host.add_action
+        review = {"menu": "review", "section": "comments", "enabled": "document"}
+        self.add_action = add("review.add_comment", "&Add comment…", lambda: self.add_comment(),
+                              shortcut="Ctrl+Alt+M", tip="Comment on the selected item, or on "
+                              "the map when nothing is selected (allowed in review mode)",
+                              **review)
+        self.reply_action = add("review.reply", "&Reply to comment…",
+                                lambda: self._panel_do("reply"),
+                                tip="Reply in the thread chosen in the Comments panel", **review)
+        self.resolve_action = add("review.resolve", "Resolve or re&open comment",
+                                  lambda: self._panel_do("toggle_resolved"),
+                                  tip="Resolve the thread chosen in the Comments panel, or "
+                                  "open it again", **review)
+        self.name_action = add("review.author", "Set your &name…", self.set_author,
+                               menu="review", section="author",
+                               tip="The name shown on the comments you write")
+        self.export_action = add("file.export_comments", "Export &comments…", self.export_csv,
+                                 menu="file", section="export", enabled="document",
+                                 tip="Save the map's comments as a CSV file")
 
     def _panel_do(self, name: str) -> None:
         if self.panel is not None:
@@ -196,25 +174,30 @@ class CommentsFeature:
     # ----- the author -----------------------------------------------------------------
     def ask_name(self, current: str) -> str | None:
         """Ask for the commenter's name; None when cancelled. (Tests replace this.)"""
-        name, ok = QInputDialog.getText(self.w, "Your name", "Name shown on your comments:",
+        name, ok = QInputDialog.getText(self.host.widget, "Your name",
+                                        "Name shown on your comments:",
                                         QLineEdit.EchoMode.Normal, current)
         return name if ok else None
 
+    def author(self) -> str:
+        return author_name(self.host.settings)
+
     def set_author(self) -> None:
-        name = self.ask_name(author_name())
+        name = self.ask_name(self.author())
         if name is not None:
-            settings().setValue("author", name.strip())
+            self.host.settings.setValue("author", name.strip())
 
     # ----- the document ---------------------------------------------------------------
-    def document_changed(self, window) -> None:
+    def _document_changed(self) -> None:
+        session = self.host.session
         if self._doc is not None:
             for signal, slot in self._subscriptions(self._doc):
                 signal.disconnect(slot)
-        self._doc = window.doc
-        for signal, slot in self._subscriptions(window.doc):
+        self._doc = session.doc
+        for signal, slot in self._subscriptions(session.doc):
             signal.connect(slot)
         old = self.dock.widget()
-        self.panel = CommentsPanel(window.doc, window.editor, author_name,
+        self.panel = CommentsPanel(session.doc, session.editor, self.author,
                                    self.target_for_new, self.dock)
         self.panel.item_requested.connect(self.show_item)
         self.dock.setWidget(self.panel)
@@ -239,15 +222,15 @@ class CommentsFeature:
 
     def target_for_new(self) -> str:
         """What a new comment is on: the one selected item, a highlighted pathway, or the map."""
-        ids = [i for i in self.w.selection.ids
-               if self.w.doc.has_node(i) or self.w.doc.has_edge(i) or i in self.w.doc.pathways]
+        doc = self.host.session.doc
+        ids = [i for i in self.host.selection.ids
+               if doc.has_node(i) or doc.has_edge(i) or i in doc.pathways]
         if len(ids) > 1:
             raise ValueError("Select one item to comment on (or nothing, for the whole map).")
         if ids:
             return ids[0]
-        pathways = self.w.pathways_dock.widget()
-        current = getattr(pathways, "current_pathway", None)
-        return current if current in self.w.doc.pathways else ""
+        current = self.host.current_pathway()
+        return current if current in doc.pathways else ""
 
     def add_comment(self, target: str | None = None) -> str | None:
         if self.panel is None:
@@ -260,35 +243,31 @@ class CommentsFeature:
         """"Comment on this…" in the canvas's right-click menu."""
         if self.panel is None:
             return []
-        action = QAction("Comment on this…" if item_id else "Comment on the map…", self.w)
+        action = QAction("Comment on this…" if item_id else "Comment on the map…",
+                         self.host.widget)
         action.triggered.connect(lambda: self.add_comment(item_id or ""))
         return [action]
 
     def show_item(self, target: str) -> None:
         """Select a comment's item: on the canvas, or the pathway in the Pathways dock."""
-        doc = self.w.doc
+        doc = self.host.session.doc
         if target and (doc.has_node(target) or doc.has_edge(target)):
-            self.w.selection.set([target])
-            item = self.w.scene.nodes.get(target) or self.w.scene.flows.get(target)
-            if item is not None:
-                self.w.view.ensureVisible(item, 80, 80)
+            self.host.show_item(target)
         elif target in doc.pathways:
-            self.w.selection.set([])
-            pathways = self.w.pathways_dock.widget()
-            if hasattr(pathways, "select_pathway"):
-                pathways.select_pathway(target)
+            self.host.selection.set([])
+            self.host.show_pathway(target)
         else:
-            self.w.selection.set([])
+            self.host.selection.set([])
             if target:
-                self.w.statusBar().showMessage("That comment is on a removed item; undo the "
-                                               "delete to put the item back.", 6000)
+                self.host.status("That comment is on a removed item; undo the delete to put "
+                                 "the item back.", 6000)
 
     # ----- badges ---------------------------------------------------------------------
     def refresh_badges(self) -> None:
         """Put a badge on each commented item on the canvas; take stale ones away."""
         self._timer.stop()
-        scene = self.w.scene
-        if scene is None or self.w.doc is None:
+        scene = self.host.session.scene
+        if scene is None or self.host.session.doc is None:
             return
         counts = self._counts()
         for item_id in list(self.badges):
@@ -319,7 +298,7 @@ class CommentsFeature:
 
     def _counts(self) -> dict[str, tuple[int, int]]:
         counts: dict[str, list[int]] = {}
-        for comment in self.w.doc.comments.values():
+        for comment in self.host.session.doc.comments.values():
             if comment.reply_to or not comment.target:
                 continue
             pair = counts.setdefault(comment.target, [0, 0])
@@ -329,17 +308,17 @@ class CommentsFeature:
 
     # ----- CSV ------------------------------------------------------------------------
     def ask_csv_path(self) -> str:
-        files = self.w.files
-        stem = files.display_name.removesuffix(".smap").removesuffix(".json")
-        start = str(Path(files._folder()) / f"{stem} comments.csv")
-        return QFileDialog.getSaveFileName(self.w, "Export comments", start,
+        stem = self.host.session.name.removesuffix(".smap").removesuffix(".json")
+        start = str(Path(self.host.files.folder()) / f"{stem} comments.csv")
+        return QFileDialog.getSaveFileName(self.host.widget, "Export comments", start,
                                            "CSV files (*.csv)")[0]
 
     def export_csv(self) -> bool:
-        if self.w.doc is None:
+        doc = self.host.session.doc
+        if doc is None:
             return False
-        if not self.w.doc.comments:
-            self.w.statusBar().showMessage("This map has no comments to export.", 5000)
+        if not doc.comments:
+            self.host.status("This map has no comments to export.", 5000)
             return False
         target = self.ask_csv_path()
         if not target:
@@ -348,24 +327,9 @@ class CommentsFeature:
         if path.suffix.lower() != ".csv":
             path = path.with_name(path.name + ".csv")
         try:
-            write_comments_csv(self.w.doc, path)
+            write_comments_csv(doc, path)
         except ServiceMapError as exc:
-            self.w.files.tell_error(str(exc))
+            self.host.tell_error(str(exc))
             return False
-        self.w.statusBar().showMessage(f"Exported {len(self.w.doc.comments)} comments to "
-                                       f"{path}", 5000)
+        self.host.status(f"Exported {len(doc.comments)} comments to {path}", 5000)
         return True
-
-
-
-def _separator_before(menu, action):
-    """The separator just above ``action`` in ``menu`` (else ``action``), to insert before."""
-    actions = menu.actions()
-    index = actions.index(action)
-    if index > 0 and actions[index - 1].isSeparator():
-        return actions[index - 1]
-    return action
-
-
-def install(window) -> CommentsFeature:
-    return CommentsFeature(window)

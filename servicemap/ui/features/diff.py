@@ -30,7 +30,6 @@ from PySide6.QtGui import (
     QPen,
 )
 from PySide6.QtWidgets import (
-    QDockWidget,
     QFileDialog,
     QGraphicsItem,
     QGraphicsPathItem,
@@ -51,6 +50,7 @@ from servicemap.graph.document import Document
 from servicemap.io.exchange import read_json
 from servicemap.render import style
 from servicemap.render.items import FlowItem, NodeItem, wrap_label
+from servicemap.ui.api import Host
 
 ADDED = QColor("#009E73")     # Okabe-Ito bluish green
 REMOVED = QColor("#D55E00")   # Okabe-Ito vermillion
@@ -300,41 +300,34 @@ class ComparisonLegend(QWidget):
 
 # ----- the feature --------------------------------------------------------------------------
 class DiffFeature:
-    def __init__(self, window) -> None:
-        self.w = window
+    def __init__(self, host: Host) -> None:
+        self.host = host
         self.old: Document | None = None
         self.old_name = ""
         self.result: dict | None = None
         self.items: list[QGraphicsItem] = []
         self._doc: Document | None = None
-        self._timer = QTimer(window)
+        self._timer = QTimer(host.widget)
         self._timer.setSingleShot(True)
         self._timer.setInterval(150)
         self._timer.timeout.connect(self.recompute)
         self._make_dock()
-        a = window.actions
-        self.compare_action = a.make("Compare &with…", lambda: self.compare_with(), None,
-                                     "Show what changed from another version of this map")
-        self.clear_action = a.make("Clear compa&rison", self.clear, None,
-                                   "Remove the comparison from the map")
-        self.export_action = a.make("Export comparison…", self.export, None,
-                                    "Save the map with the comparison marks as a picture")
-        self.clear_action.setEnabled(False)
+        self.compare_action = host.add_action(
+            "file.compare", "Compare &with…", lambda: self.compare_with(), menu="file",
+            section="open", tip="Show what changed from another version of this map",
+            enabled="document")
+        self.clear_action = host.add_action(
+            "file.clear_comparison", "Clear compa&rison", self.clear, menu="file",
+            section="open", tip="Remove the comparison from the map")
+        self.export_action = host.add_action(
+            "file.export_comparison", "Export comparison…", self.export,
+            tip="Save the map with the comparison marks as a picture")
+        self.clear_action.setEnabled(False)  # until a comparison is shown
         self.export_action.setEnabled(False)
-        file_menu = a.file_menu
-        if file_menu is not None:
-            actions = file_menu.actions()
-            review = getattr(getattr(window, "review", None), "open_action", None)
-            anchor = review if review in actions else a.recent_menu.menuAction()
-            index = actions.index(anchor) + 1
-            before = actions[index] if index < len(actions) else None
-            file_menu.insertActions(before, [self.compare_action, self.clear_action])
+        host.session.document_changed.connect(self._document_changed)
 
     def _make_dock(self) -> None:
-        w = self.w
-        self.dock = QDockWidget("Comparison", w)
-        self.dock.setObjectName("comparison")
-        body = QWidget(self.dock)
+        body = QWidget()
         self.header = QLabel(body)
         self.header.setObjectName("comparison_header")
         self.header.setWordWrap(True)
@@ -361,27 +354,25 @@ class DiffFeature:
         layout.addWidget(self.legend)
         layout.addWidget(self.tree, 1)
         layout.addLayout(buttons)
-        self.dock.setWidget(body)
-        w.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
-        w.tabifyDockWidget(w.inspector_dock, self.dock)
-        self.dock.hide()
+        self.dock = self.host.add_dock("comparison", "Comparison", body, tab_with="inspector",
+                                       shown=False)
 
     # ----- questions (tests replace these) ----------------------------------------------
     def ask_compare_path(self) -> str:
-        return QFileDialog.getOpenFileName(self.w, "Compare with", self.w.files._folder(),
-                                           OPEN_FILTER)[0]
+        return QFileDialog.getOpenFileName(self.host.widget, "Compare with",
+                                           self.host.files.folder(), OPEN_FILTER)[0]
 
     def ask_export_path(self) -> str:
-        stem = self.w.files.display_name.removesuffix(".smap").removesuffix(".json")
-        start = str(Path(self.w.files._folder()) / f"{stem} comparison.png")
-        return QFileDialog.getSaveFileName(self.w, "Export comparison", start,
+        stem = self.host.session.name.removesuffix(".smap").removesuffix(".json")
+        start = str(Path(self.host.files.folder()) / f"{stem} comparison.png")
+        return QFileDialog.getSaveFileName(self.host.widget, "Export comparison", start,
                                            "PNG pictures (*.png);;SVG pictures (*.svg);;"
                                            "PDF documents (*.pdf)")[0]
 
     # ----- comparing --------------------------------------------------------------------
     def compare_with(self, path=None) -> bool:
         """Compare the map on screen with another version (only read); True when shown."""
-        if self.w.doc is None:
+        if self.host.session.doc is None:
             return False
         if path is None:
             path = self.ask_compare_path()
@@ -391,7 +382,7 @@ class DiffFeature:
         try:
             old = read_json(path) if path.suffix.lower() == ".json" else store.load(path)
         except ServiceMapError as exc:
-            self.w.files.tell_error(str(exc))
+            self.host.tell_error(str(exc))
             return False
         self.old, self.old_name = old, path.name
         self.recompute()
@@ -403,10 +394,10 @@ class DiffFeature:
         self._timer.stop()
         undecorate(self.items)
         self.items = []
-        if self.old is None or self.w.doc is None:
+        if self.old is None or self.host.session.doc is None:
             return
-        self.result = diff(self.old, self.w.doc)
-        self.items = decorate(self.w.scene, self.result, self.old)
+        self.result = diff(self.old, self.host.session.doc)
+        self.items = decorate(self.host.session.scene, self.result, self.old)
         self.clear_action.setEnabled(True)
         self.export_action.setEnabled(True)
         self._fill_list()
@@ -419,7 +410,7 @@ class DiffFeature:
             f"{counts['added']} added, {counts['removed']} removed, {counts['changed']} "
             "changed." if not result["identical"] else
             f"No differences from {self.old_name}.")
-        names = {n: a["name"] for doc in (self.old, self.w.doc)
+        names = {n: a["name"] for doc in (self.old, self.host.session.doc)
                  for n, a in doc.graph.nodes(data=True)}
         self.tree.blockSignals(True)
         try:
@@ -468,23 +459,19 @@ class DiffFeature:
         if not data:
             return
         state, section, item_id = data
-        w = self.w
+        host, doc = self.host, self.host.session.doc
         if section == "pathways":
-            panel = w.pathways_dock.widget()
-            if item_id in w.doc.pathways and hasattr(panel, "select_pathway"):
-                panel.select_pathway(item_id)
+            if item_id in doc.pathways:
+                host.show_pathway(item_id)
             return
-        if w.doc.has_node(item_id) or w.doc.has_edge(item_id):
-            w.selection.set([item_id])
-            item = w.scene.nodes.get(item_id) or w.scene.flows.get(item_id)
-            if item is not None:
-                w.view.ensureVisible(item, 80, 80)
+        if doc.has_node(item_id) or doc.has_edge(item_id):
+            host.show_item(item_id)
             return
         ghost = next((g for g in self.items if getattr(g, "node_id", None) == item_id
                       or getattr(g, "edge_id", None) == item_id), None)
         if ghost is not None and shiboken6.isValid(ghost):
-            w.selection.set([])
-            w.view.centerOn(ghost)
+            host.selection.set([])
+            host.view.centerOn(ghost)
 
     def clear(self) -> None:
         self._timer.stop()
@@ -497,12 +484,13 @@ class DiffFeature:
         self.dock.hide()
 
     # ----- following the map on screen --------------------------------------------------
-    def document_changed(self, window) -> None:
+    def _document_changed(self) -> None:
+        doc = self.host.session.doc
         if self._doc is not None:
             for signal in self._signals(self._doc):
                 signal.disconnect(self._schedule)
-        self._doc = window.doc
-        for signal in self._signals(window.doc):
+        self._doc = doc
+        for signal in self._signals(doc):
             signal.connect(self._schedule)
         self.items = []  # the old scene took its marks with it
         self.clear()
@@ -531,9 +519,9 @@ class DiffFeature:
         path = Path(path)
         options = export.ExportOptions()
         try:
-            picture = export.prepare(self.w.doc, options)
+            picture = export.prepare(self.host.session.doc, options)
         except ServiceMapError as exc:
-            self.w.files.tell_error(str(exc))
+            self.host.tell_error(str(exc))
             return None
         try:
             made = decorate(picture.scene, self.result, self.old)
@@ -541,18 +529,13 @@ class DiffFeature:
                 if item.parentItem() is None:
                     picture.source = picture.source.united(
                         item.sceneBoundingRect().adjusted(-16, -16, 16, 16))
-            base = picture.entries
-            picture.entries = lambda: base() + legend_entries(self.old_name)
+            picture.extra_entries = legend_entries(self.old_name)
             picture.subtitle = f"Changes from {self.old_name}"
-            export.export_picture(self.w.doc, picture, path, options)
+            export.export_picture(self.host.session.doc, picture, path, options)
         except (ServiceMapError, OSError) as exc:
-            self.w.files.tell_error(str(exc))
+            self.host.tell_error(str(exc))
             return None
         finally:
             picture.close()
-        self.w.statusBar().showMessage(f"Exported the comparison to {path.name}.", 6000)
+        self.host.status(f"Exported the comparison to {path.name}.", 6000)
         return path
-
-
-def install(window) -> DiffFeature:
-    return DiffFeature(window)

@@ -13,13 +13,11 @@ that tests replace; every name is shown as plain text.
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QApplication,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -37,6 +35,7 @@ from servicemap.graph.document import Document, new_id
 from servicemap.io import csvfiles, drawio, exchange, graphml, xlsx
 from servicemap.io.sheets import SheetProblems
 from servicemap.model import KIND_LABELS, NodeKind, Pathway
+from servicemap.ui.api import Host, busy
 from servicemap.ui.editing import commands as c
 
 READERS = {".xlsx": xlsx.read_xlsx, ".zip": csvfiles.read_csv_zip,
@@ -51,11 +50,6 @@ EXPORT_FILTERS = {"Excel workbook (*.xlsx)": ".xlsx", "CSV files, zipped (*.zip)
                   "GraphML for yEd, Gephi, Cytoscape (*.graphml)": ".graphml",
                   "draw.io diagram (*.drawio)": ".drawio", "JSON exchange file (*.json)": ".json"}
 DRAWN = frozenset({NodeKind.SERVICE, NodeKind.ACCESS_POINT, NodeKind.EXIT})
-
-
-def install(window) -> ExchangeFeature:
-    """Add the import, export and template actions to the window's File menu."""
-    return ExchangeFeature(window)
 
 
 # ----- merging (no Qt: what would change) ---------------------------------------------------
@@ -181,52 +175,29 @@ def plan_merge(doc: Document, incoming: Document) -> MergePlan:
 
 
 # ----- the feature ----------------------------------------------------------------------------
-@contextmanager
-def _busy():
-    QApplication.setOverrideCursor(Qt.WaitCursor)
-    try:
-        yield
-    finally:
-        QApplication.restoreOverrideCursor()
-
-
-class _Refused(Exception):
-    """A command of the merge was refused: the whole merge is undone."""
-
-
 class ExchangeFeature:
     """The import, export and template actions of one window."""
 
-    def __init__(self, window) -> None:
-        self.w = window
-        make = window.actions.make
-        self.import_action = make("&Import…", self.import_dialog, None,
-                                  "Import a map from Excel, zipped CSV, GraphML or JSON, as a "
-                                  "new map or merged into this one")
-        self.import_folder_action = make("Import CSV &folder…", self.import_folder_dialog,
-                                         None, "Import a folder of CSV files (one per sheet)")
-        self.export_action = make("Export &data…", self.export_dialog, None,
-                                  "Export the map's data for Excel, yEd, Gephi, draw.io or "
-                                  "another servicemap")
-        self.export_folder_action = make("Export CS&V folder…", self.export_folder_dialog,
-                                         None, "Export the map as CSV files in a folder")
-        self.template_action = make("New from spreadsheet &template…", self.template_dialog,
-                                    None, "Write an Excel template to fill in and import")
-        menu = window.actions.file_menu
-        if menu is None:
-            return
-        ours = [self.import_action, self.import_folder_action, self.export_action,
-                self.export_folder_action, self.template_action]
-        actions = menu.actions()
-        quit_at = next((i for i, a in enumerate(actions) if a.text() == "&Quit"), None)
-        if quit_at is None:
-            menu.addSeparator()
-            menu.addActions(ours)
-            return
-        before = actions[quit_at - 1] if quit_at > 0 and actions[quit_at - 1].isSeparator() \
-            else actions[quit_at]
-        menu.insertSeparator(before)
-        menu.insertActions(before, ours)
+    def __init__(self, host: Host) -> None:
+        self.host = host
+        self.w = host.widget  # the parent of this feature's dialogs
+        add = host.add_action
+        menu = {"menu": "file", "section": "exchange"}
+        self.import_action = add("file.import", "&Import…", self.import_dialog,
+                                 tip="Import a map from Excel, zipped CSV, GraphML or JSON, as "
+                                 "a new map or merged into this one", **menu)
+        self.import_folder_action = add("file.import_folder", "Import CSV &folder…",
+                                        self.import_folder_dialog, tip="Import a folder of CSV "
+                                        "files (one per sheet)", **menu)
+        self.export_action = add("file.export_data", "Export &data…", self.export_dialog,
+                                 tip="Export the map's data for Excel, yEd, Gephi, draw.io or "
+                                 "another servicemap", enabled="document", **menu)
+        self.export_folder_action = add("file.export_folder", "Export CS&V folder…",
+                                        self.export_folder_dialog, tip="Export the map as CSV "
+                                        "files in a folder", enabled="document", **menu)
+        self.template_action = add("file.template", "New from spreadsheet &template…",
+                                   self.template_dialog, tip="Write an Excel template to fill "
+                                   "in and import", **menu)
 
     # ----- questions (tests replace these) --------------------------------------------------
     def ask_import_path(self) -> str:
@@ -349,7 +320,7 @@ class ExchangeFeature:
                             ".zip, .graphml, .json or a folder of CSV files).")
             return None
         try:
-            with _busy():
+            with busy():
                 return reader(path)
         except SheetProblems as problems:
             self.show_problems(problems)
@@ -363,8 +334,8 @@ class ExchangeFeature:
         incoming = self.read(path)
         if incoming is None:
             return False
-        editor = self.w.editor
-        mode = self.ask_mode(path.name, editor is not None and not editor.read_only)
+        session = self.host.session
+        mode = self.ask_mode(path.name, session.doc is not None and session.editable)
         if mode == "new":
             return self.open_as_new(incoming, path.stem)
         if mode == "merge":
@@ -372,35 +343,27 @@ class ExchangeFeature:
         return False
 
     def open_as_new(self, doc: Document, name: str) -> bool:
-        files = self.w.files
-        if not files.maybe_save():
+        if not self.host.files.maybe_save():
             return False
-        files._release_lock()  # as File > New does: the imported map has no file yet
-        files._show(doc, None, name, dirty=True)
+        # as File > New does: the imported map has no file yet
+        self.host.show_document(doc, name=name, dirty=True)
         positions = self.positions([n for n, k in doc.graph.nodes(data="kind") if k in DRAWN])
         if positions:
-            self.w.editor.move({n: None for n in positions}, positions,
-                               text="Place imported nodes")
+            self.host.session.editor.move({n: None for n in positions}, positions,
+                                          text="Place imported nodes")
         return True
 
     def merge(self, incoming: Document, name: str) -> bool:
         """Merge as one undo step, after the preview; undone whole if any change is refused."""
-        doc, editor = self.w.doc, self.w.editor
+        doc, editor = self.host.session.doc, self.host.session.editor
         plan = plan_merge(doc, incoming)
         if plan.empty:
-            self.w.statusBar().showMessage(f"{name} adds nothing new to this map.", 6000)
+            self.host.status(f"{name} adds nothing new to this map.", 6000)
             return False
         if not self.confirm_merge(plan):
             return False
-        stack = editor.stack
-
-        def push(command) -> None:
-            error = editor.push(command)
-            if error is not None:
-                raise _Refused(error)
-
-        stack.beginMacro(f"Import {name}")
-        try:
+        push = editor.push
+        with editor.transaction(f"Import {name}") as tx:
             for n in plan.new_nodes:
                 attrs = incoming.node(n)
                 fields = {k: v for k, v in attrs.items() if k not in ("kind", "name")}
@@ -423,14 +386,10 @@ class ExchangeFeature:
             placed = self.positions([plan.node_ids[n] for n in plan.new_nodes])
             if placed:
                 push(c.MoveNodes(doc, {n: None for n in placed}, placed, "Place nodes"))
-        except _Refused as refused:
-            stack.endMacro()
-            stack.undo()
-            self.tell_error(f"Nothing was merged: {refused}")
+        if not tx.ok:
+            self.tell_error(f"Nothing was merged: {tx.error}")
             return False
-        stack.endMacro()
-        self.w.statusBar().showMessage(f"Merged {name}: {len(plan.lines())} changes (one undo "
-                                       "step).", 8000)
+        self.host.status(f"Merged {name}: {len(plan.lines())} changes (one undo step).")
         return True
 
     def positions(self, ids: list[str]) -> dict[str, tuple[float, float]]:
@@ -438,12 +397,12 @@ class ExchangeFeature:
         map has no placed box yet, else the tidy layout (each beside the boxes it shares
         flows with); pinned boxes (which layouts never move), or all of them if no layout
         runs, on a grid below."""
-        doc = self.w.doc
+        doc = self.host.session.doc
         nodes = doc.graph.nodes
         todo = [n for n in ids if nodes[n]["kind"] in DRAWN and nodes[n]["x"] is None]
         if not todo:
             return {}
-        scene = self.w.scene
+        scene = self.host.session.scene
         sizes = {n: (item.rect.width(), item.rect.height())
                  for n, item in scene.nodes.items()} if scene is not None else None
         try:
@@ -482,7 +441,7 @@ class ExchangeFeature:
             self.tell_error(f"{path.name}: choose .xlsx, .zip (CSV files), .graphml, .drawio "
                             "or .json.")
             return False
-        return self._write(lambda: writer(self.w.doc, path), path)
+        return self._write(lambda: writer(self.host.session.doc, path), path)
 
     def export_folder_dialog(self) -> None:
         folder = self.ask_export_folder()
@@ -495,7 +454,8 @@ class ExchangeFeature:
                     if (folder / name).exists()]
         if existing and not self.confirm_overwrite(existing):
             return False
-        return self._write(lambda: csvfiles.write_csv_folder(self.w.doc, folder), folder)
+        return self._write(lambda: csvfiles.write_csv_folder(self.host.session.doc, folder),
+                           folder)
 
     def template_dialog(self) -> None:
         path = self.ask_template_path()
@@ -504,10 +464,10 @@ class ExchangeFeature:
 
     def _write(self, write, path: Path) -> bool:
         try:
-            with _busy():
+            with busy():
                 write()
         except (ServiceMapError, OSError) as exc:
             self.tell_error(f"{path.name} could not be written: {exc}")
             return False
-        self.w.statusBar().showMessage(f"Wrote {path}", 6000)
+        self.host.status(f"Wrote {path}", 6000)
         return True

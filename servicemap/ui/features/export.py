@@ -8,40 +8,19 @@ errors are one plain sentence in a message box.
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 from pathlib import Path
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QApplication, QFileDialog
+from PySide6.QtWidgets import QFileDialog
 
 from servicemap.errors import ServiceMapError
 from servicemap.render import export
 from servicemap.render.export import ExportOptions
+from servicemap.ui.api import Host, busy
 from servicemap.ui.dialogs import warn
 
 FILTERS = {".png": "PNG image (*.png)", ".svg": "SVG drawing (*.svg)",
            ".pdf": "PDF document (*.pdf)"}
-
-
-def install(window) -> ExportFeature:
-    """Add the export, print and copy actions to the window's File and Edit menus."""
-    return ExportFeature(window)
-
-
-def _menu(window, text: str):
-    """The window's File or Edit menu."""
-    return {"&File": window.actions.file_menu, "&Edit": window.actions.edit_menu}.get(text)
-
-
-@contextmanager
-def busy():
-    """A wait cursor while a picture is drawn (big maps take seconds)."""
-    QApplication.setOverrideCursor(Qt.WaitCursor)
-    try:
-        yield
-    finally:
-        QApplication.restoreOverrideCursor()
 
 
 def _sentence(exc: Exception, path: Path | None = None) -> str:
@@ -56,60 +35,46 @@ def _sentence(exc: Exception, path: Path | None = None) -> str:
 class ExportFeature:
     """The export, print and copy actions of one window."""
 
-    def __init__(self, window) -> None:
-        self.w = window
+    def __init__(self, host: Host) -> None:
+        self.host = host
         self.last_folder: Path | None = None
         self.last_suffix = ".png"
         self.last_options = ExportOptions()
-        make = window.actions.make
-        self.export_action = make("&Export…", self.export, QKeySequence("Ctrl+E"),
-                                  "Export the map, the selection, the visible area or a "
-                                  "pathway as a PNG, SVG or PDF picture")
-        self.print_action = make("&Print…", self.print_map, QKeySequence.Print,
-                                 "Print the map, with a preview")
-        self.copy_action = make("Copy as &image", self.copy_image,
-                                QKeySequence("Ctrl+Shift+C"),
-                                "Copy the selection (or the whole map) as a picture to paste "
-                                "into a document or slide")
-        file_menu = _menu(window, "&File")
-        if file_menu is not None:
-            actions = file_menu.actions()
-            quit_at = next((i for i, a in enumerate(actions) if a.text() == "&Quit"), None)
-            if quit_at is None:
-                file_menu.addSeparator()
-                file_menu.addActions([self.export_action, self.print_action])
-            else:
-                before = actions[quit_at - 1] if quit_at > 0 and \
-                    actions[quit_at - 1].isSeparator() else actions[quit_at]
-                file_menu.insertSeparator(before)
-                file_menu.insertActions(before, [self.export_action, self.print_action])
-        edit_menu = _menu(window, "&Edit")
-        if edit_menu is not None:
-            edit_menu.addSeparator()
-            edit_menu.addAction(self.copy_action)
+        add = host.add_action
+        self.export_action = add("file.export_picture", "&Export…", self.export, menu="file",
+                                 section="export", shortcut=QKeySequence("Ctrl+E"),
+                                 tip="Export the map, the selection, the visible area or a "
+                                 "pathway as a PNG, SVG or PDF picture", enabled="document")
+        self.print_action = add("file.print", "&Print…", self.print_map, menu="file",
+                                section="export", shortcut=QKeySequence.Print,
+                                tip="Print the map, with a preview", enabled="document")
+        self.copy_action = add("edit.copy_image", "Copy as &image", self.copy_image,
+                               menu="edit", section="copy", shortcut="Ctrl+Shift+C",
+                               tip="Copy the selection (or the whole map) as a picture to "
+                               "paste into a document or slide", enabled="document")
 
     # ----- what the window shows ------------------------------------------------------------
+    @property
+    def _doc(self):
+        return self.host.session.doc
+
     def _selected(self) -> list[str]:
-        scene = self.w.scene
-        return [i for i in self.w.selection.ids if i in scene.nodes or i in scene.flows]
+        scene = self.host.session.scene
+        return [i for i in self.host.selection.ids if i in scene.nodes or i in scene.flows]
 
     def _visible_area(self):
-        view = self.w.view
+        view = self.host.view
         return view.mapToScene(view.viewport().rect()).boundingRect()
 
     def _containers(self) -> str | None:
-        """The grouping whose containers the canvas shows (the layout feature's), if any."""
-        for feature in getattr(self.w, "features", ()):
-            by = getattr(feature, "containers_by", None)
-            if isinstance(by, str):
-                return by
-        return None
+        """The grouping whose containers the canvas shows, if any."""
+        return self.host.session.containers_by
 
     def _base_name(self) -> str:
-        path = getattr(self.w.files, "path", None)
+        path = self.host.session.path
         if path:
             return Path(path).stem
-        title = (self.w.doc.graph.graph.get("title") or "map").strip()
+        title = (self._doc.graph.graph.get("title") or "map").strip()
         return "".join(c if c.isalnum() or c in " -_" else "_" for c in title)[:60] or "map"
 
     # ----- questions (tests replace these) ---------------------------------------------------
@@ -122,7 +87,8 @@ class ExportFeature:
         folder = self.last_folder or Path.home()
         start = str(folder / f"{self._base_name()}{suffix}")
         filters = ";;".join([FILTERS[suffix]] + [f for s, f in FILTERS.items() if s != suffix])
-        path, chosen = QFileDialog.getSaveFileName(self.w, "Export map", start, filters)
+        path, chosen = QFileDialog.getSaveFileName(self.host.widget, "Export map", start,
+                                                   filters)
         if not path:
             return None
         if Path(path).suffix.lower() not in FILTERS:
@@ -133,34 +99,34 @@ class ExportFeature:
         """Show the print preview; ``paint(printer)`` draws the page."""
         from PySide6.QtPrintSupport import QPrintPreviewDialog
 
-        preview = QPrintPreviewDialog(printer, self.w)
+        preview = QPrintPreviewDialog(printer, self.host.widget)
         preview.setWindowTitle("Print map")
         preview.paintRequested.connect(paint)
         preview.exec()
 
     def show_error(self, message: str) -> None:
-        warn(self.w, "Export", message)
+        warn(self.host.widget, "Export", message)
 
     def show_done(self, message: str) -> None:
-        self.w.statusBar().showMessage(message, 6000)
+        self.host.status(message, 6000)
 
     # ----- actions ---------------------------------------------------------------------------
     def export(self) -> Path | None:
         """File > Export…: the dialog, then the file name; returns the file written."""
         from servicemap.ui.features.export_dialog import ExportDialog
 
-        if self.w.doc is None:
+        if self._doc is None:
             return None
         defaults = ExportOptions(**{**vars(self.last_options), "what": "map",
                                     "containers": self._containers()})
         if self._selected():
             defaults.what = "selection"
-        highlighted = self.w.scene.highlighted_pathway
+        highlighted = self.host.session.scene.highlighted_pathway
         if highlighted is not None:
             defaults.what = "pathway"
         with busy():
-            dialog = ExportDialog(self.w.doc, self._selected(), self._visible_area(),
-                                  highlighted, defaults, self.last_suffix, self.w)
+            dialog = ExportDialog(self._doc, self._selected(), self._visible_area(),
+                                  highlighted, defaults, self.last_suffix, self.host.widget)
         try:
             if not self.ask_options(dialog):
                 return None
@@ -183,7 +149,7 @@ class ExportFeature:
         """Write a prepared picture (closing it); errors become one sentence."""
         try:
             with busy():
-                export.export_picture(self.w.doc, picture, path, options)
+                export.export_picture(self._doc, picture, path, options)
         except (ServiceMapError, OSError) as exc:
             self.show_error(_sentence(exc, path if isinstance(exc, OSError) else None))
             return None
@@ -197,16 +163,16 @@ class ExportFeature:
         """File > Print…: the whole map (or the highlighted pathway) on A4, with a preview."""
         from PySide6.QtPrintSupport import QPrinter
 
-        if self.w.doc is None:
+        if self._doc is None:
             return False
-        highlighted = self.w.scene.highlighted_pathway
+        highlighted = self.host.session.scene.highlighted_pathway
         options = ExportOptions(**{**vars(self.last_options), "what": "map", "pathway": None,
                                    "containers": self._containers()})
         if highlighted is not None:
             options.what, options.pathway = "pathway", highlighted
         try:
             with busy():
-                picture = export.prepare(self.w.doc, options)
+                picture = export.prepare(self._doc, options)
         except ServiceMapError as exc:
             self.show_error(_sentence(exc))
             return False
@@ -220,7 +186,7 @@ class ExportFeature:
 
             def paint(device) -> None:
                 with busy():
-                    export.paint_on_paper(device, self.w.doc, picture, options)
+                    export.paint_on_paper(device, self._doc, picture, options)
 
             self.ask_print(printer, paint)
         except ServiceMapError as exc:
@@ -232,7 +198,7 @@ class ExportFeature:
 
     def copy_image(self):
         """Edit > Copy as image: the selection, or the whole map, at 150 DPI on white."""
-        if self.w.doc is None:
+        if self._doc is None:
             return None
         ids = self._selected()
         options = ExportOptions(what="selection" if ids else "map", ids=frozenset(ids),
@@ -242,7 +208,7 @@ class ExportFeature:
                                 containers=self._containers())
         try:
             with busy():
-                image = export.copy_to_clipboard(self.w.doc, options)
+                image = export.copy_to_clipboard(self._doc, options)
         except ServiceMapError as exc:
             self.show_error(_sentence(exc))
             return None

@@ -213,7 +213,7 @@ class InspectorPanel(QWidget):
         self.target: tuple = ("none", None)
         self._rows: dict[str, _Row] = {}
         self._ends: tuple[QLabel, QLabel] | None = None
-        self._read_only = False
+        self._shown_editable = editor.editable  # the mode the form was built for
 
         self.heading = _plain_label("inspector_heading", 1.2, bold=True)
         self.id_label = _plain_label("inspector_id", 0.85)
@@ -244,17 +244,18 @@ class InspectorPanel(QWidget):
         for event, slot in self._connections:
             event.disconnect(slot)
 
-    def set_read_only(self, read_only: bool) -> None:
-        """Show the values but take no edits (review mode, a map open read-only): text can
-        still be selected and copied, choices and check boxes are disabled."""
-        if read_only != self._read_only:
-            self._read_only = read_only
+    def mode_changed(self) -> None:
+        """Follow the session's mode (the editor says whether edits are allowed): on a map
+        that may not be changed the values show but take no edits; text can still be
+        selected and copied, choices and check boxes are disabled."""
+        if self.editor.editable != self._shown_editable:
+            self._shown_editable = self.editor.editable
             self.target = ("none", None)
             self._follow_selection()
 
     @property
     def read_only(self) -> bool:
-        return self._read_only
+        return not self._shown_editable
 
     # ----- what is shown ------------------------------------------------------------------
     def field_editor(self, name: str) -> QWidget | None:
@@ -320,7 +321,7 @@ class InspectorPanel(QWidget):
             if field.name in HIDDEN_FIELDS:
                 continue
             row = self._rows[field.name] = _make_row(field, target, self._commit)
-            if self._read_only:
+            if not self._shown_editable:
                 if isinstance(row.widget, (QLineEdit, QPlainTextEdit)):
                     row.widget.setReadOnly(True)
                 else:

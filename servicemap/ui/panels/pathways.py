@@ -219,8 +219,12 @@ class PathwaysPanel(QWidget):
         if changed:
             self.pathway_selected.emit(current)
 
+    def mode_changed(self) -> None:
+        """Follow the session's mode: no editing buttons on a map that may not be changed."""
+        self._update_buttons()
+
     def _update_buttons(self) -> None:
-        editable = not self.editor.read_only
+        editable = self.editor.editable
         has = self._current is not None and self._current in self.doc.pathways
         row = self.steps.currentRow() if self.steps.selectedItems() else -1
         count = len(self.doc.pathways[self._current].steps) if has else 0
@@ -394,12 +398,12 @@ class PathwaysPanel(QWidget):
         pairs = self.missing_flows(self._current)
         if not pairs:
             return 0
-        stack = self.editor.stack
-        stack.beginMacro(f"Add {len(pairs)} missing flow{'s' * (len(pairs) != 1)}")
-        try:
+        text = f"Add {len(pairs)} missing flow{'s' * (len(pairs) != 1)}"
+        with self.editor.transaction(text) as tx:
             for a, b in pairs:
                 self.editor.add_flow(a, b, str(FlowType.REFERRAL))
-        finally:
-            stack.endMacro()
         self._refresh_steps()
+        if not tx.ok:
+            self._show_error(f"No flows were added: {tx.error}")
+            return 0
         return len(pairs)

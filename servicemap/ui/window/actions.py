@@ -1,32 +1,85 @@
-"""Menus, toolbar and shortcuts of the main window: every action has a menu entry with its
-shortcut and a tooltip; toolbar icons are Qt's standard icons (nothing from the network)."""
+"""The action registry: every QAction of the window by id, menus addressed by id and
+section, the main toolbar's sections, and when each action is enabled.
+
+Menus and their sections are declared here once (:data:`MENUS`, :data:`TOOLBAR`), so where an
+action appears never depends on which feature was installed first. Qt collapses the separators
+of empty sections. An action's ``enabled`` rule is re-checked whenever the mode, the document
+or the selection changes: ``"edit"`` (the map may be changed), ``"selection"`` (something is
+selected), ``"edit+selection"``, ``"document"`` (a map is open) or any ``callable() -> bool``;
+``None`` leaves the action to its owner.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QStyle, QToolBar
+from PySide6.QtWidgets import QMenu, QStyle, QToolBar, QWidget, QWidgetAction
 
-from servicemap.model import NodeKind
+# menu id -> (title, its sections in order)
+MENUS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "file": ("&File", ("open", "save", "exchange", "export", "quit")),
+    "edit": ("&Edit", ("undo", "add", "change", "select", "copy")),
+    "view": ("&View", ("zoom", "show", "docks", "analysis")),
+    "map": ("&Map", ("layout", "grouped", "more", "containers", "pins")),
+    "review": ("Re&view", ("comments", "author", "docks")),
+    "help": ("&Help", ("help",)),
+}
+TOOLBAR: tuple[str, ...] = ("file", "undo", "edit", "view", "filter", "search", "layout")
+
+Rule = str | Callable[[], bool] | None
 
 
-class Actions:
-    def __init__(self, window) -> None:
+class ActionRegistry:
+    """Owns the menu bar and the main toolbar of ``window``; ``session`` and ``selection``
+    decide which actions are enabled."""
+
+    def __init__(self, window, session, selection) -> None:
         self.w = window
+        self.session = session
+        self.selection = selection
+        self.actions: dict[str, QAction] = {}
+        self.rules: dict[str, Rule] = {}
+        self.menus: dict[str, QMenu] = {}
+        self._markers: dict[tuple[str, str], QAction] = {}   # (menu, section) -> separator
         self.toolbar = QToolBar("Main", window)
         self.toolbar.setObjectName("main-toolbar")
         self.toolbar.setMovable(False)
         window.addToolBar(self.toolbar)
-        self.undo: QAction | None = None
-        self.redo: QAction | None = None
-        self._editing: list[QAction] = []
-        self._needs_selection: list[QAction] = []
+        self._tool_sections: dict[str, list[QAction]] = {s: [] for s in TOOLBAR}
+        self._tool_markers: dict[str, QAction] = {s: self.toolbar.addSeparator()
+                                                  for s in TOOLBAR}
+        bar = window.menuBar()
+        for menu_id, (title, sections) in MENUS.items():
+            menu = bar.addMenu(title)
+            menu.setObjectName(f"{menu_id}_menu")
+            menu.setSeparatorsCollapsible(True)
+            menu.setToolTipsVisible(True)
+            self.menus[menu_id] = menu
+            for section in sections:
+                self._markers[(menu_id, section)] = menu.addSeparator()
+        self._undo_actions: list[QAction] = []
+        self._refresh_toolbar()
+        self._refresh_menus()
+        session.mode_changed.connect(lambda _mode: self.refresh())
+        session.document_changed.connect(self.refresh)
+        selection.changed.connect(lambda _ids: self.refresh())
 
-    def make(self, text: str, slot, shortcut=None, tip: str = "", icon=None,
-             checkable: bool = False, edits: bool = False, needs_selection: bool = False):
+    # ----- making actions ---------------------------------------------------------------
+    def add(self, action_id: str, text: str, slot=None, *, menu: str | None = None,
+            section: str | None = None, shortcut=None, tip: str = "", icon=None,
+            checkable: bool = False, enabled: Rule = None, toolbar: str | None = None) \
+            -> QAction:
+        """A new action with a unique ``action_id``: in ``menu``'s ``section`` (the menu's last
+        section when not given), on the toolbar's ``toolbar`` section if given; its shortcut
+        works wherever the focus is in the window."""
+        if action_id in self.actions:
+            raise ValueError(f"an action {action_id!r} exists already")
         action = QAction(text, self.w)
+        action.setObjectName(action_id)
         if shortcut is not None:
             if isinstance(shortcut, list):
-                action.setShortcuts(shortcut)
+                action.setShortcuts([QKeySequence(s) for s in shortcut])
             else:
                 action.setShortcut(QKeySequence(shortcut))
         tip = tip or text.replace("&", "").rstrip("…")
@@ -36,152 +89,129 @@ class Actions:
         if icon is not None:
             action.setIcon(self.w.style().standardIcon(icon))
         action.setCheckable(checkable)
-        action.triggered.connect(slot)
-        self.w.addAction(action)  # shortcuts work wherever the focus is in the window
-        if edits:
-            self._editing.append(action)
-        if needs_selection:
-            self._needs_selection.append(action)
+        if slot is not None:
+            action.triggered.connect(slot)
+        self.w.addAction(action)
+        self.actions[action_id] = action
+        if enabled is not None:
+            self.rules[action_id] = enabled
+        if menu is not None:
+            self.place(action, menu, section)
+        if toolbar is not None:
+            self.place_on_toolbar(action, toolbar)
+        self._apply_rule(action_id)
         return action
 
+    def action(self, action_id: str) -> QAction:
+        return self.actions[action_id]
+
+    def menu(self, menu_id: str) -> QMenu:
+        return self.menus[menu_id]
+
+    def add_menu(self, menu_id: str, title: str, menu: str, section: str | None = None) \
+            -> QMenu:
+        """A submenu ``menu_id`` in ``menu``'s ``section``."""
+        if menu_id in self.menus:
+            raise ValueError(f"a menu {menu_id!r} exists already")
+        sub = QMenu(title, self.w)
+        sub.setObjectName(f"{menu_id}_menu")
+        sub.setToolTipsVisible(True)
+        self.menus[menu_id] = sub
+        self.place(sub.menuAction(), menu, section)
+        return sub
+
+    def place(self, action: QAction, menu: str, section: str | None = None) -> None:
+        """Put ``action`` at the end of ``section`` of the top-level ``menu``."""
+        sections = MENUS[menu][1] if menu in MENUS else ()
+        if menu not in MENUS:  # a submenu: no sections
+            self.menus[menu].addAction(action)
+            return
+        section = section or sections[-1]
+        if section not in sections:
+            raise ValueError(f"the {menu} menu has no section {section!r}; "
+                             f"use one of {', '.join(sections)}")
+        later = sections[sections.index(section) + 1:]
+        qmenu = self.menus[menu]
+        if later:
+            qmenu.insertAction(self._markers[(menu, later[0])], action)
+        else:
+            qmenu.addAction(action)
+        self._refresh_menus()
+
+    def place_on_toolbar(self, action: QAction, section: str) -> None:
+        if section not in self._tool_sections:
+            raise ValueError(f"the toolbar has no section {section!r}")
+        later = TOOLBAR[TOOLBAR.index(section) + 1:]
+        if later:
+            self.toolbar.insertAction(self._tool_markers[later[0]], action)
+        else:
+            self.toolbar.addAction(action)
+        self._tool_sections[section].append(action)
+        self._refresh_toolbar()
+
+    def add_toolbar_widget(self, widget: QWidget, section: str) -> QAction:
+        holder = QWidgetAction(self.toolbar)
+        holder.setDefaultWidget(widget)
+        self.place_on_toolbar(holder, section)
+        return holder
+
+    def _refresh_toolbar(self) -> None:
+        """A separator before each section that has items and follows one that has."""
+        seen = False
+        for section in TOOLBAR:
+            has = bool(self._tool_sections[section])
+            self._tool_markers[section].setVisible(has and seen)
+            seen = seen or has
+
+    def _refresh_menus(self) -> None:
+        """Menus with nothing in them (yet) stay off the menu bar."""
+        for menu_id in MENUS:
+            menu = self.menus[menu_id]
+            menu.menuAction().setVisible(any(not a.isSeparator() for a in menu.actions()))
+
+    # ----- undo and redo ----------------------------------------------------------------
     def bind_stack(self, stack) -> None:
-        """Undo/Redo actions follow the current map's undo stack and name its next step."""
-        for old in (self.undo, self.redo):
-            if old is not None:
-                self.edit_menu.removeAction(old)
-                self.toolbar.removeAction(old)
-                self.w.removeAction(old)
-        self.undo = stack.createUndoAction(self.w, "Undo")
-        self.undo.setShortcut(QKeySequence.Undo)
-        self.undo.setIcon(self.w.style().standardIcon(QStyle.SP_ArrowBack))
-        self.redo = stack.createRedoAction(self.w, "Redo")
-        self.redo.setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence("Ctrl+Shift+Z")])
-        self.redo.setIcon(self.w.style().standardIcon(QStyle.SP_ArrowForward))
-        first = self.edit_menu.actions()[0] if self.edit_menu.actions() else None
-        self.edit_menu.insertAction(first, self.undo)
-        self.edit_menu.insertAction(first, self.redo)
-        self.toolbar.insertAction(self.toolbar_edit_anchor, self.undo)
-        self.toolbar.insertAction(self.toolbar_edit_anchor, self.redo)
-        self.w.addAction(self.undo)
-        self.w.addAction(self.redo)
+        """Undo/Redo follow the current map's undo stack and name its next step."""
+        for old in self._undo_actions:
+            self.menus["edit"].removeAction(old)
+            self.toolbar.removeAction(old)
+            self.w.removeAction(old)
+            self._tool_sections["undo"].remove(old)
+            old.deleteLater()
+        undo = stack.createUndoAction(self.w, "Undo")
+        undo.setShortcut(QKeySequence.Undo)
+        undo.setIcon(self.w.style().standardIcon(QStyle.SP_ArrowBack))
+        redo = stack.createRedoAction(self.w, "Redo")
+        redo.setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence("Ctrl+Shift+Z")])
+        redo.setIcon(self.w.style().standardIcon(QStyle.SP_ArrowForward))
+        for action, action_id in ((undo, "edit.undo"), (redo, "edit.redo")):
+            action.setObjectName(action_id)
+            self.actions[action_id] = action
+            self.w.addAction(action)
+            self.place(action, "edit", "undo")
+            self.place_on_toolbar(action, "undo")
+        self._undo_actions = [undo, redo]
 
-    def set_read_only(self, read_only: bool) -> None:
-        for action in self._editing:
-            action.setEnabled(not read_only)
-        self.selection_changed(self.w.selection.ids)
+    # ----- enabled rules ----------------------------------------------------------------
+    def editing(self) -> list[QAction]:
+        """The actions that change the map (enabled only while it may be changed)."""
+        return [self.actions[i] for i, rule in self.rules.items()
+                if rule in ("edit", "edit+selection")]
 
-    def selection_changed(self, ids) -> None:
-        editable = self.w.editor is not None and not self.w.editor.read_only
-        for action in self._needs_selection:
-            action.setEnabled(bool(ids) and (editable or action not in self._editing))
+    def refresh(self) -> None:
+        for action_id in self.rules:
+            self._apply_rule(action_id)
 
-
-def build_actions(w) -> Actions:
-    a = Actions(w)
-    f = w.files
-    menu = w.menuBar()
-    S = QStyle
-
-    file_menu = a.file_menu = menu.addMenu("&File")
-    a.new = a.make("&New", f.new, QKeySequence.New, "Start a new, empty map",
-                   S.SP_FileIcon)
-    a.open = a.make("&Open…", f.open_dialog, QKeySequence.Open, "Open a map",
-                    S.SP_DialogOpenButton)
-    a.save = a.make("&Save", f.save, QKeySequence.Save, "Save the map", S.SP_DialogSaveButton)
-    a.save_as = a.make("Save &As…", f.save_as, QKeySequence("Ctrl+Shift+S"),
-                       "Save the map to a new file")
-    a.close = a.make("&Close", f.close_map, QKeySequence("Ctrl+W"),
-                     "Close this map (asks to save changes)")
-    a.quit = a.make("&Quit", w.close, QKeySequence("Ctrl+Q"), "Quit servicemap")
-    file_menu.addAction(a.new)
-    file_menu.addAction(a.open)
-    a.recent_menu = file_menu.addMenu("Open &Recent")
-    a.recent_menu.aboutToShow.connect(lambda: f.fill_recent_menu(a.recent_menu))
-    file_menu.addSeparator()
-    for action in (a.save, a.save_as, a.close):
-        file_menu.addAction(action)
-    file_menu.addSeparator()
-    file_menu.addAction(a.quit)
-
-    a.edit_menu = menu.addMenu("&Edit")
-    a.add_service = a.make("Add &service", lambda: w.add_node(NodeKind.SERVICE),
-                           QKeySequence("Ctrl+Shift+N"), "Add a service in the middle of the view",
-                           edits=True)
-    a.add_access = a.make("Add &access point", lambda: w.add_node(NodeKind.ACCESS_POINT),
-                          QKeySequence("Ctrl+Shift+A"), "Add an access point (GP, 111, ...)",
-                          edits=True)
-    a.add_exit = a.make("Add e&xit", lambda: w.add_node(NodeKind.EXIT),
-                        QKeySequence("Ctrl+Shift+E"), "Add an exit (back to GP care, ...)",
-                        edits=True)
-    a.add_flow = a.make("Add &flow from selected…", lambda: w.start_connect(w.selection.ids[0]),
-                        QKeySequence("Ctrl+L"), "Draw a flow from the selected node; then "
-                        "click where people go (or Shift+drag between nodes)",
-                        edits=True, needs_selection=True)
-    a.rename = a.make("&Rename", w.rename_selected, QKeySequence("F2"),
-                      "Rename the selected node", edits=True, needs_selection=True)
-    a.delete = a.make("&Delete", w.delete_selected, QKeySequence.Delete,
-                      "Delete the selection (with its flows and pathway steps)",
-                      S.SP_TrashIcon, edits=True, needs_selection=True)
-    a.select_all = a.make("Select &all", w.select_all, QKeySequence.SelectAll,
-                          "Select every node and flow")
-    for action in (a.add_service, a.add_access, a.add_exit, a.add_flow, None, a.rename,
-                   a.delete, None, a.select_all):
-        if action is None:
-            a.edit_menu.addSeparator()
+    def _apply_rule(self, action_id: str) -> None:
+        rule = self.rules.get(action_id)
+        if rule is None:
+            return
+        has_doc = self.session.doc is not None
+        editable = has_doc and self.session.editable
+        selected = bool(self.selection.ids)
+        if callable(rule):
+            on = bool(rule())
         else:
-            a.edit_menu.addAction(action)
-
-    view_menu = a.view_menu = menu.addMenu("&View")
-    a.zoom_in = a.make("Zoom &in", w.view.zoom_in, [QKeySequence.ZoomIn,
-                                                      QKeySequence("Ctrl+=")])
-    a.zoom_out = a.make("Zoom &out", w.view.zoom_out, QKeySequence.ZoomOut)
-    a.fit = a.make("&Fit map", w.view.fit_map, QKeySequence("Ctrl+0"),
-                   "Show the whole map", S.SP_TitleBarMaxButton)
-    a.zoom_selection = a.make("Zoom to &selection", w.view.zoom_to_selection,
-                              QKeySequence("Ctrl+9"), needs_selection=True)
-    a.find = a.make("&Find…", w.focus_search, QKeySequence.Find, "Find a service by name")
-    a.flow_labels = a.make("Show flow &numbers", w.toggle_flow_labels, None,
-                           "Show people per year on each flow", checkable=True)
-    for action in (a.zoom_in, a.zoom_out, a.fit, a.zoom_selection, None, a.find,
-                   a.flow_labels, None):
-        if action is None:
-            view_menu.addSeparator()
-        else:
-            view_menu.addAction(action)
-    for dock in (w.outline_dock, w.inspector_dock, w.pathways_dock, w.legend_dock):
-        view_menu.addAction(dock.toggleViewAction())
-
-    help_menu = a.help_menu = menu.addMenu("&Help")
-    a.about = a.make("&About servicemap", w.about)
-    a.keys = a.make("&Mouse and keys", lambda: show_keys(w), QKeySequence.HelpContents)
-    help_menu.addAction(a.keys)
-    help_menu.addAction(a.about)
-
-    tb = a.toolbar
-    for action in (a.new, a.open, a.save):
-        tb.addAction(action)
-    tb.addSeparator()
-    a.toolbar_edit_anchor = tb.addSeparator()
-    for action in (a.add_service, a.add_access, a.add_exit, a.add_flow, a.delete):
-        tb.addAction(action)
-    tb.addSeparator()
-    tb.addAction(a.fit)
-    return a
-
-
-KEYS_HELP = """<h3>Mouse</h3><ul>
-<li>Drag a box to move it (all selected boxes move together); one undo step.</li>
-<li>Drag empty canvas, or drag with the middle button, to pan; Ctrl+wheel zooms.</li>
-<li>Shift+drag on empty canvas selects with a rectangle; Ctrl+click adds to the selection.</li>
-<li>Shift+drag from one box to another draws a flow; you then choose its type.</li>
-<li>Double-click empty canvas to add a service there; double-click a box to rename it.</li>
-<li>Right-click for the actions on the item under the pointer.</li></ul>
-<h3>Keys</h3><ul>
-<li>Arrow keys nudge the selection by 10 (Shift: by 1); F2 renames; Del deletes.</li>
-<li>Ctrl+Z undo, Ctrl+Y redo; Ctrl+F find; Ctrl+0 fit; Ctrl+9 zoom to selection.</li></ul>"""
-
-
-def show_keys(w) -> None:
-    from PySide6.QtWidgets import QMessageBox
-
-    QMessageBox.information(w, "Mouse and keys", KEYS_HELP)
+            on = {"edit": editable, "selection": has_doc and selected,
+                  "edit+selection": editable and selected, "document": has_doc}[rule]
+        self.actions[action_id].setEnabled(on)

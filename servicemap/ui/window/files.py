@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from servicemap import store
@@ -17,37 +17,48 @@ from servicemap.errors import ServiceMapError
 from servicemap.graph.document import Document
 from servicemap.io.exchange import read_json
 from servicemap.ui.dialogs import ask, message_box, warn
-from servicemap.ui.window.safety import MapLock, Recovery
+from servicemap.ui.file_safety import MapLock, Recovery
+from servicemap.ui.session import Mode
 
 AUTOSAVE_MS = 3000
 MAX_RECENT = 8
 OPEN_FILTER = "servicemap maps (*.smap);;JSON exchange files (*.json);;All files (*)"
 
 
-def settings() -> QSettings:
-    return QSettings("servicemap", "servicemap")
+TITLE_SUFFIX = {Mode.EDIT: "", Mode.READ_ONLY: " (read-only)", Mode.REVIEW: " — Review"}
 
 
 class FileController:
-    def __init__(self, window, recovery: Recovery | None = None) -> None:
+    """The files of one window's session. Features reach it through the feature API
+    (:class:`servicemap.ui.api.Host`): ``show_document``, save handlers, ``maybe_save``,
+    ``ask_open_path``, ``folder``, ``remember``, ``save_as_file``."""
+
+    def __init__(self, window, session, recovery: Recovery | None = None) -> None:
         self.w = window
-        self.path: Path | None = None
-        self.display_name = "Untitled map"
-        self.read_only = False
+        self.session = session
         self.force_dirty = False
         self.lock: MapLock | None = None
         self.recovery = recovery if recovery is not None else Recovery()
+        self.save_handlers: list = []
         self.autosave_timer = QTimer(window, singleShot=True, interval=AUTOSAVE_MS)
         self.autosave_timer.timeout.connect(self.autosave)
+        session.mode_changed.connect(lambda _mode: self.update_title())
 
     # ----- state ------------------------------------------------------------------------
     @property
+    def path(self) -> Path | None:
+        return self.session.path
+
+    @property
+    def display_name(self) -> str:
+        return self.session.name
+
+    @property
     def dirty(self) -> bool:
-        editor = self.w.editor
-        return self.force_dirty or (editor is not None and not editor.stack.isClean())
+        return self.force_dirty or self.session.dirty
 
     def update_title(self) -> None:
-        suffix = " (read-only)" if self.read_only else ""
+        suffix = TITLE_SUFFIX[self.session.mode]
         self.w.setWindowTitle(f"{self.display_name}[*]{suffix} — servicemap")
         self.w.setWindowModified(self.dirty)
 
@@ -61,29 +72,42 @@ class FileController:
             self.recovery.clear()
 
     def autosave(self) -> None:
-        if not self.dirty or self.w.doc is None:
+        if not self.dirty or self.session.doc is None:
             return
         try:
-            read_only = self.read_only or (self.w.editor is not None and self.w.editor.read_only)
-            self.recovery.autosave(self.w.doc, self.path, read_only)
+            read_only = not self.session.editable
+            self.recovery.autosave(self.session.doc, self.path, read_only)
         except (ServiceMapError, OSError) as exc:
             self.w.statusBar().showMessage(f"Autosave failed: {exc}", 8000)
 
-    def _show(self, doc: Document, path: Path | None, name: str, read_only: bool = False,
-              dirty: bool = False) -> None:
+    def show_document(self, doc: Document, *, path: Path | None = None,
+                      name: str | None = None, mode: Mode = Mode.EDIT, dirty: bool = False,
+                      lock: MapLock | None = None) -> None:
+        """Show ``doc`` bound to ``path`` (None: saving asks for a file) in ``mode``; the
+        current map's lock is let go and ``lock`` (held on ``path``) kept instead. ``dirty``:
+        unsaved work (an import, a copy, a recovery), autosaved and asked about."""
         self.autosave_timer.stop()
         self.recovery.clear()
-        self.path, self.display_name, self.read_only = path, name, read_only
+        if self.lock is not None and self.lock is not lock:
+            self.lock.release()
+        self.lock = lock
+        session = self.session
+        session.path = path
+        session.name = name or (path.name if path is not None else
+                                doc.graph.graph.get("title") or "Untitled map")
         self.force_dirty = dirty
-        self.w.set_document(doc, read_only)
+        self.w.set_document(doc, Mode(mode))
         self.update_title()
         if dirty:
             self.autosave_timer.start()
 
-    def _release_lock(self) -> None:
+    def release_lock(self) -> None:
         if self.lock is not None:
             self.lock.release()
             self.lock = None
+
+    def add_save_handler(self, handler) -> None:
+        self.save_handlers.append(handler)
 
     # ----- questions (tests answer these) ----------------------------------------------
     def ask_unsaved(self) -> str:
@@ -103,11 +127,11 @@ class FileController:
         box.exec()
         return {read: "read_only", copy: "copy"}.get(box.clickedButton(), "cancel")
 
-    def ask_open_path(self) -> str:
-        return QFileDialog.getOpenFileName(self.w, "Open map", self._folder(), OPEN_FILTER)[0]
+    def ask_open_path(self, title: str = "Open map") -> str:
+        return QFileDialog.getOpenFileName(self.w, title, self.folder(), OPEN_FILTER)[0]
 
     def ask_save_path(self) -> str:
-        start = str(Path(self._folder()) / f"{self.display_name.removesuffix('.smap')}.smap")
+        start = str(Path(self.folder()) / f"{self.display_name.removesuffix('.smap')}.smap")
         return QFileDialog.getSaveFileName(self.w, "Save map as", start,
                                            "servicemap maps (*.smap)")[0]
 
@@ -121,10 +145,11 @@ class FileController:
     def tell_error(self, message: str) -> None:
         warn(self.w, "servicemap", message)
 
-    def _folder(self) -> str:
+    def folder(self) -> str:
+        """Where file dialogs start: the map's folder, else the last one used."""
         if self.path is not None:
             return str(self.path.parent)
-        return str(settings().value("last_folder", str(Path.home())))
+        return str(self.w.settings.value("last_folder", str(Path.home())))
 
     # ----- commands ---------------------------------------------------------------------
     def maybe_save(self) -> bool:
@@ -139,11 +164,10 @@ class FileController:
     def new(self) -> None:
         if not self.maybe_save():
             return
-        self._release_lock()
         doc = Document()
         stamp = datetime.now().astimezone().isoformat(timespec="seconds")
         doc.set_map_fields({"created": stamp, "modified": stamp})
-        self._show(doc, None, "Untitled map")
+        self.show_document(doc, name="Untitled map")
 
     def open_dialog(self) -> None:
         if not self.maybe_save():
@@ -163,35 +187,46 @@ class FileController:
             self.tell_error(str(exc))
             return False
         if path.suffix.lower() == ".json":  # an exchange file: saving makes a new .smap
-            self._release_lock()
-            self._show(doc, None, path.stem)
+            self.show_document(doc, name=path.stem)
             return True
         lock = MapLock(path)
-        read_only = False
+        mode = Mode.EDIT
         if not lock.acquire():
             choice = self.ask_locked(path, lock.owner())
             if choice == "cancel":
                 return False
             if choice == "copy":
-                self._release_lock()
-                self._show(doc, None, f"Copy of {path.stem}", dirty=True)
+                self.show_document(doc, name=f"Copy of {path.stem}", dirty=True)
                 return True
-            read_only, lock = True, None
-        self._release_lock()
-        self.lock = lock
-        self._show(doc, path, path.name, read_only)
-        self._remember(path)
+            mode, lock = Mode.READ_ONLY, None
+        self.show_document(doc, path=path, mode=mode, lock=lock)
+        self.remember(path)
         return True
 
     def open_bundled(self, doc: Document) -> None:
-        self._show(doc, None, doc.graph.graph.get("title") or "Kent and Medway map")
+        self.show_document(doc, name=doc.graph.graph.get("title") or "Kent and Medway map")
 
     def save(self) -> bool:
-        if self.path is None or self.read_only:
+        """File > Save: a save handler's (review mode), else into the map's file."""
+        for handler in self.save_handlers:
+            result = handler.save()
+            if result is not None:
+                return result
+        if self.path is None or not self.session.editable:
             return self.save_as()
         return self._save_to(self.path)
 
     def save_as(self) -> bool:
+        """File > Save As: a save handler's, else :meth:`save_as_file`."""
+        for handler in self.save_handlers:
+            result = handler.save_as()
+            if result is not None:
+                return result
+        return self.save_as_file()
+
+    def save_as_file(self, mode: Mode = Mode.EDIT) -> bool:
+        """Ask for a new file, take its lock and save there; the window then shows the map
+        bound to that file in ``mode``."""
         target = self.ask_save_path()
         if not target:
             return False
@@ -204,12 +239,12 @@ class FileController:
                 self.tell_error(f"{path.name} is open in servicemap by {lock.owner().describe()}; "
                                 "choose another name.")
                 return False
-            self._release_lock()
+            self.release_lock()
             self.lock = lock
-        return self._save_to(path)
+        return self._save_to(path, mode)
 
-    def _save_to(self, path: Path) -> bool:
-        doc = self.w.doc
+    def _save_to(self, path: Path, mode: Mode = Mode.EDIT) -> bool:
+        doc = self.session.doc
         stamp = datetime.now().astimezone().isoformat(timespec="seconds")
         previous = doc.graph.graph.get("modified")
         doc.graph.graph["modified"] = stamp  # file metadata, not an undoable edit
@@ -221,16 +256,19 @@ class FileController:
             doc.graph.graph["modified"] = previous
             self.tell_error(str(exc))
             return False
-        self.path, self.display_name, self.read_only = path, path.name, False
-        self.w.editor.read_only = False
-        self.w.actions.set_read_only(False)
-        self.force_dirty = False
-        self.w.editor.stack.setClean()
-        self.recovery.clear()
-        self._remember(path)
-        self.update_title()
+        self.session.path, self.session.name = path, path.name
+        self.session.set_mode(mode)
+        self.mark_saved(path)
         self.w.statusBar().showMessage(f"Saved {path}", 5000)
         return True
+
+    def mark_saved(self, path: Path) -> None:
+        """The map on screen is now what ``path`` holds: clean, nothing to recover."""
+        self.force_dirty = False
+        self.session.editor.stack.setClean()
+        self.recovery.clear()
+        self.remember(path)
+        self.update_title()
 
     def close_map(self) -> None:
         self.new()
@@ -240,19 +278,20 @@ class FileController:
         if not self.maybe_save():
             return False
         self.autosave_timer.stop()
-        self._release_lock()
+        self.release_lock()
         self.recovery.close()
         return True
 
     # ----- recent files and recovery ---------------------------------------------------
-    def _remember(self, path: Path) -> None:
-        s = settings()
+    def remember(self, path: Path) -> None:
+        """Put ``path`` first in Open Recent; its folder is where dialogs start next."""
+        s = self.w.settings
         recent = [p for p in (s.value("recent", []) or []) if p != str(path)]
         s.setValue("recent", [str(path), *recent][:MAX_RECENT])
         s.setValue("last_folder", str(path.parent))
 
     def recent(self) -> list[str]:
-        value = settings().value("recent", []) or []
+        value = self.w.settings.value("recent", []) or []
         return [value] if isinstance(value, str) else list(value)
 
     def fill_recent_menu(self, menu) -> None:
@@ -290,9 +329,7 @@ class FileController:
         if lock is not None and not lock.acquire():
             original, lock = None, None
             name = item.title or "Recovered map"
-        self._release_lock()
-        self.lock = lock
-        self._show(doc, original, name, dirty=True)
+        self.show_document(doc, path=original, name=name, dirty=True, lock=lock)
         self.recovery.discard(item)  # others (several crashed sessions) are offered next time
         self.w.statusBar().showMessage("Restored autosaved work; save it to keep it.", 10000)
         return True

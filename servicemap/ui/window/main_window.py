@@ -7,17 +7,19 @@ The window wires gestures to the editor and keeps files safe
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, Qt, QTimer
+from PySide6.QtCore import QPointF, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCursor, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QDockWidget,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QMainWindow,
     QMenu,
     QMessageBox,
     QScrollArea,
+    QWidget,
 )
 
 from servicemap.graph.document import Document
@@ -25,80 +27,101 @@ from servicemap.graph.filters import filter_choices, ids_outside
 from servicemap.model import KIND_LABELS, FlowType, NodeKind
 from servicemap.render import style
 from servicemap.render.scene import MapScene
+from servicemap.ui.api import Host
+from servicemap.ui.canvas.read_only import ReadOnlyGuard, set_movable
 from servicemap.ui.canvas.view import MapView
 from servicemap.ui.panels.legend import LegendPanel
-from servicemap.ui.window.actions import build_actions
+from servicemap.ui.session import Mode, Session
+from servicemap.ui.window.actions import ActionRegistry
 from servicemap.ui.window.files import FileController
 from servicemap.ui.window.selection import Selection
+from servicemap.ui.window.window_actions import add_window_actions
 
 APP_NAME = "servicemap"
 
 
-def feature_installers():
-    """Feature modules that add their own menus, actions and docks to the window. Each is a
-    function ``install(window) -> object``; the object may define ``document_changed(window)``,
-    called after every :meth:`MainWindow.set_document`, and ``context_actions(item_id)``, the
-    actions it adds to the canvas's right-click menu (item_id None: the empty canvas)."""
-    from servicemap.ui.features.analysis import install as install_analysis
-    from servicemap.ui.features.comments import install as install_comments
-    from servicemap.ui.features.diff import install as install_diff
-    from servicemap.ui.features.exchange import install as install_exchange
-    from servicemap.ui.features.export import install as install_export
-    from servicemap.ui.features.layout import install as install_layout
-    from servicemap.ui.features.review import install as install_review
-
-    return [install_layout, install_review, install_comments, install_export, install_analysis,
-            install_exchange, install_diff]
-
-
 class MainWindow(QMainWindow):
-    def __init__(self, recovery=None) -> None:
+    """The shell: canvas, the core docks, menus and toolbar, files, and the features given as
+    ``features`` (classes taking a :class:`servicemap.ui.api.Host`, installed in order)."""
+
+    def __init__(self, recovery=None, settings=None, features=()) -> None:
         super().__init__()
         self.setWindowTitle(APP_NAME)
         self.resize(1400, 900)
+        self.settings = settings if settings is not None else QSettings(APP_NAME, APP_NAME)
+        self.session = Session(self)
         self.selection = Selection(self)
-        self.doc: Document | None = None
-        self.editor = None
-        self.scene: MapScene | None = None
         self.view = MapView(None, self)
         self.setCentralWidget(self.view)
         self._syncing = False
+        self.docks: dict[str, QDockWidget] = {}
+        self.files = FileController(self, self.session, recovery)
+        self.actions = ActionRegistry(self, self.session, self.selection)
+        self.guard = ReadOnlyGuard(lambda: self.session.editable,
+                                   lambda m: self.statusBar().showMessage(m, 5000), self)
         self._make_docks()
-        self.files = FileController(self, recovery)
-        self.actions = build_actions(self)
+        add_window_actions(self)
         self._make_toolbar_widgets()
         self._make_status_bar()
-        self.features = [install(self) for install in feature_installers()]
-        self.inspector_dock.raise_()  # features add tabs beside it; the Inspector comes first
+        self.session.mode_changed.connect(self._on_mode_changed)
+        self.host = Host(self)
+        self.host.install(features)
+        self.docks["inspector"].raise_()  # features add tabs beside it; the Inspector first
         self.selection.changed.connect(self._on_selection_changed)
         self.view.zoom_changed.connect(lambda z: self.zoom_label.setText(f"Zoom {z:.0%}"))
 
+    # ----- what is open (the session's) -----------------------------------------------
+    @property
+    def doc(self) -> Document | None:
+        return self.session.doc
+
+    @property
+    def editor(self):
+        return self.session.editor
+
+    @property
+    def scene(self) -> MapScene | None:
+        return self.session.scene
+
     # ----- layout ---------------------------------------------------------------------
-    def _dock(self, title: str, name: str, area) -> QDockWidget:
+    def add_dock(self, dock_id: str, title: str, widget: QWidget | None, area,
+                 tab_with: str | None = None, shown: bool = True, menu: str = "view",
+                 section: str = "docks") -> QDockWidget:
+        """A dock with a unique id; its toggle goes in ``menu``'s ``section``."""
+        if dock_id in self.docks:
+            raise ValueError(f"a dock {dock_id!r} exists already")
         dock = QDockWidget(title, self)
-        dock.setObjectName(name)
+        dock.setObjectName(dock_id)
+        if widget is not None:
+            dock.setWidget(widget)
         self.addDockWidget(area, dock)
+        if tab_with is not None and tab_with in self.docks:
+            self.tabifyDockWidget(self.docks[tab_with], dock)
+        self.docks[dock_id] = dock
+        self.actions.place(dock.toggleViewAction(), menu, section)
+        if not shown:
+            dock.hide()
         return dock
 
     def _make_docks(self) -> None:
-        self.outline_dock = self._dock("Outline", "outline", Qt.LeftDockWidgetArea)
-        self.inspector_dock = self._dock("Inspector", "inspector", Qt.RightDockWidgetArea)
-        self.pathways_dock = self._dock("Pathways", "pathways", Qt.RightDockWidgetArea)
-        self.tabifyDockWidget(self.inspector_dock, self.pathways_dock)
-        self.inspector_dock.raise_()
-        self.legend_dock = self._dock("Legend", "legend", Qt.LeftDockWidgetArea)
+        left, right = Qt.LeftDockWidgetArea, Qt.RightDockWidgetArea
+        outline = self.add_dock("outline", "Outline", None, left)
+        inspector = self.add_dock("inspector", "Inspector", None, right)
+        self.add_dock("pathways", "Pathways", None, right, tab_with="inspector")
+        inspector.raise_()
         self.legend = LegendPanel()
         scroll = QScrollArea(self)
         scroll.setWidget(self.legend)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.NoFrame)
-        self.legend_dock.setWidget(scroll)
-        self.resizeDocks([self.outline_dock, self.inspector_dock], [280, 330], Qt.Horizontal)
-        self.resizeDocks([self.outline_dock, self.legend_dock], [500, 300], Qt.Vertical)
+        legend = self.add_dock("legend", "Legend", scroll, left)
+        self.resizeDocks([outline, inspector], [280, 330], Qt.Horizontal)
+        self.resizeDocks([outline, legend], [500, 300], Qt.Vertical)
+
+    def pathways_panel(self):
+        return self.docks["pathways"].widget()
 
     def _make_toolbar_widgets(self) -> None:
-        bar = self.actions.toolbar
-        bar.addSeparator()
         self.filter_box = QComboBox(self)
         self.filter_box.setObjectName("filter")
         self.filter_box.setToolTip("Show one directorate, partnership, organisation or kind; "
@@ -106,9 +129,12 @@ class MainWindow(QMainWindow):
         self.filter_box.setMinimumContentsLength(16)
         self.filter_box.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
         self.filter_box.currentIndexChanged.connect(self._apply_filter)
-        bar.addWidget(QLabel(" Show: ", self))
-        bar.addWidget(self.filter_box)
-        bar.addSeparator()
+        holder = QWidget(self)
+        row = QHBoxLayout(holder)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(QLabel(" Show: ", holder))
+        row.addWidget(self.filter_box)
+        self.actions.add_toolbar_widget(holder, "filter")
         self.search_box = QLineEdit(self)
         self.search_box.setObjectName("search")
         self.search_box.setPlaceholderText("Find a service (Ctrl+F)")
@@ -116,7 +142,7 @@ class MainWindow(QMainWindow):
         self.search_box.setMaximumWidth(220)
         self.search_box.textEdited.connect(lambda text: self.find(text))
         self.search_box.returnPressed.connect(lambda: self.find(self.search_box.text(), True))
-        bar.addWidget(self.search_box)
+        self.actions.add_toolbar_widget(self.search_box, "search")
         self._search_index = -1
 
     def _make_status_bar(self) -> None:
@@ -129,23 +155,26 @@ class MainWindow(QMainWindow):
         bar.addPermanentWidget(self.zoom_label)
 
     # ----- the document ---------------------------------------------------------------
-    def set_document(self, doc: Document, read_only: bool = False) -> None:
-        """Show ``doc``: a new editor (undo stack), scene and panels."""
+    def set_document(self, doc: Document, mode: Mode = Mode.EDIT) -> None:
+        """Show ``doc`` in ``mode``: a new editor (undo stack), scene and panels; then the
+        session says so (``mode_changed``, ``document_changed``). Files call this through
+        :meth:`FileController.show_document`."""
         from servicemap.ui.editing.editor import Editor
         from servicemap.ui.panels.inspector import InspectorPanel
         from servicemap.ui.panels.outline import OutlinePanel
         from servicemap.ui.panels.pathways import PathwaysPanel
 
-        if self.scene is not None:
-            self.scene.detach()
-        if self.editor is not None:
-            self.editor.dispose()
+        session = self.session
+        if session.scene is not None:
+            session.scene.detach()
+        if session.editor is not None:
+            session.editor.dispose()
         self.selection.set([])
-        self.doc = doc
-        self.editor = Editor(doc, self)
-        self.editor.read_only = read_only
-        self.editor.refused.connect(self.show_refusal)
-        self.scene = MapScene(doc, self)
+        session.doc = doc
+        session.editor = Editor(doc, self, editable=lambda: session.editable)
+        session.editor.refused.connect(self.show_refusal)
+        session.scene = MapScene(doc, self)
+        session.scene.installEventFilter(self.guard)
         self.scene.selectionChanged.connect(self._on_scene_selection)
         self.scene.moved.connect(lambda old, new: self.editor.move(old, new))
         self.scene.connect_requested.connect(self.connect_nodes)
@@ -153,23 +182,21 @@ class MainWindow(QMainWindow):
         self.scene.rename_requested.connect(self.start_rename)
         self.scene.context_requested.connect(self.show_context_menu)
         self.scene.nudge_requested.connect(self.nudge)
-        for item in self.scene.items():
-            item.setFlag(item.GraphicsItemFlag.ItemIsMovable, not read_only)
         self.view.setScene(self.scene)
-        for dock, panel in ((self.outline_dock, OutlinePanel(doc, self.selection)),
-                            (self.inspector_dock, InspectorPanel(doc, self.editor,
-                                                                 self.selection)),
-                            (self.pathways_dock, PathwaysPanel(doc, self.editor,
-                                                               self.selection))):
+        docks = self.docks
+        for dock, panel in ((docks["outline"], OutlinePanel(doc, self.selection)),
+                            (docks["inspector"], InspectorPanel(doc, self.editor,
+                                                                self.selection)),
+                            (docks["pathways"], PathwaysPanel(doc, self.editor,
+                                                              self.selection))):
             old = dock.widget()
             dock.setWidget(panel)
             if old is not None:
                 old.detach()  # stop following the previous document and selection
                 old.deleteLater()
-        self.pathways_dock.widget().pathway_selected.connect(self.scene.highlight_pathway)
+        self.pathways_panel().pathway_selected.connect(self.scene.highlight_pathway)
         self.legend.set_scene(self.scene)
         self.actions.bind_stack(self.editor.stack)
-        self.actions.set_read_only(read_only)
         self.editor.stack.indexChanged.connect(self._on_edit)
         for sig in (doc.node_added, doc.node_removed, doc.edge_added, doc.edge_removed,
                     doc.pathway_added, doc.pathway_removed):
@@ -177,12 +204,23 @@ class MainWindow(QMainWindow):
         self._refresh_filters()
         self._update_counts()
         self._on_selection_changed([])
-        for feature in getattr(self, "features", ()):
-            hook = getattr(feature, "document_changed", None)
-            if hook is not None:
-                hook(self)
+        if mode != session.mode:
+            session.set_mode(mode)  # -> _on_mode_changed
+        else:
+            self._on_mode_changed(str(mode))
+        session.document_changed.emit()
         QTimer.singleShot(0, self.view.fit_map)
         self.view.fit_map()
+
+    def _on_mode_changed(self, _mode: str) -> None:
+        """Everything in the shell that differs on a map that may not be changed."""
+        editable = self.session.editable
+        if self.scene is not None:
+            set_movable(self.scene, editable)
+        for dock in ("inspector", "pathways"):
+            panel = self.docks[dock].widget()
+            if panel is not None:
+                panel.mode_changed()
 
     def _on_edit(self, _index: int) -> None:
         self.files.edited()
@@ -221,7 +259,6 @@ class MainWindow(QMainWindow):
             self.selected_label.setText(f"Selected: {self.doc.describe(ids[0])}")
         else:
             self.selected_label.setText(f"{len(ids)} items selected")
-        self.actions.selection_changed(ids)
 
     # ----- editing gestures -----------------------------------------------------------
     def add_node(self, kind: str, pos: QPointF | None = None) -> str | None:
@@ -258,9 +295,13 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Click the service or exit that people go to from "
                                      f"{self.doc.node(source)['name']} (Esc cancels).", 10000)
 
+    def connect_from_selection(self) -> None:
+        if self.selection.ids:
+            self.start_connect(self.selection.ids[0])
+
     def start_rename(self, node_id: str) -> None:
         """Edit a node's name in place, over its box."""
-        if self.editor.read_only or node_id not in self.scene.nodes:
+        if not self.session.editable or node_id not in self.scene.nodes:
             return
         item = self.scene.nodes[node_id]
         rect = self.view.mapFromScene(item.sceneBoundingRect()).boundingRect()
@@ -316,28 +357,28 @@ class MainWindow(QMainWindow):
 
     def show_context_menu(self, item_id, scene_pos: QPointF, screen_pos) -> None:
         menu = QMenu(self)
-        a = self.actions
+        a = self.actions.action
+        editable = self.session.editable
         if item_id is None:
             for kind in (NodeKind.SERVICE, NodeKind.ACCESS_POINT, NodeKind.EXIT):
                 act = menu.addAction(f"Add {KIND_LABELS[kind]} here")
                 act.triggered.connect(lambda _=False, k=kind: self.add_node(k, scene_pos))
-                act.setEnabled(not self.editor.read_only)
+                act.setEnabled(editable)
             menu.addSeparator()
-            menu.addAction(a.fit)
+            menu.addAction(a("view.fit"))
         elif item_id in self.scene.nodes:
             kind = self.doc.node(item_id)["kind"]
             if kind in (NodeKind.SERVICE, NodeKind.ACCESS_POINT):
                 act = menu.addAction("Add flow to…")
                 act.triggered.connect(lambda: self.start_connect(item_id))
-                act.setEnabled(not self.editor.read_only)
-            menu.addAction(a.rename)
-            menu.addAction(a.delete)
+                act.setEnabled(editable)
+            menu.addAction(a("edit.rename"))
+            menu.addAction(a("edit.delete"))
             menu.addSeparator()
-            menu.addAction(a.zoom_selection)
+            menu.addAction(a("view.zoom_selection"))
         else:
-            menu.addAction(a.delete)
-        extra = [act for feature in getattr(self, "features", ())
-                 for act in getattr(feature, "context_actions", lambda _id: [])(item_id)]
+            menu.addAction(a("edit.delete"))
+        extra = self.host.context_actions(item_id)
         if extra:  # features' own entries (a node's pin, ...)
             menu.addSeparator()
             for act in extra:
@@ -345,6 +386,14 @@ class MainWindow(QMainWindow):
         menu.exec(screen_pos if hasattr(screen_pos, "x") else QCursor.pos())
 
     # ----- view -----------------------------------------------------------------------
+    def show_item(self, item_id: str) -> bool:
+        """Select a node or flow and scroll it into view."""
+        self.selection.set([item_id])
+        item = self.scene.nodes.get(item_id) or self.scene.flows.get(item_id)
+        if item is not None:
+            self.view.ensureVisible(item, 80, 80)
+        return item is not None
+
     def find(self, text: str, next_match: bool = False) -> str | None:
         """Select and centre the first service (or the next, on Enter) whose name matches."""
         text = text.strip().casefold()

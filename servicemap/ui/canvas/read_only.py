@@ -1,0 +1,44 @@
+"""The canvas on a map that may not be changed (read-only or in review): boxes cannot be
+dragged and Shift+drag draws no flow. Selecting, panning and menus still work."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, Qt
+
+
+class ReadOnlyGuard(QObject):
+    """An event filter on the canvas scene that swallows the gestures that would change the
+    map while ``editable()`` is False; ``say(message)`` tells the user why."""
+
+    def __init__(self, editable, say, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._editable = editable
+        self._say = say
+        self._pressed_on_node = False
+
+    def eventFilter(self, scene, event) -> bool:  # noqa: N802 - Qt override
+        kind = event.type()
+        if kind == QEvent.Type.GraphicsSceneMousePress:
+            self._pressed_on_node = False
+            if self._editable():
+                return False
+            node = scene.node_at(event.scenePos())
+            scene.connect_from = None  # no flow is being drawn on a read-only map
+            if node is not None and event.button() == Qt.MouseButton.LeftButton:
+                if event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
+                    self._say("This map is open read-only: flows cannot be drawn.")
+                    return True
+                self._pressed_on_node = True
+        elif kind == QEvent.Type.GraphicsSceneMouseMove:
+            if self._pressed_on_node and not self._editable() and \
+                    event.buttons() & Qt.MouseButton.LeftButton:
+                return True
+        elif kind == QEvent.Type.GraphicsSceneMouseRelease:
+            self._pressed_on_node = False
+        return False
+
+
+def set_movable(scene, movable: bool) -> None:
+    """Let the boxes of ``scene`` be dragged, or not."""
+    for item in scene.nodes.values():
+        item.setFlag(item.GraphicsItemFlag.ItemIsMovable, movable)

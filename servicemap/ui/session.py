@@ -1,0 +1,62 @@
+"""What the window has open: the document, its editor (undo stack), its canvas scene, the file
+it came from and the one mode that says what may change.
+
+The session is the only owner of the mode. Everything that behaves differently on a map that
+cannot be changed (actions, panels, the canvas, the editor, saving, the title) asks the
+session or follows :attr:`Session.mode_changed`; nothing keeps a read-only flag of its own.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+
+from servicemap.graph.document import Document
+
+
+class Mode(StrEnum):
+    EDIT = "edit"            # the planner's own map: every edit allowed
+    READ_ONLY = "read_only"  # someone else holds the map's lock: look, export, no edits
+    REVIEW = "review"        # opened for review: no edits to the map, comments allowed
+
+
+class Session(QObject):
+    """The open map. ``document_changed`` fires after a new document is shown (its editor and
+    scene are new too); ``mode_changed(mode)`` whenever the mode changes, including with a new
+    document."""
+
+    document_changed = Signal()
+    mode_changed = Signal(str)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.doc: Document | None = None
+        self.editor = None   # servicemap.ui.editing.editor.Editor
+        self.scene = None    # servicemap.ui.canvas scene of the document
+        self.path: Path | None = None
+        self.name = "Untitled map"
+        self._mode = Mode.EDIT
+        # The grouping whose containers the canvas shows ("directorate", "partnership",
+        # "organisation") or None; exports of the window's map follow it.
+        self.containers_by: str | None = None
+
+    @property
+    def mode(self) -> Mode:
+        return self._mode
+
+    @property
+    def editable(self) -> bool:
+        """True when the map itself may be changed (not read-only, not in review)."""
+        return self._mode == Mode.EDIT
+
+    @property
+    def dirty(self) -> bool:
+        return self.editor is not None and not self.editor.stack.isClean()
+
+    def set_mode(self, mode: Mode | str) -> None:
+        mode = Mode(mode)
+        if mode != self._mode:
+            self._mode = mode
+            self.mode_changed.emit(str(mode))

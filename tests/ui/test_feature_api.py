@@ -1,0 +1,184 @@
+"""The public feature interface (servicemap.ui.api): a feature plugs in through the Host
+alone; menus by id and section, whatever the install order; one mode; save handlers."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSettings
+
+from servicemap import store
+from servicemap.ui.api import Host, Mode
+from servicemap.ui.features import all_features
+from servicemap.ui.file_safety import MapLock, Recovery
+from servicemap.ui.window.main_window import MainWindow
+
+from .test_main_window import small_map
+
+
+class CountFeature:
+    """The ten-line example of docs/architecture.md and servicemap/ui/api.py."""
+
+    def __init__(self, host: Host) -> None:
+        self.host = host
+        host.add_action("view.count", "&Count services", self.count, menu="view",
+                        section="show", enabled="document")
+
+    def count(self) -> None:
+        n = self.host.session.doc.counts()["services"]
+        self.host.status(f"{n} services")
+
+
+class KeepSaving:
+    """A save handler that takes over Save while ``active``."""
+
+    def __init__(self, host: Host) -> None:
+        self.active, self.saves = True, 0
+        host.add_save_handler(self)
+
+    def save(self):
+        if not self.active:
+            return None
+        self.saves += 1
+        return True
+
+    def save_as(self):
+        return None
+
+
+def window_with(qtbot, tmp_path, features, path=None):
+    folder = tmp_path / "recovery"
+    folder.mkdir(exist_ok=True)
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    w = MainWindow(recovery=Recovery(folder), settings=settings, features=features)
+    qtbot.addWidget(w)
+    w.files.ask_unsaved = lambda: "discard"
+    if path is None:
+        path = tmp_path / "map.smap"
+        store.save(small_map(), path)
+    assert w.files.open_path(path, ask_save=False)
+    return w
+
+
+def close(w):
+    w.files.ask_unsaved = lambda: "discard"
+    w.close()
+
+
+def test_the_example_feature_plugs_in_and_works(qtbot, tmp_path):
+    w = window_with(qtbot, tmp_path, [CountFeature])
+    action = w.actions.action("view.count")
+    assert action in w.actions.menu("view").actions()
+    assert w.host.feature(CountFeature) is not None
+    action.trigger()
+    assert w.statusBar().currentMessage() == f"{w.doc.counts()['services']} services"
+    close(w)
+
+
+def test_a_feature_is_found_by_type_and_a_missing_one_is_none(qtbot, tmp_path):
+    w = window_with(qtbot, tmp_path, [CountFeature])
+    assert isinstance(w.host.feature(CountFeature), CountFeature)
+    assert w.host.feature(KeepSaving) is None
+    close(w)
+
+
+def sections(w, menu_id):
+    """A menu as a list of sets of action texts between separators (empty ones dropped)."""
+    out, current = [], set()
+    for action in w.actions.menu(menu_id).actions():
+        if action.isSeparator():
+            if current:
+                out.append(current)
+            current = set()
+        else:
+            current.add(action.text())
+    if current:
+        out.append(current)
+    return out
+
+
+def test_menus_do_not_depend_on_the_order_features_are_installed(qtbot, tmp_path):
+    forward = window_with(qtbot, tmp_path, all_features())
+    other = tmp_path / "other"
+    other.mkdir()
+    backward = window_with(qtbot, other, tuple(reversed(all_features())))
+    for menu_id in ("file", "edit", "view", "map", "review", "help"):
+        assert sections(forward, menu_id) == sections(backward, menu_id), menu_id
+    titles = [a.text() for a in forward.menuBar().actions() if a.isVisible()]
+    assert titles == ["&File", "&Edit", "&View", "&Map", "Re&view", "&Help"]
+    assert sections(forward, "file")[-1] == {"&Quit"}
+    close(forward)
+    close(backward)
+
+
+def test_an_unknown_menu_section_is_a_clear_error(qtbot, tmp_path):
+    w = window_with(qtbot, tmp_path, [])
+    try:
+        w.host.add_action("file.x", "X", menu="file", section="nowhere")
+    except ValueError as exc:
+        assert "no section 'nowhere'" in str(exc) and "export" in str(exc)
+    else:
+        raise AssertionError("an unknown section was accepted")
+    close(w)
+
+
+def test_a_save_handler_takes_over_save_and_hands_it_back(qtbot, tmp_path):
+    w = window_with(qtbot, tmp_path, [KeepSaving])
+    handler = w.host.feature(KeepSaving)
+    w.editor.rename("crisis", "Crisis line")
+    before = (tmp_path / "map.smap").read_bytes()
+    assert w.files.save() and handler.saves == 1
+    assert (tmp_path / "map.smap").read_bytes() == before  # the handler saved, not the file
+    handler.active = False
+    assert w.files.save() and handler.saves == 1
+    assert store.load(tmp_path / "map.smap").node("crisis")["name"] == "Crisis line"
+    close(w)
+
+
+def test_a_map_locked_elsewhere_opens_with_nothing_editable(qtbot, tmp_path):
+    """The bug this interface fixed: read-only by lock gave an editable Inspector."""
+    path = tmp_path / "map.smap"
+    store.save(small_map(), path)
+    lock = MapLock(path)
+    assert lock.acquire()
+    try:
+        folder = tmp_path / "recovery"
+        folder.mkdir()
+        settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+        w = MainWindow(recovery=Recovery(folder), settings=settings, features=all_features())
+        qtbot.addWidget(w)
+        w.files.ask_locked = lambda path, owner: "read_only"
+        assert w.files.open_path(path, ask_save=False)
+        assert w.session.mode == Mode.READ_ONLY and "(read-only)" in w.windowTitle()
+        w.selection.set(["crisis"])
+        inspector = w.docks["inspector"].widget()
+        assert inspector.read_only
+        name = inspector.field_editor("name")
+        assert name.isReadOnly()
+        pathways = w.pathways_panel()
+        assert not pathways.new_button.isEnabled()
+        assert not w.actions.action("edit.delete").isEnabled()
+        assert not w.actions.action("map.flow_layout").isEnabled()
+        item = w.scene.nodes["crisis"]
+        assert not item.flags() & item.GraphicsItemFlag.ItemIsMovable
+        assert w.editor.rename("crisis", "x") is not None  # the editor refuses too
+        close(w)
+    finally:
+        lock.release()
+
+
+def test_mode_changes_reach_actions_panels_and_canvas_at_once(qtbot, tmp_path):
+    w = window_with(qtbot, tmp_path, all_features())
+    seen = []
+    w.session.mode_changed.connect(seen.append)
+    w.selection.set(["crisis"])
+    assert w.actions.action("edit.delete").isEnabled()
+    w.session.set_mode(Mode.REVIEW)
+    assert seen == ["review"]
+    assert not w.actions.action("edit.delete").isEnabled()
+    assert w.docks["inspector"].widget().read_only
+    assert "— Review" in w.windowTitle()
+    w.session.set_mode(Mode.EDIT)
+    assert w.actions.action("edit.delete").isEnabled()
+    assert not w.docks["inspector"].widget().read_only
+    item = w.scene.nodes["crisis"]
+    assert item.flags() & item.GraphicsItemFlag.ItemIsMovable
+    close(w)
