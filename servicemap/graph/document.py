@@ -78,6 +78,15 @@ class Document:
         self.comment_changed = Signal()   # (id, field names)
         self.comment_removed = Signal()   # (id)
 
+    EVENTS = ("node_added", "node_removed", "node_changed", "nodes_moved", "edge_added",
+              "edge_removed", "edge_changed", "pathway_added", "pathway_removed",
+              "pathway_changed", "map_changed", "comment_added", "comment_changed",
+              "comment_removed")
+
+    def events(self) -> list[tuple[str, Signal]]:
+        """Every event the document emits, by name: what a view follows to stay current."""
+        return [(name, getattr(self, name)) for name in self.EVENTS]
+
     # ----- building from records ---------------------------------------------------------
     @classmethod
     def from_records(cls, map_fields: Mapping[str, object], nodes: list[Mapping[str, object]],

@@ -141,7 +141,7 @@ def test_hidden_dock_catches_up_when_shown(window, qtbot):
     window.docks["inspector"].raise_()
     qtbot.waitUntil(lambda: not f.panel.shown)
     window.editor.update_node("crisis", {"capacity": 1000})
-    qtbot.wait(f.panel._timer.interval() + 100)
+    qtbot.wait(f.panel.debounce_ms + 100)
     assert f.panel.stale
     f.show_analysis("bottlenecks")
     qtbot.waitUntil(lambda: not f.panel.stale)

@@ -118,7 +118,7 @@ def test_rebuild_keeps_expansion(qtbot, panel, doc):
 def test_flow_changes_do_not_rebuild(panel, doc):
     before = panel.model.item(0)
     doc.add_edge("flow", "crisis", "done", flow_type="discharge")
-    assert not panel._timer.isActive()
+    assert not panel.refresh_pending
     assert panel.model.item(0) is before
 
 

@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, QTimer
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -23,10 +23,10 @@ from PySide6.QtWidgets import (
     QStackedWidget,
     QTableView,
     QVBoxLayout,
-    QWidget,
 )
 
 from servicemap.graph.analysis import analyse
+from servicemap.ui.panels.base import Panel
 
 REFRESH_MS = 500
 ROOT = QModelIndex()
@@ -259,11 +259,17 @@ def _coverage_columns(result: dict) -> list[Column]:
     return columns
 
 
-class AnalysisPanel(QWidget):
+class AnalysisPanel(Panel):
+    """The analysis tables; they follow edits a moment later, and only while shown (edits
+    made while the dock is hidden are caught up when it is shown)."""
+
+    debounce_ms = REFRESH_MS
+    UNUSED = frozenset({"nodes_moved", "map_changed", "comment_added", "comment_changed",
+                        "comment_removed"})
+
     def __init__(self, selection, parent=None) -> None:
         super().__init__(parent)
         self.selection = selection
-        self.doc = None
         self.result: dict | None = None
         self.stale = True
         self.shown = False
@@ -309,37 +315,26 @@ class AnalysisPanel(QWidget):
         layout.addWidget(self.summary)
         layout.addWidget(self.stack, 1)
         layout.addWidget(self.status)
-        self._timer = QTimer(self, singleShot=True, interval=REFRESH_MS)
-        self._timer.timeout.connect(self._changed)
 
     def _name(self, node_id: str) -> str:
         graph = self.doc.graph if self.doc is not None else {}
         return graph.nodes[node_id]["name"] if node_id in graph else node_id
 
     # ----- following the document -----------------------------------------------------
-    def _signals(self):
-        d = self.doc
-        return (d.node_added, d.node_removed, d.node_changed, d.edge_added, d.edge_removed,
-                d.edge_changed, d.pathway_added, d.pathway_removed, d.pathway_changed)
-
-    def _schedule(self, *_args) -> None:
+    def on_event(self, name: str, *args) -> bool:
+        if name in self.UNUSED:
+            return True
         self.stale = True
-        self._timer.start()
+        return False
 
     def set_document(self, doc) -> None:
-        if self.doc is not None:
-            for signal in self._signals():
-                signal.disconnect(self._schedule)
-        self.doc = doc
-        if doc is not None:
-            for signal in self._signals():
-                signal.connect(self._schedule)
+        self.follow(doc)
         self.stale = True
         self.result = None
         for view in self.views.values():
             view.model().set_rows([])  # no rows of the previous map, even while hidden
         self.summary.setText("")
-        self._changed()
+        self.refresh_due()
 
     def detach(self) -> None:
         self.set_document(None)
@@ -350,13 +345,13 @@ class AnalysisPanel(QWidget):
         if shown and self.stale:
             self.refresh()
 
-    def _changed(self) -> None:
+    def refresh_due(self) -> None:
         if self.shown:
             self.refresh()
 
     def refresh(self) -> None:
         """Analyse the map now and fill every table."""
-        self._timer.stop()
+        self._refresh_timer.stop()
         if self.doc is None:
             self.result = None
             for view in self.views.values():

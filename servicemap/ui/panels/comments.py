@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -31,12 +31,12 @@ from PySide6.QtWidgets import (
 
 from servicemap.io.comments_csv import comment_numbers, item_kind, thread_root, threads
 from servicemap.ui.editing.comment_commands import AddComment, UpdateComment
+from servicemap.ui.panels.base import Panel
 
 ID_ROLE = Qt.ItemDataRole.UserRole
 COLUMNS = ("#", "Comment", "On", "By")
 STATUS_FILTERS = (("All comments", "all"), ("Open", "open"), ("Resolved", "resolved"))
 ALL_AUTHORS = "All authors"
-ERROR_STYLE = "color: #b00020;"
 RESOLVED_GREY = QColor("#5F6B73")
 
 
@@ -48,7 +48,7 @@ def when(created: str) -> str:
         return created
 
 
-class CommentsPanel(QWidget):
+class CommentsPanel(Panel):
     """Threads of comments with filters and Add, Reply, Resolve/Reopen buttons."""
 
     item_requested = Signal(str)  # the chosen comment's item id ("" for the map)
@@ -96,12 +96,7 @@ class CommentsPanel(QWidget):
         self.resolve_button = self._button("Resolve", "comment_resolve",
                                            "Mark the selected thread resolved (or open again)",
                                            self.toggle_resolved)
-        self.error = QLabel(self)
         self.error.setObjectName("comments_error")
-        self.error.setStyleSheet(ERROR_STYLE)
-        self.error.setWordWrap(True)
-        self.error.setTextFormat(Qt.TextFormat.PlainText)
-        self.error.hide()
 
         filters = QHBoxLayout()
         filters.addWidget(QLabel("Show:", self))
@@ -118,30 +113,23 @@ class CommentsPanel(QWidget):
         layout.addLayout(buttons)
         layout.addWidget(self.error)
 
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(0)
-        self._timer.timeout.connect(self.refresh)
         self.status_filter.currentIndexChanged.connect(lambda _i: self.refresh())
         self.author_filter.currentIndexChanged.connect(lambda _i: self.refresh())
         self.tree.itemSelectionChanged.connect(self._on_tree_selection)
-        d = document
-        self._connections = [
-            (d.comment_added, self._now), (d.comment_changed, self._now),
-            (d.comment_removed, self._now),
-            (d.node_added, self._soon), (d.node_removed, self._soon),
-            (d.edge_added, self._soon), (d.edge_removed, self._soon),
-            (d.pathway_added, self._soon), (d.pathway_removed, self._soon),
-            (d.pathway_changed, self._soon), (d.node_changed, self._on_node_changed),
-        ]
-        for event, slot in self._connections:
-            event.connect(slot)
+        self.follow(document)
         self.refresh()
 
-    def detach(self) -> None:
-        """Stop following the document (call before dropping the panel but not the document)."""
-        for event, slot in self._connections:
-            event.disconnect(slot)
+    def on_event(self, name: str, *args) -> bool:
+        """Comments show at once; item names (in the "On" column) a moment later, and only
+        when there are comments; positions, flows' fields and the map's fields not at all."""
+        if name.startswith("comment_"):
+            self.refresh()
+            return True
+        if name in ("nodes_moved", "edge_changed", "map_changed"):
+            return True
+        if name == "node_changed" and "name" not in args[1]:
+            return True
+        return not self.doc.comments
 
     def _button(self, text: str, name: str, tip: str, slot) -> QPushButton:
         button = QPushButton(text, self)
@@ -151,17 +139,6 @@ class CommentsPanel(QWidget):
         return button
 
     # ----- following the document ---------------------------------------------------------
-    def _now(self, *_args) -> None:
-        self.refresh()
-
-    def _soon(self, *_args) -> None:
-        if self.doc.comments:
-            self._timer.start()
-
-    def _on_node_changed(self, _node_id: str, fields) -> None:
-        if "name" in fields:
-            self._soon()
-
     # ----- reading ------------------------------------------------------------------------
     @property
     def current_comment(self) -> str | None:
@@ -216,7 +193,7 @@ class CommentsPanel(QWidget):
     # ----- building -----------------------------------------------------------------------
     def refresh(self) -> None:
         """Rebuild the threads (comments are few), keeping the selected comment."""
-        self._timer.stop()
+        self._refresh_timer.stop()
         keep = self.current_comment
         self._refresh_authors()
         status = self.status_filter.currentData()
@@ -332,17 +309,13 @@ class CommentsPanel(QWidget):
         text, ok = QInputDialog.getMultiLineText(self, title, label)
         return text if ok else None
 
-    def _show_error(self, message: str | None) -> None:
-        self.error.setText(f"⚠ {message}" if message else "")
-        self.error.setVisible(bool(message))
-
     def add_comment(self, target: str | None = None) -> str | None:
         """Comment on ``target`` (default: what is selected, or the map); returns the id."""
         if target is None:
             try:
                 target = self.target_for_new()
             except ValueError as exc:
-                self._show_error(str(exc))
+                self.show_error(str(exc))
                 return None
         where = self.item_label(target, "")
         text = self.ask_text("Add comment", f"Your comment on {where}:")
@@ -369,12 +342,12 @@ class CommentsPanel(QWidget):
         root = thread_root(self.doc, cid)
         status = "open" if self.doc.comments[root].status == "resolved" else "resolved"
         error = self.editor.push_comment(UpdateComment(self.doc, root, {"status": status}))
-        self._show_error(error)
+        self.show_error(error)
         return error
 
     def _push(self, command: AddComment) -> str | None:
         error = self.editor.push_comment(command)
-        self._show_error(error)
+        self.show_error(error)
         if error:
             return None
         self.refresh()

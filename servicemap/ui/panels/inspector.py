@@ -27,12 +27,12 @@ from PySide6.QtWidgets import (
 
 from servicemap import model
 from servicemap.model import Field
+from servicemap.ui.panels.base import ERROR_STYLE, Panel
 
 HIDDEN_FIELDS = frozenset({"x", "y"})          # positions belong to the canvas
 READ_ONLY_MAP_FIELDS = frozenset({"created", "modified"})  # kept by the store
 LONG_TEXT_FIELDS = frozenset({"notes", "description"})
 EDGE_HEADINGS = {"flow": "Flow", "part_of": "Part-of link", "serves": "Serves link"}
-ERROR_STYLE = "color: #b00020;"
 
 
 class _PlainTextEdit(QPlainTextEdit):
@@ -203,7 +203,7 @@ def _make_row(field: Field, target: tuple, commit) -> _Row:
     return row_class(field, target, commit)
 
 
-class InspectorPanel(QWidget):
+class InspectorPanel(Panel):
     """Edits the fields of the one selected node or edge, or the map when nothing is selected."""
 
     def __init__(self, document, editor, selection, parent: QWidget | None = None) -> None:
@@ -227,22 +227,25 @@ class InspectorPanel(QWidget):
             layout.addWidget(widget)
         layout.addWidget(self.scroll, 1)
 
-        selection.changed.connect(self._follow_selection)
-        self._connections = [
-            (document.node_changed, self._on_node_changed),
-            (document.edge_changed, lambda i, fields: self._on_changed(("edge", i), fields)),
-            (document.map_changed, lambda fields: self._on_changed(("map", None), fields)),
-        ] + [(event, self._on_item_added_or_removed) for event in (
-            document.node_added, document.node_removed, document.edge_added,
-            document.edge_removed)]
-        for event, slot in self._connections:
-            event.connect(slot)
+        self.connect_to(selection.changed, self._follow_selection)
+        self.follow(document)
         self._follow_selection()
 
-    def detach(self) -> None:
-        """Stop following the document (call before dropping the panel but not the document)."""
-        for event, slot in self._connections:
-            event.disconnect(slot)
+    def on_event(self, name: str, *args) -> bool:
+        if name == "node_changed":
+            self._on_node_changed(*args)
+        elif name == "edge_changed":
+            self._on_changed(("edge", args[0]), args[1])
+        elif name == "map_changed":
+            self._on_changed(("map", None), args[0])
+        elif name in ("node_added", "node_removed", "edge_added", "edge_removed"):
+            self._on_item_added_or_removed(args[0])
+        elif name != "nodes_moved":  # positions are not shown
+            return False
+        return True
+
+    def refresh(self) -> None:
+        self._refresh()
 
     def mode_changed(self) -> None:
         """Follow the session's mode (the editor says whether edits are allowed): on a map

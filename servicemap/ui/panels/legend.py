@@ -2,33 +2,36 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, QSize, QTimer
+from PySide6.QtCore import QPointF, QSize
 from PySide6.QtGui import QColor, QPainter
-from PySide6.QtWidgets import QSizePolicy, QWidget
+from PySide6.QtWidgets import QSizePolicy
 
 from servicemap.render.legend import Entry, entries_height, legend_entries, paint_entries
+from servicemap.ui.panels.base import Panel
 
 
-class LegendPanel(QWidget):
-    """A dock widget that redraws itself whenever the map changes."""
+class LegendPanel(Panel):
+    """A dock widget that redraws itself whenever what the map draws changes."""
+
+    UNDRAWN = frozenset({"nodes_moved", "pathway_added", "pathway_removed", "pathway_changed",
+                         "map_changed", "comment_added", "comment_changed", "comment_removed"})
 
     def __init__(self, scene=None, parent=None) -> None:
         super().__init__(parent)
         self.setSizePolicy(QSizePolicy.Preferred, QSizePolicy.Minimum)
         self.entries: list[Entry] = []
-        self._timer = QTimer(self, singleShot=True, interval=0)
-        self._timer.timeout.connect(self.refresh)
         self.scene = None
         if scene is not None:
             self.set_scene(scene)
 
     def set_scene(self, scene) -> None:
+        """Show the legend of ``scene`` (and stop following the previous map)."""
         self.scene = scene
-        doc = scene.doc
-        for sig in (doc.node_added, doc.node_removed, doc.node_changed, doc.edge_added,
-                    doc.edge_removed, doc.edge_changed):
-            sig.connect(lambda *_: self._timer.start())
+        self.follow(scene.doc)
         self.refresh()
+
+    def on_event(self, name: str, *args) -> bool:
+        return name in self.UNDRAWN
 
     def refresh(self) -> None:
         self.entries = legend_entries(self.scene) if self.scene is not None else []

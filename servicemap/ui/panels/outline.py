@@ -16,13 +16,13 @@ from PySide6.QtCore import (
     QModelIndex,
     QSortFilterProxyModel,
     Qt,
-    QTimer,
     Signal,
 )
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QAbstractItemView, QLineEdit, QTreeView, QVBoxLayout, QWidget
 
 from servicemap.model import EdgeKind, NodeKind
+from servicemap.ui.panels.base import Panel
 
 ID_ROLE = Qt.ItemDataRole.UserRole          # the node id of a row (None for group rows)
 KEY_ROLE = Qt.ItemDataRole.UserRole + 1     # a group row's key ("group:..."), for expansion
@@ -48,14 +48,17 @@ def _sort_key(kind: str, name: str) -> str:
     return ("1" if kind == NodeKind.SERVICE else "0") + str(name).casefold()
 
 
-class OutlinePanel(QWidget):
+class OutlinePanel(Panel):
     """A filterable tree of the map. Selecting rows selects the items everywhere else."""
 
     item_activated = Signal(str)  # a node id, when its row is double-clicked or Enter pressed
+    # events that change nothing the tree shows
+    UNSHOWN = frozenset({"nodes_moved", "edge_changed", "pathway_added", "pathway_removed",
+                         "pathway_changed", "map_changed", "comment_added", "comment_changed",
+                         "comment_removed"})
 
     def __init__(self, document, selection, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.doc = document
         self.selection = selection
         self._rows: dict[str, list[QStandardItem]] = {}   # node id -> its rows, main row first
         self._groups: dict[str, QStandardItem] = {}
@@ -92,30 +95,27 @@ class OutlinePanel(QWidget):
         layout.addWidget(self.filter_edit)
         layout.addWidget(self.view)
 
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(0)
-        self._timer.timeout.connect(self.rebuild)
-
         self.filter_edit.textChanged.connect(self._apply_filter)
         self.view.selectionModel().selectionChanged.connect(self._on_view_selection)
         self.view.activated.connect(self._on_activated)
-        selection.changed.connect(self._on_selection_changed)
-        self._connections = [
-            (document.node_added, self._schedule),
-            (document.node_removed, self._schedule),
-            (document.node_changed, self._on_node_changed),
-            (document.edge_added, self._on_edge_added),
-            (document.edge_removed, self._on_edge_removed),
-        ]
-        for event, slot in self._connections:
-            event.connect(slot)
+        self.connect_to(selection.changed, self._on_selection_changed)
+        self.follow(document)
         self.rebuild()
 
-    def detach(self) -> None:
-        """Stop following the document (call before dropping the panel but not the document)."""
-        for event, slot in self._connections:
-            event.disconnect(slot)
+    def on_event(self, name: str, *args) -> bool:
+        if name in self.UNSHOWN:
+            return True
+        if name == "node_changed":
+            self._on_node_changed(*args)
+            return True
+        if name == "edge_added":
+            return not self._is_structural(args[0])
+        if name == "edge_removed":
+            return args[0] not in self._structural
+        return False  # a node added or removed: rebuild
+
+    def refresh(self) -> None:
+        self.rebuild()
 
     # ----- looking rows up ----------------------------------------------------------------
     def index_for(self, item_id: str) -> QModelIndex:
@@ -131,16 +131,8 @@ class OutlinePanel(QWidget):
         return list(dict.fromkeys(i for i in ids if i))
 
     # ----- building -----------------------------------------------------------------------
-    def _schedule(self, *_args) -> None:
-        self._timer.start()
-
-    def _on_edge_added(self, edge_id: str) -> None:
-        if self.doc.has_edge(edge_id) and self.doc.edge(edge_id).get("kind") in _STRUCTURE:
-            self._schedule()
-
-    def _on_edge_removed(self, edge_id: str) -> None:
-        if edge_id in self._structural:
-            self._schedule()
+    def _is_structural(self, edge_id: str) -> bool:
+        return self.doc.has_edge(edge_id) and self.doc.edge(edge_id).get("kind") in _STRUCTURE
 
     def _on_node_changed(self, node_id: str, fields) -> None:
         if "name" not in fields or not self.doc.has_node(node_id):
@@ -222,7 +214,7 @@ class OutlinePanel(QWidget):
 
     def rebuild(self) -> None:
         """Rebuild every row from the document, keeping expansion, selection and filter."""
-        self._timer.stop()
+        self._refresh_timer.stop()
         expanded = self._expanded_keys() if self._built else {key for key, _ in GROUPS}
         self._syncing = True
         try:

@@ -24,13 +24,13 @@ from PySide6.QtWidgets import (
 
 from servicemap.graph.rules import STEP_KINDS, check_join
 from servicemap.model import EdgeKind, FlowType
+from servicemap.ui.panels.base import Panel
 
 ID_ROLE = Qt.ItemDataRole.UserRole
 NO_FLOW = "⚠ no flow to next step"
-ERROR_STYLE = "color: #b00020;"
 
 
-class PathwaysPanel(QWidget):
+class PathwaysPanel(Panel):
     """A list of pathways, the selected one's steps, and buttons to add, rename and delete."""
 
     pathway_selected = Signal(object)  # the selected pathway's id, or None
@@ -76,12 +76,7 @@ class PathwaysPanel(QWidget):
         self.fix_button = self._button("Add the missing flows", "pathway_fix",
                                        "Add a referral flow wherever two steps are not joined "
                                        "(one undo step)", self.add_missing_flows)
-        self.error = QLabel(self)
         self.error.setObjectName("pathway_error")
-        self.error.setStyleSheet(ERROR_STYLE)
-        self.error.setWordWrap(True)
-        self.error.setTextFormat(Qt.TextFormat.PlainText)
-        self.error.hide()
 
         buttons = QHBoxLayout()
         for button in (self.new_button, self.rename_button, self.delete_button):
@@ -103,40 +98,32 @@ class PathwaysPanel(QWidget):
             step_buttons.addWidget(button)
         layout.addLayout(step_buttons)
         layout.addWidget(self.fix_button)
-        self.selection.changed.connect(self._on_selection_for_record)
+        self.connect_to(self.selection.changed, self._on_selection_for_record)
         self.steps.itemSelectionChanged.connect(self._update_buttons)
 
-        # Bursts of events (deleting many nodes, an undo) cost one refresh, a moment later.
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(0)
-        self._timer.timeout.connect(self._refresh_list)
+        # Flows added or removed change only the steps' "no flow" marks: their own refresh.
         self._steps_timer = QTimer(self)
         self._steps_timer.setSingleShot(True)
         self._steps_timer.setInterval(0)
         self._steps_timer.timeout.connect(self._refresh_steps)
 
         self.list.itemSelectionChanged.connect(self._on_list_selection)
-        self._connections = [
-            (document.pathway_added, self._schedule_list),
-            (document.pathway_removed, self._schedule_list),
-            (document.pathway_changed, self._schedule_list),
-            (document.node_changed, self._on_node_changed),
-            (document.edge_added, self._schedule_steps),
-            (document.edge_removed, self._schedule_steps),
-        ]
-        for event, slot in self._connections:
-            event.connect(slot)
+        self.follow(document)
         self._refresh_list()
 
-    def detach(self) -> None:
-        """Stop following the document (call before dropping the panel but not the document)."""
-        for event, slot in self._connections:
-            event.disconnect(slot)
-        try:
-            self.selection.changed.disconnect(self._on_selection_for_record)
-        except (RuntimeError, TypeError):
-            pass
+    def on_event(self, name: str, *args) -> bool:
+        if name in ("pathway_added", "pathway_removed", "pathway_changed"):
+            return False  # refresh the list
+        if name == "node_changed":
+            node_id, fields = args
+            return not ("name" in fields and
+                        any(node_id in p.steps for p in self.doc.pathways.values()))
+        if name in ("edge_added", "edge_removed"):
+            self._steps_timer.start()
+        return True  # nothing else is shown here
+
+    def refresh(self) -> None:
+        self._refresh_list()
 
     def _button(self, text: str, name: str, tip: str, slot) -> QPushButton:
         button = QPushButton(text, self)
@@ -175,15 +162,9 @@ class PathwaysPanel(QWidget):
         return self.doc.node(node_id)["name"] if self.doc.has_node(node_id) else node_id
 
     # ----- following the document ---------------------------------------------------------
-    def _schedule_list(self, *_args) -> None:
-        self._timer.start()
-
-    def _schedule_steps(self, *_args) -> None:
-        self._steps_timer.start()
-
     def _refresh_list(self, *_args) -> None:
         """Rebuild the list (pathways are few), keeping the selected one if it still exists."""
-        self._timer.stop()
+        self._refresh_timer.stop()
         self._rebuilding = True
         try:
             self.list.clear()
@@ -201,10 +182,6 @@ class PathwaysPanel(QWidget):
         finally:
             self._rebuilding = False
         self._on_list_selection()
-
-    def _on_node_changed(self, node_id: str, fields) -> None:
-        if "name" in fields and any(node_id in p.steps for p in self.doc.pathways.values()):
-            self._timer.start()
 
     def _on_list_selection(self) -> None:
         if self._rebuilding:
@@ -265,10 +242,6 @@ class PathwaysPanel(QWidget):
                                         text)
         return name if ok else None
 
-    def _show_error(self, message: str | None) -> None:
-        self.error.setText(f"⚠ {message}" if message else "")
-        self.error.setVisible(bool(message))
-
     def new_from_selection(self) -> str | None:
         """Make a pathway of the selected step nodes in selection order; returns its id."""
         steps = [i for i in self.selection.ids
@@ -286,7 +259,7 @@ class PathwaysPanel(QWidget):
             pathway_id = self.editor.add_pathway(name, steps)
         finally:
             self.editor.refused.disconnect(note)
-        self._show_error(refusals[0] if refusals else None)
+        self.show_error(refusals[0] if refusals else None)
         if pathway_id is not None:
             self._refresh_list()
             self.select_pathway(pathway_id)
@@ -300,15 +273,15 @@ class PathwaysPanel(QWidget):
             return
         name = self.ask_name("Rename pathway", self.doc.pathways[self._current].name)
         if name is not None and name.strip() != self.doc.pathways[self._current].name:
-            self._show_error(self.editor.update_pathway(self._current, name=name))
+            self.show_error(self.editor.update_pathway(self._current, name=name))
 
     def delete_selected(self) -> None:
         if self._current is not None:
-            self._show_error(self.editor.remove_pathway(self._current))
+            self.show_error(self.editor.remove_pathway(self._current))
 
     # ----- step editing (each change is one undo step) ------------------------------------
     def _set_steps(self, steps: list[str], row: int | None = None) -> None:
-        self._show_error(self.editor.update_pathway(self._current, steps=steps))
+        self.show_error(self.editor.update_pathway(self._current, steps=steps))
         self._refresh_steps()
         if row is not None and 0 <= row < self.steps.count():
             self.steps.setCurrentRow(row)
@@ -323,7 +296,7 @@ class PathwaysPanel(QWidget):
         new = [i for i in self.selection.ids
                if self.doc.has_node(i) and self.doc.node(i)["kind"] in STEP_KINDS]
         if not new:
-            self._show_error("Select access points, services or exits on the map first.")
+            self.show_error("Select access points, services or exits on the map first.")
             return
         steps = list(self.doc.pathways[self._current].steps)
         row = self._chosen_row()
@@ -355,7 +328,7 @@ class PathwaysPanel(QWidget):
             return
         text = self.ask_description(self.doc.pathways[self._current].description)
         if text is not None and text != self.doc.pathways[self._current].description:
-            self._show_error(self.editor.update_pathway(self._current, description=text))
+            self.show_error(self.editor.update_pathway(self._current, description=text))
 
     def ask_description(self, text: str) -> str | None:
         """Ask for a description; None when cancelled. (Tests replace this.)"""
@@ -404,6 +377,6 @@ class PathwaysPanel(QWidget):
                 self.editor.add_flow(a, b, str(FlowType.REFERRAL))
         self._refresh_steps()
         if not tx.ok:
-            self._show_error(f"No flows were added: {tx.error}")
+            self.show_error(f"No flows were added: {tx.error}")
             return 0
         return len(pairs)

@@ -54,6 +54,7 @@ class MainWindow(QMainWindow):
         self.view = MapView(None, self)
         self.setCentralWidget(self.view)
         self._syncing = False
+        self._counting: list = []  # (document signal, slot) for the status-bar counts
         self.docks: dict[str, QDockWidget] = {}
         self.files = FileController(self, self.session, recovery)
         self.actions = ActionRegistry(self, self.session, self.selection)
@@ -198,9 +199,13 @@ class MainWindow(QMainWindow):
         self.legend.set_scene(self.scene)
         self.actions.bind_stack(self.editor.stack)
         self.editor.stack.indexChanged.connect(self._on_edit)
-        for sig in (doc.node_added, doc.node_removed, doc.edge_added, doc.edge_removed,
-                    doc.pathway_added, doc.pathway_removed):
-            sig.connect(lambda *_: self._update_counts())
+        for old_signal, slot in self._counting:
+            old_signal.disconnect(slot)
+        self._counting = [(sig, self._on_count_event) for sig in (
+            doc.node_added, doc.node_removed, doc.edge_added, doc.edge_removed,
+            doc.pathway_added, doc.pathway_removed)]
+        for sig, slot in self._counting:
+            sig.connect(slot)
         self._refresh_filters()
         self._update_counts()
         self._on_selection_changed([])
@@ -224,6 +229,9 @@ class MainWindow(QMainWindow):
 
     def _on_edit(self, _index: int) -> None:
         self.files.edited()
+        self._update_counts()
+
+    def _on_count_event(self, *_args) -> None:
         self._update_counts()
 
     def _update_counts(self) -> None:
