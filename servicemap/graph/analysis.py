@@ -32,8 +32,6 @@ Every measure is defined exactly in docs/analysis.md; in short:
 
 from __future__ import annotations
 
-import functools
-import gc
 import math
 import random
 import re
@@ -43,6 +41,7 @@ from typing import NamedTuple
 
 import igraph
 
+from servicemap.gcpause import gc_paused  # measures make many small dicts, no cycles
 from servicemap.graph.analysis_report import report_lines as report_lines
 from servicemap.graph.document import Document
 from servicemap.model import EdgeKind, NodeKind
@@ -120,21 +119,6 @@ class Index:
         return seen
 
 
-def _bulk(measure):
-    """Pause the cyclic garbage collector while a measure runs: it makes tens of thousands of
-    small dicts (no cycles), and collections they trigger would scan the whole graph."""
-    @functools.wraps(measure)
-    def run(*args, **kwargs):
-        enabled = gc.isenabled()
-        gc.disable()
-        try:
-            return measure(*args, **kwargs)
-        finally:
-            if enabled:
-                gc.enable()
-    return run
-
-
 def _index(doc: Document, index: Index | None) -> Index:
     return index if index is not None and index.doc is doc else Index(doc)
 
@@ -186,7 +170,7 @@ def _wait_breaches(ix: Index, s: str) -> tuple[list[dict], int, float | None]:
     return breaches, known, worst
 
 
-@_bulk
+@gc_paused()
 def per_service(doc: Document, index: Index | None = None) -> dict:
     """People in and out per year, net, load against capacity and waits for every service."""
     ix = _index(doc, index)
@@ -284,7 +268,7 @@ def _crossing(ix: Index, a: str, b: str) -> str | None:
     return "organisation" if oa is not None and ob is not None and oa != ob else "directorate"
 
 
-@_bulk
+@gc_paused()
 def boundary_crossings(doc: Document, index: Index | None = None) -> dict:
     """Flows and pathway steps between services of different directorates or organisations."""
     ix = _index(doc, index)
@@ -328,7 +312,7 @@ def is_children(attrs) -> bool:
     return attrs.get("age_group") == "children" or category == CHILDREN_CATEGORY
 
 
-@_bulk
+@gc_paused()
 def transitions_at_18(doc: Document, index: Index | None = None) -> dict:
     """Flows from children's into adult services; children's services with no onward adult
     route (no chain of flows reaches an adult service)."""
@@ -358,7 +342,7 @@ def transitions_at_18(doc: Document, index: Index | None = None) -> dict:
 
 
 # ----- coverage ------------------------------------------------------------------------------
-@_bulk
+@gc_paused()
 def coverage(doc: Document, index: Index | None = None) -> dict:
     """Categories (and service types) by partnership; gaps are rows missing somewhere."""
     ix = _index(doc, index)
@@ -398,7 +382,7 @@ def coverage(doc: Document, index: Index | None = None) -> dict:
 
 
 # ----- targets -------------------------------------------------------------------------------
-@_bulk
+@gc_paused()
 def targets(doc: Document, index: Index | None = None, services: dict | None = None) -> dict:
     """KCHFT's two targets measured on the map: waits (87%) and the DNA gap (1 point)."""
     ix = _index(doc, index)
@@ -483,7 +467,7 @@ def critical_services(doc: Document, index: Index | None = None, top: int = TOP_
     return {"method": method, "neutral_volume": _r(neutral), "services": rows}
 
 
-@_bulk
+@gc_paused()
 def analyse(doc: Document) -> dict:
     """Every measure, as plain data (see docs/analysis.md for the shape of each)."""
     ix = Index(doc)

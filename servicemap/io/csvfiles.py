@@ -20,6 +20,7 @@ import zipfile
 from pathlib import Path
 
 from servicemap.errors import FileFormatError, SaveError
+from servicemap.gcpause import gc_paused
 from servicemap.graph.document import Document
 from servicemap.io import safety, sheets
 from servicemap.io.sheet_reader import document_from_tables
@@ -151,7 +152,7 @@ def read_csv_folder(folder: str | os.PathLike) -> Document:
             raise FileFormatError(f"{folder.name} holds too much data to import (over "
                                   f"{safety.MAX_UNZIPPED_BYTES // 2**20} MB).")
         tables.append(table_from_csv(sheet, path.read_bytes()))
-    with safety.gc_paused():
+    with gc_paused():
         return document_from_tables(tables, folder.name)
 
 
@@ -169,5 +170,5 @@ def read_csv_zip(path: str | os.PathLike) -> Document:
             members[base] = info
         tables = [table_from_csv(sheet, safety.read_member(archive, info, path.name))
                   for sheet, info in _pick(members, path.name).items()]
-    with safety.gc_paused():
+    with gc_paused():
         return document_from_tables(tables, path.name)

@@ -27,6 +27,7 @@ from pathlib import Path
 
 from servicemap import palette
 from servicemap.errors import FileFormatError, ValidationError
+from servicemap.gcpause import gc_paused
 from servicemap.graph.document import Document
 from servicemap.io import safety
 from servicemap.model import (
@@ -453,7 +454,7 @@ def read_graphml(path: str | os.PathLike) -> Document:
     path = Path(path)
     safety.check_file_size(path, safety.MAX_UNZIPPED_BYTES)  # XML is not compressed
     reader = _Reader(path.name)
-    with safety.gc_paused():
+    with gc_paused():
         reader.parse(path.read_bytes())
         records = reader.records()
         try:

@@ -17,12 +17,9 @@ Every importer treats its input as hostile until proven otherwise:
 
 from __future__ import annotations
 
-import gc
 import os
 import re
 import zipfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from xml.parsers import expat
 
@@ -209,18 +206,6 @@ def parse_xml(data: bytes, name: str):
         return SafeET.fromstring(data, forbid_dtd=True)
     except (defusedxml.DefusedXmlException, SafeET.ParseError) as exc:
         raise refuse_xml(exc, name) from None
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while many acyclic records are built."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def write_atomically(path: str | os.PathLike, write) -> None:

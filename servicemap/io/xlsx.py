@@ -34,6 +34,7 @@ from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, fr
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from servicemap.errors import FileFormatError, SaveError
+from servicemap.gcpause import gc_paused
 from servicemap.graph.document import Document
 from servicemap.io import safety, sheets
 from servicemap.io.sheet_reader import document_from_tables
@@ -497,5 +498,5 @@ def read_tables(path: str | os.PathLike) -> list[Table]:
 
 def read_xlsx(path: str | os.PathLike) -> Document:
     """Build a map from a workbook; :class:`sheets.SheetProblems` lists every problem."""
-    with safety.gc_paused():
+    with gc_paused():
         return document_from_tables(read_tables(path), Path(path).name)

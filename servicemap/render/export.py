@@ -15,7 +15,6 @@ the boxes, and the painter is scaled to the device's own pixels (PNG at 96-600 D
 from __future__ import annotations
 
 import datetime
-import gc
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +26,7 @@ from PySide6.QtWidgets import QGraphicsLineItem
 
 from servicemap import suppression
 from servicemap.errors import ServiceMapError
+from servicemap.gcpause import gc_paused
 from servicemap.graph.document import Document
 from servicemap.render.items import FlowItem, NodeItem
 from servicemap.render.legend import Entry, legend_entries
@@ -189,13 +189,8 @@ def prepare(doc: Document, options: ExportOptions) -> Picture:
             raise ExportError("the pathway to export is not in this map")
         subtitle = f"Pathway in {title}; the numbers give the order of its steps"
         title = doc.pathways[options.pathway].name
-    paused = gc.isenabled()
-    gc.disable()  # tens of thousands of items: no point scanning them while they are made
-    try:
+    with gc_paused():  # tens of thousands of items: no point scanning them while made
         scene = MapScene(doc)
-    finally:
-        if paused:
-            gc.enable()
     try:
         scene.setItemIndexMethod(MapScene.NoIndex)  # one render: no index to build
         true_labels = {k: item.label for k, item in scene.flows.items()}

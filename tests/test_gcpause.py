@@ -1,0 +1,60 @@
+"""The one pause of the cyclic garbage collector: off inside, back as it was after, also
+after an error, when nested and when used as a decorator."""
+
+from __future__ import annotations
+
+import gc
+
+import pytest
+
+from servicemap.gcpause import gc_paused
+
+
+@pytest.fixture(autouse=True)
+def collector_on():
+    was = gc.isenabled()
+    gc.enable()
+    yield
+    if was:
+        gc.enable()
+    else:
+        gc.disable()
+
+
+def test_off_inside_and_on_again_after():
+    with gc_paused():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+
+
+def test_an_error_inside_still_switches_it_back_on():
+    with pytest.raises(ValueError), gc_paused():
+        raise ValueError("refused")
+    assert gc.isenabled()
+
+
+def test_nested_pauses_leave_it_off_until_the_outer_one_ends():
+    with gc_paused():
+        with gc_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    assert gc.isenabled()
+
+
+def test_a_collector_switched_off_before_stays_off():
+    gc.disable()
+    with gc_paused():
+        pass
+    assert not gc.isenabled()
+
+
+def test_as_a_decorator_each_call_pauses():
+    seen = []
+
+    @gc_paused()
+    def measure(x):
+        seen.append(gc.isenabled())
+        return x * 2
+
+    assert measure(2) == 4 and measure(3) == 6
+    assert seen == [False, False] and gc.isenabled()
