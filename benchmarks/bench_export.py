@@ -29,7 +29,7 @@ from benchmarks.bench_store import synthetic
 from benchmarks.harness import Benchmark, Target
 from servicemap import demo, store
 from servicemap.graph.document import Document
-from servicemap.model import EdgeKind, NodeKind
+from servicemap.model import DRAWN_KINDS, EdgeKind, NodeKind
 from servicemap.render import export
 from servicemap.render.app import ensure_qapp
 from servicemap.render.export import ExportOptions
@@ -37,7 +37,7 @@ from servicemap.render.export import ExportOptions
 KM_SIZE = 43           # --sizes 43: the bundled Kent and Medway map (43 services)
 DPI = 150
 POINTS = 72 / 96       # Graphviz works in points; scene units are px at 96 per inch
-DRAWN = {NodeKind.SERVICE: "box", NodeKind.ACCESS_POINT: "ellipse", NodeKind.EXIT: "box"}
+SHAPES = {NodeKind.SERVICE: "box", NodeKind.ACCESS_POINT: "ellipse", NodeKind.EXIT: "box"}
 DOT_STYLES = {"referral": "solid", "escalation": "bold", "transfer": "dashed",
               "discharge": "dotted", "step_down": "dashed", "transition": "dashed",
               "signpost": "dotted"}
@@ -87,9 +87,9 @@ def baseline_graph(doc: Document) -> nx.MultiDiGraph:
                            "fixedsize": "true", "width": "2.36", "height": "0.61"}
     placed = {}
     for node, attrs in doc.graph.nodes(data=True):
-        if attrs["kind"] in DRAWN and attrs["x"] is not None and attrs["y"] is not None:
+        if attrs["kind"] in DRAWN_KINDS and attrs["x"] is not None and attrs["y"] is not None:
             placed[node] = attrs
-            graph.add_node(node, label=attrs["name"], shape=DRAWN[attrs["kind"]],
+            graph.add_node(node, label=attrs["name"], shape=SHAPES[attrs["kind"]],
                            pos=f"{attrs['x'] * POINTS:.1f},{-attrs['y'] * POINTS:.1f}!",
                            fillcolor="#fbe3b3" if attrs["kind"] == NodeKind.SERVICE
                            else "white", peripheries="2" if attrs["kind"] == NodeKind.EXIT

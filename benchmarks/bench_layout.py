@@ -21,7 +21,7 @@ from benchmarks.harness import Benchmark, Target
 from servicemap import demo
 from servicemap.graph import layout
 from servicemap.graph.document import Document
-from servicemap.model import EdgeKind, NodeKind
+from servicemap.model import DRAWN_KINDS, EdgeKind, NodeKind
 
 BASELINE_MAX_SIZE = 2000
 NEW_SHARE = 0.01  # tidy: the share of services that are new (unplaced), at least 5
@@ -41,7 +41,7 @@ def with_new_services(size: int) -> Document:
 def drawn_graph(doc: Document) -> nx.Graph:
     """The baseline's graph: the drawn nodes and the flows between them, undirected."""
     graph = nx.Graph()
-    graph.add_nodes_from(n for n, k in doc.graph.nodes(data="kind") if k in layout.DRAWN)
+    graph.add_nodes_from(n for n, k in doc.graph.nodes(data="kind") if k in DRAWN_KINDS)
     graph.add_edges_from((u, v) for u, v, k in doc.graph.edges(data="kind")
                          if k == EdgeKind.FLOW and u != v)
     return graph

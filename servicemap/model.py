@@ -27,6 +27,14 @@ class EdgeKind(StrEnum):
     FLOW = "flow"
 
 
+# What the canvas and every drawing (exports, draw.io, GraphML shapes) show as boxes and
+# arrows, in the order menus and legends list them. Structural nodes (organisations,
+# directorates, partnerships) and part_of/serves links show through colours, the outline and
+# the legend instead.
+DRAWN_KINDS: tuple[NodeKind, ...] = (NodeKind.SERVICE, NodeKind.ACCESS_POINT, NodeKind.EXIT)
+DRAWN_EDGE_KINDS: tuple[EdgeKind, ...] = (EdgeKind.FLOW,)
+
+
 class FlowType(StrEnum):
     REFERRAL = "referral"
     TRANSFER = "transfer"

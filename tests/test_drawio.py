@@ -7,8 +7,7 @@ from defusedxml.ElementTree import fromstring, parse
 
 from servicemap import demo, palette
 from servicemap.io import drawio
-
-DRAWN = ("service", "access_point", "exit")
+from servicemap.model import DRAWN_KINDS
 
 
 def cells(doc):
@@ -32,7 +31,7 @@ def test_file_parses_with_one_cell_per_node_and_flow(sample_doc, tmp_path):
     assert [(c.get("id"), c.get("parent")) for c in all_cells[:2]] == [("0", None), ("1", "0")]
     by_id = {c.get("id"): c for c in all_cells}
     assert len(by_id) == len(all_cells)  # ids are unique
-    drawn = [n for n, k in sample_doc.graph.nodes(data="kind") if k in DRAWN]
+    drawn = [n for n, k in sample_doc.graph.nodes(data="kind") if k in DRAWN_KINDS]
     vertices = [c for c in all_cells if c.get("id").startswith("node-")]
     assert sorted(c.get("id") for c in vertices) == sorted(f"node-{n}" for n in drawn)
     assert all(c.get("vertex") == "1" for c in vertices)

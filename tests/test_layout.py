@@ -16,7 +16,7 @@ from servicemap.graph import groups as grp
 from servicemap.graph import layout
 from servicemap.graph.document import Document
 from servicemap.io.exchange import read_json, to_node_link
-from servicemap.model import NodeKind
+from servicemap.model import DRAWN_KINDS, NodeKind
 
 METHODS = ("layered", "grouped", "organic", "tidy")
 
@@ -24,7 +24,7 @@ METHODS = ("layered", "grouped", "organic", "tidy")
 def where(doc: Document, positions: dict | None = None) -> dict:
     """Every placed drawn node's centre after applying ``positions``."""
     out = {n: (a["x"], a["y"]) for n, a in doc.graph.nodes(data=True)
-           if a["kind"] in layout.DRAWN and a["x"] is not None and a["y"] is not None}
+           if a["kind"] in DRAWN_KINDS and a["x"] is not None and a["y"] is not None}
     out.update(positions or {})
     return out
 

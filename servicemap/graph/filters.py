@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from servicemap.graph.document import Document
-from servicemap.model import KIND_LABELS, EdgeKind, NodeKind
+from servicemap.model import DRAWN_KINDS, KIND_LABELS, EdgeKind, NodeKind
 
 
 def filter_choices(doc: Document) -> list[tuple[str, object]]:
@@ -19,7 +19,7 @@ def filter_choices(doc: Document) -> list[tuple[str, object]]:
     choices += [(f"Partnership: {doc.node(n)['name']}", ("partnership", n))
                 for n in named(NodeKind.PARTNERSHIP)]
     choices += [(f"Only {KIND_LABELS[k]}s", ("kind", str(k)))
-                for k in (NodeKind.SERVICE, NodeKind.ACCESS_POINT, NodeKind.EXIT)]
+                for k in DRAWN_KINDS]
     return choices
 
 

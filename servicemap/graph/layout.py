@@ -23,7 +23,6 @@ from servicemap.graph import groups as grp
 from servicemap.graph import placement as pl
 from servicemap.graph.document import Document
 from servicemap.graph.placement import (  # noqa: F401 - part of this module's interface
-    DRAWN,
     GAP,
     GROUP_GAP,
     LAYER_GAP,

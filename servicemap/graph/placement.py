@@ -12,9 +12,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from servicemap.graph.document import Document
-from servicemap.model import EdgeKind, NodeKind
+from servicemap.model import DRAWN_KINDS, EdgeKind, NodeKind
 
-DRAWN = frozenset({NodeKind.SERVICE, NodeKind.ACCESS_POINT, NodeKind.EXIT})
 GAP = 16.0          # the least space kept between two boxes
 LAYER_GAP = 90.0    # between the columns of a flow layout: room for the arrows
 ROW_GAP = 22.0      # between boxes in one column
@@ -38,7 +37,7 @@ def estimate_size(kind: str, name: str) -> Size:
 def default_sizes(doc: Document) -> dict[str, Size]:
     """Estimated sizes of every drawn node (see :func:`estimate_size`)."""
     return {n: estimate_size(a["kind"], a["name"]) for n, a in doc.graph.nodes(data=True)
-            if a["kind"] in DRAWN}
+            if a["kind"] in DRAWN_KINDS}
 
 
 class MapBoxes:
@@ -47,7 +46,7 @@ class MapBoxes:
     def __init__(self, doc: Document, sizes: dict[str, Size] | None) -> None:
         nodes = doc.graph.nodes
         self.doc = doc
-        self.drawn = sorted(n for n, k in nodes(data="kind") if k in DRAWN)
+        self.drawn = sorted(n for n, k in nodes(data="kind") if k in DRAWN_KINDS)
         self.kind = {n: nodes[n]["kind"] for n in self.drawn}
         sizes = sizes or {}
         self.sizes = {n: sizes.get(n) or estimate_size(self.kind[n], nodes[n]["name"])

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from servicemap.model import (
     ALLOWED_EDGES,
+    DRAWN_KINDS,
     KIND_LABELS,
     MAP_FIELDS,
     EdgeKind,
@@ -196,7 +197,7 @@ def _article(word: str) -> str:
 
 _ALLOWED = {(str(e), str(s)): frozenset(str(t) for t in targets)
             for e, by_source in ALLOWED_EDGES.items() for s, targets in by_source.items()}
-STEP_KINDS = frozenset({NodeKind.ACCESS_POINT, NodeKind.SERVICE, NodeKind.EXIT})
+STEP_KINDS = frozenset(DRAWN_KINDS)  # a pathway steps through the boxes drawn on the map
 
 
 def check_map(map_fields: Mapping[str, object], nodes: list[Mapping[str, object]],

@@ -19,8 +19,8 @@ import xml.etree.ElementTree as ET
 from servicemap import palette
 from servicemap.graph.document import Document
 from servicemap.io import safety
+from servicemap.model import DRAWN_KINDS
 
-DRAWN = ("service", "access_point", "exit")
 PAD, TITLE = 20.0, 30.0
 NODE_STYLES = {
     "service": "rounded=1;arcSize=12;",
@@ -65,7 +65,7 @@ def flow_style(attrs: dict) -> str:
 def drawio_tree(doc: Document) -> ET.Element:
     """The ``<mxfile>`` element of the map."""
     nodes = doc.graph.nodes
-    drawn = [n for n, kind in nodes(data="kind") if kind in DRAWN]
+    drawn = [n for n, kind in nodes(data="kind") if kind in DRAWN_KINDS]
     boxes = palette.boxes(doc, drawn)
     colours = palette.group_colours(doc)
     mxfile = ET.Element("mxfile", host="servicemap", type="device")

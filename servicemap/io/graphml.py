@@ -32,6 +32,7 @@ from servicemap.graph.document import Document
 from servicemap.io import safety
 from servicemap.model import (
     COMMON_NODE_FIELDS,
+    DRAWN_KINDS,
     FLOW_FIELDS,
     KIND_FIELDS,
     MAP_FIELDS,
@@ -104,7 +105,7 @@ def _node_graphics(kind: str, name: str, box, colours: tuple[str, str]) -> str:
     cx, cy, w, h = box
     fill, border = colours
     width = "3.0" if kind == "exit" else "1.5"
-    style = "line" if kind in SHAPES else "dashed"
+    style = "line" if kind in DRAWN_KINDS else "dashed"
     return (f'<data key="ng"><y:ShapeNode><y:Geometry height="{h!r}" width="{w!r}" '
             f'x="{cx - w / 2!r}" y="{cy - h / 2!r}"/><y:Fill color="{fill}" '
             f'transparent="false"/><y:BorderStyle color="{border}" type="{style}" '
@@ -147,7 +148,7 @@ def graphml_text(doc: Document) -> str:
         parts = [f'<node id="{_attr(n)}">',
                  _node_graphics(attrs["kind"], attrs["name"], boxes[n],
                                 palette.node_look(doc, n, colours)
-                                if attrs["kind"] in SHAPES else ("#F0F4F5", palette.NO_GROUP)),
+                                if attrs["kind"] in DRAWN_KINDS else ("#F0F4F5", palette.NO_GROUP)),
                  f'<data key="n_label">{_text(attrs["name"])}</data>']
         parts += [f'<data key="n_{k}">{_value(v)}</data>' for k, v in attrs.items()
                   if v is not None]

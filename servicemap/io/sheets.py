@@ -37,6 +37,7 @@ from servicemap.graph import rules
 from servicemap.graph.document import Document
 from servicemap.io.safety import unescape_formula
 from servicemap.model import (
+    DRAWN_KINDS,
     MAP_FIELDS,
     SUGGESTED_CATEGORIES,
     Field,
@@ -48,7 +49,6 @@ from servicemap.model import (
 LIST_SEPARATOR = ";"
 NODE_SHEETS = {"Organisations": NodeKind.ORGANISATION, "Partnerships": NodeKind.PARTNERSHIP,
                "Directorates": NodeKind.DIRECTORATE, "Services": NodeKind.SERVICE}
-STEP_KINDS = ("service", "access_point", "exit")
 TRUE_WORDS, FALSE_WORDS = {"true", "yes", "y", "1"}, {"false", "no", "n", "0"}
 
 
@@ -95,7 +95,7 @@ TAIL = ("notes", "x", "y", "pinned")
 LINK_IDS = (Column("part_of_id", "Id of the link to its parent (leave empty)"),
             Column("serves_ids", "Ids of the links to its partnerships, ';'-separated "
                                  "(leave empty)", many=True))
-KIND_FIELD = Field("kind", str, choices=STEP_KINDS)
+KIND_FIELD = Field("kind", str, choices=tuple(k.value for k in DRAWN_KINDS))  # plain text
 SERVICE_ONLY = tuple(f.name for f in node_fields("service")
                      if f.name not in {g.name for g in node_fields("exit")})
 
@@ -112,7 +112,7 @@ SHEETS: tuple[Sheet, ...] = (
            *_field_columns("directorate", TAIL), *LINK_IDS)),
     Sheet("Services", "Services, access points and exits (see the kind column).",
           (ID, Column("kind", "service (if empty), access_point or exit", KIND_FIELD,
-                      choices=STEP_KINDS),
+                      choices=KIND_FIELD.choices),
            *_field_columns("service", ("name",)),
            Column("directorate", "Name of the directorate it is part of", ref="Directorates"),
            Column("organisation", "Or: the organisation it sits straight under",
@@ -312,7 +312,7 @@ def rows_for(doc: Document, blank_ids: bool = False) -> dict[str, list[list[obje
     nodes = doc.graph.nodes
     by_kind: dict[str, list[str]] = {}
     for n, kind in nodes(data="kind"):
-        by_kind.setdefault("service" if kind in STEP_KINDS else kind, []).append(n)
+        by_kind.setdefault("service" if kind in DRAWN_KINDS else kind, []).append(n)
     namers = {name: _Namer(doc, by_kind.get(str(kind), [])) for name, kind in NODE_SHEETS.items()}
     id_columns = {"id", "part_of_id", "serves_ids", "pathway_id"} if blank_ids else set()
     out: dict[str, list[list[object]]] = {}

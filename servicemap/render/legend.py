@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPen
 
-from servicemap.model import FlowType, NodeKind
+from servicemap.model import DRAWN_KINDS, FlowType, NodeKind
 from servicemap.render import style
 
 ROW_H = 22.0
@@ -41,7 +41,7 @@ def legend_entries(scene) -> list[Entry]:
     kinds = {item.kind for item in scene.nodes.values()}
     if kinds:
         entries.append(Entry("heading", "Shapes"))
-        for kind in (NodeKind.SERVICE, NodeKind.ACCESS_POINT, NodeKind.EXIT):
+        for kind in DRAWN_KINDS:
             if kind in kinds:
                 entries.append(Entry("node", style.NODE_KIND_LABELS[kind], shape=kind))
     flow_types = {item.flow_type for item in scene.flows.values()}

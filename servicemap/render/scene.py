@@ -14,7 +14,7 @@ from PySide6.QtGui import QColor, QPen, QTransform
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsLineItem, QGraphicsScene, QToolTip
 
 from servicemap.graph.document import Document
-from servicemap.model import KIND_LABELS, EdgeKind, NodeKind
+from servicemap.model import DRAWN_EDGE_KINDS, DRAWN_KINDS, KIND_LABELS, EdgeKind, NodeKind
 from servicemap.render import style
 from servicemap.render.items import FlowItem, NodeItem, StepBadge
 from servicemap.render.text import plain_tooltip
@@ -81,10 +81,10 @@ class MapScene(QGraphicsScene):
         self._assign_colours()
         unplaced = 0
         for node_id, attrs in self.doc.graph.nodes(data=True):
-            if attrs["kind"] in style.DRAWN_KINDS:
+            if attrs["kind"] in DRAWN_KINDS:
                 unplaced += self._make_node(node_id, attrs, unplaced)
         for u, v, k, attrs in self.doc.graph.edges(keys=True, data=True):
-            if attrs["kind"] in style.DRAWN_EDGES:
+            if attrs["kind"] in DRAWN_EDGE_KINDS:
                 self._make_flow(k, u, v, attrs)
         self._set_bends_all()
         self.fit_scene_rect()
@@ -212,7 +212,7 @@ class MapScene(QGraphicsScene):
     # ----- following the document ------------------------------------------------------
     def _on_node_added(self, node_id: str) -> None:
         attrs = self.doc.node(node_id)
-        if attrs["kind"] in style.DRAWN_KINDS:
+        if attrs["kind"] in DRAWN_KINDS:
             self._make_node(node_id, attrs, 0)
             self._grow_rect(self.nodes[node_id])
 

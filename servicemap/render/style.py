@@ -13,7 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QFontDatabase
 
 from servicemap import palette
-from servicemap.model import EdgeKind, FlowType, NodeKind
+from servicemap.model import FlowType, NodeKind
 
 OKABE_ITO, TOL_MUTED, PALETTE = palette.OKABE_ITO, palette.TOL_MUTED, palette.PALETTE
 NHS_BLUE = QColor(palette.NHS_BLUE)
@@ -42,8 +42,6 @@ FLOW_STYLES: dict[str, tuple[Qt.PenStyle, list[float] | None, str]] = {
 NODE_KIND_LABELS = {NodeKind.SERVICE: "Service (rounded box, colour = directorate)",
                     NodeKind.ACCESS_POINT: "Access point (pill)",
                     NodeKind.EXIT: "Exit (double border)"}
-DRAWN_KINDS = frozenset({NodeKind.SERVICE, NodeKind.ACCESS_POINT, NodeKind.EXIT})
-DRAWN_EDGES = frozenset({EdgeKind.FLOW})
 
 
 def flow_width(volume: float | None) -> float:

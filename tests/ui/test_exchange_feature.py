@@ -13,6 +13,7 @@ from servicemap import palette, store
 from servicemap.graph.document import Document
 from servicemap.io import csvfiles, graphml, xlsx
 from servicemap.io.sheets import SheetProblems
+from servicemap.model import DRAWN_KINDS
 from servicemap.render import style
 from servicemap.ui.features import exchange as exchange_feature
 from servicemap.ui.features.exchange import ExchangeFeature, plan_merge
@@ -89,7 +90,7 @@ def test_import_as_new_map_places_the_boxes(window, feature, tmp_path, sample_do
     assert feature.import_path(path)
     doc = window.doc
     assert doc is not sample_doc and doc.counts() == sample_doc.counts()
-    drawn = [n for n, k in doc.graph.nodes(data="kind") if k in exchange_feature.DRAWN]
+    drawn = [n for n, k in doc.graph.nodes(data="kind") if k in DRAWN_KINDS]
     assert all(doc.node(n)["x"] is not None for n in drawn)
     assert window.files.dirty and window.files.path is None
     assert window.editor.stack.undoText() == "Place imported nodes"

@@ -48,6 +48,7 @@ from servicemap.errors import ServiceMapError
 from servicemap.graph.diff import describe, diff, field_changes
 from servicemap.graph.document import Document
 from servicemap.io.exchange import read_json
+from servicemap.model import DRAWN_KINDS
 from servicemap.render import style
 from servicemap.render.items import FlowItem, NodeItem, wrap_label
 from servicemap.ui.api import Host
@@ -224,7 +225,7 @@ def decorate(scene, result: dict, old: Document) -> list[QGraphicsItem]:
     ghosts: dict[str, QPointF] = {}
     for item in result["nodes"]["removed"]:
         attrs = old.node(item["id"])
-        if attrs["kind"] not in style.DRAWN_KINDS or attrs.get("x") is None \
+        if attrs["kind"] not in DRAWN_KINDS or attrs.get("x") is None \
                 or attrs.get("y") is None:
             continue
         ghost = GhostNode(item["id"], attrs["name"], attrs["kind"])

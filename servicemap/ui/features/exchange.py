@@ -34,7 +34,7 @@ from servicemap.errors import ServiceMapError
 from servicemap.graph.document import Document, new_id
 from servicemap.io import csvfiles, drawio, exchange, graphml, xlsx
 from servicemap.io.sheets import SheetProblems
-from servicemap.model import KIND_LABELS, NodeKind, Pathway
+from servicemap.model import DRAWN_KINDS, KIND_LABELS, NodeKind, Pathway
 from servicemap.ui.api import Host, busy
 from servicemap.ui.editing import commands as c
 
@@ -49,7 +49,6 @@ IMPORT_FILTER = ("Maps and data (*.xlsx *.zip *.graphml *.json);;Excel workbooks
 EXPORT_FILTERS = {"Excel workbook (*.xlsx)": ".xlsx", "CSV files, zipped (*.zip)": ".zip",
                   "GraphML for yEd, Gephi, Cytoscape (*.graphml)": ".graphml",
                   "draw.io diagram (*.drawio)": ".drawio", "JSON exchange file (*.json)": ".json"}
-DRAWN = frozenset({NodeKind.SERVICE, NodeKind.ACCESS_POINT, NodeKind.EXIT})
 
 
 # ----- merging (no Qt: what would change) ---------------------------------------------------
@@ -347,7 +346,8 @@ class ExchangeFeature:
             return False
         # as File > New does: the imported map has no file yet
         self.host.show_document(doc, name=name, dirty=True)
-        positions = self.positions([n for n, k in doc.graph.nodes(data="kind") if k in DRAWN])
+        positions = self.positions([n for n, k in doc.graph.nodes(data="kind")
+                                    if k in DRAWN_KINDS])
         if positions:
             self.host.session.editor.move({n: None for n in positions}, positions,
                                           text="Place imported nodes")
@@ -399,7 +399,7 @@ class ExchangeFeature:
         runs, on a grid below."""
         doc = self.host.session.doc
         nodes = doc.graph.nodes
-        todo = [n for n in ids if nodes[n]["kind"] in DRAWN and nodes[n]["x"] is None]
+        todo = [n for n in ids if nodes[n]["kind"] in DRAWN_KINDS and nodes[n]["x"] is None]
         if not todo:
             return {}
         scene = self.host.session.scene
@@ -408,7 +408,7 @@ class ExchangeFeature:
         try:
             from servicemap.graph import layout
 
-            drawn = [n for n, k in nodes(data="kind") if k in DRAWN]
+            drawn = [n for n, k in nodes(data="kind") if k in DRAWN_KINDS]
             if all(nodes[n]["x"] is None for n in drawn):
                 found = layout.grouped(doc, sizes=sizes).positions
             else:  # next to the boxes they share flows with, moving nothing else

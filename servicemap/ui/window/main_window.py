@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from servicemap.graph.document import Document
 from servicemap.graph.filters import filter_choices, ids_outside
-from servicemap.model import KIND_LABELS, FlowType, NodeKind
+from servicemap.model import DRAWN_KINDS, KIND_LABELS, FlowType, NodeKind
 from servicemap.render import style
 from servicemap.render.scene import MapScene
 from servicemap.ui.api import Host
@@ -368,7 +368,7 @@ class MainWindow(QMainWindow):
         a = self.actions.action
         editable = self.session.editable
         if item_id is None:
-            for kind in (NodeKind.SERVICE, NodeKind.ACCESS_POINT, NodeKind.EXIT):
+            for kind in DRAWN_KINDS:
                 act = menu.addAction(f"Add {KIND_LABELS[kind]} here")
                 act.triggered.connect(lambda _=False, k=kind: self.add_node(k, scene_pos))
                 act.setEnabled(editable)
