@@ -11,12 +11,13 @@ from PySide6.QtGui import QColor
 
 from servicemap import palette, store
 from servicemap.graph.document import Document
+from servicemap.graph.merge import plan_merge
 from servicemap.io import csvfiles, graphml, xlsx
 from servicemap.io.sheets import SheetProblems
 from servicemap.model import DRAWN_KINDS
 from servicemap.render import style
 from servicemap.ui.features import exchange as exchange_feature
-from servicemap.ui.features.exchange import ExchangeFeature, plan_merge
+from servicemap.ui.features.exchange import ExchangeFeature
 from servicemap.ui.session import Mode
 
 
@@ -142,21 +143,6 @@ def test_refused_change_undoes_the_whole_merge(window, feature, tmp_path, monkey
     assert set(doc.graph.nodes) == nodes and doc.node("crisis")["capacity"] == 40
     assert feature.errors and feature.errors[0].startswith("Nothing was merged:")
     assert "at least 0" in feature.errors[0]
-
-
-def test_merge_matches_by_id_then_name(window):
-    incoming = small_map()
-    incoming.update_node("crisis", {"capacity": 41})
-    renamed = Document()
-    renamed.add_node("service", "Crisis team", "other-id", capacity=42)
-    renamed.add_node("service", "Brand new", "crisis-dir")  # an id the map uses for a link
-    plan = plan_merge(window.doc, renamed)
-    assert plan.node_ids["other-id"] == "crisis" and plan.node_changes == {
-        "crisis": {"capacity": 42}}
-    assert plan.new_nodes == ["crisis-dir"] and plan.node_ids["crisis-dir"] != "crisis-dir"
-    plan = plan_merge(window.doc, incoming)
-    assert plan.node_changes == {"crisis": {"capacity": 41}} and not plan.new_nodes
-    assert plan_merge(window.doc, small_map()).empty
 
 
 def test_problems_are_listed_and_nothing_is_imported(window, feature, tmp_path):

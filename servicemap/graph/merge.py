@@ -1,0 +1,137 @@
+"""Merging one map into another: what would be added and changed, before anything is.
+
+Items of the incoming map are matched to the open map's by id, then by kind and name (a
+unique name only); matched items take the incoming values that are known (an empty cell never
+blanks a field, an unset pin never unpins), new items are added with a free id, and nothing
+is deleted. A service given a new parent loses its old ``part_of`` link. :class:`MergePlan`
+lists the changes (one plain sentence each, for a preview); the window's import applies them
+as one undo step.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from servicemap.graph.document import Document, new_id
+from servicemap.model import KIND_LABELS, NodeKind, Pathway
+
+
+def _show(value: object) -> str:
+    if value is None:
+        return "unknown"
+    text = f"{value:,g}" if isinstance(value, (int, float)) and not isinstance(value, bool) \
+        else str(value)
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
+def _listed(changes: dict, old: dict) -> str:
+    """``capacity 40 → 55, hours unknown → 24/7``."""
+    return ", ".join(f"{k.replace('_', ' ')} {_show(old.get(k))} → {_show(v)}"
+                     for k, v in changes.items())
+
+
+def _changes(new: dict, old: dict) -> dict:
+    """The known imported values that differ (empty notes and an unset pin change nothing)."""
+    return {k: v for k, v in new.items() if k != "kind" and v is not None and v != old.get(k)
+            and not (k == "notes" and v == "") and not (k == "pinned" and v is False)}
+
+
+@dataclass
+class MergePlan:
+    """What merging ``incoming`` into ``doc`` adds and changes; ids are the open map's."""
+
+    doc: Document
+    incoming: Document
+    node_ids: dict[str, str] = field(default_factory=dict)       # incoming id -> map id
+    new_nodes: list[str] = field(default_factory=list)           # incoming ids
+    node_changes: dict[str, dict] = field(default_factory=dict)  # map id -> changes
+    removed_edges: list[str] = field(default_factory=list)       # old parents' links
+    new_edges: list[tuple[str, dict]] = field(default_factory=list)
+    edge_changes: dict[str, dict] = field(default_factory=dict)
+    new_pathways: list[Pathway] = field(default_factory=list)
+    pathway_changes: dict[str, dict] = field(default_factory=dict)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.new_nodes or self.node_changes or self.new_edges or self.edge_changes
+                    or self.new_pathways or self.pathway_changes)
+
+    def lines(self) -> list[str]:
+        """One plain sentence per added or changed item, for the preview."""
+        src = self.incoming.graph.nodes
+        out = [f"Add {KIND_LABELS[NodeKind(src[n]['kind'])]} “{src[n]['name']}”"
+               for n in self.new_nodes]
+        out += [f"Change {self.doc.describe(n)}: {_listed(ch, self.doc.node(n))}"
+                for n, ch in self.node_changes.items()]
+        names = {**{n: a["name"] for n, a in self.doc.graph.nodes(data=True)},
+                 **{self.node_ids[n]: src[n]["name"] for n in self.new_nodes}}
+        for _, rec in self.new_edges:
+            what = f"{rec['flow_type']} flow" if rec["kind"] == "flow" else \
+                rec["kind"].replace("_", " ") + " link"
+            out.append(f"Add {what} “{names[rec['source']]}” → “{names[rec['target']]}”")
+        out += [f"Change {self.doc.describe(e)}: {_listed(ch, self.doc.edge(e))}"
+                for e, ch in self.edge_changes.items()]
+        out += [f"Add pathway “{p.name}”" for p in self.new_pathways]
+        out += [f"Change pathway “{self.doc.pathways[p].name}”: {', '.join(ch)}"
+                for p, ch in self.pathway_changes.items()]
+        return out
+
+
+def plan_merge(doc: Document, incoming: Document) -> MergePlan:
+    """Match ``incoming`` to ``doc`` (by id, then kind and name) and list the changes."""
+    plan = MergePlan(doc, incoming)
+    used: set[str] = set()
+
+    def fresh(item_id: str) -> str:
+        free = not (doc.has_node(item_id) or doc.has_edge(item_id)
+                    or item_id in doc.pathways or item_id in used)
+        made = item_id if free else new_id()
+        used.add(made)
+        return made
+
+    by_name: dict[tuple, list[str]] = {}
+    for n, attrs in doc.graph.nodes(data=True):
+        by_name.setdefault((attrs["kind"], attrs["name"]), []).append(n)
+    matched: set[str] = set()
+    for n, attrs in incoming.graph.nodes(data=True):
+        target = n if doc.has_node(n) and doc.node(n)["kind"] == attrs["kind"] else None
+        same = by_name.get((attrs["kind"], attrs["name"]), [])
+        target = target or (same[0] if len(same) == 1 else None)
+        if target is None or target in matched:
+            plan.node_ids[n] = fresh(n)
+            plan.new_nodes.append(n)
+            continue
+        matched.add(target)
+        plan.node_ids[n] = target
+        if changes := _changes(attrs, doc.node(target)):
+            plan.node_changes[target] = changes
+    existing = {(a["kind"], u, v, a.get("flow_type")): k
+                for u, v, k, a in doc.graph.edges(keys=True, data=True)}
+    for u, v, k, attrs in incoming.graph.edges(keys=True, data=True):
+        mu, mv = plan.node_ids[u], plan.node_ids[v]
+        kind = attrs["kind"]
+        found = k if doc.has_edge(k) and doc.edge_ends(k) == (mu, mv) \
+            and doc.edge(k)["kind"] == kind else existing.get((kind, mu, mv,
+                                                               attrs.get("flow_type")))
+        if found is not None:
+            if changes := _changes(attrs, doc.edge(found)):
+                plan.edge_changes[found] = changes
+            continue
+        if kind == "part_of" and doc.has_node(mu) and doc.parent(mu) is not None:
+            plan.removed_edges += [e for _, p, e, d in doc.graph.out_edges(mu, keys=True,
+                                                                           data="kind")
+                                   if d == "part_of"]
+        plan.new_edges.append((fresh(k), {**attrs, "source": mu, "target": mv}))
+    for p in incoming.pathways.values():
+        steps = [plan.node_ids[s] for s in p.steps]
+        same = [q for q in doc.pathways.values() if q.name == p.name]
+        target = p.id if p.id in doc.pathways else (same[0].id if len(same) == 1 else None)
+        if target is None:
+            plan.new_pathways.append(Pathway(fresh(p.id), p.name, p.description, steps))
+            continue
+        old = doc.pathways[target]
+        pairs = (("name", p.name), ("description", p.description), ("steps", steps))
+        changes = {k: v for k, v in pairs if v not in ("", []) and v != getattr(old, k)}
+        if changes:
+            plan.pathway_changes[target] = changes
+    return plan

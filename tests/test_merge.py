@@ -1,0 +1,113 @@
+"""Planning a merge (graph.merge, no Qt): items matched by id, then by kind and a unique name;
+known values change, unknown ones never blank a field; new items get free ids; nothing is
+deleted; the preview lines say what happens in plain sentences."""
+
+from __future__ import annotations
+
+from servicemap.graph.document import Document
+from servicemap.graph.merge import plan_merge
+
+
+def small_map() -> Document:
+    d = Document()
+    d.set_map_fields({"title": "Open map"})
+    d.add_node("organisation", "Trust", "org")
+    d.add_node("directorate", "Acute", "dir")
+    d.add_edge("part_of", "dir", "org", "dir-org")
+    d.add_node("access_point", "GP practice", "gp", x=0.0, y=0.0)
+    d.add_node("service", "Crisis team", "crisis", x=300.0, y=0.0, capacity=40)
+    d.add_node("exit", "Recovered", "done", x=600.0, y=0.0)
+    d.add_edge("part_of", "crisis", "dir", "crisis-dir")
+    d.add_edge("flow", "gp", "crisis", "f1", flow_type="referral", volume_per_year=300)
+    d.add_pathway("Crisis care", ["gp", "crisis"], pathway_id="p1")
+    return d
+
+
+def test_merge_matches_by_id_then_name():
+    doc = small_map()
+    incoming = small_map()
+    incoming.update_node("crisis", {"capacity": 41})
+    renamed = Document()
+    renamed.add_node("service", "Crisis team", "other-id", capacity=42)
+    renamed.add_node("service", "Brand new", "crisis-dir")  # an id the map uses for a link
+    plan = plan_merge(doc, renamed)
+    assert plan.node_ids["other-id"] == "crisis" and plan.node_changes == {
+        "crisis": {"capacity": 42}}
+    assert plan.new_nodes == ["crisis-dir"] and plan.node_ids["crisis-dir"] != "crisis-dir"
+    plan = plan_merge(doc, incoming)
+    assert plan.node_changes == {"crisis": {"capacity": 41}} and not plan.new_nodes
+    assert plan_merge(doc, small_map()).empty
+
+
+def test_unknown_values_never_blank_a_field():
+    doc = small_map()
+    incoming = Document()
+    incoming.add_node("service", "Crisis team", "crisis", notes="", pinned=False)
+    assert incoming.node("crisis")["capacity"] is None
+    plan = plan_merge(doc, incoming)
+    assert plan.node_ids["crisis"] == "crisis" and plan.empty and plan.lines() == []
+
+
+def test_a_name_shared_by_two_items_is_not_a_match():
+    doc = small_map()
+    doc.add_node("service", "Crisis team", "crisis2")
+    incoming = Document()
+    incoming.add_node("service", "Crisis team", "x", capacity=10)
+    plan = plan_merge(doc, incoming)
+    assert plan.new_nodes == ["x"] and plan.node_ids["x"] == "x" and not plan.node_changes
+
+
+def test_flows_match_by_ends_and_type_and_new_ones_join_matched_nodes():
+    doc = small_map()
+    incoming = small_map()
+    incoming.remove_edge("f1")
+    incoming.add_edge("flow", "gp", "crisis", "elsewhere", flow_type="referral",
+                      volume_per_year=350)
+    incoming.add_edge("flow", "crisis", "done", "f2", flow_type="discharge")
+    plan = plan_merge(doc, incoming)
+    assert plan.edge_changes == {"f1": {"volume_per_year": 350}}
+    ((edge_id, rec),) = plan.new_edges
+    assert edge_id == "f2" and (rec["source"], rec["target"]) == ("crisis", "done")
+    assert plan.lines() == [
+        "Add discharge flow “Crisis team” → “Recovered”",
+        "Change flow \"GP practice\" -> \"Crisis team\" (f1): volume per year 300 → 350"]
+
+
+def test_a_new_parent_replaces_the_old_link():
+    doc = small_map()
+    incoming = small_map()
+    incoming.add_node("directorate", "Community", "dir2")
+    incoming.remove_edge("crisis-dir")
+    incoming.add_edge("part_of", "crisis", "dir2", "crisis-dir2")
+    plan = plan_merge(doc, incoming)
+    assert plan.new_nodes == ["dir2"] and plan.removed_edges == ["crisis-dir"]
+    assert [rec["target"] for _, rec in plan.new_edges] == [plan.node_ids["dir2"]]
+    assert "Add part of link “Crisis team” → “Community”" in plan.lines()
+
+
+def test_pathways_match_by_id_then_name_with_the_maps_step_ids():
+    doc = small_map()
+    incoming = Document()
+    incoming.add_node("access_point", "GP practice", "gp-elsewhere")
+    incoming.add_node("service", "Crisis team", "crisis")
+    incoming.add_pathway("Crisis care", ["gp-elsewhere", "crisis"], "Same steps",
+                         pathway_id="other")
+    incoming.add_pathway("Short", ["crisis"], pathway_id="p1x")
+    plan = plan_merge(doc, incoming)
+    assert plan.node_ids["gp-elsewhere"] == "gp" and plan.pathway_changes == {
+        "p1": {"description": "Same steps"}}
+    (new,) = plan.new_pathways
+    assert (new.id, new.name, new.steps) == ("p1x", "Short", ["crisis"])
+    assert plan.lines()[-2:] == ["Add pathway “Short”",
+                                 "Change pathway “Crisis care”: description"]
+
+
+def test_new_items_never_take_an_id_the_map_uses():
+    doc = small_map()
+    incoming = Document()
+    incoming.add_node("service", "One", "f1")   # a flow's id in the map
+    incoming.add_node("service", "Two", "p1")   # a pathway's id in the map
+    plan = plan_merge(doc, incoming)
+    made = {plan.node_ids["f1"], plan.node_ids["p1"]}
+    assert len(made) == 2 and not made & ({"f1", "p1"} | set(doc.graph.nodes))
+    assert plan.lines() == ["Add service “One”", "Add service “Two”"]
