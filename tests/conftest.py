@@ -74,6 +74,22 @@ def sample_doc() -> Document:
 
 
 @pytest.fixture
+def reviewed(sample_doc):
+    """The sample map with review comments: two threads (one with two replies), one on the
+    map (resolved) and one on a flow whose text looks like a formula."""
+    doc = sample_doc
+    doc.add_comment("Capacity looks low", "crisis", "Dr Lee", comment_id="a",
+                    created="2026-03-01T09:00:00+00:00")
+    doc.add_comment("On the map as a whole", "", "Dr Ng", comment_id="b")
+    doc.add_comment("Checking", reply_to="a", author="Planner", comment_id="a1")
+    doc.add_comment("=HYPERLINK(\"http://evil\",\"click\")", "f_gp_crisis", "@mallory",
+                    comment_id="c")
+    doc.add_comment("Thanks", reply_to="a1", author="Dr Lee", comment_id="a2")
+    doc.update_comment("b", status="resolved")
+    return doc
+
+
+@pytest.fixture
 def saved_map(tmp_path: Path) -> Path:
     """The sample map saved as a .smap file."""
     path = tmp_path / "sample.smap"

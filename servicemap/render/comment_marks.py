@@ -2,7 +2,7 @@
 numbered appendix (one or more pages after the map in PDF and print) listing every comment.
 
 The numbers are the ones the Comments dock and the CSV export use
-(:func:`servicemap.io.comments_csv.comment_numbers`), so a board paper, the CSV and the
+(:func:`servicemap.graph.comments.comment_numbers`), so a board paper, the CSV and the
 window all say "comment 3" about the same thing.
 """
 
@@ -12,8 +12,8 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen
 from PySide6.QtWidgets import QGraphicsItem
 
+from servicemap.graph.comments import comment_numbers, rows
 from servicemap.graph.document import Document
-from servicemap.io.comments_csv import comment_numbers, rows
 from servicemap.render import style
 from servicemap.render.items import FlowItem, NodeItem
 

@@ -29,41 +29,19 @@ stays in review mode on the copy. The map's ``modified`` time is not changed by 
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtWidgets import QLabel, QMessageBox
 
 from servicemap import store
 from servicemap.errors import ServiceMapError
-from servicemap.graph.document import Document
+from servicemap.graph.comments import merge_comments
 from servicemap.io.exchange import read_json, to_node_link
 from servicemap.ui.api import Host, Mode
 from servicemap.ui.dialogs import ask
 from servicemap.ui.file_safety import MapLock
 
 REVIEW_SUFFIX = " — Review"
-
-
-def merge_comments(target: Document, source: Document) -> int:
-    """Bring ``source``'s comments into ``target`` (the same map as saved by someone else):
-    new comments are added in order, changed text or status is applied, and comments only
-    ``target`` has are kept. Returns how many comments were added or changed."""
-    changed = 0
-    for comment in source.comments.values():
-        mine = target.comments.get(comment.id)
-        if mine is not None:
-            updates = {k: getattr(comment, k) for k in ("text", "status")
-                       if getattr(comment, k) != getattr(mine, k)}
-            if updates:
-                target.update_comment(comment.id, **updates)
-                changed += 1
-            continue
-        if comment.reply_to and comment.reply_to not in target.comments:
-            comment = replace(comment, reply_to="")  # its thread was deleted meanwhile
-        target.restore_comments([(len(target.comments), replace(comment))])
-        changed += 1
-    return changed
 
 
 class ReviewFeature:

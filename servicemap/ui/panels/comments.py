@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from servicemap.io.comments_csv import comment_numbers, item_kind, thread_root, threads
+from servicemap.graph.comments import comment_numbers, item_kind, thread_root, threads
 from servicemap.ui.editing.comment_commands import AddComment, UpdateComment
 from servicemap.ui.panels.base import Panel
 
