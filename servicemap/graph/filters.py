@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+
 from servicemap.graph.document import Document
 from servicemap.model import DRAWN_KINDS, KIND_LABELS, EdgeKind, NodeKind
 
@@ -44,10 +46,13 @@ def matches(doc: Document, node_id: str, key) -> bool:
     return True
 
 
-def ids_outside(doc: Document, key, scene) -> set[str]:
-    """The drawn node and flow ids that the filter ``key`` leaves out (to be dimmed)."""
-    keep = {n for n in scene.nodes if matches(doc, n, key)}
-    out = set(scene.nodes) - keep
-    out |= {k for k, item in scene.flows.items()
-            if item.source.node_id not in keep or item.target.node_id not in keep}
+def ids_outside(doc: Document, key, nodes: Iterable[str],
+                flows: Mapping[str, tuple[str, str]]) -> set[str]:
+    """The ids among the drawn ``nodes`` and ``flows`` (flow id -> (source, target)) that the
+    filter ``key`` leaves out (to be dimmed): the nodes it does not match, and every flow
+    with an end outside it."""
+    nodes = set(nodes)
+    keep = {n for n in nodes if matches(doc, n, key)}
+    out = nodes - keep
+    out |= {k for k, (source, target) in flows.items() if source not in keep or target not in keep}
     return out

@@ -434,7 +434,12 @@ class MainWindow(QMainWindow):
 
     def _apply_filter(self, _index: int = 0) -> None:
         key = self.filter_box.currentData()
-        self.scene.set_dimmed(ids_outside(self.doc, key, self.scene) if key else ())
+        if not key:
+            self.scene.set_dimmed(())
+            return
+        flows = {k: (item.source.node_id, item.target.node_id)
+                 for k, item in self.scene.flows.items()}
+        self.scene.set_dimmed(ids_outside(self.doc, key, self.scene.nodes, flows))
 
     def toggle_flow_labels(self, on: bool) -> None:
         self.scene.show_flow_labels = on
