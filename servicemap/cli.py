@@ -204,14 +204,15 @@ def _export_json(doc: Document, out: Path, args) -> None:
 
 def _export_picture(doc: Document, out: Path, args) -> None:
     """PNG, SVG or PDF, drawn as the window draws the map (offscreen without a display)."""
+    from servicemap.graph.pathways import find_pathway, pathways_by_name
     from servicemap.render import export
     from servicemap.render.app import ensure_qapp
 
     pathway = None
     if args.pathway is not None:
-        pathway = export.find_pathway(doc, args.pathway)
+        pathway = find_pathway(doc, args.pathway)
         if pathway is None:
-            names = "; ".join(sorted(p.name for p in doc.pathways.values())) or "none"
+            names = "; ".join(p.name for p in pathways_by_name(doc)) or "none"
             raise BadInput(f"no pathway named {args.pathway!r}; the map's pathways: {names}")
     ensure_qapp()
     export.export_file(doc, out, export.ExportOptions(

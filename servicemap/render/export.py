@@ -28,6 +28,7 @@ from servicemap import suppression
 from servicemap.errors import ServiceMapError
 from servicemap.gcpause import gc_paused
 from servicemap.graph.document import Document
+from servicemap.graph.pathways import step_flows
 from servicemap.render.items import FlowItem, NodeItem
 from servicemap.render.legend import Entry, legend_entries
 from servicemap.render.page import (  # noqa: F401  the page's names: importable from here
@@ -143,19 +144,10 @@ class Picture:
             self.scene = None
 
 
-def find_pathway(doc: Document, name: str) -> str | None:
-    """The id of the pathway called ``name`` (case and surrounding spaces ignored)."""
-    wanted = name.strip().casefold()
-    return next((pid for pid, p in doc.pathways.items()
-                 if p.name.strip().casefold() == wanted), None)
-
-
 def _pathway_ids(doc: Document, pathway_id: str) -> tuple[set[str], set[str]]:
     """A pathway's steps and the flows between consecutive steps (as the canvas highlights)."""
-    steps = doc.pathways[pathway_id].steps
-    flows = {f for a, b in zip(steps, steps[1:], strict=False)
-             if (f := doc.find_flow(a, b)) is not None}
-    return set(steps), flows
+    flows = {f for f in step_flows(doc, pathway_id) if f is not None}
+    return set(doc.pathways[pathway_id].steps), flows
 
 
 def _keep_only(scene: MapScene, nodes: set[str], flows: set[str]) -> None:

@@ -14,6 +14,7 @@ from PySide6.QtGui import QColor, QPen, QTransform
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsLineItem, QGraphicsScene, QToolTip
 
 from servicemap.graph.document import Document
+from servicemap.graph.pathways import step_flows
 from servicemap.model import DRAWN_EDGE_KINDS, DRAWN_KINDS, KIND_LABELS, EdgeKind, NodeKind
 from servicemap.render import style
 from servicemap.render.items import FlowItem, NodeItem, StepBadge
@@ -331,8 +332,7 @@ class MapScene(QGraphicsScene):
         for step, nums in numbers.items():
             if step in self.nodes:
                 self._marks.append(StepBadge("·".join(nums), self.nodes[step]))
-        for a, b in zip(steps, steps[1:], strict=False):
-            flow = self.doc.find_flow(a, b)
+        for a, b, flow in zip(steps, steps[1:], step_flows(self.doc, pathway_id), strict=False):
             if flow is not None and flow in self.flows:
                 keep.add(flow)
             elif a in self.nodes and b in self.nodes and a != b:

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from servicemap.errors import ServiceMapError
 from servicemap.graph.document import Document
+from servicemap.graph.pathways import pathways_by_name
 from servicemap.render import export
 from servicemap.render.export import ExportOptions, Picture
 
@@ -58,8 +59,8 @@ class ExportDialog(QDialog):
             self.what_box.model().item(self.what_box.count() - 1).setEnabled(enabled)
         self.pathway_box = QComboBox(self)
         self.pathway_box.setObjectName("pathway")
-        for pid, p in sorted(doc.pathways.items(), key=lambda kv: kv[1].name.casefold()):
-            self.pathway_box.addItem(p.name, pid)
+        for p in pathways_by_name(doc):
+            self.pathway_box.addItem(p.name, p.id)
         if pathway is not None and self.pathway_box.findData(pathway) >= 0:
             self.pathway_box.setCurrentIndex(self.pathway_box.findData(pathway))
         what_row = QHBoxLayout()

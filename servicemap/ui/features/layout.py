@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QInputDialog, QMenu, QToolButton
 
 from servicemap.graph import layout
 from servicemap.graph.groups import GROUPINGS
+from servicemap.graph.pathways import find_pathway
 from servicemap.model import KIND_LABELS, NodeKind
 from servicemap.render.containers import ContainerLayer
 from servicemap.ui.api import Host, busy
@@ -161,7 +162,7 @@ class LayoutFeature:
                                         "Lay out the steps of:", names, 0, False)
         if not ok:
             return None
-        return next((pid for pid, p in doc.pathways.items() if p.name == name), None)
+        return find_pathway(doc, name)
 
     def flow_layout_of_pathway(self) -> bool:
         doc = self.host.session.doc

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from servicemap.graph.pathways import pathways_through, step_flows
 from servicemap.graph.rules import STEP_KINDS, check_join
 from servicemap.model import EdgeKind, FlowType
 from servicemap.ui.panels.base import Panel
@@ -116,8 +117,7 @@ class PathwaysPanel(Panel):
             return False  # refresh the list
         if name == "node_changed":
             node_id, fields = args
-            return not ("name" in fields and
-                        any(node_id in p.steps for p in self.doc.pathways.values()))
+            return not ("name" in fields and pathways_through(self.doc, node_id))
         if name in ("edge_added", "edge_removed"):
             self._steps_timer.start()
         return True  # nothing else is shown here
@@ -150,10 +150,11 @@ class PathwaysPanel(Panel):
     def step_lines(self, pathway_id: str) -> list[str]:
         """The numbered step texts, with a warning where no flow joins a step to the next."""
         steps = self.doc.pathways[pathway_id].steps
+        flows = step_flows(self.doc, pathway_id)
         lines = []
         for number, step in enumerate(steps, start=1):
             line = f"{number}. {self._name(step)}"
-            if number < len(steps) and self.doc.find_flow(step, steps[number]) is None:
+            if number < len(steps) and flows[number - 1] is None:
                 line += f"  {NO_FLOW}"
             lines.append(line)
         return lines
@@ -356,8 +357,8 @@ class PathwaysPanel(Panel):
         """Consecutive steps with no flow between them that a flow may join."""
         steps = self.doc.pathways[pathway_id].steps
         pairs = []
-        for a, b in zip(steps, steps[1:], strict=False):
-            if a == b or self.doc.find_flow(a, b) is not None or (a, b) in pairs:
+        for a, b, flow in zip(steps, steps[1:], step_flows(self.doc, pathway_id), strict=False):
+            if a == b or flow is not None or (a, b) in pairs:
                 continue
             if check_join(EdgeKind.FLOW, self.doc.node(a)["kind"], self.doc.node(b)["kind"]):
                 continue
