@@ -11,8 +11,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import QScrollArea
 
+from servicemap.graph.measures import MEASURES
 from servicemap.ui.api import Host
-from servicemap.ui.features.overlay import MEASURES, Overlay, OverlayLegend
+from servicemap.ui.features.overlay import Overlay, OverlayLegend
 from servicemap.ui.panels.analysis import AnalysisPanel
 
 

@@ -4,22 +4,19 @@ Each overlay has five bins on a sequential, colour-blind-safe scale (ColorBrewer
 dark orange-brown, dark text readable on every step) and a second cue that does not need colour:
 a badge on each box with the figure ("157%", "1.4×", "4.5 pt") and an inner border that thickens
 with the bin. Unknown values are grey with a hatched frame and a "?" badge. "Directorate colours"
-puts the scene's own colours back (:meth:`MapScene._restyle_services`). Definitions of the
-figures: docs/analysis.md.
+puts the scene's own colours back (:meth:`MapScene._restyle_services`). The measures, their
+bins and each service's figure: :mod:`servicemap.graph.measures`; definitions of the figures:
+docs/analysis.md.
 """
 
 from __future__ import annotations
-
-import math
-from collections.abc import Callable
-from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QFontMetricsF, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem, QPushButton, QVBoxLayout, QWidget
 from shiboken6 import isValid
 
-from servicemap.graph import analysis
+from servicemap.graph.measures import MEASURES, Measure
 from servicemap.model import NodeKind
 from servicemap.render import style
 
@@ -33,69 +30,6 @@ REFRESH_MS = 150
 
 def bin_border(index: int) -> QColor:
     return SCALE[index].darker(170 if index < 3 else 150)
-
-
-@dataclass(frozen=True)
-class Measure:
-    """One overlay: its title, bin edges (a value falls in the first bin whose upper edge it does
-    not exceed) and labels, and how to read each service's value and badge from the map."""
-
-    key: str
-    title: str
-    uppers: tuple[float, ...]
-    labels: tuple[str, ...]
-    unknown_label: str
-    read: Callable[[object], dict[str, tuple[float | None, str]]]  # doc -> {id: (value, badge)}
-
-    def bin_of(self, value: float | None) -> int | None:
-        if value is None:
-            return None
-        return next(i for i, upper in enumerate(self.uppers) if value <= upper)
-
-
-def _load(doc) -> dict[str, tuple[float | None, str]]:
-    out = {}
-    for r in analysis.per_service(doc)["services"]:
-        if r["load_status"] == "over capacity":
-            load = r["load"]
-            out[r["id"]] = (math.inf, "over") if load is None else (load, f"{load:.0%}")
-        elif r["load_status"] == "within capacity":
-            out[r["id"]] = (r["load"] or 0.0, f"{r['load'] or 0:.0%}")
-        else:
-            lower = f"≥{r['load']:.0%}" if r["load_is_lower_bound"] else "?"
-            out[r["id"]] = (None, lower)
-    return out
-
-
-def _waits(doc) -> dict[str, tuple[float | None, str]]:
-    out = {}
-    for r in analysis.per_service(doc)["services"]:
-        ratio = r["worst_wait_ratio"]
-        if ratio is None and r["wait_breaches"]:  # a target of 0 days, missed
-            out[r["id"]] = (math.inf, "over")
-        else:
-            out[r["id"]] = (ratio, "?" if ratio is None else f"{ratio:.1f}×")
-    return out
-
-
-def _dna(doc) -> dict[str, tuple[float | None, str]]:
-    return {r["id"]: (r["gap"], "?" if r["gap"] is None else f"{r['gap']:.1f} pt")
-            for r in analysis.targets(doc)["dna"]["services"]}
-
-
-MEASURES: dict[str, Measure] = {m.key: m for m in (
-    Measure("load", "Load against capacity", (0.5, 0.85, 1.0, 1.5, math.inf),
-            ("up to 50%", "50–85%", "85–100%", "100–150% (over capacity)", "over 150%"),
-            "Load unknown", _load),
-    Measure("waits", "Waits against target", (0.5, 0.9, 1.0, 1.5, math.inf),
-            ("up to half the target", "0.5–0.9× target", "0.9–1× target",
-             "1–1.5× target (over)", "over 1.5× target"),
-            "Wait or target unknown", _waits),
-    Measure("dna", "DNA gap (most − least deprived)", (0.0, 1.0, 3.0, 5.0, math.inf),
-            ("none or reversed", "up to 1 point (meets target)", "1–3 points",
-             "3–5 points", "over 5 points"),
-            "DNA rate unknown", _dna),
-)}
 
 
 class OverlayMark(QGraphicsItem):
