@@ -16,6 +16,8 @@ from pathlib import Path
 from servicemap.errors import ServiceMapError, ValidationError
 from servicemap.graph import rules
 from servicemap.graph.document import Document
+from servicemap.io import formats
+from servicemap.io.formats import SMAP, by_suffix, for_path, map_format, open_map
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_BAD_INPUT = 0, 1, 2
 COMMANDS = ("info", "validate", "demo", "export", "import", "analyse", "diff", "layout",
@@ -114,15 +116,14 @@ def _open_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def load_any(path: str | Path) -> Document:
-    """Open a .smap map, or a .json map in the exchange format."""
-    from servicemap import store
-    from servicemap.io.exchange import read_json
+# What ``export`` writes and ``import`` reads, in the order messages list them.
+EXPORTS = tuple(f for f in formats.FORMATS if f is not SMAP and not f.is_folder
+                and (f.write is not None or f.role == formats.PICTURE))
+IMPORTS = tuple(f for f in formats.FORMATS if f is not SMAP and f.read is not None)
 
-    path = Path(path)
-    if path.suffix.lower() == ".json":
-        return read_json(path)
-    return store.load(path)
+
+def _suffixes(these) -> tuple[str, ...]:
+    return tuple(s for f in these for s in f.suffixes)
 
 
 def _check_out(path: str, force: bool, suffixes: tuple[str, ...]) -> Path:
@@ -138,7 +139,7 @@ def _check_out(path: str, force: bool, suffixes: tuple[str, ...]) -> Path:
 
 
 def cmd_info(args) -> int:
-    doc = load_any(args.map)
+    doc = open_map(args.map)
     counts = doc.counts()
     if args.json:
         print(json.dumps(counts))
@@ -160,7 +161,7 @@ def cmd_validate(args) -> int:
     )
 
     path = Path(args.map)
-    if path.suffix.lower() == ".json":
+    if map_format(path) is formats.JSON:
         data = load_json_data(path)
         records = records_from_node_link(data, path.name)
         comments = comments_from_node_link(data, path.name)
@@ -185,7 +186,7 @@ def cmd_validate(args) -> int:
 def cmd_demo(args) -> int:
     from servicemap import demo, store
 
-    out = _check_out(args.out, args.force, (".smap",))
+    out = _check_out(args.out, args.force, SMAP.suffixes)
     if args.services is not None:
         if args.services < 1:
             raise BadInput("--services must be at least 1")
@@ -194,12 +195,6 @@ def cmd_demo(args) -> int:
         doc = demo.kent_and_medway()
     store.save(doc, out)
     return EXIT_OK
-
-
-def _export_json(doc: Document, out: Path, args) -> None:
-    from servicemap.io.exchange import write_json
-
-    write_json(doc, out)
 
 
 def _export_picture(doc: Document, out: Path, args) -> None:
@@ -222,57 +217,20 @@ def _export_picture(doc: Document, out: Path, args) -> None:
         comments=args.comments))
 
 
-def _import_json(source: Path, args) -> Document:
-    from servicemap.io.exchange import read_json
+def _read(fmt: formats.Format, source: Path) -> Document:
+    """Read ``source``; sheet problems are printed one per line on stderr, then exit 2."""
+    from servicemap.io.sheets import SheetProblems
 
-    return read_json(source)
-
-
-# Formats by file extension. Each exporter is (document, out path, parsed args) -> None; each
-# importer is (input path, parsed args) -> Document. Add a format by adding an entry.
-EXPORTERS = {".json": _export_json, ".png": _export_picture, ".svg": _export_picture,
-             ".pdf": _export_picture}
-IMPORTERS = {".json": _import_json}
-
-
-# ----- data exchange: spreadsheets, CSV, GraphML, draw.io (servicemap.io) ---------------------
-def _exchange_writer(module: str, function: str):
-    def export(doc: Document, out: Path, args) -> None:
-        import importlib
-
-        getattr(importlib.import_module(f"servicemap.io.{module}"), function)(doc, out)
-    return export
-
-
-def _exchange_reader(module: str, function: str):
-    """An importer; sheet problems are printed one per line on stderr, then exit 2."""
-    def read(source: Path, args) -> Document:
-        import importlib
-
-        from servicemap.io.sheets import SheetProblems
-
-        try:
-            return getattr(importlib.import_module(f"servicemap.io.{module}"), function)(source)
-        except SheetProblems as exc:
-            for problem in exc.problems:
-                print(f"{source.name}: {problem}", file=sys.stderr)
-            raise BadInput(exc.summary) from None
-    return read
-
-
-EXPORTERS.update({".xlsx": _exchange_writer("xlsx", "write_xlsx"),
-                  ".zip": _exchange_writer("csvfiles", "write_csv_zip"),
-                  ".graphml": _exchange_writer("graphml", "write_graphml"),
-                  ".drawio": _exchange_writer("drawio", "write_drawio")})
-IMPORTERS.update({".xlsx": _exchange_reader("xlsx", "read_xlsx"),
-                  ".zip": _exchange_reader("csvfiles", "read_csv_zip"),
-                  ".graphml": _exchange_reader("graphml", "read_graphml"),
-                  "folder": _exchange_reader("csvfiles", "read_csv_folder")})
+    try:
+        return fmt.read(source)
+    except SheetProblems as exc:
+        for problem in exc.problems:
+            print(f"{source.name}: {problem}", file=sys.stderr)
+        raise BadInput(exc.summary) from None
 
 
 def _export_csv_folder(args) -> int:
     """``export MAP --csv DIR``: one CSV file per sheet in DIR (made if missing)."""
-    from servicemap.io.csvfiles import write_csv_folder
     from servicemap.io.sheets import SHEETS
 
     if args.out is not None:
@@ -285,7 +243,7 @@ def _export_csv_folder(args) -> int:
     existing = [folder / f"{s.name}.csv" for s in SHEETS if (folder / f"{s.name}.csv").exists()]
     if existing and not args.force:
         raise BadInput(f"{existing[0]} already exists; add --force to overwrite it")
-    write_csv_folder(load_any(args.map), folder)
+    formats.CSV_FOLDER.write(open_map(args.map), folder)
     return EXIT_OK
 
 
@@ -293,7 +251,7 @@ def cmd_template(args) -> int:
     """``template OUT.xlsx``: the spreadsheet template with instructions and examples."""
     from servicemap.io.xlsx import write_template
 
-    write_template(_check_out(args.out, args.force, (".xlsx",)))
+    write_template(_check_out(args.out, args.force, formats.XLSX.suffixes))
     return EXIT_OK
 
 
@@ -302,30 +260,29 @@ def cmd_export(args) -> int:
         return _export_csv_folder(args)
     if args.out is None:
         raise BadInput("export needs OUT or --csv DIR (see 'servicemap export --help')")
-    out = _check_out(args.out, args.force, tuple(EXPORTERS))
-    doc = load_any(args.map)
-    EXPORTERS[out.suffix.lower()](doc, out, args)
+    out = _check_out(args.out, args.force, _suffixes(EXPORTS))
+    doc = open_map(args.map)
+    fmt = by_suffix(out.suffix)
+    if fmt.role == formats.PICTURE:
+        _export_picture(doc, out, args)
+    else:
+        fmt.write(doc, out)
     return EXIT_OK
-
-
-def _input_kind(source: Path) -> str:
-    """The key of IMPORTERS for ``source`` (a folder of CSV files has the key "folder")."""
-    return "folder" if source.is_dir() else source.suffix.lower()
 
 
 def cmd_import(args) -> int:
     from servicemap import store
 
     source = Path(args.input)
-    kind = _input_kind(source)
-    if kind not in IMPORTERS:
-        known = ", ".join(k for k in IMPORTERS if k != "folder")
+    fmt = for_path(source)
+    if fmt not in IMPORTS:
+        known = ", ".join(_suffixes(IMPORTS))
         raise BadInput(f"{source.name}: unknown input format "
                        f"{source.suffix or '(no extension)'!r}; use {known}")
     if not source.exists():
         raise BadInput(f"{source} does not exist")
-    out = _check_out(args.out, args.force, (".smap",))
-    store.save(IMPORTERS[kind](source, args), out)
+    out = _check_out(args.out, args.force, SMAP.suffixes)
+    store.save(_read(fmt, source), out)
     return EXIT_OK
 
 
@@ -333,7 +290,7 @@ def cmd_analyse(args) -> int:
     """Analysis findings are not problems: exit 0 whatever is found (docs/analysis.md)."""
     from servicemap.graph.analysis import analyse, report_lines
 
-    doc = load_any(args.map)
+    doc = open_map(args.map)
     result = analyse(doc)
     if args.json:
         print(json.dumps(result, ensure_ascii=False))
@@ -360,7 +317,7 @@ def cmd_diff(args) -> int:
     """Exit 0 when the maps are the same, 1 when they differ (like diff(1)), 2 bad input."""
     from servicemap.graph.diff import diff, report_lines
 
-    old, new = load_any(args.old), load_any(args.new)
+    old, new = open_map(args.old), open_map(args.new)
     result = diff(old, new, include_layout=args.layout)
     if args.json:
         print(json.dumps(result, ensure_ascii=False))
@@ -373,7 +330,6 @@ def cmd_diff(args) -> int:
 def cmd_layout(args) -> int:
     """Lay a map out and write the positions: in place, atomically like Save (keeping a .bak),
     or to -o OUT."""
-    from servicemap import store
     from servicemap.graph import layout
 
     source = Path(args.map)
@@ -382,22 +338,17 @@ def cmd_layout(args) -> int:
     if args.group_by is not None and args.method != "grouped":
         raise BadInput("--group-by only applies to --method grouped")
     if args.out is None:
-        if source.suffix.lower() != ".smap":
+        if by_suffix(source.suffix) is not SMAP:
             raise BadInput(f"{source.name}: only a .smap map can be laid out in place; "
                            "add -o OUT.smap")
         out = source
     else:
-        out = _check_out(args.out, args.force, (".smap", ".json"))
-    doc = load_any(source)
+        out = _check_out(args.out, args.force, _suffixes(formats.MAPS))
+    doc = open_map(source)
     positions = layout.run(doc, args.method, args.group_by or "directorate", args.seed)
     if positions:
         doc.move_nodes(positions)
-    if out.suffix.lower() == ".json":
-        from servicemap.io.exchange import write_json
-
-        write_json(doc, out)
-    else:
-        store.save(doc, out)
+    map_format(out).write(doc, out)
     count = len(positions)
     print(f"{out.name}: {count} node{'s' * (count != 1)} placed by the {args.method} layout; "
           f"{layout.left_to_right_share(doc):.0%} of flows run left to right.")

@@ -43,11 +43,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from servicemap import store
 from servicemap.errors import ServiceMapError
 from servicemap.graph.diff import describe, diff, field_changes
 from servicemap.graph.document import Document
-from servicemap.io.exchange import read_json
+from servicemap.io.formats import MAPS, PICTURES, dialog_filters, open_map
 from servicemap.model import DRAWN_KINDS
 from servicemap.render import style
 from servicemap.render.items import FlowItem, NodeItem, wrap_label
@@ -63,7 +62,6 @@ STATES = {  # state: (colour, mark, legend text)
 }
 ENTRY_ROLE = Qt.ItemDataRole.UserRole
 SECTIONS = ("nodes", "edges", "pathways")
-OPEN_FILTER = "servicemap maps (*.smap);;JSON exchange files (*.json);;All files (*)"
 
 
 # ----- canvas marks -------------------------------------------------------------------------
@@ -361,14 +359,14 @@ class DiffFeature:
     # ----- questions (tests replace these) ----------------------------------------------
     def ask_compare_path(self) -> str:
         return QFileDialog.getOpenFileName(self.host.widget, "Compare with",
-                                           self.host.files.folder(), OPEN_FILTER)[0]
+                                           self.host.files.folder(),
+                                           dialog_filters(MAPS, all_files=True))[0]
 
     def ask_export_path(self) -> str:
         stem = self.host.session.name.removesuffix(".smap").removesuffix(".json")
         start = str(Path(self.host.files.folder()) / f"{stem} comparison.png")
         return QFileDialog.getSaveFileName(self.host.widget, "Export comparison", start,
-                                           "PNG pictures (*.png);;SVG pictures (*.svg);;"
-                                           "PDF documents (*.pdf)")[0]
+                                           dialog_filters(PICTURES))[0]
 
     # ----- comparing --------------------------------------------------------------------
     def compare_with(self, path=None) -> bool:
@@ -381,7 +379,7 @@ class DiffFeature:
                 return False
         path = Path(path)
         try:
-            old = read_json(path) if path.suffix.lower() == ".json" else store.load(path)
+            old = open_map(path)
         except ServiceMapError as exc:
             self.host.tell_error(str(exc))
             return False

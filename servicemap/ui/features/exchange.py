@@ -32,23 +32,14 @@ from servicemap import palette
 from servicemap.errors import ServiceMapError
 from servicemap.graph.document import Document
 from servicemap.graph.merge import MergePlan, plan_merge
-from servicemap.io import csvfiles, drawio, exchange, graphml, xlsx
+from servicemap.io import csvfiles, formats, xlsx
 from servicemap.io.sheets import SheetProblems
 from servicemap.model import DRAWN_KINDS
 from servicemap.ui.api import Host, busy
 from servicemap.ui.editing import commands as c
 
-READERS = {".xlsx": xlsx.read_xlsx, ".zip": csvfiles.read_csv_zip,
-           ".graphml": graphml.read_graphml, ".json": exchange.read_json,
-           "folder": csvfiles.read_csv_folder}
-WRITERS = {".xlsx": xlsx.write_xlsx, ".zip": csvfiles.write_csv_zip,
-           ".graphml": graphml.write_graphml, ".drawio": drawio.write_drawio,
-           ".json": exchange.write_json}
-IMPORT_FILTER = ("Maps and data (*.xlsx *.zip *.graphml *.json);;Excel workbooks (*.xlsx);;"
-                 "CSV files, zipped (*.zip);;GraphML (*.graphml);;JSON exchange files (*.json)")
-EXPORT_FILTERS = {"Excel workbook (*.xlsx)": ".xlsx", "CSV files, zipped (*.zip)": ".zip",
-                  "GraphML for yEd, Gephi, Cytoscape (*.graphml)": ".graphml",
-                  "draw.io diagram (*.drawio)": ".drawio", "JSON exchange file (*.json)": ".json"}
+IMPORTS = formats.exchange_formats(reads=True)
+EXPORTS = [f for f in formats.exchange_formats(writes=True) if not f.is_folder]
 
 
 # ----- the feature ----------------------------------------------------------------------------
@@ -78,7 +69,8 @@ class ExchangeFeature:
 
     # ----- questions (tests replace these) --------------------------------------------------
     def ask_import_path(self) -> str:
-        return QFileDialog.getOpenFileName(self.w, "Import map", "", IMPORT_FILTER)[0]
+        return QFileDialog.getOpenFileName(
+            self.w, "Import map", "", formats.dialog_filters(IMPORTS, combined="Maps and data"))[0]
 
     def ask_import_folder(self) -> str:
         return QFileDialog.getExistingDirectory(self.w, "Import a folder of CSV files")
@@ -102,10 +94,8 @@ class ExchangeFeature:
 
     def ask_export_path(self) -> str:
         path, chosen = QFileDialog.getSaveFileName(self.w, "Export data", "",
-                                                   ";;".join(EXPORT_FILTERS))
-        if path and not Path(path).suffix and chosen in EXPORT_FILTERS:
-            path += EXPORT_FILTERS[chosen]
-        return path
+                                                   formats.dialog_filters(EXPORTS))
+        return formats.with_suffix(path, chosen, EXPORTS)
 
     def ask_export_folder(self) -> str:
         return QFileDialog.getExistingDirectory(self.w, "Export CSV files into a folder")
@@ -117,10 +107,10 @@ class ExchangeFeature:
         return box.exec() == QMessageBox.Yes
 
     def ask_template_path(self) -> str:
-        path = QFileDialog.getSaveFileName(self.w, "Save the spreadsheet template",
-                                           "servicemap template.xlsx",
-                                           "Excel workbook (*.xlsx)")[0]
-        return path + ".xlsx" if path and not path.lower().endswith(".xlsx") else path
+        path, chosen = QFileDialog.getSaveFileName(self.w, "Save the spreadsheet template",
+                                                   "servicemap template.xlsx",
+                                                   formats.XLSX.dialog_filter)
+        return formats.with_suffix(path, chosen, [formats.XLSX], formats.XLSX)
 
     def tell_error(self, message: str) -> None:
         self._box(QMessageBox.Warning, "servicemap", message).exec()
@@ -191,14 +181,15 @@ class ExchangeFeature:
 
     def read(self, path: Path) -> Document | None:
         """The map in ``path``, or None after telling the user why not."""
-        reader = READERS.get("folder" if path.is_dir() else path.suffix.lower())
-        if reader is None:
-            self.tell_error(f"{path.name} is not a file servicemap can import (use .xlsx, "
-                            ".zip, .graphml, .json or a folder of CSV files).")
+        fmt = formats.for_path(path)
+        if fmt not in IMPORTS:
+            known = ", ".join(f.suffix for f in IMPORTS if not f.is_folder)
+            self.tell_error(f"{path.name} is not a file servicemap can import (use {known} "
+                            "or a folder of CSV files).")
             return None
         try:
             with busy():
-                return reader(path)
+                return fmt.read(path)
         except SheetProblems as problems:
             self.show_problems(problems)
         except (ServiceMapError, OSError) as exc:
@@ -314,12 +305,12 @@ class ExchangeFeature:
 
     def export_to(self, path) -> bool:
         path = Path(path)
-        writer = WRITERS.get(path.suffix.lower())
-        if writer is None:
-            self.tell_error(f"{path.name}: choose .xlsx, .zip (CSV files), .graphml, .drawio "
-                            "or .json.")
+        fmt = formats.by_suffix(path.suffix)
+        if fmt not in EXPORTS:
+            *others, last = [f.suffix for f in EXPORTS]
+            self.tell_error(f"{path.name}: choose {', '.join(others)} or {last}.")
             return False
-        return self._write(lambda: writer(self.host.session.doc, path), path)
+        return self._write(lambda: fmt.write(self.host.session.doc, path), path)
 
     def export_folder_dialog(self) -> None:
         folder = self.ask_export_folder()
@@ -332,7 +323,7 @@ class ExchangeFeature:
                     if (folder / name).exists()]
         if existing and not self.confirm_overwrite(existing):
             return False
-        return self._write(lambda: csvfiles.write_csv_folder(self.host.session.doc, folder),
+        return self._write(lambda: formats.CSV_FOLDER.write(self.host.session.doc, folder),
                            folder)
 
     def template_dialog(self) -> None:

@@ -14,13 +14,11 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QFileDialog
 
 from servicemap.errors import ServiceMapError
+from servicemap.io import formats
 from servicemap.render import export
 from servicemap.render.export import ExportOptions
 from servicemap.ui.api import Host, busy
 from servicemap.ui.dialogs import warn
-
-FILTERS = {".png": "PNG image (*.png)", ".svg": "SVG drawing (*.svg)",
-           ".pdf": "PDF document (*.pdf)"}
 
 
 def _sentence(exc: Exception, path: Path | None = None) -> str:
@@ -86,14 +84,11 @@ class ExportFeature:
         """The file to write (its extension picks the format), or None to cancel."""
         folder = self.last_folder or Path.home()
         start = str(folder / f"{self._base_name()}{suffix}")
-        filters = ";;".join([FILTERS[suffix]] + [f for s, f in FILTERS.items() if s != suffix])
+        picked = formats.by_suffix(suffix)
+        first = sorted(formats.PICTURES, key=lambda f: f is not picked)  # the chosen format
         path, chosen = QFileDialog.getSaveFileName(self.host.widget, "Export map", start,
-                                                   filters)
-        if not path:
-            return None
-        if Path(path).suffix.lower() not in FILTERS:
-            path += next((s for s, f in FILTERS.items() if f == chosen), suffix)
-        return path
+                                                   formats.dialog_filters(first))
+        return formats.with_suffix(path, chosen, formats.PICTURES, picked) or None
 
     def ask_print(self, printer, paint) -> None:
         """Show the print preview; ``paint(printer)`` draws the page."""

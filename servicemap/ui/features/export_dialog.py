@@ -24,11 +24,9 @@ from PySide6.QtWidgets import (
 from servicemap.errors import ServiceMapError
 from servicemap.graph.document import Document
 from servicemap.graph.pathways import pathways_by_name
+from servicemap.io.formats import PICTURES
 from servicemap.render import export
 from servicemap.render.export import ExportOptions, Picture
-
-FORMAT_NAMES = {".png": "PNG image (.png)", ".svg": "SVG drawing (.svg)",
-                ".pdf": "PDF document (.pdf)"}
 
 
 class ExportDialog(QDialog):
@@ -70,8 +68,8 @@ class ExportDialog(QDialog):
 
         self.format_box = QComboBox(self)
         self.format_box.setObjectName("format")
-        for key, label in FORMAT_NAMES.items():
-            self.format_box.addItem(label, key)
+        for picture in PICTURES:
+            self.format_box.addItem(f"{picture.label} ({picture.suffix})", picture.suffix)
         self.format_box.setCurrentIndex(max(0, self.format_box.findData(suffix)))
         form.addRow("Format:", self.format_box)
 

@@ -36,7 +36,8 @@ from PySide6.QtWidgets import QLabel, QMessageBox
 from servicemap import store
 from servicemap.errors import ServiceMapError
 from servicemap.graph.comments import merge_comments
-from servicemap.io.exchange import read_json, to_node_link
+from servicemap.io.exchange import to_node_link
+from servicemap.io.formats import SMAP, map_format, open_map
 from servicemap.ui.api import Host, Mode
 from servicemap.ui.dialogs import ask
 from servicemap.ui.file_safety import MapLock
@@ -82,9 +83,9 @@ class ReviewFeature:
             if not path:
                 return False
         path = Path(path)
-        is_json = path.suffix.lower() == ".json"
+        is_json = map_format(path) is not SMAP
         try:
-            doc = read_json(path) if is_json else store.load(path)
+            doc = open_map(path)
         except ServiceMapError as exc:
             files.tell_error(str(exc))
             return False

@@ -15,14 +15,13 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 from servicemap import store
 from servicemap.errors import ServiceMapError
 from servicemap.graph.document import Document
-from servicemap.io.exchange import read_json
+from servicemap.io.formats import MAPS, SMAP, dialog_filters, map_format, open_map
 from servicemap.ui.dialogs import ask, message_box, warn
 from servicemap.ui.file_safety import MapLock, Recovery
 from servicemap.ui.session import Mode
 
 AUTOSAVE_MS = 3000
 MAX_RECENT = 8
-OPEN_FILTER = "servicemap maps (*.smap);;JSON exchange files (*.json);;All files (*)"
 
 
 TITLE_SUFFIX = {Mode.EDIT: "", Mode.READ_ONLY: " (read-only)", Mode.REVIEW: " — Review"}
@@ -128,12 +127,13 @@ class FileController:
         return {read: "read_only", copy: "copy"}.get(box.clickedButton(), "cancel")
 
     def ask_open_path(self, title: str = "Open map") -> str:
-        return QFileDialog.getOpenFileName(self.w, title, self.folder(), OPEN_FILTER)[0]
+        return QFileDialog.getOpenFileName(self.w, title, self.folder(),
+                                           dialog_filters(MAPS, all_files=True))[0]
 
     def ask_save_path(self) -> str:
         start = str(Path(self.folder()) / f"{self.display_name.removesuffix('.smap')}.smap")
         return QFileDialog.getSaveFileName(self.w, "Save map as", start,
-                                           "servicemap maps (*.smap)")[0]
+                                           SMAP.dialog_filter)[0]
 
     def ask_recover(self, items) -> bool:
         names = "\n".join(f"• {item.describe()}" for item in items)
@@ -182,11 +182,11 @@ class FileController:
             return False
         path = Path(path)
         try:
-            doc = read_json(path) if path.suffix.lower() == ".json" else store.load(path)
+            doc = open_map(path)
         except ServiceMapError as exc:
             self.tell_error(str(exc))
             return False
-        if path.suffix.lower() == ".json":  # an exchange file: saving makes a new .smap
+        if map_format(path) is not SMAP:  # an exchange file: saving makes a new .smap
             self.show_document(doc, name=path.stem)
             return True
         lock = MapLock(path)
