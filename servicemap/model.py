@@ -175,6 +175,9 @@ ALLOWED_EDGES: dict[EdgeKind, dict[NodeKind, frozenset[NodeKind]]] = {
     EdgeKind.PART_OF: {
         NodeKind.SERVICE: frozenset({NodeKind.DIRECTORATE, NodeKind.ORGANISATION}),
         NodeKind.DIRECTORATE: frozenset({NodeKind.ORGANISATION}),
+        # an emergency department belongs to its acute trust, a crisis line to its provider
+        NodeKind.ACCESS_POINT: frozenset({NodeKind.ORGANISATION}),
+        NodeKind.EXIT: frozenset({NodeKind.ORGANISATION}),
     },
     EdgeKind.SERVES: {
         NodeKind.SERVICE: frozenset({NodeKind.PARTNERSHIP}),

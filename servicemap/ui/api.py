@@ -73,7 +73,8 @@ class Host:
     def __init__(self, window) -> None:
         self._w = window
         self._features: list[object] = []
-        self._context_providers: list[Callable[[str | None], list[QAction]]] = []
+        self._context_providers: dict[str, list[Callable[[str | None], list[QAction]]]] = {
+            "canvas": [], "outline": []}
 
     # ----- what is open -----------------------------------------------------------------
     @property
@@ -137,13 +138,20 @@ class Host:
     def dock(self, dock_id: str) -> QDockWidget:
         return self._w.docks[dock_id]
 
-    def add_context_actions(self, provider: Callable[[str | None], list[QAction]]) -> None:
-        """``provider(item_id)`` gives entries for the canvas's right-click menu (item_id
-        None: the empty canvas)."""
-        self._context_providers.append(provider)
+    def add_context_actions(self, provider: Callable[[str | None], list[QAction]],
+                            where: str = "canvas") -> None:
+        """``provider(item_id)`` gives entries for the right-click menu of the canvas
+        (item_id None: the empty canvas) or, with ``where="outline"``, of the Outline."""
+        self._context_providers[where].append(provider)
 
-    def context_actions(self, item_id: str | None) -> list[QAction]:
-        return [a for provider in self._context_providers for a in provider(item_id)]
+    def context_actions(self, item_id: str | None, where: str = "canvas") -> list[QAction]:
+        return [a for provider in self._context_providers[where] for a in provider(item_id)]
+
+    def make_action(self, text: str, slot) -> QAction:
+        """A one-off action (a context-menu entry made when the menu opens)."""
+        action = QAction(text, self._w)
+        action.triggered.connect(lambda _checked=False: slot())
+        return action
 
     # ----- files --------------------------------------------------------------------------
     def show_document(self, doc: Document, *, path: Path | None = None,

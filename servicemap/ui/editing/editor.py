@@ -208,6 +208,60 @@ class Editor(QObject):
                                     f"Add {flow_type.replace('_', '-')} flow"))
         return None if error else edge_id
 
+    # ----- structure: organisations, directorates, partnerships ---------------------------
+    def add_directorate(self, name: str, organisation: str | None, **fields) -> str | None:
+        """A directorate, in ``organisation`` when given, as one undo step."""
+        node_id = new_id()
+        with self.transaction(f"Add directorate “{name.strip()}”") as tx:
+            self.push(c.AddNode(self.doc, NodeKind.DIRECTORATE, name, node_id, fields,
+                                "Add directorate"))
+            if organisation:
+                self._link(EdgeKind.PART_OF, node_id, organisation)
+        return node_id if tx.ok else None
+
+    def set_parent(self, node_id: str, parent: str | None) -> str | None:
+        """Put a node in a directorate or organisation (None: in none), as one undo step;
+        returns why not, or None."""
+        old = self.doc.parent(node_id)
+        if old == parent:
+            return None
+        name = self.doc.node(node_id)["name"]
+        text = (f"Move “{name}” to {self.doc.node(parent)['name']}" if parent else
+                f"Take “{name}” out of {self.doc.node(old)['name']}")
+        with self.transaction(text) as tx:
+            self._unlink(node_id, EdgeKind.PART_OF)
+            if parent:
+                self._link(EdgeKind.PART_OF, node_id, parent)
+        return tx.error
+
+    def set_serves(self, node_id: str, partnerships) -> str | None:
+        """The partnerships a service or directorate serves, as one undo step."""
+        wanted = list(dict.fromkeys(partnerships))
+        current = self.served(node_id)
+        if set(current) == set(wanted):
+            return None
+        name = self.doc.node(node_id)["name"]
+        with self.transaction(f"Change what “{name}” serves") as tx:
+            self._unlink(node_id, EdgeKind.SERVES, keep=set(wanted))
+            for partnership in wanted:
+                if partnership not in current:
+                    self._link(EdgeKind.SERVES, node_id, partnership)
+        return tx.error
+
+    def served(self, node_id: str) -> list[str]:
+        """The partnerships ``node_id`` serves."""
+        return [v for _, v, kind in self.doc.graph.out_edges(node_id, data="kind")
+                if kind == EdgeKind.SERVES]
+
+    def _link(self, kind: EdgeKind, source: str, target: str) -> None:
+        self.push(c.AddEdge(self.doc, kind, source, target, new_id(), {}, "Link"))
+
+    def _unlink(self, node_id: str, kind: EdgeKind, keep=frozenset()) -> None:
+        edges = [k for _, v, k, d in self.doc.graph.out_edges(node_id, keys=True, data="kind")
+                 if d == kind and v not in keep]
+        if edges:
+            self.push(c.RemoveItems(self.doc, [], edges, "Unlink"))
+
     # ----- pathways -------------------------------------------------------------------
     def add_pathway(self, name: str, steps=(), description: str = "") -> str | None:
         pathway = Pathway(new_id(), name, description, list(steps))

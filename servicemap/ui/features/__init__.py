@@ -13,6 +13,7 @@ def all_features() -> tuple[type, ...]:
     from servicemap.ui.features.export import ExportFeature
     from servicemap.ui.features.layout import LayoutFeature
     from servicemap.ui.features.review import ReviewFeature
+    from servicemap.ui.features.structure import StructureFeature
 
-    return (LayoutFeature, ReviewFeature, ExportFeature, CommentsFeature, AnalysisFeature,
-            ExchangeFeature, DiffFeature)
+    return (StructureFeature, LayoutFeature, ReviewFeature, ExportFeature, CommentsFeature,
+            AnalysisFeature, ExchangeFeature, DiffFeature)

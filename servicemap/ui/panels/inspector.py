@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFormLayout,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import (
 from servicemap import model
 from servicemap.model import Field
 from servicemap.ui.panels.base import ERROR_STYLE, Panel
+from servicemap.ui.panels.structure_rows import PARENT_TITLES, StructureRows
 
 HIDDEN_FIELDS = frozenset({"x", "y"})          # positions belong to the canvas
 READ_ONLY_MAP_FIELDS = frozenset({"created", "modified"})  # kept by the store
@@ -214,6 +216,7 @@ class InspectorPanel(Panel):
         self._rows: dict[str, _Row] = {}
         self._ends: tuple[QLabel, QLabel] | None = None
         self._shown_editable = editor.editable  # the mode the form was built for
+        self._structure: StructureRows | None = None
 
         self.heading = _plain_label("inspector_heading", 1.2, bold=True)
         self.id_label = _plain_label("inspector_id", 0.85)
@@ -234,12 +237,16 @@ class InspectorPanel(Panel):
     def on_event(self, name: str, *args) -> bool:
         if name == "node_changed":
             self._on_node_changed(*args)
+            if self._structure is not None and "name" in args[1]:
+                self._structure.refresh()
         elif name == "edge_changed":
             self._on_changed(("edge", args[0]), args[1])
         elif name == "map_changed":
             self._on_changed(("map", None), args[0])
         elif name in ("node_added", "node_removed", "edge_added", "edge_removed"):
             self._on_item_added_or_removed(args[0])
+            if self._structure is not None:  # an organisation, a link: the choices change
+                self._structure.refresh()
         elif name != "nodes_moved":  # positions are not shown
             return False
         return True
@@ -290,6 +297,7 @@ class InspectorPanel(Panel):
     def _build(self, target: tuple) -> None:
         """Make the form for a new target: one row per field, then show the values."""
         self.target, self._rows, self._ends = target, {}, None
+        self._structure = None
         kind, item_id = target
         attrs = self._attrs(target)
         fields: tuple[Field, ...] = ()
@@ -333,12 +341,36 @@ class InspectorPanel(Panel):
             label.setBuddy(row.widget)
             layout.addRow(label, row.widget)
             layout.addRow(row.error)  # under the field, across the form; hidden until needed
+        if kind == "node" and attrs["kind"] in PARENT_TITLES:
+            self._structure = StructureRows(self.doc, self.editor, item_id, layout,
+                                            self._shown_editable,
+                                            lambda orgs: self.ask_new_directorate(orgs))
         old = self.scroll.takeWidget()
         if old is not None:
             old.hide()
             old.deleteLater()
         self.scroll.setWidget(form)
         self._refresh()
+
+    def ask_new_directorate(self, organisations) -> tuple[str, str | None] | None:
+        """Name a new directorate and choose its organisation ((id, name) pairs); None when
+        cancelled. (Tests replace this.)"""
+        name, ok = QInputDialog.getText(self, "New directorate", "Name of the directorate:")
+        if not ok or not name.strip():
+            return None
+        if not organisations:
+            return name, None
+        names = [n for _, n in organisations]
+        chosen, ok = QInputDialog.getItem(self, "New directorate",
+                                          f"{name.strip()} is part of:", names, 0, False)
+        if not ok:
+            return None
+        return name, organisations[names.index(chosen)][0]
+
+    @property
+    def structure(self) -> StructureRows | None:
+        """The selected node's Organisation / Directorate and Serves rows, if it has them."""
+        return self._structure
 
     # ----- values -------------------------------------------------------------------------
     def _refresh(self, names=None) -> None:

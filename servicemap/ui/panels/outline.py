@@ -4,6 +4,10 @@ Rows are built in bulk from the document (items are filled before they join the 
 map of 10,000 services costs one insertion, not 10,000) and rebuilt after structural changes,
 coalesced by a 0-ms timer so a burst of events (a delete, an undo, an import) costs one rebuild.
 Renames only change the row's text. Selection follows the shared :class:`Selection` both ways.
+
+Dragging service, directorate, access point or exit rows onto an organisation or directorate
+row puts them there (onto "Unassigned services": in none), as one undo step; a drop the rules
+refuse is not offered. Right-click asks the window for the row's menu.
 """
 
 from __future__ import annotations
@@ -21,7 +25,8 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QAbstractItemView, QLineEdit, QTreeView, QVBoxLayout, QWidget
 
-from servicemap.model import EdgeKind, NodeKind
+from servicemap.graph.rules import check_join
+from servicemap.model import KIND_LABELS, EdgeKind, NodeKind
 from servicemap.ui.panels.base import Panel
 
 ID_ROLE = Qt.ItemDataRole.UserRole          # the node id of a row (None for group rows)
@@ -43,6 +48,48 @@ _GROUP_OF_KIND = {
 _STRUCTURE = (EdgeKind.PART_OF, EdgeKind.SERVES)
 
 
+class _OutlineView(QTreeView):
+    """The tree; drops re-parent through :meth:`OutlinePanel.drop_target` and never move
+    rows by themselves (the tree is rebuilt from the document)."""
+
+    def __init__(self, panel: OutlinePanel) -> None:
+        super().__init__(panel)
+        self.panel = panel
+        self.setDragEnabled(True)
+        self.setAcceptDrops(True)
+        self.setDropIndicatorShown(True)
+        self.setDragDropMode(QAbstractItemView.DragDropMode.DragDrop)
+        self.setDefaultDropAction(Qt.DropAction.MoveAction)
+
+    def _target(self, event) -> str | None | bool:
+        index = self.indexAt(event.position().toPoint())
+        return self.panel.drop_target(index)
+
+    def dragEnterEvent(self, event) -> None:  # noqa: N802 - Qt override
+        if event.source() is self and self.panel.dragged():
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event) -> None:  # noqa: N802 - Qt override
+        if event.source() is self and self._target(event) is not False:
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event) -> None:  # noqa: N802 - Qt override
+        target = self._target(event) if event.source() is self else False
+        event.setDropAction(Qt.DropAction.IgnoreAction)  # the model is not changed here
+        event.accept()
+        if target is not False:
+            self.panel.move_dragged_to(target)
+
+    def contextMenuEvent(self, event) -> None:  # noqa: N802 - Qt override
+        index = self.indexAt(event.pos())
+        item_id = index.data(ID_ROLE) if index.isValid() else None
+        self.panel.context_requested.emit(item_id, event.globalPos())
+
+
 def _sort_key(kind: str, name: str) -> str:
     """Directorates before services under the same parent; then by name, ignoring case."""
     return ("1" if kind == NodeKind.SERVICE else "0") + str(name).casefold()
@@ -52,14 +99,16 @@ class OutlinePanel(Panel):
     """A filterable tree of the map. Selecting rows selects the items everywhere else."""
 
     item_activated = Signal(str)  # a node id, when its row is double-clicked or Enter pressed
+    context_requested = Signal(object, object)  # the row's node id (or None), screen point
     # events that change nothing the tree shows
     UNSHOWN = frozenset({"nodes_moved", "edge_changed", "pathway_added", "pathway_removed",
                          "pathway_changed", "map_changed", "comment_added", "comment_changed",
                          "comment_removed"})
 
-    def __init__(self, document, selection, parent: QWidget | None = None) -> None:
+    def __init__(self, document, selection, editor=None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.selection = selection
+        self.editor = editor
         self._rows: dict[str, list[QStandardItem]] = {}   # node id -> its rows, main row first
         self._groups: dict[str, QStandardItem] = {}
         self._structural: set[str] = set()  # ids of the part_of / serves edges shown
@@ -82,7 +131,7 @@ class OutlinePanel(Panel):
         self.proxy.setDynamicSortFilter(True)
         self.proxy.sort(0)
 
-        self.view = QTreeView(self)
+        self.view = _OutlineView(self)
         self.view.setObjectName("outline_view")
         self.view.setModel(self.proxy)
         self.view.setHeaderHidden(True)
@@ -101,6 +150,44 @@ class OutlinePanel(Panel):
         self.connect_to(selection.changed, self._on_selection_changed)
         self.follow(document)
         self.rebuild()
+
+    # ----- dragging rows to re-parent them --------------------------------------------------
+    def dragged(self) -> list[str]:
+        """The selected rows that can be put in an organisation or directorate."""
+        kinds = self.doc.graph.nodes
+        return [i for i in self.selected_ids() if self.doc.has_node(i) and kinds[i]["kind"]
+                in (NodeKind.SERVICE, NodeKind.DIRECTORATE, NodeKind.ACCESS_POINT,
+                    NodeKind.EXIT)]
+
+    def drop_target(self, index: QModelIndex):
+        """Where a drop on ``index`` puts the dragged rows: a node id, None (in no
+        organisation or directorate: the "Unassigned services" row), or False (refused)."""
+        ids = self.dragged()
+        if self.editor is None or not self.editor.editable or not ids or not index.isValid():
+            return False
+        item_id = index.data(ID_ROLE)
+        if item_id is None:
+            return None if index.data(KEY_ROLE) == "group:unassigned" else False
+        target_kind = self.doc.node(item_id)["kind"]
+        for node_id in ids:
+            if node_id == item_id or \
+                    check_join(EdgeKind.PART_OF, self.doc.node(node_id)["kind"], target_kind):
+                return False
+        return item_id
+
+    def move_dragged_to(self, target: str | None) -> str | None:
+        """Put the dragged rows in ``target`` (None: in none) as one undo step."""
+        ids = [i for i in self.dragged() if self.doc.parent(i) != target]
+        if not ids:
+            return None
+        kinds = {self.doc.node(i)["kind"] for i in ids}
+        word = KIND_LABELS[NodeKind(kinds.pop())] if len(kinds) == 1 else "item"
+        count = f"{len(ids)} {word}{'s' * (len(ids) != 1)}"
+        where = self.doc.node(target)["name"] if target else "no directorate"
+        with self.editor.transaction(f"Move {count} to {where}") as tx:
+            for node_id in ids:
+                self.editor.set_parent(node_id, target)
+        return tx.error
 
     def on_event(self, name: str, *args) -> bool:
         if name in self.UNSHOWN:

@@ -21,7 +21,7 @@ MENUS: dict[str, tuple[str, tuple[str, ...]]] = {
     "file": ("&File", ("open", "save", "exchange", "export", "quit")),
     "edit": ("&Edit", ("undo", "add", "change", "select", "copy")),
     "view": ("&View", ("zoom", "show", "docks", "analysis")),
-    "map": ("&Map", ("layout", "grouped", "more", "containers", "pins")),
+    "map": ("&Map", ("structure", "layout", "grouped", "more", "containers", "pins")),
     "review": ("Re&view", ("comments", "author", "docks")),
     "help": ("&Help", ("help",)),
 }

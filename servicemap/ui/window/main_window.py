@@ -185,7 +185,9 @@ class MainWindow(QMainWindow):
         self.scene.nudge_requested.connect(self.nudge)
         self.view.setScene(self.scene)
         docks = self.docks
-        for dock, panel in ((docks["outline"], OutlinePanel(doc, self.selection)),
+        outline = OutlinePanel(doc, self.selection, self.editor)
+        outline.context_requested.connect(self.show_outline_menu)
+        for dock, panel in ((docks["outline"], outline),
                             (docks["inspector"], InspectorPanel(doc, self.editor,
                                                                 self.selection)),
                             (docks["pathways"], PathwaysPanel(doc, self.editor,
@@ -392,6 +394,36 @@ class MainWindow(QMainWindow):
             for act in extra:
                 menu.addAction(act)
         menu.exec(screen_pos if hasattr(screen_pos, "x") else QCursor.pos())
+
+    def show_outline_menu(self, item_id, screen_pos) -> None:
+        """The Outline's right-click menu: rename and delete a row's item, then what the
+        features offer there (adding structure, ...)."""
+        menu = QMenu(self)
+        editable = self.session.editable
+        if item_id is not None and self.doc.has_node(item_id):
+            self.selection.set([item_id])
+            rename = menu.addAction("Rename…")
+            rename.triggered.connect(lambda: self.rename_by_dialog(item_id))
+            rename.setEnabled(editable)
+            menu.addAction(self.actions.action("edit.delete"))
+            menu.addSeparator()
+        for act in self.host.context_actions(item_id, "outline"):
+            menu.addAction(act)
+        menu.exec(screen_pos)
+
+    def ask_name(self, title: str, current: str) -> str | None:
+        """A new name (tests replace this); None when cancelled."""
+        from PySide6.QtWidgets import QInputDialog
+
+        name, ok = QInputDialog.getText(self, title, "Name:", QLineEdit.EchoMode.Normal,
+                                        current)
+        return name if ok else None
+
+    def rename_by_dialog(self, node_id: str) -> str | None:
+        name = self.ask_name("Rename", self.doc.node(node_id)["name"])
+        if name is None or name == self.doc.node(node_id)["name"]:
+            return None
+        return self.editor.rename(node_id, name)
 
     # ----- view -----------------------------------------------------------------------
     def show_item(self, item_id: str) -> bool:
