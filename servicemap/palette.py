@@ -1,6 +1,7 @@
 """The map's colours and line styles as plain hex strings and numbers, without Qt.
 
-The canvas (``servicemap/ui/style.py``, Qt) and the file exports (GraphML for yEd, draw.io)
+The canvas and picture exports (:mod:`servicemap.render.style` turns these into Qt colours)
+and the file exports (GraphML for yEd, draw.io)
 colour a map the same way: each service takes the colour of its group (the directorate it is
 part of, else its organisation); groups are sorted by (name, casefolded; id) and take
 Okabe-Ito's colours, then Paul Tol's muted scheme, cycling. Fills are light tints; borders
@@ -10,7 +11,7 @@ carry the full colour, darkened for light hues. Services with no group are NHS m
 from __future__ import annotations
 
 import colorsys
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 OKABE_ITO = ["#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7"]
 TOL_MUTED = ["#CC6677", "#332288", "#DDCC77", "#117733", "#88CCEE", "#882255", "#44AA99",
@@ -47,11 +48,13 @@ def colour_cycle(group_ids: Iterable[str]) -> dict[str, str]:
     return {g: PALETTE[i % len(PALETTE)] for i, g in enumerate(group_ids)}
 
 
-def group_colours(doc) -> dict[str, str]:
-    """Hex colour of every group that has services, as the canvas assigns them."""
+def group_colours(doc, parents: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Hex colour of every group that has services, as the canvas assigns them. ``parents``
+    (node id -> the group it is part of) saves asking the document node by node."""
     nodes = doc.graph.nodes
+    parent = doc.parent if parents is None else parents.get
     groups = {g for n, kind in nodes(data="kind") if kind == "service"
-              and (g := doc.parent(n)) is not None}
+              and (g := parent(n)) is not None}
     ordered = sorted(groups, key=lambda g: (str(nodes[g]["name"]).casefold(), g))
     return colour_cycle(ordered)
 
@@ -108,7 +111,6 @@ def flow_width(volume: float | None) -> float:
 
 
 STRUCTURE_SIZE = (150.0, 36.0)  # organisations, directorates, partnerships, where drawn
-UNPLACED_GAP = (200.0, 80.0)    # grid spacing for nodes without a position
 
 
 def box_size(kind: str) -> tuple[float, float]:
@@ -119,24 +121,3 @@ def box_size(kind: str) -> tuple[float, float]:
         return NODE_WIDTH, NODE_HEIGHT
     return STRUCTURE_SIZE
 
-
-def boxes(doc, node_ids) -> dict[str, tuple[float, float, float, float]]:
-    """(centre x, centre y, width, height) of each node for an exported drawing; nodes with
-    no position go on a grid below the others, in the order given (as the canvas does)."""
-    nodes = doc.graph.nodes
-    out, unplaced = {}, []
-    for n in node_ids:
-        attrs = nodes[n]
-        w, h = box_size(attrs["kind"])
-        if attrs.get("x") is None or attrs.get("y") is None:
-            unplaced.append((n, w, h))
-        else:
-            out[n] = (float(attrs["x"]), float(attrs["y"]), w, h)
-    if unplaced:
-        left = min((x - w / 2 for x, _, w, _ in out.values()), default=0.0)
-        top = max((y + h / 2 for _, y, _, h in out.values()), default=0.0) + 120.0
-        per_row = max(4, round((len(unplaced) * 2) ** 0.5))
-        gx, gy = UNPLACED_GAP
-        for i, (n, w, h) in enumerate(unplaced):
-            out[n] = (left + w / 2 + (i % per_row) * gx, top + h / 2 + (i // per_row) * gy, w, h)
-    return out

@@ -1,5 +1,6 @@
 """Where boxes go: the size model, free-space search, overlap removal and packing that the
-automatic layouts (:mod:`servicemap.graph.layout`) share.
+automatic layouts (:mod:`servicemap.graph.layout`) share, and where a box with no position is
+drawn (:func:`unplaced_positions`: the canvas, exports and file exports all use it).
 
 Plain Python, no Qt. Positions are box centres in scene units; a size is (width, height).
 """
@@ -9,8 +10,9 @@ from __future__ import annotations
 import functools
 import math
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
+from servicemap import palette
 from servicemap.graph.document import Document
 from servicemap.model import DRAWN_KINDS, EdgeKind, NodeKind
 
@@ -19,9 +21,12 @@ LAYER_GAP = 90.0    # between the columns of a flow layout: room for the arrows
 ROW_GAP = 22.0      # between boxes in one column
 GROUP_GAP = 48.0    # between containers
 FAR = 1e6           # layouts place nothing beyond this; boxes out there do not anchor them
+UNPLACED_GAP = (200.0, 80.0)  # grid spacing of the boxes that have no position
+UNPLACED_DROP = 120.0         # from the lowest placed box down to that grid
 
 Point = tuple[float, float]
 Size = tuple[float, float]
+Box = tuple[float, float, float, float]  # centre x, centre y, width, height
 
 
 def estimate_size(kind: str, name: str) -> Size:
@@ -246,3 +251,46 @@ def overlapping(positions: dict[str, Point], sizes: dict[str, Size]) -> list[tup
                 seen.add(o)
             space[key].append(n)
     return found
+
+
+# ----- boxes with no position ----------------------------------------------------------------
+def boxes_corner(boxes: Iterable[Box], corner: Point | None = None) -> Point | None:
+    """(left edge, bottom edge) of ``boxes`` together with an earlier ``corner``; None when
+    there is nothing."""
+    left, bottom = corner if corner is not None else (math.inf, -math.inf)
+    for x, y, w, h in boxes:
+        left, bottom = min(left, x - w / 2), max(bottom, y + h / 2)
+    return None if left == math.inf else (left, bottom)
+
+
+def unplaced_positions(corner: Point | None, sizes: Sequence[Size]) -> list[Point]:
+    """Centres for boxes that have no position, in the order given: a grid whose top-left is
+    ``UNPLACED_DROP`` below the placed boxes' ``corner`` (:func:`boxes_corner`; the origin when
+    nothing is placed), at least four a row (about the square root of twice their number for
+    many), ``UNPLACED_GAP`` apart, each row's boxes aligned by their top edges."""
+    left, bottom = corner if corner is not None else (0.0, 0.0)
+    top = bottom + UNPLACED_DROP
+    per_row = max(4, round((len(sizes) * 2) ** 0.5))
+    gx, gy = UNPLACED_GAP
+    return [(left + w / 2 + (i % per_row) * gx, top + h / 2 + (i // per_row) * gy)
+            for i, (w, h) in enumerate(sizes)]
+
+
+def drawing_boxes(doc: Document, node_ids: Iterable[str]) -> dict[str, Box]:
+    """(centre x, centre y, width, height) of each node for a file drawing (GraphML, draw.io)
+    with :func:`servicemap.palette.box_size`; nodes with no position go on the grid below the
+    others (:func:`unplaced_positions`), in the order given, as on the canvas."""
+    nodes = doc.graph.nodes
+    out: dict[str, Box] = {}
+    unplaced = []
+    for n in node_ids:
+        attrs = nodes[n]
+        w, h = palette.box_size(attrs["kind"])
+        if attrs.get("x") is None or attrs.get("y") is None:
+            unplaced.append((n, (w, h)))
+        else:
+            out[n] = (float(attrs["x"]), float(attrs["y"]), w, h)
+    spots = unplaced_positions(boxes_corner(out.values()), [size for _, size in unplaced])
+    for (n, (w, h)), (x, y) in zip(unplaced, spots, strict=True):
+        out[n] = (x, y, w, h)
+    return out

@@ -18,6 +18,7 @@ import xml.etree.ElementTree as ET
 
 from servicemap import palette
 from servicemap.graph.document import Document
+from servicemap.graph.placement import drawing_boxes
 from servicemap.io import safety
 from servicemap.model import DRAWN_KINDS
 
@@ -66,7 +67,7 @@ def drawio_tree(doc: Document) -> ET.Element:
     """The ``<mxfile>`` element of the map."""
     nodes = doc.graph.nodes
     drawn = [n for n, kind in nodes(data="kind") if kind in DRAWN_KINDS]
-    boxes = palette.boxes(doc, drawn)
+    boxes = drawing_boxes(doc, drawn)
     colours = palette.group_colours(doc)
     mxfile = ET.Element("mxfile", host="servicemap", type="device")
     diagram = ET.SubElement(mxfile, "diagram", id="servicemap",

@@ -29,6 +29,7 @@ from servicemap import palette
 from servicemap.errors import FileFormatError, ValidationError
 from servicemap.gcpause import gc_paused
 from servicemap.graph.document import Document
+from servicemap.graph.placement import drawing_boxes
 from servicemap.io import safety
 from servicemap.model import (
     COMMON_NODE_FIELDS,
@@ -132,7 +133,7 @@ def graphml_text(doc: Document) -> str:
     """The map as GraphML text (yFiles graphics included)."""
     graph = doc.graph
     colours = palette.group_colours(doc)
-    boxes = palette.boxes(doc, list(graph.nodes))
+    boxes = drawing_boxes(doc, list(graph.nodes))
     out = ['<?xml version="1.0" encoding="UTF-8" standalone="no"?>',
            f'<graphml xmlns="{GRAPHML}" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
            f'xmlns:y="{YFILES}" xmlns:yed="http://www.yworks.com/xml/yed/3" '

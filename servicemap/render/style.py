@@ -2,9 +2,10 @@
 
 The legend and the canvas both read from here, so they cannot disagree. Colours follow
 docs/look.md: Okabe-Ito then Paul Tol's muted scheme for groups, tints for fills, full colour
-for borders, and a second cue (shape or line style) beside every colour. The colours, widths
-and dash patterns themselves come from the Qt-free :mod:`servicemap.palette`, which the file
-exports (GraphML, draw.io) use too.
+for borders, and a second cue (shape or line style) beside every colour. The colours, widths,
+dash patterns and the colour maths (tints, borders, which group gets which colour) come from
+the Qt-free :mod:`servicemap.palette`, which the file exports (GraphML, draw.io) use too; this
+module only turns them into Qt's types.
 """
 
 from __future__ import annotations
@@ -63,15 +64,15 @@ def width_bin_label(volume: float | None) -> str:
 
 
 def tint(colour: QColor, amount: float = 0.7) -> QColor:
-    """A light tint of ``colour`` (mix with white), for fills under dark text."""
-    r, g, b = colour.red(), colour.green(), colour.blue()
-    return QColor(round(r + (255 - r) * amount), round(g + (255 - g) * amount),
-                  round(b + (255 - b) * amount))
+    """A light tint of ``colour`` (mixed with white), for fills under dark text
+    (:func:`servicemap.palette.tint`)."""
+    return QColor(palette.tint(colour.name(), amount))
 
 
 def border_colour(colour: QColor) -> QColor:
-    """Borders carry the full colour, darkened for light hues (yellow) so they stay visible."""
-    return colour.darker(135) if colour.lightness() > 150 else colour
+    """Borders carry the full colour, darkened for light hues (yellow) so they stay visible
+    (:func:`servicemap.palette.border_colour`)."""
+    return QColor(palette.border_colour(colour.name()))
 
 
 def group_colours(group_ids) -> dict[str, QColor]:

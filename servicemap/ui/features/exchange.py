@@ -28,10 +28,10 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from servicemap import palette
 from servicemap.errors import ServiceMapError
 from servicemap.graph.document import Document
 from servicemap.graph.merge import MergePlan, plan_merge
+from servicemap.graph.placement import boxes_corner, estimate_size, unplaced_positions
 from servicemap.io import csvfiles, formats, xlsx
 from servicemap.io.sheets import SheetProblems
 from servicemap.model import DRAWN_KINDS
@@ -284,17 +284,18 @@ class ExchangeFeature:
                 found = layout.tidy(doc, sizes=sizes)
         except Exception:  # placing is a convenience: if the layout fails, use a grid
             found = {}
-        rest = [n for n in todo if n not in found]  # pinned, or no layout: a row below all
+        rest = [n for n in todo if n not in found]  # pinned, or no layout: a grid below all
         if rest:
-            ys = [p[1] for p in found.values()] + [a["y"] for _, a in nodes(data=True)
-                                                   if a.get("y") is not None]
-            xs = [p[0] for p in found.values()] + [a["x"] for _, a in nodes(data=True)
-                                                   if a.get("x") is not None]
-            left, top = min(xs, default=0.0), max(ys, default=0.0) + 2 * palette.NODE_HEIGHT
-            gap_x, gap_y = palette.UNPLACED_GAP
-            per_row = max(4, round((2 * len(rest)) ** 0.5))
-            found.update({n: (left + (i % per_row) * gap_x, top + (i // per_row) * gap_y)
-                          for i, n in enumerate(rest)})
+            def size(n):
+                return (sizes or {}).get(n) or estimate_size(nodes[n]["kind"], nodes[n]["name"])
+
+            where = {n: (a["x"], a["y"]) for n, a in nodes(data=True)
+                     if a["kind"] in DRAWN_KINDS and a.get("x") is not None
+                     and a.get("y") is not None}
+            where.update(found)
+            corner = boxes_corner((*where[n], *size(n)) for n in where)
+            found.update(zip(rest, unplaced_positions(corner, [size(n) for n in rest]),
+                             strict=True))
         return {n: (float(found[n][0]), float(found[n][1])) for n in todo}
 
     # ----- export and template --------------------------------------------------------------
