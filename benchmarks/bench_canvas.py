@@ -28,7 +28,7 @@ from servicemap import store
 from servicemap.graph.document import Document
 from servicemap.render.app import ensure_qapp
 from servicemap.render.items import NodeItem
-from servicemap.render.scene import MapScene
+from servicemap.ui.canvas.scene import CanvasScene
 from servicemap.ui.canvas.view import MapView
 
 VIEW_SIZE = (1400, 900)  # the main window's default size; the viewport is a little smaller
@@ -52,7 +52,7 @@ def application() -> QApplication:
 class Canvas:
     path: Path                    # the saved map
     doc: Document | None = None
-    scene: MapScene | None = None
+    scene: CanvasScene | None = None
     view: MapView | None = None
     selected: list[NodeItem] = field(default_factory=list)  # the drag frames' nodes
     step: int = 0                 # frames so far: even frames go one way, odd frames back
@@ -67,7 +67,7 @@ def open_canvas(path: Path, automatic_bsp: bool = False) -> Canvas:
     """Load the map, build the scene and a 1400x900 view, fit the map and paint one frame."""
     application()
     doc = store.load(path)
-    scene = MapScene(doc)
+    scene = CanvasScene(doc)
     if automatic_bsp:
         scene.setBspTreeDepth(0)  # Qt chooses the depth when it first builds the index
     view = MapView(scene)

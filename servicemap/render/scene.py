@@ -1,41 +1,30 @@
-"""The canvas scene: subscribes to the document, draws what exists, and emits requests.
+"""The map scene: draws a document and follows its events; display only, no gestures.
 
-It never changes the document. Gestures become signals (moved, connect, add, rename, context
-menu, nudge) that the main window turns into editor calls; the document's events then update
-the items here.
+It never changes the document. It builds one item per drawn node and flow, colours services by
+their group, curves parallel flows, dims and highlights (a pathway's numbered steps), and hides
+flows far zoomed out. Exports draw a fresh one; the canvas's editable scene
+(:class:`servicemap.ui.canvas.scene.CanvasScene`) adds the gestures.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QPen, QTransform
-from PySide6.QtWidgets import QGraphicsItem, QGraphicsLineItem, QGraphicsScene, QToolTip
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QPen
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsLineItem, QGraphicsScene
 
 from servicemap.graph.document import Document
 from servicemap.graph.pathways import step_flows
-from servicemap.model import DRAWN_EDGE_KINDS, DRAWN_KINDS, KIND_LABELS, EdgeKind, NodeKind
+from servicemap.model import DRAWN_EDGE_KINDS, DRAWN_KINDS, EdgeKind, NodeKind
 from servicemap.render import style
 from servicemap.render.items import FlowItem, NodeItem, StepBadge
-from servicemap.render.text import plain_tooltip
 
 DIM_OPACITY = 0.18
 UNPLACED_GAP = 200.0
 
 
-def _fmt_number(value) -> str:
-    return "unknown" if value is None else f"{value:,g}"
-
-
 class MapScene(QGraphicsScene):
-    moved = Signal(dict, dict)              # old positions, new positions (after a drag)
-    connect_requested = Signal(str, str)    # source id, target id
-    add_requested = Signal(QPointF)         # double-click on empty canvas
-    rename_requested = Signal(str)          # double-click on a node
-    context_requested = Signal(object, QPointF, object)  # item id or None, scene pos, screen pos
-    nudge_requested = Signal(float, float)
-
     def __init__(self, document: Document, parent=None) -> None:
         super().__init__(parent)
         self.doc = document
@@ -44,9 +33,6 @@ class MapScene(QGraphicsScene):
         self.colours: dict[str, QColor] = {}
         self._parents: dict[str, str] = {}  # node -> the directorate/organisation it is part of
         self.show_flow_labels = False
-        self.connect_from: str | None = None
-        self._press_positions: dict[str, QPointF] = {}
-        self._drag_line: QGraphicsLineItem | None = None
         self._dimmed: set[str] = set()
         self._highlight: str | None = None
         self._marks: list = []  # step badges and "no flow" connectors of the highlighted pathway
@@ -78,7 +64,6 @@ class MapScene(QGraphicsScene):
         self._marks = []
         self.nodes.clear()
         self.flows.clear()
-        self._drag_line = None
         self._assign_colours()
         unplaced = 0
         for node_id, attrs in self.doc.graph.nodes(data=True):
@@ -137,39 +122,6 @@ class MapScene(QGraphicsScene):
         else:
             fill, border = QColor("white"), style.DARK_GREY
         item.set_look(attrs["name"], fill, border)
-
-    def tooltip(self, item_id: str) -> str:
-        """What hovering over a node or flow shows (made when asked, not for every item)."""
-        if self.doc.has_node(item_id):
-            attrs = self.doc.node(item_id)
-            tip = [f"{attrs['name']}", KIND_LABELS[NodeKind(attrs["kind"])].capitalize()]
-            group = self._group_of(item_id)
-            if group is not None:
-                tip.append(f"Part of {self.doc.graph.nodes[group]['name']}")
-            if attrs.get("category"):
-                tip.append(f"Category: {attrs['category']}")
-            if attrs.get("capacity") is not None:
-                tip.append(f"Capacity: {_fmt_number(attrs['capacity'])} "
-                           f"{attrs.get('capacity_unit') or ''}".rstrip())
-            return "\n".join(tip)
-        attrs = self.doc.edge(item_id)
-        u, v = self.doc.edge_ends(item_id)
-        names = self.doc.graph.nodes
-        label = style.FLOW_STYLES.get(attrs["flow_type"], (0, 0, attrs["flow_type"]))[2]
-        tip = [f"{label}: {names[u]['name']} → {names[v]['name']}",
-               f"Volume per year: {_fmt_number(attrs.get('volume_per_year'))}",
-               f"Median wait: {_fmt_number(attrs.get('median_wait_days'))} days"]
-        if attrs.get("wait_target_days") is not None:
-            tip.append(f"Wait target: {_fmt_number(attrs['wait_target_days'])} days")
-        return "\n".join(tip)
-
-    def helpEvent(self, event) -> None:
-        item_id = self.item_id_at(event.scenePos())
-        if item_id is None:
-            QToolTip.hideText()
-        else:
-            QToolTip.showText(event.screenPos(), plain_tooltip(self.tooltip(item_id)))
-        event.accept()
 
     def _make_flow(self, edge_id: str, u: str, v: str, attrs) -> None:
         if u not in self.nodes or v not in self.nodes:
@@ -353,138 +305,3 @@ class MapScene(QGraphicsScene):
     @property
     def highlighted_pathway(self) -> str | None:
         return self._highlight
-
-    def selected_ids(self) -> list[str]:
-        ids = []
-        for item in self.selectedItems():
-            ids.append(item.node_id if isinstance(item, NodeItem) else item.edge_id)
-        return ids
-
-    def select_ids(self, ids) -> None:
-        wanted = set(ids)
-        self.blockSignals(True)
-        try:
-            for item in self.selectedItems():
-                key = item.node_id if isinstance(item, NodeItem) else item.edge_id
-                if key not in wanted:
-                    item.setSelected(False)
-            for key in wanted:
-                item = self.nodes.get(key) or self.flows.get(key)
-                if item is not None and not item.isSelected():
-                    item.setSelected(True)
-        finally:
-            self.blockSignals(False)
-        self.update()
-
-    # ----- gestures -------------------------------------------------------------------
-    def begin_drag(self) -> None:
-        """Boxes are being dragged: draw flows the cheap way until :meth:`end_drag`."""
-        FlowItem.dragging = True
-
-    def end_drag(self) -> None:
-        if FlowItem.dragging:
-            FlowItem.dragging = False
-            self.update()  # repaint smoothly where the drag left rough lines
-    def node_at(self, pos: QPointF) -> NodeItem | None:
-        for item in self.items(pos, Qt.IntersectsItemShape, Qt.DescendingOrder, QTransform()):
-            if isinstance(item, NodeItem):
-                return item
-        return None
-
-    def item_id_at(self, pos: QPointF) -> str | None:
-        for item in self.items(pos, Qt.IntersectsItemShape, Qt.DescendingOrder, QTransform()):
-            if isinstance(item, NodeItem):
-                return item.node_id
-            if isinstance(item, FlowItem):
-                return item.edge_id
-        return None
-
-    def mousePressEvent(self, event) -> None:
-        node = self.node_at(event.scenePos()) if event.button() == Qt.LeftButton else None
-        if self.connect_from is not None and event.button() == Qt.LeftButton:
-            source, self.connect_from = self.connect_from, None
-            if node is not None:
-                self.connect_requested.emit(source, node.node_id)
-            event.accept()
-            return
-        if node is not None and event.modifiers() & Qt.ShiftModifier:
-            line = QGraphicsLineItem(node.pos().x(), node.pos().y(),
-                                     event.scenePos().x(), event.scenePos().y())
-            line.setPen(QPen(style.NHS_BLUE, 2, Qt.DashLine))
-            line.setZValue(10)
-            line.setData(0, node.node_id)
-            self.addItem(line)
-            self._drag_line = line
-            event.accept()
-            return
-        super().mousePressEvent(event)
-        self._press_positions = {item.node_id: item.pos() for item in self.selectedItems()
-                                 if isinstance(item, NodeItem)}
-        if self._press_positions and node is not None:
-            self.begin_drag()
-
-    def mouseMoveEvent(self, event) -> None:
-        if self._drag_line is not None:
-            line = self._drag_line.line()
-            line.setP2(event.scenePos())
-            self._drag_line.setLine(line)
-            event.accept()
-            return
-        super().mouseMoveEvent(event)
-
-    def mouseReleaseEvent(self, event) -> None:
-        if self._drag_line is not None:
-            source = self._drag_line.data(0)
-            self.removeItem(self._drag_line)
-            self._drag_line = None
-            target = self.node_at(event.scenePos())
-            if target is not None and target.node_id != source:
-                self.connect_requested.emit(source, target.node_id)
-            event.accept()
-            return
-        super().mouseReleaseEvent(event)
-        self.end_drag()
-        if self._press_positions:
-            old, new = {}, {}
-            for node_id, before in self._press_positions.items():
-                item = self.nodes.get(node_id)
-                if item is not None and item.pos() != before:
-                    attrs = self.doc.node(node_id)
-                    old[node_id] = None if attrs["x"] is None else (attrs["x"], attrs["y"])
-                    new[node_id] = (item.pos().x(), item.pos().y())
-            self._press_positions = {}
-            if new:
-                self.moved.emit(old, new)
-
-    def mouseDoubleClickEvent(self, event) -> None:
-        if event.button() != Qt.LeftButton:
-            return super().mouseDoubleClickEvent(event)
-        node = self.node_at(event.scenePos())
-        if node is not None:
-            self.rename_requested.emit(node.node_id)
-        elif self.item_id_at(event.scenePos()) is None:
-            self.add_requested.emit(event.scenePos())
-        event.accept()
-
-    def contextMenuEvent(self, event) -> None:
-        item_id = self.item_id_at(event.scenePos())
-        if item_id is not None and item_id not in self.selected_ids():
-            self.clearSelection()
-            (self.nodes.get(item_id) or self.flows.get(item_id)).setSelected(True)
-        self.context_requested.emit(item_id, event.scenePos(), event.screenPos())
-        event.accept()
-
-    def keyPressEvent(self, event) -> None:
-        steps = {Qt.Key_Left: (-1, 0), Qt.Key_Right: (1, 0), Qt.Key_Up: (0, -1),
-                 Qt.Key_Down: (0, 1)}
-        if event.key() in steps and any(isinstance(i, NodeItem) for i in self.selectedItems()):
-            dx, dy = steps[event.key()]
-            step = 1.0 if event.modifiers() & Qt.ShiftModifier else 10.0
-            self.nudge_requested.emit(dx * step, dy * step)
-            event.accept()
-            return
-        if event.key() == Qt.Key_Escape and self.connect_from is not None:
-            self.connect_from = None
-            event.accept()
-            return
-        super().keyPressEvent(event)

@@ -18,8 +18,8 @@ from servicemap import store
 from servicemap.graph.document import Document
 from servicemap.render import export, style
 from servicemap.render.export import ExportError, ExportOptions, prepare
-from servicemap.render.scene import MapScene
 from servicemap.suppression import FOOTNOTE
+from servicemap.ui.canvas.scene import CanvasScene
 from servicemap.ui.features.export_dialog import ExportDialog
 from servicemap.ui.features.layout import LayoutFeature
 
@@ -317,7 +317,7 @@ def test_nothing_to_export_is_one_sentence(emap, options, message):
 
 def test_export_changes_nothing_and_matches_the_canvas(emap, tmp_path):
     before = snapshot(emap)
-    canvas = MapScene(emap)
+    canvas = CanvasScene(emap)
     canvas.select_ids(["crisis"])
     canvas.highlight_pathway("p1")
     for suffix in (".png", ".svg", ".pdf"):

@@ -26,9 +26,9 @@ from servicemap.graph.document import Document
 from servicemap.graph.filters import filter_choices, ids_outside
 from servicemap.model import DRAWN_KINDS, KIND_LABELS, FlowType, NodeKind
 from servicemap.render import style
-from servicemap.render.scene import MapScene
 from servicemap.ui.api import Host
 from servicemap.ui.canvas.read_only import ReadOnlyGuard, set_movable
+from servicemap.ui.canvas.scene import CanvasScene
 from servicemap.ui.canvas.view import MapView
 from servicemap.ui.panels.legend import LegendPanel
 from servicemap.ui.session import Mode, Session
@@ -81,7 +81,7 @@ class MainWindow(QMainWindow):
         return self.session.editor
 
     @property
-    def scene(self) -> MapScene | None:
+    def scene(self) -> CanvasScene | None:
         return self.session.scene
 
     # ----- layout ---------------------------------------------------------------------
@@ -174,7 +174,7 @@ class MainWindow(QMainWindow):
         session.doc = doc
         session.editor = Editor(doc, self, editable=lambda: session.editable)
         session.editor.refused.connect(self.show_refusal)
-        session.scene = MapScene(doc, self)
+        session.scene = CanvasScene(doc, self)
         session.scene.installEventFilter(self.guard)
         self.scene.selectionChanged.connect(self._on_scene_selection)
         self.scene.moved.connect(lambda old, new: self.editor.move(old, new))

@@ -1,0 +1,212 @@
+"""The canvas's editable scene: the map scene plus the gestures that ask for edits.
+
+It never changes the document either. Gestures become signals (moved, connect, add, rename,
+context menu, nudge) that the main window turns into editor calls; the document's events then
+update the items (:class:`servicemap.render.scene.MapScene`). Hovering shows a plain-text
+tooltip; selection is read and set by id.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPointF, Qt, Signal
+from PySide6.QtGui import QPen, QTransform
+from PySide6.QtWidgets import QGraphicsLineItem, QToolTip
+
+from servicemap.model import KIND_LABELS, NodeKind
+from servicemap.render import style
+from servicemap.render.items import FlowItem, NodeItem
+from servicemap.render.scene import MapScene
+from servicemap.render.text import plain_tooltip
+
+
+def _fmt_number(value) -> str:
+    return "unknown" if value is None else f"{value:,g}"
+
+
+class CanvasScene(MapScene):
+    moved = Signal(dict, dict)              # old positions, new positions (after a drag)
+    connect_requested = Signal(str, str)    # source id, target id
+    add_requested = Signal(QPointF)         # double-click on empty canvas
+    rename_requested = Signal(str)          # double-click on a node
+    context_requested = Signal(object, QPointF, object)  # item id or None, scene pos, screen pos
+    nudge_requested = Signal(float, float)
+
+    def __init__(self, document, parent=None) -> None:
+        super().__init__(document, parent)
+        self.connect_from: str | None = None  # "Add flow to…": the next click picks the target
+        self._press_positions: dict[str, QPointF] = {}
+
+    def rebuild(self) -> None:
+        self._drag_line: QGraphicsLineItem | None = None  # Shift+drag: the flow being drawn
+        super().rebuild()
+
+    # ----- what is under the pointer, and the selection ---------------------------------
+    def node_at(self, pos: QPointF) -> NodeItem | None:
+        for item in self.items(pos, Qt.IntersectsItemShape, Qt.DescendingOrder, QTransform()):
+            if isinstance(item, NodeItem):
+                return item
+        return None
+
+    def item_id_at(self, pos: QPointF) -> str | None:
+        for item in self.items(pos, Qt.IntersectsItemShape, Qt.DescendingOrder, QTransform()):
+            if isinstance(item, NodeItem):
+                return item.node_id
+            if isinstance(item, FlowItem):
+                return item.edge_id
+        return None
+
+    def selected_ids(self) -> list[str]:
+        ids = []
+        for item in self.selectedItems():
+            ids.append(item.node_id if isinstance(item, NodeItem) else item.edge_id)
+        return ids
+
+    def select_ids(self, ids) -> None:
+        wanted = set(ids)
+        self.blockSignals(True)
+        try:
+            for item in self.selectedItems():
+                key = item.node_id if isinstance(item, NodeItem) else item.edge_id
+                if key not in wanted:
+                    item.setSelected(False)
+            for key in wanted:
+                item = self.nodes.get(key) or self.flows.get(key)
+                if item is not None and not item.isSelected():
+                    item.setSelected(True)
+        finally:
+            self.blockSignals(False)
+        self.update()
+
+    # ----- tooltips -------------------------------------------------------------------
+    def tooltip(self, item_id: str) -> str:
+        """What hovering over a node or flow shows (made when asked, not for every item)."""
+        if self.doc.has_node(item_id):
+            attrs = self.doc.node(item_id)
+            tip = [f"{attrs['name']}", KIND_LABELS[NodeKind(attrs["kind"])].capitalize()]
+            group = self._group_of(item_id)
+            if group is not None:
+                tip.append(f"Part of {self.doc.graph.nodes[group]['name']}")
+            if attrs.get("category"):
+                tip.append(f"Category: {attrs['category']}")
+            if attrs.get("capacity") is not None:
+                tip.append(f"Capacity: {_fmt_number(attrs['capacity'])} "
+                           f"{attrs.get('capacity_unit') or ''}".rstrip())
+            return "\n".join(tip)
+        attrs = self.doc.edge(item_id)
+        u, v = self.doc.edge_ends(item_id)
+        names = self.doc.graph.nodes
+        label = style.FLOW_STYLES.get(attrs["flow_type"], (0, 0, attrs["flow_type"]))[2]
+        tip = [f"{label}: {names[u]['name']} → {names[v]['name']}",
+               f"Volume per year: {_fmt_number(attrs.get('volume_per_year'))}",
+               f"Median wait: {_fmt_number(attrs.get('median_wait_days'))} days"]
+        if attrs.get("wait_target_days") is not None:
+            tip.append(f"Wait target: {_fmt_number(attrs['wait_target_days'])} days")
+        return "\n".join(tip)
+
+    def helpEvent(self, event) -> None:
+        item_id = self.item_id_at(event.scenePos())
+        if item_id is None:
+            QToolTip.hideText()
+        else:
+            QToolTip.showText(event.screenPos(), plain_tooltip(self.tooltip(item_id)))
+        event.accept()
+
+    # ----- gestures -------------------------------------------------------------------
+    def begin_drag(self) -> None:
+        """Boxes are being dragged: draw flows the cheap way until :meth:`end_drag`."""
+        FlowItem.dragging = True
+
+    def end_drag(self) -> None:
+        if FlowItem.dragging:
+            FlowItem.dragging = False
+            self.update()  # repaint smoothly where the drag left rough lines
+
+    def mousePressEvent(self, event) -> None:
+        node = self.node_at(event.scenePos()) if event.button() == Qt.LeftButton else None
+        if self.connect_from is not None and event.button() == Qt.LeftButton:
+            source, self.connect_from = self.connect_from, None
+            if node is not None:
+                self.connect_requested.emit(source, node.node_id)
+            event.accept()
+            return
+        if node is not None and event.modifiers() & Qt.ShiftModifier:
+            line = QGraphicsLineItem(node.pos().x(), node.pos().y(),
+                                     event.scenePos().x(), event.scenePos().y())
+            line.setPen(QPen(style.NHS_BLUE, 2, Qt.DashLine))
+            line.setZValue(10)
+            line.setData(0, node.node_id)
+            self.addItem(line)
+            self._drag_line = line
+            event.accept()
+            return
+        super().mousePressEvent(event)
+        self._press_positions = {item.node_id: item.pos() for item in self.selectedItems()
+                                 if isinstance(item, NodeItem)}
+        if self._press_positions and node is not None:
+            self.begin_drag()
+
+    def mouseMoveEvent(self, event) -> None:
+        if self._drag_line is not None:
+            line = self._drag_line.line()
+            line.setP2(event.scenePos())
+            self._drag_line.setLine(line)
+            event.accept()
+            return
+        super().mouseMoveEvent(event)
+
+    def mouseReleaseEvent(self, event) -> None:
+        if self._drag_line is not None:
+            source = self._drag_line.data(0)
+            self.removeItem(self._drag_line)
+            self._drag_line = None
+            target = self.node_at(event.scenePos())
+            if target is not None and target.node_id != source:
+                self.connect_requested.emit(source, target.node_id)
+            event.accept()
+            return
+        super().mouseReleaseEvent(event)
+        self.end_drag()
+        if self._press_positions:
+            old, new = {}, {}
+            for node_id, before in self._press_positions.items():
+                item = self.nodes.get(node_id)
+                if item is not None and item.pos() != before:
+                    attrs = self.doc.node(node_id)
+                    old[node_id] = None if attrs["x"] is None else (attrs["x"], attrs["y"])
+                    new[node_id] = (item.pos().x(), item.pos().y())
+            self._press_positions = {}
+            if new:
+                self.moved.emit(old, new)
+
+    def mouseDoubleClickEvent(self, event) -> None:
+        if event.button() != Qt.LeftButton:
+            return super().mouseDoubleClickEvent(event)
+        node = self.node_at(event.scenePos())
+        if node is not None:
+            self.rename_requested.emit(node.node_id)
+        elif self.item_id_at(event.scenePos()) is None:
+            self.add_requested.emit(event.scenePos())
+        event.accept()
+
+    def contextMenuEvent(self, event) -> None:
+        item_id = self.item_id_at(event.scenePos())
+        if item_id is not None and item_id not in self.selected_ids():
+            self.clearSelection()
+            (self.nodes.get(item_id) or self.flows.get(item_id)).setSelected(True)
+        self.context_requested.emit(item_id, event.scenePos(), event.screenPos())
+        event.accept()
+
+    def keyPressEvent(self, event) -> None:
+        steps = {Qt.Key_Left: (-1, 0), Qt.Key_Right: (1, 0), Qt.Key_Up: (0, -1),
+                 Qt.Key_Down: (0, 1)}
+        if event.key() in steps and any(isinstance(i, NodeItem) for i in self.selectedItems()):
+            dx, dy = steps[event.key()]
+            step = 1.0 if event.modifiers() & Qt.ShiftModifier else 10.0
+            self.nudge_requested.emit(dx * step, dy * step)
+            event.accept()
+            return
+        if event.key() == Qt.Key_Escape and self.connect_from is not None:
+            self.connect_from = None
+            event.accept()
+            return
+        super().keyPressEvent(event)
