@@ -18,6 +18,7 @@ from servicemap.render import style
 from servicemap.render.items import FlowItem, NodeItem
 
 MARK_COLOUR = QColor("#7C2855")  # NHS plum: not in the group palette, dark enough for white text
+LAYER = "comment numbers"  # the scene's decoration layer of the marks
 
 
 class CommentMark(QGraphicsItem):
@@ -48,7 +49,8 @@ class CommentMark(QGraphicsItem):
 
 
 def mark_comments(scene, doc: Document, shown_nodes, shown_flows) -> dict[str, str]:
-    """Tag each shown item that has comment threads with their numbers ("C1, C4");
+    """Tag each shown item that has comment threads with their numbers ("C1, C4"), as free
+    decorations of ``scene`` (a :class:`servicemap.render.scene.MapScene`) in :data:`LAYER`;
     returns {item id: tag text}."""
     numbers = comment_numbers(doc)
     tags: dict[str, list[str]] = {}
@@ -62,10 +64,10 @@ def mark_comments(scene, doc: Document, shown_nodes, shown_flows) -> dict[str, s
         item = shown_nodes.get(target) or shown_flows.get(target)
         if isinstance(item, NodeItem):
             corner = item.sceneBoundingRect().topRight()
-            scene.addItem(CommentMark(text, corner.x() - 6, corner.y() + 2))
+            scene.add_decoration(LAYER, CommentMark(text, corner.x() - 6, corner.y() + 2))
         elif isinstance(item, FlowItem):
             mid = item.midpoint()
-            scene.addItem(CommentMark(text, mid.x(), mid.y() - 16))
+            scene.add_decoration(LAYER, CommentMark(text, mid.x(), mid.y() - 16))
         else:
             continue
         placed[target] = text

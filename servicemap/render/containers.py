@@ -4,8 +4,8 @@ partnerships; a pin on pinned nodes.
 
 Containers are not stored in the map: each is drawn around its members' boxes where they are
 now (:func:`servicemap.graph.groups.container_rect`, the same geometry the grouped layout packs),
-so it moves with its services and follows every edit. They are scene items, so exports of the
-canvas include them.
+so it moves with its services and follows every edit. They are decorations of the map scene
+(:meth:`servicemap.render.scene.MapScene.add_decoration`), so an export's scene draws them too.
 """
 
 from __future__ import annotations
@@ -20,6 +20,8 @@ from servicemap.render import style
 
 TITLE_LABELS = {"directorate": "Directorate", "partnership": "Partnership",
                 "organisation": "Organisation"}
+CONTAINERS = "containers"      # the scene's decoration layers: containers, free
+TAGS = "container tags"        # "shared" tags and pins, anchored to their boxes
 
 
 def _small_font(points: float, bold: bool = False) -> QFont:
@@ -111,15 +113,16 @@ class TagItem(QGraphicsItem):
 
 class ContainerLayer:
     """Keeps the containers of one grouping (or none), shared tags and pins on a scene in step
-    with the map. Changes are gathered and redrawn once, just after the edit that made them."""
+    with the map. Changes are gathered and redrawn once, just after the edit that made them.
+
+    Containers are free decorations of the scene (layer :data:`CONTAINERS`), tags and pins are
+    anchored to their boxes (layer :data:`TAGS`), so a tag moves with its box, even mid-drag."""
 
     def __init__(self, pins: bool = True) -> None:
         self.pins = pins  # draw a pin on pinned nodes (not on exports)
         self.by: str | None = None
         self.scene = None
         self.doc = None
-        self.containers: dict[str, ContainerItem] = {}
-        self.tags: dict[tuple[str, str], TagItem] = {}  # (node id, "shared" or "pin")
         self.grouping: grp.Grouping | None = None
         self._timer = QTimer()
         self._timer.setSingleShot(True)
@@ -137,7 +140,6 @@ class ContainerLayer:
             for signal in self._signals():
                 signal.disconnect(self.schedule)
         self.scene, self.doc = scene, doc
-        self.containers, self.tags = {}, {}
         for signal in self._signals():
             signal.connect(self.schedule)
         self.refresh()
@@ -150,19 +152,13 @@ class ContainerLayer:
         self.by = by
         self.refresh()
 
-    def _alive(self, item) -> bool:
-        return shiboken6.isValid(item) and item.scene() is self.scene
-
-    def _drop(self, item) -> None:
-        if self._alive(item):
-            self.scene.removeItem(item)
-
     def refresh(self) -> None:
         """Redraw containers, shared tags and pins from the map as it is now."""
         self._timer.stop()
-        if self.scene is None or not shiboken6.isValid(self.scene):
+        scene = self.scene
+        if scene is None or not shiboken6.isValid(scene):
             return
-        nodes = self.scene.nodes
+        nodes = scene.nodes
         self.grouping = grp.group_services(self.doc, self.by) if self.by else None
         rects = {}
         if self.grouping is not None:
@@ -171,14 +167,12 @@ class ContainerLayer:
                           nodes[m].rect.height()) for m in members if m in nodes]
                 if boxes:
                     rects[group] = QRectF(*grp.container_rect(boxes, self.grouping.names[group]))
-        for group in [g for g in self.containers if g not in rects]:
-            self._drop(self.containers.pop(group))
+        drawn = {d.item.group_id: d.item for d in scene.decorations(CONTAINERS)}
+        for group in [g for g in drawn if g not in rects]:
+            scene.remove_decoration(CONTAINERS, drawn.pop(group))
         for i, (group, rect) in enumerate(rects.items()):
-            item = self.containers.get(group)
-            if item is None or not self._alive(item):
-                item = self.containers[group] = ContainerItem(group)
-                self.scene.addItem(item)
-            colour = self.scene.colours.get(group) if self.by != "partnership" else None
+            item = drawn.get(group) or scene.add_decoration(CONTAINERS, ContainerItem(group))
+            colour = scene.colours.get(group) if self.by != "partnership" else None
             colour = colour or QColor(style.PALETTE[i % len(style.PALETTE)])
             name = self.grouping.names[group]
             count = len(self.grouping.members[group])
@@ -187,7 +181,8 @@ class ContainerLayer:
         self._refresh_tags()
 
     def _refresh_tags(self) -> None:
-        nodes, names = self.scene.nodes, self.doc.graph.nodes
+        scene = self.scene
+        nodes, names = scene.nodes, self.doc.graph.nodes
         wanted: dict[tuple[str, str], str] = {}
         if self.grouping is not None and self.by == "partnership":
             for service, groups in self.grouping.shared.items():
@@ -197,16 +192,17 @@ class ContainerLayer:
         for node_id in nodes if self.pins else ():
             if names[node_id]["pinned"]:
                 wanted[(node_id, "pin")] = "Pinned: layouts leave this node where it is."
-        for key in [k for k in self.tags if k not in wanted]:
-            self._drop(self.tags.pop(key))
+        drawn = {(d.anchor, "shared" if d.item.text else "pin"): d.item
+                 for d in scene.decorations(TAGS)}
+        for key in [k for k in drawn if k not in wanted]:
+            scene.remove_decoration(TAGS, drawn.pop(key))
         for key, tip in wanted.items():
             node_id, what = key
-            node, item = nodes.get(node_id), self.tags.get(key)
+            node = nodes.get(node_id)
             if node is None:
                 continue
-            if item is None or not self._alive(item) or item.parentItem() is not node:
-                item = self.tags[key] = TagItem("shared" if what == "shared" else "")
-                item.setParentItem(node)  # a child of the box moves with it, even mid-drag
+            item = drawn.get(key) or scene.add_decoration(
+                TAGS, TagItem("shared" if what == "shared" else ""), node_id)
             rect = node.rect
             item.setPos(rect.topRight() + QPointF(-item.boundingRect().width() / 2 - 6, 0)
                         if what == "shared" else rect.topLeft() + QPointF(10, 0))

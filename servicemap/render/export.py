@@ -4,8 +4,9 @@ SVG or PDF, sent to a printer or copied to the clipboard.
 
 Every export draws a fresh :class:`MapScene` built from the document, so it never touches the
 window's scene (selection, dimming, highlight, flow numbers) and works offscreen from the
-command line. The scene's own items draw the map and the legend dock's painter draws the
-legend, so the exported picture and the canvas cannot disagree.
+command line. The scene's own items draw the map and the legend's painter
+(:mod:`servicemap.render.legend`, the Legend dock's too) draws the legend, so the exported
+picture and the canvas cannot disagree.
 
 Units: pages are laid out in px at 96 per inch (scene units at 100% zoom). Every device is
 painted at 96 logical DPI, so the items' point-size fonts keep their canvas size relative to
@@ -22,7 +23,6 @@ from types import SimpleNamespace
 
 from PySide6.QtCore import QBuffer, QIODevice, QMarginsF, QRectF, QSize, QSizeF
 from PySide6.QtGui import QGuiApplication, QImage, QPageLayout, QPageSize, QPainter, QPdfWriter
-from PySide6.QtWidgets import QGraphicsLineItem
 
 from servicemap import suppression
 from servicemap.errors import ServiceMapError
@@ -55,7 +55,7 @@ from servicemap.render.page import (  # noqa: F401  the page's names: importable
     render_image,
     split_columns,
 )
-from servicemap.render.scene import MapScene
+from servicemap.render.scene import STEP_GAPS, MapScene
 
 WHAT = ("map", "selection", "visible", "pathway")
 DPI_RANGE = (96, 600)
@@ -107,10 +107,9 @@ class Picture:
         """Flow numbers on or off, suppressed or true (the canvas's own text)."""
         doc = self.scene.doc
         for key, item in self.scene.flows.items():
-            item.show_label = show
             item.label = (suppression.suppress(doc.edge(key).get("volume_per_year"))
                           if suppressed else self.true_labels[key])
-        self.scene.show_flow_labels = show
+        self.scene.set_flow_labels(show)
 
     def entries(self) -> list[Entry]:
         """The legend of what is shown, then ``extra_entries``. Past ``MAX_GROUP_ROWS``
@@ -150,24 +149,13 @@ def _pathway_ids(doc: Document, pathway_id: str) -> tuple[set[str], set[str]]:
     return set(doc.pathways[pathway_id].steps), flows
 
 
-def _keep_only(scene: MapScene, nodes: set[str], flows: set[str]) -> None:
-    for key in [k for k in scene.flows if k not in flows]:
-        item = scene.flows.pop(key)
-        item.detach()
-        scene.removeItem(item)
-    for key in [k for k in scene.nodes if k not in nodes]:
-        scene.removeItem(scene.nodes.pop(key))
-
-
 def _number_steps(scene: MapScene, pathway_id: str) -> None:
     """The canvas's numbered step badges, in the canvas's ordinary colours (every item left
     is the pathway's) and without its "no flow" connectors, which the legend does not show."""
     scene.highlight_pathway(pathway_id)
     for item in list(scene.nodes.values()) + list(scene.flows.values()):
         item.highlighted = False
-    for item in scene.items():
-        if isinstance(item, QGraphicsLineItem):
-            scene.removeItem(item)
+    scene.clear_decorations(STEP_GAPS)
 
 
 def prepare(doc: Document, options: ExportOptions) -> Picture:
@@ -188,7 +176,7 @@ def prepare(doc: Document, options: ExportOptions) -> Picture:
         true_labels = {k: item.label for k, item in scene.flows.items()}
         if options.what == "pathway":
             nodes, flows = _pathway_ids(doc, options.pathway)
-            _keep_only(scene, nodes, flows)
+            scene.keep_only(nodes, flows)
             _number_steps(scene, options.pathway)
         elif options.what == "selection":
             flows = {k for k in options.ids if k in scene.flows}
@@ -196,7 +184,7 @@ def prepare(doc: Document, options: ExportOptions) -> Picture:
             nodes |= {end for k in flows for end in doc.edge_ends(k)}
             flows |= {k for k, item in scene.flows.items()
                       if item.source.node_id in nodes and item.target.node_id in nodes}
-            _keep_only(scene, nodes, flows)
+            scene.keep_only(nodes, flows)
         if options.containers:  # around the services shown, as the canvas draws them
             from servicemap.render.containers import draw_containers
 
@@ -220,7 +208,7 @@ def prepare(doc: Document, options: ExportOptions) -> Picture:
 
             mark_comments(scene, doc, shown_nodes, shown_flows)
         shown = SimpleNamespace(doc=doc, nodes=shown_nodes, flows=shown_flows,
-                                colours=scene.colours, _group_of=scene._group_of)
+                                colours=scene.colours, group_of=scene.group_of)
         picture = Picture(scene, source, shown, title, subtitle, true_labels)
         picture.set_numbers(options.flow_numbers, options.suppression)
         return picture

@@ -149,6 +149,11 @@ class NodeItem(QGraphicsItem):
         self.fill, self.border = fill, border
         self.update()
 
+    def set_colours(self, fill: QColor, border: QColor) -> None:
+        """Another fill and border, the label and size kept (an overlay's colours)."""
+        self.fill, self.border = fill, border
+        self.update()
+
     @property
     def rect(self) -> QRectF:
         return self._rect
@@ -323,16 +328,17 @@ class FlowItem(QGraphicsItem):
 
 
 class StepBadge(QGraphicsItem):
-    """The step number(s) of a highlighted pathway, at a node's top-left corner."""
+    """The step number(s) of a highlighted pathway, at the top-left corner of a node's
+    ``box`` (its rect, in the coordinates of the node the badge is anchored to)."""
 
-    def __init__(self, text: str, node: NodeItem) -> None:
-        super().__init__(node)
+    def __init__(self, text: str, box: QRectF) -> None:
+        super().__init__()
         self.text = text
         font = style.label_font()
         font.setBold(True)
         self.font = font
         width = max(20.0, QFontMetricsF(font).horizontalAdvance(text) + 10)
-        self._rect = QRectF(node.rect.left() - width / 2, node.rect.top() - 10, width, 20)
+        self._rect = QRectF(box.left() - width / 2, box.top() - 10, width, 20)
         self.setZValue(5)
 
     def boundingRect(self) -> QRectF:

@@ -29,7 +29,7 @@ def legend_entries(scene) -> list[Entry]:
     """What the scene shows now, in reading order: groups, node kinds, flow types, widths."""
     doc = scene.doc
     entries: list[Entry] = []
-    used_groups = {scene._group_of(n) for n, item in scene.nodes.items()
+    used_groups = {scene.group_of(n) for n, item in scene.nodes.items()
                    if item.kind == NodeKind.SERVICE}
     groups = [g for g in scene.colours if g in used_groups]
     if groups or None in used_groups:

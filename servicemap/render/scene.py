@@ -4,16 +4,26 @@ It never changes the document. It builds one item per drawn node and flow, colou
 their group, curves parallel flows, dims and highlights (a pathway's numbered steps), and hides
 flows far zoomed out. Exports draw a fresh one; the canvas's editable scene
 (:class:`servicemap.ui.canvas.scene.CanvasScene`) adds the gestures.
+
+Everything else drawn on top of the map (comment badges, comparison marks, overlay marks,
+containers, export comment numbers) is a *decoration*: an item added to a named layer with
+:meth:`MapScene.add_decoration`, either anchored to a node or flow (it becomes that item's
+child, moves with it and goes when it is removed) or free in scene coordinates. A new scene
+(another document) starts with none.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable, Mapping
+from typing import NamedTuple
 
+import shiboken6
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsLineItem, QGraphicsScene
 
+from servicemap.graph import placement
 from servicemap.graph.document import Document
 from servicemap.graph.pathways import step_flows
 from servicemap.model import DRAWN_EDGE_KINDS, DRAWN_KINDS, EdgeKind, NodeKind
@@ -21,7 +31,13 @@ from servicemap.render import style
 from servicemap.render.items import FlowItem, NodeItem, StepBadge
 
 DIM_OPACITY = 0.18
-UNPLACED_GAP = 200.0
+STEP_BADGES = "pathway steps"    # decoration layers of the highlighted pathway: numbered badges
+STEP_GAPS = "pathway gaps"       # and dashed "no flow" connectors between consecutive steps
+
+
+class Decoration(NamedTuple):
+    anchor: str | None       # the node or flow id it sits on; None: free, in scene coordinates
+    item: QGraphicsItem
 
 
 class MapScene(QGraphicsScene):
@@ -32,10 +48,14 @@ class MapScene(QGraphicsScene):
         self.flows: dict[str, FlowItem] = {}
         self.colours: dict[str, QColor] = {}
         self._parents: dict[str, str] = {}  # node -> the directorate/organisation it is part of
+        self._node_colours: dict[str, tuple[QColor, QColor]] = {}  # set_node_colours
+        self._layers: dict[str, dict[QGraphicsItem, str | None]] = {}  # layer: {item: anchor}
+        self._anchored: dict[str, list[tuple[str, QGraphicsItem]]] = {}  # anchor: (layer, item)
+        self._corner: tuple[float, float] | None = None  # (left, bottom) of the boxes
+        self._corner_known = False
         self.show_flow_labels = False
         self._dimmed: set[str] = set()
         self._highlight: str | None = None
-        self._marks: list = []  # step badges and "no flow" connectors of the highlighted pathway
         self.overview = False  # far zoomed out: flows hidden, boxes only
         self.setBackgroundBrush(QColor("white"))
         self.setItemIndexMethod(QGraphicsScene.BspTreeIndex)
@@ -60,15 +80,19 @@ class MapScene(QGraphicsScene):
 
     # ----- building -------------------------------------------------------------------
     def rebuild(self) -> None:
+        """Draw the document afresh (every decoration goes with the old items)."""
         self.clear()
-        self._marks = []
+        self._layers, self._anchored = {}, {}
         self.nodes.clear()
         self.flows.clear()
         self._assign_colours()
-        unplaced = 0
+        unplaced = []
         for node_id, attrs in self.doc.graph.nodes(data=True):
             if attrs["kind"] in DRAWN_KINDS:
-                unplaced += self._make_node(node_id, attrs, unplaced)
+                if not self._make_node(node_id, attrs):
+                    unplaced.append(node_id)
+        self._corner_known = False
+        self._place(unplaced)
         for u, v, k, attrs in self.doc.graph.edges(keys=True, data=True):
             if attrs["kind"] in DRAWN_EDGE_KINDS:
                 self._make_flow(k, u, v, attrs)
@@ -81,47 +105,78 @@ class MapScene(QGraphicsScene):
             rect = QRectF(-400, -300, 800, 600)
         self.setSceneRect(rect.adjusted(-300, -300, 300, 300))
 
-    def _group_of(self, node_id: str) -> str | None:
+    def group_of(self, node_id: str) -> str | None:
         """The directorate a service belongs to, else its organisation."""
         return self._parents.get(node_id)
+
+    def graphics_item(self, item_id: str) -> NodeItem | FlowItem | None:
+        """The box or arrow drawn for a node or flow id (None when it is not drawn)."""
+        return self.nodes.get(item_id) or self.flows.get(item_id)
 
     def _assign_colours(self) -> None:
         """Read every part_of link once (the scene asks for parents 30,000 times while a
         large map is built) and give each group of services its colour."""
         self._parents = {u: v for u, v, kind in self.doc.graph.edges(data="kind")
                          if kind == EdgeKind.PART_OF}
-        groups = sorted({g for n in self.doc.nodes_of_kind(NodeKind.SERVICE)
-                         if (g := self._group_of(n)) is not None},
-                        key=lambda g: (self.doc.graph.nodes[g]["name"].casefold(), g))
-        self.colours = style.group_colours(groups)
+        self.colours = style.group_colours(self.doc, self._parents)
 
-    def _make_node(self, node_id: str, attrs, unplaced_index: int) -> int:
+    def _make_node(self, node_id: str, attrs) -> bool:
+        """Make a node's box; False when it has no position yet (see :meth:`_place`)."""
         item = NodeItem(node_id, attrs["kind"])
         self.nodes[node_id] = item
         self._style_node(node_id, attrs)
         placed = attrs["x"] is not None and attrs["y"] is not None
-        item.setPos(self._position(attrs, unplaced_index))
+        if placed:
+            item.setPos(QPointF(attrs["x"], attrs["y"]))
         if node_id in self._dimmed:
             item.setOpacity(DIM_OPACITY)
         if self.overview:
             item.setCacheMode(QGraphicsItem.ItemCoordinateCache, QSize(32, 10))
         self.addItem(item)
-        return 0 if placed else 1
+        return placed
 
-    def _position(self, attrs, unplaced_index: int = 0) -> QPointF:
-        if attrs["x"] is not None and attrs["y"] is not None:
-            return QPointF(attrs["x"], attrs["y"])
-        rect = self.itemsBoundingRect()
-        return QPointF(rect.left() + unplaced_index * UNPLACED_GAP, rect.bottom() + 120)
+    @staticmethod
+    def _box(item: NodeItem) -> placement.Box:
+        return item.pos().x(), item.pos().y(), item.rect.width(), item.rect.height()
+
+    def _place(self, node_ids: list[str]) -> None:
+        """Put boxes with no position on the grid below the others
+        (:func:`servicemap.graph.placement.unplaced_positions`, as the file exports do)."""
+        if not node_ids:
+            return
+        if not self._corner_known:
+            waiting = set(node_ids)
+            self._corner = placement.boxes_corner(
+                self._box(item) for n, item in self.nodes.items() if n not in waiting)
+            self._corner_known = True
+        items = [self.nodes[n] for n in node_ids]
+        spots = placement.unplaced_positions(
+            self._corner, [(i.rect.width(), i.rect.height()) for i in items])
+        for item, (x, y) in zip(items, spots, strict=True):
+            item.setPos(QPointF(x, y))
+        self._corner = placement.boxes_corner((self._box(i) for i in items), self._corner)
 
     def _style_node(self, node_id: str, attrs) -> None:
-        item = self.nodes[node_id]
-        if attrs["kind"] == NodeKind.SERVICE:
-            colour = self.colours.get(self._group_of(node_id), style.NO_GROUP)
-            fill, border = style.tint(colour), style.border_colour(colour)
-        else:
-            fill, border = QColor("white"), style.DARK_GREY
-        item.set_look(attrs["name"], fill, border)
+        fill, border = self._look(node_id, attrs["kind"])
+        self.nodes[node_id].set_look(attrs["name"], fill, border)
+
+    def _look(self, node_id: str, kind: str) -> tuple[QColor, QColor]:
+        if node_id in self._node_colours:
+            return self._node_colours[node_id]
+        if kind == NodeKind.SERVICE:
+            colour = self.colours.get(self.group_of(node_id), style.NO_GROUP)
+            return style.tint(colour), style.border_colour(colour)
+        return QColor("white"), style.DARK_GREY
+
+    def set_node_colours(self, colours: Mapping[str, tuple[QColor, QColor]]) -> None:
+        """Draw these nodes with this (fill, border) instead of their own colours (an
+        overlay), until the next call; an empty mapping puts every node's own colours back."""
+        changed = self._node_colours.keys() | colours.keys()
+        self._node_colours = dict(colours)
+        for node_id in changed:
+            item = self.nodes.get(node_id)
+            if item is not None:
+                item.set_colours(*self._look(node_id, item.kind))
 
     def _make_flow(self, edge_id: str, u: str, v: str, attrs) -> None:
         if u not in self.nodes or v not in self.nodes:
@@ -140,6 +195,13 @@ class MapScene(QGraphicsScene):
         volume = attrs.get("volume_per_year")
         self.flows[edge_id].set_look(attrs["flow_type"], style.flow_width(volume),
                                      "" if volume is None else f"{volume:,g}")
+
+    def set_flow_labels(self, show: bool) -> None:
+        """Show or hide the number (people per year) on every flow."""
+        self.show_flow_labels = show
+        for item in self.flows.values():
+            item.show_label = show
+            item.update()
 
     def _set_bends(self, u: str, v: str) -> None:
         """Spread parallel flows between two nodes (either direction) as curves."""
@@ -162,21 +224,93 @@ class MapScene(QGraphicsScene):
             if count > 1:
                 self._set_bends(u, v)
 
+    def keep_only(self, node_ids: Iterable[str], flow_ids: Iterable[str]) -> None:
+        """Take every box and arrow off the scene except these (a scene of its own, such
+        as an export's: the document is not changed, and later events may draw again)."""
+        nodes, flows = set(node_ids), set(flow_ids)
+        for key in [k for k in self.flows if k not in flows]:
+            self._drop_flow(key)
+        for key in [k for k in self.nodes if k not in nodes]:
+            self._drop_node(key)
+
+    def _drop_node(self, node_id: str) -> None:
+        item = self.nodes.pop(node_id, None)
+        if item is not None:
+            self._forget_anchor(node_id)
+            self.removeItem(item)
+            self._corner_known = False
+
+    def _drop_flow(self, edge_id: str) -> FlowItem | None:
+        item = self.flows.pop(edge_id, None)
+        if item is not None:
+            self._forget_anchor(edge_id)
+            item.detach()
+            self.removeItem(item)
+        return item
+
+    # ----- decorations ------------------------------------------------------------------
+    def add_decoration(self, layer: str, item: QGraphicsItem,
+                       anchor: str | None = None) -> QGraphicsItem:
+        """Draw ``item`` on top of the map in ``layer``; returns it.
+
+        With an ``anchor`` (a drawn node or flow id) the item becomes a child of that box or
+        arrow: its position is in the anchor's coordinates (a flow's are the scene's), it moves
+        and dims with it, and it goes when the anchor is removed from the scene (an undo that
+        brings the node back draws a new box, without it). Without one it stands free, in
+        scene coordinates, until it is removed or the scene is rebuilt."""
+        if anchor is None:
+            self.addItem(item)
+        else:
+            owner = self.graphics_item(anchor)
+            if owner is None:
+                raise KeyError(f"{anchor!r} is not drawn on this scene")
+            item.setParentItem(owner)
+            self._anchored.setdefault(anchor, []).append((layer, item))
+        self._layers.setdefault(layer, {})[item] = anchor
+        return item
+
+    def decorations(self, layer: str) -> list[Decoration]:
+        """The decorations of ``layer`` on the scene now, in the order they were added."""
+        return [Decoration(anchor, item) for item, anchor in self._layers.get(layer, {}).items()]
+
+    def remove_decoration(self, layer: str, item: QGraphicsItem) -> None:
+        """Take one decoration off the scene (nothing happens if it is not on it)."""
+        anchor = self._layers.get(layer, {}).pop(item, None)
+        if anchor is not None:
+            self._anchored[anchor] = [(lay, i) for lay, i in self._anchored.get(anchor, ())
+                                      if i is not item]
+        if shiboken6.isValid(item):
+            item.setParentItem(None)
+            if item.scene() is self:
+                self.removeItem(item)
+
+    def clear_decorations(self, layer: str) -> None:
+        """Take every decoration of ``layer`` off the scene."""
+        for item in list(self._layers.get(layer, ())):
+            self.remove_decoration(layer, item)
+
+    def _forget_anchor(self, anchor: str) -> None:
+        """An anchor's box or arrow is leaving the scene, and its decorations with it."""
+        for layer, item in self._anchored.pop(anchor, ()):
+            self._layers[layer].pop(item, None)
+
     # ----- following the document ------------------------------------------------------
     def _on_node_added(self, node_id: str) -> None:
         attrs = self.doc.node(node_id)
         if attrs["kind"] in DRAWN_KINDS:
-            self._make_node(node_id, attrs, 0)
+            if self._make_node(node_id, attrs):
+                self._corner_known = False
+            else:
+                self._place([node_id])
             self._grow_rect(self.nodes[node_id])
 
     def _on_node_removed(self, node_id: str) -> None:
-        item = self.nodes.pop(node_id, None)
-        if item is not None:
-            self.removeItem(item)
+        self._drop_node(node_id)
 
     def _on_node_changed(self, node_id: str, fields) -> None:
         if node_id in self.nodes:
             self._style_node(node_id, self.doc.node(node_id))
+            self._corner_known = False  # a longer name can make a taller box
             for edge in self.nodes[node_id].edges:
                 edge.adjust()
         elif self.doc.node(node_id)["kind"] in (NodeKind.DIRECTORATE, NodeKind.ORGANISATION):
@@ -189,11 +323,21 @@ class MapScene(QGraphicsScene):
                 self._style_node(node_id, self.doc.node(node_id))
 
     def _on_nodes_moved(self, node_ids) -> None:
+        self._corner_known = False
+        unplaced = []
         for node_id in node_ids:
             item = self.nodes.get(node_id)
-            if item is not None:
-                item.setPos(self._position(self.doc.node(node_id)))
-                self._grow_rect(item)
+            if item is None:
+                continue
+            attrs = self.doc.node(node_id)
+            if attrs["x"] is None or attrs["y"] is None:
+                unplaced.append(node_id)
+            else:
+                item.setPos(QPointF(attrs["x"], attrs["y"]))
+        self._place(unplaced)
+        for node_id in node_ids:
+            if node_id in self.nodes:
+                self._grow_rect(self.nodes[node_id])
         if self._highlight is not None:
             self.highlight_pathway(self._highlight)
 
@@ -213,10 +357,8 @@ class MapScene(QGraphicsScene):
             self._restyle_services()
 
     def _on_edge_removed(self, edge_id: str) -> None:
-        item = self.flows.pop(edge_id, None)
+        item = self._drop_flow(edge_id)
         if item is not None:
-            item.detach()
-            self.removeItem(item)
             u, v = item.source.node_id, item.target.node_id
             if u in self.nodes and v in self.nodes:
                 self._set_bends(u, v)
@@ -258,17 +400,12 @@ class MapScene(QGraphicsScene):
         for key, item in list(self.nodes.items()) + list(self.flows.items()):
             item.setOpacity(DIM_OPACITY if key in self._dimmed else 1.0)
 
-    def _clear_marks(self) -> None:
-        for mark in self._marks:
-            if mark.scene() is self:
-                self.removeItem(mark)
-        self._marks = []
-
     def highlight_pathway(self, pathway_id: str | None) -> None:
         """Highlight a pathway's steps (numbered) and the flows between them; dim the rest.
         Consecutive steps with no flow between them get a dashed vermillion connector."""
         self._highlight = pathway_id
-        self._clear_marks()
+        self.clear_decorations(STEP_BADGES)
+        self.clear_decorations(STEP_GAPS)
         for item in list(self.nodes.values()) + list(self.flows.values()):
             item.highlighted = False
             item.update()
@@ -283,7 +420,8 @@ class MapScene(QGraphicsScene):
             numbers.setdefault(step, []).append(str(i))
         for step, nums in numbers.items():
             if step in self.nodes:
-                self._marks.append(StepBadge("·".join(nums), self.nodes[step]))
+                self.add_decoration(STEP_BADGES, StepBadge("·".join(nums), self.nodes[step].rect),
+                                    step)
         for a, b, flow in zip(steps, steps[1:], step_flows(self.doc, pathway_id), strict=False):
             if flow is not None and flow in self.flows:
                 keep.add(flow)
@@ -293,10 +431,9 @@ class MapScene(QGraphicsScene):
                 gap.setPen(QPen(QColor("#D55E00"), 2.5, Qt.DashLine))
                 gap.setToolTip("No flow joins these two steps")
                 gap.setZValue(0.5)
-                self.addItem(gap)
-                self._marks.append(gap)
+                self.add_decoration(STEP_GAPS, gap)
         for key in keep:
-            item = self.nodes.get(key) or self.flows.get(key)
+            item = self.graphics_item(key)
             if item is not None:
                 item.highlighted = True
                 item.update()

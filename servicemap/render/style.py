@@ -75,9 +75,9 @@ def border_colour(colour: QColor) -> QColor:
     return QColor(palette.border_colour(colour.name()))
 
 
-def group_colours(group_ids) -> dict[str, QColor]:
-    """Stable colours for groups (directorates/organisations), in the order given."""
-    return {g: QColor(hex_colour) for g, hex_colour in palette.colour_cycle(group_ids).items()}
+def group_colours(doc, parents=None) -> dict[str, QColor]:
+    """The colour of every group that has services (:func:`servicemap.palette.group_colours`)."""
+    return {g: QColor(hex_colour) for g, hex_colour in palette.group_colours(doc, parents).items()}
 
 
 _label_font: QFont | None = None

@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt
 
 import tests.ui.test_main_window as main_window_tests
 from servicemap.render.items import StepBadge
+from servicemap.render.scene import STEP_BADGES, STEP_GAPS
 from tests.ui.test_main_window import at, viewport
 
 # The window fixtures of the main-window tests (a small map opened from a saved file).
@@ -82,25 +83,27 @@ def test_missing_flows_are_marked_and_added_in_one_step(window, qtbot):
     qtbot.waitUntil(lambda: p.steps.count() == 4)
     lines = [p.steps.item(i).text() for i in range(4)]
     assert "no flow" in lines[1] and "no flow" not in lines[0]
-    gaps = [m for m in window.scene._marks if not isinstance(m, StepBadge)]
-    assert len(gaps) == 1
+    [gap] = window.scene.decorations(STEP_GAPS)
+    assert gap.anchor is None and gap.item.scene() is window.scene
     assert p.fix_button.isEnabled()
     before = window.editor.stack.count()
     qtbot.mouseClick(p.fix_button, Qt.LeftButton)
     assert window.doc.find_flow("tt", "ward") is not None
     assert window.editor.stack.count() == before + 1
-    assert [m for m in window.scene._marks if not isinstance(m, StepBadge)] == []
+    assert window.scene.decorations(STEP_GAPS) == []
     window.editor.stack.undo()
     assert window.doc.find_flow("tt", "ward") is None
 
 
 def test_highlighted_steps_are_numbered_on_the_canvas(window):
     panel(window).select_pathway("p1")
-    badges = {m.parentItem().node_id: m.text for m in window.scene._marks
-              if isinstance(m, StepBadge)}
+    badges = {d.anchor: d.item.text for d in window.scene.decorations(STEP_BADGES)}
     assert badges == {"gp": "1", "crisis": "2", "ward": "3", "done": "4"}
+    assert all(isinstance(d.item, StepBadge) and d.item.parentItem() is window.scene.nodes[d.anchor]
+               for d in window.scene.decorations(STEP_BADGES))
     panel(window).select_pathway(None)
-    assert window.scene._marks == []
+    assert window.scene.decorations(STEP_BADGES) == []
+    assert not [i for i in window.scene.items() if isinstance(i, StepBadge)]
 
 
 def test_delete_pathway_undo(window, qtbot):

@@ -70,7 +70,7 @@ class CanvasScene(MapScene):
                 if key not in wanted:
                     item.setSelected(False)
             for key in wanted:
-                item = self.nodes.get(key) or self.flows.get(key)
+                item = self.graphics_item(key)
                 if item is not None and not item.isSelected():
                     item.setSelected(True)
         finally:
@@ -83,7 +83,7 @@ class CanvasScene(MapScene):
         if self.doc.has_node(item_id):
             attrs = self.doc.node(item_id)
             tip = [f"{attrs['name']}", KIND_LABELS[NodeKind(attrs["kind"])].capitalize()]
-            group = self._group_of(item_id)
+            group = self.group_of(item_id)
             if group is not None:
                 tip.append(f"Part of {self.doc.graph.nodes[group]['name']}")
             if attrs.get("category"):
@@ -192,7 +192,7 @@ class CanvasScene(MapScene):
         item_id = self.item_id_at(event.scenePos())
         if item_id is not None and item_id not in self.selected_ids():
             self.clearSelection()
-            (self.nodes.get(item_id) or self.flows.get(item_id)).setSelected(True)
+            self.graphics_item(item_id).setSelected(True)
         self.context_requested.emit(item_id, event.scenePos(), event.screenPos())
         event.accept()
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-import shiboken6
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer
 from PySide6.QtGui import (
     QAction,
@@ -43,6 +42,7 @@ from servicemap.ui.file_safety import user_name
 from servicemap.ui.panels.comments import CommentsPanel
 
 BADGE_OPEN = style.NHS_BLUE
+BADGES = "comment badges"  # the scene's decoration layer of the badges
 BADGE_DONE = QColor("#768692")
 
 
@@ -58,8 +58,8 @@ class CommentBadge(QGraphicsItem):
     H = 17.0
     TAIL = 5.0
 
-    def __init__(self, parent: QGraphicsItem) -> None:
-        super().__init__(parent)
+    def __init__(self) -> None:
+        super().__init__()
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations, True)
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
         self.setZValue(5)
@@ -128,9 +128,6 @@ class CommentsFeature:
     def __init__(self, host: Host) -> None:
         self.host = host
         self.panel: CommentsPanel | None = None
-        # item id -> (the canvas item it sits on, the badge): a deleted item takes its badge
-        # with it, so a badge is only touched while its item is the one on the canvas.
-        self.badges: dict[str, tuple[QGraphicsItem, CommentBadge]] = {}
         self._doc = None
         self._timer = QTimer(host.widget)
         self._timer.setSingleShot(True)
@@ -204,7 +201,6 @@ class CommentsFeature:
         if old is not None:
             old.detach()
             old.deleteLater()
-        self.badges = {}
         self.refresh_badges()
 
     def _subscriptions(self, doc):
@@ -217,7 +213,8 @@ class CommentsFeature:
     def _schedule(self, *_args) -> None:
         if self._doc is not None and self._doc.comments:
             self._timer.start()
-        elif self.badges:
+        elif self.host.session.scene is not None and \
+                self.host.session.scene.decorations(BADGES):
             self._timer.start()
 
     def target_for_new(self) -> str:
@@ -270,23 +267,14 @@ class CommentsFeature:
         if scene is None or self.host.session.doc is None:
             return
         counts = self._counts()
-        for item_id in list(self.badges):
-            owner, badge = self.badges[item_id]
-            live = scene.nodes.get(item_id) or scene.flows.get(item_id)
-            if item_id in counts and live is owner and shiboken6.isValid(badge):
-                continue
-            if live is owner and shiboken6.isValid(badge):  # no comments left on it
-                badge.setParentItem(None)
-                if badge.scene() is not None:
-                    badge.scene().removeItem(badge)
-            del self.badges[item_id]
+        badges = {d.anchor: d.item for d in scene.decorations(BADGES)}
+        for item_id in [i for i in badges if i not in counts]:  # no comments left on it
+            scene.remove_decoration(BADGES, badges.pop(item_id))
         for item_id, (open_count, total) in counts.items():
-            parent = scene.nodes.get(item_id) or scene.flows.get(item_id)
+            parent = scene.graphics_item(item_id)
             if parent is None:
                 continue
-            if item_id not in self.badges:
-                self.badges[item_id] = (parent, CommentBadge(parent))
-            badge = self.badges[item_id][1]
+            badge = badges.get(item_id) or scene.add_decoration(BADGES, CommentBadge(), item_id)
             tip = (f"{open_count} open comment thread{'s' * (open_count != 1)}"
                    if open_count else "All comments resolved")
             badge.set_count(open_count, f"{tip} ({total} in all): see the Comments panel")

@@ -18,7 +18,6 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-import shiboken6
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer
 from PySide6.QtGui import (
     QBrush,
@@ -62,6 +61,7 @@ STATES = {  # state: (colour, mark, legend text)
 }
 ENTRY_ROLE = Qt.ItemDataRole.UserRole
 SECTIONS = ("nodes", "edges", "pathways")
+LAYER = "comparison"  # the scene's decoration layer of the marks, outlines and ghosts
 
 
 # ----- canvas marks -------------------------------------------------------------------------
@@ -98,18 +98,20 @@ class DiffMark(QGraphicsItem):
 
 
 class NodeOutline(QGraphicsItem):
-    """A coloured outline around a box that was added or changed."""
+    """A coloured outline around a box that was added or changed (anchored to the box:
+    ``node``'s rect, its coordinates)."""
 
-    def __init__(self, parent: NodeItem, state: str) -> None:
-        super().__init__(parent)
+    def __init__(self, node: NodeItem, state: str) -> None:
+        super().__init__()
         self.state = state
+        self._box = node.rect.adjusted(-5, -5, 5, 5)
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
         mark = DiffMark(state, self)  # above the box, on its top-left corner
-        rect = parent.rect
+        rect = node.rect
         mark.setPos(rect.left() - 1, rect.top() - 1)
 
     def _rect(self) -> QRectF:
-        return self.parentItem().rect.adjusted(-5, -5, 5, 5)
+        return self._box
 
     def boundingRect(self) -> QRectF:
         return self._rect().adjusted(-3, -3, 3, 3)
@@ -133,22 +135,22 @@ def _curve(a: QPointF, b: QPointF, bend: float) -> tuple[QPainterPath, QPointF]:
 
 
 class FlowHalo(QGraphicsPathItem):
-    """A broad coloured band under a flow that was added or changed."""
+    """A broad coloured band under a flow that was added or changed (anchored to it)."""
 
-    def __init__(self, parent: FlowItem, state: str) -> None:
-        super().__init__(parent)
+    def __init__(self, flow: FlowItem, state: str) -> None:
+        super().__init__()
         self.state = state
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemStacksBehindParent, True)
         colour = QColor(STATES[state][0])
         colour.setAlpha(150)
-        self.setPen(QPen(colour, parent.width + 8, Qt.PenStyle.SolidLine,
+        self.setPen(QPen(colour, flow.width + 8, Qt.PenStyle.SolidLine,
                          Qt.PenCapStyle.RoundCap))
         self.mark = DiffMark(state, self)
-        self.follow()
+        self.follow(flow)
 
-    def follow(self) -> None:
-        flow = self.parentItem()
+    def follow(self, flow: FlowItem) -> None:
+        """Lie along ``flow`` as it is drawn now."""
         path, middle = _curve(flow.source.pos(), flow.target.pos(), flow.bend)
         self.setPath(path)
         self.mark.setPos(middle + QPointF(-12, 12))
@@ -207,19 +209,19 @@ class GhostFlow(QGraphicsPathItem):
         mark.setPos(middle + QPointF(-12, 12))
 
 
-def decorate(scene, result: dict, old: Document) -> list[QGraphicsItem]:
-    """Draw a diff on a map scene (the window's, or an export's); returns the items made,
-    for :func:`undecorate`. Ghosts stand where removed boxes were in ``old``."""
-    made: list[QGraphicsItem] = []
+def decorate(scene, result: dict, old: Document) -> None:
+    """Draw a diff on a map scene (the window's, or an export's) as decorations of
+    :data:`LAYER`: outlines and halos anchored to the items, ghosts free where removed boxes
+    were in ``old``; :func:`undecorate` takes them away."""
     for state in ("added", "changed"):
         for item in result["nodes"][state]:
             node = scene.nodes.get(item["id"])
             if node is not None:
-                made.append(NodeOutline(node, state))
+                scene.add_decoration(LAYER, NodeOutline(node, state), item["id"])
         for item in result["edges"][state]:
             flow = scene.flows.get(item["id"])
             if flow is not None:
-                made.append(FlowHalo(flow, state))
+                scene.add_decoration(LAYER, FlowHalo(flow, state), item["id"])
     ghosts: dict[str, QPointF] = {}
     for item in result["nodes"]["removed"]:
         attrs = old.node(item["id"])
@@ -228,9 +230,8 @@ def decorate(scene, result: dict, old: Document) -> list[QGraphicsItem]:
             continue
         ghost = GhostNode(item["id"], attrs["name"], attrs["kind"])
         ghost.setPos(attrs["x"], attrs["y"])
-        scene.addItem(ghost)
+        scene.add_decoration(LAYER, ghost)
         ghosts[item["id"]] = ghost.pos()
-        made.append(ghost)
     for item in result["edges"]["removed"]:
         if item["kind"] != "flow":
             continue
@@ -243,15 +244,16 @@ def decorate(scene, result: dict, old: Document) -> list[QGraphicsItem]:
         if len(ends) == 2:
             ghost = GhostFlow(item["id"], ends[0], ends[1],
                               f"Removed: {describe(item, 'edges')} (only in the other map)")
-            scene.addItem(ghost)
-            made.append(ghost)
-    return made
+            scene.add_decoration(LAYER, ghost)
 
 
-def undecorate(items: list[QGraphicsItem]) -> None:
-    for item in items:
-        if shiboken6.isValid(item) and item.scene() is not None:
-            item.scene().removeItem(item)
+def undecorate(scene) -> None:
+    scene.clear_decorations(LAYER)
+
+
+def ghosts(scene) -> list[GhostNode | GhostFlow]:
+    """The ghosts of removed boxes and flows drawn on ``scene``."""
+    return [d.item for d in scene.decorations(LAYER) if d.anchor is None]
 
 
 def legend_entries(old_name: str):
@@ -304,7 +306,6 @@ class DiffFeature:
         self.old: Document | None = None
         self.old_name = ""
         self.result: dict | None = None
-        self.items: list[QGraphicsItem] = []
         self._doc: Document | None = None
         self._timer = QTimer(host.widget)
         self._timer.setSingleShot(True)
@@ -391,12 +392,12 @@ class DiffFeature:
 
     def recompute(self) -> None:
         self._timer.stop()
-        undecorate(self.items)
-        self.items = []
+        if self.host.session.scene is not None:
+            undecorate(self.host.session.scene)
         if self.old is None or self.host.session.doc is None:
             return
         self.result = diff(self.old, self.host.session.doc)
-        self.items = decorate(self.host.session.scene, self.result, self.old)
+        decorate(self.host.session.scene, self.result, self.old)
         self.clear_action.setEnabled(True)
         self.export_action.setEnabled(True)
         self._fill_list()
@@ -466,16 +467,18 @@ class DiffFeature:
         if doc.has_node(item_id) or doc.has_edge(item_id):
             host.show_item(item_id)
             return
-        ghost = next((g for g in self.items if getattr(g, "node_id", None) == item_id
+        ghost = next((g for g in ghosts(host.session.scene)
+                      if getattr(g, "node_id", None) == item_id
                       or getattr(g, "edge_id", None) == item_id), None)
-        if ghost is not None and shiboken6.isValid(ghost):
+        if ghost is not None:
             host.selection.set([])
             host.view.centerOn(ghost)
 
     def clear(self) -> None:
         self._timer.stop()
-        undecorate(self.items)
-        self.items, self.old, self.result, self.old_name = [], None, None, ""
+        if self.host.session.scene is not None:
+            undecorate(self.host.session.scene)
+        self.old, self.result, self.old_name = None, None, ""
         self.tree.clear()
         self.header.setText("")
         self.clear_action.setEnabled(False)
@@ -491,8 +494,7 @@ class DiffFeature:
         self._doc = doc
         for signal in self._signals(doc):
             signal.connect(self._schedule)
-        self.items = []  # the old scene took its marks with it
-        self.clear()
+        self.clear()  # the old scene took its marks with it
 
     @staticmethod
     def _signals(doc: Document):
@@ -523,11 +525,10 @@ class DiffFeature:
             self.host.tell_error(str(exc))
             return None
         try:
-            made = decorate(picture.scene, self.result, self.old)
-            for item in made:
-                if item.parentItem() is None:
-                    picture.source = picture.source.united(
-                        item.sceneBoundingRect().adjusted(-16, -16, 16, 16))
+            decorate(picture.scene, self.result, self.old)
+            for ghost in ghosts(picture.scene):
+                picture.source = picture.source.united(
+                    ghost.sceneBoundingRect().adjusted(-16, -16, 16, 16))
             picture.extra_entries = legend_entries(self.old_name)
             picture.subtitle = f"Changes from {self.old_name}"
             export.export_picture(self.host.session.doc, picture, path, options)

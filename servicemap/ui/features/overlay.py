@@ -4,9 +4,9 @@ Each overlay has five bins on a sequential, colour-blind-safe scale (ColorBrewer
 dark orange-brown, dark text readable on every step) and a second cue that does not need colour:
 a badge on each box with the figure ("157%", "1.4×", "4.5 pt") and an inner border that thickens
 with the bin. Unknown values are grey with a hatched frame and a "?" badge. "Directorate colours"
-puts the scene's own colours back (:meth:`MapScene._restyle_services`). The measures, their
-bins and each service's figure: :mod:`servicemap.graph.measures`; definitions of the figures:
-docs/analysis.md.
+puts the scene's own colours back (:meth:`MapScene.set_node_colours`). The marks are decorations
+of the scene (layer :data:`LAYER`). The measures, their bins and each service's figure:
+:mod:`servicemap.graph.measures`; definitions of the figures: docs/analysis.md.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ RINGS = [0.0, 0.0, 1.5, 3.0, 4.5]  # inner border width by bin: the cue without 
 UNKNOWN_FILL = QColor("#E8ECEE")
 UNKNOWN_BORDER = QColor("#768692")
 HATCH = QColor("#768692")
+LAYER = "overlay"  # the scene's decoration layer of the marks
 REFRESH_MS = 150
 
 
@@ -41,7 +42,7 @@ class OverlayMark(QGraphicsItem):
 
     def __init__(self, node: QGraphicsItem, bin_index: int | None, badge: str, tip: str) -> None:
         self.node, self.badge_rect = node, QRectF()
-        super().__init__(node)
+        super().__init__()
         self.setAcceptedMouseButtons(Qt.NoButton)
         if OverlayMark._font is None:  # one font for every badge (thousands on a large map)
             OverlayMark._font = style.label_font()
@@ -148,41 +149,42 @@ class Overlay(QObject):
             self._drop_marks()
             self.counts = []
             if self.scene is not None:
-                self.scene._restyle_services()
+                self.scene.set_node_colours({})
             self.applied.emit()
             return
-        values = measure.read(self.scene.doc)
+        scene = self.scene
+        values = measure.read(scene.doc)
         self.counts = [0] * (len(SCALE) + 1)
-        old, self.marks = self.marks, {}
-        for node_id, item in self.scene.nodes.items():
+        old = {d.anchor: d.item for d in scene.decorations(LAYER)}  # a removed box took its own
+        self.marks, colours = {}, {}
+        for node_id, item in scene.nodes.items():
             if item.kind != NodeKind.SERVICE:
                 continue
             value, badge = values.get(node_id, (None, "?"))
             index = measure.bin_of(value)
             self.counts[len(SCALE) if index is None else index] += 1
             if index is None:
-                item.fill, item.border = UNKNOWN_FILL, UNKNOWN_BORDER
+                colours[node_id] = (UNKNOWN_FILL, UNKNOWN_BORDER)
                 label = measure.unknown_label.lower()
             else:
-                item.fill, item.border = SCALE[index], bin_border(index)
+                colours[node_id] = (SCALE[index], bin_border(index))
                 label = measure.labels[index]
-            item.update()
             tip = f"{measure.title}: {badge} ({label})"
             mark = old.pop(node_id, None)
-            if mark is not None and isValid(mark) and mark.parentItem() is item:
+            if mark is not None:
                 mark.set(index, badge, tip)
             else:
-                mark = OverlayMark(item, index, badge, tip)
+                mark = scene.add_decoration(LAYER, OverlayMark(item, index, badge, tip), node_id)
             self.marks[node_id] = mark
-        self._drop_marks(old)  # services gone since the last time
+        scene.set_node_colours(colours)
+        for mark in old.values():  # services gone since the last time
+            scene.remove_decoration(LAYER, mark)
         self.applied.emit()
 
-    def _drop_marks(self, marks: dict | None = None) -> None:
-        for mark in (self.marks if marks is None else marks).values():
-            if isValid(mark) and mark.scene() is not None:
-                mark.scene().removeItem(mark)
-        if marks is None:
-            self.marks = {}
+    def _drop_marks(self) -> None:
+        if self.scene is not None and isValid(self.scene):
+            self.scene.clear_decorations(LAYER)
+        self.marks = {}
 
     def entries(self) -> list[tuple[str, QColor, QColor, float, bool, int]]:
         """The legend: (label, fill, border, ring width, hatched, services) per bin, then the

@@ -429,7 +429,7 @@ class MainWindow(QMainWindow):
     def show_item(self, item_id: str) -> bool:
         """Select a node or flow and scroll it into view."""
         self.selection.set([item_id])
-        item = self.scene.nodes.get(item_id) or self.scene.flows.get(item_id)
+        item = self.scene.graphics_item(item_id)
         if item is not None:
             self.view.ensureVisible(item, 80, 80)
         return item is not None
@@ -474,10 +474,7 @@ class MainWindow(QMainWindow):
         self.scene.set_dimmed(ids_outside(self.doc, key, self.scene.nodes, flows))
 
     def toggle_flow_labels(self, on: bool) -> None:
-        self.scene.show_flow_labels = on
-        for item in self.scene.flows.values():
-            item.show_label = on
-            item.update()
+        self.scene.set_flow_labels(on)
 
     def about(self) -> None:
         from servicemap import __version__
