@@ -1,6 +1,6 @@
-"""Shared fixtures for the core tests (no Qt): a small hand-made map, saved copies of it, a
-version-1 file written with raw sqlite3, an event recorder and a Hypothesis strategy that makes
-random valid documents."""
+"""Shared fixtures for the core tests (no Qt): the sample map (from :mod:`tests.maps`), saved
+copies of it, a version-1 file written with raw sqlite3, an event recorder and a Hypothesis
+strategy that makes random valid documents."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from servicemap import store
 from servicemap.graph.document import Document
 from servicemap.model import MARKINGS, FlowType, NodeKind, edge_fields, node_fields
+from tests.maps import sample_map
 
 SIGNALS = ("node_added", "node_removed", "node_changed", "nodes_moved", "edge_added",
            "edge_removed", "edge_changed", "pathway_added", "pathway_removed",
@@ -25,52 +26,10 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "slow: a long-running test (still runs by default)")
 
 
-# ----- a small, hand-made map ---------------------------------------------------------------
-def build_sample() -> Document:
-    doc = Document()
-    doc.set_map_fields({"title": "Sample map", "description": "For tests", "source": "tests",
-                        "marking": "OFFICIAL", "illustrative": True,
-                        "created": "2026-01-01T00:00:00Z", "modified": "2026-01-02T00:00:00Z"})
-    doc.add_node("organisation", "Kent Trust", "org1", org_type="trust", ods_code="RXY",
-                 x=0.0, y=-300.0)
-    doc.add_node("organisation", "Medway Council", "org2", org_type="council")
-    doc.add_node("partnership", "East Kent HCP", "hcp1", population=700000)
-    doc.add_node("directorate", "Acute directorate", "dir1", x=10.5, y=-200.0)
-    doc.add_node("service", "Crisis team", "crisis", category="crisis", age_group="adults",
-                 capacity=40, capacity_unit="caseload", wait_target_days=1,
-                 pct_within_target=87.5, dna_rate_most_deprived=12.0,
-                 dna_rate_least_deprived=4.5, hours="24/7", location="Maidstone",
-                 desde_code="R2", x=100.0, y=0.0, pinned=True, notes="Open all hours")
-    doc.add_node("service", "Acute ward", "ward", category="inpatient", capacity=18,
-                 capacity_unit="beds", x=340.0, y=0.0)
-    doc.add_node("service", "Community team", "cmht", category="community")
-    doc.add_node("access_point", "GP practice", "gp", category="primary care", x=-240.0, y=0.0)
-    doc.add_node("exit", "Back to GP care", "home", category="discharge")
-    doc.add_edge("part_of", "dir1", "org1", "po_dir1")
-    doc.add_edge("part_of", "crisis", "dir1", "po_crisis")
-    doc.add_edge("part_of", "ward", "dir1", "po_ward")
-    doc.add_edge("part_of", "cmht", "org1", "po_cmht")
-    doc.add_edge("serves", "crisis", "hcp1", "sv_crisis")
-    doc.add_edge("serves", "dir1", "hcp1", "sv_dir1")
-    doc.add_edge("flow", "gp", "crisis", "f_gp_crisis", flow_type="referral",
-                 volume_per_year=1200, median_wait_days=2, wait_target_days=7,
-                 notes="Urgent referrals")
-    doc.add_edge("flow", "crisis", "ward", "f_crisis_ward", flow_type="escalation",
-                 volume_per_year=90)
-    doc.add_edge("flow", "ward", "crisis", "f_ward_crisis", flow_type="step_down")
-    doc.add_edge("flow", "crisis", "cmht", "f_crisis_cmht", flow_type="transfer")
-    doc.add_edge("flow", "crisis", "home", "f_crisis_home", flow_type="discharge")
-    doc.add_edge("flow", "cmht", "home", "f_cmht_home", flow_type="discharge")
-    # "crisis" appears twice in one pathway, on purpose.
-    doc.add_pathway("Crisis and back", ["gp", "crisis", "ward", "crisis", "home"],
-                    "A stay on the ward", pathway_id="p_crisis")
-    doc.add_pathway("Community", ["gp", "crisis", "cmht", "home"], pathway_id="p_cmht")
-    return doc
-
-
+# ----- the sample map ----------------------------------------------------------------------
 @pytest.fixture
 def sample_doc() -> Document:
-    return build_sample()
+    return sample_map()
 
 
 @pytest.fixture
@@ -93,7 +52,7 @@ def reviewed(sample_doc):
 def saved_map(tmp_path: Path) -> Path:
     """The sample map saved as a .smap file."""
     path = tmp_path / "sample.smap"
-    store.save(build_sample(), path)
+    store.save(sample_map(), path)
     return path
 
 

@@ -14,7 +14,7 @@ from servicemap.graph.comments import (
     thread_root,
     threads,
 )
-from tests.conftest import build_sample
+from tests.maps import sample_map
 
 
 def test_numbers_threads_and_replies(reviewed):
@@ -54,7 +54,7 @@ def test_item_kind_in_words(reviewed):
 
 
 def test_merge_brings_in_new_comments_replies_and_resolutions(reviewed):
-    on_disk = build_sample()  # the map as the planner saved it: no comments yet
+    on_disk = sample_map()  # the map as the planner saved it: no comments yet
     on_disk.add_comment("Planner's own note", "ward", "Planner", comment_id="mine")
     assert merge_comments(on_disk, reviewed) == 5
     assert list(on_disk.comments) == ["mine", "a", "b", "a1", "c", "a2"]
@@ -64,7 +64,7 @@ def test_merge_brings_in_new_comments_replies_and_resolutions(reviewed):
 
 
 def test_merge_applies_changed_text_and_status_and_keeps_the_rest(reviewed):
-    on_disk = build_sample()
+    on_disk = sample_map()
     merge_comments(on_disk, reviewed)
     reviewed.update_comment("a", text="Capacity is too low", status="resolved")
     on_disk.update_comment("c", status="resolved")  # someone else resolved it meanwhile
@@ -75,7 +75,7 @@ def test_merge_applies_changed_text_and_status_and_keeps_the_rest(reviewed):
 
 
 def test_a_thread_deleted_on_disk_comes_back_with_the_reviewers_copy(reviewed):
-    on_disk = build_sample()
+    on_disk = sample_map()
     merge_comments(on_disk, reviewed)
     on_disk.remove_comment("a")  # the planner deleted the thread (and its replies)
     reviewed.add_comment("One more", reply_to="a2", author="Dr Lee", comment_id="a3")
@@ -85,7 +85,7 @@ def test_a_thread_deleted_on_disk_comes_back_with_the_reviewers_copy(reviewed):
 
 def test_a_reply_to_a_comment_neither_copy_has_starts_a_thread(reviewed):
     reviewed.comments["a1"] = replace(reviewed.comments["a1"], reply_to="lost")
-    on_disk = build_sample()
+    on_disk = sample_map()
     merge_comments(on_disk, reviewed)
     assert on_disk.comments["a1"].reply_to == "" and comment_numbers(on_disk)["a1"] == "3"
     assert reviewed.comments["a1"].reply_to == "lost"  # the source is only read

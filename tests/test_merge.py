@@ -6,26 +6,12 @@ from __future__ import annotations
 
 from servicemap.graph.document import Document
 from servicemap.graph.merge import plan_merge
-
-
-def small_map() -> Document:
-    d = Document()
-    d.set_map_fields({"title": "Open map"})
-    d.add_node("organisation", "Trust", "org")
-    d.add_node("directorate", "Acute", "dir")
-    d.add_edge("part_of", "dir", "org", "dir-org")
-    d.add_node("access_point", "GP practice", "gp", x=0.0, y=0.0)
-    d.add_node("service", "Crisis team", "crisis", x=300.0, y=0.0, capacity=40)
-    d.add_node("exit", "Recovered", "done", x=600.0, y=0.0)
-    d.add_edge("part_of", "crisis", "dir", "crisis-dir")
-    d.add_edge("flow", "gp", "crisis", "f1", flow_type="referral", volume_per_year=300)
-    d.add_pathway("Crisis care", ["gp", "crisis"], pathway_id="p1")
-    return d
+from tests.maps import exchange_map
 
 
 def test_merge_matches_by_id_then_name():
-    doc = small_map()
-    incoming = small_map()
+    doc = exchange_map()
+    incoming = exchange_map()
     incoming.update_node("crisis", {"capacity": 41})
     renamed = Document()
     renamed.add_node("service", "Crisis team", "other-id", capacity=42)
@@ -36,11 +22,11 @@ def test_merge_matches_by_id_then_name():
     assert plan.new_nodes == ["crisis-dir"] and plan.node_ids["crisis-dir"] != "crisis-dir"
     plan = plan_merge(doc, incoming)
     assert plan.node_changes == {"crisis": {"capacity": 41}} and not plan.new_nodes
-    assert plan_merge(doc, small_map()).empty
+    assert plan_merge(doc, exchange_map()).empty
 
 
 def test_unknown_values_never_blank_a_field():
-    doc = small_map()
+    doc = exchange_map()
     incoming = Document()
     incoming.add_node("service", "Crisis team", "crisis", notes="", pinned=False)
     assert incoming.node("crisis")["capacity"] is None
@@ -49,7 +35,7 @@ def test_unknown_values_never_blank_a_field():
 
 
 def test_a_name_shared_by_two_items_is_not_a_match():
-    doc = small_map()
+    doc = exchange_map()
     doc.add_node("service", "Crisis team", "crisis2")
     incoming = Document()
     incoming.add_node("service", "Crisis team", "x", capacity=10)
@@ -58,8 +44,8 @@ def test_a_name_shared_by_two_items_is_not_a_match():
 
 
 def test_flows_match_by_ends_and_type_and_new_ones_join_matched_nodes():
-    doc = small_map()
-    incoming = small_map()
+    doc = exchange_map()
+    incoming = exchange_map()
     incoming.remove_edge("f1")
     incoming.add_edge("flow", "gp", "crisis", "elsewhere", flow_type="referral",
                       volume_per_year=350)
@@ -74,8 +60,8 @@ def test_flows_match_by_ends_and_type_and_new_ones_join_matched_nodes():
 
 
 def test_a_new_parent_replaces_the_old_link():
-    doc = small_map()
-    incoming = small_map()
+    doc = exchange_map()
+    incoming = exchange_map()
     incoming.add_node("directorate", "Community", "dir2")
     incoming.remove_edge("crisis-dir")
     incoming.add_edge("part_of", "crisis", "dir2", "crisis-dir2")
@@ -86,7 +72,7 @@ def test_a_new_parent_replaces_the_old_link():
 
 
 def test_pathways_match_by_id_then_name_with_the_maps_step_ids():
-    doc = small_map()
+    doc = exchange_map()
     incoming = Document()
     incoming.add_node("access_point", "GP practice", "gp-elsewhere")
     incoming.add_node("service", "Crisis team", "crisis")
@@ -103,7 +89,7 @@ def test_pathways_match_by_id_then_name_with_the_maps_step_ids():
 
 
 def test_new_items_never_take_an_id_the_map_uses():
-    doc = small_map()
+    doc = exchange_map()
     incoming = Document()
     incoming.add_node("service", "One", "f1")   # a flow's id in the map
     incoming.add_node("service", "Two", "p1")   # a pathway's id in the map

@@ -1,4 +1,5 @@
-"""Shared fixtures for the UI tests: a small map, its editor and a shared selection."""
+"""Shared fixtures for the UI tests: the small maps (``doc``, and ``map_file`` saved), an editor,
+a shared selection and main windows opened on a saved map."""
 
 import os
 
@@ -6,28 +7,22 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest  # noqa: E402
 
-from servicemap.graph.document import Document  # noqa: E402
+from tests.maps import small_map, trust_map  # noqa: E402
 
 
 @pytest.fixture
 def doc():
-    """Kent Trust > Acute > Crisis team; a service straight under the trust; one unassigned
-    service; a partnership served by the crisis team; an access point, an exit and flows."""
-    d = Document()
-    d.add_node("organisation", "Kent Trust", "org")
-    d.add_node("directorate", "Acute", "dir")
-    d.add_edge("part_of", "dir", "org", "dir-org")
-    d.add_node("service", "Crisis team", "crisis", category="crisis", capacity=40)
-    d.add_edge("part_of", "crisis", "dir", "crisis-dir")
-    d.add_node("service", "Trust helpline", "helpline")
-    d.add_edge("part_of", "helpline", "org", "helpline-org")
-    d.add_node("service", "Befriending", "orphan")
-    d.add_node("partnership", "East Kent", "east", population=700000)
-    d.add_edge("serves", "crisis", "east", "crisis-east")
-    d.add_node("access_point", "GP practice", "gp")
-    d.add_node("exit", "Recovered", "done")
-    d.add_edge("flow", "gp", "crisis", "gp-crisis", flow_type="referral", volume_per_year=300)
-    return d
+    return trust_map()
+
+
+@pytest.fixture
+def map_file(tmp_path):
+    """:func:`~tests.maps.small_map` saved as ``test.smap``."""
+    from servicemap import store
+
+    path = tmp_path / "test.smap"
+    store.save(small_map(), path)
+    return path
 
 
 @pytest.fixture

@@ -8,36 +8,9 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 
 from servicemap import store
-from servicemap.graph.document import Document
 from servicemap.ui.features import overlay as ov
 from servicemap.ui.features.analysis import AnalysisFeature
-
-
-def analysis_map() -> Document:
-    """Trust > Acute (crisis, ward); the helpline straight under the trust; an overloaded crisis
-    team, a ward in beds (load unknown), a dead end and an unreachable service."""
-    d = Document()
-    d.set_map_fields({"title": "Analysis test map"})
-    d.add_node("organisation", "Trust", "org")
-    d.add_node("directorate", "Acute", "dir")
-    d.add_edge("part_of", "dir", "org", "dir-org")
-    d.add_node("access_point", "GP practice", "gp", x=0.0, y=0.0)
-    d.add_node("service", "Crisis team", "crisis", x=300.0, y=0.0, capacity=100,
-               dna_rate_most_deprived=9, dna_rate_least_deprived=4)
-    d.add_node("service", "Acute ward", "ward", x=600.0, y=0.0, capacity=20, capacity_unit="beds")
-    d.add_node("service", "Helpline", "helpline", x=300.0, y=300.0, capacity=1000,
-               wait_target_days=7)
-    d.add_node("service", "Island", "island", x=600.0, y=300.0)
-    d.add_node("exit", "Recovered", "done", x=900.0, y=0.0)
-    for sid, parent in (("crisis", "dir"), ("ward", "dir"), ("helpline", "org")):
-        d.add_edge("part_of", sid, parent, f"{sid}-parent")
-    d.add_edge("flow", "gp", "crisis", "f1", flow_type="referral", volume_per_year=300)
-    d.add_edge("flow", "crisis", "ward", "f2", flow_type="escalation", volume_per_year=40)
-    d.add_edge("flow", "gp", "helpline", "f3", flow_type="referral", volume_per_year=200,
-               median_wait_days=10)
-    d.add_edge("flow", "helpline", "crisis", "f4", flow_type="referral", volume_per_year=20)
-    d.add_edge("flow", "crisis", "done", "f5", flow_type="discharge", volume_per_year=260)
-    return d
+from tests.maps import analysis_map
 
 
 @pytest.fixture

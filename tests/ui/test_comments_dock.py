@@ -9,18 +9,10 @@ import csv
 import pytest
 from PySide6.QtCore import Qt
 
-from servicemap import store
 from servicemap.ui.features.comments import CommentBadge, CommentsFeature, author_name
 from servicemap.ui.file_safety import user_name
 
-from .test_main_window import at, small_map, viewport
-
-
-@pytest.fixture
-def map_file(tmp_path):
-    path = tmp_path / "test.smap"
-    store.save(small_map(), path)
-    return path
+from .test_main_window import at, viewport
 
 
 @pytest.fixture

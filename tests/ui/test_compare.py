@@ -20,8 +20,7 @@ from servicemap.ui.features.diff import (
 )
 from servicemap.ui.features.review import ReviewFeature
 from servicemap.ui.file_safety import Recovery
-
-from .test_main_window import small_map
+from tests.maps import small_map
 
 
 def newer_map():

@@ -10,7 +10,6 @@ import pytest
 from PySide6.QtGui import QColor
 
 from servicemap import palette, store
-from servicemap.graph.document import Document
 from servicemap.graph.merge import plan_merge
 from servicemap.io import csvfiles, graphml, xlsx
 from servicemap.io.sheets import SheetProblems
@@ -19,27 +18,13 @@ from servicemap.render import style
 from servicemap.ui.features import exchange as exchange_feature
 from servicemap.ui.features.exchange import ExchangeFeature
 from servicemap.ui.session import Mode
-
-
-def small_map() -> Document:
-    d = Document()
-    d.set_map_fields({"title": "Open map"})
-    d.add_node("organisation", "Trust", "org")
-    d.add_node("directorate", "Acute", "dir")
-    d.add_edge("part_of", "dir", "org", "dir-org")
-    d.add_node("access_point", "GP practice", "gp", x=0.0, y=0.0)
-    d.add_node("service", "Crisis team", "crisis", x=300.0, y=0.0, capacity=40)
-    d.add_node("exit", "Recovered", "done", x=600.0, y=0.0)
-    d.add_edge("part_of", "crisis", "dir", "crisis-dir")
-    d.add_edge("flow", "gp", "crisis", "f1", flow_type="referral", volume_per_year=300)
-    d.add_pathway("Crisis care", ["gp", "crisis"], pathway_id="p1")
-    return d
+from tests.maps import exchange_map
 
 
 @pytest.fixture
 def window(open_window, tmp_path):
     path = tmp_path / "open.smap"
-    store.save(small_map(), path)
+    store.save(exchange_map(), path)
     return open_window(path, show=False)
 
 
@@ -56,7 +41,7 @@ def feature(window) -> ExchangeFeature:
 def incoming_workbook(tmp_path: Path) -> Path:
     """The open map as a planner edits it: a new service and flow, a capacity changed."""
     path = tmp_path / "edited.xlsx"
-    xlsx.write_xlsx(small_map(), path)
+    xlsx.write_xlsx(exchange_map(), path)
     wb = openpyxl.load_workbook(path)
     ws = wb["Services"]
     headers = [c.value for c in ws[1]]

@@ -22,38 +22,10 @@ from servicemap.suppression import FOOTNOTE
 from servicemap.ui.canvas.scene import CanvasScene
 from servicemap.ui.features.export_dialog import ExportDialog
 from servicemap.ui.features.layout import LayoutFeature
+from tests.maps import export_map
 
 SVG = "{http://www.w3.org/2000/svg}"
 DAY = datetime.date(2026, 3, 4)
-
-
-def export_map() -> Document:
-    d = Document()
-    d.set_map_fields({"title": "Export test map", "source": "Test source line",
-                      "marking": "OFFICIAL", "illustrative": True})
-    d.add_node("organisation", "Kent Trust", "org")
-    d.add_node("directorate", "Acute directorate", "dir1")
-    d.add_node("directorate", "Community directorate", "dir2")
-    d.add_edge("part_of", "dir1", "org", "d1")
-    d.add_edge("part_of", "dir2", "org", "d2")
-    d.add_node("access_point", "GP practice", "gp", x=0.0, y=0.0)
-    d.add_node("service", "Crisis team", "crisis", x=300.0, y=0.0)
-    d.add_node("service", "Acute ward", "ward", x=600.0, y=0.0)
-    d.add_node("service", "Community team", "cmht", x=300.0, y=300.0)
-    d.add_node("service", "Talking therapies", "tt", x=600.0, y=300.0)
-    d.add_node("exit", "Recovered", "done", x=900.0, y=0.0)
-    for service, group in (("crisis", "dir1"), ("ward", "dir1"), ("cmht", "dir2"),
-                           ("tt", "dir2")):
-        d.add_edge("part_of", service, group, f"p-{service}")
-    d.add_edge("flow", "gp", "crisis", "f1", flow_type="referral", volume_per_year=300)
-    d.add_edge("flow", "crisis", "ward", "f2", flow_type="escalation", volume_per_year=12)
-    d.add_edge("flow", "ward", "done", "f3", flow_type="discharge", volume_per_year=5)
-    d.add_edge("flow", "gp", "cmht", "f4", flow_type="referral", volume_per_year=0)
-    d.add_edge("flow", "cmht", "tt", "f5", flow_type="transfer", volume_per_year=13)
-    d.add_edge("flow", "gp", "tt", "f6", flow_type="signpost", volume_per_year=1200)
-    d.add_pathway("Crisis care", ["gp", "crisis", "ward", "done"], pathway_id="p1")
-    d.add_pathway("Empty", [], pathway_id="p2")
-    return d
 
 
 @pytest.fixture

@@ -16,8 +16,9 @@ from PySide6.QtGui import QImage
 
 from servicemap import store
 from servicemap.cli import EXIT_BAD_INPUT, EXIT_OK, main
+from tests.maps import export_map
 
-from .test_export import export_map, svg_texts
+from .test_export import svg_texts
 
 ROOT = Path(__file__).resolve().parents[2]
 

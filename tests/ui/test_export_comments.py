@@ -13,23 +13,7 @@ from servicemap.render import export
 from servicemap.render.comment_marks import CommentMark, appendix_lines
 from servicemap.render.export import ExportOptions, prepare
 from servicemap.ui.features.export_dialog import ExportDialog
-
-
-def commented_map() -> Document:
-    d = Document()
-    d.set_map_fields({"title": "Reviewed map"})
-    d.add_node("access_point", "GP practice", "gp", x=0.0, y=0.0)
-    d.add_node("service", "Crisis team", "crisis", x=300.0, y=0.0)
-    d.add_node("exit", "Recovered", "done", x=600.0, y=0.0)
-    d.add_edge("flow", "gp", "crisis", "f1", flow_type="referral", volume_per_year=300)
-    d.add_edge("flow", "crisis", "done", "f2", flow_type="discharge", volume_per_year=200)
-    d.add_comment("Is the 24/7 cover funded?", "crisis", "Dr Lee", comment_id="c1",
-                  created="2026-11-20T10:00:00")
-    d.add_comment("Yes, from April.", "crisis", "Planner", reply_to="c1", comment_id="c2",
-                  created="2026-11-21T09:00:00")
-    d.add_comment("Volume looks low.", "f1", "Dr Lee", comment_id="c3",
-                  created="2026-11-20T10:05:00")
-    return d
+from tests.maps import commented_map
 
 
 def pdf_pages(data: bytes) -> int:

@@ -9,48 +9,17 @@ from PySide6.QtWidgets import QApplication
 
 from servicemap import store
 from servicemap.graph import layout
-from servicemap.graph.document import Document
 from servicemap.render.containers import ContainerItem, TagItem, draw_containers
 from servicemap.render.scene import MapScene
 from servicemap.ui.features.layout import LayoutFeature
 from servicemap.ui.session import Mode
-
-
-def small_map() -> Document:
-    """Two directorates of one trust, two partnerships (one service serves both), a pathway."""
-    d = Document()
-    d.set_map_fields({"title": "Layout test map"})
-    d.add_node("organisation", "Trust", "org")
-    d.add_node("directorate", "Acute", "acute")
-    d.add_node("directorate", "Community", "community")
-    d.add_edge("part_of", "acute", "org")
-    d.add_edge("part_of", "community", "org")
-    d.add_node("partnership", "East", "east")
-    d.add_node("partnership", "West", "west")
-    d.add_node("access_point", "GP practice", "gp", x=0.0, y=0.0)
-    d.add_node("access_point", "Emergency department", "ed", x=0.0, y=0.0)  # on top of gp
-    for i, (name, parent) in enumerate([("Crisis team", "acute"), ("Acute ward", "acute"),
-                                        ("Liaison psychiatry", "acute"),
-                                        ("Community mental health team", "community"),
-                                        ("Talking therapies", "community")]):
-        d.add_node("service", name, f"s{i}", x=float(40 * i), y=10.0)
-        d.add_edge("part_of", f"s{i}", parent)
-        d.add_edge("serves", f"s{i}", "east" if i % 2 else "west")
-    d.add_edge("serves", "s0", "east")  # the crisis team serves both partnerships
-    d.add_node("exit", "Recovered", "done", x=5.0, y=5.0)
-    for src, dst, kind in [("gp", "s0", "referral"), ("ed", "s2", "referral"),
-                           ("s0", "s1", "escalation"), ("s2", "s1", "transfer"),
-                           ("s1", "s3", "step_down"), ("gp", "s4", "referral"),
-                           ("s3", "done", "discharge"), ("s4", "done", "discharge")]:
-        d.add_edge("flow", src, dst, flow_type=kind)
-    d.add_pathway("Crisis care", ["gp", "s0", "s1", "s3", "done"], pathway_id="p1")
-    return d
+from tests.maps import layout_map
 
 
 @pytest.fixture
 def window(open_window, tmp_path):
     path = tmp_path / "layout.smap"
-    store.save(small_map(), path)
+    store.save(layout_map(), path)
     return open_window(path)
 
 
@@ -163,7 +132,7 @@ def test_containers_follow_a_new_document(window, tmp_path, qtbot):
     f.set_containers("organisation")
     assert [i for i in window.scene.items() if isinstance(i, ContainerItem)]
     other = tmp_path / "other.smap"
-    store.save(small_map(), other)
+    store.save(layout_map(), other)
     assert window.files.open_path(other, ask_save=False)
     qtbot.wait(10)
     items = [i for i in window.scene.items() if isinstance(i, ContainerItem)]

@@ -18,36 +18,9 @@ from servicemap.render.items import FlowItem
 from servicemap.ui.app import make_window
 from servicemap.ui.file_safety import MapLock, Recovery
 from servicemap.ui.session import Mode
+from tests.maps import small_map
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def small_map() -> Document:
-    d = Document()
-    d.set_map_fields({"title": "Test map"})
-    d.add_node("organisation", "Trust", "org")
-    d.add_node("directorate", "Acute", "dir")
-    d.add_edge("part_of", "dir", "org", "dir-org")
-    d.add_node("access_point", "GP practice", "gp", x=0.0, y=0.0)
-    d.add_node("service", "Crisis team", "crisis", x=300.0, y=0.0)
-    d.add_node("service", "Acute ward", "ward", x=600.0, y=0.0)
-    d.add_node("exit", "Recovered", "done", x=900.0, y=0.0)
-    d.add_node("service", "Talking therapies", "tt", x=300.0, y=300.0)
-    d.add_edge("part_of", "crisis", "dir", "crisis-dir")
-    d.add_edge("part_of", "ward", "dir", "ward-dir")
-    d.add_edge("flow", "gp", "crisis", "f1", flow_type="referral", volume_per_year=300)
-    d.add_edge("flow", "crisis", "ward", "f2", flow_type="escalation", volume_per_year=40)
-    d.add_edge("flow", "ward", "done", "f3", flow_type="discharge", volume_per_year=35)
-    d.add_edge("flow", "gp", "tt", "f4", flow_type="referral", volume_per_year=1200)
-    d.add_pathway("Crisis care", ["gp", "crisis", "ward", "done"], pathway_id="p1")
-    return d
-
-
-@pytest.fixture
-def map_file(tmp_path):
-    path = tmp_path / "test.smap"
-    store.save(small_map(), path)
-    return path
 
 
 @pytest.fixture

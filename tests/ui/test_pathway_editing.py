@@ -9,8 +9,7 @@ from servicemap.render.items import StepBadge
 from servicemap.render.scene import STEP_BADGES, STEP_GAPS
 from tests.ui.test_main_window import at, viewport
 
-# The window fixtures of the main-window tests (a small map opened from a saved file).
-map_file = main_window_tests.map_file
+# The window fixture of the main-window tests (the small map opened from a saved file).
 window = main_window_tests.window
 
 

@@ -26,14 +26,7 @@ from servicemap.ui.features.review import ReviewFeature
 from servicemap.ui.file_safety import MapLock, Recovery
 from servicemap.ui.session import Mode
 
-from .test_main_window import at, by_id, small_map, viewport
-
-
-@pytest.fixture
-def map_file(tmp_path):
-    path = tmp_path / "test.smap"
-    store.save(small_map(), path)
-    return path
+from .test_main_window import at, by_id, viewport
 
 
 def reviewing(window) -> ReviewFeature:
