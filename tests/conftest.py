@@ -1,22 +1,30 @@
-"""Shared fixtures for the core tests (no Qt): the sample map (from :mod:`tests.maps`), saved
-copies of it, a version-1 file written with raw sqlite3, an event recorder and a Hypothesis
-strategy that makes random valid documents."""
+"""Shared fixtures: the tests keep out of the user's own files (Qt's test mode, settings in a
+temporary folder, a check that the user's servicemap folders are unchanged at the end, an
+environment for child processes), the sample map (from :mod:`tests.maps`) and saved copies of
+it, a version-1 file written with raw sqlite3, an event recorder and a Hypothesis strategy that
+makes random valid documents."""
 
 from __future__ import annotations
 
-import json
-import sqlite3
-import string
-from pathlib import Path
+from PySide6.QtCore import QSettings, QStandardPaths
 
-import pytest
-from hypothesis import strategies as st
+QStandardPaths.setTestModeEnabled(True)  # before anything asks Qt where the user's files are
 
-from servicemap import store
-from servicemap.graph.document import Document
-from servicemap.model import MARKINGS, FlowType, NodeKind, edge_fields, node_fields
-from tests.maps import sample_map
+import json  # noqa: E402
+import os  # noqa: E402
+import sqlite3  # noqa: E402
+import string  # noqa: E402
+from pathlib import Path  # noqa: E402
 
+import pytest  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from servicemap import store  # noqa: E402
+from servicemap.graph.document import Document  # noqa: E402
+from servicemap.model import MARKINGS, FlowType, NodeKind, edge_fields, node_fields  # noqa: E402
+from tests.maps import sample_map  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
 SIGNALS = ("node_added", "node_removed", "node_changed", "nodes_moved", "edge_added",
            "edge_removed", "edge_changed", "pathway_added", "pathway_removed",
            "pathway_changed", "map_changed")
@@ -24,6 +32,90 @@ SIGNALS = ("node_added", "node_removed", "node_changed", "nodes_moved", "edge_ad
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "slow: a long-running test (still runs by default)")
+
+
+# ----- the user's own files stay untouched --------------------------------------------------
+def user_folders() -> list[Path]:
+    """Where servicemap, or Qt on its behalf, would keep the real user's settings, recent maps
+    and autosaves: the usual places and the ones Qt computes outside its test mode."""
+    home = Path.home()
+    folders = {home / ".config" / "servicemap", home / ".local" / "share" / "servicemap",
+               home / ".servicemap", home / ".qttest"}
+    QStandardPaths.setTestModeEnabled(False)
+    try:
+        for location in (QStandardPaths.GenericConfigLocation,
+                         QStandardPaths.GenericDataLocation, QStandardPaths.AppDataLocation,
+                         QStandardPaths.AppLocalDataLocation, QStandardPaths.AppConfigLocation):
+            base = QStandardPaths.writableLocation(location)
+            if base:
+                folders.add(Path(base) / "servicemap")
+    finally:
+        QStandardPaths.setTestModeEnabled(True)
+    return sorted(folders)
+
+
+def snapshot(folder: Path) -> tuple | None:
+    """Every file and folder under ``folder`` with its size and modification time."""
+    if not folder.exists():
+        return None
+    found = []
+    for path in sorted([folder, *folder.rglob("*")]):
+        try:
+            info = path.stat()
+        except OSError:
+            continue
+        found.append((str(path.relative_to(folder)), info.st_size, info.st_mtime_ns))
+    return tuple(found)
+
+
+def snapshot_user_files() -> dict[Path, tuple | None]:
+    return {folder: snapshot(folder) for folder in user_folders()}
+
+
+@pytest.fixture
+def user_files():
+    """``user_files()``: a snapshot of the user's own servicemap folders, to compare."""
+    return snapshot_user_files
+
+
+@pytest.fixture(scope="session", autouse=True)
+def user_files_untouched():
+    """Fails the run when any test wrote into the user's servicemap settings or app data."""
+    before = snapshot_user_files()
+    yield
+    after = snapshot_user_files()
+    changed = [str(folder) for folder, seen in before.items() if after.get(folder) != seen]
+    if changed:
+        pytest.fail("the tests changed the user's own files in " + ", ".join(changed),
+                    pytrace=False)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def temporary_qt_settings(user_files_untouched, tmp_path_factory):
+    """Any QSettings a test makes without a file of its own lives in a temporary folder."""
+    folder = tmp_path_factory.mktemp("qsettings")
+    for fmt in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
+        for scope in (QSettings.Scope.UserScope, QSettings.Scope.SystemScope):
+            QSettings.setPath(fmt, scope, str(folder / scope.name))
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    return folder
+
+
+@pytest.fixture
+def child_env(tmp_path) -> dict[str, str]:
+    """The environment for a child process: this checkout importable, and its home, settings,
+    app data and caches in the test's own folder."""
+    home = tmp_path / "child-home"
+    home.mkdir(exist_ok=True)
+    path = os.environ.get("PYTHONPATH")
+    return {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), *([path] if path else [])]),
+            "HOME": str(home), "USERPROFILE": str(home),
+            "APPDATA": str(home / "AppData" / "Roaming"),
+            "LOCALAPPDATA": str(home / "AppData" / "Local"),
+            "XDG_CONFIG_HOME": str(home / ".config"),
+            "XDG_DATA_HOME": str(home / ".local" / "share"),
+            "XDG_CACHE_HOME": str(home / ".cache"),
+            "XDG_STATE_HOME": str(home / ".local" / "state")}
 
 
 # ----- the sample map ----------------------------------------------------------------------

@@ -76,9 +76,9 @@ def test_info_reads_json_maps(saved_map, tmp_path, capsys):
     assert code == EXIT_OK and json.loads(out)["services"] == 3
 
 
-def test_module_entry_runs_info(saved_map):
+def test_module_entry_runs_info(saved_map, child_env):
     proc = subprocess.run([sys.executable, "-m", "servicemap", "info", str(saved_map), "--json"],
-                          capture_output=True, text=True, cwd=REPO, timeout=120)
+                          capture_output=True, text=True, cwd=REPO, timeout=120, env=child_env)
     assert proc.returncode == 0, proc.stderr
     assert list(json.loads(proc.stdout)) == COUNT_KEYS
     assert proc.stderr == ""

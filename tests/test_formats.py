@@ -118,12 +118,12 @@ def test_save_dialog_default_suffix():
     assert with_suffix("/t/map", "PDF document (*.pdf)", PICTURES, PICTURES[0]) == "/t/map.pdf"
 
 
-def test_the_table_loads_no_reader_until_one_is_used():
+def test_the_table_loads_no_reader_until_one_is_used(child_env):
     """The command line imports the table for every command: openpyxl and the XML readers
     load only when a format that needs them is read or written."""
     code = ("import sys; import servicemap.io.formats as f; "
             "print(sorted(m for m in ('openpyxl', 'servicemap.io.xlsx', 'servicemap.io.graphml',"
             " 'servicemap.store', 'PySide6') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True).stdout
+                         check=True, env=child_env).stdout
     assert out.strip() == "[]"

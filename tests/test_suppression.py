@@ -62,6 +62,6 @@ def test_footnote_says_what_was_done():
     assert footnote(False) == UNSUPPRESSED_NOTE and "not rounded" in UNSUPPRESSED_NOTE
 
 
-def test_module_does_not_import_qt():
+def test_module_does_not_import_qt(child_env):
     code = "import sys, servicemap.suppression; sys.exit('PySide6' in sys.modules)"
-    assert subprocess.run([sys.executable, "-c", code]).returncode == 0
+    assert subprocess.run([sys.executable, "-c", code], env=child_env).returncode == 0

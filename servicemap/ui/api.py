@@ -90,7 +90,8 @@ class Host:
 
     @property
     def settings(self):
-        """The user's settings (the window's; temporary ones in tests)."""
+        """What the user's sessions remember (:class:`servicemap.ui.window.settings.Settings`:
+        recent maps, last folder, the reviewer's name); temporary ones in tests."""
         return self._w.settings
 
     @property

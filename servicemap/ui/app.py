@@ -9,20 +9,26 @@ from servicemap.render.app import ensure_qapp
 
 def make_window(recovery=None, settings=None):
     """A main window with every feature installed. ``recovery`` and ``settings`` default to
-    the user's own (tests pass temporary ones)."""
+    the user's own recovery folder and settings (tests pass temporary ones)."""
     from servicemap.ui.features import all_features
+    from servicemap.ui.file_safety import Recovery, recovery_dir
     from servicemap.ui.window.main_window import MainWindow
+    from servicemap.ui.window.settings import Settings
 
-    return MainWindow(recovery=recovery, settings=settings, features=all_features())
+    return MainWindow(recovery=recovery if recovery is not None else Recovery(recovery_dir()),
+                      settings=settings if settings is not None else Settings.user(),
+                      features=all_features())
 
 
-def open_window(path: str | None = None, review: bool = False):
+def open_window(path: str | None = None, review: bool = False, *, recovery=None,
+                settings=None):
     """The main window on ``path``, or on the bundled Kent and Medway map (after offering to
     restore any work a crashed session left behind). ``review``: open ``path`` for review
-    (read-only, comments allowed; see :mod:`servicemap.ui.features.review`)."""
+    (read-only, comments allowed; see :mod:`servicemap.ui.features.review`). ``recovery`` and
+    ``settings`` as for :func:`make_window`."""
     from servicemap.ui.features.review import open_for_review
 
-    window = make_window()
+    window = make_window(recovery, settings)
     if window.files.recover_on_start():
         return window
     if review and path is not None and open_for_review(window.host, path):

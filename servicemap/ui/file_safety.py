@@ -4,8 +4,9 @@
   small ``NAME.smap.lock.json`` saying who has it open since when, so a second servicemap (the
   same user twice, or a colleague on a shared drive) can say so and offer read-only or a copy.
   A stale lock left by a crashed run on this machine is taken over by QLockFile itself.
-* :class:`Recovery` autosaves the open map to the user's app-data folder; each running session
-  holds a lock there, so the next start can tell a crashed session's file from a live one.
+* :class:`Recovery` autosaves the open map to the folder it is given (the app gives the user's
+  app-data folder, :func:`recovery_dir`); each running session holds a lock there, so the next
+  start can tell a crashed session's file from a live one.
 """
 
 from __future__ import annotations
@@ -91,10 +92,9 @@ class MapLock:
 
 
 def recovery_dir() -> Path:
+    """The user's recovery folder: ``recovery`` in servicemap's app-data folder."""
     base = QStandardPaths.writableLocation(QStandardPaths.AppDataLocation)
-    folder = Path(base or Path.home() / ".servicemap") / "recovery"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+    return Path(base or Path.home() / ".servicemap") / "recovery"
 
 
 @dataclass
@@ -120,8 +120,10 @@ class Recoverable:
 class Recovery:
     """This session's autosave file, and the files of sessions that crashed."""
 
-    def __init__(self, folder: Path | None = None) -> None:
-        self.folder = folder or recovery_dir()
+    def __init__(self, folder: Path) -> None:
+        """Autosave into ``folder`` (made when missing)."""
+        self.folder = Path(folder)
+        self.folder.mkdir(parents=True, exist_ok=True)
         self.session = uuid.uuid4().hex[:12]
         self._lock = QLockFile(str(self.folder / f"{self.session}.lock"))
         self._lock.setStaleLockTime(0)

@@ -1,5 +1,5 @@
 """Shared fixtures for the UI tests: the small maps (``doc``, and ``map_file`` saved), an editor,
-a shared selection and main windows opened on a saved map."""
+a shared selection, and main windows with the test's own settings and recovery folder."""
 
 import os
 
@@ -42,27 +42,47 @@ def selection():
 
 
 @pytest.fixture
-def open_window(qtbot, tmp_path):
-    """A factory: ``open_window(map_path)`` opens a saved map in a main window as a person
-    would, with recovery in the test's folder and the unsaved prompt answered "discard".
-    ``readable=True`` also zooms to 100% centred on (450, 150), after the deferred first fit.
-    Every window made is closed at the end of the test."""
-    from PySide6.QtCore import QSettings
+def window_settings(tmp_path):
+    """This test's settings (recent maps, last folder, the reviewer's name) in its own file."""
+    from servicemap.ui.window.settings import Settings
 
+    return Settings.in_file(tmp_path / "settings.ini")
+
+
+@pytest.fixture
+def new_window(qtbot, tmp_path, window_settings):
+    """A factory: ``new_window()`` makes an empty main window (every feature installed) with
+    this test's settings and recovery in the test's folder (``recovery=`` another folder, as a
+    second session), the unsaved prompt answered "discard". Every window made is closed at the
+    end of the test."""
     from servicemap.ui.app import make_window
     from servicemap.ui.file_safety import Recovery
 
     made = []
 
-    def open_it(path, size=(1200, 800), show=True, readable=False):
-        folder = tmp_path / "recovery"
-        folder.mkdir(exist_ok=True)
-        settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-        w = make_window(recovery=Recovery(folder), settings=settings)
+    def make(recovery=None):
+        w = make_window(recovery=Recovery(recovery or tmp_path / "recovery"),
+                        settings=window_settings)
         qtbot.addWidget(w)
         w.files.ask_unsaved = lambda: "discard"
-        assert w.files.open_path(path, ask_save=False)
         made.append(w)
+        return w
+
+    yield make
+    for w in made:
+        w.files.ask_unsaved = lambda: "discard"
+        w.close()
+
+
+@pytest.fixture
+def open_window(qtbot, new_window):
+    """A factory: ``open_window(map_path)`` opens a saved map in a :func:`new_window` as a
+    person would. ``readable=True`` also zooms to 100% centred on (450, 150), after the deferred
+    first fit."""
+
+    def open_it(path, size=(1200, 800), show=True, readable=False):
+        w = new_window()
+        assert w.files.open_path(path, ask_save=False)
         if show:
             w.resize(*size)
             w.show()
@@ -73,7 +93,4 @@ def open_window(qtbot, tmp_path):
             w.view.centerOn(450, 150)
         return w
 
-    yield open_it
-    for w in made:
-        w.files.ask_unsaved = lambda: "discard"
-        w.close()
+    return open_it

@@ -229,12 +229,13 @@ def test_comments_persist_across_save_and_reopen(window, qtbot, map_file):
     assert badge_text(window, "ward") == "✓"
 
 
-def test_set_your_name_is_used_for_later_comments(window):
+def test_set_your_name_is_used_for_later_comments(window, window_settings):
     f = feature(window)
     assert author_name(window.settings) == user_name()
     f.ask_name = lambda current: "  Dr A. Lee  "
     f.name_action.trigger()
     assert author_name(window.settings) == "Dr A. Lee"
+    assert window_settings.store.value("author") == "Dr A. Lee"  # kept in this test's file
     answer(window, "Signed")
     cid = panel(window).add_comment("")
     assert window.doc.comments[cid].author == "Dr A. Lee"

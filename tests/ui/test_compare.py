@@ -9,7 +9,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton
 
 from servicemap import store
-from servicemap.ui.app import make_window
 from servicemap.ui.features.diff import (
     DiffFeature,
     DiffMark,
@@ -19,7 +18,6 @@ from servicemap.ui.features.diff import (
     NodeOutline,
 )
 from servicemap.ui.features.review import ReviewFeature
-from servicemap.ui.file_safety import Recovery
 from tests.maps import small_map
 
 
@@ -151,11 +149,8 @@ def test_comparison_exports_like_a_map(window, files, tmp_path):
     assert len([i for i in window.scene.items() if isinstance(i, GhostNode)]) == 1
 
 
-def test_compare_in_review_mode(qtbot, tmp_path, files):
-    folder = tmp_path / "rec2"
-    folder.mkdir()
-    w = make_window(recovery=Recovery(folder))
-    qtbot.addWidget(w)
+def test_compare_in_review_mode(qtbot, new_window, files):
+    w = new_window()
     assert w.host.feature(ReviewFeature).open_for_review(files[1])
     f = feature(w)
     assert f.compare_action.isEnabled()

@@ -4,7 +4,6 @@ display."""
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import sys
@@ -141,8 +140,8 @@ def test_missing_map(tmp_path, capsys):
     bad_input(capsys, "export", tmp_path / "missing.smap", tmp_path / "o.png")
 
 
-def test_separate_process_without_a_display(map_file, tmp_path):
-    env = {k: v for k, v in os.environ.items()
+def test_separate_process_without_a_display(map_file, tmp_path, child_env):
+    env = {k: v for k, v in child_env.items()
            if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
     out = tmp_path / "out.png"
     done = subprocess.run([sys.executable, "-m", "servicemap", "export", str(map_file),

@@ -3,15 +3,13 @@ alone; menus by id and section, whatever the install order; one mode; save handl
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSettings
-
 from servicemap import store
 from servicemap.ui.api import Host, Mode
 from servicemap.ui.features import all_features
 from servicemap.ui.file_safety import MapLock, Recovery
 from servicemap.ui.window.main_window import MainWindow
-
-from .test_main_window import small_map
+from servicemap.ui.window.settings import Settings
+from tests.maps import small_map
 
 
 class CountFeature:
@@ -47,7 +45,7 @@ class KeepSaving:
 def window_with(qtbot, tmp_path, features, path=None):
     folder = tmp_path / "recovery"
     folder.mkdir(exist_ok=True)
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    settings = Settings.in_file(tmp_path / "settings.ini")
     w = MainWindow(recovery=Recovery(folder), settings=settings, features=features)
     qtbot.addWidget(w)
     w.files.ask_unsaved = lambda: "discard"
@@ -142,7 +140,7 @@ def test_a_map_locked_elsewhere_opens_with_nothing_editable(qtbot, tmp_path):
     try:
         folder = tmp_path / "recovery"
         folder.mkdir()
-        settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+        settings = Settings.in_file(tmp_path / "settings.ini")
         w = MainWindow(recovery=Recovery(folder), settings=settings, features=all_features())
         qtbot.addWidget(w)
         w.files.ask_locked = lambda path, owner: "read_only"

@@ -15,7 +15,6 @@ from servicemap import store
 from servicemap.graph.document import Document
 from servicemap.io.exchange import to_node_link
 from servicemap.render.items import FlowItem
-from servicemap.ui.app import make_window
 from servicemap.ui.file_safety import MapLock, Recovery
 from servicemap.ui.session import Mode
 from tests.maps import small_map
@@ -264,7 +263,7 @@ def test_opening_a_corrupt_file_says_so_and_keeps_the_map(window, tmp_path):
     assert "test.smap" in window.windowTitle()
 
 
-def test_autosave_then_recovery_after_a_crash(window, qtbot, tmp_path):
+def test_autosave_then_recovery_after_a_crash(window, qtbot, new_window):
     window.editor.rename("ward", "Edited before the crash")
     window.files.autosave_timer.setInterval(10)
     window.files.autosave_timer.start()
@@ -272,8 +271,7 @@ def test_autosave_then_recovery_after_a_crash(window, qtbot, tmp_path):
     # Simulate a crash: the session's lock goes away without a clean close.
     crashed = window.files.recovery
     crashed._lock.unlock()
-    new = make_window(recovery=Recovery(crashed.folder))
-    qtbot.addWidget(new)
+    new = new_window(recovery=crashed.folder)
     new.files.ask_recover = lambda items: True
     assert new.files.recover_on_start()
     assert new.doc.node("ward")["name"] == "Edited before the crash"
@@ -291,7 +289,7 @@ def test_clean_close_leaves_nothing_to_recover(window, tmp_path):
     assert Recovery(folder).orphans() == []
 
 
-def test_a_second_process_sees_the_lock(window, map_file):
+def test_a_second_process_sees_the_lock(window, map_file, child_env):
     script = textwrap.dedent(f"""
         import json, sys
         sys.path.insert(0, {str(ROOT)!r})
@@ -303,14 +301,13 @@ def test_a_second_process_sees_the_lock(window, map_file):
         print(json.dumps({{"acquired": got, "owner": lock.owner().describe()}}))
     """)
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                         timeout=60, check=True).stdout
+                         timeout=60, check=True, env=child_env).stdout
     assert '"acquired": false' in out
     assert " since " in out
 
 
-def test_opening_a_locked_map_offers_read_only(window, qtbot, map_file, tmp_path):
-    other = make_window(recovery=Recovery(tmp_path / "recovery"))
-    qtbot.addWidget(other)
+def test_opening_a_locked_map_offers_read_only(window, new_window, map_file):
+    other = new_window()
     choices = []
     other.files.ask_locked = lambda path, owner: choices.append(owner.describe()) or "read_only"
     assert other.files.open_path(map_file, ask_save=False)
@@ -347,14 +344,13 @@ def test_names_are_never_read_as_markup(window):
     assert box.textFormat() == Qt.PlainText
 
 
-def test_a_crashed_review_comes_back_as_a_copy(window, qtbot, map_file):
+def test_a_crashed_review_comes_back_as_a_copy(window, new_window, map_file):
     window.session.set_mode(Mode.READ_ONLY)
     window.files.force_dirty = True
     window.files.autosave()
     crashed = window.files.recovery
     crashed._lock.unlock()
-    new = make_window(recovery=Recovery(crashed.folder))
-    qtbot.addWidget(new)
+    new = new_window(recovery=crashed.folder)
     new.files.ask_recover = lambda items: True
     assert new.files.recover_on_start()
     assert new.files.path is None  # saving asks for a new name: the planner's file is safe

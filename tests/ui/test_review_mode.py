@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
 
 from servicemap import store
 from servicemap.io.exchange import to_node_link
-from servicemap.ui.app import make_window as make_main_window
 from servicemap.ui.features.comments import CommentsFeature
 from servicemap.ui.features.review import ReviewFeature
 from servicemap.ui.file_safety import MapLock, Recovery
@@ -33,18 +32,9 @@ def reviewing(window) -> ReviewFeature:
     return window.host.feature(ReviewFeature)
 
 
-def make_window(qtbot, tmp_path, name="recovery"):
-    folder = tmp_path / name
-    folder.mkdir(exist_ok=True)
-    w = make_main_window(recovery=Recovery(folder))
-    qtbot.addWidget(w)
-    w.files.ask_unsaved = lambda: "discard"
-    return w
-
-
 @pytest.fixture
-def review(qtbot, tmp_path, map_file):
-    w = make_window(qtbot, tmp_path)
+def review(qtbot, new_window, map_file):
+    w = new_window()
     assert reviewing(w).open_for_review(map_file)
     w.resize(1200, 800)
     w.show()
@@ -336,8 +326,8 @@ def test_opening_normally_leaves_review_mode(review, map_file, qtbot):
     assert review.scene.nodes["crisis"].flags() & QGraphicsItem.GraphicsItemFlag.ItemIsMovable
 
 
-def test_open_for_review_is_in_the_file_menu(qtbot, tmp_path, map_file):
-    w = make_window(qtbot, tmp_path)
+def test_open_for_review_is_in_the_file_menu(new_window, map_file):
+    w = new_window()
     file_menu = w.menuBar().actions()[0].menu()
     texts = [a.text() for a in file_menu.actions()]
     assert "Open for re&view…" in texts
@@ -357,14 +347,11 @@ def test_open_for_review_of_a_bad_file_keeps_the_map(review, tmp_path):
     assert reviewing(review).active and "test.smap" in review.windowTitle()
 
 
-def test_app_opens_a_window_for_review(qtbot, map_file, monkeypatch, tmp_path):
+def test_app_opens_a_window_for_review(qtbot, map_file, tmp_path, window_settings):
     from servicemap.ui import app
 
-    folder = tmp_path / "rec"
-    folder.mkdir()
-    real = app.make_window
-    monkeypatch.setattr(app, "make_window", lambda: real(recovery=Recovery(folder)))
-    window = app.open_window(str(map_file), review=True)
+    window = app.open_window(str(map_file), review=True, recovery=Recovery(tmp_path / "rec"),
+                             settings=window_settings)
     qtbot.addWidget(window)
     try:
         assert reviewing(window).active and not window.session.editable

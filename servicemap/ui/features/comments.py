@@ -1,8 +1,8 @@
 """Review comments in the window: the Comments dock (tabbed with the Inspector), a Review menu,
 badges on commented items, and File > Export comments… (CSV).
 
-* The author of new comments is the settings value ``author``, else the signed-in user name;
-  Review > Set your name… changes it once for every later comment.
+* The author of new comments is the name kept in the window's settings, else the signed-in user
+  name; Review > Set your name… changes it once for every later comment.
 * A badge is a small speech bubble at the top-right of a commented box or beside the middle of
   a commented flow: the number of open threads on it, or a tick when all of them are resolved.
   It keeps its size at any zoom. Badges follow comment events, and an undone delete brings its
@@ -47,9 +47,9 @@ BADGE_DONE = QColor("#768692")
 
 
 def author_name(settings) -> str:
-    """Who is commenting: the name set in Review > Set your name…, else the login name."""
-    value = settings.value("author", "")
-    return str(value).strip() if value else user_name()
+    """Who is commenting: the name set in Review > Set your name… (kept in ``settings``, the
+    host's), else the login name."""
+    return settings.author() or user_name()
 
 
 class CommentBadge(QGraphicsItem):
@@ -182,7 +182,7 @@ class CommentsFeature:
     def set_author(self) -> None:
         name = self.ask_name(self.author())
         if name is not None:
-            self.host.settings.setValue("author", name.strip())
+            self.host.settings.set_author(name)
 
     # ----- the document ---------------------------------------------------------------
     def _document_changed(self) -> None:

@@ -1,5 +1,7 @@
 """File handling for the main window: New, Open, Open Recent, Save, Save As, Close; the
-unsaved-changes prompt; the lock on an open map; autosave and recovery after a crash.
+unsaved-changes prompt; the lock on an open map; autosave and recovery after a crash. Recent
+maps and the last folder are kept in the window's
+:class:`~servicemap.ui.window.settings.Settings`.
 
 Questions to the user are small methods (``ask_*``) so tests can answer them.
 """
@@ -21,8 +23,6 @@ from servicemap.ui.file_safety import MapLock, Recovery
 from servicemap.ui.session import Mode
 
 AUTOSAVE_MS = 3000
-MAX_RECENT = 8
-
 
 TITLE_SUFFIX = {Mode.EDIT: "", Mode.READ_ONLY: " (read-only)", Mode.REVIEW: " — Review"}
 
@@ -32,12 +32,12 @@ class FileController:
     (:class:`servicemap.ui.api.Host`): ``show_document``, save handlers, ``maybe_save``,
     ``ask_open_path``, ``folder``, ``remember``, ``save_as_file``."""
 
-    def __init__(self, window, session, recovery: Recovery | None = None) -> None:
+    def __init__(self, window, session, recovery: Recovery) -> None:
         self.w = window
         self.session = session
         self.force_dirty = False
         self.lock: MapLock | None = None
-        self.recovery = recovery if recovery is not None else Recovery()
+        self.recovery = recovery
         self.save_handlers: list = []
         self.autosave_timer = QTimer(window, singleShot=True, interval=AUTOSAVE_MS)
         self.autosave_timer.timeout.connect(self.autosave)
@@ -149,7 +149,7 @@ class FileController:
         """Where file dialogs start: the map's folder, else the last one used."""
         if self.path is not None:
             return str(self.path.parent)
-        return str(self.w.settings.value("last_folder", str(Path.home())))
+        return self.w.settings.last_folder()
 
     # ----- commands ---------------------------------------------------------------------
     def maybe_save(self) -> bool:
@@ -285,14 +285,10 @@ class FileController:
     # ----- recent files and recovery ---------------------------------------------------
     def remember(self, path: Path) -> None:
         """Put ``path`` first in Open Recent; its folder is where dialogs start next."""
-        s = self.w.settings
-        recent = [p for p in (s.value("recent", []) or []) if p != str(path)]
-        s.setValue("recent", [str(path), *recent][:MAX_RECENT])
-        s.setValue("last_folder", str(path.parent))
+        self.w.settings.remember(path)
 
     def recent(self) -> list[str]:
-        value = self.w.settings.value("recent", []) or []
-        return [value] if isinstance(value, str) else list(value)
+        return self.w.settings.recent()
 
     def fill_recent_menu(self, menu) -> None:
         menu.clear()

@@ -7,7 +7,7 @@ The window wires gestures to the editor and keeps files safe
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, QSettings, Qt, QTimer
+from PySide6.QtCore import QPointF, Qt, QTimer
 from PySide6.QtGui import QAction, QCursor, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
@@ -30,11 +30,13 @@ from servicemap.ui.api import Host
 from servicemap.ui.canvas.read_only import ReadOnlyGuard, set_movable
 from servicemap.ui.canvas.scene import CanvasScene
 from servicemap.ui.canvas.view import MapView
+from servicemap.ui.file_safety import Recovery
 from servicemap.ui.panels.legend import LegendPanel
 from servicemap.ui.session import Mode, Session
 from servicemap.ui.window.actions import ActionRegistry
 from servicemap.ui.window.files import FileController
 from servicemap.ui.window.selection import Selection
+from servicemap.ui.window.settings import Settings
 from servicemap.ui.window.window_actions import add_window_actions
 
 APP_NAME = "servicemap"
@@ -42,13 +44,15 @@ APP_NAME = "servicemap"
 
 class MainWindow(QMainWindow):
     """The shell: canvas, the core docks, menus and toolbar, files, and the features given as
-    ``features`` (classes taking a :class:`servicemap.ui.api.Host`, installed in order)."""
+    ``features`` (classes taking a :class:`servicemap.ui.api.Host`, installed in order).
+    ``recovery``: where this session autosaves; ``settings``: what it remembers (recent maps,
+    last folder, the reviewer's name). The app passes the user's own; tests temporary ones."""
 
-    def __init__(self, recovery=None, settings=None, features=()) -> None:
+    def __init__(self, *, recovery: Recovery, settings: Settings, features=()) -> None:
         super().__init__()
         self.setWindowTitle(APP_NAME)
         self.resize(1400, 900)
-        self.settings = settings if settings is not None else QSettings(APP_NAME, APP_NAME)
+        self.settings = settings
         self.session = Session(self)
         self.selection = Selection(self)
         self.view = MapView(None, self)
