@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import pickle
 import random
+import signal
 import subprocess
 import sys
 import time
@@ -15,22 +16,38 @@ import pytest
 
 from servicemap import demo, store
 
-REPO = Path(__file__).resolve().parent.parent
 KILLS = 50
+LONGEST_WAIT = 0.06  # seconds before a kill: up to about five saves of these maps
 
-# The child loads two maps, says "ready", waits for "go", then saves them alternately to the
-# target until it is killed.
+# The child loads two maps and says "ready". With "fork" it is a fork server: for each line
+# ``N`` it forks a saver that saves the maps alternately (starting with map N % 2) to the
+# target until it is killed, prints the saver's pid, then the status it ended with. Without
+# fork (Windows) it waits for one line and is the saver itself.
 CHILD = """
-import pickle, sys
+import os, pickle, sys, traceback
 from servicemap import store
-target, first, second = sys.argv[1:4]
+target, first, second, mode = sys.argv[1:5]
 docs = [pickle.loads(open(p, "rb").read()) for p in (first, second)]
+
+def save_forever(i):
+    while True:
+        store.save(docs[i % 2], target)
+        i += 1
+
 print("ready", flush=True)
-sys.stdin.readline()
-i = 0
-while True:
-    store.save(docs[i % 2], target)
-    i += 1
+if mode == "fork":
+    for line in sys.stdin:
+        pid = os.fork()
+        if pid == 0:
+            try:
+                save_forever(int(line))
+            except BaseException:
+                traceback.print_exc()
+            os._exit(1)
+        print(pid, flush=True)
+        print(os.waitpid(pid, 0)[1], flush=True)
+else:
+    save_forever(int(sys.stdin.readline()))
 """
 
 
@@ -39,24 +56,58 @@ def identity(doc) -> tuple:
         tuple(doc.node_records()[-1].items())
 
 
-def start_child(target: Path, first: Path, second: Path, log) -> subprocess.Popen:
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
-    return subprocess.Popen([sys.executable, "-c", CHILD, str(target), str(first), str(second)],
-                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log,
-                            text=True, cwd=REPO, env=env)
+class Savers:
+    """Child processes that save the two maps to the target over and over, killed at will."""
 
+    def __init__(self, args: list[str], log, env: dict[str, str]) -> None:
+        self.args, self.log, self.env = args, log, env
+        self.forking = hasattr(os, "fork")
+        self.server = self._child("fork") if self.forking else None
+        self.spare = None if self.forking else self._child("once")
 
-def wait_ready(child: subprocess.Popen, log_path: Path) -> None:
-    line = child.stdout.readline()
-    if line.strip() != "ready":
-        child.kill()
-        child.wait()
-        pytest.fail(f"the saving child did not start: {log_path.read_text()[-2000:]}")
+    def _child(self, mode: str) -> subprocess.Popen:
+        child = subprocess.Popen([sys.executable, "-c", CHILD, *self.args, mode],
+                                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.log,
+                                 text=True, env=self.env)
+        if child.stdout.readline().strip() != "ready":
+            child.kill()
+            child.wait()
+            pytest.fail(f"the saving child did not start: {Path(self.log.name).read_text()}")
+        return child
+
+    def start(self, first: int):
+        """A saver that begins with map ``first % 2``; returns what :meth:`kill` needs."""
+        if self.forking:
+            self.server.stdin.write(f"{first}\n")
+            self.server.stdin.flush()
+            return int(self.server.stdout.readline())
+        saver, self.spare = self.spare, None
+        saver.stdin.write(f"{first}\n")
+        saver.stdin.flush()
+        self.spare = self._child("once")  # the next one starts up while this one saves
+        return saver
+
+    def kill(self, saver) -> None:
+        """Kill the saver as a crash or power cut would: no clean-up runs."""
+        if self.forking:
+            os.kill(saver, signal.SIGKILL)
+            status = int(self.server.stdout.readline())
+            assert os.WIFSIGNALED(status), Path(self.log.name).read_text()[-2000:]
+        else:
+            saver.kill()
+            saver.wait()
+            assert saver.returncode != 0, Path(self.log.name).read_text()[-2000:]
+
+    def close(self) -> None:
+        for child in (self.server, self.spare):
+            if child is not None:
+                child.kill()
+                child.wait()
 
 
 @pytest.mark.slow
-def test_killed_saves_leave_a_whole_map(tmp_path):
-    maps = [demo.synthetic(1500, seed=1), demo.synthetic(1500, seed=2)]
+def test_killed_saves_leave_a_whole_map(tmp_path, child_env):
+    maps = [demo.synthetic(100, seed=1), demo.synthetic(100, seed=2)]
     expected = {identity(doc) for doc in maps}
     assert len(expected) == 2
     pickles = []
@@ -68,26 +119,22 @@ def test_killed_saves_leave_a_whole_map(tmp_path):
     target = folder / "target.smap"
     store.save(maps[0], target)
     rng = random.Random(12345)
+    seen = set()
     log_path = tmp_path / "child.log"
     with log_path.open("w") as log:
-        # One child saves while the next one starts up, so the kills come quickly.
-        spare = start_child(target, *pickles, log)
+        savers = Savers([str(target), *map(str, pickles)], log, child_env)
         try:
             for kill in range(KILLS):
-                child = spare
-                wait_ready(child, log_path)
-                spare = start_child(target, *pickles, log)
-                child.stdin.write("go\n")
-                child.stdin.flush()
-                time.sleep(rng.uniform(0.05, 0.6))
-                child.kill()
-                child.wait()
-                assert child.returncode != 0, log_path.read_text()[-2000:]
-                assert identity(store.load(target)) in expected
+                saver = savers.start(kill)
+                time.sleep(rng.uniform(0.0, LONGEST_WAIT))
+                savers.kill(saver)
+                found = identity(store.load(target))
+                assert found in expected
+                seen.add(found)
                 bak = store.backup_path(target)
                 if kill % 5 == 0 and bak.exists():  # every fifth time: loading costs time
                     assert identity(store.load(bak)) in expected
         finally:
-            spare.kill()
-            spare.wait()
+            savers.close()
     assert "Traceback" not in log_path.read_text()
+    assert seen == expected, "no save finished before its kill: the test proved nothing"
