@@ -213,9 +213,8 @@ def test_template_is_written_where_chosen(window, feature, tmp_path):
     assert xlsx.read_xlsx(path).counts()["services"] == 3
 
 
-# ----- the Qt-free palette matches the canvas -------------------------------------------------
-def test_palette_matches_the_canvas_style(window):
-    assert palette.PALETTE == style.PALETTE
+# ----- the Qt-free colour maths matches Qt's, and the canvas --------------------------------
+def test_palette_maths_matches_qt_and_the_canvas(window):
     for colour in palette.PALETTE + [palette.NO_GROUP]:
         q = QColor(colour)
         assert palette.tint(colour) == style.tint(q).name().upper()
