@@ -288,7 +288,8 @@ def cmd_import(args) -> int:
 
 def cmd_analyse(args) -> int:
     """Analysis findings are not problems: exit 0 whatever is found (docs/analysis.md)."""
-    from servicemap.graph.analysis import analyse, report_lines
+    from servicemap.graph.analysis import analyse
+    from servicemap.graph.analysis_report import report_lines
 
     doc = open_map(args.map)
     result = analyse(doc)

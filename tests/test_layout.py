@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from servicemap import demo, store
 from servicemap.cli import EXIT_BAD_INPUT, EXIT_OK, main
 from servicemap.graph import groups as grp
-from servicemap.graph import layout
+from servicemap.graph import layout, placement
 from servicemap.graph.document import Document
 from servicemap.io.exchange import read_json, to_node_link
 from servicemap.model import DRAWN_KINDS, NodeKind
@@ -32,7 +32,8 @@ def where(doc: Document, positions: dict | None = None) -> dict:
 def boxes_overlap(doc: Document, positions: dict) -> list:
     """Overlapping boxes once ``positions`` are applied, where at least one box was moved
     (boxes a layout leaves alone, such as two pinned ones, are the planner's own)."""
-    return [pair for pair in layout.overlapping(where(doc, positions), layout.default_sizes(doc))
+    boxes = placement.default_sizes(doc)
+    return [pair for pair in placement.overlapping(where(doc, positions), boxes)
             if pair[0] in positions or pair[1] in positions]
 
 
@@ -65,7 +66,7 @@ def services(doc: Document) -> list[str]:
 def test_no_two_boxes_overlap(method, which, request):
     doc = request.getfixturevalue(which)
     positions = layout.run(doc, method)
-    assert set(positions) == set(layout.default_sizes(doc))  # every drawn node, nothing else
+    assert set(positions) == set(placement.default_sizes(doc))  # every drawn node, nothing else
     assert boxes_overlap(doc, positions) == []
 
 
@@ -76,10 +77,10 @@ def test_grouped_by_each_grouping_has_no_overlap(kent, by):
 
 def test_real_sizes_are_used(kent):
     """The window passes the sizes of its boxes; the layout keeps them apart."""
-    sizes = {n: (w * 1.5, h * 2) for n, (w, h) in layout.default_sizes(kent).items()}
+    sizes = {n: (w * 1.5, h * 2) for n, (w, h) in placement.default_sizes(kent).items()}
     for method in ("layered", "grouped", "organic"):
         positions = layout.run(kent, method, sizes=sizes)
-        assert layout.overlapping(positions, sizes) == []
+        assert placement.overlapping(positions, sizes) == []
 
 
 def test_disconnected_parts_and_lonely_services():
@@ -112,7 +113,7 @@ def test_pinned_nodes_keep_their_exact_positions(method):
 
 def test_everything_pinned_moves_nothing(kent):
     doc = demo.kent_and_medway()
-    pin(doc, list(layout.default_sizes(doc)))
+    pin(doc, list(placement.default_sizes(doc)))
     assert all(layout.run(doc, method) == {} for method in METHODS)
 
 
@@ -120,7 +121,7 @@ def test_everything_pinned_moves_nothing(kent):
 @pytest.mark.parametrize("by", grp.GROUPINGS)
 def test_every_service_lies_inside_its_container(kent, by):
     result = layout.grouped(kent, by)
-    sizes = layout.default_sizes(kent)
+    sizes = placement.default_sizes(kent)
     assert result.containers and set(result.containers) == set(result.grouping.members)
     for group, members in result.grouping.members.items():
         left, top, width, height = result.containers[group]
@@ -277,11 +278,11 @@ def test_random_maps_never_overlap_and_keep_pins(doc_strategy, data, method):
 
 # ----- sizes --------------------------------------------------------------------------------
 def test_estimated_sizes_follow_the_label():
-    assert layout.estimate_size("service", "Crisis team") == (170.0, 44.0)
-    assert layout.estimate_size("service", "x" * 30) == (170.0, 60.0)
-    assert layout.estimate_size("service", "x" * 500) == (170.0, 76.0)
-    assert layout.estimate_size("access_point", "GP") == (100.0, 44.0)
-    assert layout.estimate_size("access_point", "x" * 40) == (190.0, 44.0)
+    assert placement.estimate_size("service", "Crisis team") == (170.0, 44.0)
+    assert placement.estimate_size("service", "x" * 30) == (170.0, 60.0)
+    assert placement.estimate_size("service", "x" * 500) == (170.0, 76.0)
+    assert placement.estimate_size("access_point", "GP") == (100.0, 44.0)
+    assert placement.estimate_size("access_point", "x" * 40) == (190.0, 44.0)
 
 
 # ----- command line -------------------------------------------------------------------------
@@ -309,7 +310,7 @@ def test_cli_writes_a_valid_map_to_out(tmp_path, capsys, method):
     assert source.read_bytes() == before
     doc = read_json(out)
     assert main(["validate", str(out)]) == EXIT_OK
-    assert layout.overlapping(where(doc), layout.default_sizes(doc)) == []
+    assert placement.overlapping(where(doc), placement.default_sizes(doc)) == []
     capsys.readouterr()
 
 

@@ -42,7 +42,6 @@ from typing import NamedTuple
 import igraph
 
 from servicemap.gcpause import gc_paused  # measures make many small dicts, no cycles
-from servicemap.graph.analysis_report import report_lines as report_lines
 from servicemap.graph.document import Document
 from servicemap.model import EdgeKind, NodeKind
 

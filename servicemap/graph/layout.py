@@ -22,16 +22,13 @@ import igraph as ig
 from servicemap.graph import groups as grp
 from servicemap.graph import placement as pl
 from servicemap.graph.document import Document
-from servicemap.graph.placement import (  # noqa: F401 - part of this module's interface
+from servicemap.graph.placement import (
     GAP,
     GROUP_GAP,
     LAYER_GAP,
     ROW_GAP,
     Point,
     Size,
-    default_sizes,
-    estimate_size,
-    overlapping,
 )
 from servicemap.model import EdgeKind, NodeKind
 

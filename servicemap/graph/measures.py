@@ -4,7 +4,7 @@ target and the DNA gap. Each gives every service a value and a badge text ("157%
 in no bin, badge "?" or a lower bound such as "≥80%"), never 0; a figure past every edge
 that has no number (over a capacity of 0, a missed wait target of 0 days) is ``math.inf``,
 badge "over". Definitions of the figures: docs/analysis.md; colours, rings and badges on the
-canvas: :mod:`servicemap.ui.features.overlay`.
+canvas: :mod:`servicemap.ui.features.analysis.overlay`.
 """
 
 from __future__ import annotations

@@ -31,29 +31,15 @@ from servicemap.graph.document import Document
 from servicemap.graph.pathways import step_flows
 from servicemap.render.items import FlowItem, NodeItem
 from servicemap.render.legend import Entry, legend_entries
-from servicemap.render.page import (  # noqa: F401  the page's names: importable from here
-    GAP,
-    IMAGE_MARGIN,
-    IMAGE_MIN_WIDTH,
-    LEGEND_COL_MAX,
-    LEGEND_PAD,
-    LEGEND_SCALES,
+from servicemap.render.page import (
     PAGES,
     UNIT_DPI,
     WHITE,
-    Bands,
-    Legend,
-    Line,
-    Page,
     _background,
-    bands,
-    entries_height,
-    fit_legend,
     image_page,
     layout,
     paint_page,
     render_image,
-    split_columns,
 )
 from servicemap.render.scene import STEP_GAPS, MapScene
 

@@ -8,8 +8,8 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 
 from servicemap import store
-from servicemap.ui.features import overlay as ov
-from servicemap.ui.features.analysis import AnalysisFeature
+from servicemap.ui.features.analysis import overlay as ov
+from servicemap.ui.features.analysis.feature import AnalysisFeature
 from tests.maps import analysis_map
 
 

@@ -17,10 +17,12 @@ from PySide6.QtWidgets import QApplication
 from servicemap import store
 from servicemap.graph.document import Document
 from servicemap.render import export, style
+from servicemap.render import page as pages
 from servicemap.render.export import ExportError, ExportOptions, prepare
+from servicemap.render.legend import entries_height
 from servicemap.suppression import FOOTNOTE
 from servicemap.ui.canvas.scene import CanvasScene
-from servicemap.ui.features.export_dialog import ExportDialog
+from servicemap.ui.features.export.dialog import ExportDialog
 from servicemap.ui.features.layout import LayoutFeature
 from tests.maps import export_map
 
@@ -53,7 +55,7 @@ def non_white(image: QImage, rect: QRectF | None = None, step: int = 2) -> int:
 def page_of(doc, options):
     picture = prepare(doc, options)
     try:
-        return export.image_page(doc, picture, options)
+        return pages.image_page(doc, picture, options)
     finally:
         picture.close()
 
@@ -124,12 +126,12 @@ def test_nothing_overlaps_and_everything_is_on_the_page(qapp, which, paper, land
     options = ExportOptions(page=paper, landscape=landscape)
     picture = prepare(doc, options)
     try:
-        paper_size = QPageSize(export.PAGES[paper]).size(QPageSize.Point) * (96 / 72)
+        paper_size = QPageSize(pages.PAGES[paper]).size(QPageSize.Point) * (96 / 72)
         if landscape:
             paper_size.transpose()
-        pdf = export.layout(doc, picture, options, paper_size, 0, False,
+        pdf = pages.layout(doc, picture, options, paper_size, 0, False,
                             "right" if landscape else "below")
-        for page in (pdf, export.image_page(doc, picture, options)):
+        for page in (pdf, pages.image_page(doc, picture, options)):
             whole = QRectF(QPointF(), page.size).adjusted(-0.5, -0.5, 0.5, 0.5)
             parts = [page.top, page.map, page.legend_rect, page.bottom]
             assert all(whole.contains(r) for r in parts if not r.isNull())
@@ -149,9 +151,9 @@ def test_legend_columns_keep_headings_with_their_entries(emap):
     picture = prepare(emap, ExportOptions())
     entries = picture.entries()
     picture.close()
-    total = export.entries_height(entries)
+    total = entries_height(entries)
     for height in (total, total / 2, total / 3, 60):
-        columns = export.split_columns(entries, height)
+        columns = pages.split_columns(entries, height)
         assert [e for c in columns for e in c] == entries
         assert all(c[-1].kind != "heading" for c in columns)
         if height >= total / 2:
@@ -325,7 +327,7 @@ def window(open_window, tmp_path, emap):
 
 
 def feature_of(window):
-    from servicemap.ui.features.export import ExportFeature
+    from servicemap.ui.features.export.feature import ExportFeature
 
     return window.host.feature(ExportFeature)
 

@@ -12,7 +12,7 @@ from servicemap.graph.document import Document
 from servicemap.render import export
 from servicemap.render.comment_marks import CommentMark, appendix_lines
 from servicemap.render.export import ExportOptions, prepare
-from servicemap.ui.features.export_dialog import ExportDialog
+from servicemap.ui.features.export.dialog import ExportDialog
 from tests.maps import commented_map
 
 

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 
 def all_features() -> tuple[type, ...]:
-    from servicemap.ui.features.analysis import AnalysisFeature
+    from servicemap.ui.features.analysis.feature import AnalysisFeature
     from servicemap.ui.features.comments import CommentsFeature
     from servicemap.ui.features.diff import DiffFeature
     from servicemap.ui.features.exchange import ExchangeFeature
-    from servicemap.ui.features.export import ExportFeature
+    from servicemap.ui.features.export.feature import ExportFeature
     from servicemap.ui.features.layout import LayoutFeature
     from servicemap.ui.features.review import ReviewFeature
     from servicemap.ui.features.structure import StructureFeature

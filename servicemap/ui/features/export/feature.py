@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QFileDialog
 from servicemap.errors import ServiceMapError
 from servicemap.io import formats
 from servicemap.render import export
+from servicemap.render import page as pages
 from servicemap.render.export import ExportOptions
 from servicemap.ui.api import Host, busy
 from servicemap.ui.dialogs import warn
@@ -108,7 +109,7 @@ class ExportFeature:
     # ----- actions ---------------------------------------------------------------------------
     def export(self) -> Path | None:
         """File > Export…: the dialog, then the file name; returns the file written."""
-        from servicemap.ui.features.export_dialog import ExportDialog
+        from servicemap.ui.features.export.dialog import ExportDialog
 
         if self._doc is None:
             return None
@@ -175,7 +176,7 @@ class ExportFeature:
             source = picture.source
             options.landscape = source.width() >= source.height()
             printer = QPrinter(QPrinter.HighResolution)
-            printer.setResolution(export.UNIT_DPI)
+            printer.setResolution(pages.UNIT_DPI)
             printer.setPageLayout(export.page_layout(options))
             printer.setDocName(picture.title)
 

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QScrollArea
 
 from servicemap.graph.measures import MEASURES
 from servicemap.ui.api import Host
-from servicemap.ui.features.overlay import Overlay, OverlayLegend
+from servicemap.ui.features.analysis.overlay import Overlay, OverlayLegend
 from servicemap.ui.panels.analysis import AnalysisPanel
 
 

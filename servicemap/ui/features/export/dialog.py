@@ -26,6 +26,7 @@ from servicemap.graph.document import Document
 from servicemap.graph.pathways import pathways_by_name
 from servicemap.io.formats import PICTURES
 from servicemap.render import export
+from servicemap.render import page as pages
 from servicemap.render.export import ExportOptions, Picture
 
 
@@ -199,7 +200,7 @@ class ExportDialog(QDialog):
         o, suffix, picture = self.options(), self.suffix(), self.picture()
         if suffix == ".pdf":
             return f"one {o.page.upper()} {'landscape' if o.landscape else 'portrait'} page"
-        page = export.image_page(self.doc, picture, o)
+        page = pages.image_page(self.doc, picture, o)
         if suffix == ".svg":
             return f"{page.size.width():,.0f} × {page.size.height():,.0f} px drawing"
         size = page.pixels(o.dpi)
