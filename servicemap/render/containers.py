@@ -148,6 +148,15 @@ class ContainerLayer:
         if not self._timer.isActive():
             self._timer.start()
 
+    def group_at(self, x: float, y: float) -> str | None:
+        """The group whose container holds the scene point (x, y), if any."""
+        if self.scene is None or not shiboken6.isValid(self.scene):
+            return None
+        for decoration in self.scene.decorations(CONTAINERS):
+            if decoration.item.rect.contains(QPointF(x, y)):
+                return decoration.item.group_id
+        return None
+
     def set_grouping(self, by: str | None) -> None:
         self.by = by
         self.refresh()

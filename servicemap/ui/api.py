@@ -73,6 +73,7 @@ class Host:
     def __init__(self, window) -> None:
         self._w = window
         self._features: list[object] = []
+        self._drop_handlers: list[Callable[[dict, dict], bool]] = []
         self._context_providers: dict[str, list[Callable[[str | None], list[QAction]]]] = {
             "canvas": [], "outline": []}
 
@@ -147,6 +148,16 @@ class Host:
 
     def context_actions(self, item_id: str | None, where: str = "canvas") -> list[QAction]:
         return [a for provider in self._context_providers[where] for a in provider(item_id)]
+
+    def add_drop_handler(self, handler: Callable[[dict, dict], bool]) -> None:
+        """``handler(old, new)`` may take over what dropping dragged boxes does (old and new
+        positions by node id): it returns True when it made the edit (moving them into a
+        container, say), False to let the next handler, and finally a plain move, do it."""
+        self._drop_handlers.append(handler)
+
+    def boxes_dropped(self, old: dict, new: dict) -> bool:
+        """Offer a drop to the handlers; True when one of them made the edit."""
+        return any(handler(old, new) for handler in self._drop_handlers)
 
     def make_action(self, text: str, slot) -> QAction:
         """A one-off action (a context-menu entry made when the menu opens)."""

@@ -5,7 +5,7 @@ Organisation / Directorate and Serves in the Inspector; re-parenting by dragging
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QMimeData, QPointF, Qt
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt
 from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QApplication
 
@@ -227,3 +227,35 @@ def test_the_outline_menu_renames_and_deletes(window):
     undo(window)
     assert window.doc.parent("crisis") == "dir"
 
+
+
+def test_dropping_a_service_in_another_directorates_container_moves_it_there(window, qtbot):
+    from servicemap.ui.features.layout import LayoutFeature
+
+    from .test_main_window import at, viewport
+
+    community = window.editor.add_directorate("Community", "org")
+    window.editor.set_parent("tt", community)
+    layout = window.host.feature(LayoutFeature)
+    assert layout.grouped_layout("directorate")
+    qtbot.wait(10)  # containers are redrawn just after the edit
+    window.view.set_zoom(0.6)
+    window.view.centerOn(window.scene.nodes["crisis"])
+    target = window.view.mapFromScene(window.scene.nodes["tt"].pos()) + QPoint(0, 12)
+    assert layout.layer.group_at(*_scene(window, target)) == community
+    count = window.editor.stack.count()
+    start = at(window, "crisis")
+    qtbot.mousePress(viewport(window), Qt.LeftButton, pos=start)
+    for step in range(1, 11):
+        qtbot.mouseMove(viewport(window), start + (target - start) * step / 10)
+    qtbot.mouseRelease(viewport(window), Qt.LeftButton, pos=target)
+    assert window.doc.parent("crisis") == community
+    assert window.editor.stack.count() == count + 1  # the move and the new parent together
+    assert window.editor.stack.undoText() == "Move 1 service to Community"
+    undo(window)
+    assert window.doc.parent("crisis") == "dir"
+
+
+def _scene(window, point):
+    p = window.view.mapToScene(point)
+    return p.x(), p.y()

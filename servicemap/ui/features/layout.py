@@ -12,7 +12,7 @@ from PySide6.QtGui import QActionGroup
 from PySide6.QtWidgets import QInputDialog, QMenu, QToolButton
 
 from servicemap.graph import layout
-from servicemap.graph.groups import GROUPINGS
+from servicemap.graph.groups import GROUPINGS, groups_of
 from servicemap.graph.pathways import find_pathway
 from servicemap.model import KIND_LABELS, NodeKind
 from servicemap.render.containers import ContainerLayer
@@ -32,6 +32,7 @@ class LayoutFeature:
         self._make_actions()
         self._make_button()
         host.add_context_actions(self.context_actions)
+        host.add_drop_handler(self.boxes_dropped)
         host.session.document_changed.connect(self._document_changed)
 
     # ----- menus and actions ------------------------------------------------------------
@@ -193,6 +194,35 @@ class LayoutFeature:
             self._say("Tidy: every node already has a place; nothing to do.")
             return False
         return self._apply("Tidy", lambda sizes: layout.tidy(doc, sizes))
+
+    def boxes_dropped(self, old: dict, new: dict) -> bool:
+        """Services dropped inside another directorate's (or organisation's) container move
+        there: the move and the change of parent are one undo step."""
+        by = self.layer.by
+        session = self.host.session
+        if by not in ("directorate", "organisation") or not session.editable:
+            return False
+        doc = session.doc
+        moves = {}
+        for node_id, (x, y) in new.items():
+            if doc.node(node_id)["kind"] != NodeKind.SERVICE:
+                continue
+            group = self.layer.group_at(x, y)
+            if group is not None and group not in groups_of(doc, node_id, by):
+                moves[node_id] = group
+        if not moves:
+            return False
+        targets = {doc.node(g)["name"] for g in moves.values()}
+        where = targets.pop() if len(targets) == 1 else f"{len(targets) + 1} {by}s"
+        editor = session.editor
+        with editor.transaction(f"Move {_plural(len(moves), 'service')} to {where}") as tx:
+            editor.move(old, new)
+            for node_id, group in moves.items():
+                editor.set_parent(node_id, group)
+        if tx.ok:
+            self._say(f"Moved {_plural(len(moves), 'service')} to {where}. Undo (Ctrl+Z) puts "
+                      f"{'it' if len(moves) == 1 else 'them'} back.")
+        return True
 
     # ----- containers and pins ----------------------------------------------------------
     @property

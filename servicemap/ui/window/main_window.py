@@ -181,7 +181,7 @@ class MainWindow(QMainWindow):
         session.scene = CanvasScene(doc, self)
         session.scene.installEventFilter(self.guard)
         self.scene.selectionChanged.connect(self._on_scene_selection)
-        self.scene.moved.connect(lambda old, new: self.editor.move(old, new))
+        self.scene.moved.connect(self._boxes_moved)
         self.scene.connect_requested.connect(self.connect_nodes)
         self.scene.add_requested.connect(lambda pos: self.add_node(NodeKind.SERVICE, pos))
         self.scene.rename_requested.connect(self.start_rename)
@@ -232,6 +232,12 @@ class MainWindow(QMainWindow):
             panel = self.docks[dock].widget()
             if panel is not None:
                 panel.mode_changed()
+
+    def _boxes_moved(self, old: dict, new: dict) -> None:
+        """Boxes were dragged and dropped: a feature may make more of it (a drop into a
+        container moves the service there), else they move."""
+        if not self.host.boxes_dropped(old, new):
+            self.editor.move(old, new)
 
     def _on_edit(self, _index: int) -> None:
         self.files.edited()
