@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from servicemap import store
 from servicemap.ui.api import Host, Mode
+from servicemap.ui.canvas.mode_bar import FLASH
 from servicemap.ui.features import all_features
 from servicemap.ui.file_safety import MapLock, Recovery
 from servicemap.ui.window.main_window import MainWindow
@@ -179,4 +180,47 @@ def test_mode_changes_reach_actions_panels_and_canvas_at_once(qtbot, tmp_path):
     assert not w.docks["inspector"].widget().read_only
     item = w.scene.nodes["crisis"]
     assert item.flags() & item.GraphicsItemFlag.ItemIsMovable
+    close(w)
+
+
+def test_the_mode_bar_says_who_holds_the_map_and_opens_a_copy(qtbot, tmp_path):
+    path = tmp_path / "map.smap"
+    store.save(small_map(), path)
+    lock = MapLock(path)
+    assert lock.acquire()
+    try:
+        folder = tmp_path / "recovery"
+        folder.mkdir()
+        w = MainWindow(recovery=Recovery(folder), settings=Settings.in_file(tmp_path / "s.ini"),
+                       features=all_features())
+        qtbot.addWidget(w)
+        w.show()
+        w.files.ask_locked = lambda path, owner: "read_only"
+        assert w.files.open_path(path, ask_save=False)
+        bar = w.mode_bar
+        assert bar.isVisible()
+        assert bar.text.text().startswith("Read-only: map.smap is open in servicemap by ")
+        assert lock.owner().user in bar.text.text()
+        assert w.editor.rename("crisis", "x") is not None
+        assert FLASH in bar.styleSheet()  # flashed: the refusal points at the bar
+        assert "read-only" in w.statusBar().currentMessage()
+        bar.copy_button.click()
+        assert w.session.mode == Mode.EDIT and not bar.isVisible()
+        assert w.session.path is None and w.windowTitle().startswith("Copy of map")
+        assert w.editor.rename("crisis", "Crisis line") is None
+        close(w)
+    finally:
+        lock.release()
+
+
+def test_the_mode_bar_explains_review_and_hides_when_editing(qtbot, tmp_path):
+    from servicemap.ui.features.review import ReviewFeature
+
+    w = window_with(qtbot, tmp_path, all_features())
+    w.show()
+    assert not w.mode_bar.isVisible()
+    assert w.host.feature(ReviewFeature).open_for_review(tmp_path / "map.smap")
+    assert w.mode_bar.isVisible() and w.mode_bar.text.text().startswith("Review: you can read")
+    assert w.files.open_path(tmp_path / "map.smap", ask_save=False)
+    assert not w.mode_bar.isVisible()
     close(w)

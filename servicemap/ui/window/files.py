@@ -39,6 +39,7 @@ class FileController:
         self.lock: MapLock | None = None
         self.recovery = recovery
         self.save_handlers: list = []
+        self.held_by: str | None = None  # who holds the lock of a map opened read-only
         self.autosave_timer = QTimer(window, singleShot=True, interval=AUTOSAVE_MS)
         self.autosave_timer.timeout.connect(self.autosave)
         session.mode_changed.connect(lambda _mode: self.update_title())
@@ -87,6 +88,7 @@ class FileController:
         unsaved work (an import, a copy, a recovery), autosaved and asked about."""
         self.autosave_timer.stop()
         self.recovery.clear()
+        self.held_by = None
         if self.lock is not None and self.lock is not lock:
             self.lock.release()
         self.lock = lock
@@ -99,6 +101,20 @@ class FileController:
         self.update_title()
         if dirty:
             self.autosave_timer.start()
+
+    def open_copy(self) -> None:
+        """Edit a copy of the map on screen (it is read-only or in review): unsaved, bound to
+        no file, so saving asks for a new name."""
+        doc, session = self.session.doc, self.session
+        if doc is None:
+            return
+        from servicemap.io.exchange import from_node_link, to_node_link
+
+        stem = (session.path.stem if session.path is not None else
+                session.name.removesuffix(".smap").removesuffix(".json"))
+        self.show_document(from_node_link(to_node_link(doc)), name=f"Copy of {stem}",
+                           dirty=True)
+        self.w.statusBar().showMessage("This is a copy: Save asks where to keep it.", 8000)
 
     def release_lock(self) -> None:
         if self.lock is not None:
@@ -198,8 +214,11 @@ class FileController:
             if choice == "copy":
                 self.show_document(doc, name=f"Copy of {path.stem}", dirty=True)
                 return True
-            mode, lock = Mode.READ_ONLY, None
+            mode, holder, lock = Mode.READ_ONLY, lock.owner().describe(), None
         self.show_document(doc, path=path, mode=mode, lock=lock)
+        if mode == Mode.READ_ONLY:
+            self.held_by = holder
+            self.w.update_mode_bar()
         self.remember(path)
         return True
 

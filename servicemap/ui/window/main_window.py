@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QMessageBox,
     QScrollArea,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -27,6 +28,7 @@ from servicemap.graph.filters import filter_choices, ids_outside
 from servicemap.model import DRAWN_KINDS, KIND_LABELS, FlowType, NodeKind
 from servicemap.render import style
 from servicemap.ui.api import Host
+from servicemap.ui.canvas.mode_bar import ModeBar
 from servicemap.ui.canvas.read_only import ReadOnlyGuard, set_movable
 from servicemap.ui.canvas.scene import CanvasScene
 from servicemap.ui.canvas.view import MapView
@@ -56,7 +58,14 @@ class MainWindow(QMainWindow):
         self.session = Session(self)
         self.selection = Selection(self)
         self.view = MapView(None, self)
-        self.setCentralWidget(self.view)
+        self.mode_bar = ModeBar(self)
+        centre = QWidget(self)
+        column = QVBoxLayout(centre)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.mode_bar)
+        column.addWidget(self.view, 1)
+        self.setCentralWidget(centre)
         self._syncing = False
         self._counting: list = []  # (document signal, slot) for the status-bar counts
         self.docks: dict[str, QDockWidget] = {}
@@ -69,6 +78,7 @@ class MainWindow(QMainWindow):
         self._make_toolbar_widgets()
         self._make_status_bar()
         self.session.mode_changed.connect(self._on_mode_changed)
+        self.mode_bar.copy_requested.connect(self.files.open_copy)
         self.host = Host(self)
         self.host.install(features)
         self.docks["inspector"].raise_()  # features add tabs beside it; the Inspector first
@@ -223,8 +233,25 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(0, self.view.fit_map)
         self.view.fit_map()
 
+    def update_mode_bar(self) -> None:
+        """Say across the canvas why the map cannot be changed (nothing when it can)."""
+        mode, name = self.session.mode, self.session.name
+        if mode == Mode.READ_ONLY:
+            holder = self.files.held_by
+            message = (f"Read-only: {name} is open in servicemap by {holder}. You can look, "
+                       "export and print; to make changes, open a copy." if holder else
+                       f"Read-only: {name} cannot be changed here; to make changes, open a "
+                       "copy.")
+        elif mode == Mode.REVIEW:
+            message = (f"Review: you can read {name} and comment on it; the map itself is "
+                       "not changed. Save puts your comments into its file.")
+        else:
+            message = None
+        self.mode_bar.show_message(message)
+
     def _on_mode_changed(self, _mode: str) -> None:
         """Everything in the shell that differs on a map that may not be changed."""
+        self.update_mode_bar()
         editable = self.session.editable
         if self.scene is not None:
             set_movable(self.scene, editable)
@@ -254,6 +281,8 @@ class MainWindow(QMainWindow):
 
     def show_refusal(self, message: str) -> None:
         self.statusBar().showMessage(message, 8000)
+        if not self.session.editable:
+            self.mode_bar.flash()  # the bar says why
 
     # ----- selection ------------------------------------------------------------------
     def _on_scene_selection(self) -> None:
