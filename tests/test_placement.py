@@ -56,3 +56,17 @@ def test_file_drawings_place_unplaced_nodes_by_the_rule(doc):
     spots = pl.unplaced_positions(corner, sizes)
     assert [boxes[n][:2] for n in ("home", "gp")] == spots
     assert [boxes[n][2:] for n in ("home", "gp")] == sizes
+
+
+def test_free_spot_is_beside_the_last_box_then_clear_of_every_box():
+    from servicemap.graph.placement import GAP, free_spot
+
+    size = (170.0, 44.0)
+    assert free_spot([], size, (0.0, 0.0)) == (0.0, 0.0)
+    last = (0.0, 0.0, 170.0, 44.0)
+    x, y = free_spot([last], size, (0.0, 0.0), after=last)
+    assert y == 0.0 and x >= 170.0 + GAP  # beside it, on its right
+    crowd = [(float(i * 60), float(j * 30), 170.0, 44.0) for i in range(5) for j in range(5)]
+    x, y = free_spot(crowd, size, (60.0, 60.0))
+    for bx, by, bw, bh in crowd:  # nothing under the new box
+        assert abs(x - bx) * 2 >= 170 + bw + GAP or abs(y - by) * 2 >= 44 + bh + GAP

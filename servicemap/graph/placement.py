@@ -294,3 +294,34 @@ def drawing_boxes(doc: Document, node_ids: Iterable[str]) -> dict[str, Box]:
     for (n, (w, h)), (x, y) in zip(unplaced, spots, strict=True):
         out[n] = (x, y, w, h)
     return out
+
+
+def free_spot(boxes: Iterable[Box], size: Size, start: Point, after: Box | None = None,
+              gap: float = 40.0) -> Point:
+    """Where a new box of ``size`` goes so that it covers no other box: beside ``after``
+    (the box added last), on its right, when that is free, else at ``start`` (the view's
+    centre); from there it steps right, then on to the next row, until nothing is under it.
+    ``boxes`` are (x, y, width, height) with (x, y) the centre, as the canvas keeps them."""
+    placed = list(boxes)
+    w, h = size
+
+    def clear(x: float, y: float) -> bool:
+        return all(abs(x - bx) * 2 >= w + bw + GAP or abs(y - by) * 2 >= h + bh + GAP
+                   for bx, by, bw, bh in placed)
+
+    candidates = []
+    if after is not None:
+        ax, ay, aw, _ah = after
+        candidates.append((ax + (aw + w) / 2 + gap, ay))
+    candidates.append(start)
+    for x, y in candidates:
+        if clear(x, y):
+            return (x, y)
+    x0, y0 = candidates[0]
+    step_x, step_y = w + gap, h + gap
+    for row in range(200):
+        for col in range(1, 12):
+            x, y = x0 + col * step_x, y0 + row * step_y
+            if clear(x, y):
+                return (x, y)
+    return (x0, y0 + 201 * step_y)

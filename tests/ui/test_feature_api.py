@@ -224,3 +224,14 @@ def test_the_mode_bar_explains_review_and_hides_when_editing(qtbot, tmp_path):
     assert w.files.open_path(tmp_path / "map.smap", ask_save=False)
     assert not w.mode_bar.isVisible()
     close(w)
+
+
+def test_opening_the_map_that_is_open_here_goes_back_to_the_saved_map(qtbot, tmp_path):
+    w = window_with(qtbot, tmp_path, [])
+    asked = []
+    w.files.ask_locked = lambda path, owner: asked.append(path) or "cancel"
+    w.editor.rename("crisis", "Changed, not saved")
+    assert w.files.open_path(tmp_path / "map.smap", ask_save=False)
+    assert asked == [] and w.session.mode == Mode.EDIT and w.files.lock is not None
+    assert w.doc.node("crisis")["name"] != "Changed, not saved"
+    close(w)

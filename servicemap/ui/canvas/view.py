@@ -65,8 +65,16 @@ class MapView(QGraphicsView):
         self._zoomed()
 
     def fit_map(self) -> None:
+        """Show the whole map; an empty map is shown at 100% around the origin, where the
+        first boxes go."""
         scene = self.scene()
-        self.fit_rect(scene.itemsBoundingRect())
+        rect = scene.itemsBoundingRect()
+        if rect.isNull() or rect.isEmpty():
+            self.set_zoom(1.0)
+            self.centerOn(0, 0)
+            self._zoomed()
+            return
+        self.fit_rect(rect)
 
     def zoom_to_selection(self) -> None:
         rect = QRectF()

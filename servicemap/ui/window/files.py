@@ -205,8 +205,13 @@ class FileController:
         if map_format(path) is not SMAP:  # an exchange file: saving makes a new .smap
             self.show_document(doc, name=path.stem)
             return True
-        lock = MapLock(path)
         mode = Mode.EDIT
+        if self.lock is not None and Path(self.lock.path).resolve() == path.resolve():
+            # the map open here already (opening it again goes back to what is saved)
+            self.show_document(doc, path=path, lock=self.lock)
+            self.remember(path)
+            return True
+        lock = MapLock(path)
         if not lock.acquire():
             choice = self.ask_locked(path, lock.owner())
             if choice == "cancel":

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from servicemap.graph.document import Document
 from servicemap.graph.filters import filter_choices, ids_outside
+from servicemap.graph.placement import estimate_size, free_spot
 from servicemap.model import DRAWN_KINDS, KIND_LABELS, FlowType, NodeKind
 from servicemap.render import style
 from servicemap.ui.api import Host
@@ -68,6 +69,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(centre)
         self._syncing = False
         self._counting: list = []  # (document signal, slot) for the status-bar counts
+        self._last_added: str | None = None  # where the next box from the toolbar goes
         self.docks: dict[str, QDockWidget] = {}
         self.files = FileController(self, self.session, recovery)
         self.actions = ActionRegistry(self, self.session, self.selection)
@@ -180,6 +182,7 @@ class MainWindow(QMainWindow):
         from servicemap.ui.panels.pathways import PathwaysPanel
 
         session = self.session
+        self._last_added = None
         if session.scene is not None:
             session.scene.detach()
         if session.editor is not None:
@@ -311,15 +314,28 @@ class MainWindow(QMainWindow):
 
     # ----- editing gestures -----------------------------------------------------------
     def add_node(self, kind: str, pos: QPointF | None = None) -> str | None:
-        if pos is None:
-            pos = self.view.mapToScene(self.view.viewport().rect().center())
+        """Add a box (at ``pos``, else beside the one added last or in the view's centre,
+        never on top of another), select it and put its name in edit."""
         label = KIND_LABELS[NodeKind(kind)]
         name = f"New {label}"
-        node_id = self.editor.add_node(kind, name, (pos.x(), pos.y()))
+        if pos is None:
+            where = self._free_spot(kind, name)
+        else:
+            where = (pos.x(), pos.y())
+        node_id = self.editor.add_node(kind, name, where)
         if node_id is not None:
+            self._last_added = node_id
             self.selection.set([node_id])
             QTimer.singleShot(0, lambda: self.start_rename(node_id))
         return node_id
+
+    def _free_spot(self, kind: str, name: str) -> tuple[float, float]:
+        centre = self.view.mapToScene(self.view.viewport().rect().center())
+        boxes = {n: (i.pos().x(), i.pos().y(), i.rect.width(), i.rect.height())
+                 for n, i in self.scene.nodes.items()}
+        last = boxes.get(self._last_added) if self._last_added else None
+        return free_spot(boxes.values(), estimate_size(kind, name), (centre.x(), centre.y()),
+                         last)
 
     def choose_flow_type(self) -> str | None:
         """Ask which kind of flow to draw (a menu at the pointer)."""
