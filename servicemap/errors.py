@@ -15,3 +15,7 @@ class FileFormatError(ServiceMapError):
 
 class SaveError(ServiceMapError):
     """A map could not be saved; the file on disk is as it was before."""
+
+
+class ClipboardError(ServiceMapError):
+    """What is on the clipboard cannot be pasted as servicemap items; nothing was changed."""
