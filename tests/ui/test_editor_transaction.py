@@ -89,3 +89,21 @@ def test_a_map_that_may_not_change_refuses_but_takes_comments(doc):
         assert len(doc.comments) == 1
     finally:
         editor.dispose()
+
+
+def test_add_items_keeps_their_ids_as_one_step_or_adds_nothing(editor, doc):
+    nodes = [{"id": "new1", "kind": "service", "name": "Crisis team", "capacity": 12},
+             {"id": "new2", "kind": "exit", "name": "Home"}]
+    edges = [{"id": "newf", "kind": "flow", "source": "new1", "target": "new2",
+              "flow_type": "discharge"},
+             {"id": "newp", "kind": "part_of", "source": "new1", "target": "dir"}]
+    assert editor.add_items(nodes, edges, "Paste 1 service, 1 exit and 1 flow") is None
+    assert editor.stack.count() == 1 and doc.node("new1")["capacity"] == 12
+    assert doc.parent("new1") == "dir" and doc.find_flow("new1", "new2") == "newf"
+    editor.stack.undo()
+    assert not doc.has_node("new1") and not doc.has_edge("newf")
+    bad = edges + [{"id": "back", "kind": "flow", "source": "new2", "target": "new1",
+                    "flow_type": "referral"}]  # out of an exit: refused
+    error = editor.add_items(nodes, bad, "Paste")
+    assert error is not None and "exit" in error
+    assert not doc.has_node("new1") and editor.stack.count() == 1  # only the undone step

@@ -208,6 +208,23 @@ class Editor(QObject):
                                     f"Add {flow_type.replace('_', '-')} flow"))
         return None if error else edge_id
 
+    def add_items(self, nodes, edges, text: str) -> str | None:
+        """Add node records (``id``, ``kind``, ``name`` and fields) and then edge records
+        (``id``, ``kind``, ``source``, ``target`` and fields), keeping their ids, as one undo
+        step named ``text`` (a paste); returns why not, or None. Nothing is added when any
+        of them is refused."""
+        with self.transaction(text) as tx:
+            for rec in nodes:
+                fields = {k: v for k, v in rec.items() if k not in ("id", "kind", "name")}
+                self.push(c.AddNode(self.doc, rec["kind"], rec["name"], rec["id"], fields,
+                                    "Add node"))
+            for rec in edges:
+                fields = {k: v for k, v in rec.items()
+                          if k not in ("id", "kind", "source", "target")}
+                self.push(c.AddEdge(self.doc, rec["kind"], rec["source"], rec["target"],
+                                    rec["id"], fields, "Add link"))
+        return tx.error
+
     # ----- structure: organisations, directorates, partnerships ---------------------------
     def add_directorate(self, name: str, organisation: str | None, **fields) -> str | None:
         """A directorate, in ``organisation`` when given, as one undo step."""
