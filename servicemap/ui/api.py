@@ -31,7 +31,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Protocol, TypeVar
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QDockWidget, QMenu, QWidget
 
@@ -76,6 +76,7 @@ class Host:
         self._drop_handlers: list[Callable[[dict, dict], bool]] = []
         self._context_providers: dict[str, list[Callable[[str | None], list[QAction]]]] = {
             "canvas": [], "outline": []}
+        self._context_pos: QPointF | None = None
 
     # ----- what is open -----------------------------------------------------------------
     @property
@@ -146,8 +147,21 @@ class Host:
         (item_id None: the empty canvas) or, with ``where="outline"``, of the Outline."""
         self._context_providers[where].append(provider)
 
-    def context_actions(self, item_id: str | None, where: str = "canvas") -> list[QAction]:
-        return [a for provider in self._context_providers[where] for a in provider(item_id)]
+    def context_actions(self, item_id: str | None, where: str = "canvas",
+                        pos: QPointF | None = None) -> list[QAction]:
+        """Every provider's entries; ``pos`` is where on the canvas the menu was asked for
+        (scene coordinates), which providers read as :attr:`context_pos` while they build."""
+        self._context_pos = QPointF(pos) if pos is not None else None
+        try:
+            return [a for provider in self._context_providers[where] for a in provider(item_id)]
+        finally:
+            self._context_pos = None
+
+    @property
+    def context_pos(self) -> QPointF | None:
+        """While a right-click menu is being built: where on the canvas it was asked for
+        (scene coordinates), for entries such as "Paste here"; None otherwise."""
+        return self._context_pos
 
     def add_drop_handler(self, handler: Callable[[dict, dict], bool]) -> None:
         """``handler(old, new)`` may take over what dropping dragged boxes does (old and new

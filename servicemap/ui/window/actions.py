@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QMenu, QStyle, QToolBar, QWidget, QWidgetAction
 # menu id -> (title, its sections in order)
 MENUS: dict[str, tuple[str, tuple[str, ...]]] = {
     "file": ("&File", ("open", "save", "exchange", "export", "quit")),
-    "edit": ("&Edit", ("undo", "add", "change", "select", "copy")),
+    "edit": ("&Edit", ("undo", "clipboard", "add", "change", "select", "copy")),
     "view": ("&View", ("zoom", "show", "docks", "analysis")),
     "map": ("&Map", ("structure", "layout", "grouped", "more", "containers", "pins")),
     "review": ("Re&view", ("comments", "author", "docks")),

@@ -443,7 +443,7 @@ class MainWindow(QMainWindow):
             menu.addAction(a("view.zoom_selection"))
         else:
             menu.addAction(a("edit.delete"))
-        extra = self.host.context_actions(item_id)
+        extra = self.host.context_actions(item_id, pos=scene_pos)
         if extra:  # features' own entries (a node's pin, ...)
             menu.addSeparator()
             for act in extra:
