@@ -18,7 +18,8 @@ KEYS_HELP = """<h3>Mouse</h3><ul>
 <li>Right-click for the actions on the item under the pointer.</li></ul>
 <h3>Keys</h3><ul>
 <li>Arrow keys nudge the selection by 10 (Shift: by 1); F2 renames; Del deletes.</li>
-<li>Ctrl+Z undo, Ctrl+Y redo; Ctrl+F find; Ctrl+0 fit; Ctrl+9 zoom to selection.</li></ul>"""
+<li>Ctrl+Z undo, Ctrl+Y redo; Ctrl+F find; Ctrl+0 fit; Ctrl+9 zoom to selection.</li>
+<li>Ctrl+X cut, Ctrl+C copy, Ctrl+V paste, Ctrl+D duplicate the selected boxes.</li></ul>"""
 
 
 def add_window_actions(w) -> None:
