@@ -112,3 +112,20 @@ def test_delete_pathway_undo(window, qtbot):
     assert "p1" not in window.doc.pathways
     window.editor.stack.undo()
     assert window.doc.pathways["p1"].steps == ["gp", "crisis", "ward", "done"]
+
+
+def test_new_pathway_from_ctrl_clicks_keeps_the_order_they_were_clicked(window, qtbot):
+    from PySide6.QtCore import QPoint, Qt
+
+    view = window.view
+    order = ["done", "gp", "ward", "crisis"]
+    for i, node_id in enumerate(order):
+        view.centerOn(window.scene.nodes[node_id])
+        pos = view.mapFromScene(window.scene.nodes[node_id].pos()) + QPoint(0, -8)
+        modifier = Qt.NoModifier if i == 0 else Qt.ControlModifier
+        qtbot.mouseClick(view.viewport(), Qt.LeftButton, modifier, pos)
+    assert window.selection.ids == order
+    panel = window.pathways_panel()
+    panel.ask_name = lambda title, text: "Backwards"
+    pathway_id = panel.new_from_selection()
+    assert window.doc.pathways[pathway_id].steps == order

@@ -292,7 +292,12 @@ class MainWindow(QMainWindow):
         if not self._syncing:
             self._syncing = True
             try:
-                self.selection.set(self.scene.selected_ids())
+                # keep the order things were picked in (Ctrl+click A, C, B: A, C, B), which
+                # "New pathway from selection" follows; the scene reports its own order
+                now = self.scene.selected_ids()
+                chosen = set(now)
+                before = [i for i in self.selection.ids if i in chosen]
+                self.selection.set(before + [i for i in now if i not in set(before)])
             finally:
                 self._syncing = False
 
