@@ -97,3 +97,18 @@ def test_new_items_never_take_an_id_the_map_uses():
     made = {plan.node_ids["f1"], plan.node_ids["p1"]}
     assert len(made) == 2 and not made & ({"f1", "p1"} | set(doc.graph.nodes))
     assert plan.lines() == ["Add service “One”", "Add service “Two”"]
+
+
+def test_the_preview_lists_only_real_changes():
+    from servicemap.graph.document import Document
+    from servicemap.graph.merge import plan_merge
+
+    def one(x, y, capacity):
+        doc = Document()
+        doc.add_node("service", "Crisis team", "crisis", x=x, y=y, capacity=capacity)
+        return doc
+
+    here = one(100.0, 347.774, 40.0)
+    assert plan_merge(here, one(100.0000001, 347.77400000001, 40.0000000000001)).empty
+    plan = plan_merge(here, one(100.0, 352.0, 41.0))
+    assert plan.node_changes["crisis"] == {"y": 352.0, "capacity": 41.0}

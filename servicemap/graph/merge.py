@@ -10,6 +10,7 @@ as one undo step.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 from servicemap.graph.document import Document, new_id
@@ -30,9 +31,27 @@ def _listed(changes: dict, old: dict) -> str:
                      for k, v in changes.items())
 
 
+POSITION_SLACK = 0.5  # scene units: a box moved less than this has not moved
+
+
+def _same(key: str, new: object, old: object) -> bool:
+    """True when a planner would see no change: equal values, positions within half a unit,
+    numbers equal but for the last digits a spreadsheet or GraphML round trip leaves."""
+    if new == old:
+        return True
+    numbers = (int, float)
+    if not (isinstance(new, numbers) and isinstance(old, numbers)) or \
+            isinstance(new, bool) or isinstance(old, bool):
+        return False
+    if key in ("x", "y"):
+        return abs(new - old) < POSITION_SLACK
+    return math.isclose(new, old, rel_tol=1e-9, abs_tol=1e-9)
+
+
 def _changes(new: dict, old: dict) -> dict:
     """The known imported values that differ (empty notes and an unset pin change nothing)."""
-    return {k: v for k, v in new.items() if k != "kind" and v is not None and v != old.get(k)
+    return {k: v for k, v in new.items() if k != "kind" and v is not None
+            and not _same(k, v, old.get(k))
             and not (k == "notes" and v == "") and not (k == "pinned" and v is False)}
 
 

@@ -84,10 +84,17 @@ def test_missing_flows_are_marked_and_added_in_one_step(window, qtbot):
     assert "no flow" in lines[1] and "no flow" not in lines[0]
     [gap] = window.scene.decorations(STEP_GAPS)
     assert gap.anchor is None and gap.item.scene() is window.scene
-    assert p.fix_button.isEnabled()
+    assert p.fix_button.isEnabled() and "2 unjoined pairs" not in p.fix_button.toolTip()
+    shown = []
+    p.confirm_flows = lambda lines: shown.append(lines) or False  # the planner says Cancel
+    qtbot.mouseClick(p.fix_button, Qt.LeftButton)
+    assert shown == [["Talking therapies → Acute ward"]]
+    assert window.doc.find_flow("tt", "ward") is None
+    p.confirm_flows = lambda lines: True
     before = window.editor.stack.count()
     qtbot.mouseClick(p.fix_button, Qt.LeftButton)
     assert window.doc.find_flow("tt", "ward") is not None
+    assert not p.fix_button.isEnabled() and "already joined" in p.fix_button.toolTip()
     assert window.editor.stack.count() == before + 1
     assert window.scene.decorations(STEP_GAPS) == []
     window.editor.stack.undo()

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -213,7 +214,14 @@ class PathwaysPanel(Panel):
         self.remove_step_button.setEnabled(editable and 0 <= row < count)
         self.up_button.setEnabled(editable and 0 < row < count)
         self.down_button.setEnabled(editable and 0 <= row < count - 1)
-        self.fix_button.setEnabled(editable and has and bool(self.missing_flows(self._current)))
+        missing = self.missing_flows(self._current) if has else []
+        self.fix_button.setEnabled(editable and bool(missing))
+        self.fix_button.setToolTip(
+            "This map is open read-only; flows cannot be added." if not editable else
+            "Choose a pathway first." if not has else
+            "Every step is already joined to the next by a flow." if not missing else
+            f"Add a referral flow for each of the {len(missing)} unjoined pairs of steps "
+            "(you see the list first; one undo step)")
 
     def _refresh_steps(self, *_args) -> None:
         self._steps_timer.stop()
@@ -365,12 +373,26 @@ class PathwaysPanel(Panel):
             pairs.append((a, b))
         return pairs
 
+    def confirm_flows(self, lines: list[str]) -> bool:
+        """Show the referral flows about to be added; True to add them. (Tests replace this.)"""
+        from servicemap.ui.dialogs import ask
+
+        count = f"{len(lines)} referral flow{'s' * (len(lines) != 1)}"
+        answer = ask(self, "Add the missing flows",
+                     f"Add {count} (one undo step)?\n\n" + "\n".join(lines),
+                     QMessageBox.StandardButton.Ok | QMessageBox.StandardButton.Cancel,
+                     QMessageBox.StandardButton.Ok)
+        return answer == QMessageBox.StandardButton.Ok
+
     def add_missing_flows(self) -> int:
         """Join every unjoined pair of steps with a referral flow, as one undo step."""
         if self._current is None:
             return 0
         pairs = self.missing_flows(self._current)
         if not pairs:
+            return 0
+        lines = [f"{self._name(a)} → {self._name(b)}" for a, b in pairs]
+        if not self.confirm_flows(lines):
             return 0
         text = f"Add {len(pairs)} missing flow{'s' * (len(pairs) != 1)}"
         with self.editor.transaction(text) as tx:
