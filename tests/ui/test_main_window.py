@@ -357,3 +357,44 @@ def test_a_crashed_review_comes_back_as_a_copy(window, new_window, map_file):
     assert "Recovered copy of test" in new.windowTitle()
     new.files.ask_unsaved = lambda: "discard"
     new.close()
+
+
+def test_the_wheel_zooms_unless_the_planner_chose_wheel_scrolls(window, qtbot):
+    from PySide6.QtCore import QPointF
+    from PySide6.QtGui import QWheelEvent
+
+    view = window.view
+
+    def wheel(modifiers=Qt.NoModifier):
+        centre = QPointF(view.viewport().rect().center())
+        event = QWheelEvent(centre, QPointF(view.viewport().mapToGlobal(centre.toPoint())),
+                            QPoint(0, 0), QPoint(0, 120), Qt.NoButton, modifiers,
+                            Qt.NoScrollPhase, False)
+        view.wheelEvent(event)
+
+    before = view.zoom
+    wheel()
+    assert view.zoom > before  # the wheel zooms by default
+    action = window.actions.action("view.wheel_scrolls")
+    action.trigger()
+    assert view.wheel_scrolls and window.settings.wheel_scrolls()
+    before = view.zoom
+    wheel()
+    assert view.zoom == before  # now it scrolls
+    wheel(Qt.ControlModifier)
+    assert view.zoom > before
+
+
+def test_zoom_box_shows_and_sets_the_zoom(window, qtbot):
+    box = window.zoom_box
+    window.view.set_zoom(0.5)
+    assert box.currentText() == "50%"
+    box.lineEdit().setText("150 %")
+    box.lineEdit().editingFinished.emit()
+    assert window.view.zoom == pytest.approx(1.5)
+    box.lineEdit().setText("lots")
+    box.lineEdit().editingFinished.emit()
+    assert box.currentText() == "150%" and window.view.zoom == pytest.approx(1.5)
+    index = box.findData(1.0)
+    box.activated.emit(index)
+    assert window.view.zoom == pytest.approx(1.0)

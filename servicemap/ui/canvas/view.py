@@ -1,7 +1,9 @@
 """The canvas view: zoom, pan, fit, rubber-band selection.
 
 Mouse: drag empty canvas to pan (or drag with the middle button anywhere); Shift+drag on empty
-canvas draws a selection rectangle; Ctrl+wheel zooms about the pointer; the wheel scrolls.
+canvas draws a selection rectangle; the wheel zooms about the pointer and Shift+wheel scrolls,
+or, with :attr:`MapView.wheel_scrolls` (the planner's setting, Visio's habit), the wheel
+scrolls and Ctrl+wheel zooms.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ class MapView(QGraphicsView):
         self.setRubberBandSelectionMode(Qt.IntersectsItemShape)
         self.setFocusPolicy(Qt.StrongFocus)
         self._middle_pan = False
+        self.wheel_scrolls = False
 
     @property
     def zoom(self) -> float:
@@ -84,7 +87,10 @@ class MapView(QGraphicsView):
             self.fit_rect(rect, max_zoom=2.0)
 
     def wheelEvent(self, event) -> None:
-        if event.modifiers() & Qt.ControlModifier:
+        modifiers = event.modifiers()
+        zooms = bool(modifiers & Qt.ControlModifier) if self.wheel_scrolls else \
+            not modifiers & (Qt.ShiftModifier | Qt.AltModifier)
+        if zooms:
             delta = event.angleDelta().y()
             if delta:
                 self.set_zoom(self.zoom * (STEP if delta > 0 else 1 / STEP))

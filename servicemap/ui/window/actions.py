@@ -13,8 +13,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMenu, QStyle, QToolBar, QWidget, QWidgetAction
+from PySide6.QtGui import QAction, QIcon, QKeySequence
+from PySide6.QtWidgets import QMenu, QToolBar, QWidget, QWidgetAction
+
+from servicemap.ui.window import icons
 
 # menu id -> (title, its sections in order)
 MENUS: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -86,7 +88,9 @@ class ActionRegistry:
         keys = action.shortcut().toString(QKeySequence.NativeText)
         action.setToolTip(f"{tip} ({keys})" if keys else tip)
         action.setStatusTip(tip)
-        if icon is not None:
+        if isinstance(icon, QIcon):
+            action.setIcon(icon)
+        elif icon is not None:  # one of Qt's standard icons
             action.setIcon(self.w.style().standardIcon(icon))
         action.setCheckable(checkable)
         if slot is not None:
@@ -180,10 +184,10 @@ class ActionRegistry:
             old.deleteLater()
         undo = stack.createUndoAction(self.w, "Undo")
         undo.setShortcut(QKeySequence.Undo)
-        undo.setIcon(self.w.style().standardIcon(QStyle.SP_ArrowBack))
+        undo.setIcon(icons.undo())
         redo = stack.createRedoAction(self.w, "Redo")
         redo.setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence("Ctrl+Shift+Z")])
-        redo.setIcon(self.w.style().standardIcon(QStyle.SP_ArrowForward))
+        redo.setIcon(icons.redo())
         for action, action_id in ((undo, "edit.undo"), (redo, "edit.redo")):
             action.setObjectName(action_id)
             self.actions[action_id] = action

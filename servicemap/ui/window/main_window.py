@@ -43,6 +43,7 @@ from servicemap.ui.window.settings import Settings
 from servicemap.ui.window.window_actions import add_window_actions
 
 APP_NAME = "servicemap"
+ZOOM_CHOICES = (10, 25, 50, 75, 100, 150, 200, 400)
 
 
 class MainWindow(QMainWindow):
@@ -139,6 +140,19 @@ class MainWindow(QMainWindow):
         return self.docks["pathways"].widget()
 
     def _make_toolbar_widgets(self) -> None:
+        self.zoom_box = QComboBox(self)
+        self.zoom_box.setObjectName("zoom_box")
+        self.zoom_box.setEditable(True)
+        self.zoom_box.setToolTip("Zoom: choose or type a percentage")
+        self.zoom_box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        for percent in ZOOM_CHOICES:
+            self.zoom_box.addItem(f"{percent}%", percent / 100)
+        self.zoom_box.setMinimumContentsLength(5)
+        self.zoom_box.activated.connect(
+            lambda i: self.view.set_zoom(self.zoom_box.itemData(i)))
+        self.zoom_box.lineEdit().editingFinished.connect(self._zoom_typed)
+        self.view.zoom_changed.connect(self._show_zoom)
+        self.actions.add_toolbar_widget(self.zoom_box, "view")
         self.filter_box = QComboBox(self)
         self.filter_box.setObjectName("filter")
         self.filter_box.setToolTip("Show one directorate, partnership, organisation or kind; "
@@ -532,6 +546,26 @@ class MainWindow(QMainWindow):
         flows = {k: (item.source.node_id, item.target.node_id)
                  for k, item in self.scene.flows.items()}
         self.scene.set_dimmed(ids_outside(self.doc, key, self.scene.nodes, flows))
+
+    def _show_zoom(self, zoom: float) -> None:
+        if not self.zoom_box.lineEdit().hasFocus():
+            self.zoom_box.setEditText(f"{zoom:.0%}")
+
+    def _zoom_typed(self) -> None:
+        """A typed zoom ("150", "150%"); anything else goes back to the current zoom."""
+        text = self.zoom_box.currentText().strip().rstrip("%").strip()
+        try:
+            percent = float(text)
+        except ValueError:
+            percent = 0
+        if percent > 0:
+            self.view.set_zoom(percent / 100)
+        self.zoom_box.setEditText(f"{self.view.zoom:.0%}")
+
+    def set_wheel_scrolls(self, on: bool) -> None:
+        """View > Mouse wheel scrolls: remembered for next time."""
+        self.view.wheel_scrolls = bool(on)
+        self.settings.set_wheel_scrolls(bool(on))
 
     def toggle_flow_labels(self, on: bool) -> None:
         self.scene.set_flow_labels(on)

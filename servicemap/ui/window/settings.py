@@ -54,5 +54,14 @@ class Settings:
         value = self.store.value("author", "")
         return str(value).strip() if value else ""
 
+    # ----- the canvas ------------------------------------------------------------------
+    def wheel_scrolls(self) -> bool:
+        """True when the mouse wheel scrolls the map (Visio's habit); else it zooms."""
+        value = self.store.value("wheel_scrolls", False)
+        return value in (True, "true", "1", 1)
+
+    def set_wheel_scrolls(self, on: bool) -> None:
+        self.store.setValue("wheel_scrolls", bool(on))
+
     def set_author(self, name: str) -> None:
         self.store.setValue("author", name.strip())

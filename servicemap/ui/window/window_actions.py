@@ -8,6 +8,7 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QMessageBox, QStyle
 
 from servicemap.model import NodeKind
+from servicemap.ui.window import icons
 
 KEYS_HELP = """<h3>Mouse</h3><ul>
 <li>Drag a box to move it (all selected boxes move together); one undo step.</li>
@@ -65,18 +66,25 @@ def add_window_actions(w) -> None:
         shortcut=QKeySequence.SelectAll, tip="Select every node and flow")
 
     view = w.view
-    add("view.zoom_in", "Zoom &in", view.zoom_in, menu="view", section="zoom",
-        shortcut=[QKeySequence.ZoomIn, QKeySequence("Ctrl+=")])
     add("view.zoom_out", "Zoom &out", view.zoom_out, menu="view", section="zoom",
-        shortcut=QKeySequence.ZoomOut)
+        shortcut=QKeySequence.ZoomOut, icon=icons.zoom_out(), toolbar="view")
+    add("view.zoom_in", "Zoom &in", view.zoom_in, menu="view", section="zoom",
+        shortcut=[QKeySequence.ZoomIn, QKeySequence("Ctrl+=")], icon=icons.zoom_in(),
+        toolbar="view")
     add("view.fit", "&Fit map", view.fit_map, menu="view", section="zoom", shortcut="Ctrl+0",
-        tip="Show the whole map", icon=S.SP_TitleBarMaxButton, toolbar="view")
+        tip="Show the whole map", icon=icons.fit(), toolbar="view")
     add("view.zoom_selection", "Zoom to &selection", view.zoom_to_selection, menu="view",
         section="zoom", shortcut="Ctrl+9", enabled="selection")
     add("view.find", "&Find…", w.focus_search, menu="view", section="show",
         shortcut=QKeySequence.Find, tip="Find a service by name")
     add("view.flow_labels", "Show flow &numbers", w.toggle_flow_labels, menu="view",
         section="show", tip="Show people per year on each flow", checkable=True)
+    wheel = add("view.wheel_scrolls", "Mouse &wheel scrolls", w.set_wheel_scrolls,
+                menu="view", section="show", checkable=True,
+                tip="The mouse wheel scrolls the map and Ctrl+wheel zooms, as in Visio "
+                "(off: the wheel zooms, Shift+wheel scrolls)")
+    wheel.setChecked(w.settings.wheel_scrolls())
+    view.wheel_scrolls = wheel.isChecked()
 
     add("help.keys", "&Mouse and keys",
         lambda: QMessageBox.information(w, "Mouse and keys", KEYS_HELP), menu="help",
