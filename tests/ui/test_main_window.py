@@ -398,3 +398,69 @@ def test_zoom_box_shows_and_sets_the_zoom(window, qtbot):
     index = box.findData(1.0)
     box.activated.emit(index)
     assert window.view.zoom == pytest.approx(1.0)
+
+
+def test_hovering_a_box_shows_a_handle_that_draws_a_flow(window, qtbot):
+    from servicemap.ui.canvas.scene import HANDLES
+
+    window.choose_flow_type = lambda: "referral"
+    view = viewport(window)
+    qtbot.mouseMove(view, at(window, "tt"))
+    [handle] = window.scene.decorations(HANDLES)
+    assert handle.anchor == "tt"
+    grip = window.view.mapFromScene(handle.item.sceneBoundingRect().center())
+    target = at(window, "done")
+    qtbot.mousePress(view, Qt.LeftButton, pos=grip)
+    for step in range(1, 6):
+        qtbot.mouseMove(view, grip + (target - grip) * step / 5)
+    qtbot.mouseRelease(view, Qt.LeftButton, pos=target)
+    flow = window.doc.find_flow("tt", "done")
+    assert flow is not None and window.doc.edge(flow)["flow_type"] == "referral"
+    assert (window.doc.node("tt")["x"], window.doc.node("tt")["y"]) == (300, 300)  # not moved
+    hover(view, at(window, "done") + QPoint(3, 2))
+    assert window.scene.decorations(HANDLES) == []  # no flow starts at an exit
+
+
+def hover(widget, pos):
+    """The pointer moves over ``pos`` with no button down (sent as the window system does)."""
+    from PySide6.QtCore import QEvent, QPointF
+    from PySide6.QtGui import QMouseEvent
+    from PySide6.QtWidgets import QApplication
+
+    event = QMouseEvent(QEvent.Type.MouseMove, QPointF(pos),
+                        QPointF(widget.mapToGlobal(pos)), Qt.NoButton, Qt.NoButton,
+                        Qt.NoModifier)
+    QApplication.sendEvent(widget, event)
+
+
+def test_a_flow_the_rules_refuse_is_refused_while_dragging(window, qtbot):
+    asked = []
+    window.choose_flow_type = lambda: asked.append(1) or "referral"
+    view = viewport(window)
+    start, target = at(window, "crisis"), at(window, "gp")
+    qtbot.mousePress(view, Qt.LeftButton, Qt.ShiftModifier, start)
+    for step in range(1, 6):
+        qtbot.mouseMove(view, start + (target - start) * step / 5)
+    assert view.cursor().shape() == Qt.ForbiddenCursor
+    assert "No flow from Crisis team to GP practice" in window.statusBar().currentMessage()
+    qtbot.mouseRelease(view, Qt.LeftButton, Qt.ShiftModifier, target)
+    assert asked == [] and window.doc.find_flow("crisis", "gp") is None
+    assert view.cursor().shape() != Qt.ForbiddenCursor
+
+
+def test_reverse_flow_turns_it_round_as_one_step_and_refuses_what_the_rules_refuse(window):
+    window.selection.set(["f2"])  # crisis -> ward
+    action = window.actions.action("edit.reverse_flow")
+    assert action.isEnabled()
+    count = window.editor.stack.count()
+    action.trigger()
+    assert window.doc.edge_ends("f2") == ("ward", "crisis")
+    assert window.doc.edge("f2")["volume_per_year"] == 40
+    assert window.editor.stack.count() == count + 1
+    window.editor.stack.undo()
+    assert window.doc.edge_ends("f2") == ("crisis", "ward")
+    window.selection.set(["f1"])  # gp -> crisis: reversed it would go into an access point
+    action.trigger()
+    assert window.doc.edge_ends("f1") == ("gp", "crisis")
+    assert window.editor.stack.count() == count + 1  # the undone step waits to be redone
+    assert "access point" in window.statusBar().currentMessage()

@@ -8,19 +8,38 @@ tooltip; selection is read and set by id.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, Qt, Signal
-from PySide6.QtGui import QPen, QTransform
-from PySide6.QtWidgets import QGraphicsLineItem, QToolTip
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QPen, QTransform
+from PySide6.QtWidgets import QGraphicsEllipseItem, QGraphicsLineItem, QToolTip
 
-from servicemap.model import KIND_LABELS, NodeKind
+from servicemap.graph.rules import check_join
+from servicemap.model import KIND_LABELS, EdgeKind, NodeKind
 from servicemap.render import style
 from servicemap.render.items import FlowItem, NodeItem
 from servicemap.render.scene import MapScene
 from servicemap.render.text import plain_tooltip
 
+HANDLES = "connection handles"
+HANDLE_R = 7.0
+SOURCES = (NodeKind.SERVICE, NodeKind.ACCESS_POINT)  # where a flow may start
+
 
 def _fmt_number(value) -> str:
     return "unknown" if value is None else f"{value:,g}"
+
+
+class ConnectHandle(QGraphicsEllipseItem):
+    """The dot on the right edge of the box under the pointer: drag it to another box to
+    draw a flow (a plain drag on the box still moves it)."""
+
+    def __init__(self, node_id: str, x: float) -> None:
+        super().__init__(QRectF(x - HANDLE_R, -HANDLE_R, 2 * HANDLE_R, 2 * HANDLE_R))
+        self.node_id = node_id
+        self.setBrush(QBrush(QColor("white")))
+        self.setPen(QPen(style.NHS_BLUE, 2))
+        self.setZValue(5)
+        self.setCursor(Qt.CursorShape.CrossCursor)
+        self.setToolTip("Drag to another box to draw a flow")
 
 
 class CanvasScene(MapScene):
@@ -30,15 +49,61 @@ class CanvasScene(MapScene):
     rename_requested = Signal(str)          # double-click on a node
     context_requested = Signal(object, QPointF, object)  # item id or None, scene pos, screen pos
     nudge_requested = Signal(float, float)
+    feedback = Signal(str)                  # what a flow being drawn would do ("" when fine)
 
-    def __init__(self, document, parent=None) -> None:
+    def __init__(self, document, parent=None, editable=lambda: True) -> None:
         super().__init__(document, parent)
         self.connect_from: str | None = None  # "Add flow to…": the next click picks the target
         self._press_positions: dict[str, QPointF] = {}
+        self.editable = editable  # whether the map may be changed (handles shown, drags)
+        self._handle: ConnectHandle | None = None
 
     def rebuild(self) -> None:
         self._drag_line: QGraphicsLineItem | None = None  # Shift+drag: the flow being drawn
+        self._handle = None
         super().rebuild()
+
+    # ----- connection handles and the flow being drawn ----------------------------------
+    def _show_handle(self, node: NodeItem | None) -> None:
+        """A handle on ``node`` (a box a flow may start from), none elsewhere."""
+        wanted = node is not None and node.kind in SOURCES and self.editable()
+        if self._handle is not None and (not wanted or self._handle.node_id != node.node_id):
+            self.remove_decoration(HANDLES, self._handle)
+            self._handle = None
+        if wanted and self._handle is None:
+            self._handle = self.add_decoration(
+                HANDLES, ConnectHandle(node.node_id, node.rect.right()), node.node_id)
+
+    def handle_at(self, pos: QPointF) -> ConnectHandle | None:
+        for item in self.items(pos, Qt.IntersectsItemShape, Qt.DescendingOrder, QTransform()):
+            if isinstance(item, ConnectHandle):
+                return item
+        return None
+
+    def _start_flow(self, node: NodeItem, pos: QPointF) -> None:
+        line = QGraphicsLineItem(node.pos().x(), node.pos().y(), pos.x(), pos.y())
+        line.setPen(QPen(style.NHS_BLUE, 2, Qt.DashLine))
+        line.setZValue(10)
+        line.setData(0, node.node_id)
+        self.addItem(line)
+        self._drag_line = line
+
+    def refusal(self, source: str, target: str | None) -> str:
+        """Why a flow from ``source`` may not end on ``target`` ("" when it may)."""
+        if target is None or target == source:
+            return ""
+        kinds = self.doc.graph.nodes
+        why = check_join(EdgeKind.FLOW, kinds[source]["kind"], kinds[target]["kind"])
+        if not why:
+            return ""
+        return f"No flow from {kinds[source]['name']} to {kinds[target]['name']}: {why}."
+
+    def _set_cursor(self, shape) -> None:
+        for view in self.views():
+            if shape is None:
+                view.viewport().unsetCursor()
+            else:
+                view.viewport().setCursor(shape)
 
     # ----- what is under the pointer, and the selection ---------------------------------
     def node_at(self, pos: QPointF) -> NodeItem | None:
@@ -129,14 +194,13 @@ class CanvasScene(MapScene):
                 self.connect_requested.emit(source, node.node_id)
             event.accept()
             return
+        handle = self.handle_at(event.scenePos()) if event.button() == Qt.LeftButton else None
+        if handle is not None and handle.node_id in self.nodes:
+            self._start_flow(self.nodes[handle.node_id], event.scenePos())
+            event.accept()
+            return
         if node is not None and event.modifiers() & Qt.ShiftModifier:
-            line = QGraphicsLineItem(node.pos().x(), node.pos().y(),
-                                     event.scenePos().x(), event.scenePos().y())
-            line.setPen(QPen(style.NHS_BLUE, 2, Qt.DashLine))
-            line.setZValue(10)
-            line.setData(0, node.node_id)
-            self.addItem(line)
-            self._drag_line = line
+            self._start_flow(node, event.scenePos())
             event.accept()
             return
         super().mousePressEvent(event)
@@ -150,8 +214,15 @@ class CanvasScene(MapScene):
             line = self._drag_line.line()
             line.setP2(event.scenePos())
             self._drag_line.setLine(line)
+            target = self.node_at(event.scenePos())
+            why = self.refusal(self._drag_line.data(0), target.node_id if target else None)
+            self._set_cursor(Qt.CursorShape.ForbiddenCursor if why else
+                             Qt.CursorShape.CrossCursor)
+            self.feedback.emit(why)
             event.accept()
             return
+        if not event.buttons() and self.handle_at(event.scenePos()) is None:
+            self._show_handle(self.node_at(event.scenePos()))
         super().mouseMoveEvent(event)
 
     def mouseReleaseEvent(self, event) -> None:
@@ -159,9 +230,15 @@ class CanvasScene(MapScene):
             source = self._drag_line.data(0)
             self.removeItem(self._drag_line)
             self._drag_line = None
+            self._set_cursor(None)
             target = self.node_at(event.scenePos())
             if target is not None and target.node_id != source:
-                self.connect_requested.emit(source, target.node_id)
+                why = self.refusal(source, target.node_id)
+                if why:  # said while dragging; nothing is asked or drawn
+                    self.feedback.emit(why)
+                else:
+                    self.feedback.emit("")
+                    self.connect_requested.emit(source, target.node_id)
             event.accept()
             return
         super().mouseReleaseEvent(event)

@@ -225,6 +225,19 @@ class Editor(QObject):
                                     rec["id"], fields, "Add link"))
         return tx.error
 
+    def reverse_flow(self, edge_id: str) -> str | None:
+        """Turn a flow round (same id and fields), as one undo step; why not, or None."""
+        attrs = dict(self.doc.edge(edge_id))
+        source, target = self.doc.edge_ends(edge_id)
+        names = self.doc.graph.nodes
+        fields = {k: v for k, v in attrs.items() if k != "kind"}
+        with self.transaction(f"Reverse flow to {names[target]['name']} → "
+                              f"{names[source]['name']}") as tx:
+            self.push(c.RemoveItems(self.doc, [], [edge_id], "Remove flow"))
+            self.push(c.AddEdge(self.doc, EdgeKind.FLOW, target, source, edge_id, fields,
+                                "Add flow"))
+        return tx.error
+
     # ----- structure: organisations, directorates, partnerships ---------------------------
     def add_directorate(self, name: str, organisation: str | None, **fields) -> str | None:
         """A directorate, in ``organisation`` when given, as one undo step."""

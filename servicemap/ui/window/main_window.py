@@ -205,7 +205,8 @@ class MainWindow(QMainWindow):
         session.doc = doc
         session.editor = Editor(doc, self, editable=lambda: session.editable)
         session.editor.refused.connect(self.show_refusal)
-        session.scene = CanvasScene(doc, self)
+        session.scene = CanvasScene(doc, self, editable=lambda: session.editable)
+        session.scene.feedback.connect(self._flow_feedback)
         session.scene.installEventFilter(self.guard)
         self.scene.selectionChanged.connect(self._on_scene_selection)
         self.scene.moved.connect(self._boxes_moved)
@@ -276,6 +277,13 @@ class MainWindow(QMainWindow):
             panel = self.docks[dock].widget()
             if panel is not None:
                 panel.mode_changed()
+
+    def _flow_feedback(self, message: str) -> None:
+        """While a flow is drawn: why it cannot end where the pointer is."""
+        if message:
+            self.statusBar().showMessage(message, 6000)
+        else:
+            self.statusBar().clearMessage()
 
     def _boxes_moved(self, old: dict, new: dict) -> None:
         """Boxes were dragged and dropped: a feature may make more of it (a drop into a
@@ -426,6 +434,16 @@ class MainWindow(QMainWindow):
     def delete_selected(self) -> None:
         self.editor.delete(self.selection.ids)
 
+    def reverse_selected_flows(self) -> None:
+        flows = [i for i in self.selection.ids if self.doc.has_edge(i)
+                 and self.doc.edge(i)["kind"] == "flow"]
+        if len(flows) == 1:
+            self.editor.reverse_flow(flows[0])
+            return
+        with self.editor.transaction(f"Reverse {len(flows)} flows"):
+            for flow in flows:
+                self.editor.reverse_flow(flow)
+
     def select_all(self) -> None:
         self.selection.set(list(self.scene.nodes) + list(self.scene.flows))
 
@@ -461,6 +479,7 @@ class MainWindow(QMainWindow):
             menu.addSeparator()
             menu.addAction(a("view.zoom_selection"))
         else:
+            menu.addAction(a("edit.reverse_flow"))
             menu.addAction(a("edit.delete"))
         extra = self.host.context_actions(item_id, pos=scene_pos)
         if extra:  # features' own entries (a node's pin, ...)

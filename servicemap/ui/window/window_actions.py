@@ -62,6 +62,10 @@ def add_window_actions(w) -> None:
     add("edit.delete", "&Delete", w.delete_selected, menu="edit", section="change",
         shortcut=QKeySequence.Delete, tip="Delete the selection (with its flows and pathway "
         "steps)", icon=S.SP_TrashIcon, enabled="edit+selection", toolbar="edit")
+    add("edit.reverse_flow", "Re&verse flow", w.reverse_selected_flows, menu="edit",
+        section="change", tip="Turn the selected flows round: people go the other way",
+        enabled=lambda: w.session.editable and w.doc is not None
+        and any(w.doc.has_edge(i) for i in w.selection.ids))
     add("edit.select_all", "Select &all", w.select_all, menu="edit", section="select",
         shortcut=QKeySequence.SelectAll, tip="Select every node and flow")
 
