@@ -289,6 +289,15 @@ class FlowItem(QGraphicsItem):
         stroker.setWidth(max(8.0, self.width + 4))
         return stroker.createStroke(self._path)
 
+    def distance_to(self, pos: QPointF, samples: int = 24) -> float:
+        """About how far ``pos`` (scene) is from the line, in scene units."""
+        local = self.mapFromScene(pos)
+        best = math.inf
+        for i in range(samples + 1):
+            point = self._path.pointAtPercent(i / samples)
+            best = min(best, math.hypot(point.x() - local.x(), point.y() - local.y()))
+        return best
+
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget=None) -> None:
         lod = painter.worldTransform().m11()  # the view never rotates or shears
         selected = self.isSelected()

@@ -464,3 +464,14 @@ def test_reverse_flow_turns_it_round_as_one_step_and_refuses_what_the_rules_refu
     assert window.doc.edge_ends("f1") == ("gp", "crisis")
     assert window.editor.stack.count() == count + 1  # the undone step waits to be redone
     assert "access point" in window.statusBar().currentMessage()
+
+
+def test_a_near_miss_on_a_thin_flow_still_selects_it_when_zoomed_out(window, qtbot):
+    window.view.set_zoom(0.35)
+    window.view.centerOn(450, 150)
+    assert window.scene.item_id_at(window.view.mapToScene(QPoint(0, 0))) is None
+    a, b = window.scene.nodes["gp"].pos(), window.scene.nodes["tt"].pos()
+    mid = window.view.mapFromScene((a + b) / 2)
+    window.selection.set([])
+    qtbot.mouseClick(viewport(window), Qt.LeftButton, pos=mid + QPoint(4, -3))
+    assert window.selection.ids == ["f4"]  # gp -> tt, missed by 4 and 3 pixels

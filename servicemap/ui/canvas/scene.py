@@ -20,6 +20,7 @@ from servicemap.render.scene import MapScene
 from servicemap.render.text import plain_tooltip
 
 HANDLES = "connection handles"
+FLOW_REACH = 6.0  # screen pixels: how near a click must be to a flow to pick it
 HANDLE_R = 7.0
 SOURCES = (NodeKind.SERVICE, NodeKind.ACCESS_POINT)  # where a flow may start
 
@@ -73,6 +74,21 @@ class CanvasScene(MapScene):
         if wanted and self._handle is None:
             self._handle = self.add_decoration(
                 HANDLES, ConnectHandle(node.node_id, node.rect.right()), node.node_id)
+
+    def flow_near(self, pos: QPointF, pixels: float = FLOW_REACH) -> FlowItem | None:
+        """The flow nearest ``pos`` within ``pixels`` on screen (at any zoom a flow is as easy
+        to click as a box), or None."""
+        views = self.views()
+        zoom = views[0].transform().m11() if views else 1.0
+        reach = pixels / max(zoom, 1e-6)
+        area = QRectF(pos.x() - reach, pos.y() - reach, 2 * reach, 2 * reach)
+        best, best_d = None, None
+        for item in self.items(area, Qt.IntersectsItemShape, Qt.DescendingOrder, QTransform()):
+            if isinstance(item, FlowItem) and item.isVisible():
+                d = item.distance_to(pos)
+                if d <= reach and (best_d is None or d < best_d):
+                    best, best_d = item, d
+        return best
 
     def handle_at(self, pos: QPointF) -> ConnectHandle | None:
         for item in self.items(pos, Qt.IntersectsItemShape, Qt.DescendingOrder, QTransform()):
@@ -203,6 +219,15 @@ class CanvasScene(MapScene):
             self._start_flow(node, event.scenePos())
             event.accept()
             return
+        if event.button() == Qt.LeftButton and node is None and \
+                self.item_id_at(event.scenePos()) is None:
+            flow = self.flow_near(event.scenePos())
+            if flow is not None:  # a near miss on a thin line still picks it
+                if not event.modifiers() & Qt.ControlModifier:
+                    self.clearSelection()
+                flow.setSelected(True)
+                event.accept()
+                return
         super().mousePressEvent(event)
         self._press_positions = {item.node_id: item.pos() for item in self.selectedItems()
                                  if isinstance(item, NodeItem)}
