@@ -289,6 +289,10 @@ class FlowItem(QGraphicsItem):
         stroker.setWidth(max(8.0, self.width + 4))
         return stroker.createStroke(self._path)
 
+    def path(self) -> QPainterPath:
+        """The line as drawn (item coordinates), from the source box to the target's."""
+        return QPainterPath(self._path)
+
     def distance_to(self, pos: QPointF, samples: int = 24) -> float:
         """About how far ``pos`` (scene) is from the line, in scene units."""
         local = self.mapFromScene(pos)

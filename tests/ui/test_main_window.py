@@ -475,3 +475,24 @@ def test_a_near_miss_on_a_thin_flow_still_selects_it_when_zoomed_out(window, qtb
     window.selection.set([])
     qtbot.mouseClick(viewport(window), Qt.LeftButton, pos=mid + QPoint(4, -3))
     assert window.selection.ids == ["f4"]  # gp -> tt, missed by 4 and 3 pixels
+
+
+def test_dragging_a_selected_flows_end_to_another_box_re_connects_it(window, qtbot):
+    from servicemap.ui.canvas.scene import FLOW_ENDS
+
+    window.selection.set(["f3"])  # ward -> done
+    ends = {d.item.end: d.item for d in window.scene.decorations(FLOW_ENDS)}
+    assert set(ends) == {"source", "target"}
+    view = viewport(window)
+    grip = window.view.mapFromScene(ends["source"].sceneBoundingRect().center())
+    target = at(window, "tt")
+    qtbot.mousePress(view, Qt.LeftButton, pos=grip)
+    for step in range(1, 6):
+        qtbot.mouseMove(view, grip + (target - grip) * step / 5)
+    qtbot.mouseRelease(view, Qt.LeftButton, pos=target)
+    assert window.doc.edge_ends("f3") == ("tt", "done")
+    assert window.doc.edge("f3")["volume_per_year"] == 35
+    window.editor.stack.undo()
+    assert window.doc.edge_ends("f3") == ("ward", "done")
+    assert window.editor.reconnect_flow("f3", "target", "gp") is not None  # into an access point
+    assert window.doc.edge_ends("f3") == ("ward", "done")

@@ -10,7 +10,12 @@ from __future__ import annotations
 
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QPen, QTransform
-from PySide6.QtWidgets import QGraphicsEllipseItem, QGraphicsLineItem, QToolTip
+from PySide6.QtWidgets import (
+    QGraphicsEllipseItem,
+    QGraphicsLineItem,
+    QGraphicsRectItem,
+    QToolTip,
+)
 
 from servicemap.graph.rules import check_join
 from servicemap.model import KIND_LABELS, EdgeKind, NodeKind
@@ -20,6 +25,7 @@ from servicemap.render.scene import MapScene
 from servicemap.render.text import plain_tooltip
 
 HANDLES = "connection handles"
+FLOW_ENDS = "flow ends"
 FLOW_REACH = 6.0  # screen pixels: how near a click must be to a flow to pick it
 HANDLE_R = 7.0
 SOURCES = (NodeKind.SERVICE, NodeKind.ACCESS_POINT)  # where a flow may start
@@ -43,6 +49,20 @@ class ConnectHandle(QGraphicsEllipseItem):
         self.setToolTip("Drag to another box to draw a flow")
 
 
+class FlowEnd(QGraphicsRectItem):
+    """A square on one end of the selected flow: drag it to another box to re-connect that
+    end of the flow there."""
+
+    def __init__(self, edge_id: str, end: str, point: QPointF) -> None:
+        super().__init__(QRectF(point.x() - 6, point.y() - 6, 12, 12))
+        self.edge_id, self.end = edge_id, end  # end: "source" or "target"
+        self.setBrush(QBrush(QColor("white")))
+        self.setPen(QPen(style.NHS_BLUE, 2))
+        self.setZValue(6)
+        self.setCursor(Qt.CursorShape.SizeAllCursor)
+        self.setToolTip("Drag to another box to move this end of the flow there")
+
+
 class CanvasScene(MapScene):
     moved = Signal(dict, dict)              # old positions, new positions (after a drag)
     connect_requested = Signal(str, str)    # source id, target id
@@ -51,6 +71,7 @@ class CanvasScene(MapScene):
     context_requested = Signal(object, QPointF, object)  # item id or None, scene pos, screen pos
     nudge_requested = Signal(float, float)
     feedback = Signal(str)                  # what a flow being drawn would do ("" when fine)
+    reconnect_requested = Signal(str, str, str)  # flow id, "source"/"target", the new node
 
     def __init__(self, document, parent=None, editable=lambda: True) -> None:
         super().__init__(document, parent)
@@ -58,6 +79,36 @@ class CanvasScene(MapScene):
         self._press_positions: dict[str, QPointF] = {}
         self.editable = editable  # whether the map may be changed (handles shown, drags)
         self._handle: ConnectHandle | None = None
+        self._moving_end: FlowEnd | None = None
+        self.selectionChanged.connect(self.show_flow_ends)
+        document.nodes_moved.connect(self._flow_ends_later)
+        document.edge_changed.connect(self._flow_ends_later)
+
+    def detach(self) -> None:
+        super().detach()
+        self.doc.nodes_moved.disconnect(self._flow_ends_later)
+        self.doc.edge_changed.disconnect(self._flow_ends_later)
+
+    def _flow_ends_later(self, *_args) -> None:
+        self.show_flow_ends()
+
+    def show_flow_ends(self) -> None:
+        """End squares on the one selected flow (on a map that may be changed)."""
+        self.clear_decorations(FLOW_ENDS)
+        flows = [i for i in self.selectedItems() if isinstance(i, FlowItem)]
+        if len(flows) != 1 or len(self.selectedItems()) != 1 or not self.editable():
+            return
+        flow = flows[0]
+        path = flow.path()
+        for end, percent in (("source", 0.0), ("target", 1.0)):
+            point = flow.mapToScene(path.pointAtPercent(percent))
+            self.add_decoration(FLOW_ENDS, FlowEnd(flow.edge_id, end, point))
+
+    def flow_end_at(self, pos: QPointF) -> FlowEnd | None:
+        for item in self.items(pos, Qt.IntersectsItemShape, Qt.DescendingOrder, QTransform()):
+            if isinstance(item, FlowEnd):
+                return item
+        return None
 
     def rebuild(self) -> None:
         self._drag_line: QGraphicsLineItem | None = None  # Shift+drag: the flow being drawn
@@ -114,6 +165,17 @@ class CanvasScene(MapScene):
             return ""
         return f"No flow from {kinds[source]['name']} to {kinds[target]['name']}: {why}."
 
+    def _end_refusal(self, node_id: str | None, moving: FlowEnd | None = None) -> str:
+        """Why the flow being drawn (or the end being moved) may not end on ``node_id``."""
+        moving = moving or self._moving_end
+        fixed = self._drag_line.data(0) if self._drag_line is not None else None
+        if moving is None:
+            return self.refusal(fixed, node_id)
+        source, target = self.doc.edge_ends(moving.edge_id)
+        if moving.end == "source":
+            return self.refusal(node_id, target) if node_id not in (None, target) else ""
+        return self.refusal(source, node_id)
+
     def _set_cursor(self, shape) -> None:
         for view in self.views():
             if shape is None:
@@ -156,6 +218,7 @@ class CanvasScene(MapScene):
                     item.setSelected(True)
         finally:
             self.blockSignals(False)
+        self.show_flow_ends()  # the signals were blocked above
         self.update()
 
     # ----- tooltips -------------------------------------------------------------------
@@ -210,6 +273,14 @@ class CanvasScene(MapScene):
                 self.connect_requested.emit(source, node.node_id)
             event.accept()
             return
+        end = self.flow_end_at(event.scenePos()) if event.button() == Qt.LeftButton else None
+        if end is not None and end.edge_id in self.flows:
+            flow = self.flows[end.edge_id]
+            fixed = flow.target if end.end == "source" else flow.source
+            self._start_flow(fixed, event.scenePos())
+            self._moving_end = end
+            event.accept()
+            return
         handle = self.handle_at(event.scenePos()) if event.button() == Qt.LeftButton else None
         if handle is not None and handle.node_id in self.nodes:
             self._start_flow(self.nodes[handle.node_id], event.scenePos())
@@ -240,7 +311,7 @@ class CanvasScene(MapScene):
             line.setP2(event.scenePos())
             self._drag_line.setLine(line)
             target = self.node_at(event.scenePos())
-            why = self.refusal(self._drag_line.data(0), target.node_id if target else None)
+            why = self._end_refusal(target.node_id if target else None)
             self._set_cursor(Qt.CursorShape.ForbiddenCursor if why else
                              Qt.CursorShape.CrossCursor)
             self.feedback.emit(why)
@@ -257,6 +328,16 @@ class CanvasScene(MapScene):
             self._drag_line = None
             self._set_cursor(None)
             target = self.node_at(event.scenePos())
+            moving, self._moving_end = self._moving_end, None
+            if moving is not None:
+                if target is not None:
+                    why = self._end_refusal(target.node_id, moving)
+                    self.feedback.emit(why)
+                    if not why:
+                        self.reconnect_requested.emit(moving.edge_id, moving.end,
+                                                      target.node_id)
+                event.accept()
+                return
             if target is not None and target.node_id != source:
                 why = self.refusal(source, target.node_id)
                 if why:  # said while dragging; nothing is asked or drawn

@@ -225,6 +225,22 @@ class Editor(QObject):
                                     rec["id"], fields, "Add link"))
         return tx.error
 
+    def reconnect_flow(self, edge_id: str, end: str, node_id: str) -> str | None:
+        """Move the ``end`` ("source" or "target") of a flow to ``node_id`` (same id and
+        fields), as one undo step; why not, or None."""
+        source, target = self.doc.edge_ends(edge_id)
+        source, target = (node_id, target) if end == "source" else (source, node_id)
+        if (source, target) == self.doc.edge_ends(edge_id):
+            return None
+        fields = {k: v for k, v in self.doc.edge(edge_id).items() if k != "kind"}
+        names = self.doc.graph.nodes
+        with self.transaction(f"Re-connect flow to {names[source]['name']} → "
+                              f"{names[target]['name']}") as tx:
+            self.push(c.RemoveItems(self.doc, [], [edge_id], "Remove flow"))
+            self.push(c.AddEdge(self.doc, EdgeKind.FLOW, source, target, edge_id, fields,
+                                "Add flow"))
+        return tx.error
+
     def reverse_flow(self, edge_id: str) -> str | None:
         """Turn a flow round (same id and fields), as one undo step; why not, or None."""
         attrs = dict(self.doc.edge(edge_id))

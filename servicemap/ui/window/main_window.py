@@ -207,6 +207,8 @@ class MainWindow(QMainWindow):
         session.editor.refused.connect(self.show_refusal)
         session.scene = CanvasScene(doc, self, editable=lambda: session.editable)
         session.scene.feedback.connect(self._flow_feedback)
+        session.scene.reconnect_requested.connect(
+            lambda edge_id, end, node_id: self.editor.reconnect_flow(edge_id, end, node_id))
         session.scene.installEventFilter(self.guard)
         self.scene.selectionChanged.connect(self._on_scene_selection)
         self.scene.moved.connect(self._boxes_moved)
@@ -273,6 +275,7 @@ class MainWindow(QMainWindow):
         editable = self.session.editable
         if self.scene is not None:
             set_movable(self.scene, editable)
+            self.scene.show_flow_ends()  # none on a map that may not be changed
         for dock in ("inspector", "pathways"):
             panel = self.docks[dock].widget()
             if panel is not None:
