@@ -71,6 +71,9 @@ class Field:
     optional: bool = True
     label: str = ""
     default: object = None  # what a missing value becomes (None: unknown)
+    # "days" for a wait or target (kept in days; people may read and type hours or weeks:
+    # servicemap.units), "%" for a percentage (0-100), "" for anything else
+    unit: str = ""
 
     @property
     def minimum_or_ninf(self) -> float:
@@ -115,7 +118,11 @@ def _count(name: str, label: str = "") -> Field:
 
 
 def _pct(name: str, label: str = "") -> Field:
-    return Field(name, float, minimum=0, maximum=100, label=label)
+    return Field(name, float, minimum=0, maximum=100, label=label, unit="%")
+
+
+def _days(name: str, label: str = "") -> Field:
+    return Field(name, float, minimum=0, label=label, unit="days")
 
 
 # Fields every node has, whatever its kind. ``x``/``y`` None means "not yet placed".
@@ -139,7 +146,7 @@ KIND_FIELDS: dict[NodeKind, tuple[Field, ...]] = {
         Field("age_group", str, choices=AGE_GROUPS),
         _count("capacity"),
         Field("capacity_unit", str),
-        _count("wait_target_days", "Wait target (days)"),
+        _days("wait_target_days", "Wait target (days)"),
         _pct("pct_within_target", "% within target"),
         _pct("dna_rate_most_deprived", "DNA rate, most deprived (%)"),
         _pct("dna_rate_least_deprived", "DNA rate, least deprived (%)"),
@@ -156,8 +163,8 @@ COMMON_EDGE_FIELDS = (Field("notes", str, optional=False, default=""),)
 FLOW_FIELDS = (
     Field("flow_type", str, choices=tuple(FlowType), optional=False, label="Flow type"),
     _count("volume_per_year", "Volume per year"),
-    _count("median_wait_days", "Median wait (days)"),
-    _count("wait_target_days", "Wait target (days)"),
+    _days("median_wait_days", "Median wait (days)"),
+    _days("wait_target_days", "Wait target (days)"),
 )
 
 MAP_FIELDS = (
