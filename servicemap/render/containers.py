@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QGraphicsItem
 
 from servicemap.graph import groups as grp
 from servicemap.render import style
+from servicemap.words import plural
 
 TITLE_LABELS = {"directorate": "Directorate", "partnership": "Partnership",
                 "organisation": "Organisation"}
@@ -186,7 +187,7 @@ class ContainerLayer:
             name = self.grouping.names[group]
             count = len(self.grouping.members[group])
             item.set_look(rect, name, colour, f"{TITLE_LABELS[self.by]}: {name}\n"
-                          f"{count} service{'s' * (count != 1)}")
+                          f"{plural(count, 'service')}")
         self._refresh_tags()
 
     def _refresh_tags(self) -> None:
@@ -196,8 +197,8 @@ class ContainerLayer:
         if self.grouping is not None and self.by == "partnership":
             for service, groups in self.grouping.shared.items():
                 listed = ", ".join(names[g]["name"] for g in groups)
-                wanted[(service, "shared")] = (f"Serves {len(groups)} partnerships: {listed}. "
-                                               f"Shown in {names[groups[0]]['name']}.")
+                wanted[(service, "shared")] = (f"Serves {plural(len(groups), 'partnership')}: "
+                                               f"{listed}. Shown in {names[groups[0]]['name']}.")
         for node_id in nodes if self.pins else ():
             if names[node_id]["pinned"]:
                 wanted[(node_id, "pin")] = "Pinned: layouts leave this node where it is."

@@ -40,6 +40,7 @@ from servicemap.render.items import NodeItem
 from servicemap.ui.api import Host
 from servicemap.ui.file_safety import user_name
 from servicemap.ui.panels.comments import CommentsPanel
+from servicemap.words import plural
 
 BADGE_OPEN = style.NHS_BLUE
 BADGES = "comment badges"  # the scene's decoration layer of the badges
@@ -319,5 +320,5 @@ class CommentsFeature:
         except ServiceMapError as exc:
             self.host.tell_error(str(exc))
             return False
-        self.host.status(f"Exported {len(doc.comments)} comments to {path}", 5000)
+        self.host.status(f"Exported {plural(len(doc.comments), 'comment')} to {path}", 5000)
         return True

@@ -37,6 +37,7 @@ from servicemap.io.sheets import SheetProblems
 from servicemap.model import DRAWN_KINDS
 from servicemap.ui.api import Host, busy
 from servicemap.ui.editing import commands as c
+from servicemap.words import plural, without_ids
 
 IMPORTS = formats.exchange_formats(reads=True)
 EXPORTS = [f for f in formats.exchange_formats(writes=True) if not f.is_folder]
@@ -101,8 +102,8 @@ class ExchangeFeature:
         return QFileDialog.getExistingDirectory(self.w, "Export CSV files into a folder")
 
     def confirm_overwrite(self, paths: list[Path]) -> bool:
-        box = self._box(QMessageBox.Question, "Export", f"Replace {len(paths)} CSV file"
-                        f"{'s' * (len(paths) != 1)} in {paths[0].parent}?")
+        box = self._box(QMessageBox.Question, "Export",
+                        f"Replace {plural(len(paths), 'CSV file')} in {paths[0].parent}?")
         box.setStandardButtons(QMessageBox.Yes | QMessageBox.Cancel)
         return box.exec() == QMessageBox.Yes
 
@@ -141,10 +142,10 @@ class ExchangeFeature:
 
     def preview_dialog(self, plan: MergePlan) -> QDialog:
         """The merge preview: one line per added or changed item (plain text)."""
-        lines = plan.lines()
+        lines = [without_ids(line) for line in plan.lines()]
         dialog, layout = self._dialog("Merge preview", f"Merging adds or changes "
-                                      f"{len(lines)} item{'s' * (len(lines) != 1)} (one undo "
-                                      "step); nothing is deleted.", "Merge")
+                                      f"{plural(len(lines), 'item')} (one undo step); nothing "
+                                      "is deleted.", "Merge")
         dialog.list = QListWidget(dialog)
         dialog.list.addItems(lines)
         layout.addWidget(dialog.list)
@@ -258,7 +259,7 @@ class ExchangeFeature:
         if not tx.ok:
             self.tell_error(f"Nothing was merged: {tx.error}")
             return False
-        self.host.status(f"Merged {name}: {len(plan.lines())} changes (one undo step).")
+        self.host.status(f"Merged {name}: {plural(len(plan.lines()), 'change')} (one undo step).")
         return True
 
     def positions(self, ids: list[str]) -> dict[str, tuple[float, float]]:

@@ -17,10 +17,7 @@ from servicemap.graph.pathways import find_pathway
 from servicemap.model import KIND_LABELS, NodeKind
 from servicemap.render.containers import ContainerLayer
 from servicemap.ui.api import Host, busy
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'s' * (n != 1)}"
+from servicemap.words import plural
 
 
 class LayoutFeature:
@@ -138,7 +135,7 @@ class LayoutFeature:
             return False
         self.host.view.fit_map()
         share = layout.left_to_right_share(session.doc)
-        self._say(f"{name}: {_plural(len(positions), 'node')} placed; {share:.0%} of flows "
+        self._say(f"{name}: {plural(len(positions), 'node')} placed; {share:.0%} of flows "
                   "run left to right. Undo (Ctrl+Z) puts them back.")
         return True
 
@@ -253,7 +250,7 @@ class LayoutFeature:
             return False
         kinds = {doc.node(i)["kind"] for i in ids}
         word = KIND_LABELS[NodeKind(kinds.pop())] if len(kinds) == 1 else "node"
-        text = f"{verb} {_plural(len(ids), word)}"
+        text = f"{verb} {plural(len(ids), word)}"
         with session.editor.transaction(text) as tx:
             for node_id in ids:
                 session.editor.update_node(node_id, {"pinned": pinned})

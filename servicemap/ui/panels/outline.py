@@ -28,6 +28,7 @@ from PySide6.QtWidgets import QAbstractItemView, QLineEdit, QTreeView, QVBoxLayo
 from servicemap.graph.rules import check_join
 from servicemap.model import KIND_LABELS, EdgeKind, NodeKind
 from servicemap.ui.panels.base import Panel
+from servicemap.words import plural
 
 ID_ROLE = Qt.ItemDataRole.UserRole          # the node id of a row (None for group rows)
 KEY_ROLE = Qt.ItemDataRole.UserRole + 1     # a group row's key ("group:..."), for expansion
@@ -182,7 +183,7 @@ class OutlinePanel(Panel):
             return None
         kinds = {self.doc.node(i)["kind"] for i in ids}
         word = KIND_LABELS[NodeKind(kinds.pop())] if len(kinds) == 1 else "item"
-        count = f"{len(ids)} {word}{'s' * (len(ids) != 1)}"
+        count = plural(len(ids), word)
         where = self.doc.node(target)["name"] if target else "no directorate"
         with self.editor.transaction(f"Move {count} to {where}") as tx:
             for node_id in ids:

@@ -27,6 +27,7 @@ from servicemap.graph.pathways import pathways_through, step_flows
 from servicemap.graph.rules import STEP_KINDS, check_join
 from servicemap.model import EdgeKind, FlowType
 from servicemap.ui.panels.base import Panel
+from servicemap.words import plural
 
 ID_ROLE = Qt.ItemDataRole.UserRole
 NO_FLOW = "⚠ no flow to next step"
@@ -394,7 +395,7 @@ class PathwaysPanel(Panel):
         lines = [f"{self._name(a)} → {self._name(b)}" for a, b in pairs]
         if not self.confirm_flows(lines):
             return 0
-        text = f"Add {len(pairs)} missing flow{'s' * (len(pairs) != 1)}"
+        text = f"Add {plural(len(pairs), 'missing flow')}"
         with self.editor.transaction(text) as tx:
             for a, b in pairs:
                 self.editor.add_flow(a, b, str(FlowType.REFERRAL))

@@ -28,6 +28,7 @@ from servicemap.io.formats import PICTURES
 from servicemap.render import export
 from servicemap.render import page as pages
 from servicemap.render.export import ExportOptions, Picture
+from servicemap.words import plural
 
 
 class ExportDialog(QDialog):
@@ -51,7 +52,7 @@ class ExportDialog(QDialog):
         count = len(self.selection_ids)
         for label, key, enabled in (
                 ("Whole map", "map", True),
-                (f"Selection ({count} item{'s' * (count != 1)})", "selection", count > 0),
+                (f"Selection ({plural(count, 'item')})", "selection", count > 0),
                 ("Visible area", "visible", visible_area is not None),
                 ("One pathway", "pathway", bool(doc.pathways))):
             self.what_box.addItem(label, key)
