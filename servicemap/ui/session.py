@@ -41,6 +41,9 @@ class Session(QObject):
         # The grouping whose containers the canvas shows ("directorate", "partnership",
         # "organisation") or None; exports of the window's map follow it.
         self.containers_by: str | None = None
+        # The unit ("hours", "days", "weeks") the user chose for each wait or target field,
+        # by field name: kept while the window is open, for every map, never saved in a file.
+        self.units: dict[str, str] = {}
 
     @property
     def mode(self) -> Mode:

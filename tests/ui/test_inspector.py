@@ -58,7 +58,7 @@ def test_shows_selected_service(panel, selection):
     selection.set(["crisis"])
     assert panel.target == ("node", "crisis")
     assert panel.findChild(QLabel, "inspector_heading").text() == "Service"
-    assert "crisis" in panel.findChild(QLabel, "inspector_id").text()
+    assert panel.findChild(QLineEdit, "inspector_id").text() == "crisis"  # in the fold
     assert field(panel, "name").text() == "Crisis team"
     assert field(panel, "capacity").text() == "40"
     assert field(panel, "wait_target_days").text() == ""  # unknown, not 0

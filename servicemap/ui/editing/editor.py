@@ -19,9 +19,18 @@ from PySide6.QtGui import QUndoStack
 
 from servicemap.errors import ValidationError
 from servicemap.graph.document import Document, new_id
-from servicemap.model import KIND_LABELS, EdgeKind, NodeKind, Pathway
+from servicemap.model import (
+    KIND_LABELS,
+    MAP_FIELDS,
+    EdgeKind,
+    NodeKind,
+    Pathway,
+    edge_fields,
+    node_fields,
+)
 from servicemap.ui.editing import commands as c
 from servicemap.ui.editing.comment_commands import CommentCommand
+from servicemap.words import plural, without_ids
 
 READ_ONLY_REASON = "This map is open read-only; changes are not allowed."
 
@@ -43,8 +52,11 @@ class Transaction:
         return self.error is None
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'s' if n != 1 else ''}"
+def _field_words(changes, fields) -> str:
+    """The changed fields as the Edit menu names them: "wait target", "% within target"."""
+    titles = {f.name: f.title.lower().removesuffix(" (days)").removesuffix(" (%)")
+              for f in fields if f.label}
+    return ", ".join(titles.get(k, k.replace("_", " ")) for k in changes)
 
 
 class Editor(QObject):
@@ -97,10 +109,22 @@ class Editor(QObject):
         return self.push(command)
 
     def _refuse(self, reason: str) -> str:
+        reason = self.plain(reason)
         if self._open:
             raise Refused(reason)  # caught by transaction(), which rolls the block back
         self.refused.emit(reason)
         return reason
+
+    def plain(self, message: str) -> str:
+        """A message of the document's for people: its items named by name, without their
+        internal ids (every refusal the editor returns or emits has been through this)."""
+        return without_ids(message, self._name_of)
+
+    def _name_of(self, item_id: str) -> str | None:
+        doc = self.doc
+        if doc.has_node(item_id) or doc.has_edge(item_id) or item_id in doc.pathways:
+            return doc.comment_item_name(item_id)
+        return None
 
     @contextmanager
     def transaction(self, text: str) -> Iterator[Transaction]:
@@ -153,16 +177,20 @@ class Editor(QObject):
                                         f"Rename to “{name.strip()}”"))
 
     def update_node(self, node_id: str, changes: dict) -> str | None:
-        label = ", ".join(k.replace("_", " ") for k in changes)
-        return self.push(c.UpdateFields(self.doc, "node", node_id, changes, f"Change {label}"))
+        fields = node_fields(self.doc.node(node_id)["kind"]) if self.doc.has_node(node_id) \
+            else ()
+        return self.push(c.UpdateFields(self.doc, "node", node_id, changes,
+                                        f"Change {_field_words(changes, fields)}"))
 
     def update_edge(self, edge_id: str, changes: dict) -> str | None:
-        label = ", ".join(k.replace("_", " ") for k in changes)
-        return self.push(c.UpdateFields(self.doc, "edge", edge_id, changes, f"Change {label}"))
+        fields = edge_fields(self.doc.edge(edge_id)["kind"]) if self.doc.has_edge(edge_id) \
+            else ()
+        return self.push(c.UpdateFields(self.doc, "edge", edge_id, changes,
+                                        f"Change {_field_words(changes, fields)}"))
 
     def update_map(self, changes: dict) -> str | None:
-        label = ", ".join(k.replace("_", " ") for k in changes)
-        return self.push(c.UpdateFields(self.doc, "map", None, changes, f"Change map {label}"))
+        return self.push(c.UpdateFields(self.doc, "map", None, changes,
+                                        f"Change map {_field_words(changes, MAP_FIELDS)}"))
 
     def move(self, old: dict, new: dict, nudge: bool = False, text: str | None = None) \
             -> str | None:
@@ -174,7 +202,7 @@ class Editor(QObject):
         if text is None:
             kinds = {self.doc.node(n)["kind"] for n in moved}
             word = KIND_LABELS[NodeKind(kinds.pop())] if len(kinds) == 1 else "item"
-            text = f"Move {_plural(len(moved), word)}"
+            text = f"Move {plural(len(moved), word)}"
         return self.push(c.MoveNodes(self.doc, {n: old.get(n) for n in moved},
                                      {n: new[n] for n in moved}, text, nudge))
 
@@ -194,9 +222,9 @@ class Editor(QObject):
         if nodes:
             kinds = {self.doc.node(n)["kind"] for n in nodes}
             word = KIND_LABELS[NodeKind(kinds.pop())] if len(kinds) == 1 else "item"
-            parts.append(_plural(len(nodes), word))
+            parts.append(plural(len(nodes), word))
         if edges:
-            parts.append(_plural(len(edges), "flow"))
+            parts.append(plural(len(edges), "flow"))
         return self.push(c.RemoveItems(self.doc, nodes, edges, f"Delete {' and '.join(parts)}"))
 
     # ----- edges ----------------------------------------------------------------------

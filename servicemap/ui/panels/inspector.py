@@ -6,6 +6,12 @@ value shows the document's reason beside the field and the field goes back to th
 value. The form is built when the selected item changes and only its values are refreshed when
 the document changes that item (after an undo, say), so typing is never interrupted.
 
+Waits and targets (kept in days) show in hours, days or weeks, with a unit drop-down beside
+the number (``unit_<name>``); "4 hours", "2 weeks" or "3d" typed in the box are understood too
+(:mod:`servicemap.units`). Percentages show as "85%" and take "85%" or "85". No internal id shows
+in the form: the selected item's id sits in the **Advanced** fold at the bottom, closed until the
+user opens it, where it can be selected and copied.
+
 Each field editor is named ``field_<name>`` and its error label ``error_<name>``.
 """
 
@@ -17,24 +23,41 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFormLayout,
+    QHBoxLayout,
     QInputDialog,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
     QScrollArea,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
-from servicemap import model
+from servicemap import model, units
 from servicemap.model import Field
 from servicemap.ui.panels.base import ERROR_STYLE, Panel
 from servicemap.ui.panels.structure_rows import PARENT_TITLES, StructureRows
+from servicemap.words import plural, without_ids
 
 HIDDEN_FIELDS = frozenset({"x", "y"})          # positions belong to the canvas
 READ_ONLY_MAP_FIELDS = frozenset({"created", "modified"})  # kept by the store
 LONG_TEXT_FIELDS = frozenset({"notes", "description"})
 EDGE_HEADINGS = {"flow": "Flow", "part_of": "Part-of link", "serves": "Serves link"}
+DURATION_TIP = ('In the unit chosen beside it; or type the unit: "4 hours", "3 days", '
+                '"2 weeks". The map keeps days.')
+
+
+def field_title(field: Field) -> str:
+    """A field's label in the form: the unit goes beside the number, not in the label."""
+    if units.is_duration(field) or units.is_percentage(field):
+        return field.title.removesuffix(" (days)").removesuffix(" (%)")
+    return field.title
+
+
+def _what(field: Field) -> str:
+    """How a message names the field: "capacity", "wait target"."""
+    return field_title(field).lower() if field.label else field.name.replace("_", " ")
 
 
 class _PlainTextEdit(QPlainTextEdit):
@@ -64,11 +87,12 @@ class _Row:
 
     def __init__(self, field: Field, target: tuple, widget: QWidget) -> None:
         self.field, self.target, self.widget = field, target, widget
+        self.cell: QWidget = widget  # what the form shows: the editor, or a box holding it
         if isinstance(widget, QComboBox):  # narrow docks: do not size to the longest choice
             widget.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
             widget.setMinimumContentsLength(8)
         widget.setObjectName(f"field_{field.name}")
-        widget.setAccessibleName(field.title)
+        widget.setAccessibleName(field_title(field))
         self.error = _plain_label(f"error_{field.name}")
         self.error.setStyleSheet(ERROR_STYLE)
         self.error.setWordWrap(True)
@@ -118,9 +142,93 @@ class _NumberRow(_TextRow):
         try:
             number = float(text)
         except ValueError:
-            what = self.field.title.lower() if self.field.label else self.field.name
-            raise ValueError(f"{what} must be a number") from None
-        return int(number) if number.is_integer() and abs(number) < 2**53 else number
+            raise ValueError(f"{_what(self.field)} must be a number") from None
+        return units.whole(number)
+
+
+class _RoundedRow(_TextRow):
+    """A number shown rounded for reading: text left as shown keeps the exact value."""
+
+    value = None
+    shown_text = ""
+
+    def show(self, value):
+        self.value, self.shown_text = value, "" if value is None else self.text_of(value)
+        self.widget.setText(self.shown_text)
+
+    def read(self):
+        text = self.widget.text().strip()
+        if text == self.shown_text:
+            return self.value
+        try:
+            return self.parse(text)
+        except ValueError as exc:
+            raise ValueError(f"{_what(self.field)} {exc}") from None
+
+
+class _PercentRow(_RoundedRow):
+    """A percentage (0-100): "85%", "87.5%"; "85%" or "85" typed."""
+
+    def __init__(self, field, target, commit, read_only=False):
+        super().__init__(field, target, commit, read_only)
+        self.widget.setToolTip("A percentage: 85 or 85%")
+
+    def text_of(self, value):
+        return units.format_percent(value)
+
+    def parse(self, text):
+        return units.parse_percent(text)
+
+
+class _DurationRow(_RoundedRow):
+    """A wait or target, kept in days: the number in a unit, and the unit in a drop-down beside
+    it (hours, days, weeks). The unit shown is the one the user chose for this field in this
+    session (``chosen``, by field name), else the one the value reads best in; after the user
+    types a value the row stays in the unit it was typed in."""
+
+    def __init__(self, field, target, commit, chosen: dict[str, str]):
+        super().__init__(field, target, commit)
+        self.chosen = chosen
+        self.kept: str | None = None  # the unit the user has been working in on this row
+        self.widget.setToolTip(DURATION_TIP)
+        self.unit_box = QComboBox()
+        self.unit_box.setObjectName(f"unit_{field.name}")
+        self.unit_box.setAccessibleName(f"{field_title(field)}: unit")
+        self.unit_box.setToolTip("The unit this figure is shown and typed in (the map keeps "
+                                 "days)")
+        self.unit_box.addItems(list(units.UNITS))
+        self.unit_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.unit_box.activated.connect(self._unit_chosen)
+        self.cell = QWidget()
+        row = QHBoxLayout(self.cell)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.widget, 1)
+        row.addWidget(self.unit_box)
+
+    @property
+    def unit(self) -> str:
+        return units.UNITS[max(0, self.unit_box.currentIndex())]
+
+    def show(self, value):
+        unit = self.kept or self.chosen.get(self.field.name) or units.best_unit(value)
+        with QSignalBlocker(self.unit_box):
+            self.unit_box.setCurrentIndex(units.UNITS.index(unit))
+        super().show(value)
+
+    def text_of(self, value):
+        return units.number_text(units.in_unit(value, self.unit))
+
+    def parse(self, text):
+        days, typed = units.parse_duration(text, self.unit)
+        if typed is not None:  # "2 weeks": the user chose weeks for this field
+            self.chosen[self.field.name] = typed
+        self.kept = typed or self.unit
+        return days
+
+    def _unit_chosen(self, index: int) -> None:
+        """Show the same value in another unit; the map does not change."""
+        self.chosen[self.field.name] = self.kept = units.UNITS[index]
+        self.put(self.value)
 
 
 class _LongTextRow(_Row):
@@ -193,10 +301,14 @@ class _BoolRow(_Row):
         return self.widget.isChecked()
 
 
-def _make_row(field: Field, target: tuple, commit) -> _Row:
+def _make_row(field: Field, target: tuple, commit, chosen_units: dict[str, str]) -> _Row:
     """The right editor for the field's type (and a few fields with their own)."""
     if target[0] == "map" and field.name in READ_ONLY_MAP_FIELDS:
         return _TextRow(field, target, commit, read_only=True)
+    if units.is_duration(field):
+        return _DurationRow(field, target, commit, chosen_units)
+    if units.is_percentage(field):
+        return _PercentRow(field, target, commit)
     row_class = (_BoolRow if field.type is bool else
                  _NumberRow if field.type in (int, float) else
                  _ChoiceRow if field.choices is not None else
@@ -208,9 +320,13 @@ def _make_row(field: Field, target: tuple, commit) -> _Row:
 class InspectorPanel(Panel):
     """Edits the fields of the one selected node or edge, or the map when nothing is selected."""
 
-    def __init__(self, document, editor, selection, parent: QWidget | None = None) -> None:
+    def __init__(self, document, editor, selection, parent: QWidget | None = None,
+                 unit_choices: dict[str, str] | None = None) -> None:
+        """``unit_choices``: the unit chosen per wait or target field, shared by the
+        session's Inspectors (:attr:`servicemap.ui.session.Session.units`)."""
         super().__init__(parent)
         self.doc, self.editor, self.selection = document, editor, selection
+        self.unit_choices = {} if unit_choices is None else unit_choices
         # ("node", id), ("edge", id), ("map", None) or ("many", count): what the form shows
         self.target: tuple = ("none", None)
         self._rows: dict[str, _Row] = {}
@@ -219,16 +335,15 @@ class InspectorPanel(Panel):
         self._structure: StructureRows | None = None
 
         self.heading = _plain_label("inspector_heading", 1.2, bold=True)
-        self.id_label = _plain_label("inspector_id", 0.85)
-        self.id_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.summary = _plain_label("inspector_summary")
         self.scroll = QScrollArea(widgetResizable=True)
         self.scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         layout = QVBoxLayout(self)
-        for widget in (self.heading, self.id_label, self.summary):
+        for widget in (self.heading, self.summary):
             layout.addWidget(widget)
         layout.addWidget(self.scroll, 1)
+        self._make_advanced(layout)
 
         self.connect_to(selection.changed, self._follow_selection)
         self.follow(document)
@@ -266,6 +381,44 @@ class InspectorPanel(Panel):
     @property
     def read_only(self) -> bool:
         return not self._shown_editable
+
+    def _make_advanced(self, layout: QVBoxLayout) -> None:
+        """The Advanced fold: a toggle and, under it, the selected item's internal id (read
+        only, selectable for copying). Closed until the user opens it; it stays as they left
+        it while the panel lives."""
+        self.advanced_toggle = QToolButton()
+        self.advanced_toggle.setObjectName("inspector_advanced")
+        self.advanced_toggle.setText("Advanced")
+        self.advanced_toggle.setToolTip("Show the internal id servicemap and its files use "
+                                        "for this item")
+        self.advanced_toggle.setCheckable(True)
+        self.advanced_toggle.setAutoRaise(True)
+        self.advanced_toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.advanced_toggle.setArrowType(Qt.ArrowType.RightArrow)
+        self.advanced = QWidget()
+        self.advanced.setObjectName("inspector_advanced_body")
+        form = QFormLayout(self.advanced)
+        form.setContentsMargins(12, 0, 0, 0)
+        self.id_field = QLineEdit()
+        self.id_field.setObjectName("inspector_id")
+        self.id_field.setReadOnly(True)
+        self.id_field.setAccessibleName("Internal id")
+        self.id_field.setToolTip("The item's internal id (in files and exports); select it to "
+                                 "copy")
+        form.addRow("Internal id", self.id_field)
+        self.advanced.hide()
+        self.advanced_toggle.toggled.connect(self._fold)
+        layout.addWidget(self.advanced_toggle)
+        layout.addWidget(self.advanced)
+
+    def _fold(self, opened: bool) -> None:
+        self.advanced_toggle.setArrowType(Qt.ArrowType.DownArrow if opened
+                                          else Qt.ArrowType.RightArrow)
+        self.advanced.setVisible(opened and self.target[0] in ("node", "edge"))
+
+    @property
+    def advanced_open(self) -> bool:
+        return self.advanced_toggle.isChecked()
 
     # ----- what is shown ------------------------------------------------------------------
     def field_editor(self, name: str) -> QWidget | None:
@@ -311,10 +464,15 @@ class InspectorPanel(Panel):
         elif kind == "map":
             fields = model.MAP_FIELDS
         for label, text in ((self.heading, heading),
-                            (self.id_label, f"id: {item_id}" if kind in ("node", "edge") else ""),
-                            (self.summary, f"{item_id} items selected" if kind == "many" else "")):
+                            (self.summary, f"{plural(item_id, 'item')} selected"
+                             if kind == "many" else "")):
             label.setText(text)
             label.setVisible(bool(text))
+        has_id = kind in ("node", "edge")
+        self.id_field.setText(item_id if has_id else "")
+        self.id_field.setCursorPosition(0)
+        self.advanced_toggle.setVisible(has_id)
+        self._fold(self.advanced_open)
 
         form = QWidget()
         outer = QVBoxLayout(form)
@@ -331,15 +489,16 @@ class InspectorPanel(Panel):
         for field in fields:
             if field.name in HIDDEN_FIELDS:
                 continue
-            row = self._rows[field.name] = _make_row(field, target, self._commit)
+            row = _make_row(field, target, self._commit, self.unit_choices)
+            self._rows[field.name] = row
             if not self._shown_editable:
                 if isinstance(row.widget, (QLineEdit, QPlainTextEdit)):
                     row.widget.setReadOnly(True)
                 else:
                     row.widget.setEnabled(False)
-            label = QLabel(field.title)
+            label = QLabel(field_title(field))
             label.setBuddy(row.widget)
-            layout.addRow(label, row.widget)
+            layout.addRow(label, row.cell)
             layout.addRow(row.error)  # under the field, across the form; hidden until needed
         if kind == "node" and attrs["kind"] in PARENT_TITLES:
             self._structure = StructureRows(self.doc, self.editor, item_id, layout,
@@ -426,8 +585,10 @@ class InspectorPanel(Panel):
         else:
             error = self.editor.update_map({name: value})
         if error:
-            # The document names the item first ('service "X" (id): ...'); the field says that.
-            _, found, reason = error.partition(f"({item_id}): " if item_id else "map: ")
+            # The document names the item first ('service "X": ...', the editor has taken the
+            # id out); the field is beside the item's form, so it says only why.
+            prefix = f"{without_ids(self.doc.describe(item_id))}: " if item_id else "map: "
+            _, found, reason = error.partition(prefix)
             self._refuse(row, reason if found else error, current)
         else:
             for other in self._rows.values():

@@ -41,6 +41,7 @@ from servicemap.ui.window.files import FileController
 from servicemap.ui.window.selection import Selection
 from servicemap.ui.window.settings import Settings
 from servicemap.ui.window.window_actions import add_window_actions
+from servicemap.words import plural, without_ids
 
 APP_NAME = "servicemap"
 ZOOM_CHOICES = (10, 25, 50, 75, 100, 150, 200, 400)
@@ -223,7 +224,8 @@ class MainWindow(QMainWindow):
         outline.context_requested.connect(self.show_outline_menu)
         for dock, panel in ((docks["outline"], outline),
                             (docks["inspector"], InspectorPanel(doc, self.editor,
-                                                                self.selection)),
+                                                                self.selection,
+                                                                unit_choices=session.units)),
                             (docks["pathways"], PathwaysPanel(doc, self.editor,
                                                               self.selection))):
             old = dock.widget()
@@ -303,12 +305,14 @@ class MainWindow(QMainWindow):
 
     def _update_counts(self) -> None:
         c = self.doc.counts()
-        self.counts_label.setText(f"{c['services']} services · {c['access_points']} access "
-                                  f"points · {c['exits']} exits · {c['flows']} flows · "
-                                  f"{c['pathways']} pathways")
+        self.counts_label.setText(" · ".join(plural(c[key], word) for key, word in (
+            ("services", "service"), ("access_points", "access point"), ("exits", "exit"),
+            ("flows", "flow"), ("pathways", "pathway"))))
 
     def show_refusal(self, message: str) -> None:
-        self.statusBar().showMessage(message, 8000)
+        """Why an edit did nothing, in the status bar (the editor's messages name items by
+        name; an id that slipped through is taken out here)."""
+        self.statusBar().showMessage(without_ids(message), 8000)
         if not self.session.editable:
             self.mode_bar.flash()  # the bar says why
 
@@ -338,9 +342,9 @@ class MainWindow(QMainWindow):
         if not ids:
             self.selected_label.setText("Nothing selected")
         elif len(ids) == 1 and self.doc is not None:
-            self.selected_label.setText(f"Selected: {self.doc.describe(ids[0])}")
+            self.selected_label.setText(f"Selected: {without_ids(self.doc.describe(ids[0]))}")
         else:
-            self.selected_label.setText(f"{len(ids)} items selected")
+            self.selected_label.setText(f"{plural(len(ids), 'item')} selected")
 
     # ----- editing gestures -----------------------------------------------------------
     def add_node(self, kind: str, pos: QPointF | None = None) -> str | None:
