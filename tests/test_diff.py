@@ -172,3 +172,22 @@ def test_cli_review_flag_parses_and_needs_a_map(monkeypatch, saved_map, capsys):
     assert calls == [(str(saved_map), True), (str(saved_map), False)]
     assert main(["--review"]) == EXIT_BAD_INPUT
     assert "--review needs a MAP" in capsys.readouterr().err
+
+
+def test_field_changes_write_units_and_flow_ends_by_name():
+    from servicemap.graph.diff import field_changes
+
+    text = field_changes({"wait_target_days": {"old": 1, "new": 4 / 24},
+                          "pct_within_target": {"old": None, "new": 85},
+                          "source": {"old": "gp", "new": "crisis"}},
+                         {"gp": "GP practice", "crisis": "Crisis team"})
+    assert text == ("wait target 1 day → 4 hours; % within target (empty) → 85%; "
+                    "from “GP practice” → “Crisis team”")
+
+
+def test_describe_without_the_id():
+    from servicemap.graph.diff import describe
+
+    item = {"id": "crisis", "kind": "service", "name": "Crisis team"}
+    assert describe(item, "nodes") == "service “Crisis team” (crisis)"
+    assert describe(item, "nodes", with_id=False) == "service “Crisis team”"

@@ -9,12 +9,24 @@ the map, not part of it) and, unless asked for, the layout fields ``x``, ``y`` a
 
 from __future__ import annotations
 
+from servicemap import units
 from servicemap.graph.document import Document
-from servicemap.model import KIND_LABELS, MAP_FIELDS, EdgeKind
+from servicemap.model import (
+    COMMON_NODE_FIELDS,
+    FLOW_FIELDS,
+    KIND_FIELDS,
+    KIND_LABELS,
+    MAP_FIELDS,
+    EdgeKind,
+)
 
 LAYOUT_FIELDS = frozenset({"x", "y", "pinned"})
 IGNORED_MAP_FIELDS = frozenset({"modified"})
 PATHWAY_FIELDS = ("name", "description", "steps")
+# Fields by name, for how a change is written: waits in hours, days or weeks, percentages with %
+_FIELDS = {f.name: f for fields in (COMMON_NODE_FIELDS, FLOW_FIELDS, *KIND_FIELDS.values())
+           for f in fields}
+_ENDS = frozenset({"source", "target"})
 
 
 def _node_summary(doc: Document, node_id: str) -> dict[str, object]:
@@ -132,31 +144,56 @@ def _value(value: object) -> str:
     return f"“{text}”" if text else "(empty)"
 
 
-def describe(item: dict, section: str) -> str:
-    """One item of a diff, in words: 'service “Crisis team” (crisis)'."""
+def describe(item: dict, section: str, with_id: bool = True) -> str:
+    """One item of a diff, in words: 'service “Crisis team” (crisis)'; without the id in
+    brackets for people who never see ids (the window's comparison list)."""
+    tail = f" ({item['id']})" if with_id else ""
     if section == "nodes":
         kind = KIND_LABELS.get(item["kind"], item["kind"])  # StrEnum keys match text
-        return f"{kind} {_value(item['name'])} ({item['id']})"
+        return f"{kind} {_value(item['name'])}{tail}"
     if section == "edges":
         if item["kind"] == EdgeKind.FLOW:
             what = f"{str(item.get('flow_type') or 'flow').replace('_', '-')} flow"
         else:
             what = str(item["kind"]).replace("_", " ") + " link"
-        return f"{what} {item['name']} ({item['id']})"
-    return f"pathway {_value(item['name'])} ({item['id']})"
+        return f"{what} {item['name']}{tail}"
+    return f"pathway {_value(item['name'])}{tail}"
+
+
+def _field_value(name: str, value: object) -> str:
+    field = _FIELDS.get(name)
+    if value is not None and isinstance(value, (int, float)) and not isinstance(value, bool):
+        if units.is_duration(field):
+            return units.format_duration(value)
+        if units.is_percentage(field):
+            return units.format_percent(value)
+    return _value(value)
+
+
+def _field_name(name: str) -> str:
+    field = _FIELDS.get(name)
+    if field is not None and (units.is_duration(field) or units.is_percentage(field)):
+        return field.title.lower().removesuffix(" (days)").removesuffix(" (%)")
+    return name.replace("_", " ")
 
 
 def field_changes(fields: dict, names: dict | None = None) -> str:
-    """'capacity 40 → 45; name “A” → “B”' (pathway steps as step names joined by →)."""
+    """'capacity 40 → 45; name “A” → “B”; wait target 1 day → 4 hours' (pathway steps as step
+    names joined by →, a flow's moved end by the names in ``names``)."""
     parts = []
+    names = names or {}
     for name, change in fields.items():
         old, new = change["old"], change["new"]
         if name == "steps":
             def steps(ids):
-                return " → ".join((names or {}).get(s, s) for s in ids) or "(no steps)"
+                return " → ".join(names.get(s, s) for s in ids) or "(no steps)"
             parts.append(f"steps {steps(old)} ⇒ {steps(new)}")
+        elif name in _ENDS:
+            parts.append(f"{'from' if name == 'source' else 'to'} "
+                         f"{_value(names.get(old, old))} → {_value(names.get(new, new))}")
         else:
-            parts.append(f"{name.replace('_', ' ')} {_value(old)} → {_value(new)}")
+            parts.append(f"{_field_name(name)} {_field_value(name, old)} → "
+                         f"{_field_value(name, new)}")
     return "; ".join(parts)
 
 

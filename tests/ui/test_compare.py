@@ -71,7 +71,29 @@ def test_compare_lists_exactly_the_known_differences(window, files):
     texts = [f.tree.topLevelItem(i).text(0) for i in range(f.tree.topLevelItemCount())]
     assert texts == ["+ Added (2)", "− Removed (2)", "Δ Changed (3)"]
     changed = f.tree.topLevelItem(2).child(0).text(0)
-    assert changed == "Δ service “Crisis team” (crisis): capacity (empty) → 12"
+    assert changed == "Δ service “Crisis team”: capacity (empty) → 12"
+    rows = [f.tree.topLevelItem(i).child(j) for i in range(f.tree.topLevelItemCount())
+            for j in range(f.tree.topLevelItem(i).childCount())]
+    ids = {item_id for _, _, item_id in KNOWN}
+    for row in rows:  # names, never ids
+        assert not any(f"({i})" in row.text(0) or f"({i})" in row.toolTip(0) for i in ids)
+
+
+def test_comparison_writes_waits_in_units_and_flow_ends_by_name(window, files, qtbot):
+    f = feature(window)
+    f.compare_with(files[0])
+    window.editor.update_edge("f1", {"wait_target_days": 4 / 24, "median_wait_days": 14})
+    window.editor.update_node("crisis", {"pct_within_target": 87.5})
+    qtbot.waitUntil(lambda: "4 hours" in " ".join(texts(f)))
+    [flow] = [t for t in texts(f) if "GP practice → Crisis team" in t]
+    assert "wait target (empty) → 4 hours" in flow and "median wait (empty) → 2 weeks" in flow
+    [crisis] = [t for t in texts(f) if "Crisis team”:" in t]
+    assert "% within target (empty) → 87.5%" in crisis
+
+
+def texts(f) -> list[str]:
+    return [f.tree.topLevelItem(i).child(j).text(0) for i in range(f.tree.topLevelItemCount())
+            for j in range(f.tree.topLevelItem(i).childCount())]
 
 
 def test_canvas_shows_each_state_with_colour_and_mark(window, files):

@@ -243,7 +243,8 @@ def decorate(scene, result: dict, old: Document) -> None:
                 ends.append(ghosts[end])
         if len(ends) == 2:
             ghost = GhostFlow(item["id"], ends[0], ends[1],
-                              f"Removed: {describe(item, 'edges')} (only in the other map)")
+                              f"Removed: {describe(item, 'edges', with_id=False)} (only in the "
+                              "other map)")
             scene.add_decoration(LAYER, ghost)
 
 
@@ -432,7 +433,7 @@ class DiffFeature:
                                                   f"{field_changes(result['map']['changed'])}"])
                     row.setToolTip(0, row.text(0))
                 for section, item in rows:
-                    text = f"{mark} {describe(item, section)}"
+                    text = f"{mark} {describe(item, section, with_id=False)}"
                     if state == "changed":
                         text += f": {field_changes(item['fields'], names)}"
                     row = QTreeWidgetItem(group, [text])
