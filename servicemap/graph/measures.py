@@ -28,6 +28,7 @@ class Measure:
     labels: tuple[str, ...]
     unknown_label: str
     read: Callable[[Document], dict[str, tuple[float | None, str]]]  # doc -> {id: (value, badge)}
+    explain: str = ""  # what the figure is, in one plain sentence (docs/analysis.md)
 
     def bin_of(self, value: float | None) -> int | None:
         if value is None:
@@ -68,13 +69,20 @@ def _dna(doc: Document) -> dict[str, tuple[float | None, str]]:
 MEASURES: dict[str, Measure] = {m.key: m for m in (
     Measure("load", "Load against capacity", (0.5, 0.85, 1.0, 1.5, math.inf),
             ("up to 50%", "50–85%", "85–100%", "100–150% (over capacity)", "over 150%"),
-            "Load unknown", _load),
+            "Load unknown", _load,
+            "People coming into the service in a year as a share of what it can take in a "
+            "year: 100% is full, and a capacity held at once (beds, a caseload) is unknown."),
     Measure("waits", "Waits against target", (0.5, 0.9, 1.0, 1.5, math.inf),
             ("up to half the target", "0.5–0.9× target", "0.9–1× target",
              "1–1.5× target (over)", "over 1.5× target"),
-            "Wait or target unknown", _waits),
-    Measure("dna", "DNA gap (most − least deprived)", (0.0, 1.0, 3.0, 5.0, math.inf),
+            "Wait or target unknown", _waits,
+            "The longest median wait on a flow into the service as a multiple of its wait "
+            "target: 1× is on target, 2× twice as long."),
+    Measure("dna", "Missed-appointment (DNA) gap", (0.0, 1.0, 3.0, 5.0, math.inf),
             ("none or reversed", "up to 1 point (meets target)", "1–3 points",
              "3–5 points", "over 5 points"),
-            "DNA rate unknown", _dna),
+            "DNA rate unknown", _dna,
+            "How many percentage points more often people from the most deprived areas miss "
+            "appointments (did not attend) than people from the least deprived; KCHFT aims "
+            "for under 1 point."),
 )}

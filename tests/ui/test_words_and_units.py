@@ -258,3 +258,70 @@ def test_status_bar_counts_are_singular_for_one(qtbot, open_window, map_file):
     window.selection.set(["crisis", "gp"])
     assert window.selected_label.text() == "2 items selected"
     assert window.editor.stack.undoText() == "Delete 2 services"
+
+
+# ----- measures in plain words ----------------------------------------------------------------
+@pytest.fixture
+def analysis_window(open_window, tmp_path):
+    from tests.maps import analysis_map
+
+    path = tmp_path / "analysis.smap"
+    store.save(analysis_map(), path)
+    return open_window(path, size=(1400, 900))
+
+
+def test_every_measure_and_column_explains_itself(qtbot, analysis_window):
+    from servicemap.ui.features.analysis.feature import AnalysisFeature
+
+    f = analysis_window.host.feature(AnalysisFeature)
+    f.show_analysis("critical")
+    panel = f.panel
+    for i, table in enumerate(panel.tables):
+        assert panel.chooser.itemData(i, Qt.ItemDataRole.ToolTipRole) == table.explain
+        assert table.explain.endswith(".") and table.explain.count(". ") <= 1, table.key
+        panel.show_measure(table.key)
+        model = panel.current_view().model()
+        for c in range(model.columnCount()):
+            tip = model.headerData(c, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole)
+            if model.headerData(c, Qt.Orientation.Horizontal) != "Service":
+                assert tip, (table.key, c)
+    panel.show_measure("critical")
+    headers = [model.headerData(c, Qt.Orientation.Horizontal)
+               for model in [panel.current_view().model()] for c in range(model.columnCount())]
+    assert headers == ["Rank", "Service", "Share of journeys"]
+    assert panel.current_view().model().data(panel.current_view().model().index(0, 2)) \
+        .endswith("%")
+    assert not panel.explain.isVisible()
+    qtbot.mouseClick(panel.help_button, Qt.MouseButton.LeftButton)
+    assert panel.explain.isVisible() and "journeys" in panel.explain.text()
+    panel.show_measure("dead_ends")  # the explanation follows the measure shown
+    assert "cannot leave" in panel.explain.text()
+
+
+def test_waits_in_the_analysis_read_in_units(analysis_window):
+    from servicemap.ui.features.analysis.feature import AnalysisFeature
+
+    f = analysis_window.host.feature(AnalysisFeature)
+    f.show_analysis("bottlenecks")
+    model = f.panel.current_view().model()
+    waits = [model.data(model.index(r, 5)) for r in range(model.rowCount())]
+    assert "10 days against a target of 1 week, from GP practice" in waits
+    assert "Median wait: 10 days" in analysis_window.scene.tooltip("f3")
+    analysis_window.editor.update_edge("f3", {"wait_target_days": 4 / 24})
+    assert "Wait target: 4 hours" in analysis_window.scene.tooltip("f3")
+
+
+def test_overlay_menu_and_legend_explain_the_measure(qtbot, analysis_window):
+    from servicemap.graph.measures import MEASURES
+    from servicemap.ui.features.analysis.feature import AnalysisFeature
+
+    f = analysis_window.host.feature(AnalysisFeature)
+    assert f.overlay_menu.toolTipsVisible()
+    for key, measure in MEASURES.items():
+        assert measure.explain and measure.explain in f.overlay_actions[key].toolTip()
+    f.overlay_actions["waits"].trigger()
+    legend = f.legend
+    assert legend.help_button.toolTip() == MEASURES["waits"].explain
+    qtbot.mouseClick(legend.help_button, Qt.MouseButton.LeftButton)
+    assert legend.explain.isVisibleTo(legend)
+    assert legend.explain.text() == MEASURES["waits"].explain

@@ -23,6 +23,7 @@ from servicemap.render import style
 from servicemap.render.items import FlowItem, NodeItem
 from servicemap.render.scene import MapScene
 from servicemap.render.text import plain_tooltip
+from servicemap.units import format_duration
 
 HANDLES = "connection handles"
 FLOW_ENDS = "flow ends"
@@ -242,9 +243,9 @@ class CanvasScene(MapScene):
         label = style.FLOW_STYLES.get(attrs["flow_type"], (0, 0, attrs["flow_type"]))[2]
         tip = [f"{label}: {names[u]['name']} → {names[v]['name']}",
                f"Volume per year: {_fmt_number(attrs.get('volume_per_year'))}",
-               f"Median wait: {_fmt_number(attrs.get('median_wait_days'))} days"]
+               f"Median wait: {format_duration(attrs.get('median_wait_days'))}"]
         if attrs.get("wait_target_days") is not None:
-            tip.append(f"Wait target: {_fmt_number(attrs['wait_target_days'])} days")
+            tip.append(f"Wait target: {format_duration(attrs['wait_target_days'])}")
         return "\n".join(tip)
 
     def helpEvent(self, event) -> None:

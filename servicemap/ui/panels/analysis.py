@@ -1,6 +1,10 @@
 """The Analysis dock: one table per measure of :mod:`servicemap.graph.analysis`, chosen from a
 list; columns sort on click; selecting rows selects their services and flows on the canvas.
 
+Every measure and column is named in plain words and explained in one sentence (from
+docs/analysis.md): the measure in the chooser's tooltip and under the "?" button beside it, each
+column in its header's tooltip. Waits show in hours, days or weeks, percentages with "%".
+
 It follows the document (debounced: one analysis after edits stop for a moment); while the dock
 is hidden (closed, or a tab behind another) it only notes that it is out of date and catches up
 when shown: its dock calls :meth:`AnalysisPanel.set_shown` from ``visibilityChanged``.
@@ -22,11 +26,14 @@ from PySide6.QtWidgets import (
     QPushButton,
     QStackedWidget,
     QTableView,
+    QToolButton,
     QVBoxLayout,
 )
 
 from servicemap.graph.analysis import analyse
 from servicemap.ui.panels.base import Panel
+from servicemap.units import format_duration, format_percent
+from servicemap.words import plural
 
 REFRESH_MS = 500
 ROOT = QModelIndex()
@@ -36,7 +43,9 @@ ROOT = QModelIndex()
 class Column:
     title: str
     get: Callable[[dict], object]  # the cell's value (number, text or None = unknown)
-    fmt: str = ""                  # "n": whole number, "pct": ratio as %, "1": one decimal
+    fmt: str = ""  # "n": whole number, "pct": ratio as %, "pct1": ratio as % to 0.1,
+    #                "%": a percentage (0-100), "days": a wait in days, "1": one decimal
+    tip: str = ""  # what the column says, in one sentence (the header's tooltip)
 
 
 def _text(value: object, fmt: str) -> str:
@@ -47,10 +56,14 @@ def _text(value: object, fmt: str) -> str:
     if isinstance(value, (int, float)):
         if fmt == "pct":
             return f"{value:.0%}"
+        if fmt == "pct1":
+            return f"{value:.1%}"
+        if fmt == "%":
+            return format_percent(value)
+        if fmt == "days":
+            return format_duration(value)
         if fmt == "1":
             return f"{value:.1f}"
-        if fmt == "4":
-            return f"{value:.4f}"
         return f"{value:,.0f}" if abs(value) >= 10 or float(value).is_integer() else f"{value:g}"
     return str(value)
 
@@ -75,8 +88,11 @@ class RowsModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self.columns)
 
     def headerData(self, section, orientation, role=Qt.DisplayRole):
-        if role == Qt.DisplayRole and orientation == Qt.Horizontal:
-            return self.columns[section].title
+        if orientation == Qt.Horizontal and 0 <= section < len(self.columns):
+            if role == Qt.DisplayRole:
+                return self.columns[section].title
+            if role == Qt.ToolTipRole:
+                return self.columns[section].tip or None
         return None
 
     def data(self, index, role=Qt.DisplayRole):
@@ -118,6 +134,12 @@ class Table:
     columns: list[Column]
     ids: Callable[[dict], list[str]]
     summary: Callable[[dict], str]
+    explain: str = ""  # what the measure is, in one sentence (docs/analysis.md)
+
+
+PEOPLE_IN = "People coming in a year: the known volumes of the flows into the service."
+LOAD = ("People coming in a year as a share of what the service can take in a year "
+        "(100% is full).")
 
 
 def _tables(name: Callable[[str], str]) -> list[Table]:
@@ -128,8 +150,9 @@ def _tables(name: Callable[[str], str]) -> list[Table]:
     flow_ids = lambda r: [r["id"], r["source"], r["target"]]  # noqa: E731
 
     def bottleneck_waits(r):
-        return "; ".join(f"{w['median_wait_days']:g} d vs {w['target_days']:g} from "
-                         f"{name(w['from'])}" for w in r["wait_breaches"]) or None
+        return "; ".join(f"{format_duration(w['median_wait_days'])} against a target of "
+                         f"{format_duration(w['target_days'])}, from {name(w['from'])}"
+                         for w in r["wait_breaches"]) or None
 
     def transitions(res):
         t = res["transitions_at_18"]
@@ -151,7 +174,8 @@ def _tables(name: Callable[[str], str]) -> list[Table]:
         met = {None: "unknown", True: "met", False: "not met"}[w["meets"]]
         share = "unknown" if w["share_pct"] is None else f"{w['share_pct']:.0f}%"
         return (f"{share} of services (weighted by people a year) have at least 87% within "
-                f"their wait target: target 87% {met}. {w['services_counted']} counted; "
+                f"their wait target: target 87% {met}. "
+                f"{plural(w['services_counted'], 'service')} counted; "
                 f"{w['pct_unknown']} with % unknown, {w['volume_unknown']} with volume unknown.")
 
     def summary_dna(res):
@@ -161,9 +185,17 @@ def _tables(name: Callable[[str], str]) -> list[Table]:
                 f"{d['services_flagged']} of {d['services_counted']} services above 1 point; "
                 f"{d['rates_unknown']} unknown.")
 
+    def summary_unreachable(res):
+        u = res["unreachable"]
+        points = u["access_points"]
+        where = ("the map has no access points" if not points else
+                 "its access point" if points == 1 else
+                 f"any of {plural(points, 'access point')}")
+        return f"{plural(len(u['services']), 'service')} with no route from {where}."
+
     def summary_crossings(res):
         t, c = res["boundary_crossings"]["totals"], res["boundary_crossings"]
-        return (f"{t['organisation']['flows']} flows between organisations "
+        return (f"{plural(t['organisation']['flows'], 'flow')} between organisations "
                 f"({_text(t['organisation']['volume'], 'n')} a year), "
                 f"{t['directorate']['flows']} between directorates "
                 f"({_text(t['directorate']['volume'], 'n')} a year); "
@@ -171,91 +203,159 @@ def _tables(name: Callable[[str], str]) -> list[Table]:
 
     return [
         Table("bottlenecks", "Bottlenecks", lambda res: res["bottlenecks"]["services"],
-              [svc, Column("Why", lambda r: ", ".join(r["reasons"])),
-               Column("Load", lambda r: r["load"], "pct"),
-               Column("People in a year", lambda r: r["people_in"], "n"),
-               Column("Capacity a year", lambda r: r["capacity_per_year"], "n"),
-               Column("Waits over target", bottleneck_waits)],
+              [svc, Column("Why", lambda r: ", ".join(r["reasons"]),
+                           tip="Over capacity, a wait over its target, or both."),
+               Column("Load", lambda r: r["load"], "pct", LOAD),
+               Column("People in a year", lambda r: r["people_in"], "n", PEOPLE_IN),
+               Column("Capacity a year", lambda r: r["capacity_per_year"], "n",
+                      "The capacity as people a year; a capacity held at once, such as beds, "
+                      "cannot be counted a year."),
+               Column("Waits over target", bottleneck_waits,
+                      tip="Each flow in whose median wait is longer than its target.")],
               lambda r: [r["id"]] + [w["flow"] for w in r["wait_breaches"]],
-              lambda res: (f"{len(res['bottlenecks']['services'])} bottlenecks. Load unknown "
-                           f"for {res['bottlenecks']['load_unknown']} services, waits unknown "
-                           f"for {res['bottlenecks']['wait_unknown']}.")),
+              lambda res: (f"{plural(len(res['bottlenecks']['services']), 'bottleneck')}. "
+                           f"Load unknown for "
+                           f"{plural(res['bottlenecks']['load_unknown'], 'service')}, waits "
+                           f"unknown for {res['bottlenecks']['wait_unknown']}."),
+              "Services with more people coming in a year than they can take, or with a "
+              "median wait over its target on a flow in."),
         Table("per_service", "People in and out, load", lambda res:
               res["per_service"]["services"],
-              [svc, Column("In a year", lambda r: r["people_in"], "n"),
-               Column("Out a year", lambda r: r["people_out"], "n"),
-               Column("Net", lambda r: r["net"], "n"),
+              [svc, Column("In a year", lambda r: r["people_in"], "n", PEOPLE_IN),
+               Column("Out a year", lambda r: r["people_out"], "n",
+                      "People leaving in a year: the known volumes of the flows out."),
+               Column("Net", lambda r: r["net"], "n",
+                      "People in less people out, a year (only when every volume is known)."),
                Column("Capacity", lambda r: " ".join(
                    filter(None, [_text(r["capacity"], "n"), r["capacity_unit"]]))
-                   if r["capacity"] is not None else None),
-               Column("Load", lambda r: r["load"], "pct"),
-               Column("Status", lambda r: r["load_status"]),
-               Column("Note", lambda r: r["load_note"] or None)],
+                   if r["capacity"] is not None else None,
+                   tip="The capacity as recorded, with its unit."),
+               Column("Load", lambda r: r["load"], "pct", LOAD),
+               Column("Status", lambda r: r["load_status"],
+                      tip="Over capacity, within capacity, or unknown (the note says why)."),
+               Column("Note", lambda r: r["load_note"] or None,
+                      tip="Why the load is unknown or only a lower bound.")],
               just_id, lambda res: "People per year from flow volumes; unknown volumes are "
-              "never counted as 0."),
+              "never counted as 0.",
+              "People a year into and out of each service, from the flow volumes, and its "
+              "load: people in as a share of its capacity a year."),
         Table("dead_ends", "Dead ends", lambda res: res["dead_ends"]["services"],
-              [svc, Column("Why", lambda r: r["reason"]),
-               Column("People in a year", lambda r: r["people_in"], "n")], just_id,
-              lambda res: f"{len(res['dead_ends']['services'])} services people enter and "
-              "cannot leave."),
+              [svc, Column("Why", lambda r: r["reason"],
+                           tip="No flow out, or flows out that never lead to an exit."),
+               Column("People in a year", lambda r: r["people_in"], "n", PEOPLE_IN)],
+              just_id,
+              lambda res: f"{plural(len(res['dead_ends']['services']), 'service')} people "
+              "enter and cannot leave.",
+              "Services people enter and cannot leave: no flow out, or no chain of flows on "
+              "to an exit."),
         Table("unreachable", "Unreachable", lambda res: res["unreachable"]["services"],
-              [svc, Column("Why", lambda r: r["reason"])], just_id,
-              lambda res: f"{len(res['unreachable']['services'])} services with no route from "
-              f"any of {res['unreachable']['access_points']} access points."),
+              [svc, Column("Why", lambda r: r["reason"],
+                           tip="No flows in, or flows in only from other unreachable "
+                           "services.")],
+              just_id, summary_unreachable,
+              "Services that no chain of flows reaches from any access point."),
         Table("crossings", "Boundary crossings", lambda res: res["boundary_crossings"]["flows"],
-              [Column("From", node("source")), Column("To", node("target")),
-               Column("Boundary", lambda r: r["kind"]), Column("Flow", lambda r: r["flow_type"]),
-               Column("People a year", lambda r: r["volume"], "n")], flow_ids,
-              summary_crossings),
+              [Column("From", node("source"), tip="The service people are handed from."),
+               Column("To", node("target"), tip="The service people are handed to."),
+               Column("Boundary", lambda r: r["kind"],
+                      tip="Organisation: between two organisations; directorate: between "
+                      "directorates of one organisation."),
+               Column("Flow", lambda r: r["flow_type"], tip="The kind of flow."),
+               Column("People a year", lambda r: r["volume"], "n",
+                      "The flow's volume per year.")], flow_ids,
+              summary_crossings,
+              "Flows between services in different directorates or organisations: where "
+              "people are handed from one team to another."),
         Table("hand_offs", "Hand-offs per pathway", lambda res:
               res["boundary_crossings"]["pathways"],
-              [Column("Pathway", lambda r: r["name"]),
-               Column("Hand-offs", lambda r: r["hand_offs"], "n"),
-               Column("Unknown steps", lambda r: r["unknown_steps"], "n"),
-               Column("Crossings", crossing)],
+              [Column("Pathway", lambda r: r["name"], tip="The pathway."),
+               Column("Hand-offs", lambda r: r["hand_offs"], "n",
+                      "Consecutive steps in services of different directorates or "
+                      "organisations."),
+               Column("Unknown steps", lambda r: r["unknown_steps"], "n",
+                      "Consecutive steps with a service in no directorate or organisation."),
+               Column("Crossings", crossing, tip="Each hand-off, from → to (boundary).")],
               lambda r: [x for c in r["crossings"] for x in (c["from"], c["to"], c["flow"]) if x],
               lambda res: "Hand-off: consecutive steps in services of different directorates "
-              "or organisations."),
+              "or organisations.",
+              "For each pathway, how many times a person moves to a service of another "
+              "directorate or organisation."),
         Table("transitions", "Transition at 18", transitions,
-              [Column("Finding", lambda r: r["finding"]), Column("From", node("source")),
-               Column("To", lambda r: name(r["target"]) if r["target"] else None),
-               Column("People a year", lambda r: r["volume"], "n"),
-               Column("Median wait (days)", lambda r: r["median_wait_days"]),
-               Column("Target (days)", lambda r: r["wait_target_days"])],
+              [Column("Finding", lambda r: r["finding"],
+                      tip="A flow into adult services, into a service of unknown age group, "
+                      "or a children's service with no adult route on."),
+               Column("From", node("source"), tip="The children's service."),
+               Column("To", lambda r: name(r["target"]) if r["target"] else None,
+                      tip="The service people move on to."),
+               Column("People a year", lambda r: r["volume"], "n",
+                      "The flow's volume per year."),
+               Column("Median wait", lambda r: r["median_wait_days"], "days",
+                      "The flow's median wait."),
+               Column("Wait target", lambda r: r["wait_target_days"], "days",
+                      "The flow's wait target.")],
               lambda r: [x for x in (r["id"], r["source"], r["target"]) if x],
-              lambda res: (f"{len(res['transitions_at_18']['flows'])} flows from children's "
-                           f"into adult services, "
-                           f"{_text(res['transitions_at_18']['volume'], 'n')} people a year.")),
+              lambda res: (f"{plural(len(res['transitions_at_18']['flows']), 'flow')} from "
+                           f"children's into adult services, "
+                           f"{_text(res['transitions_at_18']['volume'], 'n')} people a year."),
+              "Flows from children's services into adult services, and children's services "
+              "with no onward route to an adult one."),
         Table("coverage", "Coverage by partnership", lambda res: res["coverage_gaps"]["rows"],
               [], lambda r: list(r["services"]),
-              lambda res: f"{len(res['coverage_gaps']['gaps'])} gaps: present in some "
-              "partnerships, missing (—) in others."),
+              lambda res: f"{plural(len(res['coverage_gaps']['gaps']), 'gap')}: present in "
+              "some partnerships, missing (—) in others.",
+              "Categories and service types found in some partnerships but missing in "
+              "others."),
         Table("waits", "Target: waits (87%)", lambda res: res["targets"]["wait"]["services"],
-              [svc, Column("% within target", lambda r: r["pct_within_target"]),
-               Column("People in a year (weight)", lambda r: r["people_in"], "n"),
-               Column("At least 87%", lambda r: r["meets"])], just_id, summary_targets),
-        Table("dna", "Target: DNA gap (1 point)", lambda res: res["targets"]["dna"]["services"],
-              [svc, Column("DNA % most deprived", lambda r: r["most_deprived"]),
-               Column("DNA % least deprived", lambda r: r["least_deprived"]),
-               Column("Gap (points)", lambda r: r["gap"], "1"),
-               Column("Above 1 point", lambda r: r["flagged"])], just_id, summary_dna),
+              [svc, Column("% within target", lambda r: r["pct_within_target"], "%",
+                           "The share of the service's patients seen within its wait target."),
+               Column("People in a year (weight)", lambda r: r["people_in"], "n",
+                      "People coming in a year: how much the service counts in the share."),
+               Column("At least 87%", lambda r: r["meets"],
+                      tip="Whether at least 87% of its patients are seen within target.")],
+              just_id, summary_targets,
+              "KCHFT's target: 87% of patients wait less than their service's waiting-time "
+              "target (services weighted by people a year)."),
+        Table("dna", "Target: missed-appointment (DNA) gap (1 point)",
+              lambda res: res["targets"]["dna"]["services"],
+              [svc, Column("Missed, most deprived", lambda r: r["most_deprived"], "%",
+                           "The share of appointments missed (did not attend) by people from "
+                           "the most deprived areas."),
+               Column("Missed, least deprived", lambda r: r["least_deprived"], "%",
+                      "The share of appointments missed by people from the least deprived "
+                      "areas."),
+               Column("Gap (points)", lambda r: r["gap"], "1",
+                      "Most deprived less least deprived, in percentage points."),
+               Column("Above 1 point", lambda r: r["flagged"],
+                      tip="Whether the gap is over KCHFT's target of 1 point.")],
+              just_id, summary_dna,
+              "KCHFT's target: under 1 percentage point between the missed-appointment rates "
+              "of the most and least deprived communities."),
         Table("critical", "Critical services", lambda res:
               res["critical_services"]["services"],
-              [Column("Rank", lambda r: r["rank"], "n"), svc,
-               Column("Betweenness", lambda r: r["betweenness"], "4")], just_id,
+              [Column("Rank", lambda r: r["rank"], "n", "1 is the service most journeys "
+                      "depend on."), svc,
+               Column("Share of journeys", lambda r: r["betweenness"], "pct1",
+                      "Of the busiest routes between any two points of the map, the share "
+                      "that pass through this service (betweenness).")], just_id,
               lambda res: f"Services most routes depend on (betweenness on flows weighted by "
-              f"volume, {res['critical_services']['method']})."),
+              f"volume, {res['critical_services']['method']}).",
+              "The services the most journeys pass through, weighted by how many people take "
+              "each route: a problem there reaches the most people."),
     ]
 
 
 def _coverage_columns(result: dict) -> list[Column]:
     columns = [Column("Category or service type", lambda r: r["label"] if r["level"] ==
-                      "category" else f"↳ {r['label']}"),
-               Column("Level", lambda r: r["level"]),
-               Column("Gap", lambda r: bool(r["missing"] and r["present"]))]
+                      "category" else f"↳ {r['label']}",
+                      tip="A category, or a service type: the part of a service's name before "
+                      "its first comma (\"Street Triage, Thanet\")."),
+               Column("Level", lambda r: r["level"], tip="Category or service type."),
+               Column("Gap", lambda r: bool(r["missing"] and r["present"]),
+                      tip="Present in some partnerships and missing in others.")]
     for p in result["coverage_gaps"]["partnerships"]:
         columns.append(Column(p["name"], lambda r, pid=p["id"]: len(r["present"][pid])
-                              if pid in r["present"] else "—"))
+                              if pid in r["present"] else "—",
+                              tip=f"Services of this row serving {p['name']} (— : none)."))
     return columns
 
 
@@ -276,6 +376,18 @@ class AnalysisPanel(Panel):
         self._unsized: set[str] = set()
         self.chooser = QComboBox(self)
         self.chooser.setObjectName("analysis-measure")
+        self.help_button = QToolButton(self)
+        self.help_button.setObjectName("analysis-help")
+        self.help_button.setText("?")
+        self.help_button.setCheckable(True)
+        self.help_button.setAccessibleName("What this measure means")
+        self.explain = QLabel(self)
+        self.explain.setObjectName("analysis-explain")
+        self.explain.setWordWrap(True)
+        self.explain.setTextFormat(Qt.PlainText)
+        self.explain.setStyleSheet("color: #425563; font-style: italic")
+        self.explain.hide()
+        self.help_button.toggled.connect(self.explain.setVisible)
         self.refresh_button = QPushButton("Refresh", self)
         self.refresh_button.setToolTip("Analyse the map again now")
         self.refresh_button.clicked.connect(self.refresh)
@@ -288,6 +400,7 @@ class AnalysisPanel(Panel):
         self.views: dict[str, QTableView] = {}
         for table in self.tables:
             self.chooser.addItem(table.title, table.key)
+            self.chooser.setItemData(self.chooser.count() - 1, table.explain, Qt.ToolTipRole)
             view = QTableView(self)
             view.setObjectName(f"analysis-{table.key}")
             view.setModel(RowsModel(table.columns, table.ids))
@@ -308,10 +421,12 @@ class AnalysisPanel(Panel):
         self.chooser.currentIndexChanged.connect(self._show)
         top = QHBoxLayout()
         top.addWidget(self.chooser, 1)
+        top.addWidget(self.help_button)
         top.addWidget(self.refresh_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(top)
+        layout.addWidget(self.explain)
         layout.addWidget(self.summary)
         layout.addWidget(self.stack, 1)
         layout.addWidget(self.status)
@@ -371,8 +486,9 @@ class AnalysisPanel(Panel):
         self._unsized = set(self.views)  # column widths: when each table is first shown
         self.stale = False
         illustrative = " · illustrative data" if self.doc.graph.graph.get("illustrative") else ""
-        self.status.setText(f"Analysed {len(self.result['per_service']['services']):,} "
-                            f"services in {seconds * 1000:,.0f} ms{illustrative}")
+        self.status.setText(f"Analysed "
+                            f"{plural(len(self.result['per_service']['services']), 'service')} "
+                            f"in {seconds * 1000:,.0f} ms{illustrative}")
         self._show()
 
     # ----- showing and selecting ------------------------------------------------------
@@ -387,6 +503,9 @@ class AnalysisPanel(Panel):
         self.stack.setCurrentIndex(index)
         table = self.tables[index]
         self.summary.setText(table.summary(self.result) if self.result else "")
+        self.explain.setText(table.explain)
+        self.chooser.setToolTip(table.explain)
+        self.help_button.setToolTip(table.explain)
         if table.key in self._unsized:
             self._unsized.discard(table.key)
             view = self.views[table.key]

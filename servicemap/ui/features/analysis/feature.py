@@ -50,8 +50,9 @@ class AnalysisFeature:
         group = QActionGroup(w)
         group.setExclusive(True)
         self.overlay_actions: dict[str, QAction] = {}
+        self.overlay_menu.setToolTipsVisible(True)  # each measure explains itself
         choices = [("", "&Directorate colours", "Colour services by directorate")] + [
-            (key, m.title, f"Colour services by {m.title.lower()}; a badge gives each figure")
+            (key, m.title, f"{m.explain} A badge on each box gives the figure.")
             for key, m in MEASURES.items()]
         for key, text, tip in choices:
             action = QAction(text, w, checkable=True)

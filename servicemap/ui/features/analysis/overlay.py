@@ -13,7 +13,15 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QFontMetricsF, QPainter, QPainterPath, QPen
-from PySide6.QtWidgets import QGraphicsItem, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QGraphicsItem,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 from shiboken6 import isValid
 
 from servicemap.graph.measures import MEASURES, Measure
@@ -201,8 +209,8 @@ class Overlay(QObject):
 
 
 class OverlayLegend(QWidget):
-    """The overlay's own legend: bins with their colour, ring and count, the unknown entry, and
-    one button back to directorate colours."""
+    """The overlay's own legend: bins with their colour, ring and count, the unknown entry, a
+    "?" that explains the measure in one sentence, and one button back to directorate colours."""
 
     ROW_H = 24.0
 
@@ -213,17 +221,45 @@ class OverlayLegend(QWidget):
         self.button.setObjectName("overlay-off")
         self.button.setToolTip("Colour services by directorate again")
         self.button.clicked.connect(lambda: overlay.set_measure(None))
+        self.help_button = QToolButton(self)
+        self.help_button.setObjectName("overlay-help")
+        self.help_button.setText("?")
+        self.help_button.setCheckable(True)
+        self.help_button.setAccessibleName("What this colouring means")
+        self.explain = QLabel(self)
+        self.explain.setObjectName("overlay-explain")
+        self.explain.setWordWrap(True)
+        self.explain.setTextFormat(Qt.PlainText)
+        self.explain.hide()
+        self.help_button.toggled.connect(self._toggle_help)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
         layout.addStretch(1)
-        layout.addWidget(self.button)
+        layout.addWidget(self.explain)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.help_button)
+        buttons.addWidget(self.button, 1)
+        layout.addLayout(buttons)
         overlay.changed.connect(lambda _key: self._resize())
         overlay.applied.connect(self._resize)
         self._resize()
 
+    def _toggle_help(self, shown: bool) -> None:
+        self.explain.setVisible(shown)
+        self._resize()
+
     def _resize(self) -> None:
+        measure = self.overlay.measure
+        explain = measure.explain if measure is not None else ""
+        self.explain.setText(explain)
+        self.help_button.setToolTip(explain)
+        self.setToolTip(explain)
+        self.help_button.setEnabled(bool(explain))
         rows = len(self.overlay.entries())
-        self.setMinimumHeight(int(self.ROW_H * (rows + 5)) + self.button.sizeHint().height())
+        extra = max(self.explain.heightForWidth(max(self.width(), 260) - 16), 0) + 6 \
+            if self.explain.isVisibleTo(self) else 0
+        self.setMinimumHeight(int(self.ROW_H * (rows + 6)) + self.button.sizeHint().height()
+                              + extra)
         self.update()
 
     def sizeHint(self) -> QSize:
@@ -266,6 +302,6 @@ class OverlayLegend(QWidget):
             painter.drawText(QRectF(60, y, width - 52, self.ROW_H), Qt.AlignVCenter, text)
             y += self.ROW_H
         painter.setPen(style.DARK_GREY)
-        painter.drawText(QRectF(8, y + 2, width, self.ROW_H), Qt.AlignVCenter | Qt.TextWordWrap,
+        painter.drawText(QRectF(8, y + 2, width, 2 * self.ROW_H), Qt.AlignTop | Qt.TextWordWrap,
                          "The badge on each box gives the figure; (n): services.")
         painter.end()
