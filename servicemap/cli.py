@@ -18,6 +18,7 @@ from servicemap.graph import rules
 from servicemap.graph.document import Document
 from servicemap.io import formats
 from servicemap.io.formats import SMAP, by_suffix, for_path, map_format, open_map
+from servicemap.words import plural
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_BAD_INPUT = 0, 1, 2
 COMMANDS = ("info", "validate", "demo", "export", "import", "analyse", "diff", "layout",
@@ -178,7 +179,7 @@ def cmd_validate(args) -> int:
         print(problem)
     errors = sum(1 for p in problems if p.severity == "error")
     if errors:
-        print(f"{path.name}: {errors} problem{'s' * (errors != 1)} found", file=sys.stderr)
+        print(f"{path.name}: {plural(errors, 'problem')} found", file=sys.stderr)
         return EXIT_PROBLEMS
     return EXIT_OK
 
@@ -351,7 +352,7 @@ def cmd_layout(args) -> int:
         doc.move_nodes(positions)
     map_format(out).write(doc, out)
     count = len(positions)
-    print(f"{out.name}: {count} node{'s' * (count != 1)} placed by the {args.method} layout; "
+    print(f"{out.name}: {plural(count, 'node')} placed by the {args.method} layout; "
           f"{layout.left_to_right_share(doc):.0%} of flows run left to right.")
     return EXIT_OK
 

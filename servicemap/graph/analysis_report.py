@@ -4,6 +4,7 @@ one section per measure, each measure defined in docs/analysis.md."""
 from __future__ import annotations
 
 from servicemap.graph.document import Document
+from servicemap.words import plural
 
 
 def _n(value: float | None) -> str:
@@ -39,7 +40,7 @@ def report_lines(doc: Document, result: dict, limit: int = 25) -> list[str]:
                f"({_n(t['organisation']['volume'])} a year), {t['directorate']['flows']} between "
                f"directorates ({_n(t['directorate']['volume'])} a year); "
                f"{c['unknown_flows']} flows with a service of unknown parent")
-    out.extend(f"  {p['name']}: {p['hand_offs']} hand-off{'s' * (p['hand_offs'] != 1)}"
+    out.extend(f"  {p['name']}: {plural(p['hand_offs'], 'hand-off')}"
                for p in c["pathways"][:limit])
     tr = result["transitions_at_18"]
     section(f"Transition at 18 ({_n(tr['volume'])} people a year)", tr["flows"],

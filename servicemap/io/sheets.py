@@ -45,6 +45,7 @@ from servicemap.model import (
     edge_fields,
     node_fields,
 )
+from servicemap.words import plural
 
 LIST_SEPARATOR = ";"
 NODE_SHEETS = {"Organisations": NodeKind.ORGANISATION, "Partnerships": NodeKind.PARTNERSHIP,
@@ -183,7 +184,7 @@ class SheetProblems(FileFormatError):
         n = len(self.problems)
         shown = "; ".join(str(p) for p in self.problems[:3])
         more = f" (and {n - 3} more)" if n > 3 else ""
-        self.summary = f"{where} has {n} problem{'s' * (n != 1)}, so nothing was imported"
+        self.summary = f"{where} has {plural(n, 'problem')}, so nothing was imported"
         super().__init__(f"{self.summary}: {shown}{more}.")
 
 

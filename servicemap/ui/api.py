@@ -9,6 +9,7 @@ work asks :meth:`Host.feature` for it by type, at use time, and copes with None.
 A ten-line feature::
 
     from servicemap.ui.api import Host
+    from servicemap.words import plural
 
     class CountFeature:
         def __init__(self, host: Host) -> None:
@@ -18,7 +19,7 @@ A ten-line feature::
 
         def count(self) -> None:
             n = self.host.session.doc.counts()["services"]
-            self.host.status(f"{n} services")
+            self.host.status(plural(n, "service"))
 
 Edits go through ``host.session.editor`` (one undo step each, or one
 ``editor.transaction(text)`` for several); a feature never changes the document directly.

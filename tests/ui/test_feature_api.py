@@ -10,6 +10,7 @@ from servicemap.ui.features import all_features
 from servicemap.ui.file_safety import MapLock, Recovery
 from servicemap.ui.window.main_window import MainWindow
 from servicemap.ui.window.settings import Settings
+from servicemap.words import plural
 from tests.maps import small_map
 
 
@@ -23,7 +24,7 @@ class CountFeature:
 
     def count(self) -> None:
         n = self.host.session.doc.counts()["services"]
-        self.host.status(f"{n} services")
+        self.host.status(plural(n, "service"))
 
 
 class KeepSaving:
@@ -68,7 +69,7 @@ def test_the_example_feature_plugs_in_and_works(qtbot, tmp_path):
     assert action in w.actions.menu("view").actions()
     assert w.host.feature(CountFeature) is not None
     action.trigger()
-    assert w.statusBar().currentMessage() == f"{w.doc.counts()['services']} services"
+    assert w.statusBar().currentMessage() == plural(w.doc.counts()["services"], "service")
     close(w)
 
 

@@ -276,7 +276,7 @@ class CommentsFeature:
             if parent is None:
                 continue
             badge = badges.get(item_id) or scene.add_decoration(BADGES, CommentBadge(), item_id)
-            tip = (f"{open_count} open comment thread{'s' * (open_count != 1)}"
+            tip = (f"{plural(open_count, 'open comment thread')}"
                    if open_count else "All comments resolved")
             badge.set_count(open_count, f"{tip} ({total} in all): see the Comments panel")
             if isinstance(parent, NodeItem):
