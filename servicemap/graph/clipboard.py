@@ -31,6 +31,7 @@ from servicemap.model import (
     NodeKind,
     map_defaults,
 )
+from servicemap.words import plural
 
 MIME_TYPE = "application/x-servicemap-items+json"
 FORMAT = "servicemap-items"
@@ -62,16 +63,12 @@ class Clip:
         return [n["name"] for n in self.nodes]
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}es" if word.endswith("s") else f"{n} {word}s"
-
-
 def summary(kinds: Iterable[str], flows: int = 0) -> str:
     """``2 services, 1 access point and 3 flows``."""
     counts = Counter(NodeKind(k) for k in kinds)
-    parts = [_plural(counts[k], KIND_LABELS[k]) for k in DRAWN_KINDS if counts[k]]
+    parts = [plural(counts[k], KIND_LABELS[k]) for k in DRAWN_KINDS if counts[k]]
     if flows:
-        parts.append(_plural(flows, "flow"))
+        parts.append(plural(flows, "flow"))
     if not parts:
         return "nothing"
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]

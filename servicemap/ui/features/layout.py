@@ -210,14 +210,14 @@ class LayoutFeature:
         if not moves:
             return False
         targets = {doc.node(g)["name"] for g in moves.values()}
-        where = targets.pop() if len(targets) == 1 else f"{len(targets) + 1} {by}s"
+        where = targets.pop() if len(targets) == 1 else plural(len(targets), by)
         editor = session.editor
-        with editor.transaction(f"Move {_plural(len(moves), 'service')} to {where}") as tx:
+        with editor.transaction(f"Move {plural(len(moves), 'service')} to {where}") as tx:
             editor.move(old, new)
             for node_id, group in moves.items():
                 editor.set_parent(node_id, group)
         if tx.ok:
-            self._say(f"Moved {_plural(len(moves), 'service')} to {where}. Undo (Ctrl+Z) puts "
+            self._say(f"Moved {plural(len(moves), 'service')} to {where}. Undo (Ctrl+Z) puts "
                       f"{'it' if len(moves) == 1 else 'them'} back.")
         return True
 

@@ -378,7 +378,7 @@ class PathwaysPanel(Panel):
         """Show the referral flows about to be added; True to add them. (Tests replace this.)"""
         from servicemap.ui.dialogs import ask
 
-        count = f"{len(lines)} referral flow{'s' * (len(lines) != 1)}"
+        count = plural(len(lines), "referral flow")
         answer = ask(self, "Add the missing flows",
                      f"Add {count} (one undo step)?\n\n" + "\n".join(lines),
                      QMessageBox.StandardButton.Ok | QMessageBox.StandardButton.Cancel,
