@@ -4,11 +4,18 @@ It never changes the document either. Gestures become signals (moved, connect, a
 context menu, nudge) that the main window turns into editor calls; the document's events then
 update the items (:class:`servicemap.render.scene.MapScene`). Hovering shows a plain-text
 tooltip; selection is read and set by id.
+
+With a grid set (:meth:`CanvasScene.set_grid`, the Arrange menu's "Snap to grid") the grid is
+drawn behind the map, dragged boxes jump from line to line and land on it (the box under the
+pointer on a line, the others keeping their spacing), and :meth:`CanvasScene.nudge_positions`
+moves nudged boxes to the next line.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+import math
+
+from PySide6.QtCore import QLineF, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QPen, QTransform
 from PySide6.QtWidgets import (
     QGraphicsEllipseItem,
@@ -17,6 +24,7 @@ from PySide6.QtWidgets import (
     QToolTip,
 )
 
+from servicemap.graph import arrange
 from servicemap.graph.rules import check_join
 from servicemap.model import KIND_LABELS, EdgeKind, NodeKind
 from servicemap.render import style
@@ -30,6 +38,8 @@ FLOW_ENDS = "flow ends"
 FLOW_REACH = 6.0  # screen pixels: how near a click must be to a flow to pick it
 HANDLE_R = 7.0
 SOURCES = (NodeKind.SERVICE, NodeKind.ACCESS_POINT)  # where a flow may start
+GRID_COLOUR = QColor("#E3E8EE")
+GRID_MIN_PIXELS = 8  # zoomed out further than this, the grid is not drawn
 
 
 def _fmt_number(value) -> str:
@@ -78,6 +88,8 @@ class CanvasScene(MapScene):
         super().__init__(document, parent)
         self.connect_from: str | None = None  # "Add flow to…": the next click picks the target
         self._press_positions: dict[str, QPointF] = {}
+        self._grabbed: str | None = None  # the box under the pointer while boxes are dragged
+        self.grid: float | None = None    # snap to this grid (map units); None: no snapping
         self.editable = editable  # whether the map may be changed (handles shown, drags)
         self._handle: ConnectHandle | None = None
         self._moving_end: FlowEnd | None = None
@@ -222,6 +234,50 @@ class CanvasScene(MapScene):
         self.show_flow_ends()  # the signals were blocked above
         self.update()
 
+    # ----- the grid -------------------------------------------------------------------
+    def set_grid(self, size: float | None) -> None:
+        """Snap dragged and nudged boxes to a grid of ``size`` map units, drawn behind the
+        map; None: move freely, no grid drawn."""
+        self.grid = size
+        self.update()
+
+    def nudge_positions(self, node_ids, dx: float, dy: float) -> dict[str, tuple[float, float]]:
+        """Where an arrow-key nudge by (dx, dy) puts these boxes (id -> new centre). With a
+        grid, the first box goes to the next grid line that way and the others keep their
+        spacing."""
+        items = [(n, self.nodes[n].pos()) for n in node_ids if n in self.nodes]
+        if not items:
+            return {}
+        if self.grid:
+            first = items[0][1]
+            dx, dy = arrange.nudge_delta(first.x(), first.y(), dx, dy, self.grid)
+        return {n: (pos.x() + dx, pos.y() + dy) for n, pos in items}
+
+    def _snap_dragged(self) -> None:
+        """Put the box under the pointer on the grid; the other dragged boxes move with it."""
+        grabbed = self.nodes.get(self._grabbed) if self._grabbed else None
+        if not self.grid or grabbed is None:
+            return
+        dx, dy = arrange.snap_delta(grabbed.pos().x(), grabbed.pos().y(), self.grid)
+        if dx or dy:
+            for node_id in self._press_positions:
+                item = self.nodes.get(node_id)
+                if item is not None:
+                    item.moveBy(dx, dy)
+
+    def drawBackground(self, painter, rect) -> None:  # noqa: N802 - Qt override
+        super().drawBackground(painter, rect)
+        grid = self.grid
+        if not grid or painter.worldTransform().m11() * grid < GRID_MIN_PIXELS:
+            return
+        painter.setPen(QPen(GRID_COLOUR, 0))
+        left, top = math.floor(rect.left() / grid), math.floor(rect.top() / grid)
+        right, bottom = math.ceil(rect.right() / grid), math.ceil(rect.bottom() / grid)
+        painter.drawLines([QLineF(i * grid, rect.top(), i * grid, rect.bottom())
+                           for i in range(left, right + 1)]
+                          + [QLineF(rect.left(), j * grid, rect.right(), j * grid)
+                             for j in range(top, bottom + 1)])
+
     # ----- tooltips -------------------------------------------------------------------
     def tooltip(self, item_id: str) -> str:
         """What hovering over a node or flow shows (made when asked, not for every item)."""
@@ -303,6 +359,8 @@ class CanvasScene(MapScene):
         super().mousePressEvent(event)
         self._press_positions = {item.node_id: item.pos() for item in self.selectedItems()
                                  if isinstance(item, NodeItem)}
+        self._grabbed = node.node_id if node is not None and \
+            node.node_id in self._press_positions else None
         if self._press_positions and node is not None:
             self.begin_drag()
 
@@ -321,6 +379,8 @@ class CanvasScene(MapScene):
         if not event.buttons() and self.handle_at(event.scenePos()) is None:
             self._show_handle(self.node_at(event.scenePos()))
         super().mouseMoveEvent(event)
+        if FlowItem.dragging and event.buttons() & Qt.LeftButton:
+            self._snap_dragged()
 
     def mouseReleaseEvent(self, event) -> None:
         if self._drag_line is not None:
@@ -349,7 +409,12 @@ class CanvasScene(MapScene):
             event.accept()
             return
         super().mouseReleaseEvent(event)
+        if self._press_positions and any(
+                n in self.nodes and self.nodes[n].pos() != before
+                for n, before in self._press_positions.items()):
+            self._snap_dragged()  # a drag ends on the grid (a click leaves boxes alone)
         self.end_drag()
+        self._grabbed = None
         if self._press_positions:
             old, new = {}, {}
             for node_id, before in self._press_positions.items():

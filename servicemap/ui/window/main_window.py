@@ -455,14 +455,9 @@ class MainWindow(QMainWindow):
         self.selection.set(list(self.scene.nodes) + list(self.scene.flows))
 
     def nudge(self, dx: float, dy: float) -> None:
-        old, new = {}, {}
-        for node_id in self.selection.ids:
-            if node_id in self.scene.nodes:
-                pos = self.scene.nodes[node_id].pos()
-                attrs = self.doc.node(node_id)
-                old[node_id] = None if attrs["x"] is None else (attrs["x"], attrs["y"])
-                new[node_id] = (pos.x() + dx, pos.y() + dy)
-        self.editor.move(old, new, nudge=True)
+        """Move the selected boxes by (dx, dy), or to the next grid line when snapping."""
+        new = self.scene.nudge_positions(self.selection.ids, dx, dy)
+        self.editor.move(self.editor.positions(new), new, nudge=True)
 
     def show_context_menu(self, item_id, scene_pos: QPointF, screen_pos) -> None:
         menu = QMenu(self)

@@ -1,7 +1,7 @@
-"""What servicemap remembers between sessions: the recent maps, the last folder used and the
-reviewer's name. The window is given one :class:`Settings` (the app passes :meth:`Settings.user`,
-tests pass :meth:`Settings.in_file` with a temporary file) and everything reads and writes
-through it, never through a QSettings of its own.
+"""What servicemap remembers between sessions: the recent maps, the last folder used, the
+reviewer's name and whether boxes snap to the grid. The window is given one :class:`Settings`
+(the app passes :meth:`Settings.user`, tests pass :meth:`Settings.in_file` with a temporary
+file) and everything reads and writes through it, never through a QSettings of its own.
 """
 
 from __future__ import annotations
@@ -65,3 +65,12 @@ class Settings:
 
     def set_author(self, name: str) -> None:
         self.store.setValue("author", name.strip())
+
+    # ----- drawing --------------------------------------------------------------------
+    def snap_to_grid(self) -> bool:
+        """Whether dragged and nudged boxes land on the grid (Arrange > Snap to grid)."""
+        value = self.store.value("snap_to_grid", False)
+        return value is True or str(value).lower() == "true"
+
+    def set_snap_to_grid(self, on: bool) -> None:
+        self.store.setValue("snap_to_grid", bool(on))
