@@ -7,6 +7,7 @@ from __future__ import annotations
 
 def all_features() -> tuple[type, ...]:
     from servicemap.ui.features.analysis.feature import AnalysisFeature
+    from servicemap.ui.features.arrange import ArrangeFeature
     from servicemap.ui.features.clipboard import ClipboardFeature
     from servicemap.ui.features.comments import CommentsFeature
     from servicemap.ui.features.diff import DiffFeature
@@ -16,5 +17,5 @@ def all_features() -> tuple[type, ...]:
     from servicemap.ui.features.review import ReviewFeature
     from servicemap.ui.features.structure import StructureFeature
 
-    return (ClipboardFeature, StructureFeature, LayoutFeature, ReviewFeature, ExportFeature,
-            CommentsFeature, AnalysisFeature, ExchangeFeature, DiffFeature)
+    return (ClipboardFeature, StructureFeature, LayoutFeature, ArrangeFeature, ReviewFeature,
+            ExportFeature, CommentsFeature, AnalysisFeature, ExchangeFeature, DiffFeature)

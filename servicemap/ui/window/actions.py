@@ -24,10 +24,12 @@ MENUS: dict[str, tuple[str, tuple[str, ...]]] = {
     "edit": ("&Edit", ("undo", "clipboard", "add", "change", "select", "copy")),
     "view": ("&View", ("zoom", "show", "docks", "analysis")),
     "map": ("&Map", ("structure", "layout", "grouped", "more", "containers", "pins")),
+    "arrange": ("&Arrange", ("align", "distribute", "grid")),
     "review": ("Re&view", ("comments", "author", "docks")),
     "help": ("&Help", ("help",)),
 }
-TOOLBAR: tuple[str, ...] = ("file", "undo", "edit", "view", "filter", "search", "layout")
+TOOLBAR: tuple[str, ...] = ("file", "undo", "edit", "view", "filter", "search", "layout",
+                            "arrange")
 
 Rule = str | Callable[[], bool] | None
 
