@@ -20,7 +20,10 @@ KEYS_HELP = """<h3>Mouse</h3><ul>
 <h3>Keys</h3><ul>
 <li>Arrow keys nudge the selection by 10 (Shift: by 1); F2 renames; Del deletes.</li>
 <li>Ctrl+Z undo, Ctrl+Y redo; Ctrl+F find; Ctrl+0 fit; Ctrl+9 zoom to selection.</li>
-<li>Ctrl+X cut, Ctrl+C copy, Ctrl+V paste, Ctrl+D duplicate the selected boxes.</li></ul>"""
+<li>Ctrl+X cut, Ctrl+C copy, Ctrl+V paste, Ctrl+D duplicate the selected boxes.</li>
+<li>Alt+Shift+L, C, R, T, M, B align the selected boxes left, centre, right, top, middle, bottom;
+Alt+Shift+H and V distribute them; Ctrl+Shift+G snaps to the grid (arrows then move to the next
+grid line).</li></ul>"""
 
 
 def add_window_actions(w) -> None:
