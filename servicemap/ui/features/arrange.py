@@ -21,6 +21,7 @@ from servicemap.graph import arrange
 from servicemap.graph.arrange import Box
 from servicemap.model import KIND_LABELS, NodeKind
 from servicemap.ui.api import Host
+from servicemap.words import plural
 
 READ_ONLY = "This map is open read-only; boxes cannot be arranged."
 
@@ -53,10 +54,7 @@ NEEDED = {"align": 2, "distribute": 3}
 def boxes_word(n: int, kinds) -> str:
     """"3 services", "1 exit", "4 boxes" (of several kinds)."""
     kinds = set(kinds)
-    if len(kinds) == 1:
-        word = KIND_LABELS[NodeKind(kinds.pop())]
-        return f"{n} {word}{'s' * (n != 1)}"
-    return f"{n} box{'es' * (n != 1)}"
+    return plural(n, KIND_LABELS[NodeKind(kinds.pop())] if len(kinds) == 1 else "box")
 
 
 class ArrangeFeature:
