@@ -53,7 +53,7 @@ def positions(window) -> dict:
 
 def test_the_arrange_menu_sits_between_map_and_review_and_on_the_toolbar(window):
     titles = [a.text() for a in window.menuBar().actions()]
-    assert titles.index("&Map") < titles.index("&Arrange") < titles.index("Re&view")
+    assert titles.index("&Map") < titles.index("&Arrange") < titles.index("&Review")
     menu = window.actions.menu("arrange")
     texts = [a.text() for a in menu.actions() if not a.isSeparator()]
     assert texts == ["Align &left", "Align &centre", "Align &right", "Align &top",

@@ -25,7 +25,7 @@ MENUS: dict[str, tuple[str, tuple[str, ...]]] = {
     "view": ("&View", ("zoom", "show", "docks", "analysis")),
     "map": ("&Map", ("structure", "layout", "grouped", "more", "containers", "pins")),
     "arrange": ("&Arrange", ("align", "distribute", "grid")),
-    "review": ("Re&view", ("comments", "author", "docks")),
+    "review": ("&Review", ("comments", "author", "docks")),
     "help": ("&Help", ("help",)),
 }
 TOOLBAR: tuple[str, ...] = ("file", "undo", "edit", "view", "filter", "search", "layout",
