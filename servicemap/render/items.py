@@ -231,6 +231,7 @@ class FlowItem(QGraphicsItem):
         self.label = ""
         self.show_label = False
         self.highlighted = False
+        self.hovered = False  # the pointer is on it (the canvas sets this)
         self._path = QPainterPath()
         self._arrow = QPolygonF()
         self._bounds = QRectF()
@@ -305,7 +306,7 @@ class FlowItem(QGraphicsItem):
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget=None) -> None:
         lod = painter.worldTransform().m11()  # the view never rotates or shears
         selected = self.isSelected()
-        strong = selected or self.highlighted
+        strong = selected or self.highlighted or self.hovered
         if lod < DETAIL_LOD:
             painter.setRenderHint(QPainter.Antialiasing, False)
             painter.setPen(QPen(style.NHS_BLUE if strong else style.DARK_GREY, 0))

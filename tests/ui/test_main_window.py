@@ -8,7 +8,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtWidgets import QLineEdit
 
 from servicemap import store
@@ -496,3 +496,18 @@ def test_dragging_a_selected_flows_end_to_another_box_re_connects_it(window, qtb
     assert window.doc.edge_ends("f3") == ("ward", "done")
     assert window.editor.reconnect_flow("f3", "target", "gp") is not None  # into an access point
     assert window.doc.edge_ends("f3") == ("ward", "done")
+
+
+def test_the_flow_under_the_pointer_is_drawn_strong(window):
+    a, b = window.scene.nodes["gp"].pos(), window.scene.nodes["tt"].pos()
+    hover(viewport(window), window.view.mapFromScene((a + b) / 2))
+    assert window.scene.flows["f4"].hovered
+    hover(viewport(window), window.view.mapFromScene(QPointF(-400, 400)))
+    assert not window.scene.flows["f4"].hovered
+
+
+def test_deleting_a_directorate_says_its_services_stay(window):
+    window.selection.set(["dir"])
+    window.actions.action("edit.delete").trigger()
+    assert not window.doc.has_node("dir") and window.doc.has_node("crisis")
+    assert window.statusBar().currentMessage().startswith("2 items stay on the map")

@@ -93,6 +93,7 @@ class CanvasScene(MapScene):
         self.editable = editable  # whether the map may be changed (handles shown, drags)
         self._handle: ConnectHandle | None = None
         self._moving_end: FlowEnd | None = None
+        self._hovered: FlowItem | None = None
         self.selectionChanged.connect(self.show_flow_ends)
         document.nodes_moved.connect(self._flow_ends_later)
         document.edge_changed.connect(self._flow_ends_later)
@@ -126,6 +127,7 @@ class CanvasScene(MapScene):
     def rebuild(self) -> None:
         self._drag_line: QGraphicsLineItem | None = None  # Shift+drag: the flow being drawn
         self._handle = None
+        self._hovered = None
         super().rebuild()
 
     # ----- connection handles and the flow being drawn ----------------------------------
@@ -153,6 +155,19 @@ class CanvasScene(MapScene):
                 if d <= reach and (best_d is None or d < best_d):
                     best, best_d = item, d
         return best
+
+    def _hover_flow(self, flow: FlowItem | None) -> None:
+        """Draw the flow under the pointer strong, so a person sees what a click will pick."""
+        old = self._hovered
+        if old is flow:
+            return
+        if old is not None and old.edge_id in self.flows and self.flows[old.edge_id] is old:
+            old.hovered = False
+            old.update()
+        self._hovered = flow
+        if flow is not None:
+            flow.hovered = True
+            flow.update()
 
     def handle_at(self, pos: QPointF) -> ConnectHandle | None:
         for item in self.items(pos, Qt.IntersectsItemShape, Qt.DescendingOrder, QTransform()):
@@ -376,8 +391,11 @@ class CanvasScene(MapScene):
             self.feedback.emit(why)
             event.accept()
             return
-        if not event.buttons() and self.handle_at(event.scenePos()) is None:
-            self._show_handle(self.node_at(event.scenePos()))
+        if not event.buttons():
+            node = self.node_at(event.scenePos())
+            if self.handle_at(event.scenePos()) is None:
+                self._show_handle(node)
+            self._hover_flow(None if node is not None else self.flow_near(event.scenePos()))
         super().mouseMoveEvent(event)
         if FlowItem.dragging and event.buttons() & Qt.LeftButton:
             self._snap_dragged()

@@ -439,7 +439,14 @@ class MainWindow(QMainWindow):
             self.start_rename(nodes[0])
 
     def delete_selected(self) -> None:
-        self.editor.delete(self.selection.ids)
+        """Delete the selection; say what an organisation or directorate leaves behind."""
+        doc = self.doc
+        members = [n for n in doc.graph.nodes if doc.parent(n) in self.selection.ids
+                   and n not in self.selection.ids]
+        if self.editor.delete(self.selection.ids) is None and members:
+            self.statusBar().showMessage(
+                f"{plural(len(members), 'item')} stay on the map in no directorate or "
+                "organisation; Undo (Ctrl+Z) puts them back in it.", 8000)
 
     def reverse_selected_flows(self) -> None:
         flows = [i for i in self.selection.ids if self.doc.has_edge(i)
