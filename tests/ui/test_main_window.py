@@ -511,3 +511,16 @@ def test_deleting_a_directorate_says_its_services_stay(window):
     window.actions.action("edit.delete").trigger()
     assert not window.doc.has_node("dir") and window.doc.has_node("crisis")
     assert window.statusBar().currentMessage().startswith("2 items stay on the map")
+
+
+def test_a_new_map_is_fitted_again_when_the_window_grows_until_the_planner_zooms(
+        open_window, map_file, qtbot):
+    w = open_window(map_file, size=(700, 500))
+    small = w.view.zoom
+    w.resize(1500, 1000)  # as when the window is maximised after the map was opened
+    qtbot.waitUntil(lambda: w.view.zoom > small * 1.2)
+    w.actions.action("view.zoom_out").trigger()  # the planner takes over
+    zoom = w.view.zoom
+    w.resize(900, 600)
+    qtbot.wait(20)
+    assert w.view.zoom == pytest.approx(zoom)

@@ -32,12 +32,18 @@ class MapView(QGraphicsView):
         self.setFocusPolicy(Qt.StrongFocus)
         self._middle_pan = False
         self.wheel_scrolls = False
+        self._fit_pending = False  # a new map: fit again when the view is resized
 
     @property
     def zoom(self) -> float:
         return self.transform().m11()
 
     def set_zoom(self, factor: float) -> None:
+        """Zoom to ``factor`` (1.0: 100%); the map is no longer refitted on resizes."""
+        self._used()
+        self._scale_to(factor)
+
+    def _scale_to(self, factor: float) -> None:
         factor = max(MIN_ZOOM, min(MAX_ZOOM, factor))
         current = self.zoom
         if current and abs(factor - current) > 1e-9:
@@ -63,7 +69,7 @@ class MapView(QGraphicsView):
             return
         self.fitInView(rect.adjusted(-40, -40, 40, 40), Qt.KeepAspectRatio)
         if self.zoom > max_zoom:
-            self.set_zoom(max_zoom)
+            self._scale_to(max_zoom)
         self.centerOn(rect.center())
         self._zoomed()
 
@@ -73,7 +79,7 @@ class MapView(QGraphicsView):
         scene = self.scene()
         rect = scene.itemsBoundingRect()
         if rect.isNull() or rect.isEmpty():
-            self.set_zoom(1.0)
+            self._scale_to(1.0)
             self.centerOn(0, 0)
             self._zoomed()
             return
@@ -86,7 +92,23 @@ class MapView(QGraphicsView):
         if not rect.isNull():
             self.fit_rect(rect, max_zoom=2.0)
 
+    def fit_until_used(self) -> None:
+        """Fit the map now and again whenever the view changes size (the window being
+        maximised, docks settling) until the planner zooms, pans or clicks: a map opened
+        before its window reaches full size still fills it."""
+        self._fit_pending = True
+        self.fit_map()
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if self._fit_pending and self.scene() is not None:
+            self.fit_map()
+
+    def _used(self) -> None:
+        self._fit_pending = False
+
     def wheelEvent(self, event) -> None:
+        self._used()
         modifiers = event.modifiers()
         zooms = bool(modifiers & Qt.ControlModifier) if self.wheel_scrolls else \
             not modifiers & (Qt.ShiftModifier | Qt.AltModifier)
@@ -99,6 +121,7 @@ class MapView(QGraphicsView):
         super().wheelEvent(event)
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
+        self._used()
         if event.button() == Qt.MiddleButton:
             # Qt pans only with the left button: replay a middle press as a left hand-drag.
             self._middle_pan = True

@@ -252,8 +252,7 @@ class MainWindow(QMainWindow):
         else:
             self._on_mode_changed(str(mode))
         session.document_changed.emit()
-        QTimer.singleShot(0, self.view.fit_map)
-        self.view.fit_map()
+        self.view.fit_until_used()
 
     def update_mode_bar(self) -> None:
         """Say across the canvas why the map cannot be changed (nothing when it can)."""
