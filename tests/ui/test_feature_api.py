@@ -3,6 +3,8 @@ alone; menus by id and section, whatever the install order; one mode; save handl
 
 from __future__ import annotations
 
+import pytest
+
 from servicemap import store
 from servicemap.ui.api import Host, Mode
 from servicemap.ui.canvas.mode_bar import FLASH
@@ -133,36 +135,40 @@ def test_a_save_handler_takes_over_save_and_hands_it_back(qtbot, tmp_path):
     close(w)
 
 
-def test_a_map_locked_elsewhere_opens_with_nothing_editable(qtbot, tmp_path):
-    """The bug this interface fixed: read-only by lock gave an editable Inspector."""
+@pytest.fixture
+def locked(qtbot, tmp_path):
+    """A map someone else holds the lock of, opened read-only in a window."""
+    own = tmp_path / "own"
+    own.mkdir()
+    w = window_with(qtbot, own, all_features())  # first on a map of its own
+    w.show()
     path = tmp_path / "map.smap"
     store.save(small_map(), path)
     lock = MapLock(path)
     assert lock.acquire()
-    try:
-        folder = tmp_path / "recovery"
-        folder.mkdir()
-        settings = Settings.in_file(tmp_path / "settings.ini")
-        w = MainWindow(recovery=Recovery(folder), settings=settings, features=all_features())
-        qtbot.addWidget(w)
-        w.files.ask_locked = lambda path, owner: "read_only"
-        assert w.files.open_path(path, ask_save=False)
-        assert w.session.mode == Mode.READ_ONLY and "(read-only)" in w.windowTitle()
-        w.selection.set(["crisis"])
-        inspector = w.docks["inspector"].widget()
-        assert inspector.read_only
-        name = inspector.field_editor("name")
-        assert name.isReadOnly()
-        pathways = w.pathways_panel()
-        assert not pathways.new_button.isEnabled()
-        assert not w.actions.action("edit.delete").isEnabled()
-        assert not w.actions.action("map.flow_layout").isEnabled()
-        item = w.scene.nodes["crisis"]
-        assert not item.flags() & item.GraphicsItemFlag.ItemIsMovable
-        assert w.editor.rename("crisis", "x") is not None  # the editor refuses too
-        close(w)
-    finally:
-        lock.release()
+    w.files.ask_locked = lambda path, owner: "read_only"
+    assert w.files.open_path(path, ask_save=False)
+    yield w, lock
+    close(w)
+    lock.release()
+
+
+def test_a_map_locked_elsewhere_opens_with_nothing_editable(locked):
+    """The bug this interface fixed: read-only by lock gave an editable Inspector."""
+    w, _lock = locked
+    assert w.session.mode == Mode.READ_ONLY and "(read-only)" in w.windowTitle()
+    w.selection.set(["crisis"])
+    inspector = w.docks["inspector"].widget()
+    assert inspector.read_only
+    name = inspector.field_editor("name")
+    assert name.isReadOnly()
+    pathways = w.pathways_panel()
+    assert not pathways.new_button.isEnabled()
+    assert not w.actions.action("edit.delete").isEnabled()
+    assert not w.actions.action("map.flow_layout").isEnabled()
+    item = w.scene.nodes["crisis"]
+    assert not item.flags() & item.GraphicsItemFlag.ItemIsMovable
+    assert w.editor.rename("crisis", "x") is not None  # the editor refuses too
 
 
 def test_mode_changes_reach_actions_panels_and_canvas_at_once(qtbot, tmp_path):
@@ -184,34 +190,19 @@ def test_mode_changes_reach_actions_panels_and_canvas_at_once(qtbot, tmp_path):
     close(w)
 
 
-def test_the_mode_bar_says_who_holds_the_map_and_opens_a_copy(qtbot, tmp_path):
-    path = tmp_path / "map.smap"
-    store.save(small_map(), path)
-    lock = MapLock(path)
-    assert lock.acquire()
-    try:
-        folder = tmp_path / "recovery"
-        folder.mkdir()
-        w = MainWindow(recovery=Recovery(folder), settings=Settings.in_file(tmp_path / "s.ini"),
-                       features=all_features())
-        qtbot.addWidget(w)
-        w.show()
-        w.files.ask_locked = lambda path, owner: "read_only"
-        assert w.files.open_path(path, ask_save=False)
-        bar = w.mode_bar
-        assert bar.isVisible()
-        assert bar.text.text().startswith("Read-only: map.smap is open in servicemap by ")
-        assert lock.owner().user in bar.text.text()
-        assert w.editor.rename("crisis", "x") is not None
-        assert FLASH in bar.styleSheet()  # flashed: the refusal points at the bar
-        assert "read-only" in w.statusBar().currentMessage()
-        bar.copy_button.click()
-        assert w.session.mode == Mode.EDIT and not bar.isVisible()
-        assert w.session.path is None and w.windowTitle().startswith("Copy of map")
-        assert w.editor.rename("crisis", "Crisis line") is None
-        close(w)
-    finally:
-        lock.release()
+def test_the_mode_bar_says_who_holds_the_map_and_opens_a_copy(locked):
+    w, lock = locked
+    bar = w.mode_bar
+    assert bar.isVisible()
+    assert bar.text.text().startswith("Read-only: map.smap is open in servicemap by ")
+    assert lock.owner().user in bar.text.text()
+    assert w.editor.rename("crisis", "x") is not None
+    assert FLASH in bar.styleSheet()  # flashed: the refusal points at the bar
+    assert "read-only" in w.statusBar().currentMessage()
+    bar.copy_button.click()
+    assert w.session.mode == Mode.EDIT and not bar.isVisible()
+    assert w.session.path is None and w.windowTitle().startswith("Copy of map")
+    assert w.editor.rename("crisis", "Crisis line") is None
 
 
 def test_the_mode_bar_explains_review_and_hides_when_editing(qtbot, tmp_path):
