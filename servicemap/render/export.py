@@ -159,6 +159,7 @@ def prepare(doc: Document, options: ExportOptions) -> Picture:
         scene = MapScene(doc)
     try:
         scene.setItemIndexMethod(MapScene.NoIndex)  # one render: no index to build
+        scene.full_detail = True  # names, numbers and arrowheads at any page scale
         true_labels = {k: item.label for k, item in scene.flows.items()}
         if options.what == "pathway":
             nodes, flows = _pathway_ids(doc, options.pathway)

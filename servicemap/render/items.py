@@ -26,6 +26,7 @@ from servicemap.render import style
 
 DETAIL_LOD = 0.3  # below this zoom, labels give way to plain boxes
 SMOOTH_LOD = 0.6  # below this zoom, flows are drawn without antialiasing (3x cheaper)
+# (on the canvas only: a scene with ``full_detail`` set, as every export's is, draws all)
 
 _POSITION_CHANGED = QGraphicsItem.GraphicsItemChange.ItemPositionHasChanged
 _FONT: list = []
@@ -110,6 +111,15 @@ def _fits(metrics: QFontMetricsF, line: str, width: float) -> bool:
     return line_width(metrics, line) <= width
 
 
+def _lod(item: QGraphicsItem, painter: QPainter) -> float:
+    """The zoom the item is drawn at, for its level of detail: infinite (everything drawn)
+    in a scene that asks for ``full_detail`` (exports), else the painter's scale (the view
+    never rotates or shears)."""
+    if item.scene().full_detail:
+        return math.inf
+    return painter.worldTransform().m11()
+
+
 class NodeItem(QGraphicsItem):
     """A service (rounded box), access point (pill) or exit (double-bordered box)."""
 
@@ -175,7 +185,7 @@ class NodeItem(QGraphicsItem):
         return value
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget=None) -> None:
-        lod = painter.worldTransform().m11()  # the view never rotates or shears
+        lod = _lod(self, painter)
         strong = self.highlighted or self.isSelected()
         colour = style.NHS_BLUE if strong else self.border
         width = 3.0 if strong else 1.5
@@ -304,7 +314,7 @@ class FlowItem(QGraphicsItem):
         return best
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget=None) -> None:
-        lod = painter.worldTransform().m11()  # the view never rotates or shears
+        lod = _lod(self, painter)
         selected = self.isSelected()
         strong = selected or self.highlighted or self.hovered
         if lod < DETAIL_LOD:

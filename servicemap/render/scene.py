@@ -57,6 +57,10 @@ class MapScene(QGraphicsScene):
         self._dimmed: set[str] = set()
         self._highlight: str | None = None
         self.overview = False  # far zoomed out: flows hidden, boxes only
+        # Items draw labels, arrowheads and smooth lines at every scale (exports set this);
+        # False: below DETAIL_LOD / SMOOTH_LOD of the view's zoom they draw plain boxes and
+        # lines, which keeps a far zoomed-out canvas fast.
+        self.full_detail = False
         self.setBackgroundBrush(QColor("white"))
         self.setItemIndexMethod(QGraphicsScene.BspTreeIndex)
         self.setBspTreeDepth(8)  # automatic depth costs >1 GB and ~10 s at 10,000 items

@@ -1,0 +1,77 @@
+"""The text of a PDF written by Qt's QPdfWriter, in pure Python (no poppler in the test run).
+
+Only what QPdfWriter writes is read: numbered objects, Flate-compressed content streams, Type0
+fonts with a ToUnicode CMap (``bfchar`` and ``bfrange`` entries), and text drawn as
+``/F<n> size Tf`` then ``<glyphs> Tj`` inside ``BT``..``ET``. Each ``BT`` block (one drawn line)
+gives one string.
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+
+_OBJECT = re.compile(rb"(\d+) 0 obj\s*(.*?)endobj", re.S)
+_HEX = re.compile(rb"<([0-9A-Fa-f]+)>")
+
+
+def _stream(body: bytes) -> bytes:
+    head, _, rest = body.partition(b"stream")
+    data = rest.lstrip(b"\r\n").rsplit(b"endstream", 1)[0]
+    return zlib.decompressobj().decompress(data) if b"/FlateDecode" in head else data
+
+
+def _cmap(data: bytes) -> dict[int, str]:
+    """Glyph code -> text, from a ToUnicode CMap."""
+    out: dict[int, str] = {}
+
+    def text(hex_: bytes) -> str:
+        return bytes.fromhex(hex_.decode()).decode("utf-16-be")
+
+    for block in re.findall(rb"beginbfchar(.*?)endbfchar", data, re.S):
+        for code, uni in re.findall(rb"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>", block):
+            out[int(code, 16)] = text(uni)
+    for block in re.findall(rb"beginbfrange(.*?)endbfrange", data, re.S):
+        for lo, hi, dest in re.findall(rb"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>\s*"
+                                       rb"(<[0-9A-Fa-f]+>|\[[^\]]*\])", block):
+            lo_i, hi_i = int(lo, 16), int(hi, 16)
+            if dest.startswith(b"["):
+                for i, uni in enumerate(_HEX.findall(dest)):
+                    out[lo_i + i] = text(uni)
+            else:
+                start = int(dest[1:-1], 16)
+                for i in range(hi_i - lo_i + 1):
+                    out[lo_i + i] = chr(start + i)
+    return out
+
+
+def pdf_lines(data: bytes) -> list[str]:
+    """Every drawn line of text in the PDF, in drawing order (tabs read as spaces)."""
+    objects = {int(n): body for n, body in _OBJECT.findall(data)}
+    maps: dict[bytes, dict[int, str]] = {}
+    for body in objects.values():  # resource dictionaries: /F11 11 0 R
+        for name, ref in re.findall(rb"/(F\d+) (\d+) 0 R", body):
+            font = objects.get(int(ref), b"")
+            uni = re.search(rb"/ToUnicode (\d+) 0 R", font)
+            if uni and name not in maps:
+                maps[name] = _cmap(_stream(objects[int(uni.group(1))]))
+    lines: list[str] = []
+    for body in objects.values():
+        if b"stream" not in body or b"/FlateDecode" not in body.split(b"stream", 1)[0]:
+            continue
+        if b"/Length1" in body:  # an embedded font program
+            continue
+        content = _stream(body)
+        for block in re.findall(rb"BT(.*?)ET", content, re.S):
+            cmap: dict[int, str] = {}
+            text = []
+            for token in re.finditer(rb"/(F\d+) [\d.]+ Tf|<([0-9A-Fa-f]+)> Tj", block):
+                if token.group(1):
+                    cmap = maps.get(token.group(1), {})
+                    continue
+                hex_ = token.group(2)
+                for i in range(0, len(hex_), 4):
+                    text.append(cmap.get(int(hex_[i:i + 4], 16), "\ufffd"))
+            if text:
+                lines.append("".join(text).replace("\t", " "))
+    return lines

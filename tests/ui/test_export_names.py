@@ -1,0 +1,78 @@
+"""Exports draw every service's name and every flow number at any size (issue #15): the
+canvas's level of detail never applies to them. PDF text is read with tests/pdftext.py (pure
+Python), so these checks run everywhere."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+import pytest
+from defusedxml import ElementTree
+
+from servicemap import demo
+from servicemap.model import DRAWN_KINDS
+from servicemap.render import export
+from servicemap.render.export import ExportOptions
+from servicemap.ui.canvas.scene import CanvasScene
+from tests.pdftext import pdf_lines
+
+SVG = "{http://www.w3.org/2000/svg}"
+SIZES = (10, 150, 2000)
+
+
+@pytest.fixture(scope="module", params=SIZES)
+def exported(request, qapp, tmp_path_factory):
+    """One synthetic map of each size, exported once as SVG and once as PDF (A4, the default
+    page). PNG is painted from the same scene by the same items, so it is not read back."""
+    doc = demo.synthetic(request.param)
+    options = ExportOptions()
+    picture = export.prepare(doc, options)
+    try:
+        numbers = Counter(item.label for item in picture.scene.flows.values()
+                          if item.show_label and item.label)
+        svg = export.svg_bytes(doc, picture, options)
+        pdf = export.pdf_bytes(doc, picture, options)
+    finally:
+        picture.close()
+    names = [str(doc.node(n)["name"]) for n in doc.graph.nodes
+             if doc.node(n).get("kind") in DRAWN_KINDS]
+    return {"doc": doc, "names": names, "numbers": numbers, "svg": svg, "pdf": pdf}
+
+
+def svg_lines(data: bytes) -> list[str]:
+    root = ElementTree.fromstring(data)
+    return ["".join(el.itertext()) for el in root.iter(f"{SVG}text")]
+
+
+def missing_names(names: list[str], lines: list[str]) -> list[str]:
+    """Names not drawn in full: each must appear as its own run of consecutive lines (a box's
+    wrapped label), not elided and not as part of a longer line."""
+    text = "\n" + "\n".join(line.strip() for line in lines) + "\n"
+    wanted = Counter(names)
+    return [name for name, count in wanted.items()
+            if len(re.findall("\n" + r"[ \n]".join(map(re.escape, name.split())) + "\n",
+                              text)) < count]
+
+
+def missing_numbers(numbers: Counter, lines: list[str]) -> Counter:
+    return numbers - Counter(line.strip() for line in lines)
+
+
+@pytest.mark.parametrize("fmt", ["svg", "pdf"])
+def test_every_name_and_flow_number_is_real_text(exported, fmt):
+    lines = svg_lines(exported["svg"]) if fmt == "svg" else pdf_lines(exported["pdf"])
+    assert len(exported["names"]) >= len(exported["doc"].nodes_of_kind("service"))
+    assert missing_names(exported["names"], lines) == []
+    assert exported["numbers"] and missing_numbers(exported["numbers"], lines) == Counter()
+
+
+def test_the_canvas_keeps_its_level_of_detail_and_exports_do_not(qapp):
+    doc = demo.synthetic(10)
+    canvas = CanvasScene(doc)
+    picture = export.prepare(doc, ExportOptions())
+    try:
+        assert canvas.full_detail is False and picture.scene.full_detail is True
+    finally:
+        picture.close()
+        canvas.detach()
