@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
@@ -48,6 +49,10 @@ DPI_RANGE = (96, 600)
 PAGE_MARGIN_MM = 12.0           # PDF and print margins
 PAD = 16.0                      # around the items' bounding box
 MAX_GROUP_ROWS = 20              # more groups than this: one legend row per colour
+# SVG viewers without the family the page was measured with fall back along this stack.
+SVG_FONT_FAMILY = 'Arial, "Liberation Sans", Helvetica, sans-serif'
+_SVG_START_TAG = re.compile(rb"<[A-Za-z][^<>]*>")
+_SVG_FONT = re.compile(rb'\sfont-family="[^"]*"')
 
 
 class ExportError(ServiceMapError):
@@ -232,7 +237,15 @@ def svg_bytes(doc: Document, picture: Picture, options: ExportOptions) -> bytes:
     painter = QPainter(svg)
     paint_page(painter, picture, page, _background(options))
     painter.end()
-    return bytes(buffer.data())
+    return font_stack(bytes(buffer.data()))
+
+
+def font_stack(svg: bytes) -> bytes:
+    """QSvgGenerator's SVG with every ``font-family`` naming :data:`SVG_FONT_FAMILY` instead of
+    the one family Qt drew with (which a viewer may lack). Qt escapes ``<`` in text, so every
+    ``<`` starts a tag: only tags are rewritten, never a name on the map."""
+    stack = b' font-family="' + SVG_FONT_FAMILY.replace('"', "&quot;").encode() + b'"'
+    return _SVG_START_TAG.sub(lambda tag: _SVG_FONT.sub(lambda _: stack, tag[0]), svg)
 
 
 def page_layout(options: ExportOptions) -> QPageLayout:

@@ -67,6 +67,14 @@ def test_every_name_and_flow_number_is_real_text(exported, fmt):
     assert exported["numbers"] and missing_numbers(exported["numbers"], lines) == Counter()
 
 
+def test_svg_names_a_font_stack_ending_in_a_generic_family(exported):
+    root = ElementTree.fromstring(exported["svg"])
+    families = {el.get("font-family") for el in root.iter() if el.get("font-family")}
+    assert families == {export.SVG_FONT_FAMILY}
+    assert export.SVG_FONT_FAMILY.endswith("sans-serif")
+    assert export.SVG_FONT_FAMILY.startswith("Arial,")
+
+
 def test_the_canvas_keeps_its_level_of_detail_and_exports_do_not(qapp):
     doc = demo.synthetic(10)
     canvas = CanvasScene(doc)
@@ -76,3 +84,19 @@ def test_the_canvas_keeps_its_level_of_detail_and_exports_do_not(qapp):
     finally:
         picture.close()
         canvas.detach()
+
+
+def test_svg_font_stack_never_touches_the_text(qapp):
+    doc = demo.synthetic(10)
+    service = doc.nodes_of_kind("service")[0]
+    doc.update_node(service, {"name": '<b font-family="x">A&B'})  # one line
+    doc.graph.graph["title"] = 'Map <i font-family="y"> & "more"'
+    options = ExportOptions()
+    picture = export.prepare(doc, options)
+    try:
+        data = export.svg_bytes(doc, picture, options)
+    finally:
+        picture.close()
+    lines = svg_lines(data)  # still well-formed XML
+    assert missing_names(['<b font-family="x">A&B', 'Map <i font-family="y"> & "more"'],
+                         lines) == []
