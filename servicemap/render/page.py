@@ -28,6 +28,7 @@ PAGES = {"a4": QPageSize.A4, "a3": QPageSize.A3}
 IMAGE_MARGIN = 16.0             # PNG and SVG margins, in units
 IMAGE_MIN_WIDTH = 560.0         # narrow pictures still get readable bands
 GAP = 10.0                      # between map, legend and bands
+WRAP_ROOM = 0.92                # bands wrap to this share of their width (see Line.wrap)
 LEGEND_PAD = 10.0               # inside the legend box
 LEGEND_COL_MAX = 440.0
 LEGEND_SCALES = (1.0, 0.9, 0.8, 0.7)  # the legend shrinks this far before it takes columns
@@ -63,8 +64,14 @@ class Line:
 
     def height(self, width: float) -> float:
         flags = int(self.align | Qt.TextWordWrap)
-        return _metrics(self.font).boundingRect(QRectF(0, 0, width, 1e6), flags,
+        return _metrics(self.font).boundingRect(QRectF(0, 0, self.wrap(width), 1e6), flags,
                                                 self.text).height()
+
+    def wrap(self, width: float) -> float:
+        """The width the text is wrapped to in a band ``width`` wide: a little narrower, so
+        that a viewer drawing an SVG in a wider font than it was measured with (a fallback
+        along the font stack) still ends each line inside the page."""
+        return width * WRAP_ROOM
 
 
 @dataclass
@@ -282,9 +289,11 @@ def layout(doc: Document, picture: Picture, options: ExportOptions, box: QSizeF,
 def _paint_lines(painter: QPainter, lines: list[Line], rect: QRectF) -> float:
     y = rect.top()
     for line in lines:
-        h = line.height(rect.width())
+        h, w = line.height(rect.width()), line.wrap(rect.width())
+        left = rect.left() + (rect.width() - w) / 2 if line.align & Qt.AlignHCenter \
+            else rect.left()
         painter.setFont(line.font)
-        painter.drawText(QRectF(rect.left(), y, rect.width(), h),
+        painter.drawText(QRectF(left, y, w, h),
                          int(line.align | Qt.TextWordWrap), line.text)
         y += h + 2
     return y

@@ -9,6 +9,7 @@ from collections import Counter
 
 import pytest
 from defusedxml import ElementTree
+from PySide6.QtGui import QFont, QFontMetricsF
 
 from servicemap import demo
 from servicemap.model import DRAWN_KINDS
@@ -100,3 +101,48 @@ def test_svg_font_stack_never_touches_the_text(qapp):
     lines = svg_lines(data)  # still well-formed XML
     assert missing_names(['<b font-family="x">A&B', 'Map <i font-family="y"> & "more"'],
                          lines) == []
+
+
+def _matrix(transform: str | None) -> tuple[float, ...]:
+    found = re.fullmatch(r"matrix\(([^)]*)\)", (transform or "").strip())
+    return tuple(float(v) for v in found[1].split(",")) if found else (1, 0, 0, 1, 0, 0)
+
+
+def _times(m, n):
+    a, b, c, d, e, f = m
+    a2, b2, c2, d2, e2, f2 = n
+    return (a * a2 + c * b2, b * a2 + d * b2, a * c2 + c * d2, b * c2 + d * d2,
+            a * e2 + c * f2 + e, b * e2 + d * f2 + f)
+
+
+def text_extents(data: bytes, wider: float = 1.08) -> tuple[float, list[tuple[str, float]]]:
+    """The view box width and, for each ``<text>``, where its right end falls in view box
+    units: x plus its width in DejaVu Sans (the widest common sans-serif, what a viewer
+    lacking the stack falls back to here) times ``wider`` (a fallback wider still), through
+    the transforms."""
+    root = ElementTree.fromstring(data)
+    width = float(root.get("viewBox").split()[2])
+    ends = []
+
+    def advance(el, text):
+        font = QFont("DejaVu Sans")
+        font.setPixelSize(max(1, round(float(el.get("font-size")) * 64)))
+        font.setBold(el.get("font-weight") == "700")
+        return QFontMetricsF(font).horizontalAdvance(text) / 64
+
+    def walk(el, m):
+        m = _times(m, _matrix(el.get("transform")))
+        if el.tag == f"{SVG}text":
+            text = "".join(el.itertext())
+            x = float(el.get("x", 0)) + wider * advance(el, text)
+            ends.append((text, m[0] * x + m[2] * float(el.get("y", 0)) + m[4]))
+        for child in el:
+            walk(child, m)
+
+    walk(root, (1, 0, 0, 1, 0, 0))
+    return width, ends
+
+
+def test_every_svg_text_is_inside_the_view_box(exported):
+    width, ends = text_extents(exported["svg"])
+    assert [(text, round(end)) for text, end in ends if end > width] == []
