@@ -21,6 +21,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem
 
+from servicemap.graph.flow_labels import point_at
 from servicemap.model import FlowType, NodeKind
 from servicemap.render import style
 
@@ -30,6 +31,8 @@ SMOOTH_LOD = 0.6  # below this zoom, flows are drawn without antialiasing (3x ch
 
 _POSITION_CHANGED = QGraphicsItem.GraphicsItemChange.ItemPositionHasChanged
 _FONT: list = []
+_LABEL_FONT: list = []  # a flow number's font and its metrics
+CURVE_SAMPLES = 8  # a curved flow is a polyline of this many pieces for placing its number
 _PENS: dict[tuple, tuple[QPen, QPen]] = {}
 
 
@@ -42,6 +45,14 @@ def _font():
 def _metrics() -> QFontMetricsF:
     _font()
     return _FONT[1]
+
+
+def _label_font():
+    if not _LABEL_FONT:
+        font = style.label_font()
+        font.setPointSizeF(8)
+        _LABEL_FONT.extend([font, QFontMetricsF(font)])
+    return _LABEL_FONT[0], _LABEL_FONT[1]
 
 
 def _flow_pens(flow_type: str, width: float, strong: bool, selected: bool) -> tuple[QPen, QPen]:
@@ -240,6 +251,8 @@ class FlowItem(QGraphicsItem):
         self.bend = 0.0  # perpendicular offset of the curve's control point (parallel flows)
         self.label = ""
         self.show_label = False
+        self.label_at = 0.5  # where the number sits: this fraction of the line's length
+        self._line: list[tuple[float, float]] = []  # the line as points (for the number)
         self.highlighted = False
         self.hovered = False  # the pointer is on it (the canvas sets this)
         self._path = QPainterPath()
@@ -273,9 +286,14 @@ class FlowItem(QGraphicsItem):
         if self.bend:
             path.quadTo(QPointF(cx, cy), end)
             px, py = cx, cy  # a quadratic curve arrives along control -> end
+            steps = [i / CURVE_SAMPLES for i in range(CURVE_SAMPLES + 1)]
+            self._line = [((1 - t) ** 2 * sx + 2 * (1 - t) * t * cx + t * t * ex,
+                           (1 - t) ** 2 * sy + 2 * (1 - t) * t * cy + t * t * ey)
+                          for t in steps]
         else:
             path.lineTo(end)
             px, py = sx, sy
+            self._line = [(sx, sy), (ex, ey)]
         # Arrowhead along the last tangent.
         angle = math.atan2(ey - py, ex - px)
         size = 7.0 + self.width * 1.6
@@ -284,12 +302,28 @@ class FlowItem(QGraphicsItem):
         self.prepareGeometryChange()
         self._path = path
         self._arrow = QPolygonF([left, end, right])
-        pad = size + self.width + 12
+        pad = max(size + self.width + 12, 32.0)  # room for the number off the middle
         self._bounds = path.boundingRect().adjusted(-pad, -pad, pad, pad)
         self.update()
 
     def boundingRect(self) -> QRectF:
         return self._bounds
+
+    def line_points(self) -> list[tuple[float, float]]:
+        """The line as drawn, as points from the source box to the target's (scene)."""
+        return list(self._line)
+
+    def label_size(self) -> tuple[float, float]:
+        """The width and height of the number's white box; (0, 0) with no number."""
+        if not self.label:
+            return 0.0, 0.0
+        _font, metrics = _label_font()
+        return _advance(metrics, self.label) + 6, metrics.height()
+
+    def label_centre(self) -> QPointF:
+        """Where the number's box is centred (scene), :attr:`label_at` along the line."""
+        x, y = point_at(self._line, self.label_at) if self._line else (0.0, 0.0)
+        return QPointF(x, y)
 
     def midpoint(self) -> QPointF:
         """The middle of the drawn line (where its number sits), in scene coordinates."""
@@ -304,13 +338,18 @@ class FlowItem(QGraphicsItem):
         """The line as drawn (item coordinates), from the source box to the target's."""
         return QPainterPath(self._path)
 
-    def distance_to(self, pos: QPointF, samples: int = 24) -> float:
-        """About how far ``pos`` (scene) is from the line, in scene units."""
+    def distance_to(self, pos: QPointF) -> float:
+        """How far ``pos`` (scene) is from the line, in scene units (to its nearest piece:
+        samples would miss a point between them on a long line)."""
         local = self.mapFromScene(pos)
+        x, y = local.x(), local.y()
         best = math.inf
-        for i in range(samples + 1):
-            point = self._path.pointAtPercent(i / samples)
-            best = min(best, math.hypot(point.x() - local.x(), point.y() - local.y()))
+        for (ax, ay), (bx, by) in zip(self._line, self._line[1:], strict=False):
+            dx, dy = bx - ax, by - ay
+            length2 = dx * dx + dy * dy
+            t = 0.0 if length2 == 0 else max(0.0, min(1.0, ((x - ax) * dx + (y - ay) * dy)
+                                                    / length2))
+            best = min(best, math.hypot(ax + t * dx - x, ay + t * dy - y))
         return best
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget=None) -> None:
@@ -337,13 +376,11 @@ class FlowItem(QGraphicsItem):
             self._paint_label(painter)
 
     def _paint_label(self, painter: QPainter) -> None:
-        font = style.label_font()
-        font.setPointSizeF(8)
+        font, _metrics = _label_font()
         painter.setFont(font)
-        metrics = QFontMetricsF(font)
-        mid = self._path.pointAtPercent(0.5)
-        w, h = metrics.horizontalAdvance(self.label) + 6, metrics.height()
-        box = QRectF(mid.x() - w / 2, mid.y() - h / 2, w, h)
+        centre = self.label_centre()
+        w, h = self.label_size()
+        box = QRectF(centre.x() - w / 2, centre.y() - h / 2, w, h)
         painter.setPen(Qt.NoPen)
         painter.setBrush(QColor("white"))  # the white halo keeps numbers readable on lines
         painter.drawRoundedRect(box, 3, 3)

@@ -23,7 +23,7 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsLineItem, QGraphicsScene
 
-from servicemap.graph import placement
+from servicemap.graph import flow_labels, placement
 from servicemap.graph.document import Document
 from servicemap.graph.pathways import step_flows
 from servicemap.model import DRAWN_EDGE_KINDS, DRAWN_KINDS, EdgeKind, NodeKind
@@ -33,6 +33,7 @@ from servicemap.render.items import FlowItem, NodeItem, StepBadge
 DIM_OPACITY = 0.18
 STEP_BADGES = "pathway steps"    # decoration layers of the highlighted pathway: numbered badges
 STEP_GAPS = "pathway gaps"       # and dashed "no flow" connectors between consecutive steps
+MAX_PLACED_LABELS = 2500  # beyond this many flows numbers stay in the middle (placing takes ~1 s)
 
 
 class Decoration(NamedTuple):
@@ -101,6 +102,7 @@ class MapScene(QGraphicsScene):
             if attrs["kind"] in DRAWN_EDGE_KINDS:
                 self._make_flow(k, u, v, attrs)
         self._set_bends_all()
+        self.place_flow_labels()
         self.fit_scene_rect()
 
     def fit_scene_rect(self) -> None:
@@ -206,6 +208,22 @@ class MapScene(QGraphicsScene):
         for item in self.flows.values():
             item.show_label = show
             item.update()
+        self.place_flow_labels()
+
+    def place_flow_labels(self) -> None:
+        """Move each shown number along its flow, clear of the other lines and numbers where
+        it can be (:func:`servicemap.graph.flow_labels.place_labels`). Run once per change of
+        the layout (not per paint), only while the numbers are shown, and on maps of up to
+        ``MAX_PLACED_LABELS`` flows (a bigger map keeps its numbers in the middle)."""
+        if not self.show_flow_labels or len(self.flows) > MAX_PLACED_LABELS:
+            return
+        flows = [flow_labels.Flow(key, item.line_points(), item.label_size())
+                 for key, item in self.flows.items()]
+        for key, at in flow_labels.place_labels(flows).items():
+            item = self.flows[key]
+            if item.label_at != at:
+                item.label_at = at
+                item.update()
 
     def _set_bends(self, u: str, v: str) -> None:
         """Spread parallel flows between two nodes (either direction) as curves."""
@@ -317,6 +335,7 @@ class MapScene(QGraphicsScene):
             self._corner_known = False  # a longer name can make a taller box
             for edge in self.nodes[node_id].edges:
                 edge.adjust()
+            self.place_flow_labels()
         elif self.doc.node(node_id)["kind"] in (NodeKind.DIRECTORATE, NodeKind.ORGANISATION):
             self._restyle_services()
 
@@ -342,6 +361,7 @@ class MapScene(QGraphicsScene):
         for node_id in node_ids:
             if node_id in self.nodes:
                 self._grow_rect(self.nodes[node_id])
+        self.place_flow_labels()
         if self._highlight is not None:
             self.highlight_pathway(self._highlight)
 
@@ -356,6 +376,7 @@ class MapScene(QGraphicsScene):
         if attrs["kind"] == EdgeKind.FLOW:
             self._make_flow(edge_id, u, v, attrs)
             self._set_bends(u, v)
+            self.place_flow_labels()
             self._refresh_highlight()
         elif attrs["kind"] == EdgeKind.PART_OF:
             self._restyle_services()
@@ -366,6 +387,7 @@ class MapScene(QGraphicsScene):
             u, v = item.source.node_id, item.target.node_id
             if u in self.nodes and v in self.nodes:
                 self._set_bends(u, v)
+            self.place_flow_labels()
             self._refresh_highlight()
         elif self.nodes:
             self._restyle_services()
@@ -377,6 +399,7 @@ class MapScene(QGraphicsScene):
     def _on_edge_changed(self, edge_id: str, fields) -> None:
         if edge_id in self.flows:
             self._style_flow(edge_id, self.doc.edge(edge_id))
+            self.place_flow_labels()
 
     def _on_pathway_changed(self, pathway_id: str) -> None:
         if pathway_id == self._highlight:

@@ -1,0 +1,176 @@
+"""Where each flow's number goes: along its own line, at the least crowded of a few points.
+
+Qt-free geometry. A flow is a polyline (from the source box to the target's) and the size of
+its number label; :func:`place_labels` gives each flow the fraction of its length at which the
+label's centre sits, choosing among a few points near the middle the one whose label crosses
+the fewest other lines and overlaps the fewest other labels (the middle when nothing is
+better). :func:`crowded` counts the labels that still touch another line or label.
+
+A coarse grid of cells keeps this near-linear in the number of flows.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from typing import NamedTuple
+
+Point = tuple[float, float]
+Rect = tuple[float, float, float, float]  # left, top, right, bottom
+
+# Fractions of a flow's length tried in turn; the first of equally crowded ones wins.
+CANDIDATES = (0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8)
+CELL = 120.0  # map units: the size of a grid cell of the spatial index
+LABEL_WEIGHT = 2  # a label over another label is worse than one over a line
+
+
+class Flow(NamedTuple):
+    key: str
+    line: Sequence[Point]  # at least two points
+    size: tuple[float, float]  # the label's width and height; (0, 0): no label, a line only
+
+
+def point_at(line: Sequence[Point], t: float) -> Point:
+    """The point a fraction ``t`` of the way along ``line`` (by length)."""
+    lengths = [math.dist(a, b) for a, b in zip(line, line[1:], strict=False)]
+    total = sum(lengths)
+    if total == 0:
+        return line[0]
+    remaining = max(0.0, min(1.0, t)) * total
+    for (a, b), length in zip(zip(line, line[1:], strict=False), lengths, strict=True):
+        if remaining <= length and length > 0:
+            f = remaining / length
+            return a[0] + (b[0] - a[0]) * f, a[1] + (b[1] - a[1]) * f
+        remaining -= length
+    return line[-1]
+
+
+def label_rect(centre: Point, size: tuple[float, float]) -> Rect:
+    w, h = size
+    return centre[0] - w / 2, centre[1] - h / 2, centre[0] + w / 2, centre[1] + h / 2
+
+
+def rects_overlap(a: Rect, b: Rect) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def segment_crosses(p: Point, q: Point, rect: Rect) -> bool:
+    """Whether the segment p-q passes through ``rect`` (Liang-Barsky clipping)."""
+    left, top, right, bottom = rect
+    dx, dy = q[0] - p[0], q[1] - p[1]
+    lo, hi = 0.0, 1.0
+    for edge_p, edge_q in ((-dx, p[0] - left), (dx, right - p[0]),
+                           (-dy, p[1] - top), (dy, bottom - p[1])):
+        if edge_p == 0:
+            if edge_q < 0:
+                return False
+            continue
+        r = edge_q / edge_p
+        if edge_p < 0:
+            lo = max(lo, r)
+        else:
+            hi = min(hi, r)
+        if lo > hi:
+            return False
+    return True
+
+
+def _cells(rect: Rect) -> Iterable[tuple[int, int]]:
+    for i in range(math.floor(rect[0] / CELL), math.floor(rect[2] / CELL) + 1):
+        for j in range(math.floor(rect[1] / CELL), math.floor(rect[3] / CELL) + 1):
+            yield i, j
+
+
+def _segment_cells(p: Point, q: Point) -> set[tuple[int, int]]:
+    """The cells a segment passes through (pieces of at most a cell each, so a long diagonal
+    line is not filed under every cell of its bounding box)."""
+    pieces = max(1, math.ceil(math.dist(p, q) / CELL))
+    cells: set[tuple[int, int]] = set()
+    for i in range(pieces):
+        a, b = i / pieces, (i + 1) / pieces
+        x0, y0 = p[0] + (q[0] - p[0]) * a, p[1] + (q[1] - p[1]) * a
+        x1, y1 = p[0] + (q[0] - p[0]) * b, p[1] + (q[1] - p[1]) * b
+        cells.update(_cells((min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))))
+    return cells
+
+
+class _Index:
+    """The flows' segments and the labels placed so far, by grid cell."""
+
+    def __init__(self, flows: Sequence[Flow]) -> None:
+        self.segments: dict[tuple[int, int], list[tuple[int, Point, Point]]] = defaultdict(list)
+        self.labels: dict[tuple[int, int], dict[int, Rect]] = defaultdict(dict)
+        for n, flow in enumerate(flows):
+            for p, q in zip(flow.line, flow.line[1:], strict=False):
+                for cell in _segment_cells(p, q):
+                    self.segments[cell].append((n, p, q))
+
+    def put_label(self, n: int, rect: Rect) -> None:
+        for cell in _cells(rect):
+            self.labels[cell][n] = rect
+
+    def take_label(self, n: int, rect: Rect) -> None:
+        for cell in _cells(rect):
+            self.labels[cell].pop(n, None)
+
+    def lines_crossed(self, n: int, rect: Rect) -> set[int]:
+        """The other flows whose line passes through ``rect``."""
+        found: set[int] = set()
+        for cell in _cells(rect):
+            for other, p, q in self.segments.get(cell, ()):
+                if other != n and other not in found and segment_crosses(p, q, rect):
+                    found.add(other)
+        return found
+
+    def labels_overlapped(self, n: int, rect: Rect) -> set[int]:
+        found: set[int] = set()
+        for cell in _cells(rect):
+            for other, box in self.labels.get(cell, {}).items():
+                if other != n and rects_overlap(rect, box):
+                    found.add(other)
+        return found
+
+
+def place_labels(flows: Sequence[Flow],
+                 candidates: Sequence[float] = CANDIDATES) -> dict[str, float]:
+    """For each flow, the fraction of its length where its label is least crowded.
+
+    Every label starts in the middle; each in turn then moves to the first candidate point
+    with the fewest other lines and labels (a label counts twice) under it."""
+    index = _Index(flows)
+    rects = [label_rect(point_at(f.line, 0.5), f.size) for f in flows]
+    for n, rect in enumerate(rects):
+        if flows[n].size[0] > 0:
+            index.put_label(n, rect)
+    chosen: dict[str, float] = {}
+    for n, flow in enumerate(flows):
+        if flow.size[0] <= 0:
+            continue
+        index.take_label(n, rects[n])
+        best_t, best_cost, best_rect = 0.5, None, rects[n]
+        for t in candidates:
+            rect = label_rect(point_at(flow.line, t), flow.size)
+            cost = len(index.lines_crossed(n, rect)) + \
+                LABEL_WEIGHT * len(index.labels_overlapped(n, rect))
+            if best_cost is None or cost < best_cost:
+                best_t, best_cost, best_rect = t, cost, rect
+            if cost == 0:
+                break
+        rects[n] = best_rect
+        index.put_label(n, best_rect)
+        chosen[flow.key] = best_t
+    return chosen
+
+
+def crowded(flows: Sequence[Flow], placed: Mapping[str, float] | None = None) -> int:
+    """How many labels overlap another label or cross another flow's line, with each label
+    at its ``placed`` fraction (the middle when not given)."""
+    placed = placed or {}
+    index = _Index(flows)
+    rects = [label_rect(point_at(f.line, placed.get(f.key, 0.5)), f.size) for f in flows]
+    labelled = [n for n, f in enumerate(flows) if f.size[0] > 0]
+    for n in labelled:
+        index.put_label(n, rects[n])
+    return sum(1 for n in labelled
+               if index.lines_crossed(n, rects[n]) or index.labels_overlapped(n, rects[n]))
