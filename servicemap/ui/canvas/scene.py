@@ -9,6 +9,11 @@ With a grid set (:meth:`CanvasScene.set_grid`, the Arrange menu's "Snap to grid"
 drawn behind the map, dragged boxes jump from line to line and land on it (the box under the
 pointer on a line, the others keeping their spacing), and :meth:`CanvasScene.nudge_positions`
 moves nudged boxes to the next line.
+
+A second plain click at the same place on the same stack of items selects the next one under
+the pointer (the box, then the flows under it nearest first, and round), so a flow hidden
+under a box or another flow can be picked (:meth:`CanvasScene.stack_at`); a click elsewhere
+starts again from the top.
 """
 
 from __future__ import annotations
@@ -94,6 +99,10 @@ class CanvasScene(MapScene):
         self._handle: ConnectHandle | None = None
         self._moving_end: FlowEnd | None = None
         self._hovered: FlowItem | None = None
+        self._press_at: QPointF | None = None  # where a plain left click went down
+        self._before_press: list[str] = []  # the selection before that press
+        self._last_click: tuple[QPointF, list[str]] | None = None  # where, and the stack there
+        self._double = False  # the press was a double-click's (renames; does not cycle)
         self.selectionChanged.connect(self.show_flow_ends)
         document.nodes_moved.connect(self._flow_ends_later)
         document.edge_changed.connect(self._flow_ends_later)
@@ -141,20 +150,54 @@ class CanvasScene(MapScene):
             self._handle = self.add_decoration(
                 HANDLES, ConnectHandle(node.node_id, node.rect.right()), node.node_id)
 
-    def flow_near(self, pos: QPointF, pixels: float = FLOW_REACH) -> FlowItem | None:
-        """The flow nearest ``pos`` within ``pixels`` on screen (at any zoom a flow is as easy
-        to click as a box), or None."""
+    def _reach(self, pixels: float) -> float:
+        """``pixels`` on screen in scene units, at the view's zoom."""
         views = self.views()
         zoom = views[0].transform().m11() if views else 1.0
-        reach = pixels / max(zoom, 1e-6)
+        return pixels / max(zoom, 1e-6)
+
+    def flows_near(self, pos: QPointF, pixels: float = FLOW_REACH) -> list[FlowItem]:
+        """The flows within ``pixels`` on screen of ``pos``, nearest first."""
+        reach = self._reach(pixels)
         area = QRectF(pos.x() - reach, pos.y() - reach, 2 * reach, 2 * reach)
-        best, best_d = None, None
+        found = []
         for item in self.items(area, Qt.IntersectsItemShape, Qt.DescendingOrder, QTransform()):
             if isinstance(item, FlowItem) and item.isVisible():
                 d = item.distance_to(pos)
-                if d <= reach and (best_d is None or d < best_d):
-                    best, best_d = item, d
-        return best
+                if d <= reach:
+                    found.append((d, len(found), item))
+        return [item for _d, _n, item in sorted(found, key=lambda f: f[:2])]
+
+    def flow_near(self, pos: QPointF, pixels: float = FLOW_REACH) -> FlowItem | None:
+        """The flow nearest ``pos`` within ``pixels`` on screen (at any zoom a flow is as easy
+        to click as a box), or None."""
+        near = self.flows_near(pos, pixels)
+        return near[0] if near else None
+
+    def stack_at(self, pos: QPointF) -> list[str]:
+        """The ids of what a click at ``pos`` may pick, in the order repeated clicks go
+        round them: the boxes under it (top first), then the flows near it (nearest first)."""
+        boxes = [item.node_id for item in
+                 self.items(pos, Qt.IntersectsItemShape, Qt.DescendingOrder, QTransform())
+                 if isinstance(item, NodeItem) and item.isVisible()]
+        return boxes + [flow.edge_id for flow in self.flows_near(pos)]
+
+    def _cycle_click(self, pos: QPointF) -> None:
+        """A plain click (no drag) at ``pos``: when the last click was at about the same place
+        on the same items and one of them was the selection, select the next one."""
+        stack = self.stack_at(pos)
+        last, self._last_click = self._last_click, (pos, stack)
+        if last is None or len(stack) < 2 or set(last[1]) != set(stack):
+            return
+        near = self._reach(FLOW_REACH)
+        if abs(last[0].x() - pos.x()) > near or abs(last[0].y() - pos.y()) > near:
+            return
+        selected = self._before_press
+        if len(selected) != 1 or selected[0] not in stack:
+            return
+        following = stack[(stack.index(selected[0]) + 1) % len(stack)]
+        self.clearSelection()
+        self.graphics_item(following).setSelected(True)
 
     def _hover_flow(self, flow: FlowItem | None) -> None:
         """Draw the flow under the pointer strong, so a person sees what a click will pick."""
@@ -338,9 +381,14 @@ class CanvasScene(MapScene):
             self.update()  # repaint smoothly where the drag left rough lines
 
     def mousePressEvent(self, event) -> None:
+        plain = event.button() == Qt.LeftButton and not event.modifiers()
+        self._press_at = event.scenePos() if plain else None
+        self._before_press = self.selected_ids()  # the press itself may select the top item
+        self._double = False
         node = self.node_at(event.scenePos()) if event.button() == Qt.LeftButton else None
         if self.connect_from is not None and event.button() == Qt.LeftButton:
             source, self.connect_from = self.connect_from, None
+            self._press_at = None
             if node is not None:
                 self.connect_requested.emit(source, node.node_id)
             event.accept()
@@ -427,6 +475,15 @@ class CanvasScene(MapScene):
             event.accept()
             return
         super().mouseReleaseEvent(event)
+        pressed, self._press_at = self._press_at, None
+        moved = any(n in self.nodes and self.nodes[n].pos() != before
+                    for n, before in self._press_positions.items())
+        if event.button() == Qt.LeftButton and pressed is not None and not moved \
+                and not self._double and not event.modifiers() \
+                and (pressed - event.scenePos()).manhattanLength() <= self._reach(3):
+            self._cycle_click(event.scenePos())
+        elif event.button() == Qt.LeftButton:
+            self._last_click = None  # a drag, a Ctrl+click or a double-click starts again
         if self._press_positions and any(
                 n in self.nodes and self.nodes[n].pos() != before
                 for n, before in self._press_positions.items()):
@@ -448,6 +505,7 @@ class CanvasScene(MapScene):
     def mouseDoubleClickEvent(self, event) -> None:
         if event.button() != Qt.LeftButton:
             return super().mouseDoubleClickEvent(event)
+        self._double, self._press_at, self._last_click = True, None, None
         node = self.node_at(event.scenePos())
         if node is not None:
             self.rename_requested.emit(node.node_id)

@@ -14,6 +14,8 @@ KEYS_HELP = """<h3>Mouse</h3><ul>
 <li>Drag a box to move it (all selected boxes move together); one undo step.</li>
 <li>Drag empty canvas, or drag with the middle button, to pan; Ctrl+wheel zooms.</li>
 <li>Shift+drag on empty canvas selects with a rectangle; Ctrl+click adds to the selection.</li>
+<li>Click again at the same place to pick the next item under the pointer (a flow under a box
+or under another flow).</li>
 <li>Shift+drag from one box to another draws a flow; you then choose its type.</li>
 <li>Double-click empty canvas to add a service there; double-click a box to rename it.</li>
 <li>Right-click for the actions on the item under the pointer.</li></ul>
