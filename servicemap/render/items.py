@@ -126,7 +126,7 @@ def _lod(item: QGraphicsItem, painter: QPainter) -> float:
     """The zoom the item is drawn at, for its level of detail: infinite (everything drawn)
     in a scene that asks for ``full_detail`` (exports), else the painter's scale (the view
     never rotates or shears)."""
-    if item.scene().full_detail:
+    if item.full_detail:
         return math.inf
     return painter.worldTransform().m11()
 
@@ -142,6 +142,7 @@ class NodeItem(QGraphicsItem):
         self.fill = QColor("white")
         self.border = style.DARK_GREY
         self.highlighted = False
+        self.full_detail = False  # the scene sets it: draw all detail at any scale
         self._lines: list[tuple[float, float, str]] = []  # (x, baseline y, text), centred
         self._rect = QRectF()
         self._bounds = QRectF()
@@ -254,6 +255,7 @@ class FlowItem(QGraphicsItem):
         self.label_at = 0.5  # where the number sits: this fraction of the line's length
         self._line: list[tuple[float, float]] = []  # the line as points (for the number)
         self.highlighted = False
+        self.full_detail = False  # the scene sets it: draw all detail at any scale
         self.hovered = False  # the pointer is on it (the canvas sets this)
         self._path = QPainterPath()
         self._arrow = QPolygonF()

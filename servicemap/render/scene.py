@@ -62,7 +62,7 @@ class MapScene(QGraphicsScene):
         # Items draw labels, arrowheads and smooth lines at every scale (exports set this);
         # False: below DETAIL_LOD / SMOOTH_LOD of the view's zoom they draw plain boxes and
         # lines, which keeps a far zoomed-out canvas fast.
-        self.full_detail = False
+        self._full_detail = False
         self.setBackgroundBrush(QColor("white"))
         self.setItemIndexMethod(QGraphicsScene.BspTreeIndex)
         self.setBspTreeDepth(8)  # automatic depth costs >1 GB and ~10 s at 10,000 items
@@ -130,6 +130,7 @@ class MapScene(QGraphicsScene):
     def _make_node(self, node_id: str, attrs) -> bool:
         """Make a node's box; False when it has no position yet (see :meth:`_place`)."""
         item = NodeItem(node_id, attrs["kind"])
+        item.full_detail = self._full_detail
         self.nodes[node_id] = item
         self._style_node(node_id, attrs)
         placed = attrs["x"] is not None and attrs["y"] is not None
@@ -189,6 +190,7 @@ class MapScene(QGraphicsScene):
         if u not in self.nodes or v not in self.nodes:
             return
         item = FlowItem(edge_id, self.nodes[u], self.nodes[v])
+        item.full_detail = self._full_detail
         self.flows[edge_id] = item
         item.show_label = self.show_flow_labels
         if self.overview:
@@ -202,6 +204,19 @@ class MapScene(QGraphicsScene):
         volume = attrs.get("volume_per_year")
         self.flows[edge_id].set_look(attrs["flow_type"], style.flow_width(volume),
                                      "" if volume is None else f"{volume:,g}")
+
+    @property
+    def full_detail(self) -> bool:
+        return self._full_detail
+
+    @full_detail.setter
+    def full_detail(self, on: bool) -> None:
+        """Every item draws all its detail at any scale (exports), or follows the zoom. Each
+        item keeps the flag itself: paint() runs for every item on every frame, and asking the
+        scene there costs a call into Qt each time."""
+        self._full_detail = bool(on)
+        for item in (*self.nodes.values(), *self.flows.values()):
+            item.full_detail = self._full_detail
 
     def set_flow_labels(self, show: bool) -> None:
         """Show or hide the number (people per year) on every flow."""
