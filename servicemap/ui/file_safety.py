@@ -37,6 +37,14 @@ def _now() -> str:
     return datetime.now().astimezone().isoformat(timespec="seconds")
 
 
+def _when(stamp: str) -> str:
+    """An ISO time stamp as people read it ("02 Dec 2026 at 10:40")."""
+    try:
+        return datetime.fromisoformat(stamp).strftime("%d %b %Y at %H:%M")
+    except ValueError:
+        return "an unknown time"
+
+
 @dataclass
 class LockOwner:
     user: str
@@ -44,11 +52,7 @@ class LockOwner:
     since: str
 
     def describe(self) -> str:
-        try:
-            when = datetime.fromisoformat(self.since).strftime("%d %b %Y at %H:%M")
-        except ValueError:
-            when = "an unknown time"
-        return f"{self.user} on {self.host} since {when}"
+        return f"{self.user} on {self.host} since {_when(self.since)}"
 
 
 class MapLock:
@@ -110,11 +114,7 @@ class Recoverable:
 
     def describe(self) -> str:
         name = Path(self.original).name if self.original else f"“{self.title}” (never saved)"
-        try:
-            when = datetime.fromisoformat(self.saved).strftime("%d %b %Y at %H:%M")
-        except ValueError:
-            when = "an unknown time"
-        return f"{name}, autosaved {when}"
+        return f"{name}, autosaved {_when(self.saved)}"
 
 
 class Recovery:

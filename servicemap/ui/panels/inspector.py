@@ -361,13 +361,15 @@ class InspectorPanel(Panel):
         elif name in ("node_added", "node_removed", "edge_added", "edge_removed"):
             self._on_item_added_or_removed(args[0])
             if self._structure is not None:  # an organisation, a link: the choices change
-                self._structure.refresh()
+                self.schedule()  # once after a burst (a delete of many nodes, an undo)
         elif name != "nodes_moved":  # positions are not shown
             return False
         return True
 
     def refresh(self) -> None:
         self._refresh()
+        if self._structure is not None:
+            self._structure.refresh()
 
     def mode_changed(self) -> None:
         """Follow the session's mode (the editor says whether edits are allowed): on a map

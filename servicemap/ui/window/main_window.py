@@ -325,7 +325,8 @@ class MainWindow(QMainWindow):
                 now = self.scene.selected_ids()
                 chosen = set(now)
                 before = [i for i in self.selection.ids if i in chosen]
-                self.selection.set(before + [i for i in now if i not in set(before)])
+                kept = set(before)
+                self.selection.set(before + [i for i in now if i not in kept])
             finally:
                 self._syncing = False
 
@@ -440,8 +441,8 @@ class MainWindow(QMainWindow):
     def delete_selected(self) -> None:
         """Delete the selection; say what an organisation or directorate leaves behind."""
         doc = self.doc
-        members = [n for n in doc.graph.nodes if doc.parent(n) in self.selection.ids
-                   and n not in self.selection.ids]
+        chosen = set(self.selection.ids)
+        members = [n for n in doc.graph.nodes if n not in chosen and doc.parent(n) in chosen]
         if self.editor.delete(self.selection.ids) is None and members:
             self.statusBar().showMessage(
                 f"{plural(len(members), 'item')} stay on the map in no directorate or "
