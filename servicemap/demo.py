@@ -11,25 +11,14 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
+from servicemap import bundled
 from servicemap.graph.document import Document
 from servicemap.io.exchange import read_json
 from servicemap.model import FlowType, Pathway
 
-BUNDLED_NAME = "kent_medway.json"
-
-
-def resources_dir() -> Path:
-    """The folder holding bundled data: inside the package when installed from a wheel,
-    else the repository's top-level ``resources/``."""
-    here = Path(__file__).resolve().parent
-    for candidate in (here / "resources", here.parent / "resources"):
-        if (candidate / BUNDLED_NAME).exists():
-            return candidate
-    return here.parent / "resources"
-
 
 def bundled_map_path() -> Path:
-    return resources_dir() / BUNDLED_NAME
+    return bundled.path(bundled.MAP_FILE)
 
 
 def kent_and_medway() -> Document:

@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 
+from PySide6.QtGui import QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication
+
+from servicemap import bundled
+from servicemap.render import style
 
 APP_NAME = "servicemap"
 
@@ -28,4 +33,27 @@ def ensure_qapp() -> QApplication:
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(APP_NAME)
     app.setApplicationDisplayName(APP_NAME)
+    if not app.property("servicemap_bundled_loaded"):
+        app.setProperty("servicemap_bundled_loaded", True)
+        load_bundled_fonts()
+        icon = bundled.path(bundled.ICON_PNG)
+        if icon.is_file():
+            app.setWindowIcon(QIcon(str(icon)))
     return app
+
+
+def fonts_to_load(installed: set[str]) -> list[Path]:
+    """The bundled font files to add when the machine has none of the families servicemap
+    draws in (a bare Linux box running the one-folder build); none where one is installed, so
+    maps and exports keep the machine's own Arial (Windows) or its usual sans-serif. A missing
+    file is left out here; the window's start names it (:func:`servicemap.bundled.missing`)."""
+    if installed & set(style.PREFERRED_FAMILIES):
+        return []
+    return [p for p in map(bundled.path, bundled.FONT_FILES) if p.is_file()]
+
+
+def load_bundled_fonts() -> None:
+    """Add the bundled Liberation Sans (an Arial-metric sans-serif) where no preferred font is
+    installed, so text is drawn, and drawn alike, everywhere."""
+    for font in fonts_to_load(set(QFontDatabase.families())):
+        QFontDatabase.addApplicationFont(str(font))

@@ -81,6 +81,9 @@ def group_colours(doc, parents=None) -> dict[str, QColor]:
 
 
 _label_font: QFont | None = None
+# Arial first (NHS identity), then fonts with Arial's metrics or its look; Liberation Sans is
+# also bundled (render.app loads it on a machine that has none of these).
+PREFERRED_FAMILIES = ("Arial", "Liberation Sans", "DejaVu Sans", "Noto Sans")
 
 
 def label_font() -> QFont:
@@ -88,8 +91,7 @@ def label_font() -> QFont:
     global _label_font
     if _label_font is None:
         families = set(QFontDatabase.families())
-        family = next((f for f in ("Arial", "Liberation Sans", "DejaVu Sans", "Noto Sans")
-                       if f in families), "")
+        family = next((f for f in PREFERRED_FAMILIES if f in families), "")
         font = QFont(family) if family else QFont()
         font.setStyleHint(QFont.SansSerif)
         font.setPointSizeF(9.5)

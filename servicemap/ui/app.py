@@ -3,7 +3,7 @@ and its features together."""
 
 from __future__ import annotations
 
-from servicemap import demo
+from servicemap import bundled, demo
 from servicemap.render.app import ensure_qapp
 
 
@@ -34,12 +34,30 @@ def open_window(path: str | None = None, review: bool = False, *, recovery=None,
     if review and path is not None and open_for_review(window.host, path):
         return window
     if path is None or not window.files.open_path(path, ask_save=False):
-        window.files.open_bundled(demo.kent_and_medway())
+        if demo.bundled_map_path().is_file():
+            window.files.open_bundled(demo.kent_and_medway())
     return window
 
 
 def run(path: str | None = None, review: bool = False) -> int:
     app = ensure_qapp()
+    tell_missing_resources()
     window = open_window(path, review)
     window.showMaximized()
     return app.exec()
+
+
+def tell_missing_resources() -> None:
+    """Say plainly, on stderr and in a message box, which bundled files are missing (a damaged
+    install or a partly unpacked folder); the window still opens (an empty map when the bundled
+    one is missing)."""
+    problems = bundled.missing()
+    if not problems:
+        return
+    import sys
+
+    from PySide6.QtWidgets import QMessageBox
+
+    message = bundled.missing_message(problems)
+    print(message, file=sys.stderr)
+    QMessageBox.warning(None, "servicemap", message)
