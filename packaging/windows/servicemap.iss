@@ -23,7 +23,9 @@ AppComments=Maps of how people move between NHS mental health and community serv
 ; locked-down NHS laptop needs no administrator. A user with rights may still choose all users.
 PrivilegesRequired=lowest
 PrivilegesRequiredOverridesAllowed=dialog
-DefaultDirName={autopf}\servicemap
+; {code:InstallFolder}: %LOCALAPPDATA%\Programs\servicemap per user (what {autopf} means there,
+; spelled out because some systems lack that known folder), Program Files for all users.
+DefaultDirName={code:InstallFolder}
 DefaultGroupName=servicemap
 DisableProgramGroupPage=yes
 OutputDir={#OutputDir}
@@ -56,6 +58,15 @@ Root: HKA; Subkey: "Software\Classes\servicemap.map"; ValueType: string; ValueNa
 Root: HKA; Subkey: "Software\Classes\servicemap.map\DefaultIcon"; ValueType: string; ValueName: ""; ValueData: "{app}\servicemapw.exe,0"; Tasks: associate
 Root: HKA; Subkey: "Software\Classes\servicemap.map\shell\open\command"; ValueType: string; ValueName: ""; ValueData: """{app}\servicemapw.exe"" ""%1"""; Tasks: associate
 Root: HKA; Subkey: "Software\Classes\Applications\servicemapw.exe\SupportedTypes"; ValueType: string; ValueName: ".smap"; ValueData: ""; Flags: uninsdeletekey
+
+[Code]
+function InstallFolder(Param: String): String;
+begin
+  if IsAdminInstallMode then
+    Result := ExpandConstant('{commonpf}\servicemap')
+  else
+    Result := ExpandConstant('{localappdata}\Programs\servicemap');
+end;
 
 [Run]
 Filename: "{app}\servicemapw.exe"; Description: "Open servicemap now"; Flags: nowait postinstall skipifsilent
