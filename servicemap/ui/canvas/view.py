@@ -8,11 +8,15 @@ scrolls and Ctrl+wheel zooms.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRectF, Qt, Signal
-from PySide6.QtGui import QMouseEvent, QPainter
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QFontInfo, QMouseEvent, QPainter
 from PySide6.QtWidgets import QGraphicsView
 
+from servicemap.model import NodeKind
+from servicemap.render import style
+
 MIN_ZOOM, MAX_ZOOM = 0.002, 8.0
+READABLE_PX = 8.0  # service names at least this tall when a map first opens (issue #15)
 OVERVIEW_ZOOM = 0.08  # below this a 170-unit box is under 14 px: flows are hidden
 STEP = 1.25
 
@@ -93,16 +97,40 @@ class MapView(QGraphicsView):
             self.fit_rect(rect, max_zoom=2.0)
 
     def fit_until_used(self) -> None:
-        """Fit the map now and again whenever the view changes size (the window being
-        maximised, docks settling) until the planner zooms, pans or clicks: a map opened
-        before its window reaches full size still fills it."""
+        """Show a newly opened map at first sight, now and again whenever the view changes
+        size (the window being maximised, docks settling) until the planner zooms, pans or
+        clicks: a map opened before its window reaches full size still fills it."""
         self._fit_pending = True
+        self.first_sight()
+
+    def readable_zoom(self) -> float:
+        """The zoom at which service names are :data:`READABLE_PX` pixels tall here."""
+        return READABLE_PX / max(1, QFontInfo(style.label_font()).pixelSize())
+
+    def first_sight(self) -> None:
+        """The whole map when its names can be read at that size; else the zoom where they
+        can (:meth:`readable_zoom`), with the access points, where people enter and a map
+        is read from, at the left and centred from top to bottom. Ctrl+0 shows it whole."""
         self.fit_map()
+        scene, readable = self.scene(), self.readable_zoom()
+        if scene is None or self.zoom >= readable:
+            return
+        entries = [item.sceneBoundingRect() for item in getattr(scene, "nodes", {}).values()
+                   if item.kind == NodeKind.ACCESS_POINT]
+        if not entries:
+            return
+        self._scale_to(readable)
+        area = entries[0]
+        for rect in entries[1:]:
+            area = area.united(rect)
+        seen = self.mapToScene(self.viewport().rect()).boundingRect()
+        margin = 40 / readable
+        self.centerOn(QPointF(area.left() - margin + seen.width() / 2, area.center().y()))
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         if self._fit_pending and self.scene() is not None:
-            self.fit_map()
+            self.first_sight()
 
     def _used(self) -> None:
         self._fit_pending = False
