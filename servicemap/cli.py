@@ -54,7 +54,10 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--csv", metavar="DIR", help="instead of OUT: one CSV file per sheet in DIR")
     p.add_argument("--force", action="store_true", help="overwrite an existing file")
     p.add_argument("--dpi", type=_dpi, default=150, help="PNG resolution, 96 to 600 (default 150)")
-    p.add_argument("--pathway", metavar="NAME", help="PNG/SVG/PDF: only this pathway (by name)")
+    p.add_argument("--pathway", metavar="NAME_OR_ID", help="PNG/SVG/PDF: only this pathway (by "
+                   "name or id), its steps laid out left to right in step order")
+    p.add_argument("--faded-map", action="store_true", help="with --pathway: the steps where "
+                   "they are on the map, the rest of the map faded behind them")
     p.add_argument("--page", type=str.lower, choices=("a4", "a3"), default="a4",
                    help="PDF page; largest PNG/SVG picture (default a4)")
     p.add_argument("--landscape", action="store_true", help="PDF: a landscape page")
@@ -200,13 +203,15 @@ def cmd_demo(args) -> int:
 
 def _export_picture(doc: Document, out: Path, args) -> None:
     """PNG, SVG or PDF, drawn as the window draws the map (offscreen without a display)."""
-    from servicemap.graph.pathways import find_pathway, pathways_by_name
+    from servicemap.graph.pathways import find_pathway_or_id, pathways_by_name
     from servicemap.render import export
     from servicemap.render.app import ensure_qapp
 
     pathway = None
+    if args.faded_map and args.pathway is None:
+        raise BadInput("--faded-map needs --pathway NAME_OR_ID")
     if args.pathway is not None:
-        pathway = find_pathway(doc, args.pathway)
+        pathway = find_pathway_or_id(doc, args.pathway)
         if pathway is None:
             names = "; ".join(p.name for p in pathways_by_name(doc)) or "none"
             raise BadInput(f"no pathway named {args.pathway!r}; the map's pathways: {names}")
@@ -215,7 +220,7 @@ def _export_picture(doc: Document, out: Path, args) -> None:
         what="map" if pathway is None else "pathway", pathway=pathway, dpi=args.dpi,
         page=args.page, landscape=args.landscape, legend=not args.no_legend,
         flow_numbers=not args.no_flow_numbers, suppression=not args.no_suppression,
-        comments=args.comments))
+        comments=args.comments, faded_map=args.faded_map))
 
 
 def _read(fmt: formats.Format, source: Path) -> Document:

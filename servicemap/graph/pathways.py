@@ -1,4 +1,4 @@
-"""Looking pathways up (no Qt): by name, in name order, through a node, and the flow that
+"""Looking pathways up (no Qt): by name (or id), in name order, through a node, and the flow that
 joins each step to the next. The command line, the export, the canvas's highlight and the
 Pathways dock all read pathways through these."""
 
@@ -20,6 +20,15 @@ def find_pathway(doc: Document, name: str) -> str | None:
         return exact
     wanted = _folded(name)
     return next((pid for pid, p in doc.pathways.items() if _folded(p.name) == wanted), None)
+
+
+def find_pathway_or_id(doc: Document, text: str) -> str | None:
+    """The pathway ``text`` names (as :func:`find_pathway`), else the one whose id it is
+    (the command line's ``--pathway NAME_OR_ID``); None when neither."""
+    found = find_pathway(doc, text)
+    if found is None and text.strip() in doc.pathways:
+        found = text.strip()
+    return found
 
 
 def pathways_by_name(doc: Document) -> list[Pathway]:

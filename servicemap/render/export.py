@@ -29,7 +29,6 @@ from servicemap import suppression
 from servicemap.errors import ServiceMapError
 from servicemap.gcpause import gc_paused
 from servicemap.graph.document import Document
-from servicemap.graph.pathways import step_flows
 from servicemap.render.items import FlowItem, NodeItem
 from servicemap.render.legend import Entry, legend_entries
 from servicemap.render.page import (
@@ -42,7 +41,7 @@ from servicemap.render.page import (
     paint_page,
     render_image,
 )
-from servicemap.render.scene import STEP_GAPS, MapScene
+from servicemap.render.scene import MapScene
 
 WHAT = ("map", "selection", "visible", "pathway")
 DPI_RANGE = (96, 600)
@@ -78,6 +77,7 @@ class ExportOptions:
     containers: str | None = None  # as on the canvas: "directorate", "partnership", ...
     date: datetime.date | None = None
     comments: bool = False  # review comments: numbered on the map, listed after it (PDF/print)
+    faded_map: bool = False  # a pathway where it is on the map, the rest faded (else on its own)
 
 
 @dataclass
@@ -92,6 +92,7 @@ class Picture:
     subtitle: str
     true_labels: dict[str, str] = field(default_factory=dict)
     extra_entries: list[Entry] = field(default_factory=list)  # marks added to the picture
+    numbered: frozenset[str] | None = None  # only these flows get numbers (None: every one)
 
 
     def set_numbers(self, show: bool, suppressed: bool) -> None:
@@ -100,6 +101,8 @@ class Picture:
         for key, item in self.scene.flows.items():
             item.label = (suppression.suppress(doc.edge(key).get("volume_per_year"))
                           if suppressed else self.true_labels[key])
+            if self.numbered is not None and key not in self.numbered:
+                item.label = ""  # a faded flow behind a pathway: no number
         self.scene.set_flow_labels(show)
 
     def entries(self) -> list[Entry]:
@@ -134,43 +137,51 @@ class Picture:
             self.scene = None
 
 
-def _pathway_ids(doc: Document, pathway_id: str) -> tuple[set[str], set[str]]:
-    """A pathway's steps and the flows between consecutive steps (as the canvas highlights)."""
-    flows = {f for f in step_flows(doc, pathway_id) if f is not None}
-    return set(doc.pathways[pathway_id].steps), flows
+def _prepare_pathway(doc: Document, options: ExportOptions) -> Picture:
+    """A pathway on its own, left to right in step order, or where it is on the map with the
+    rest faded (:mod:`servicemap.render.pathway_picture`); only its flows are numbered."""
+    from servicemap.render.pathway_picture import pathway_scene
 
+    if options.pathway not in doc.pathways:
+        raise ExportError("the pathway to export is not in this map")
+    pathway = doc.pathways[options.pathway]
+    if not pathway.steps:
+        raise ExportError("the pathway has no steps to export")
+    drawn = pathway_scene(doc, pathway.id, options.faded_map, options.containers)
+    scene = drawn.scene
+    try:
+        scene.setItemIndexMethod(MapScene.NoIndex)
+        if options.comments and doc.comments:
+            from servicemap.render.comment_marks import mark_comments
 
-def _number_steps(scene: MapScene, pathway_id: str) -> None:
-    """The canvas's numbered step badges, in the canvas's ordinary colours (every item left
-    is the pathway's) and without its "no flow" connectors, which the legend does not show."""
-    scene.highlight_pathway(pathway_id)
-    for item in list(scene.nodes.values()) + list(scene.flows.values()):
-        item.highlighted = False
-    scene.clear_decorations(STEP_GAPS)
+            mark_comments(scene, doc, drawn.nodes, drawn.flows)
+        shown = SimpleNamespace(doc=scene.doc, nodes=drawn.nodes, flows=drawn.flows,
+                                colours=scene.colours, group_of=scene.group_of)
+        picture = Picture(scene, scene.itemsBoundingRect().adjusted(-PAD, -PAD, PAD, PAD),
+                          shown, pathway.name, drawn.subtitle,
+                          {k: item.label for k, item in scene.flows.items()},
+                          numbered=frozenset(drawn.flows))
+        picture.set_numbers(options.flow_numbers, options.suppression)
+        return picture
+    except BaseException:
+        scene.detach()
+        raise
 
 
 def prepare(doc: Document, options: ExportOptions) -> Picture:
     """Build the export scene for ``options.what`` (the document is only read)."""
     if options.what not in WHAT:
         raise ExportError(f"cannot export {options.what!r}; choose one of {', '.join(WHAT)}")
-    title = doc.graph.graph.get("title") or "Untitled map"
-    subtitle = ""
     if options.what == "pathway":
-        if options.pathway not in doc.pathways:
-            raise ExportError("the pathway to export is not in this map")
-        subtitle = f"Pathway in {title}; the numbers give the order of its steps"
-        title = doc.pathways[options.pathway].name
+        return _prepare_pathway(doc, options)
+    title = doc.graph.graph.get("title") or "Untitled map"
     with gc_paused():  # tens of thousands of items: no point scanning them while made
         scene = MapScene(doc)
     try:
         scene.setItemIndexMethod(MapScene.NoIndex)  # one render: no index to build
         scene.full_detail = True  # names, numbers and arrowheads at any page scale
         true_labels = {k: item.label for k, item in scene.flows.items()}
-        if options.what == "pathway":
-            nodes, flows = _pathway_ids(doc, options.pathway)
-            scene.keep_only(nodes, flows)
-            _number_steps(scene, options.pathway)
-        elif options.what == "selection":
+        if options.what == "selection":
             flows = {k for k in options.ids if k in scene.flows}
             nodes = {k for k in options.ids if k in scene.nodes}
             nodes |= {end for k in flows for end in doc.edge_ends(k)}
@@ -192,8 +203,7 @@ def prepare(doc: Document, options: ExportOptions) -> Picture:
             source = scene.itemsBoundingRect().adjusted(-PAD, -PAD, PAD, PAD)
         if not shown_nodes:
             raise ExportError({"selection": "nothing is selected to export",
-                               "visible": "nothing is in view to export",
-                               "pathway": "the pathway has no steps to export"}
+                               "visible": "nothing is in view to export"}
                               .get(options.what, "the map has nothing to draw"))
         if options.comments and doc.comments:
             from servicemap.render.comment_marks import mark_comments
@@ -201,7 +211,7 @@ def prepare(doc: Document, options: ExportOptions) -> Picture:
             mark_comments(scene, doc, shown_nodes, shown_flows)
         shown = SimpleNamespace(doc=doc, nodes=shown_nodes, flows=shown_flows,
                                 colours=scene.colours, group_of=scene.group_of)
-        picture = Picture(scene, source, shown, title, subtitle, true_labels)
+        picture = Picture(scene, source, shown, title, "", true_labels)
         picture.set_numbers(options.flow_numbers, options.suppression)
         return picture
     except BaseException:

@@ -219,6 +219,11 @@ class Host:
         """Choose a pathway in the Pathways dock (it is highlighted on the map)."""
         self._w.pathways_panel().select_pathway(pathway_id)
 
+    def add_pathway_action(self, action: QAction) -> None:
+        """Show ``action`` as a button on the Pathways dock (under the pathway list), for
+        every map the window shows."""
+        self._w.add_pathway_action(action)
+
     # ----- messages -----------------------------------------------------------------------
     def status(self, message: str, ms: int = 8000) -> None:
         self._w.statusBar().showMessage(message, ms)

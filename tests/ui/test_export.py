@@ -181,16 +181,19 @@ def test_many_groups_share_a_legend_row_per_colour(qapp):
 def test_containers_as_on_the_canvas(emap, tmp_path):
     from servicemap.render.containers import ContainerItem
 
-    options = ExportOptions(containers="directorate", what="pathway", pathway="p1")
+    # a pathway on the map (the rest faded): its containers as the canvas draws them
+    options = ExportOptions(containers="directorate", what="pathway", pathway="p1",
+                            faded_map=True)
     picture = prepare(emap, options)
     try:
         boxes = [i for i in picture.scene.items() if isinstance(i, ContainerItem)]
-        assert [b.title for b in boxes] == ["Acute directorate"]  # only what is shown
+        assert sorted(b.title for b in boxes) == ["Acute directorate", "Community directorate"]
         assert picture.source.contains(boxes[0].sceneBoundingRect())
     finally:
         picture.close()
     texts = svg_texts(export.export_file(emap, tmp_path / "c.svg", options).read_bytes())
     assert texts.count("Acute directorate") == 2  # the container's title and the legend
+    assert texts.count("Community directorate") == 1  # its container: not in the legend
 
 
 # ----- SVG ------------------------------------------------------------------------------------
@@ -259,7 +262,7 @@ def test_pathway_export_holds_only_its_steps(emap, tmp_path):
                                                     options).read_bytes()))
     assert "Crisis team" in joined and "Recovered" in joined
     assert "Talking therapies" not in joined and "Community team" not in joined
-    assert "Pathway in Export test map; the numbers give the order of its steps" in joined
+    assert "A pathway in Export test map: its steps in order, numbered." in joined
 
 
 def test_selection_and_visible_area(emap):

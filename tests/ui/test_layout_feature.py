@@ -48,7 +48,7 @@ def test_the_map_menu_sits_before_help_with_every_layout(window):
     assert titles.index("&View") < titles.index("&Map") < titles.index("&Help")
     menu = window.actions.menu("map")
     texts = [a.text() for a in menu.actions() if not a.isSeparator()]
-    for expected in ("&Flow layout", "Flow layout of &selection", "Flow layout of &pathway…",
+    for expected in ("&Flow layout", "Flow layout of &selection", "Line up &pathway steps on the map…",
                      "&Grouped layout by directorate", "Grouped layout by partnership",
                      "Grouped layout by organisation", "&Organic layout",
                      "&Tidy (place new nodes)", "&Containers", "Pi&n selected",
@@ -198,6 +198,8 @@ def test_selection_and_pathway_layouts_move_only_their_nodes(window):
     moved = {n for n, p in positions(window).items() if p != before[n]}
     assert moved and moved <= {"gp", "s0", "s1", "s3", "done"}
     assert_no_overlap(window)
+    name = window.doc.pathways["p1"].name
+    assert window.editor.stack.undoText() == f"Line up the steps of “{name}” on the map"
     window.actions.action("edit.undo").trigger()
     assert positions(window) == before
 

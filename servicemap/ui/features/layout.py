@@ -44,10 +44,15 @@ class LayoutFeature:
             self.flow_layout_of_selection, menu="map", section="layout",
             tip="Lay out only the selected nodes by flow, clear of the rest of the map",
             enabled="edit+selection")
+        # An edit of the map, named as one: seeing a pathway laid out on its own, without
+        # moving anything, is View > Pathway picture.
         self.flow_pathway = add(
-            "map.flow_layout_pathway", "Flow layout of &pathway…", self.flow_layout_of_pathway,
-            menu="map", section="layout", tip="Lay out the steps of one pathway left to right "
-            "(the one chosen in the Pathways panel, else you choose)", enabled="edit")
+            "map.flow_layout_pathway", "Line up &pathway steps on the map…",
+            self.flow_layout_of_pathway, menu="map", section="layout",
+            tip="Move the steps of one pathway (the one chosen in the Pathways panel, else you "
+            "choose) into a row on the map itself, left to right; one undo step. To see a "
+            "pathway on its own without moving anything, use View > Pathway picture",
+            enabled="edit")
         self.grouped = {by: add(f"map.grouped_{by}", f"&Grouped layout by {by}"
                                 if by == "directorate" else f"Grouped layout by {by}",
                                 lambda _=False, by=by: self.grouped_layout(by), menu="map",
@@ -118,8 +123,9 @@ class LayoutFeature:
     def _say(self, message: str) -> None:
         self.host.status(message)
 
-    def _apply(self, name: str, compute) -> bool:
-        """Work out positions with ``compute(sizes)`` and move the nodes as one undo step."""
+    def _apply(self, name: str, compute, undo_text: str = "Layout") -> bool:
+        """Work out positions with ``compute(sizes)`` and move the nodes as one undo step
+        (named ``undo_text`` in Edit > Undo)."""
         session = self.host.session
         if session.doc is None or not session.editable:
             self._say("This map is open read-only; layouts are not allowed.")
@@ -131,7 +137,7 @@ class LayoutFeature:
         if not any(old[n] != positions[n] for n in positions):
             self._say(f"{name}: nothing to move (pinned nodes stay where they are).")
             return False
-        if editor.move(old, positions, text="Layout") is not None:
+        if editor.move(old, positions, text=undo_text) is not None:
             return False
         self.host.view.fit_map()
         share = layout.left_to_right_share(session.doc)
@@ -156,8 +162,9 @@ class LayoutFeature:
         """Ask which pathway to lay out (tests replace this)."""
         doc = self.host.session.doc
         names = [p.name for p in doc.pathways.values()]
-        name, ok = QInputDialog.getItem(self.host.widget, "Flow layout of pathway",
-                                        "Lay out the steps of:", names, 0, False)
+        name, ok = QInputDialog.getItem(self.host.widget, "Line up pathway steps on the map",
+                                        "Move the steps of this pathway into a row on the "
+                                        "map:", names, 0, False)
         if not ok:
             return None
         return find_pathway(doc, name)
@@ -171,8 +178,9 @@ class LayoutFeature:
         if pathway_id is None or pathway_id not in doc.pathways:
             return False
         pathway = doc.pathways[pathway_id]
-        return self._apply(f"Flow layout of “{pathway.name}”",
-                           lambda sizes: layout.layered(doc, pathway.steps, sizes))
+        text = f"Line up the steps of “{pathway.name}” on the map"
+        return self._apply(text, lambda sizes: layout.layered(doc, pathway.steps, sizes),
+                           text)
 
     def grouped_layout(self, by: str) -> bool:
         doc = self.host.session.doc

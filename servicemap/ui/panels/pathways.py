@@ -19,6 +19,8 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMessageBox,
     QPushButton,
+    QSizePolicy,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -93,6 +95,8 @@ class PathwaysPanel(Panel):
         more.addWidget(self.describe_button)
         more.addWidget(self.record_button)
         layout.addLayout(more)
+        self.feature_buttons = QHBoxLayout()  # features' actions (add_action_button)
+        layout.addLayout(self.feature_buttons)
         layout.addWidget(self.steps_label)
         layout.addWidget(self.steps, 3)
         step_buttons = QHBoxLayout()
@@ -126,6 +130,16 @@ class PathwaysPanel(Panel):
 
     def refresh(self) -> None:
         self._refresh_list()
+
+    def add_action_button(self, action) -> QToolButton:
+        """A button that triggers a feature's ``action`` (its text, tip and enabled state)."""
+        button = QToolButton(self)
+        button.setObjectName(action.objectName())
+        button.setDefaultAction(action)
+        button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.feature_buttons.addWidget(button)
+        return button
 
     def _button(self, text: str, name: str, tip: str, slot) -> QPushButton:
         button = QPushButton(text, self)

@@ -73,6 +73,7 @@ class MainWindow(QMainWindow):
         self._counting: list = []  # (document signal, slot) for the status-bar counts
         self._last_added: str | None = None  # where the next box from the toolbar goes
         self.docks: dict[str, QDockWidget] = {}
+        self._pathway_actions: list = []  # features' buttons on every Pathways dock
         self.files = FileController(self, self.session, recovery)
         self.actions = ActionRegistry(self, self.session, self.selection)
         self.guard = ReadOnlyGuard(lambda: self.session.editable,
@@ -139,6 +140,12 @@ class MainWindow(QMainWindow):
 
     def pathways_panel(self):
         return self.docks["pathways"].widget()
+
+    def add_pathway_action(self, action) -> None:
+        """A button for ``action`` on the Pathways dock, now and for every map shown later."""
+        self._pathway_actions.append(action)
+        if self.pathways_panel() is not None:
+            self.pathways_panel().add_action_button(action)
 
     def _make_toolbar_widgets(self) -> None:
         self.zoom_box = QComboBox(self)
@@ -234,6 +241,8 @@ class MainWindow(QMainWindow):
                 old.detach()  # stop following the previous document and selection
                 old.deleteLater()
         self.pathways_panel().pathway_selected.connect(self.scene.highlight_pathway)
+        for action in self._pathway_actions:
+            self.pathways_panel().add_action_button(action)
         self.legend.set_scene(self.scene)
         self.actions.bind_stack(self.editor.stack)
         self.editor.stack.indexChanged.connect(self._on_edit)

@@ -67,6 +67,12 @@ class ExportDialog(QDialog):
         what_row.addWidget(self.what_box)
         what_row.addWidget(self.pathway_box, 1)
         form.addRow("Export:", what_row)
+        self.faded_check = QCheckBox("Show the rest of the map faded behind the pathway "
+                                     "(else its steps are laid out on their own, in order)",
+                                     self)
+        self.faded_check.setObjectName("faded_map")
+        self.faded_check.setChecked(d.faded_map)
+        form.addRow("", self.faded_check)
 
         self.format_box = QComboBox(self)
         self.format_box.setObjectName("format")
@@ -145,7 +151,8 @@ class ExportDialog(QDialog):
                        self.page_box.currentIndexChanged, self.legend_check.toggled,
                        self.numbers_check.toggled, self.suppression_check.toggled,
                        self.orientation_box.currentIndexChanged,
-                       self.containers_check.toggled, self.comments_check.toggled):
+                       self.containers_check.toggled, self.comments_check.toggled,
+                       self.faded_check.toggled):
             signal.connect(self.refresh)
         self.refresh()
 
@@ -163,17 +170,18 @@ class ExportDialog(QDialog):
             legend=self.legend_check.isChecked(), flow_numbers=self.numbers_check.isChecked(),
             suppression=self.suppression_check.isChecked(),
             containers=self.containers if self.containers_check.isChecked() else None,
-            comments=self.comments_check.isChecked() and not self.comments_check.isHidden())
+            comments=self.comments_check.isChecked() and not self.comments_check.isHidden(),
+            faded_map=what == "pathway" and self.faded_check.isChecked())
 
     def picture(self) -> Picture:
         """The prepared export for what is chosen (raises what preparing it raised)."""
         o = self.options()
-        key = (o.what, o.pathway, o.containers, o.comments)
+        key = (o.what, o.pathway, o.containers, o.comments, o.faded_map)
         if key not in self._pictures:
             try:
                 self._pictures[key] = export.prepare(self.doc, ExportOptions(
                     what=o.what, ids=o.ids, area=o.area, pathway=o.pathway,
-                    containers=o.containers))
+                    containers=o.containers, faded_map=o.faded_map))
             except ServiceMapError as exc:
                 self._pictures[key] = exc
         found = self._pictures[key]
@@ -210,6 +218,7 @@ class ExportDialog(QDialog):
     def refresh(self, *_args) -> None:
         suffix = self.suffix()
         self.pathway_box.setEnabled(self.what_box.currentData() == "pathway")
+        self.faded_check.setEnabled(self.what_box.currentData() == "pathway")
         self.dpi_spin.setEnabled(suffix == ".png")
         self.background_box.setEnabled(suffix != ".pdf")
         self.orientation_box.setEnabled(suffix == ".pdf")
