@@ -75,3 +75,72 @@ def pdf_lines(data: bytes) -> list[str]:
             if text:
                 lines.append("".join(text).replace("\t", " "))
     return lines
+
+
+_TOKEN = re.compile(rb"<[0-9A-Fa-f]*>|\[[^\]]*\]|/[^\s/\[\]<>()]+|[-+]?(?:\d+\.?\d*|\.\d+)"
+                    rb"|[A-Za-z*'\"]+")
+
+
+def _times(m: list[float], n: list[float]) -> list[float]:
+    """The PDF matrix product m x n (row vectors: [a b c d e f])."""
+    a, b, c, d, e, f = m
+    p, q, r, s, t, u = n
+    return [a * p + b * r, a * q + b * s, c * p + d * r, c * q + d * s,
+            e * p + f * r + t, e * q + f * s + u]
+
+
+def pdf_text_boxes(data: bytes) -> list[tuple[str, float, float]]:
+    """Every drawn line of text with where it starts on the page, ``(text, x, y)`` in points
+    from the page's bottom-left corner (PDF's own axes: y grows upwards), from the ``q``/``Q``,
+    ``cm``, ``Tm`` and ``Td`` operators QPdfWriter writes."""
+    objects = {int(n): body for n, body in _OBJECT.findall(data)}
+    maps: dict[bytes, dict[int, str]] = {}
+    for body in objects.values():
+        for name, ref in re.findall(rb"/(F\d+) (\d+) 0 R", body):
+            uni = re.search(rb"/ToUnicode (\d+) 0 R", objects.get(int(ref), b""))
+            if uni and name not in maps:
+                maps[name] = _cmap(_stream(objects[int(uni.group(1))]))
+    boxes: list[tuple[str, float, float]] = []
+    identity = [1.0, 0.0, 0.0, 1.0, 0.0, 0.0]
+    for body in objects.values():
+        if b"stream" not in body or b"/FlateDecode" not in body.split(b"stream", 1)[0] \
+                or b"/Length1" in body:
+            continue
+        ctm, stack, operands = list(identity), [], []
+        tm = tlm = list(identity)
+        cmap: dict[int, str] = {}
+        text: list[str] = []
+        start: tuple[float, float] | None = None
+        for token in _TOKEN.findall(_stream(body)):
+            if token[:1] in b"<[/" or token[:1].isdigit() or token[:1] in b"-+.":
+                operands.append(token)
+                continue
+            op = token
+            if op == b"q":
+                stack.append(ctm)
+            elif op == b"Q" and stack:
+                ctm = stack.pop()
+            elif op == b"cm" and len(operands) >= 6:
+                ctm = _times([float(v) for v in operands[-6:]], ctm)
+            elif op == b"BT":
+                tm = tlm = list(identity)
+                text, start = [], None
+            elif op == b"Tm" and len(operands) >= 6:
+                tm = tlm = [float(v) for v in operands[-6:]]
+            elif op == b"Td" and len(operands) >= 2:
+                tx, ty = (float(v) for v in operands[-2:])
+                tm = tlm = _times([1.0, 0.0, 0.0, 1.0, tx, ty], tlm)
+            elif op == b"Tf" and len(operands) >= 2:
+                cmap = maps.get(operands[-2][1:], {})
+            elif op == b"Tj" and operands:
+                if start is None:
+                    m = _times(tm, ctm)
+                    start = (m[4], m[5])
+                hex_ = operands[-1][1:-1]
+                for i in range(0, len(hex_), 4):
+                    text.append(cmap.get(int(hex_[i:i + 4], 16), "\ufffd"))
+            elif op == b"ET" and text and start is not None:
+                boxes.append(("".join(text).replace("\t", " "), *start))
+            operands = []
+        # (a page's content is one stream: nothing carries over to the next)
+    return boxes

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from servicemap.graph.pathways import (
     find_pathway,
+    find_pathway_or_id,
     pathways_by_name,
     pathways_through,
     step_flows,
@@ -17,6 +18,14 @@ def test_find_by_name_ignores_case_and_spaces(sample_doc):
     assert find_pathway(sample_doc, "  crisis AND back ") == "p_crisis"
     assert find_pathway(sample_doc, "Nope") is None
     assert find_pathway(sample_doc, "p_cmht") is None  # a name, not an id
+
+
+def test_by_name_or_id_as_the_command_line_takes_it(sample_doc):
+    assert find_pathway_or_id(sample_doc, " community ") == "p_cmht"
+    assert find_pathway_or_id(sample_doc, "p_cmht") == "p_cmht"
+    assert find_pathway_or_id(sample_doc, "p_nope") is None
+    sample_doc.update_pathway("p_crisis", name="p_cmht")  # a name wins over an id
+    assert find_pathway_or_id(sample_doc, "p_cmht") == "p_crisis"
 
 
 def test_an_exact_name_wins_over_one_that_differs_in_case(sample_doc):

@@ -48,7 +48,8 @@ def test_the_map_menu_sits_before_help_with_every_layout(window):
     assert titles.index("&View") < titles.index("&Map") < titles.index("&Help")
     menu = window.actions.menu("map")
     texts = [a.text() for a in menu.actions() if not a.isSeparator()]
-    for expected in ("&Flow layout", "Flow layout of &selection", "Line up &pathway steps on the map…",
+    for expected in ("&Flow layout", "Flow layout of &selection",
+                     "Line up &pathway steps on the map…",
                      "&Grouped layout by directorate", "Grouped layout by partnership",
                      "Grouped layout by organisation", "&Organic layout",
                      "&Tidy (place new nodes)", "&Containers", "Pi&n selected",
