@@ -108,3 +108,13 @@ def test_the_document_is_only_read():
     assert (doc.node_records(), doc.edge_records(),
             [p.to_dict() for p in doc.pathways.values()]) == before
     assert heard == []
+
+
+def test_rows_fit_the_width_they_are_given():
+    doc = chain_map(5)
+    portrait = layout_pathway(doc, "all", width=704.0)   # A4 portrait within 12 mm margins
+    landscape = layout_pathway(doc, "all", width=1033.0)  # A4 landscape
+    assert (portrait.per_row, portrait.rows) == (3, 2)
+    assert (landscape.per_row, landscape.rows) == (5, 1)
+    wide = {f"s{i}": (400.0, 44.0) for i in range(5)}
+    assert layout_pathway(doc, "all", wide, width=704.0).per_row == 1

@@ -27,6 +27,7 @@ from servicemap.graph.document import Document
 from servicemap.graph.pathways import step_flows
 
 MAX_PER_ROW = 5
+MIN_SCALE = 0.85  # a row given a width to fit may be drawn this much smaller, no more
 GAP_X = 90.0     # between boxes in a row: room for an arrow and its number
 GAP_Y = 80.0     # between rows: room for the turn arrow and its number
 DEFAULT_SIZE = (170.0, 44.0)
@@ -99,17 +100,26 @@ def row_length(count: int, max_per_row: int = MAX_PER_ROW) -> int:
     return math.ceil(count / rows)
 
 
+def fitting(width: float, box_width: float, gap_x: float = GAP_X) -> int:
+    """How many boxes ``box_width`` wide fit a row ``width`` wide drawn at :data:`MIN_SCALE`."""
+    return max(1, int((width / MIN_SCALE + gap_x) // (box_width + gap_x)))
+
+
 def layout_pathway(doc: Document, pathway_id: str,
                    sizes: Mapping[str, tuple[float, float]] | None = None, *,
-                   max_per_row: int = MAX_PER_ROW, gap_x: float = GAP_X,
-                   gap_y: float = GAP_Y) -> PathwayLayout:
+                   max_per_row: int = MAX_PER_ROW, width: float | None = None,
+                   gap_x: float = GAP_X, gap_y: float = GAP_Y) -> PathwayLayout:
     """Lay out the pathway's steps; ``sizes`` gives each node's box (width, height) by its map
-    id. The document is only read."""
+    id; ``width``, the room for a row (a page's width, in the same units): rows hold no more
+    boxes than fit it at :data:`MIN_SCALE` (A4 portrait: 3 services, landscape: 5). The
+    document is only read."""
     steps = list(doc.pathways[pathway_id].steps)
     sizes = sizes or {}
+    size = [tuple(sizes.get(s, DEFAULT_SIZE)) for s in steps]
+    if width is not None and size:
+        max_per_row = min(max_per_row, fitting(width, max(w for w, _h in size), gap_x))
     per_row = row_length(len(steps), max_per_row)
     keys = visit_keys(steps)
-    size = [tuple(sizes.get(s, DEFAULT_SIZE)) for s in steps]
     places = []  # (row, column)
     for i in range(len(steps)):
         row, along = divmod(i, per_row)

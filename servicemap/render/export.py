@@ -147,7 +147,10 @@ def _prepare_pathway(doc: Document, options: ExportOptions) -> Picture:
     pathway = doc.pathways[options.pathway]
     if not pathway.steps:
         raise ExportError("the pathway has no steps to export")
-    drawn = pathway_scene(doc, pathway.id, options.faded_map, options.containers)
+    paper = QPageSize(PAGES[options.page]).size(QPageSize.Point) * (UNIT_DPI / 72)
+    side = max if options.landscape else min  # the room across the page for a row of steps
+    room = side(paper.width(), paper.height()) - 2 * PAGE_MARGIN_MM / 25.4 * UNIT_DPI
+    drawn = pathway_scene(doc, pathway.id, options.faded_map, options.containers, room)
     scene = drawn.scene
     try:
         scene.setItemIndexMethod(MapScene.NoIndex)

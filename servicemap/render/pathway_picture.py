@@ -79,10 +79,11 @@ def _gap_line(a: NodeItem, b: NodeItem) -> QGraphicsLineItem:
     return line
 
 
-def _own_scene(doc: Document, pathway_id: str) -> tuple[MapScene, PathwayLayout, int]:
+def _own_scene(doc: Document, pathway_id: str, width: float | None) \
+        -> tuple[MapScene, PathwayLayout, int]:
     """The pathway on its own: its scene (over a private document), layout and gap count."""
     steps = doc.pathways[pathway_id].steps
-    plan = layout_pathway(doc, pathway_id, box_sizes(doc, steps))
+    plan = layout_pathway(doc, pathway_id, box_sizes(doc, steps), width=width)
     scene = MapScene(pathway_document(doc, plan))
     colours = style.group_colours(doc)  # the map's colours, not the few groups' own
     scene.colours = colours
@@ -143,16 +144,17 @@ class PathwayScene:
 
 
 def pathway_scene(doc: Document, pathway_id: str, faded: bool = False,
-                  containers: str | None = None) -> PathwayScene:
-    """Draw pathway ``pathway_id`` (which has steps) on its own, or with ``faded`` where it
-    is on the map with the rest faded (and the containers of ``containers``, as the canvas
-    draws them). Every item draws its full detail; the map is only read."""
+                  containers: str | None = None, width: float | None = None) -> PathwayScene:
+    """Draw pathway ``pathway_id`` (which has steps) on its own, its rows no wider than fit
+    ``width`` (the page's, in scene units), or with ``faded`` where it is on the map with the
+    rest faded (and the containers of ``containers``, as the canvas draws them). Every item
+    draws its full detail; the map is only read."""
     with gc_paused():
         if faded:
             scene, node_ids, flow_ids, gaps = _faded_scene(doc, pathway_id)
             plan = None
         else:
-            scene, plan, gaps = _own_scene(doc, pathway_id)
+            scene, plan, gaps = _own_scene(doc, pathway_id, width)
             node_ids, flow_ids = set(scene.nodes), set(scene.flows)
     try:
         scene.full_detail = True
