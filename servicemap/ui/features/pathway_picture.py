@@ -59,6 +59,7 @@ class PathwayPictureView(QDialog):
         self.setModal(False)
         self.doc = doc
         self.picture: Picture | None = None
+        self._fitting = True  # the picture follows the window's size until the user zooms
         self.last_folder: Path | None = None
         self._empty = QGraphicsScene(self)
 
@@ -201,6 +202,7 @@ class PathwayPictureView(QDialog):
         self.view.setScene(self.picture.scene)
         self.view.setSceneRect(self.picture.source)
         self.fit()
+        QTimer.singleShot(0, self._refit)  # once the labels above have taken their height
 
     def _numbers(self, show: bool) -> None:
         if self.picture is not None:
@@ -218,10 +220,21 @@ class PathwayPictureView(QDialog):
         return self.view.transform().m11()
 
     def zoom(self, factor: float) -> None:
+        self._fitting = False
         self.view.scale(factor, factor)
 
+    def _refit(self) -> None:
+        if self._fitting:
+            self.fit()
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._refit()
+
     def fit(self) -> None:
-        """The whole picture in the window (never above 150%)."""
+        """The whole picture in the window (never above 150%); it then follows the window's
+        size until the user zooms."""
+        self._fitting = True
         if self.picture is None:
             return
         rect = QRectF(self.picture.source)
