@@ -264,6 +264,7 @@ def test_the_pathways_dock_shows_the_picture_without_moving_anything(window, qtb
     view = window.host.feature(PathwayPictureFeature).window
     assert view is not None and view.isVisible()
     assert view.pathway_id == "long" and view.title.text() == "Long road"
+    assert view.windowTitle() == "Pathway picture — Long road"
     assert set(view.picture.scene.nodes) == {"gp", "triage", "ward", "home", "rehab",
                                              "clinic", "hub", "ward#2", "done"}
     assert view.view.scene() is view.picture.scene

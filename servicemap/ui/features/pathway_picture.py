@@ -130,7 +130,8 @@ class PathwayPictureView(QDialog):
         self._timer.setSingleShot(True)
         self._timer.setInterval(150)
         self._timer.timeout.connect(self.rebuild)
-        self._following = [(signal, self._changed) for _name, signal in doc.events()]
+        self._following = [(signal, self._changed) for name, signal in doc.events()
+                           if not name.startswith("comment_")]  # comments are not drawn
         for signal, slot in self._following:
             signal.connect(slot)
         self._fill_pathways()
@@ -190,6 +191,7 @@ class PathwayPictureView(QDialog):
             self.export_button.setEnabled(False)
             return
         self.title.setText(self.doc.pathways[pathway_id].name)
+        self.setWindowTitle(f"Pathway picture — {self.doc.pathways[pathway_id].name}")
         try:
             with busy():
                 self.picture = export.prepare(self.doc, self.options())
