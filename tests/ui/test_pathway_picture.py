@@ -10,8 +10,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QToolButton
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QWheelEvent
+from PySide6.QtWidgets import QApplication, QToolButton
 
 from servicemap import store
 from servicemap.cli import EXIT_BAD_INPUT, EXIT_OK, main
@@ -273,6 +274,13 @@ def test_the_pathways_dock_shows_the_picture_without_moving_anything(window, qtb
     assert view.zoom_factor == pytest.approx(zoom * 1.25)
     view.fit_action.trigger()
     assert view.zoom_factor == pytest.approx(zoom)
+    port = view.view.viewport()
+    wheel = QWheelEvent(QPointF(50, 50), port.mapToGlobal(QPointF(50, 50)), QPoint(),
+                        QPoint(0, -120), Qt.NoButton, Qt.ControlModifier, Qt.NoScrollPhase,
+                        False)
+    QApplication.sendEvent(port, wheel)  # Ctrl+wheel towards you: out
+    assert view.zoom_factor == pytest.approx(zoom / 1.25)
+    view.fit_action.trigger()
     view.faded_check.setChecked(True)  # the rest of the map behind
     assert "other" in view.picture.scene.nodes
     assert view.picture.scene.nodes["home"].pos().toTuple() == PLACES["home"]

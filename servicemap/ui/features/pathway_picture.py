@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QRectF, Qt, QTimer
+from PySide6.QtCore import QEvent, QRectF, Qt, QTimer
 from PySide6.QtGui import QAction, QFont, QKeySequence, QPainter
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -90,6 +90,7 @@ class PathwayPictureView(QDialog):
         self.view.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
         self.view.setRenderHints(QPainter.Antialiasing | QPainter.TextAntialiasing)
         self.view.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
+        self.view.viewport().installEventFilter(self)  # Ctrl+wheel zooms, as on the canvas
 
         self.zoom_in_action = self._action("Zoom in", QKeySequence.ZoomIn,
                                            lambda: self.zoom(ZOOM_STEP))
@@ -224,6 +225,15 @@ class PathwayPictureView(QDialog):
     def zoom(self, factor: float) -> None:
         self._fitting = False
         self.view.scale(factor, factor)
+
+    def eventFilter(self, watched, event) -> bool:
+        if watched is self.view.viewport() and event.type() == QEvent.Type.Wheel \
+                and event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            steps = event.angleDelta().y() / 120
+            if steps:
+                self.zoom(ZOOM_STEP ** steps)
+            return True
+        return super().eventFilter(watched, event)
 
     def _refit(self) -> None:
         if self._fitting:
