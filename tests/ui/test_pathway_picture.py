@@ -315,3 +315,26 @@ def test_the_layout_edit_says_it_moves_the_map(window):
     action = window.actions.action("map.flow_layout_pathway")
     assert action.text() == "Line up &pathway steps on the map…"
     assert "Pathway picture" in action.toolTip()
+
+
+def test_printing_the_highlighted_pathway_prints_its_picture(window, tmp_path):
+    from PySide6.QtPrintSupport import QPrinter
+
+    from servicemap.ui.features.export.feature import ExportFeature
+
+    window.host.show_pathway("short")  # highlighted on the map: File > Print prints it
+    feature = window.host.feature(ExportFeature)
+    out = tmp_path / "printed.pdf"
+
+    def preview(printer, paint):
+        printer.setOutputFormat(QPrinter.PdfFormat)
+        printer.setOutputFileName(str(out))
+        paint(printer)
+
+    feature.ask_print = preview
+    assert feature.print_map()
+    boxes = boxes_of(out)
+    xs = [boxes[NAMES[s]][0][0] for s in ("gp", "triage", "ward", "home", "done")]
+    assert xs[:3] == sorted(xs[:3])  # the first row, left to right
+    assert "Crisis care" in boxes and NAMES["other"] not in boxes
+    assert window.editor.stack.count() == 0
