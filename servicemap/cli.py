@@ -74,6 +74,9 @@ def _parser() -> argparse.ArgumentParser:
                    "CSV files")
     p.add_argument("out", help="OUT.smap")
     p.add_argument("--force", action="store_true", help="overwrite an existing file")
+    p.add_argument("--undirected", choices=("one-way", "both-ways"),
+                   help="an undirected graph's edges: one flow each, in file order (default), "
+                   "or a flow each way")
     p = sub.add_parser("template", help="write the spreadsheet template to fill in (.xlsx)")
     p.add_argument("out", help="OUT.xlsx")
     p.add_argument("--force", action="store_true", help="overwrite an existing file")
@@ -158,11 +161,8 @@ def cmd_info(args) -> int:
 
 def cmd_validate(args) -> int:
     from servicemap import store
-    from servicemap.io.exchange import (
-        comments_from_node_link,
-        load_json_data,
-        records_from_node_link,
-    )
+    from servicemap.io.exchange import load_json_data, records_from_node_link
+    from servicemap.io.node_link import comments_from_node_link
 
     path = Path(args.map)
     if map_format(path) is formats.JSON:
@@ -223,16 +223,23 @@ def _export_picture(doc: Document, out: Path, args) -> None:
         comments=args.comments, faded_map=args.faded_map))
 
 
-def _read(fmt: formats.Format, source: Path) -> Document:
-    """Read ``source``; sheet problems are printed one per line on stderr, then exit 2."""
-    from servicemap.io.sheets import SheetProblems
+def _read(fmt: formats.Format, source: Path, undirected: str | None = None) -> Document:
+    """Read ``source``; the defaults it filled in and its warnings are printed on stderr (one
+    summary, exit 0); its problems are printed one per line on stderr, then exit 2."""
+    from servicemap.io.report import ImportProblems
 
     try:
-        return fmt.read(source)
-    except SheetProblems as exc:
+        imported = fmt.import_file(source, undirected=undirected)
+    except ImportProblems as exc:
         for problem in exc.problems:
             print(f"{source.name}: {problem}", file=sys.stderr)
         raise BadInput(exc.summary) from None
+    if imported.notices:
+        print(f"{source.name}: imported with {plural(len(imported.notices), 'note')} on what "
+              "was filled in or changed:", file=sys.stderr)
+        for notice in imported.notices:
+            print(f"  {notice}", file=sys.stderr)
+    return imported.document
 
 
 def _export_csv_folder(args) -> int:
@@ -288,7 +295,7 @@ def cmd_import(args) -> int:
     if not source.exists():
         raise BadInput(f"{source} does not exist")
     out = _check_out(args.out, args.force, SMAP.suffixes)
-    store.save(_read(fmt, source), out)
+    store.save(_read(fmt, source, args.undirected), out)
     return EXIT_OK
 
 

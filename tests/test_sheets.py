@@ -7,6 +7,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from servicemap.errors import FileFormatError
 from servicemap.io import sheets
 from servicemap.io.safety import FORMULA_STARTS, escape_formula, unescape_formula
 from servicemap.io.sheet_reader import document_from_tables
@@ -154,7 +155,7 @@ def test_map_sheet_and_defaults():
 
 
 def test_no_known_sheet_is_not_a_map():
-    with pytest.raises(sheets.FileFormatError, match="none of the sheets"):
+    with pytest.raises(FileFormatError, match="none of the sheets"):
         document_from_tables([Table("Sheet1", [(1, {0: "a"})])], "odd.xlsx")
 
 
@@ -207,7 +208,7 @@ def test_every_problem_is_listed_and_named_in_the_message():
         ("Services", 6, "name"), ("Flows", 2, "volume_per_year"), ("Flows", 3, "to")]
     assert str(exc).startswith("plan.xlsx has 3 problems, so nothing was imported: Services, "
                                "row 6, column name: must not be empty")
-    assert isinstance(exc, sheets.FileFormatError)
+    assert isinstance(exc, FileFormatError)
 
 
 def test_duplicate_ids_and_steps():

@@ -5,7 +5,9 @@ Top level ``directed``, ``multigraph``, ``graph`` (the map fields plus ``pathway
 ``edges`` (``source``, ``target``, ``key`` — the edge id, also written as ``id`` — ``kind`` and
 the edge's fields). ``graph["comments"]`` lists the review comments (``{id, target, author,
 created, text, status, reply_to, target_name}``, a reply after the comment it answers).
-Reading checks every record before building, like opening a .smap file.
+Reading checks every record before building, like opening a .smap file. Files written by
+networkx itself (no map fields, whole-number ids, ``links``) are read by
+:mod:`servicemap.io.node_link`, which fills in what is missing and says what it filled in.
 """
 
 from __future__ import annotations
@@ -18,7 +20,9 @@ import networkx as nx
 
 from servicemap.errors import FileFormatError, SaveError, ValidationError
 from servicemap.graph.document import Document
-from servicemap.model import COMMENT_FIELD_NAMES, MAP_FIELDS, Comment, Pathway
+from servicemap.io.node_link import comments_from_node_link, read_node_link
+from servicemap.io.report import Imported
+from servicemap.model import MAP_FIELDS, Pathway
 
 MAX_JSON_BYTES = 200 * 1024 * 1024
 
@@ -69,25 +73,6 @@ def records_from_node_link(data: object, where: str = "the JSON data"):
     return map_fields, nodes, edges, pathways
 
 
-def comments_from_node_link(data: object, where: str = "the JSON data") -> list[Comment]:
-    """The review comments in ``graph["comments"]`` (none when absent), unchecked."""
-    graph = data.get("graph") if isinstance(data, dict) else None
-    raw = graph.get("comments") if isinstance(graph, dict) else None
-    if raw is None:
-        return []
-    if not isinstance(raw, list):
-        raise FileFormatError(f"{where}: comments are not a list.")
-    comments = []
-    for i, c in enumerate(raw, start=1):
-        if not isinstance(c, dict) or not all(isinstance(c.get(n, ""), str)
-                                              for n in COMMENT_FIELD_NAMES):
-            raise FileFormatError(f"{where}: comment {i} needs text fields "
-                                  f"({', '.join(COMMENT_FIELD_NAMES)}).")
-        comments.append(Comment(**{n: c.get(n, "open" if n == "status" else "")
-                                   for n in COMMENT_FIELD_NAMES}))
-    return comments
-
-
 def from_node_link(data: object, where: str = "the JSON data") -> Document:
     records = records_from_node_link(data, where)
     comments = comments_from_node_link(data, where)
@@ -98,7 +83,15 @@ def from_node_link(data: object, where: str = "the JSON data") -> Document:
 
 
 def read_json(path: str | os.PathLike) -> Document:
-    return from_node_link(load_json_data(path), Path(path).name)
+    """The map in a JSON file: servicemap's own, or node-link data from networkx (missing
+    fields filled in; :func:`import_json` also says which)."""
+    return import_json(path).document
+
+
+def import_json(path: str | os.PathLike, undirected: str | None = None) -> Imported:
+    """The map in a JSON file and the defaults filled in (:mod:`servicemap.io.node_link`)."""
+    path = Path(path)
+    return read_node_link(load_json_data(path), path.name, path.stem, undirected)
 
 
 def load_json_data(path: str | os.PathLike) -> object:

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from servicemap.graph.document import Document
+from servicemap.io.report import Imported
 
 MAP, DATA, PICTURE = "map", "data", "picture"
 ALL_FILES = "All files (*)"
@@ -30,8 +31,8 @@ ALL_FILES = "All files (*)"
 
 def _lazy(module: str, name: str) -> Callable:
     """``module.name``, imported when first called."""
-    def call(*args):
-        return getattr(importlib.import_module(module), name)(*args)
+    def call(*args, **kwargs):
+        return getattr(importlib.import_module(module), name)(*args, **kwargs)
     call.__name__ = call.__qualname__ = name
     call.__doc__ = f"{module}.{name}, imported when first called."
     return call
@@ -40,13 +41,23 @@ def _lazy(module: str, name: str) -> Callable:
 @dataclass(frozen=True)
 class Format:
     """One file format. ``suffixes`` is empty for a folder; ``read`` and ``write`` are None
-    where servicemap cannot read or write it here (pictures: see the module docstring)."""
+    where servicemap cannot read or write it here (pictures: see the module docstring).
+    ``load`` (path, undirected=) -> :class:`Imported` also says what the reader filled in;
+    formats without one say nothing (see :meth:`import_file`)."""
 
     label: str
     suffixes: tuple[str, ...]
     role: str
     read: Callable[[Path], Document] | None = None
     write: Callable[[Document, Path], None] | None = None
+    load: Callable[..., Imported] | None = None
+
+    def import_file(self, path: str | os.PathLike, undirected: str | None = None) -> Imported:
+        """The map in ``path`` with the reader's notices (defaults filled in, warnings).
+        ``undirected``: ``"one-way"`` or ``"both-ways"`` for a graph without direction."""
+        if self.load is not None:
+            return self.load(Path(path), undirected=undirected)
+        return Imported(self.read(Path(path)))
 
     @property
     def suffix(self) -> str:
@@ -69,7 +80,8 @@ SMAP = Format("servicemap map", (".smap",), MAP, _lazy("servicemap.store", "load
               _lazy("servicemap.store", "save"))
 JSON = Format("JSON exchange file", (".json",), MAP,
               _lazy("servicemap.io.exchange", "read_json"),
-              _lazy("servicemap.io.exchange", "write_json"))
+              _lazy("servicemap.io.exchange", "write_json"),
+              _lazy("servicemap.io.exchange", "import_json"))
 PNG = Format("PNG image", (".png",), PICTURE)
 SVG = Format("SVG drawing", (".svg",), PICTURE)
 PDF = Format("PDF document", (".pdf",), PICTURE)

@@ -32,9 +32,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
-from servicemap.errors import FileFormatError
 from servicemap.graph import rules
 from servicemap.graph.document import Document
+from servicemap.io.report import ImportProblems
 from servicemap.io.safety import unescape_formula
 from servicemap.model import (
     DRAWN_KINDS,
@@ -45,7 +45,6 @@ from servicemap.model import (
     edge_fields,
     node_fields,
 )
-from servicemap.words import plural
 
 LIST_SEPARATOR = ";"
 NODE_SHEETS = {"Organisations": NodeKind.ORGANISATION, "Partnerships": NodeKind.PARTNERSHIP,
@@ -175,17 +174,11 @@ class SheetProblem:
         return f"{', '.join(where)}: {self.reason}" if where else self.reason
 
 
-class SheetProblems(FileFormatError):
-    """The sheets have problems; nothing was imported. ``problems`` lists every one."""
+class SheetProblems(ImportProblems):
+    """The sheets have problems; nothing was imported. ``problems`` lists every one, each a
+    :class:`SheetProblem` (sheet, row, column, reason)."""
 
-    def __init__(self, where: str, problems: list[SheetProblem]) -> None:
-        self.where = where
-        self.problems = list(problems)
-        n = len(self.problems)
-        shown = "; ".join(str(p) for p in self.problems[:3])
-        more = f" (and {n - 3} more)" if n > 3 else ""
-        self.summary = f"{where} has {plural(n, 'problem')}, so nothing was imported"
-        super().__init__(f"{self.summary}: {shown}{more}.")
+    problems: list[SheetProblem]
 
 
 @dataclass

@@ -3,6 +3,7 @@ one undo step with a preview, problems listed and nothing imported, plain-text n
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import openpyxl
@@ -36,6 +37,9 @@ def feature(window) -> ExchangeFeature:
     f.tell_error = f.errors.append
     f.confirm_merge = lambda plan: f.previews.append(plan.lines()) or True
     f.show_problems = f.problems.append
+    f.notices, f.undirected = [], []
+    f.show_notices = lambda name, notices: f.notices.append((name, notices))
+    f.ask_undirected = lambda name: f.undirected.append(name) or "one-way"
     return f
 
 
@@ -228,3 +232,52 @@ def test_palette_maths_matches_qt_and_the_canvas(window):
                    abs(b - qt_border.blue())) <= 1
     colours = palette.group_colours(window.doc)
     assert colours == {g: c.name().upper() for g, c in window.scene.colours.items()}
+
+
+# ----- files written by other tools -----------------------------------------------------------
+DATA = Path(__file__).resolve().parent.parent / "data"
+
+
+def test_networkx_json_opens_with_a_report_of_the_defaults(window, feature, tmp_path):
+    feature.ask_import_path = lambda: str(DATA / "networkx-2.8-digraph.json")
+    feature.ask_mode = lambda name, can_merge: "new"
+    window.actions.action("file.import").trigger()
+    assert window.doc.counts()["flows"] == 4 and window.doc.node("3")["name"] == "3"
+    assert feature.errors == [] and feature.problems == [] and feature.undirected == []
+    ((name, notices),) = feature.notices
+    assert name == "networkx-2.8-digraph.json" and len(notices) == 8
+    assert notices[2] == ('Kind set to service for 3 nodes with none: "Crisis team" (1), '
+                          '"Acute ward" (2), \'3\'.')
+    dialog = ExchangeFeature.notices_dialog(feature, name, notices)
+    assert [dialog.list.item(i).text() for i in range(dialog.list.count())] == notices
+    assert dialog.buttons.buttons()[0].text() == "Close"  # a report to dismiss, nothing to decide
+    dialog.buttons.rejected.emit()
+    assert dialog.result() == 0
+
+
+def test_an_undirected_graph_asks_how_its_edges_become_flows(window, feature):
+    feature.ask_import_path = lambda: str(DATA / "networkx-3.6-graph.json")
+    feature.ask_mode = lambda name, can_merge: "new"
+    feature.ask_undirected = lambda name: feature.undirected.append(name) or "both-ways"
+    window.actions.action("file.import").trigger()
+    assert feature.undirected == ["networkx-3.6-graph.json"]
+    assert window.doc.counts()["flows"] == 6
+    assert "The graph is undirected: 2 edges became a flow each way (4 flows)." in \
+        feature.notices[0][1]
+
+
+def test_networkx_contradictions_are_listed_and_nothing_is_imported(window, feature, tmp_path):
+    data = json.loads((DATA / "networkx-3.6-digraph.json").read_text())
+    data["edges"].append({"source": 4, "target": 1})
+    path = tmp_path / "exit first.json"
+    path.write_text(json.dumps(data))
+    feature.ask_import_path = lambda: str(path)
+    feature.ask_mode = lambda *a: pytest.fail("no question after problems")
+    doc = window.doc
+    window.actions.action("file.import").trigger()
+    assert window.doc is doc and feature.notices == []
+    (problems,) = feature.problems
+    dialog = ExchangeFeature.problems_dialog(feature, problems)
+    assert [dialog.list.item(i).text() for i in range(dialog.list.count())] == [
+        'flow "Back to GP care" -> "Crisis team" (4-to-1): a flow cannot go from an exit to a '
+        "service"]

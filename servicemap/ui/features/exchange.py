@@ -33,6 +33,7 @@ from servicemap.graph.document import Document
 from servicemap.graph.merge import MergePlan, plan_merge
 from servicemap.graph.placement import boxes_corner, estimate_size, unplaced_positions
 from servicemap.io import csvfiles, formats, xlsx
+from servicemap.io.report import Imported, ImportProblems
 from servicemap.io.sheets import SheetProblems
 from servicemap.model import DRAWN_KINDS
 from servicemap.ui.api import Host, busy
@@ -90,8 +91,24 @@ class ExchangeFeature:
     def confirm_merge(self, plan: MergePlan) -> bool:
         return self.preview_dialog(plan).exec() == QDialog.Accepted
 
-    def show_problems(self, problems: SheetProblems) -> None:
+    def show_problems(self, problems: ImportProblems) -> None:
         self.problems_dialog(problems).exec()
+
+    def show_notices(self, name: str, notices: list[str]) -> None:
+        """The report of what the import filled in or changed; the planner closes it."""
+        self.notices_dialog(name, notices).exec()
+
+    def ask_undirected(self, name: str) -> str | None:
+        """"one-way", "both-ways" or None (cancel), for a graph whose edges have no direction."""
+        box = self._box(QMessageBox.Question, "Import",
+                        f"{name} is an undirected graph: its edges say only that two things "
+                        "are joined. Make each edge one flow, in the order the file gives its "
+                        "ends, or a flow each way?")
+        one = box.addButton("One flow each", QMessageBox.AcceptRole)
+        both = box.addButton("A flow each way", QMessageBox.ActionRole)
+        box.addButton(QMessageBox.Cancel)
+        box.exec()
+        return {one: "one-way", both: "both-ways"}.get(box.clickedButton())
 
     def ask_export_path(self) -> str:
         path, chosen = QFileDialog.getSaveFileName(self.w, "Export data", "",
@@ -152,10 +169,30 @@ class ExchangeFeature:
         layout.addWidget(dialog.buttons)
         return dialog
 
-    def problems_dialog(self, problems: SheetProblems) -> QDialog:
-        """Every problem as a row of sheet, row, column and reason; nothing was imported."""
+    def notices_dialog(self, name: str, notices: list[str]) -> QDialog:
+        """One line per default filled in or change made (plain text), and Close."""
+        dialog, layout = self._dialog(f"Imported {name}", f"{name} was imported with "
+                                      f"{plural(len(notices), 'note')} on what was filled in "
+                                      "or changed:", None)
+        dialog.list = QListWidget(dialog)
+        dialog.list.setWordWrap(True)
+        dialog.list.addItems(notices)
+        layout.addWidget(dialog.list)
+        layout.addWidget(dialog.buttons)
+        return dialog
+
+    def problems_dialog(self, problems: ImportProblems) -> QDialog:
+        """Every problem as a row of sheet, row, column and reason (a spreadsheet's), or one
+        line each (other files); nothing was imported."""
         dialog, layout = self._dialog("Nothing was imported", f"{problems.summary}. Fix these "
                                       "in the file and import it again:", None)
+        if not isinstance(problems, SheetProblems):
+            dialog.list = QListWidget(dialog)
+            dialog.list.setWordWrap(True)
+            dialog.list.addItems([str(p) for p in problems.problems])
+            layout.addWidget(dialog.list)
+            layout.addWidget(dialog.buttons)
+            return dialog
         table = dialog.table = QTableWidget(len(problems.problems), 4, dialog)
         table.setHorizontalHeaderLabels(["Sheet", "Row", "Column", "Problem"])
         table.setEditTriggers(QTableWidget.NoEditTriggers)
@@ -181,17 +218,32 @@ class ExchangeFeature:
             self.import_path(path)
 
     def read(self, path: Path) -> Document | None:
-        """The map in ``path``, or None after telling the user why not."""
+        """The map in ``path``, or None after telling the user why not. An undirected graph
+        asks how its edges become flows; what the reader filled in is reported."""
         fmt = formats.for_path(path)
         if fmt not in IMPORTS:
             known = ", ".join(f.suffix for f in IMPORTS if not f.is_folder)
             self.tell_error(f"{path.name} is not a file servicemap can import (use {known} "
                             "or a folder of CSV files).")
             return None
+        imported = self._import(fmt, path, None)
+        if imported is not None and imported.undirected:
+            choice = self.ask_undirected(path.name)
+            if choice is None:
+                return None
+            if choice != "one-way":
+                imported = self._import(fmt, path, choice)
+        if imported is None:
+            return None
+        if imported.notices:
+            self.show_notices(path.name, imported.notices)
+        return imported.document
+
+    def _import(self, fmt: formats.Format, path: Path, undirected: str | None) -> Imported | None:
         try:
             with busy():
-                return fmt.read(path)
-        except SheetProblems as problems:
+                return fmt.import_file(path, undirected=undirected)
+        except ImportProblems as problems:
             self.show_problems(problems)
         except (ServiceMapError, OSError) as exc:
             self.tell_error(str(exc))
