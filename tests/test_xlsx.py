@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from servicemap import demo
 from servicemap.errors import FileFormatError, SaveError
-from servicemap.io import xlsx
+from servicemap.io import sheets, xlsx
 from servicemap.io.sheets import SHEETS, SheetProblems
 from tests.test_sheets import canonical
 
@@ -167,7 +167,20 @@ def test_formula_without_a_saved_value_is_a_problem(tmp_path):
         xlsx.read_xlsx(path)
     (p,) = caught.value.problems
     assert (p.sheet, p.row, p.column) == ("Services", 2, "B")
-    assert p.reason.startswith("formulas are not allowed")
+    assert p.reason == ("formulas are not allowed (this cell has the formula =10*4 and no "
+                        "saved value); type the value instead")
+
+
+@pytest.mark.parametrize(("formula", "value"), [
+    ("=TRUE()", True), ("=FALSE()", False), ("=TRUE", True), ("=false", False),
+    ("= TRUE ( )", True), ("=12", 12), ("=-3.5", -3.5),
+    ('="Open ""all"" hours"', 'Open "all" hours'),
+])
+def test_a_constant_formula_without_a_saved_value_is_its_constant(tmp_path, formula, value):
+    path = build(tmp_path, lambda wb, ws: ws.append(["Crisis team", None, formula]))
+    assert xlsx.constant(formula) == value
+    notes = xlsx.read_xlsx(path).node("crisis-team")["notes"]
+    assert notes == sheets.text_of(value)
 
 
 def test_formula_with_a_saved_value_uses_the_value(tmp_path):

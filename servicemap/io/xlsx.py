@@ -12,9 +12,12 @@ exactly.
 Reading works like openpyxl's ``read_only=True, data_only=True``, about three times faster:
 the size and zip-bomb checks run first; the small parts are parsed by defusedxml and the
 worksheets by expat with defusedxml's guards (:func:`safety.expat_parser`: no DTDs, no
-entities); each cell's saved value is used and a formula without a saved value is a problem
-("formulas are not allowed"); formulas are never evaluated and macros are never run (``.xlsm``
-files are refused; a macro part in an ``.xlsx`` is never read).
+entities); each cell's saved value is used. A formula without a saved value is read only
+when it is a constant (:func:`constant`: ``TRUE()``, ``FALSE()``, ``=TRUE``, a number, a
+quoted text — LibreOffice writes booleans as ``TRUE()``, and openpyxl drops saved values);
+any other is a problem naming the cell and the formula ("formulas are not allowed").
+Formulas are never evaluated and macros are never run (``.xlsm`` files are refused; a macro
+part in an ``.xlsx`` is never read).
 """
 
 from __future__ import annotations
@@ -355,7 +358,7 @@ class _Cells:
             ref = attrs.get("r")
             self.col = _column(ref) if ref else self.col + 1
             self.type, self.style = attrs.get("t", "n"), attrs.get("s")
-            self.value, self.formula, self.inline = None, False, []
+            self.value, self.formula, self.inline = None, None, []
         elif tag == "v" or (tag == "t" and not self.phonetic):
             self.buf = []
         elif tag == "row":
@@ -363,7 +366,7 @@ class _Cells:
             self.row_n = int(ref) if ref and ref.isdigit() else self.row_n + 1
             self.col, self.cells = -1, {}
         elif tag == "f":
-            self.formula = True
+            self.formula, self.buf = "", []
         elif tag == "rPh":
             self.phonetic += 1
 
@@ -376,6 +379,8 @@ class _Cells:
                 self.cells[self.col] = value
         elif tag == "v":
             self.value, self.buf = "".join(self.buf), None
+        elif tag == "f" and self.buf is not None:
+            self.formula, self.buf = "".join(self.buf), None
         elif tag == "t" and self.buf is not None:
             self.inline.append("".join(self.buf))
             self.buf = None
@@ -395,10 +400,13 @@ class _Cells:
         kind, raw = self.type, self.value
         if kind == "inlineStr":
             return text_from_cell("".join(self.inline))
-        if self.formula and not raw:
-            self._problem("formulas are not allowed (this cell has a formula and no saved "
-                          "value); type the value instead")
-            return None
+        if self.formula is not None and not raw:
+            value = constant(self.formula)
+            if value is None:
+                shown = f" ={self.formula.strip()}" if self.formula.strip() else ""
+                self._problem(f"formulas are not allowed (this cell has the formula{shown} "
+                              "and no saved value); type the value instead")
+            return value
         if raw is None or raw == "":
             return None
         if kind == "s":
@@ -425,6 +433,27 @@ class _Cells:
             except (ValueError, OverflowError):
                 return number
         return number
+
+
+_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+
+
+def constant(formula: str) -> object:
+    """The value of a formula that is only a constant, or None: ``TRUE()``, ``FALSE()``,
+    ``TRUE`` (LibreOffice writes booleans as these, and openpyxl drops their saved values
+    when it saves), a number, or a quoted text. Nothing else is worked out."""
+    text = formula.strip().removeprefix("=").strip()
+    word = text.upper().replace(" ", "")
+    if word in ("TRUE()", "TRUE"):
+        return True
+    if word in ("FALSE()", "FALSE"):
+        return False
+    if _NUMBER.fullmatch(text):
+        number = float(text)
+        return int(number) if number.is_integer() and abs(number) < 2**53 else number
+    if len(text) >= 2 and text[0] == text[-1] == '"' and '"' not in text[1:-1].replace('""', ""):
+        return text_from_cell(text[1:-1].replace('""', '"'))
+    return None
 
 
 _COLUMNS: dict[str, int] = {}
