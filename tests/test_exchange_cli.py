@@ -10,7 +10,7 @@ import pytest
 
 from servicemap import store
 from servicemap.cli import EXIT_BAD_INPUT, EXIT_OK, main
-from servicemap.io import graphml
+from servicemap.io import graphml_read
 from tests.test_sheets import canonical
 
 
@@ -126,4 +126,4 @@ def test_graphml_from_another_tool(tmp_path, capsys):
     out = tmp_path / "g.smap"
     assert run(capsys, "import", source, out) == (EXIT_OK, "", "")
     assert store.load(out).counts()["flows"] == 1
-    assert graphml.read_graphml(source).counts()["services"] == 2
+    assert graphml_read.read_graphml(source).counts()["services"] == 2

@@ -12,7 +12,7 @@ from defusedxml.ElementTree import parse as safe_parse
 from benchmarks.bench_store import graphml_copy
 from servicemap import demo, palette
 from servicemap.errors import FileFormatError
-from servicemap.io import graphml
+from servicemap.io import graphml, graphml_read
 from servicemap.io.exchange import to_node_link
 
 DATA = Path(__file__).parent / "data"
@@ -35,13 +35,13 @@ def written(sample_doc, tmp_path) -> Path:
 
 # ----- the project's own files ----------------------------------------------------------------
 def test_own_file_round_trips_exactly(sample_doc, written):
-    assert exact(graphml.read_graphml(written)) == exact(sample_doc)
+    assert exact(graphml_read.read_graphml(written)) == exact(sample_doc)
 
 
 def test_synthetic_map_round_trips(tmp_path):
     doc = demo.synthetic(150)
     graphml.write_graphml(doc, tmp_path / "s.graphml")
-    assert exact(graphml.read_graphml(tmp_path / "s.graphml")) == exact(doc)
+    assert exact(graphml_read.read_graphml(tmp_path / "s.graphml")) == exact(doc)
 
 
 def test_yed_structure(sample_doc, written):
@@ -101,7 +101,7 @@ def test_unplaced_nodes_stay_unplaced_and_moved_boxes_move(sample_doc, written, 
     assert old in text
     moved = tmp_path / "moved.graphml"
     moved.write_text(text.replace(old, 'x="295.0" y="-12.0"/>'), "utf-8")
-    back = graphml.read_graphml(moved)
+    back = graphml_read.read_graphml(moved)
     assert (back.node("ward")["x"], back.node("ward")["y"]) == (380, 10)
     assert back.node("cmht")["x"] is None and back.node("home")["x"] is None
 
@@ -110,7 +110,7 @@ def test_unplaced_nodes_stay_unplaced_and_moved_boxes_move(sample_doc, written, 
 def test_file_written_by_networkx(sample_doc, tmp_path):
     path = tmp_path / "nx.graphml"
     nx.write_graphml(graphml_copy(sample_doc.graph), path)
-    back = graphml.read_graphml(path)
+    back = graphml_read.read_graphml(path)
     nodes, edges, _, fields = exact(back)
     assert (nodes, edges) == exact(sample_doc)[:2]
     assert fields["title"] == "Sample map"
@@ -125,7 +125,7 @@ def test_plain_networkx_graph(tmp_path):
     graph.add_edge(2, 3, flow_type="transfer")
     path = tmp_path / "plain.graphml"
     nx.write_graphml(graph, path)
-    doc = graphml.read_graphml(path)
+    doc = graphml_read.read_graphml(path)
     assert {n: (a["kind"], a["name"]) for n, a in doc.graph.nodes(data=True)} == {
         "1": ("service", "Front door"), "2": ("service", "Assessment"), "3": ("service", "3")}
     assert doc.node("1")["notes"] == "team: A" and doc.node("2")["capacity"] == 12
@@ -137,7 +137,7 @@ def test_plain_networkx_graph(tmp_path):
 
 
 def test_hand_written_yed_file():
-    doc = graphml.read_graphml(DATA / "yed_sample.graphml")
+    doc = graphml_read.read_graphml(DATA / "yed_sample.graphml")
     names = {a["name"]: n for n, a in doc.graph.nodes(data=True)}
     assert set(names) == {"GP practice", "Acute & crisis", "Crisis team", "Acute ward",
                           "Recovered"}
@@ -155,7 +155,7 @@ def test_hand_written_yed_file():
 
 
 def test_gephi_file():
-    doc = graphml.read_graphml(DATA / "gephi_sample.graphml")
+    doc = graphml_read.read_graphml(DATA / "gephi_sample.graphml")
     a = doc.node("a")
     assert (a["name"], a["x"], a["y"], a["capacity"]) == ("Talking therapies", -120.5, 44.25,
                                                           250)
@@ -180,7 +180,7 @@ def test_cytoscape_like_file(tmp_path):
   <node id="n2"><data key="name">Spoke</data><data key="hours">24/7</data></node>
   <edge source="n1" target="n2"><data key="interaction">pp</data></edge>
  </graph></graphml>""", "utf-8")
-    doc = graphml.read_graphml(path)
+    doc = graphml_read.read_graphml(path)
     assert doc.node("n1")["name"] == "Hub" and doc.node("n1")["notes"] == ""
     assert doc.node("n1")["hours"] == "9-5" and doc.node("n2")["hours"] == "24/7"
     assert [d["kind"] for *_, d in doc.graph.edges(data=True)] == ["flow"]
@@ -207,7 +207,7 @@ def test_entity_tricks_are_refused(tmp_path, text):
     path = tmp_path / "evil.graphml"
     path.write_text(text, "utf-8")
     with pytest.raises(FileFormatError, match="DTD or entity declarations"):
-        graphml.read_graphml(path)
+        graphml_read.read_graphml(path)
 
 
 @pytest.mark.parametrize(("text", "words"), [
@@ -222,7 +222,7 @@ def test_bad_files(tmp_path, text, words):
     path = tmp_path / "bad.graphml"
     path.write_text(text, "utf-8")
     with pytest.raises(FileFormatError, match=words):
-        graphml.read_graphml(path)
+        graphml_read.read_graphml(path)
 
 
 def test_strict_records_are_checked(sample_doc, written):
@@ -230,11 +230,11 @@ def test_strict_records_are_checked(sample_doc, written):
                                               '<data key="n_pct_within_target">187.5</data>')
     written.write_text(text, "utf-8")
     with pytest.raises(FileFormatError, match="must be at most 100"):
-        graphml.read_graphml(written)
+        graphml_read.read_graphml(written)
 
 
 def test_text_xml_cannot_hold_is_replaced(sample_doc, tmp_path):
     sample_doc.update_node("crisis", {"notes": "bell\x07 cr\r\n <b>&amp;</b>"})
     graphml.write_graphml(sample_doc, tmp_path / "x.graphml")
-    back = graphml.read_graphml(tmp_path / "x.graphml")
+    back = graphml_read.read_graphml(tmp_path / "x.graphml")
     assert back.node("crisis")["notes"] == "bell\ufffd cr\r\n <b>&amp;</b>"

@@ -9,40 +9,25 @@ canvas colours them (:mod:`servicemap.palette`). The graphics ``<data>`` comes f
 node so that networkx, which copies yEd geometry into ``x``/``y``, ends with the real centre.
 Nodes with no position are drawn on a grid below the map and stay unplaced when read back.
 
-Import streams the file through expat with defusedxml's guards (:func:`safety.expat_parser`:
-no DTDs, so a billion-laughs file is refused) and reads nodes and edges itself, including
-yEd's nested groups (networkx never sees the file). Items that say what they are (a ``kind``
-attribute, as servicemap writes) are checked strictly, all or nothing. Items from other tools
-are read leniently: nodes become services (yEd groups become directorates holding their
-services), edges become referral flows, the label is the name, yEd geometry gives positions,
-and attributes servicemap has no field for are kept as ``name: value`` lines in the notes.
-A node moved in yEd after export comes back at its new place.
+Import is :mod:`servicemap.io.graphml_read`.
 """
 
 from __future__ import annotations
 
 import json
 import os
-from pathlib import Path
 
 from servicemap import palette
-from servicemap.errors import FileFormatError, ValidationError
-from servicemap.gcpause import gc_paused
 from servicemap.graph.document import Document
 from servicemap.graph.placement import drawing_boxes
 from servicemap.io import safety
 from servicemap.model import (
     COMMON_NODE_FIELDS,
     DRAWN_KINDS,
-    FLOW_FIELDS,
     KIND_FIELDS,
     MAP_FIELDS,
     EdgeKind,
-    NodeKind,
-    Pathway,
     edge_fields,
-    map_defaults,
-    node_fields,
 )
 
 GRAPHML = "http://graphml.graphdrawing.org/xmlns"
@@ -53,10 +38,7 @@ LINE_TYPES = {"referral": "line", "transfer": "dashed", "discharge": "dotted",
               "step_down": "dashed_dotted", "escalation": "line", "transition": "dashed",
               "signpost": "dotted"}
 SHAPES = {"service": "roundrectangle", "access_point": "ellipse", "exit": "rectangle"}
-# Presentation attributes of other tools, dropped on import (not kept in notes).
-IGNORED = frozenset({"label", "r", "g", "b", "size", "color", "colour", "x", "y", "z", "width",
-                     "height", "shape_type", "selected", "suid", "shared name",
-                     "shared interaction", "interaction", "viz", "id", "key"})
+
 
 
 # ----- writing --------------------------------------------------------------------------------
@@ -168,298 +150,3 @@ def write_graphml(doc: Document, path: str | os.PathLike) -> None:
     """Write the map as GraphML (atomically)."""
     text = graphml_text(doc)
     safety.write_atomically(path, lambda fh: fh.write(text.encode("utf-8")))
-
-
-# ----- reading --------------------------------------------------------------------------------
-KINDS = frozenset(str(k) for k in NodeKind)
-EDGE_KINDS = frozenset(str(k) for k in EdgeKind)
-FLOW_TYPES = tuple(next(f for f in FLOW_FIELDS if f.name == "flow_type").choices)
-
-
-def _typed(text: str, kind: str) -> object:
-    """A GraphML value by its ``attr.type``; text that does not parse stays text."""
-    try:
-        if kind == "boolean":
-            word = text.strip().lower()
-            return {"true": True, "false": False, "1": True, "0": False}.get(word, text)
-        if kind in ("int", "long", "integer"):
-            return int(text)
-        if kind in ("float", "double"):
-            return float(text)
-    except ValueError:
-        return text
-    return text
-
-
-def _coerce(f, value: object) -> object:
-    """A value from another tool in the field's type, where that is a plain conversion."""
-    if f.type is str and not isinstance(value, str):
-        return str(value).lower() if isinstance(value, bool) else str(value)
-    if f.type in (int, float) and isinstance(value, str):
-        try:
-            return float(value)
-        except ValueError:
-            return value
-    if f.type is bool and isinstance(value, str):
-        return {"true": True, "false": False}.get(value.strip().lower(), value)
-    return value
-
-
-class _Item:
-    """A node, edge or graph being read: its raw data texts and yEd label and geometry."""
-
-    __slots__ = ("tag", "attrs", "data", "label", "centre", "nested", "group")
-
-    def __init__(self, tag: str, attrs: dict, group: str | None) -> None:
-        self.tag, self.attrs, self.group = tag, attrs, group
-        self.data: dict[str, str] = {}
-        self.label: str | None = None
-        self.centre: tuple[float, float] | None = None
-        self.nested = False
-
-
-class _Reader:
-    """Streams a GraphML file through the guarded expat parser into plain records."""
-
-    def __init__(self, name: str) -> None:
-        self.name = name
-        self.keys: dict[str, dict] = {}
-        self.stack: list[_Item] = []
-        self.key: dict | None = None
-        self.capture: list[str] | None = None
-        self.data_key: str | None = None
-        self.graphics = 0
-        self.graph: _Item | None = None
-        self.nodes: list[tuple[dict, _Item, bool, dict]] = []
-        self.edges: list[dict] = []
-        self.flow_keys: set[tuple] = set()
-        self.parts: list[tuple[str, str]] = []  # (service, yEd group) to join
-        self.defaults: dict[str, dict[str, object]] = {}
-
-    def parse(self, data: bytes) -> None:
-        parser = safety.expat_parser()
-        parser.StartElementHandler, parser.EndElementHandler = self.start, self.end
-        parser.CharacterDataHandler = self.text
-        safety.parse_with(parser, data, self.name)
-
-    def text(self, chunk: str) -> None:
-        if self.capture is not None:
-            self.capture.append(chunk)
-
-    def start(self, tag: str, attrs: dict) -> None:
-        local = tag[tag.find(":") + 1:]
-        if self.graphics:
-            self.graphics += 1
-            item = self.stack[-1]
-            if local == "Geometry" and item.centre is None:
-                try:
-                    item.centre = (float(attrs["x"]) + float(attrs.get("width", 0)) / 2,
-                                   float(attrs["y"]) + float(attrs.get("height", 0)) / 2)
-                except (KeyError, ValueError):
-                    pass
-            elif local in ("NodeLabel", "EdgeLabel") and item.label is None:
-                self.capture = []
-            return
-        if local == "data" and self.stack:
-            key = self.keys.get(attrs.get("key", ""))
-            if key is not None and key["type"] == "yfiles":
-                self.graphics = 1
-            elif key is not None:
-                self.data_key, self.capture = attrs["key"], []
-        elif local in ("node", "edge"):
-            parent = self.stack[-1] if self.stack else None
-            group = parent.group if parent is not None else None
-            self.stack.append(_Item(local, attrs, group))
-        elif local == "graph":
-            parent = self.stack[-1] if self.stack else None
-            if parent is not None and parent.tag == "node":
-                parent.nested = True
-            group = parent.attrs.get("id") if parent is not None and parent.tag == "node" \
-                else None
-            item = _Item("graph", attrs, group)
-            self.graph = self.graph or item
-            self.stack.append(item)
-        elif local == "key":
-            self.key = {"name": attrs.get("attr.name") or attrs.get("id", ""),
-                        "for": attrs.get("for", "all"), "default": None,
-                        "type": "yfiles" if attrs.get("yfiles.type")
-                        else attrs.get("attr.type", "string")}
-            self.keys[attrs.get("id", "")] = self.key
-        elif local == "default" and self.key is not None:
-            self.capture = []
-
-    def end(self, tag: str) -> None:
-        local = tag[tag.find(":") + 1:]
-        if self.graphics:
-            self.graphics -= 1
-            if local in ("NodeLabel", "EdgeLabel") and self.capture is not None:
-                label = "".join(self.capture).strip()
-                self.stack[-1].label, self.capture = label or None, None
-            return
-        if local == "data" and self.data_key is not None:
-            self.stack[-1].data[self.data_key] = "".join(self.capture)
-            self.data_key, self.capture = None, None
-        elif local == "node":
-            self.read_node(self.stack.pop())
-        elif local == "edge":
-            self.read_edge(self.stack.pop())
-        elif local == "graph":
-            self.stack.pop()
-        elif local == "default" and self.key is not None:
-            self.key["default"], self.capture = "".join(self.capture), None
-        elif local == "key":
-            self.key = None
-
-    def typed(self, item: _Item, what: str) -> dict[str, object]:
-        """The item's data by attribute name, typed; defaults filled in."""
-        defaults = self.defaults.get(what)
-        if defaults is None:
-            defaults = self.defaults[what] = {
-                k["name"]: _typed(k["default"], k["type"]) for k in self.keys.values()
-                if k["for"] in (what, "all") and k["default"] is not None
-                and k["type"] != "yfiles"}
-        keys = self.keys
-        values = {keys[k]["name"]: _typed(text, keys[k]["type"]) for k, text in item.data.items()}
-        for name, value in defaults.items():
-            values.setdefault(name, value)
-        return values
-
-    @staticmethod
-    def record(item_id: str, kind: str, attrs: dict, fields, strict: bool) -> dict:
-        """A node or edge record: known fields set, the rest (from other tools) in notes."""
-        by_name = {f.name: f for f in fields}
-        record, extra = {"id": item_id, "kind": kind}, []
-        for name, value in attrs.items():
-            f = by_name.get(name)
-            if f is not None:
-                value = _coerce(f, value)
-                if strict or f.check(value) is None:
-                    record[name] = value
-                    continue
-            if not strict and name.lower() not in IGNORED and name != "notes":
-                extra.append(f"{name}: {value}")
-        if extra:
-            record["notes"] = "\n".join(filter(None, [str(record.get("notes") or ""), *extra]))
-        return record
-
-    def read_node(self, item: _Item) -> None:
-        node_id = item.attrs.get("id")
-        if not node_id:
-            raise FileFormatError(f"{self.name}: a node has no id.")
-        attrs = self.typed(item, "node")
-        kind = attrs.pop("kind", None)
-        strict = kind in KINDS
-        if not strict:
-            if kind is not None:
-                attrs["kind"] = kind
-            kind = "directorate" if item.nested else "service"
-        record = self.record(node_id, kind, attrs, node_fields(kind), strict)
-        record.setdefault("name", attrs.get("label") or item.label or node_id)
-        self.nodes.append((record, item, strict, attrs))
-        if item.group is not None and kind == "service" and not strict:
-            self.parts.append((node_id, item.group))
-
-    def read_edge(self, item: _Item) -> None:
-        source, target = item.attrs.get("source"), item.attrs.get("target")
-        attrs = self.typed(item, "edge")
-        kind = attrs.pop("kind", None)
-        strict = kind in EDGE_KINDS
-        if not strict:
-            if kind is not None:
-                attrs["kind"] = kind
-            kind = "flow"
-            if attrs.get("flow_type") not in FLOW_TYPES:
-                other = attrs.pop("flow_type", None)
-                attrs["flow_type"] = "referral"
-                if other is not None:
-                    attrs["type"] = other
-        if not strict and item.label:  # a yEd edge label: kept in the notes
-            attrs["edge label"] = item.label
-        record = self.record(item.attrs.get("id") or f"{source}-to-{target}", kind, attrs,
-                             edge_fields(kind), strict)
-        record.update(source=source, target=target)
-        if not strict:
-            flow_key = (source, target, record["flow_type"])
-            if flow_key in self.flow_keys:  # other tools may repeat an edge: keep one flow
-                return
-            self.flow_keys.add(flow_key)
-        self.edges.append(record)
-
-    def records(self) -> tuple:
-        if self.graph is None:
-            raise FileFormatError(f"{self.name} is not GraphML: it has no <graph>.")
-        attrs = self.typed(self.graph, "graph")
-        ours = FORMAT_KEY in attrs
-        kinds = {}
-        for record, item, strict, values in self.nodes:
-            _place(record, values, item.centre, strict and ours)
-            kinds[record["id"]] = (record["kind"], strict)
-        taken = set(kinds) | {e["id"] for e in self.edges}
-        seen: set[str] = set()
-        for e in self.edges:  # other tools may leave edge ids out or repeat them
-            if e["id"] in seen or e["id"] in kinds:
-                e["id"] = _unique(e["id"], taken)
-                taken.add(e["id"])
-            seen.add(e["id"])
-        for child, group in self.parts:
-            if kinds.get(group) == ("directorate", False):
-                edge_id = _unique(f"{child}-in-{group}", taken)
-                taken.add(edge_id)
-                self.edges.append({"id": edge_id, "kind": "part_of", "source": child,
-                                   "target": group})
-        fields = {**map_defaults(), "title": Path(self.name).stem}
-        lower = {k.lower(): v for k, v in attrs.items()}  # yEd writes "Description"
-        for f in MAP_FIELDS:
-            if f.name in attrs or f.name in lower:
-                fields[f.name] = _coerce(f, attrs.get(f.name, lower.get(f.name)))
-        return (fields, [n[0] for n in self.nodes], self.edges,
-                self.pathways(attrs.get("pathways")))
-
-    def pathways(self, text: object) -> list[Pathway]:
-        if text is None:
-            return []
-        try:
-            items = json.loads(text) if isinstance(text, str) else None
-        except ValueError:
-            items = None
-        if not isinstance(items, list) or not all(
-                isinstance(p, dict) and isinstance(p.get("id"), str)
-                and isinstance(p.get("steps", []), list) for p in items):
-            raise FileFormatError(f"{self.name}: its pathways are not a list of pathways with "
-                                  "ids and steps.")
-        return [Pathway(p["id"], p.get("name", ""), p.get("description") or "",
-                        list(p.get("steps", []))) for p in items]
-
-
-def _place(record: dict, attrs: dict, centre, ours: bool) -> None:
-    """Position: x/y attributes, unless yEd moved the box; yEd geometry for other files. A
-    servicemap node without x/y stays unplaced (yEd only showed it on a grid)."""
-    xy = attrs.get("x"), attrs.get("y")
-    given = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in xy)
-    if given and centre is not None and max(abs(centre[0] - xy[0]),
-                                            abs(centre[1] - xy[1])) > 0.5:
-        xy = centre  # moved in yEd after export
-    elif not given:
-        xy = centre if centre is not None and not ours else (None, None)
-    record["x"], record["y"] = xy
-
-
-def _unique(base: str, taken: set[str]) -> str:
-    n = 2
-    while f"{base}-{n}" in taken:
-        n += 1
-    return base if base not in taken else f"{base}-{n}"
-
-
-def read_graphml(path: str | os.PathLike) -> Document:
-    """Build a map from a GraphML file (servicemap's own, yEd, Gephi, Cytoscape, networkx)."""
-    path = Path(path)
-    safety.check_file_size(path, safety.MAX_UNZIPPED_BYTES)  # XML is not compressed
-    reader = _Reader(path.name)
-    with gc_paused():
-        reader.parse(path.read_bytes())
-        records = reader.records()
-        try:
-            return Document.from_records(*records)
-        except ValidationError as exc:
-            raise FileFormatError(f"{path.name} cannot be used: {exc}") from None

@@ -12,7 +12,7 @@ from PySide6.QtGui import QColor
 
 from servicemap import palette, store
 from servicemap.graph.merge import plan_merge
-from servicemap.io import csvfiles, graphml, xlsx
+from servicemap.io import csvfiles, graphml_read, xlsx
 from servicemap.io.sheets import SheetProblems
 from servicemap.model import DRAWN_KINDS
 from servicemap.render import style
@@ -199,7 +199,7 @@ def test_export_each_format(window, feature, tmp_path, suffix):
     feature.export_dialog()
     assert path.exists() and not feature.errors
     if suffix in (".xlsx", ".graphml"):
-        reader = xlsx.read_xlsx if suffix == ".xlsx" else graphml.read_graphml
+        reader = xlsx.read_xlsx if suffix == ".xlsx" else graphml_read.read_graphml
         assert reader(path).counts() == window.doc.counts()
 
 
