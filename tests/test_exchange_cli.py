@@ -124,6 +124,9 @@ def test_graphml_from_another_tool(tmp_path, capsys):
 <graph edgedefault="directed"><node id="a"/><node id="b"/><edge source="a" target="b"/>
 </graph></graphml>""", "utf-8")
     out = tmp_path / "g.smap"
-    assert run(capsys, "import", source, out) == (EXIT_OK, "", "")
+    assert run(capsys, "import", source, out) == (EXIT_OK, "", (
+        "g.graphml: imported with 2 notes on what was filled in or changed:\n"
+        "  Kind set to service for 2 nodes with none.\n"
+        "  Kind set to flow, type referral, for 1 edge with none.\n"))
     assert store.load(out).counts()["flows"] == 1
     assert graphml_read.read_graphml(source).counts()["services"] == 2

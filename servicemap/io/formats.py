@@ -92,7 +92,8 @@ CSV_ZIP = Format("CSV files, zipped", (".zip",), DATA,
                  _lazy("servicemap.io.csvfiles", "write_csv_zip"))
 GRAPHML = Format("GraphML for yEd, Gephi, Cytoscape", (".graphml",), DATA,
                  _lazy("servicemap.io.graphml_read", "read_graphml"),
-                 _lazy("servicemap.io.graphml", "write_graphml"))
+                 _lazy("servicemap.io.graphml", "write_graphml"),
+                 _lazy("servicemap.io.graphml_read", "import_graphml"))
 DRAWIO = Format("draw.io diagram", (".drawio",), DATA,
                 write=_lazy("servicemap.io.drawio", "write_drawio"))
 CSV_FOLDER = Format("Folder of CSV files", (), DATA,

@@ -18,9 +18,11 @@ from pathlib import Path
 
 from servicemap.errors import FileFormatError, ValidationError
 from servicemap.gcpause import gc_paused
+from servicemap.graph import rules
 from servicemap.graph.document import Document
-from servicemap.io import safety
+from servicemap.io import lenient, safety
 from servicemap.io.graphml import FORMAT_KEY
+from servicemap.io.report import Imported, ImportProblems, listing
 from servicemap.model import (
     FLOW_FIELDS,
     MAP_FIELDS,
@@ -31,11 +33,14 @@ from servicemap.model import (
     map_defaults,
     node_fields,
 )
+from servicemap.words import plural
 
 # Presentation attributes of other tools, dropped on import (not kept in notes).
 IGNORED = frozenset({"label", "r", "g", "b", "size", "color", "colour", "x", "y", "z", "width",
                      "height", "shape_type", "selected", "suid", "shared name",
                      "shared interaction", "interaction", "viz", "id", "key"})
+ID_NAMES = ("id", "v_id", "node id", "original id")      # keep the node's own id
+EDGE_ID_NAMES = ("id", "e_id", "edge id", "original id")
 KINDS = frozenset(str(k) for k in NodeKind)
 EDGE_KINDS = frozenset(str(k) for k in EdgeKind)
 FLOW_TYPES = tuple(next(f for f in FLOW_FIELDS if f.name == "flow_type").choices)
@@ -73,7 +78,7 @@ def _coerce(f, value: object) -> object:
 class _Item:
     """A node, edge or graph being read: its raw data texts and yEd label and geometry."""
 
-    __slots__ = ("tag", "attrs", "data", "label", "centre", "nested", "group")
+    __slots__ = ("tag", "attrs", "data", "label", "centre", "nested", "group", "ends")
 
     def __init__(self, tag: str, attrs: dict, group: str | None) -> None:
         self.tag, self.attrs, self.group = tag, attrs, group
@@ -81,13 +86,23 @@ class _Item:
         self.label: str | None = None
         self.centre: tuple[float, float] | None = None
         self.nested = False
+        self.ends: list[str] = []  # a hyperedge's endpoints
 
 
 class _Reader:
     """Streams a GraphML file through the guarded expat parser into plain records."""
 
-    def __init__(self, name: str) -> None:
-        self.name = name
+    def __init__(self, name: str, undirected: str | None = None) -> None:
+        self.name, self.mode = name, undirected
+        self.notices: list[str] = []
+        self.edgedefault = "directed"
+        self.undirected: list[dict] = []  # edges with no direction, turned into flows later
+        self.hyperedges: list[str] = []
+        self.own_ids: dict[str, str] = {}  # GraphML id -> the id an attribute keeps (igraph)
+        self.own_edge_ids: list[tuple[dict, str | None]] = []  # (edge, its GraphML id)
+        self.lenient_nodes: list[str] = []
+        self.lenient_edges = 0
+        self.kept: dict[str, int] = {}  # attribute -> items whose notes keep it
         self.keys: dict[str, dict] = {}
         self.stack: list[_Item] = []
         self.key: dict | None = None
@@ -97,7 +112,6 @@ class _Reader:
         self.graph: _Item | None = None
         self.nodes: list[tuple[dict, _Item, bool, dict]] = []
         self.edges: list[dict] = []
-        self.flow_keys: set[tuple] = set()
         self.parts: list[tuple[str, str]] = []  # (service, yEd group) to join
         self.defaults: dict[str, dict[str, object]] = {}
 
@@ -131,7 +145,7 @@ class _Reader:
                 self.graphics = 1
             elif key is not None:
                 self.data_key, self.capture = attrs["key"], []
-        elif local in ("node", "edge"):
+        elif local in ("node", "edge", "hyperedge"):
             parent = self.stack[-1] if self.stack else None
             group = parent.group if parent is not None else None
             self.stack.append(_Item(local, attrs, group))
@@ -142,8 +156,12 @@ class _Reader:
             group = parent.attrs.get("id") if parent is not None and parent.tag == "node" \
                 else None
             item = _Item("graph", attrs, group)
-            self.graph = self.graph or item
+            if self.graph is None:
+                self.graph = item
+                self.edgedefault = attrs.get("edgedefault", "directed")
             self.stack.append(item)
+        elif local == "endpoint" and self.stack and self.stack[-1].tag == "hyperedge":
+            self.stack[-1].ends.append(attrs.get("node", ""))
         elif local == "key":
             self.key = {"name": attrs.get("attr.name") or attrs.get("id", ""),
                         "for": attrs.get("for", "all"), "default": None,
@@ -168,6 +186,8 @@ class _Reader:
             self.read_node(self.stack.pop())
         elif local == "edge":
             self.read_edge(self.stack.pop())
+        elif local == "hyperedge":  # joins more than two nodes: no flow can say that
+            self.hyperedges.append(self.stack.pop())
         elif local == "graph":
             self.stack.pop()
         elif local == "default" and self.key is not None:
@@ -184,13 +204,26 @@ class _Reader:
                 if k["for"] in (what, "all") and k["default"] is not None
                 and k["type"] != "yfiles"}
         keys = self.keys
-        values = {keys[k]["name"]: _typed(text, keys[k]["type"]) for k, text in item.data.items()}
+        values = {keys[k]["name"]: _typed(text, keys[k]["type"]) for k, text in item.data.items()
+                  if text.strip()}  # an empty attribute says nothing (igraph writes them)
         for name, value in defaults.items():
-            values.setdefault(name, value)
+            if not (isinstance(value, str) and not value.strip()):
+                values.setdefault(name, value)
         return values
 
-    @staticmethod
-    def record(item_id: str, kind: str, attrs: dict, fields, strict: bool) -> dict:
+    def own_id(self, attrs: dict, names: tuple[str, ...]) -> str | None:
+        """The id an attribute keeps (igraph's ``v_id``/``e_id``, an ``id`` from yEd, Gephi
+        or Cytoscape), taken out of ``attrs``; None when there is none."""
+        for name in [n for n in attrs if n.lower() in names]:
+            value = attrs.pop(name)
+            if isinstance(value, float) and value.is_integer():
+                value = int(value)
+            if isinstance(value, (str, int)) and not isinstance(value, bool) \
+                    and str(value).strip():
+                return str(value)
+        return None
+
+    def record(self, item_id: str, kind: str, attrs: dict, fields, strict: bool) -> dict:
         """A node or edge record: known fields set, the rest (from other tools) in notes."""
         by_name = {f.name: f for f in fields}
         record, extra = {"id": item_id, "kind": kind}, []
@@ -203,6 +236,7 @@ class _Reader:
                     continue
             if not strict and name.lower() not in IGNORED and name != "notes":
                 extra.append(f"{name}: {value}")
+                self.kept[name] = self.kept.get(name, 0) + 1
         if extra:
             record["notes"] = "\n".join(filter(None, [str(record.get("notes") or ""), *extra]))
         return record
@@ -212,12 +246,16 @@ class _Reader:
         if not node_id:
             raise FileFormatError(f"{self.name}: a node has no id.")
         attrs = self.typed(item, "node")
+        own = self.own_id(attrs, ID_NAMES)
+        if own is not None:
+            self.own_ids[node_id] = own
         kind = attrs.pop("kind", None)
         strict = kind in KINDS
         if not strict:
             if kind is not None:
                 attrs["kind"] = kind
             kind = "directorate" if item.nested else "service"
+            self.lenient_nodes.append(kind)
         record = self.record(node_id, kind, attrs, node_fields(kind), strict)
         record.setdefault("name", attrs.get("label") or item.label or node_id)
         self.nodes.append((record, item, strict, attrs))
@@ -227,12 +265,16 @@ class _Reader:
     def read_edge(self, item: _Item) -> None:
         source, target = item.attrs.get("source"), item.attrs.get("target")
         attrs = self.typed(item, "edge")
+        own = self.own_id(attrs, EDGE_ID_NAMES)
+        directed = {"true": True, "false": False}.get(item.attrs.get("directed", ""),
+                                                      self.edgedefault != "undirected")
         kind = attrs.pop("kind", None)
         strict = kind in EDGE_KINDS
         if not strict:
             if kind is not None:
                 attrs["kind"] = kind
             kind = "flow"
+            self.lenient_edges += 1
             if attrs.get("flow_type") not in FLOW_TYPES:
                 other = attrs.pop("flow_type", None)
                 attrs["flow_type"] = "referral"
@@ -240,32 +282,42 @@ class _Reader:
                     attrs["type"] = other
         if not strict and item.label:  # a yEd edge label: kept in the notes
             attrs["edge label"] = item.label
-        record = self.record(item.attrs.get("id") or f"{source}-to-{target}", kind, attrs,
-                             edge_fields(kind), strict)
+        record = self.record(own or item.attrs.get("id"), kind, attrs, edge_fields(kind), strict)
         record.update(source=source, target=target)
-        if not strict:
-            flow_key = (source, target, record["flow_type"])
-            if flow_key in self.flow_keys:  # other tools may repeat an edge: keep one flow
-                return
-            self.flow_keys.add(flow_key)
-        self.edges.append(record)
+        if own is not None:
+            self.own_edge_ids.append((record, item.attrs.get("id")))
+        (self.edges if directed else self.undirected).append(record)
 
     def records(self) -> tuple:
         if self.graph is None:
             raise FileFormatError(f"{self.name} is not GraphML: it has no <graph>.")
         attrs = self.typed(self.graph, "graph")
         ours = FORMAT_KEY in attrs
+        rename = self.renaming()
         kinds = {}
         for record, item, strict, values in self.nodes:
             _place(record, values, item.centre, strict and ours)
+            record["id"] = rename.get(record["id"], record["id"])
             kinds[record["id"]] = (record["kind"], strict)
-        taken = set(kinds) | {e["id"] for e in self.edges}
+        edges = self.edges + self.undirected
+        self.check_edge_ids(set(kinds))
+        for e in edges:
+            e["source"] = rename.get(e["source"], e["source"])
+            e["target"] = rename.get(e["target"], e["target"])
+        taken = set(kinds) | {e["id"] for e in edges if e["id"]}
         seen: set[str] = set()
-        for e in self.edges:  # other tools may leave edge ids out or repeat them
-            if e["id"] in seen or e["id"] in kinds:
-                e["id"] = _unique(e["id"], taken)
+        for e in edges:  # other tools may leave edge ids out or repeat them
+            if not e["id"] or e["id"] in seen or e["id"] in kinds:
+                e["id"] = _unique(e["id"] or f"{e['source']}-to-{e['target']}", taken)
                 taken.add(e["id"])
             seen.add(e["id"])
+        by_id = {n[0]["id"]: n[0] for n in self.nodes}
+        if self.undirected:
+            self.edges += lenient.direct(self.undirected, by_id, self.mode or "one-way",
+                                         taken, self.notices)
+        self.edges = lenient.combine_parallel(self.edges, by_id, self.notices)
+        self.say(len(self.edges))
+        self.parts = [(rename.get(c, c), rename.get(g, g)) for c, g in self.parts]
         for child, group in self.parts:
             if kinds.get(group) == ("directorate", False):
                 edge_id = _unique(f"{child}-in-{group}", taken)
@@ -279,6 +331,60 @@ class _Reader:
                 fields[f.name] = _coerce(f, attrs.get(f.name, lower.get(f.name)))
         return (fields, [n[0] for n in self.nodes], self.edges,
                 self.pathways(attrs.get("pathways")))
+
+    def renaming(self) -> dict[str, str]:
+        """GraphML id -> the id its attribute keeps, when those ids are whole and unique."""
+        if not self.own_ids:
+            return {}
+        others = {n[0]["id"] for n in self.nodes} - set(self.own_ids)
+        kept = list(self.own_ids.values())
+        if len(set(kept)) < len(kept) or others & set(kept):
+            self.notices.append("The nodes' id attribute repeats an id, so the file's own node "
+                                "ids were used.")
+            return {}
+        self.notices.append(f"Ids taken from the id attribute (as igraph keeps them) for "
+                            f"{plural(len(kept), 'node')}.")
+        return dict(self.own_ids)
+
+    def check_edge_ids(self, node_ids: set[str]) -> None:
+        """Edge ids from an id attribute are used only when none repeats or is a node's id
+        (igraph 1.0 may write its vertices' ids into ``e_id``)."""
+        kept = [e["id"] for e, _ in self.own_edge_ids]
+        if not kept:
+            return
+        if len(set(kept)) == len(kept) and not node_ids & set(kept):
+            self.notices.append(f"Ids taken from the id attribute for {plural(len(kept), 'edge')}.")
+            return
+        for e, graphml_id in self.own_edge_ids:
+            e["id"] = graphml_id
+        self.notices.append("The edges' id attribute repeats ids, so edge ids were made from "
+                            "their ends.")
+
+    def say(self, edges: int) -> None:
+        """The notices for what other tools' items became."""
+        services = self.lenient_nodes.count("service")
+        groups = len(self.lenient_nodes) - services
+        if services:
+            self.notices.append(f"Kind set to service for {plural(services, 'node')} with "
+                                "none.")
+        if groups:
+            self.notices.append(f"Kind set to directorate for {plural(groups, 'group')} of "
+                                "nodes with none.")
+        if self.lenient_edges:
+            self.notices.append(f"Kind set to flow, type referral, for "
+                                f"{plural(self.lenient_edges, 'edge')} with none.")
+        if self.kept:
+            parts = [f"{name} ({plural(n, 'item')})" for name, n in sorted(self.kept.items())]
+            self.notices.append("Attributes servicemap has no field for were kept in the "
+                                f"notes: {listing(parts)}.")
+        if self.hyperedges:
+            names = {n[0]["id"]: n[0]["name"] for n in self.nodes}
+            names.update({k: names.get(v, v) for k, v in self.own_ids.items()})
+            shown = [(f"{h.attrs['id']} " if h.attrs.get("id") else "") + "(" + ", ".join(
+                f'"{names.get(e, e)}"' for e in h.ends) + ")" for h in self.hyperedges]
+            self.notices.append(f"{plural(len(self.hyperedges), 'hyperedge')} (one edge "
+                                "joining several nodes at once) were left out, as a flow joins "
+                                f"one box to another: {listing(shown)}.")
 
     def pathways(self, text: object) -> list[Pathway]:
         if text is None:
@@ -317,14 +423,24 @@ def _unique(base: str, taken: set[str]) -> str:
 
 
 def read_graphml(path: str | os.PathLike) -> Document:
-    """Build a map from a GraphML file (servicemap's own, yEd, Gephi, Cytoscape, networkx)."""
+    """Build a map from a GraphML file (servicemap's own, yEd, Gephi, Cytoscape, igraph,
+    networkx)."""
+    return import_graphml(path).document
+
+
+def import_graphml(path: str | os.PathLike, undirected: str | None = None) -> Imported:
+    """The map in a GraphML file and what reading it changed (:class:`Imported`);
+    ``undirected``: ``"one-way"`` (the default) or ``"both-ways"`` for undirected edges.
+    :class:`ImportProblems` lists every contradiction."""
     path = Path(path)
     safety.check_file_size(path, safety.MAX_UNZIPPED_BYTES)  # XML is not compressed
-    reader = _Reader(path.name)
+    reader = _Reader(path.name, undirected)
     with gc_paused():
         reader.parse(path.read_bytes())
         records = reader.records()
         try:
-            return Document.from_records(*records)
+            doc = Document.from_records(*records)
         except ValidationError as exc:
-            raise FileFormatError(f"{path.name} cannot be used: {exc}") from None
+            found = [p.message for p in rules.check_map(*records) if p.severity == "error"]
+            raise ImportProblems(path.name, found or [str(exc)]) from None
+    return Imported(doc, reader.notices, bool(reader.undirected))
