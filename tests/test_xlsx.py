@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from servicemap import demo
 from servicemap.errors import FileFormatError, SaveError
-from servicemap.io import sheets, xlsx
+from servicemap.io import safety, sheets, xlsx
 from servicemap.io.sheets import SHEETS, SheetProblems
 from tests.test_sheets import canonical
 
@@ -138,8 +138,32 @@ def test_formula_text_is_stored_as_quoted_text(sample_doc, tmp_path):
     xlsx.write_xlsx(sample_doc, path)
     ws = openpyxl.load_workbook(path)["Services"]
     cell = next(r[2] for r in ws.iter_rows(min_row=2) if r[0].value == "crisis")
-    assert cell.data_type == "s" and cell.value == "'=HYPERLINK(\"http://evil\",\"x\")"
-    assert xlsx.read_xlsx(path).node("crisis")["name"].startswith("=HYPERLINK")
+    # Excel's quote prefix, as typing '=HYPERLINK(...) in Excel stores it: no apostrophe shows
+    assert cell.data_type == "s" and cell.value == "=HYPERLINK(\"http://evil\",\"x\")"
+    assert cell.quotePrefix
+    assert xlsx.read_xlsx(path).node("crisis")["name"] == "=HYPERLINK(\"http://evil\",\"x\")"
+
+
+@pytest.mark.parametrize("text", ["=1+1", "'=1+1", "''=x", "'", "'plain", "+44 1622", "-",
+                                  "@home", "\t=x", "plain"])
+def test_quote_prefixed_text_round_trips_exactly(sample_doc, tmp_path, text):
+    sample_doc.update_node("crisis", {"notes": text, "location": text})
+    path = tmp_path / "q.xlsx"
+    xlsx.write_xlsx(sample_doc, path)
+    ws = openpyxl.load_workbook(path)["Services"]
+    row = next(r for r in ws.iter_rows(min_row=2) if r[0].value == "crisis")
+    notes = next(c for c in row if ws.cell(1, c.column).value == "notes")
+    if text[0] in "=+-@\t":
+        assert notes.value == text and notes.quotePrefix  # Excel's own quote prefix
+    else:  # a quote of its own: one more shows (LibreOffice would drop the prefix)
+        assert notes.value == safety.escape_formula(text) and not notes.quotePrefix
+    back = xlsx.read_xlsx(path).node("crisis")
+    assert back["notes"] == text and back["location"] == text
+
+
+def test_old_files_with_a_visible_quote_still_read(tmp_path):
+    path = build(tmp_path, lambda wb, ws: ws.append(["Crisis team", None, "'=1+1"]))
+    assert xlsx.read_xlsx(path).node("crisis-team")["notes"] == "=1+1"
 
 
 def test_text_too_long_for_a_cell(sample_doc, tmp_path):
@@ -263,3 +287,24 @@ def test_zip_without_a_workbook(tmp_path):
     path.write_bytes(buffer.getvalue())
     with pytest.raises(FileFormatError, match="no workbook part"):
         xlsx.read_xlsx(path)
+
+
+def test_presentation_widths_fonts_and_blank_cells(sample_doc, tmp_path):
+    sample_doc.update_node("crisis", {"notes": "A long note " * 10, "location": ""})
+    path = tmp_path / "look.xlsx"
+    xlsx.write_xlsx(sample_doc, path)
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Services"]
+    head = [c.value for c in ws[1]]
+    width = {name: ws.column_dimensions[chr(65 + i)].width for i, name in enumerate(head)
+             if i < 26}
+    names = [r[head.index("name")].value for r in ws.iter_rows(min_row=2)]
+    assert width["name"] == max(len(n) for n in names) + 1  # fitted to the longest name
+    assert width["notes"] == 50  # capped
+    assert width["id"] == 8  # at least the minimum
+    assert width["dna_rate_most_deprived"] == len("dna_rate_most_deprived") + 3
+    font = ws["A1"].font
+    assert (font.name, font.sz, font.b) == ("Arial", 11, True)
+    row = next(r for r in ws.iter_rows(min_row=2) if r[0].value == "crisis")
+    location = row[head.index("location")]
+    assert location.value is None and location.data_type == "n"  # blank, not ""

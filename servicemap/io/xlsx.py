@@ -42,19 +42,34 @@ from servicemap.graph.document import Document
 from servicemap.io import safety, sheets
 from servicemap.io.sheet_reader import document_from_tables
 from servicemap.io.sheets import SHEETS, SheetProblem, Table, letter
+from servicemap.io.template import (
+    BODY_FONT_NAME,
+    HEADER_FONT_NAME,
+    HEADER_FONT_SIZE,
+    column_widths,
+    example_document,
+    instructions,
+)
 
 MAX_CELL_TEXT = 32_767  # Excel's limit on one cell
 _X_ESCAPE = re.compile(r"_(?=x[0-9A-Fa-f]{4}_)|[\x00-\x08\x0b\x0c\x0e-\x1f\r\ufffe\uffff]")
 _X_UNESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 REL_OFFICE = "officeDocument"
-HEADER_FONT = Font(bold=True, color="FFFFFF")
+HEADER_FONT = Font(name=HEADER_FONT_NAME, size=HEADER_FONT_SIZE, bold=True, color="FFFFFF")
+# Text starting with these gets the quote prefix. Text starting with a quote keeps the
+# visible extra quote instead: LibreOffice drops the prefix from text that cannot be a formula.
+FORMULA_PREFIXES = safety.FORMULA_STARTS
 HEADER_FILL = PatternFill("solid", fgColor="005EB8")
 
 
 # ----- text in cells --------------------------------------------------------------------------
 def cell_text(text: str) -> str:
     """Text as stored in a cell: formula starts quoted, non-XML characters ``_xHHHH_``."""
-    text = safety.escape_formula(text)
+    return x_escape(safety.escape_formula(text))
+
+
+def x_escape(text: str) -> str:
+    """Characters XML cannot hold (and ``_`` before ``xHHHH_``) as Excel's ``_xHHHH_``."""
     if _X_ESCAPE.search(text):
         text = _X_ESCAPE.sub(lambda m: "_x005F_" if m.group() == "_" else
                              f"_x{ord(m.group()):04X}_", text)
@@ -70,8 +85,12 @@ def _xml(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def rows_xml(rows: list[list[object]], sheet: str, first: int = 2) -> str:
-    """``<row>`` elements for typed values (str, int, float, bool; None is no cell)."""
+def rows_xml(rows: list[list[object]], sheet: str, first: int = 2,
+             quote_style: int | None = None) -> str:
+    """``<row>`` elements for typed values (str, int, float, bool; None and "" are blank
+    cells). Text a spreadsheet could run as a formula gets the cell style ``quote_style``
+    (Excel's quote prefix, as typing ``'=x`` in Excel gives) or, without one, a leading
+    quote in the text."""
     width = max((len(r) for r in rows), default=0)
     letters = [letter(i) for i in range(width)]
     out = []
@@ -80,9 +99,16 @@ def rows_xml(rows: list[list[object]], sheet: str, first: int = 2) -> str:
         for i, value in enumerate(row):
             kind = type(value)
             if kind is str:
+                if not value:
+                    continue
                 if len(value) >= MAX_CELL_TEXT:
                     raise SaveError(f"{sheet}, row {n}: a text of {len(value):,} characters is "
                                     f"too long for an Excel cell (at most {MAX_CELL_TEXT - 1:,}).")
+                if quote_style is not None and value[0] in FORMULA_PREFIXES \
+                        and safety.escape_formula(value) != value:
+                    cells.append(f'<c r="{letters[i]}{n}" s="{quote_style}" t="inlineStr"><is>'
+                                 f'<t xml:space="preserve">{_xml(x_escape(value))}</t></is></c>')
+                    continue
                 cells.append(f'<c r="{letters[i]}{n}" t="inlineStr"><is><t xml:space="preserve">'
                              f'{_xml(cell_text(value))}</t></is></c>')
             elif kind is bool:
@@ -96,79 +122,6 @@ def rows_xml(rows: list[list[object]], sheet: str, first: int = 2) -> str:
     return "".join(out)
 
 
-# ----- the template ---------------------------------------------------------------------------
-INTRO = [
-    ("servicemap spreadsheet template", True),
-    ("Fill in one row per item on each sheet; the example rows show how (replace them). Names "
-     "join the sheets together: a service names its directorate, a flow names the rows of the "
-     "Services sheet it goes from and to, a pathway step names a row of the Services sheet. "
-     "Leave the id columns empty: servicemap makes ids from the names.", False),
-    ("Import with File > Import… in servicemap, or on the command line: servicemap import "
-     "THIS.xlsx MAP.smap. Nothing is imported while any row has a problem; every problem is "
-     "listed with its sheet, row, column and reason.", False),
-    ("Type values, not formulas: formulas are not read. Text that starts with = + - or @ is "
-     "written with a leading ' so that no spreadsheet runs it; the ' is removed on import.",
-     False),
-    ("Numbers may be left empty when unknown (empty is not 0). Percentages are 0 to 100.", False),
-]
-
-
-def instructions() -> list[tuple[str, bool]]:
-    """Lines of the Instructions sheet: (text, is a heading)."""
-    lines = list(INTRO)
-    for sheet in SHEETS:
-        lines += [("", False), (f"{sheet.name}: {sheet.help}", True)]
-        for c in sheet.columns:
-            extra = " Required." if c.required else ""
-            if c.choices:
-                extra += (" Suggestions: " if c.free else " One of: ") + ", ".join(
-                    x or "(empty)" for x in c.choices) + "."
-            lines.append((f"{c.name}: {c.help}.{extra}", False))
-    return lines
-
-
-def example_document() -> Document:
-    """The small, made-up map that fills the template's example rows."""
-    doc = Document()
-    doc.set_map_fields({"title": "Example map (replace with yours)", "illustrative": True,
-                        "source": "servicemap spreadsheet template", "marking": "OFFICIAL"})
-    node, edge = doc.add_node, doc.add_edge
-    node("organisation", "Example Trust", "example-trust", org_type="trust", ods_code="R00")
-    node("organisation", "Example Council", "example-council", org_type="council")
-    node("partnership", "North HCP", "north-hcp", population=300000)
-    node("directorate", "Acute and crisis", "acute-and-crisis")
-    edge("part_of", "acute-and-crisis", "example-trust")
-    edge("serves", "acute-and-crisis", "north-hcp")
-    for sid, name, fields in (
-            ("crisis-team", "Crisis team", dict(category="crisis", age_group="adults",
-                                                capacity=40, capacity_unit="caseload",
-                                                wait_target_days=1, hours="24/7")),
-            ("acute-ward", "Acute ward", dict(category="inpatient", age_group="adults",
-                                              capacity=18, capacity_unit="beds")),
-            ("wellbeing-cafe", "Wellbeing café", dict(category="voluntary", age_group="all"))):
-        node("service", name, sid, **fields)
-    edge("part_of", "crisis-team", "acute-and-crisis")
-    edge("part_of", "acute-ward", "acute-and-crisis")
-    edge("part_of", "wellbeing-cafe", "example-council")
-    edge("serves", "crisis-team", "north-hcp")
-    node("access_point", "GP practice", "gp-practice", category="primary care")
-    node("access_point", "NHS 111", "nhs-111", category="emergency")
-    node("exit", "Back to GP care", "back-to-gp-care", category="primary care")
-    for src, dst, flow_type, volume in (
-            ("gp-practice", "crisis-team", "referral", 1200), ("nhs-111", "crisis-team",
-                                                               "referral", 300),
-            ("crisis-team", "acute-ward", "escalation", 90), ("acute-ward", "crisis-team",
-                                                              "step_down", 60),
-            ("crisis-team", "back-to-gp-care", "discharge", 900),
-            ("crisis-team", "wellbeing-cafe", "signpost", 150)):
-        edge("flow", src, dst, flow_type=flow_type, volume_per_year=volume)
-    doc.add_pathway("Crisis and recovery", ["gp-practice", "crisis-team", "acute-ward",
-                                            "crisis-team", "back-to-gp-care"],
-                    "Seen by the crisis team, a short stay on the ward, then home",
-                    "crisis-and-recovery")
-    return doc
-
-
 # ----- writing --------------------------------------------------------------------------------
 def _frame(rows: dict[str, list[list[object]]]) -> bytes:
     """The workbook without data rows: instructions, headers, widths and drop-downs."""
@@ -177,7 +130,7 @@ def _frame(rows: dict[str, list[list[object]]]) -> bytes:
     info.column_dimensions["A"].width = 120
     for line, bold in instructions():
         cell = WriteOnlyCell(info, value=line)
-        cell.font = Font(bold=bold, size=13 if bold else 11)
+        cell.font = Font(name=BODY_FONT_NAME, bold=bold, size=13 if bold else 11)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         info.append([cell])
     lists: dict[tuple[str, ...], str] = {}
@@ -190,9 +143,10 @@ def _frame(rows: dict[str, list[list[object]]]) -> bytes:
     for sheet in SHEETS:
         ws = wb.create_sheet(sheet.name)
         ws.freeze_panes = "A2"
+        widths = column_widths(rows[sheet.name])
         header = []
         for i, c in enumerate(sheet.columns):
-            ws.column_dimensions[letter(i)].width = max(12, min(40, len(c.name) + 4))
+            ws.column_dimensions[letter(i)].width = widths[i]
             cell = WriteOnlyCell(ws, value=c.name)
             cell.font, cell.fill = HEADER_FONT, HEADER_FILL
             header.append(cell)
@@ -204,6 +158,9 @@ def _frame(rows: dict[str, list[list[object]]]) -> bytes:
     longest = max(len(c) for c in lists)
     for i in range(longest):
         ws.append([choices[i] if i < len(choices) else None for choices in lists])
+    quoted = WriteOnlyCell(ws, value="'")  # registers the quote-prefix style (found later)
+    quoted.quotePrefix = True
+    ws.append([quoted])
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
@@ -235,7 +192,10 @@ def write_xlsx(doc: Document, path: str | os.PathLike, template: bool = False) -
     rows = sheets.rows_for(doc, blank_ids=template)
     frame = _frame(rows)
     with zipfile.ZipFile(io.BytesIO(frame)) as src:
-        paths = {p: name for name, p in _sheet_paths(src, "the new workbook")[0]}
+        found, _, rels = _sheet_paths(src, "the new workbook")
+        paths = {p: name for name, p in found}
+        quotes = _styles(src, rels, "the new workbook")[1]
+        quote_style = min(quotes) if quotes else None
 
         def write(fh) -> None:
             with zipfile.ZipFile(fh, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as out:
@@ -245,7 +205,7 @@ def write_xlsx(doc: Document, path: str | os.PathLike, template: bool = False) -
                     if name in rows and len(rows[name]) > 1:
                         text = data.decode("utf-8")
                         at = text.rindex("</sheetData>")
-                        body = rows_xml(rows[name][1:], name)
+                        body = rows_xml(rows[name][1:], name, quote_style=quote_style)
                         data = (text[:at] + body + text[at:]).encode("utf-8")
                     out.writestr(info, data, zipfile.ZIP_DEFLATED)
 
@@ -337,8 +297,10 @@ def _shared_strings(data: bytes, name: str) -> list[str]:
 class _Cells:
     """Expat handlers turning one worksheet into rows of {column index: value}."""
 
-    def __init__(self, sheet: str, strings: list[str], dates: set[int], epoch) -> None:
+    def __init__(self, sheet: str, strings: list[str], dates: set[int], epoch,
+                 quotes: set[int] = frozenset()) -> None:
         self.sheet, self.strings, self.dates, self.epoch = sheet, strings, dates, epoch
+        self.quotes = {str(i) for i in quotes}
         self.rows: list[tuple[int, dict[int, object]]] = []
         self.problems: list[SheetProblem] = []
         self.row_n, self.col, self.cells = 0, -1, {}
@@ -396,10 +358,15 @@ class _Cells:
     def _problem(self, reason: str) -> None:
         self.problems.append(SheetProblem(self.sheet, self.row_n, letter(self.col), reason))
 
+    def _quoted(self, text: str) -> str:
+        """Text in a cell with the quote prefix is text as it stands: escaped here so that
+        the sheet reader's unescaping gives it back exactly."""
+        return safety.escape_formula(text) if self.style in self.quotes else text
+
     def _value(self) -> object:
         kind, raw = self.type, self.value
         if kind == "inlineStr":
-            return text_from_cell("".join(self.inline))
+            return self._quoted(text_from_cell("".join(self.inline)))
         if self.formula is not None and not raw:
             value = constant(self.formula)
             if value is None:
@@ -411,12 +378,12 @@ class _Cells:
             return None
         if kind == "s":
             try:
-                return self.strings[int(raw)]
+                return self._quoted(self.strings[int(raw)])
             except (ValueError, IndexError):
                 self._problem("the cell refers to text that is missing from the file")
                 return None
         if kind in ("str", "d"):
-            return text_from_cell(raw)
+            return self._quoted(text_from_cell(raw))
         if kind == "b":
             return raw.strip() in ("1", "true")
         if kind == "e":
@@ -478,14 +445,15 @@ def _column(ref: str) -> int:
     return n - 1
 
 
-def _date_styles(archive, rels: dict, name: str) -> set[int]:
-    """Indexes of the cell styles that show numbers as dates (their values become dates)."""
+def _styles(archive, rels: dict, name: str) -> tuple[set[int], set[int]]:
+    """Indexes of the cell styles that show numbers as dates (their values become dates),
+    and of those with Excel's quote prefix (their text is text, even if it starts with =)."""
     path = next((t for kind, t in rels.values() if kind == "styles"), None)
     if path is None or path not in archive.namelist():
-        return set()
+        return set(), set()
     root = safety.parse_xml(safety.read_member(archive, path, name), name)
     formats = dict(BUILTIN_FORMATS)
-    dates = set()
+    dates, quotes = set(), set()
     for el in root.iter():
         if _tag(el.tag) == "numFmt" and (el.get("numFmtId") or "").isdigit():
             formats[int(el.get("numFmtId"))] = el.get("formatCode") or ""
@@ -494,7 +462,9 @@ def _date_styles(archive, rels: dict, name: str) -> set[int]:
         fmt = xf.get("numFmtId") or "0"
         if fmt.isdigit() and is_date_format(formats.get(int(fmt), "")):
             dates.add(i)
-    return dates
+        if xf.get("quotePrefix") in ("1", "true"):
+            quotes.add(i)
+    return dates, quotes
 
 
 def read_tables(path: str | os.PathLike) -> list[Table]:
@@ -514,12 +484,12 @@ def read_tables(path: str | os.PathLike) -> list[Table]:
         if shared in archive.namelist():
             strings = _shared_strings(safety.read_member(archive, shared, path.name),
                                       path.name)
-        dates = _date_styles(archive, rels, path.name)
+        dates, quotes = _styles(archive, rels, path.name)
         tables = []
         for sheet_name, member in found:
             if sheets.key(sheet_name) not in wanted:
                 continue
-            target = _Cells(sheet_name, strings, dates, epoch)
+            target = _Cells(sheet_name, strings, dates, epoch, quotes)
             target.parse(safety.read_member(archive, member, path.name), path.name)
             tables.append(Table(sheet_name, target.rows, target.problems))
     return tables
