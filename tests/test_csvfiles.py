@@ -78,6 +78,16 @@ def test_folder_and_zip_round_trip(sample_doc, tmp_path):
     assert canonical(csvfiles.read_csv_zip(tmp_path / "map.zip")) == canonical(sample_doc)
 
 
+def test_zip_members_are_readable_by_everyone(sample_doc, tmp_path):
+    csvfiles.write_csv_zip(sample_doc, tmp_path / "map.zip")
+    with zipfile.ZipFile(tmp_path / "map.zip") as archive:
+        infos = archive.infolist()
+    assert [i.filename for i in infos] == csvfiles.csv_file_names()
+    assert {(i.create_system, oct(i.external_attr >> 16)) for i in infos} == {(3, "0o100644")}
+    assert all(i.date_time[0] >= 2024 and i.compress_type == zipfile.ZIP_DEFLATED
+               for i in infos)
+
+
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow,
                                                                   HealthCheck.function_scoped_fixture])
 @given(data=st.data())

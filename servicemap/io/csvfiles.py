@@ -16,6 +16,8 @@ import csv
 import io
 import os
 import posixpath
+import stat
+import time
 import zipfile
 from pathlib import Path
 
@@ -76,12 +78,22 @@ def write_csv_folder(doc: Document, folder: str | os.PathLike) -> list[Path]:
     return written
 
 
+MEMBER_MODE = stat.S_IFREG | 0o644  # a plain file anyone may read, whoever unzips it
+
+
 def write_csv_zip(doc: Document, path: str | os.PathLike) -> None:
-    """Write the CSV files into one zip file (atomically)."""
+    """Write the CSV files into one zip file (atomically), each member readable by everyone
+    (mode 0644 as a Unix unzip sets it; ``writestr`` alone would give 0600)."""
+    stamp = time.localtime()[:6]
+
     def write(fh) -> None:
         with zipfile.ZipFile(fh, "w", zipfile.ZIP_DEFLATED) as archive:
             for name, data in csv_files(doc).items():
-                archive.writestr(name, data)
+                info = zipfile.ZipInfo(name, date_time=stamp)
+                info.compress_type = zipfile.ZIP_DEFLATED
+                info.create_system = 3  # Unix: the mode below is what unzip applies
+                info.external_attr = MEMBER_MODE << 16
+                archive.writestr(info, data)
 
     safety.write_atomically(path, write)
 
