@@ -49,7 +49,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="overwrite an existing file")
     p = sub.add_parser("export", help="write a map in another format (chosen by extension)")
     p.add_argument("map")
-    p.add_argument("out", nargs="?", help="OUT.json, .xlsx, .zip (CSV files), .graphml, "
+    p.add_argument("out", nargs="?", help="OUT.json, .xlsx, .ods, .zip (CSV files), .graphml, "
                    ".drawio, ...")
     p.add_argument("--csv", metavar="DIR", help="instead of OUT: one CSV file per sheet in DIR")
     p.add_argument("--force", action="store_true", help="overwrite an existing file")
@@ -70,15 +70,16 @@ def _parser() -> argparse.ArgumentParser:
                    help="PNG/SVG/PDF: number the review comments on the map; PDF: list them "
                    "on pages after it")
     p = sub.add_parser("import", help="make a .smap map from another format")
-    p.add_argument("input", help="IN.json, .xlsx, .zip (CSV files), .graphml or a folder of "
+    p.add_argument("input", help="IN.json, .xlsx, .ods, .zip (CSV files), .graphml or a folder of "
                    "CSV files")
     p.add_argument("out", help="OUT.smap")
     p.add_argument("--force", action="store_true", help="overwrite an existing file")
     p.add_argument("--undirected", choices=("one-way", "both-ways"),
                    help="an undirected graph's edges: one flow each, in file order (default), "
                    "or a flow each way")
-    p = sub.add_parser("template", help="write the spreadsheet template to fill in (.xlsx)")
-    p.add_argument("out", help="OUT.xlsx")
+    p = sub.add_parser("template", help="write the spreadsheet template to fill in (.xlsx, "
+                       ".ods)")
+    p.add_argument("out", help="OUT.xlsx or OUT.ods")
     p.add_argument("--force", action="store_true", help="overwrite an existing file")
     p = sub.add_parser("analyse", help="bottlenecks, dead ends, boundaries, coverage, targets")
     p.add_argument("map", help="a .smap or .json map")
@@ -261,10 +262,10 @@ def _export_csv_folder(args) -> int:
 
 
 def cmd_template(args) -> int:
-    """``template OUT.xlsx``: the spreadsheet template with instructions and examples."""
-    from servicemap.io.xlsx import write_template
-
-    write_template(_check_out(args.out, args.force, formats.XLSX.suffixes))
+    """``template OUT.xlsx`` (or ``.ods``): the spreadsheet template with instructions and
+    examples."""
+    out = _check_out(args.out, args.force, _suffixes(formats.TEMPLATES))
+    by_suffix(out.suffix).template(out)
     return EXIT_OK
 
 

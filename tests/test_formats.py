@@ -20,6 +20,7 @@ from servicemap.io.formats import (
     FORMATS,
     GRAPHML,
     JSON,
+    ODS,
     PICTURES,
     SMAP,
     XLSX,
@@ -88,8 +89,9 @@ def test_draw_io_is_written_only(sample_doc, tmp_path):
 
 
 def test_import_and_export_data_list_data_formats_then_json():
-    assert exchange_formats(reads=True) == [XLSX, CSV_ZIP, GRAPHML, CSV_FOLDER, JSON]
-    assert exchange_formats(writes=True) == [XLSX, CSV_ZIP, GRAPHML, DRAWIO, CSV_FOLDER, JSON]
+    assert exchange_formats(reads=True) == [XLSX, ODS, CSV_ZIP, GRAPHML, CSV_FOLDER, JSON]
+    assert exchange_formats(writes=True) == [XLSX, ODS, CSV_ZIP, GRAPHML, DRAWIO, CSV_FOLDER,
+                                             JSON]
 
 
 def test_dialog_filter_strings():
@@ -97,8 +99,9 @@ def test_dialog_filter_strings():
     assert dialog_filters(formats.MAPS, all_files=True) == (
         "servicemap map (*.smap);;JSON exchange file (*.json);;All files (*)")
     assert dialog_filters(exchange_formats(reads=True), combined="Maps and data") == (
-        "Maps and data (*.xlsx *.zip *.graphml *.json);;Excel workbook (*.xlsx);;"
-        "CSV files, zipped (*.zip);;GraphML for yEd, Gephi, Cytoscape (*.graphml);;"
+        "Maps and data (*.xlsx *.ods *.zip *.graphml *.json);;Excel workbook (*.xlsx);;"
+        "OpenDocument spreadsheet (*.ods);;CSV files, zipped (*.zip);;"
+        "GraphML for yEd, Gephi, Cytoscape (*.graphml);;"
         "JSON exchange file (*.json)")  # no entry for the folder
 
 

@@ -5,7 +5,8 @@ reader (path -> Document) and/or a writer (Document, path). What it is for:
 
 * ``MAP``: a whole map — the ``.smap`` file, and the ``.json`` exchange file that File > Open
   also opens (:func:`open_map` is the one rule for opening either);
-* ``DATA``: data exchange — Excel, zipped CSV, GraphML, draw.io and a folder of CSV files;
+* ``DATA``: data exchange — Excel, OpenDocument (LibreOffice), zipped CSV, GraphML, draw.io
+  and a folder of CSV files (the two spreadsheets also write the template);
 * ``PICTURE``: PNG, SVG and PDF. Only their label and filter are here: pictures are drawn
   and written by :mod:`servicemap.render.export` (Qt), which ``io`` never imports.
 
@@ -51,6 +52,7 @@ class Format:
     read: Callable[[Path], Document] | None = None
     write: Callable[[Document, Path], None] | None = None
     load: Callable[..., Imported] | None = None
+    template: Callable[[Path], None] | None = None  # writes the spreadsheet template
 
     def import_file(self, path: str | os.PathLike, undirected: str | None = None) -> Imported:
         """The map in ``path`` with the reader's notices (defaults filled in, warnings).
@@ -86,7 +88,11 @@ PNG = Format("PNG image", (".png",), PICTURE)
 SVG = Format("SVG drawing", (".svg",), PICTURE)
 PDF = Format("PDF document", (".pdf",), PICTURE)
 XLSX = Format("Excel workbook", (".xlsx",), DATA, _lazy("servicemap.io.xlsx", "read_xlsx"),
-              _lazy("servicemap.io.xlsx", "write_xlsx"))
+              _lazy("servicemap.io.xlsx", "write_xlsx"),
+              template=_lazy("servicemap.io.xlsx", "write_template"))
+ODS = Format("OpenDocument spreadsheet", (".ods",), DATA,
+             _lazy("servicemap.io.ods", "read_ods"), _lazy("servicemap.io.ods", "write_ods"),
+             template=_lazy("servicemap.io.ods", "write_template"))
 CSV_ZIP = Format("CSV files, zipped", (".zip",), DATA,
                  _lazy("servicemap.io.csvfiles", "read_csv_zip"),
                  _lazy("servicemap.io.csvfiles", "write_csv_zip"))
@@ -101,10 +107,11 @@ CSV_FOLDER = Format("Folder of CSV files", (), DATA,
                     _lazy("servicemap.io.csvfiles", "write_csv_folder"))
 
 # In the order the command line lists them in its messages.
-FORMATS: tuple[Format, ...] = (SMAP, JSON, PNG, SVG, PDF, XLSX, CSV_ZIP, GRAPHML, DRAWIO,
+FORMATS: tuple[Format, ...] = (SMAP, JSON, PNG, SVG, PDF, XLSX, ODS, CSV_ZIP, GRAPHML, DRAWIO,
                                CSV_FOLDER)
 PICTURES: tuple[Format, ...] = tuple(f for f in FORMATS if f.role == PICTURE)
 MAPS: tuple[Format, ...] = tuple(f for f in FORMATS if f.role == MAP)
+TEMPLATES: tuple[Format, ...] = tuple(f for f in FORMATS if f.template is not None)
 
 
 def by_suffix(suffix: str) -> Format | None:

@@ -12,7 +12,7 @@ from PySide6.QtGui import QColor
 
 from servicemap import palette, store
 from servicemap.graph.merge import plan_merge
-from servicemap.io import csvfiles, graphml_read, xlsx
+from servicemap.io import csvfiles, graphml_read, ods, xlsx
 from servicemap.io.sheets import SheetProblems
 from servicemap.model import DRAWN_KINDS
 from servicemap.render import style
@@ -192,15 +192,27 @@ def test_problems_dialog_is_scrollable_and_plain(window, feature):
 
 
 # ----- export and template --------------------------------------------------------------------
-@pytest.mark.parametrize("suffix", [".xlsx", ".zip", ".graphml", ".drawio", ".json"])
+@pytest.mark.parametrize("suffix", [".xlsx", ".ods", ".zip", ".graphml", ".drawio", ".json"])
 def test_export_each_format(window, feature, tmp_path, suffix):
     path = tmp_path / f"out{suffix}"
     feature.ask_export_path = lambda: str(path)
-    feature.export_dialog()
+    window.actions.action("file.export_data").trigger()
     assert path.exists() and not feature.errors
-    if suffix in (".xlsx", ".graphml"):
-        reader = xlsx.read_xlsx if suffix == ".xlsx" else graphml_read.read_graphml
+    if suffix in (".xlsx", ".graphml", ".ods"):
+        reader = {".xlsx": xlsx.read_xlsx, ".ods": ods.read_ods,
+                  ".graphml": graphml_read.read_graphml}[suffix]
         assert reader(path).counts() == window.doc.counts()
+
+
+def test_an_ods_file_imports_through_the_menu(window, feature, tmp_path):
+    path = tmp_path / "from libreoffice.ods"
+    ods.write_ods(window.doc, path)
+    feature.ask_import_path = lambda: str(path)
+    feature.ask_mode = lambda name, can_merge: "new"
+    counts = window.doc.counts()
+    window.actions.action("file.import").trigger()
+    assert window.doc.counts() == counts and window.host.session.name == "from libreoffice"
+    assert feature.notices == [] and feature.errors == []
 
 
 def test_export_unknown_type_and_csv_folder(window, feature, tmp_path):
@@ -213,11 +225,13 @@ def test_export_unknown_type_and_csv_folder(window, feature, tmp_path):
     assert not feature.export_folder(tmp_path / "csv")
 
 
-def test_template_is_written_where_chosen(window, feature, tmp_path):
-    path = tmp_path / "template.xlsx"
+@pytest.mark.parametrize("suffix", [".xlsx", ".ods"])
+def test_template_is_written_where_chosen(window, feature, tmp_path, suffix):
+    path = tmp_path / f"template{suffix}"
     feature.ask_template_path = lambda: str(path)
-    feature.template_dialog()
-    assert xlsx.read_xlsx(path).counts()["services"] == 3
+    window.actions.action("file.template").trigger()
+    reader = xlsx.read_xlsx if suffix == ".xlsx" else ods.read_ods
+    assert reader(path).counts()["services"] == 3
 
 
 # ----- the Qt-free colour maths matches Qt's, and the canvas --------------------------------

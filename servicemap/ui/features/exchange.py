@@ -1,5 +1,7 @@
 """File > Import…, Import CSV folder…, Export data…, Export CSV folder… and New from
-spreadsheet template…: maps in and out of Excel, CSV, GraphML (yEd, Gephi), draw.io and JSON.
+spreadsheet template…: maps in and out of Excel, OpenDocument (LibreOffice), CSV, GraphML
+(yEd, Gephi, igraph), draw.io and JSON (networkx). What a reader filled in or changed is shown
+in a report the planner closes; an undirected graph asks how its edges become flows.
 
 An import opens as a new map, or merges into the open map as one undo step: items are
 matched by id, then by kind and name; matched items take the imported values that are known
@@ -32,7 +34,7 @@ from servicemap.errors import ServiceMapError
 from servicemap.graph.document import Document
 from servicemap.graph.merge import MergePlan, plan_merge
 from servicemap.graph.placement import boxes_corner, estimate_size, unplaced_positions
-from servicemap.io import csvfiles, formats, xlsx
+from servicemap.io import csvfiles, formats
 from servicemap.io.report import Imported, ImportProblems
 from servicemap.io.sheets import SheetProblems
 from servicemap.model import DRAWN_KINDS
@@ -54,20 +56,20 @@ class ExchangeFeature:
         add = host.add_action
         menu = {"menu": "file", "section": "exchange"}
         self.import_action = add("file.import", "&Import…", self.import_dialog,
-                                 tip="Import a map from Excel, zipped CSV, GraphML or JSON, as "
-                                 "a new map or merged into this one", **menu)
+                                 tip="Import a map from Excel, LibreOffice (.ods), zipped CSV, "
+                                 "GraphML or JSON, as a new map or merged into this one", **menu)
         self.import_folder_action = add("file.import_folder", "Import CSV &folder…",
                                         self.import_folder_dialog, tip="Import a folder of CSV "
                                         "files (one per sheet)", **menu)
         self.export_action = add("file.export_data", "Export &data…", self.export_dialog,
-                                 tip="Export the map's data for Excel, yEd, Gephi, draw.io or "
-                                 "another servicemap", enabled="document", **menu)
+                                 tip="Export the map's data for Excel, LibreOffice, yEd, Gephi, "
+                                 "draw.io or another servicemap", enabled="document", **menu)
         self.export_folder_action = add("file.export_folder", "Export CS&V folder…",
                                         self.export_folder_dialog, tip="Export the map as CSV "
                                         "files in a folder", enabled="document", **menu)
         self.template_action = add("file.template", "New from spreadsheet &template…",
-                                   self.template_dialog, tip="Write an Excel template to fill "
-                                   "in and import", **menu)
+                                   self.template_dialog, tip="Write an Excel or LibreOffice "
+                                   "template to fill in and import", **menu)
 
     # ----- questions (tests replace these) --------------------------------------------------
     def ask_import_path(self) -> str:
@@ -127,8 +129,8 @@ class ExchangeFeature:
     def ask_template_path(self) -> str:
         path, chosen = QFileDialog.getSaveFileName(self.w, "Save the spreadsheet template",
                                                    "servicemap template.xlsx",
-                                                   formats.XLSX.dialog_filter)
-        return formats.with_suffix(path, chosen, [formats.XLSX], formats.XLSX)
+                                                   formats.dialog_filters(formats.TEMPLATES))
+        return formats.with_suffix(path, chosen, formats.TEMPLATES, formats.XLSX)
 
     def tell_error(self, message: str) -> None:
         self._box(QMessageBox.Warning, "servicemap", message).exec()
@@ -382,8 +384,13 @@ class ExchangeFeature:
 
     def template_dialog(self) -> None:
         path = self.ask_template_path()
-        if path:
-            self._write(lambda: xlsx.write_template(path), Path(path))
+        if not path:
+            return
+        fmt = formats.by_suffix(Path(path).suffix)
+        if fmt not in formats.TEMPLATES:
+            self.tell_error(f"{Path(path).name}: choose .xlsx or .ods for the template.")
+            return
+        self._write(lambda: fmt.template(Path(path)), Path(path))
 
     def _write(self, write, path: Path) -> bool:
         try:
