@@ -135,3 +135,8 @@ def test_command_line_export_template_and_import(tmp_path, child_env):
     assert store.load(tmp_path / "t.smap").counts()["services"] == 3
     bad = run("template", tmp_path / "t.csv")
     assert bad.returncode == 2 and "use .xlsx or .ods" in bad.stderr
+
+
+def test_our_ods_through_libreoffice_to_xlsx_reads_as_the_map():
+    """tests/data/libreoffice-from-ods.xlsx: this module's .ods, saved as .xlsx by LibreOffice."""
+    assert canonical(xlsx.read_xlsx(DATA / "libreoffice-from-ods.xlsx")) == canonical(sample_map())
