@@ -4,9 +4,10 @@
 
 Checks, as a user of the folder would see them: ``--help``; ``info --json`` of the bundled
 map (written by the frozen ``demo``); ``export`` to PNG and PDF (non-empty files, the PDF's
-text holds service names); ``validate`` of a broken file (exit 2, one sentence, no
-traceback); the window opening under Xvfb and staying up for a few seconds with its title
-shown and nothing on stderr. Exits 1 with the failures listed."""
+text holds service names); export to xlsx, ods and GraphML and import again; ``validate``
+of a broken file (exit 2, one sentence, no traceback); the window opening under Xvfb and
+staying up for a few seconds with its title shown and nothing on stderr. Exits 1 with the
+failures listed."""
 
 from __future__ import annotations
 
@@ -66,6 +67,12 @@ def commands(folder: Path) -> None:
         text = subprocess.run([pdftotext, str(folder / "km.pdf"), "-"], capture_output=True,
                               text=True).stdout
         check("Crisis" in text, "the PDF's text holds service names")
+    for ext in ("xlsx", "ods", "graphml"):  # readers and writers the app loads when first used
+        out, back = folder / f"km.{ext}", folder / f"km-from-{ext}.smap"
+        done = run("export", str(smap), str(out), env=env)
+        again = run("import", str(out), str(back), env=env)
+        check(done.returncode == 0 and again.returncode == 0 and back.is_file(),
+              f"export to {ext} and import it again ({again.stderr.strip()[:200]})")
     broken = folder / "broken.smap"
     broken.write_bytes(b"this is not a map\n" * 10)
     done = run("validate", str(broken), env=env)
