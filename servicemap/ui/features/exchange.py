@@ -178,6 +178,7 @@ class ExchangeFeature:
                                       "or changed:", None)
         dialog.list = QListWidget(dialog)
         dialog.list.setWordWrap(True)
+        dialog.list.setSpacing(3)  # one note from the next
         dialog.list.addItems(notices)
         layout.addWidget(dialog.list)
         layout.addWidget(dialog.buttons)
