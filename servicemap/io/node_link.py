@@ -75,10 +75,13 @@ class _Reader:
         self.left_out: Counter[tuple[str, str]] = Counter()  # (attribute, node/edge)
         self.numeric_ids = 0
 
-    def ident(self, value: object, given: bool, what: str) -> str | None:
+    def ident(self, value: object, given: bool, what) -> str | None:
+        """``value`` as an id; ``what()`` names the item when it cannot be one."""
+        if type(value) is str and value.strip():
+            return value  # the common case, first
         text, why = as_id(value, given)
         if why:
-            self.problems.append(f"{what} {why}")
+            self.problems.append(f"{what()} {why}")
         elif not isinstance(value, str):
             self.numeric_ids += 1
         return text
@@ -125,7 +128,7 @@ class _Reader:
                 raise FileFormatError(f"{self.where}: node {i} is not an object.")
             label = raw.get("name") if isinstance(raw.get("name"), str) else None
             what = f'node {i}' + (f' "{label}"' if label else "")
-            node_id = self.ident(raw.get("id"), "id" in raw, what)
+            node_id = self.ident(raw.get("id"), "id" in raw, lambda what=what: what)
             if node_id is None:
                 continue
             rec = dict(raw)
@@ -148,10 +151,11 @@ class _Reader:
                 else:
                     rec["name"] = node_id
                     no_name.append(node_id)
-            keys = _NODE_KEYS[rec["kind"]]
-            for k in rec:
-                if k not in keys and not (k == "label" and node_id in named_by_label[-1:]):
-                    self.left_out[(k, "node")] += 1
+            extra = rec.keys() - _NODE_KEYS[rec["kind"]]
+            if extra:
+                for k in extra:
+                    if not (k == "label" and node_id in named_by_label[-1:]):
+                        self.left_out[(k, "node")] += 1
             if node_id in by_id:
                 self.problems.append(f"node {lenient.node_label(node_id, {node_id: rec})}: "
                                      f"the id {node_id!r} is given to two nodes")
@@ -175,10 +179,14 @@ class _Reader:
         for i, raw in enumerate(raw_edges, start=1):
             if not isinstance(raw, dict):
                 raise FileFormatError(f"{self.where}: edge {i} is not an object.")
-            rec = {k: v for k, v in raw.items() if k != "key"}
+            rec = dict(raw)
+            rec.pop("key", None)
             ends_ok = True
             for end in ("source", "target"):
-                text, why = as_id(raw.get(end), end in raw)
+                value = raw.get(end)
+                if type(value) is str and value:
+                    continue  # the common case: kept as it is
+                text, why = as_id(value, end in raw)
                 if why:
                     why = why.replace("id", end, 1).replace(f"the {end}", f"the {end} id")
                     self.problems.append(f"edge {i} ({lenient.edge_label(raw, nodes)}) {why}")
@@ -191,7 +199,8 @@ class _Reader:
                 given = raw["key"]  # servicemap writes the edge id as the key too
             edge_id = None
             if given is not None:
-                edge_id = self.ident(given, True, f"edge {i} ({lenient.edge_label(rec, nodes)})")
+                edge_id = self.ident(given, True, lambda i=i, rec=rec:
+                                     f"edge {i} ({lenient.edge_label(rec, nodes)})")
                 if edge_id is None:
                     continue
                 if edge_id in taken:
@@ -212,10 +221,9 @@ class _Reader:
             if kind == "flow" and rec.get("flow_type") is None:
                 rec["flow_type"] = "referral"
                 no_type.append(rec)
-            keys = _EDGE_KEYS[kind]
-            for k in rec:
-                if k not in keys:
-                    self.left_out[(k, "edge")] += 1
+            extra = rec.keys() - _EDGE_KEYS[kind]
+            for k in extra:
+                self.left_out[(k, "edge")] += 1
             edges.append(rec)
         for rec in edges:  # ids made once every given id is known, so none is taken twice
             if rec["id"] is None:
@@ -264,7 +272,7 @@ class _Reader:
                 pid = lenient.unique(slug(name, "pathway"), taken)
                 made.append(f'"{name}" ({pid})')
             else:
-                pid = self.ident(p.get("id"), "id" in p, what)
+                pid = self.ident(p.get("id"), "id" in p, lambda what=what: what)
                 if pid is None:
                     continue
             taken.add(pid)
