@@ -58,9 +58,22 @@ def _parser() -> argparse.ArgumentParser:
                    "name or id), its steps laid out left to right in step order")
     p.add_argument("--faded-map", action="store_true", help="with --pathway: the steps where "
                    "they are on the map, the rest of the map faded behind them")
-    p.add_argument("--page", type=str.lower, choices=("a4", "a3"), default="a4",
-                   help="PDF page; largest PNG/SVG picture (default a4)")
-    p.add_argument("--landscape", action="store_true", help="PDF: a landscape page")
+    p.add_argument("--page", type=str.lower, choices=("auto", "a4", "a3", "a2", "a1", "a0"),
+                   default="auto", help="PNG/SVG/PDF paper: auto (default) takes the smallest "
+                   "of A4 to A0 on which service names are at least 6 pt (PDF: tiles when "
+                   "even A0 is too small); a paper keeps to it (PDF: tiles when the names "
+                   "would be smaller); a PNG or SVG is no bigger than the paper")
+    p.add_argument("--orientation", type=str.lower, choices=("auto", "portrait", "landscape"),
+                   default="auto", help="auto (default): whichever draws the map larger "
+                   "(landscape for a wide map)")
+    p.add_argument("--landscape", action="store_true", help="same as --orientation landscape")
+    p.add_argument("--tiles", action="store_true", help="PDF: tiles across pages of --page "
+                   "(auto: the smallest paper needing at most 16), overlapping, after a key "
+                   "map, so names are at least 6 pt")
+    p.add_argument("--one-page", action="store_true", help="PDF/PNG/SVG: one page of --page "
+                   "(auto: A4) whatever the size of the names (a note on stderr says it)")
+    p.add_argument("--transparent", action="store_true", help="PNG/SVG: no page background "
+                   "(the title, legend, marking and source keep a white backing)")
     p.add_argument("--no-legend", action="store_true", help="PNG/SVG/PDF: leave out the legend")
     p.add_argument("--no-flow-numbers", action="store_true",
                    help="PNG/SVG/PDF: leave out the numbers on flows")
@@ -205,7 +218,7 @@ def cmd_demo(args) -> int:
 def _export_picture(doc: Document, out: Path, args) -> None:
     """PNG, SVG or PDF, drawn as the window draws the map (offscreen without a display)."""
     from servicemap.graph.pathways import find_pathway_or_id, pathways_by_name
-    from servicemap.render import export
+    from servicemap.render import export, paper
     from servicemap.render.app import ensure_qapp
 
     pathway = None
@@ -216,12 +229,40 @@ def _export_picture(doc: Document, out: Path, args) -> None:
         if pathway is None:
             names = "; ".join(p.name for p in pathways_by_name(doc)) or "none"
             raise BadInput(f"no pathway named {args.pathway!r}; the map's pathways: {names}")
+    orientation = args.orientation
+    if args.landscape:
+        if orientation == "portrait":
+            raise BadInput("--landscape and --orientation portrait contradict each other")
+        orientation = "landscape"
+    if args.tiles and args.one_page:
+        raise BadInput("choose --tiles or --one-page, not both")
+    image = out.suffix.lower() != ".pdf"
+    if args.tiles and image:
+        raise BadInput(f"tiles across pages are for PDF; {out.name} is one picture "
+                       "(leave out --tiles)")
+    if args.transparent and not image:
+        raise BadInput(f"--transparent is for PNG and SVG pictures, not {out.name}")
     ensure_qapp()
-    export.export_file(doc, out, export.ExportOptions(
+    options = export.ExportOptions(
         what="map" if pathway is None else "pathway", pathway=pathway, dpi=args.dpi,
-        page=args.page, landscape=args.landscape, legend=not args.no_legend,
-        flow_numbers=not args.no_flow_numbers, suppression=not args.no_suppression,
-        comments=args.comments, faded_map=args.faded_map))
+        page=args.page, orientation=orientation, legend=not args.no_legend,
+        pages="tiles" if args.tiles else "one" if args.one_page else "auto",
+        transparent=args.transparent, flow_numbers=not args.no_flow_numbers,
+        suppression=not args.no_suppression, comments=args.comments,
+        faded_map=args.faded_map)
+    picture = export.prepare(doc, options)
+    try:
+        plan = paper.plan(doc, picture, options, image)
+        export.export_picture(doc, picture, out, options)
+    finally:
+        picture.close()
+    if plan.label_pt < paper.MIN_LABEL_PT - 0.05:
+        print(f"servicemap: {out.name}: {plan.reason}.", file=sys.stderr)
+    if out.suffix.lower() == ".png" and (dpi := paper.image_dpi(plan.page, args.dpi)) < args.dpi:
+        size = plan.page.pixels(dpi)
+        print(f"servicemap: {out.name}: drawn at {dpi:.0f} DPI ({size.width():,} × "
+              f"{size.height():,} pixels), the most that keeps the picture under "
+              f"{paper.MAX_PIXELS // 1_000_000} million pixels.", file=sys.stderr)
 
 
 def _read(fmt: formats.Format, source: Path, undirected: str | None = None) -> Document:

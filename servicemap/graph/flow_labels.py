@@ -174,3 +174,38 @@ def crowded(flows: Sequence[Flow], placed: Mapping[str, float] | None = None) ->
         index.put_label(n, rects[n])
     return sum(1 for n in labelled
                if index.lines_crossed(n, rects[n]) or index.labels_overlapped(n, rects[n]))
+
+
+def clear_labels(flows: Sequence[Flow], placed: Mapping[str, float] | None = None,
+                 boxes: Sequence[Rect] = (), order: Sequence[str] | None = None,
+                 candidates: Sequence[float] = ()) -> dict[str, float]:
+    """The flows whose label can be drawn clear of every other flow's line, of ``boxes`` and
+    of the labels kept before it, and where: at its ``placed`` fraction (the middle when not
+    given), else at the first of ``candidates`` that is clear. Labels are taken in ``order``
+    (keys; by default as given), so the first are kept when two would touch. What an exported
+    page draws; the others are left out."""
+    placed = placed or {}
+    index = _Index(flows)
+    box_cells: dict[tuple[int, int], list[Rect]] = defaultdict(list)
+    for box in boxes:
+        for cell in _cells(box):
+            box_cells[cell].append(box)
+    number = {f.key: n for n, f in enumerate(flows)}
+    kept: dict[str, float] = {}
+    for key in order if order is not None else [f.key for f in flows]:
+        n = number[key]
+        flow = flows[n]
+        if flow.size[0] <= 0:
+            continue
+        first = placed.get(key, 0.5)
+        for t in (first, *(c for c in candidates if c != first)):
+            rect = label_rect(point_at(flow.line, t), flow.size)
+            if any(rects_overlap(rect, box) for cell in _cells(rect)
+                   for box in box_cells.get(cell, ())):
+                continue
+            if index.lines_crossed(n, rect) or index.labels_overlapped(n, rect):
+                continue
+            index.put_label(n, rect)
+            kept[key] = t
+            break
+    return kept

@@ -28,24 +28,17 @@ from PySide6.QtGui import QGuiApplication, QImage, QPageLayout, QPageSize, QPain
 from servicemap import suppression
 from servicemap.errors import ServiceMapError
 from servicemap.gcpause import gc_paused
+from servicemap.graph import flow_labels
 from servicemap.graph.document import Document
+from servicemap.render import paper
 from servicemap.render.items import FlowItem, NodeItem
 from servicemap.render.legend import Entry, legend_entries
-from servicemap.render.page import (
-    PAGES,
-    UNIT_DPI,
-    WHITE,
-    _background,
-    image_page,
-    layout,
-    paint_page,
-    render_image,
-)
-from servicemap.render.scene import MapScene
+from servicemap.render.page import PAGES, UNIT_DPI, WHITE, paint_page
+from servicemap.render.scene import MAX_PLACED_LABELS, MapScene
+from servicemap.render.tiles import paint_key, paint_marks
 
 WHAT = ("map", "selection", "visible", "pathway")
 DPI_RANGE = (96, 600)
-PAGE_MARGIN_MM = 12.0           # PDF and print margins
 PAD = 16.0                      # around the items' bounding box
 MAX_GROUP_ROWS = 20              # more groups than this: one legend row per colour
 # SVG viewers without the family the page was measured with fall back along this stack.
@@ -68,9 +61,10 @@ class ExportOptions:
     area: QRectF | None = None
     pathway: str | None = None
     dpi: int = 150
-    transparent: bool = False
-    page: str = "a4"
-    landscape: bool = False
+    transparent: bool = False  # PNG and SVG: no page background (the bands get a backing)
+    page: str = "auto"         # "auto" or a paper: "a4" ... "a0" (see render/paper.py)
+    orientation: str = "auto"  # "auto", "portrait" or "landscape"
+    pages: str = "auto"        # "auto" (names at least 6 pt), "tiles" or "one"
     legend: bool = True
     flow_numbers: bool = True
     suppression: bool = True
@@ -93,10 +87,14 @@ class Picture:
     true_labels: dict[str, str] = field(default_factory=dict)
     extra_entries: list[Entry] = field(default_factory=list)  # marks added to the picture
     numbered: frozenset[str] | None = None  # only these flows get numbers (None: every one)
-
+    notes: list[str] = field(default_factory=list)  # more lines for the bottom band
+    numbers_note: str = ""  # how many flow numbers were left out, if any
+    _entries: list[Entry] | None = field(default=None, repr=False)
 
     def set_numbers(self, show: bool, suppressed: bool) -> None:
-        """Flow numbers on or off, suppressed or true (the canvas's own text)."""
+        """Flow numbers on or off, suppressed or true (the canvas's own text). Numbers that
+        would cover another line, a box or another number are left out, the larger flows'
+        kept first, and a note on the page says how many."""
         doc = self.scene.doc
         for key, item in self.scene.flows.items():
             item.label = (suppression.suppress(doc.edge(key).get("volume_per_year"))
@@ -104,12 +102,47 @@ class Picture:
             if self.numbered is not None and key not in self.numbered:
                 item.label = ""  # a faded flow behind a pathway: no number
         self.scene.set_flow_labels(show)
+        self.numbers_note = ""
+        if show:
+            self._drop_crowded_numbers()
+
+    def page_notes(self) -> list[str]:
+        """The lines the bottom band adds after the footnote."""
+        return [*self.notes, *([self.numbers_note] if self.numbers_note else [])]
+
+    def _drop_crowded_numbers(self) -> None:
+        shown = {k: item for k, item in self.shown.flows.items() if item.label}
+        if not shown:
+            return
+        flows = [flow_labels.Flow(k, item.line_points(), item.label_size())
+                 for k, item in shown.items()]
+        boxes = []
+        for item in self.shown.nodes.values():
+            r = item.mapRectToScene(item.rect)
+            boxes.append((r.left(), r.top(), r.right(), r.bottom()))
+        doc = self.scene.doc
+        order = sorted(shown, key=lambda k: -(doc.edge(k).get("volume_per_year") or 0))
+        few = len(flows) <= MAX_PLACED_LABELS  # else trying other places takes seconds
+        kept = flow_labels.clear_labels(flows, {k: i.label_at for k, i in shown.items()},
+                                        boxes, order, flow_labels.CANDIDATES if few else ())
+        for key, item in shown.items():
+            if key in kept:
+                item.label_at = kept[key]
+            else:
+                item.show_label = False
+            item.update()
+        dropped = len(shown) - len(kept)
+        if dropped:
+            self.numbers_note = (f"{dropped:,} of {len(shown):,} flow numbers are left out "
+                                 "where they would cover a line, a box or another number.")
 
     def entries(self) -> list[Entry]:
         """The legend of what is shown, then ``extra_entries``. Past ``MAX_GROUP_ROWS``
         groups the palette's colours repeat, so each colour gets one row naming its first
         groups ("A, B and 12 more")."""
-        return self._map_entries() + list(self.extra_entries)
+        if self._entries is None:  # what is shown does not change after prepare()
+            self._entries = self._map_entries()
+        return self._entries + list(self.extra_entries)
 
     def _map_entries(self) -> list[Entry]:
         entries = legend_entries(self.shown)
@@ -147,9 +180,11 @@ def _prepare_pathway(doc: Document, options: ExportOptions) -> Picture:
     pathway = doc.pathways[options.pathway]
     if not pathway.steps:
         raise ExportError("the pathway has no steps to export")
-    paper = QPageSize(PAGES[options.page]).size(QPageSize.Point) * (UNIT_DPI / 72)
-    side = max if options.landscape else min  # the room across the page for a row of steps
-    room = side(paper.width(), paper.height()) - 2 * PAGE_MARGIN_MM / 25.4 * UNIT_DPI
+    # the room across the page for a row of steps: the named paper (else A4), landscape
+    # unless portrait is asked for (the page is then chosen for the picture, paper.plan)
+    sheet = paper.paper_size("a4" if options.page == "auto" else options.page,
+                             options.orientation != "portrait")
+    room = sheet.width() - 2 * paper.PDF_MARGIN_MM * paper.MM
     drawn = pathway_scene(doc, pathway.id, options.faded_map, options.containers, room)
     scene = drawn.scene
     try:
@@ -230,7 +265,7 @@ def _buffer() -> QBuffer:
 
 def png_bytes(doc: Document, picture: Picture, options: ExportOptions) -> bytes:
     buffer = _buffer()
-    render_image(doc, picture, options).save(buffer, "PNG")
+    paper.render_image(doc, picture, options).save(buffer, "PNG")
     return bytes(buffer.data())
 
 
@@ -238,7 +273,7 @@ def svg_bytes(doc: Document, picture: Picture, options: ExportOptions) -> bytes:
     """Plain SVG 1.1: shapes as paths, text as ``<text>``; no images, no foreignObject."""
     from PySide6.QtSvg import QSvgGenerator
 
-    page = image_page(doc, picture, options)
+    page = paper.image_page(doc, picture, options)
     buffer = _buffer()
     svg = QSvgGenerator(QSvgGenerator.SvgVersion.Svg11)
     svg.setOutputDevice(buffer)
@@ -248,7 +283,7 @@ def svg_bytes(doc: Document, picture: Picture, options: ExportOptions) -> bytes:
     svg.setTitle(picture.title)
     svg.setDescription("Map exported by servicemap")
     painter = QPainter(svg)
-    paint_page(painter, picture, page, _background(options))
+    paint_page(painter, picture, page, paper.background(options))
     painter.end()
     return font_stack(bytes(buffer.data()))
 
@@ -261,26 +296,40 @@ def font_stack(svg: bytes) -> bytes:
     return _SVG_START_TAG.sub(lambda tag: _SVG_FONT.sub(lambda _: stack, tag[0]), svg)
 
 
-def page_layout(options: ExportOptions) -> QPageLayout:
-    """The PDF or printed page: A4 or A3, portrait or landscape, 12 mm margins."""
-    return QPageLayout(QPageSize(PAGES[options.page]), QPageLayout.Landscape
-                       if options.landscape else QPageLayout.Portrait,
-                       QMarginsF(*[PAGE_MARGIN_MM] * 4), QPageLayout.Millimeter)
+def page_layout(plan: paper.Plan) -> QPageLayout:
+    """The PDF or printed page of ``plan``: its paper and orientation, 12 mm margins."""
+    return QPageLayout(QPageSize(PAGES[plan.paper]), QPageLayout.Landscape
+                       if plan.landscape else QPageLayout.Portrait,
+                       QMarginsF(*[paper.PDF_MARGIN_MM] * 4), QPageLayout.Millimeter)
 
 
-def paint_on_paper(device, doc: Document, picture: Picture, options: ExportOptions) -> None:
-    """Paint the page onto a QPdfWriter or QPrinter (set to 96 DPI here). Its page size and
-    orientation (the user may change them in a print dialog) decide the layout: the legend
-    to the right on landscape pages, below on portrait pages."""
+def paper_plan(doc: Document, picture: Picture, options: ExportOptions) -> paper.Plan:
+    """The paper, orientation and pages of a PDF or print of ``picture``."""
+    return paper.plan(doc, picture, options, image=False)
+
+
+def paint_on_paper(device, doc: Document, picture: Picture, options: ExportOptions,
+                   plan: paper.Plan | None = None) -> None:
+    """Paint the pages onto a QPdfWriter or QPrinter (set to 96 DPI here): the plan's page,
+    or its key map and then one page per tile. When the device's page is not the plan's
+    (the user chose another in a print dialog) the pages are planned for the device's."""
     if device.resolution() != UNIT_DPI:
         device.setResolution(UNIT_DPI)
     landscape = device.pageLayout().orientation() == QPageLayout.Landscape
     box = QSizeF(device.width(), device.height())
-    page = layout(doc, picture, options, box, 0.0, False, "right" if landscape else "below")
+    if plan is None or abs(plan.box.width() - box.width()) > 2 \
+            or abs(plan.box.height() - box.height()) > 2:
+        plan = paper.plan_on(doc, picture, options, box, landscape)
     painter = QPainter(device)
     if not painter.isActive():
         raise ExportError("the page could not be started")
-    paint_page(painter, picture, page, WHITE)
+    paint_page(painter, picture, plan.page, WHITE)
+    if plan.tiles:
+        paint_key(painter, plan)
+        for tile, page in zip(plan.tiles, plan.tile_pages, strict=True):
+            device.newPage()
+            paint_page(painter, picture, page, WHITE)
+            paint_marks(painter, plan, tile, page)
     if options.comments and doc.comments:
         from servicemap.render.comment_marks import paint_appendix
 
@@ -289,13 +338,15 @@ def paint_on_paper(device, doc: Document, picture: Picture, options: ExportOptio
 
 
 def pdf_bytes(doc: Document, picture: Picture, options: ExportOptions) -> bytes:
-    """A vector PDF of one A4 or A3 page, the map fitted within the margins."""
+    """A vector PDF: one page chosen for the map (names at least 6 pt), or a key map and
+    tiles (see :mod:`servicemap.render.paper`)."""
+    plan = paper_plan(doc, picture, options)
     buffer = _buffer()
     writer = QPdfWriter(buffer)
-    writer.setPageLayout(page_layout(options))
+    writer.setPageLayout(page_layout(plan))
     writer.setTitle(picture.title)
     writer.setCreator("servicemap")
-    paint_on_paper(writer, doc, picture, options)  # ending the painter finishes the file
+    paint_on_paper(writer, doc, picture, options, plan)  # ending the painter ends the file
     return bytes(buffer.data())
 
 
@@ -340,7 +391,7 @@ def copy_to_clipboard(doc: Document, options: ExportOptions) -> QImage:
     """Put the exported picture on the clipboard (as an image) and return it."""
     picture = prepare(doc, options)
     try:
-        image = render_image(doc, picture, options)
+        image = paper.render_image(doc, picture, options)
     finally:
         picture.close()
     QGuiApplication.clipboard().setImage(image)

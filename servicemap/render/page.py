@@ -8,7 +8,8 @@ files; it re-exports the names here. This module does not import it at run time.
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+import math
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPointF, QRectF, QSize, QSizeF, Qt
@@ -24,15 +25,19 @@ if TYPE_CHECKING:
     from servicemap.render.export import ExportOptions, Picture
 
 UNIT_DPI = 96                   # layout units per inch (scene px at 100% zoom)
-PAGES = {"a4": QPageSize.A4, "a3": QPageSize.A3}
+PAGES = {"a4": QPageSize.A4, "a3": QPageSize.A3, "a2": QPageSize.A2, "a1": QPageSize.A1,
+         "a0": QPageSize.A0}  # smallest first
+LEGEND_SHARE = 0.2              # the legend never takes more than this share of the page
 IMAGE_MARGIN = 16.0             # PNG and SVG margins, in units
 IMAGE_MIN_WIDTH = 560.0         # narrow pictures still get readable bands
 GAP = 10.0                      # between map, legend and bands
 WRAP_ROOM = 0.92                # bands wrap to this share of their width (see Line.wrap)
 LEGEND_PAD = 10.0               # inside the legend box
 LEGEND_COL_MAX = 440.0
-LEGEND_SCALES = (1.0, 0.9, 0.8, 0.7)  # the legend shrinks this far before it takes columns
+LEGEND_SCALES = (1.0, 0.9, 0.8, 0.7, 0.64)  # the legend shrinks this far (6 pt text)
 WHITE = QColor("white")
+BACKING = 4.0                   # a transparent page's bands sit on white this far around
+BACKING_FILL = QColor(255, 255, 255, 235)
 
 
 # ----- layout -----------------------------------------------------------------------------
@@ -96,15 +101,17 @@ class Bands:
         return _band_height(self.bottom, width)
 
 
-def bands(doc: Document, picture: Picture, options: ExportOptions) -> Bands:
-    """The band texts for ``picture`` (see the exported page in docs: look.md)."""
+def bands(doc: Document, picture: Picture, options: ExportOptions, sheet: str = "") -> Bands:
+    """The band texts for ``picture`` (see the exported page in docs: look.md); ``sheet``
+    says which of several pages this is."""
     fields = doc.graph.graph
     marking = (fields.get("marking") or "").strip()
     date = (options.date or datetime.date.today()).strftime("%d %B %Y").lstrip("0")
     marks = [Line(marking, _font(11, True), Qt.AlignHCenter)] if marking else []
     heading = [Line(picture.title, _font(14, True))]
-    if picture.subtitle:
-        heading.append(Line(picture.subtitle, _font(10)))
+    for text in (picture.subtitle, sheet):
+        if text:
+            heading.append(Line(text, _font(10)))
     bottom = [Line(f"Source: {(fields.get('source') or '').strip() or 'not recorded'}",
                    _font(8.5))]
     if fields.get("illustrative"):
@@ -112,6 +119,7 @@ def bands(doc: Document, picture: Picture, options: ExportOptions) -> Bands:
                            _font(8.5, True)))
     if picture.any_numbers():
         bottom.append(Line(suppression.footnote(options.suppression), _font(8.5)))
+    bottom += [Line(note, _font(8.5)) for note in picture.page_notes()]
     bottom += [Line(marking, _font(11, True), Qt.AlignHCenter)] if marking else []
     return Bands(marks, heading, Line(date, _font(10), Qt.AlignRight), bottom)
 
@@ -179,25 +187,30 @@ class Legend:
         return QSizeF(n * self.column_width + (n - 1) * GAP + 2 * LEGEND_PAD,
                       max(entries_height(c) for c in self.columns) + 2 * LEGEND_PAD) * self.scale
 
+    def area(self) -> float:
+        size = self.size
+        return size.width() * size.height()
+
 
 def fit_legend(entries: list[Entry], col_w: float, where: str, width: float,
-               height: float) -> Legend:
+               height: float, max_area: float = math.inf) -> Legend:
     """The legend beside ("right") or under ("below") a body of ``width`` x ``height``: one
-    column to the right, or at most 30% of the height below, the legend shrinking to 70%
-    before it takes more columns (or more height)."""
+    column to the right, or at most 30% of the height below, the legend shrinking (to 64%,
+    its text still over 6 pt) before it takes more columns (or more height), and until it
+    covers no more than ``max_area``."""
     if where == "none" or not entries:
         return Legend([])
     for scale in LEGEND_SCALES:
         if where == "right":
             columns = split_columns(entries, max(height / scale - 2 * LEGEND_PAD, ROW_H * 3))
             legend = Legend(_balanced(entries, len(columns)), col_w, scale)
-            if len(columns) == 1:
-                break
+            fits = len(columns) == 1
         else:
             most = max(1, int((width / scale - 2 * LEGEND_PAD + GAP) // (col_w + GAP)))
             legend = Legend(_balanced(entries, most), col_w, scale)
-            if legend.size.height() <= 0.3 * height:
-                break
+            fits = legend.size.height() <= 0.3 * height
+        if fits and legend.area() <= max_area:
+            break
     return legend
 
 
@@ -214,7 +227,7 @@ def _body(map_size: QSizeF, legend: Legend, where: str) -> QSizeF:
 @dataclass
 class Page:
     """Where everything goes, in units: the page size, the bands, the map's target rectangle
-    (the source at ``scale``), and the legend and its box."""
+    (``source``, a scene rectangle, at ``scale``), and the legend and its box."""
 
     size: QSizeF
     top: QRectF
@@ -224,36 +237,78 @@ class Page:
     legend: Legend
     scale: float
     bands: Bands
+    source: QRectF = field(default_factory=QRectF)
 
-    def pixels(self, dpi: int) -> QSize:
+    def pixels(self, dpi: float) -> QSize:
         """The pixel size of this page as a PNG at ``dpi``."""
         return QSize(max(1, round(self.size.width() * dpi / UNIT_DPI)),
                      max(1, round(self.size.height() * dpi / UNIT_DPI)))
 
+    def legend_share(self) -> float:
+        """The share of the page the legend's box covers."""
+        return self.legend_rect.width() * self.legend_rect.height() / max(
+            self.size.width() * self.size.height(), 1.0)
 
-def layout(doc: Document, picture: Picture, options: ExportOptions, box: QSizeF,
-           margin: float, shrink: bool, where: str | None = None) -> Page:
-    """Lay out a page no bigger than ``box``. ``shrink``: the page is as small as its content
-    (PNG, SVG); else it is ``box`` (PDF, print). ``where``: "right" or "below" for the legend,
-    or None for whichever draws the map larger (then the smaller page). The map is never
-    drawn above 100%."""
-    texts = bands(doc, picture, options)
-    entries = picture.entries() if options.legend else []
-    col_w, src = _column_width(entries), picture.source.size()
+
+@dataclass
+class _Frame:
+    """A page's texts and legend and the room they leave the map, for one legend place."""
+
+    texts: Bands
+    place: str
+    legend: Legend
+    width: float    # of the bands
+    room: QSizeF    # for the map
+
+
+def _frame(texts: Bands, entries: list[Entry], box: QSizeF, margin: float,
+           place: str) -> _Frame:
     width = box.width() - 2 * margin
     height = box.height() - 2 * margin - texts.top_height(width) - texts.bottom_height(width) \
         - 2 * GAP - 2
+    legend = fit_legend(entries, _column_width(entries), place, width, height,
+                        LEGEND_SHARE * box.width() * box.height())
+    free_w = legend.size.width() + GAP if place == "right" else 0  # what the legend
+    free_h = legend.size.height() + GAP if place == "below" else 0  # leaves the map
+    return _Frame(texts, place, legend, width, QSizeF(max(width - free_w, 1),
+                                                      max(height - free_h, 1)))
+
+
+def _frames(doc: Document, picture: Picture, options: ExportOptions, box: QSizeF,
+            margin: float, where: str | None, sheet: str) -> list[_Frame]:
+    texts = bands(doc, picture, options, sheet)
+    entries = picture.entries() if options.legend else []
+    places = ["none"] if not entries else [where] if where else ["right", "below"]
+    return [_frame(texts, entries, box, margin, place) for place in places]
+
+
+def map_room(doc: Document, picture: Picture, options: ExportOptions, box: QSizeF,
+             margin: float, where: str, sheet: str = "") -> QSizeF:
+    """The room a page of ``box`` leaves the map, with its bands and the legend ``where``."""
+    return _frames(doc, picture, options, box, margin, where, sheet)[0].room
+
+
+def layout(doc: Document, picture: Picture, options: ExportOptions, box: QSizeF,
+           margin: float, shrink: bool, where: str | None = None, *,
+           source: QRectF | None = None, scale: float | None = None,
+           sheet: str = "") -> Page:
+    """Lay out a page no bigger than ``box``. ``shrink``: the page is as small as its content
+    (PNG, SVG); else it is ``box`` (PDF, print). ``where``: "right" or "below" for the legend,
+    or None for whichever draws the map larger (then the smaller page). ``source``: the scene
+    rectangle to draw (the picture's); ``scale``: a fixed scale (a tile) instead of the
+    largest that fits, never above 100%. ``sheet``: a line under the title (which page)."""
+    source = QRectF(source if source is not None else picture.source)
+    src = source.size()
     choices = []
-    for place in ["none"] if not entries else [where] if where else ["right", "below"]:
-        legend = fit_legend(entries, col_w, place, width, height)
-        free_w = legend.size.width() + GAP if place == "right" else 0  # what the legend
-        free_h = legend.size.height() + GAP if place == "below" else 0  # leaves the map
-        scale = max(1e-4, min(1.0, max(width - free_w, 1) / src.width(),
-                              max(height - free_h, 1) / src.height()))
-        body = _body(src * scale, legend, place)
-        choices.append((scale, -body.width() * body.height(), place, legend))
-    scale, _, place, legend = max(choices, key=lambda c: c[:2])
+    for frame in _frames(doc, picture, options, box, margin, where, sheet):
+        fit = scale if scale is not None else max(1e-4, min(
+            1.0, frame.room.width() / src.width(), frame.room.height() / src.height()))
+        body = _body(src * fit, frame.legend, frame.place)
+        choices.append((fit, -body.width() * body.height(), frame))
+    scale, _, frame = max(choices, key=lambda c: c[:2])
+    texts, legend, place, width = frame.texts, frame.legend, frame.place, frame.width
     map_size = src * scale
+    body = _body(map_size, legend, place)
     for _ in range(3 if shrink else 0):  # narrower bands wrap taller: stay within the box
         body = _body(map_size, legend, place)
         width = max(IMAGE_MIN_WIDTH, body.width())
@@ -267,6 +322,15 @@ def layout(doc: Document, picture: Picture, options: ExportOptions, box: QSizeF,
     top_h, bottom_h = texts.top_height(width), texts.bottom_height(width)
     size = QSizeF(width + 2 * margin, top_h + bottom_h + body.height() + 2 * GAP + 2
                   + 2 * margin) if shrink else QSizeF(box)
+    if shrink and legend.area() > LEGEND_SHARE * size.width() * size.height():
+        # a small picture with a big legend: room around the map keeps the legend a fifth
+        grow = legend.area() / (LEGEND_SHARE * size.width() * size.height())
+        if place == "right":
+            size.setHeight(min(box.height(), size.height() * grow))
+        else:
+            size.setWidth(min(box.width(), size.width() * grow))
+            width = size.width() - 2 * margin
+            top_h, bottom_h = texts.top_height(width), texts.bottom_height(width)
     body = QRectF(margin, margin + top_h + GAP + 1, width,
                   size.height() - 2 * margin - top_h - bottom_h - 2 * GAP - 2)
     lw, lh = legend.size.width(), legend.size.height()
@@ -282,7 +346,7 @@ def layout(doc: Document, picture: Picture, options: ExportOptions, box: QSizeF,
     target.moveCenter(map_box.center())
     return Page(size, QRectF(margin, margin, width, top_h),
                 QRectF(margin, size.height() - margin - bottom_h, width, bottom_h),
-                target, rect, legend, scale, texts)
+                target, rect, legend, scale, texts, source)
 
 
 # ----- painting ---------------------------------------------------------------------------
@@ -305,6 +369,9 @@ def paint_page(painter: QPainter, picture: Picture, page: Page,
     texts = page.bands
     if background is not None:
         painter.fillRect(QRectF(0, 0, page.size.width(), page.size.height()), background)
+    else:  # a transparent page: the bands keep a backing so they read on any background
+        for band in (page.top, page.bottom):
+            painter.fillRect(band.adjusted(-BACKING, -BACKING, BACKING, BACKING), BACKING_FILL)
     painter.setRenderHint(QPainter.Antialiasing, True)
     painter.setRenderHint(QPainter.TextAntialiasing, True)
     painter.setPen(style.TEXT)
@@ -318,14 +385,14 @@ def paint_page(painter: QPainter, picture: Picture, page: Page,
     for rule_y in (page.top.bottom() + GAP / 2, page.bottom.top() - GAP / 2):
         painter.drawLine(QPointF(page.top.left(), rule_y), QPointF(page.top.right(), rule_y))
     picture.scene.setBackgroundBrush(Qt.NoBrush if background is None else background)
-    picture.scene.render(painter, page.map, picture.source, Qt.KeepAspectRatio)
+    picture.scene.render(painter, page.map, page.source, Qt.KeepAspectRatio)
     if page.legend.columns:
         legend = page.legend
         painter.save()
         painter.translate(page.legend_rect.topLeft())
         painter.scale(legend.scale, legend.scale)
         painter.setPen(QPen(style.DARK_GREY, 0.75))
-        painter.setBrush(Qt.NoBrush if background is None else WHITE)
+        painter.setBrush(WHITE if background is None else background)  # always a backing
         painter.drawRect(QRectF(0, 0, legend.size.width() / legend.scale,
                                 legend.size.height() / legend.scale))
         for i, column in enumerate(legend.columns):
@@ -337,41 +404,8 @@ def paint_page(painter: QPainter, picture: Picture, page: Page,
 
 
 # ----- devices ----------------------------------------------------------------------------
-def _image(width: int, height: int, dpi: float, transparent: bool = False) -> QImage:
-    image = QImage(width, height, QImage.Format_ARGB32_Premultiplied if transparent
-                   else QImage.Format_RGB32)
-    _set_dpi(image, dpi)
-    return image
-
-
-def _set_dpi(image: QImage, dpi: float) -> None:
+def _image(width: int, height: int, dpi: float) -> QImage:
+    image = QImage(width, height, QImage.Format_RGB32)
     image.setDotsPerMeterX(round(dpi / 0.0254))
     image.setDotsPerMeterY(round(dpi / 0.0254))
-
-
-def image_page(doc: Document, picture: Picture, options: ExportOptions) -> Page:
-    """The page of a PNG or SVG picture (its pixel size: ``page.pixels(dpi)``): as small as
-    its content, and no bigger than the chosen paper turned to suit the map's shape."""
-    paper = QPageSize(PAGES[options.page]).size(QPageSize.Point) * (UNIT_DPI / 72)
-    long, short = max(paper.width(), paper.height()), min(paper.width(), paper.height())
-    wide = picture.source.width() >= picture.source.height()
-    box = QSizeF(long, short) if wide else QSizeF(short, long)
-    return layout(doc, picture, options, box, IMAGE_MARGIN, True)
-
-
-def _background(options: ExportOptions) -> QColor | None:
-    return None if options.transparent else WHITE
-
-
-def render_image(doc: Document, picture: Picture, options: ExportOptions) -> QImage:
-    """The page as an image at ``options.dpi`` (painted at 96 DPI, then marked ``dpi``)."""
-    page = image_page(doc, picture, options)
-    size = page.pixels(options.dpi)
-    image = _image(size.width(), size.height(), UNIT_DPI, options.transparent)
-    image.fill(Qt.transparent if options.transparent else Qt.white)
-    painter = QPainter(image)
-    painter.scale(size.width() / page.size.width(), size.height() / page.size.height())
-    paint_page(painter, picture, page, _background(options))
-    painter.end()
-    _set_dpi(image, options.dpi)
     return image

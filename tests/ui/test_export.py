@@ -18,6 +18,7 @@ from servicemap import store
 from servicemap.graph.document import Document
 from servicemap.render import export, style
 from servicemap.render import page as pages
+from servicemap.render import paper
 from servicemap.render.export import ExportError, ExportOptions, prepare
 from servicemap.render.legend import entries_height
 from servicemap.suppression import FOOTNOTE
@@ -55,7 +56,7 @@ def non_white(image: QImage, rect: QRectF | None = None, step: int = 2) -> int:
 def page_of(doc, options):
     picture = prepare(doc, options)
     try:
-        return pages.image_page(doc, picture, options)
+        return paper.image_page(doc, picture, options)
     finally:
         picture.close()
 
@@ -117,21 +118,21 @@ def test_transparent_background(emap, tmp_path):
 
 
 @pytest.mark.parametrize("which", ["small", "kent_and_medway", "synthetic"])
-@pytest.mark.parametrize(("paper", "landscape"), [("a4", False), ("a4", True), ("a3", True)])
-def test_nothing_overlaps_and_everything_is_on_the_page(qapp, which, paper, landscape):
+@pytest.mark.parametrize(("sheet", "landscape"), [("a4", False), ("a4", True), ("a3", True)])
+def test_nothing_overlaps_and_everything_is_on_the_page(qapp, which, sheet, landscape):
     from servicemap import demo
 
     doc = {"small": export_map, "kent_and_medway": demo.kent_and_medway,
            "synthetic": lambda: demo.synthetic(300)}[which]()
-    options = ExportOptions(page=paper, landscape=landscape)
+    options = ExportOptions(page=sheet, orientation="landscape" if landscape else "portrait")
     picture = prepare(doc, options)
     try:
-        paper_size = QPageSize(pages.PAGES[paper]).size(QPageSize.Point) * (96 / 72)
+        paper_size = QPageSize(pages.PAGES[sheet]).size(QPageSize.Point) * (96 / 72)
         if landscape:
             paper_size.transpose()
         pdf = pages.layout(doc, picture, options, paper_size, 0, False,
                             "right" if landscape else "below")
-        for page in (pdf, pages.image_page(doc, picture, options)):
+        for page in (pdf, paper.image_page(doc, picture, options)):
             whole = QRectF(QPointF(), page.size).adjusted(-0.5, -0.5, 0.5, 0.5)
             parts = [page.top, page.map, page.legend_rect, page.bottom]
             assert all(whole.contains(r) for r in parts if not r.isNull())
@@ -232,8 +233,8 @@ def test_svg_flow_numbers_are_suppressed_by_default(emap, tmp_path):
 @pytest.mark.parametrize(("page", "landscape", "box"), [
     ("a4", False, (595, 842)), ("a4", True, (842, 595)), ("a3", True, (1191, 842))])
 def test_pdf_page_size_and_title(emap, tmp_path, page, landscape, box):
-    path = export.export_file(emap, tmp_path / "map.pdf",
-                              ExportOptions(page=page, landscape=landscape))
+    path = export.export_file(emap, tmp_path / "map.pdf", ExportOptions(
+        page=page, orientation="landscape" if landscape else "portrait"))
     data = path.read_bytes()
     assert data.startswith(b"%PDF")
     found = re.search(rb"/MediaBox \[0 0 ([\d.]+) ([\d.]+)\]", data)
@@ -443,7 +444,7 @@ def test_dialog_shows_the_pixel_size(emap):
         assert not dialog.buttons.buttons()[0].isEnabled()
         dialog.format_box.setCurrentIndex(dialog.format_box.findData(".pdf"))
         dialog.pathway_box.setCurrentIndex(dialog.pathway_box.findData("p1"))
-        assert dialog.pixels_label.text() == "one A4 portrait page"
+        assert dialog.pixels_label.text() == "1 A4 landscape page"  # a wide pathway
         assert not dialog.dpi_spin.isEnabled() and dialog.orientation_box.isEnabled()
         dialog.numbers_check.setChecked(False)
         assert not dialog.suppression_check.isEnabled()

@@ -85,7 +85,7 @@ def boxes_of(path: Path) -> dict[str, list[tuple[float, float]]]:
 # ----- the picture ----------------------------------------------------------------------------
 def test_pdf_steps_read_left_to_right_in_step_order(pmap, tmp_path):
     path = export.export_file(pmap, tmp_path / "p.pdf", ExportOptions(
-        what="pathway", pathway="short", landscape=True))
+        what="pathway", pathway="short", orientation="landscape"))
     boxes = boxes_of(path)
     steps = ["gp", "triage", "ward", "home", "done"]
     names = [boxes[NAMES[s]] for s in steps]
@@ -104,7 +104,7 @@ def test_pdf_steps_read_left_to_right_in_step_order(pmap, tmp_path):
 
 def test_a_long_pathway_turns_like_a_snake_and_repeats_a_revisited_service(pmap, tmp_path):
     path = export.export_file(pmap, tmp_path / "long.pdf", ExportOptions(
-        what="pathway", pathway="long", landscape=True))
+        what="pathway", pathway="long", orientation="landscape"))
     boxes = boxes_of(path)
     assert len(boxes[NAMES["ward"]]) == 2  # visited twice: drawn twice
     order = ["gp", "triage", "ward", "home", "rehab", "clinic", "hub", "ward", "done"]

@@ -1,6 +1,9 @@
 """The Export dialog: what to export (whole map, selection, visible area or one pathway), the
-format, the PNG resolution with the picture's size in pixels, the background, the paper, and
-whether to draw the legend, the flow numbers and small-number suppression.
+format, the PNG resolution with the picture's size in pixels, the background, the paper (A4
+to A0 or automatic, and its orientation), the pages (names at least 6 pt: the page chosen for
+the map or tiles; tiles; one page), which says what it chose and why and the size of the names
+each choice gives, and whether to draw the legend, the flow numbers and small-number
+suppression.
 
 The dialog prepares the export scene for what is chosen (to show the pixel size) and hands
 it to the export, so a big map is built once.
@@ -25,10 +28,13 @@ from servicemap.errors import ServiceMapError
 from servicemap.graph.document import Document
 from servicemap.graph.pathways import pathways_by_name
 from servicemap.io.formats import PICTURES
-from servicemap.render import export
+from servicemap.render import export, paper
 from servicemap.render import page as pages
 from servicemap.render.export import ExportOptions, Picture
 from servicemap.words import plural
+
+MODE_LABELS = {"auto": "Names at least 6 pt", "tiles": "Tiles and a key map (PDF)",
+               "one": "One page"}
 
 
 class ExportDialog(QDialog):
@@ -100,18 +106,39 @@ class ExportDialog(QDialog):
         form.addRow("Background:", self.background_box)
 
         self.page_box = QComboBox(self)
-        self.page_box.addItem("A4", "a4")
-        self.page_box.addItem("A3", "a3")
+        self.page_box.setObjectName("page")
+        self.page_box.addItem("Automatic", "auto")
+        for name in pages.PAGES:
+            self.page_box.addItem(name.upper(), name)
         self.page_box.setCurrentIndex(max(0, self.page_box.findData(d.page)))
-        self.page_box.setToolTip("PDF: the page. PNG and SVG: the largest picture (turned to "
-                                 "suit the map's shape); small maps are drawn at 100%.")
+        self.page_box.setToolTip("Automatic: the smallest of A4 to A0 on which service names "
+                                 "are at least 6 pt. PNG and SVG are no bigger than the paper.")
         self.orientation_box = QComboBox(self)
-        self.orientation_box.addItems(["Portrait", "Landscape"])
-        self.orientation_box.setCurrentIndex(1 if d.landscape else 0)
+        self.orientation_box.setObjectName("orientation")
+        for label, key in (("Automatic", "auto"), ("Portrait", "portrait"),
+                           ("Landscape", "landscape")):
+            self.orientation_box.addItem(label, key)
+        self.orientation_box.setCurrentIndex(max(0, self.orientation_box.findData(
+            d.orientation)))
+        self.orientation_box.setToolTip("Automatic: whichever draws the map larger "
+                                        "(landscape for a wide map)")
         page_row = QHBoxLayout()
         page_row.addWidget(self.page_box)
         page_row.addWidget(self.orientation_box, 1)
         form.addRow("Paper:", page_row)
+
+        self.pages_box = QComboBox(self)
+        self.pages_box.setObjectName("pages")
+        for key in paper.PAGE_MODES:
+            self.pages_box.addItem(MODE_LABELS[key], key)
+        self.pages_box.setCurrentIndex(max(0, self.pages_box.findData(d.pages)))
+        self.pages_box.setToolTip("Service names are at least 6 pt on the page unless you "
+                                  "choose one page: then each choice shows their size")
+        form.addRow("Pages:", self.pages_box)
+        self.choice_label = QLabel(self)
+        self.choice_label.setObjectName("choice")
+        self.choice_label.setWordWrap(True)
+        form.addRow("", self.choice_label)
 
         self.legend_check = QCheckBox("Legend", self)
         self.legend_check.setChecked(d.legend)
@@ -149,6 +176,7 @@ class ExportDialog(QDialog):
         for signal in (self.what_box.currentIndexChanged, self.pathway_box.currentIndexChanged,
                        self.format_box.currentIndexChanged, self.dpi_spin.valueChanged,
                        self.page_box.currentIndexChanged, self.legend_check.toggled,
+                       self.pages_box.currentIndexChanged,
                        self.numbers_check.toggled, self.suppression_check.toggled,
                        self.orientation_box.currentIndexChanged,
                        self.containers_check.toggled, self.comments_check.toggled,
@@ -166,7 +194,8 @@ class ExportDialog(QDialog):
             what=what, ids=self.selection_ids, area=self.visible_area,
             pathway=self.pathway_box.currentData() if what == "pathway" else None,
             dpi=self.dpi_spin.value(), transparent=self.background_box.currentIndex() == 1,
-            page=self.page_box.currentData(), landscape=self.orientation_box.currentIndex() == 1,
+            page=self.page_box.currentData(), orientation=self.orientation_box.currentData(),
+            pages=self.pages_box.currentData(),
             legend=self.legend_check.isChecked(), flow_numbers=self.numbers_check.isChecked(),
             suppression=self.suppression_check.isChecked(),
             containers=self.containers if self.containers_check.isChecked() else None,
@@ -204,16 +233,26 @@ class ExportDialog(QDialog):
         self._pictures.clear()
 
     # ----- live state ---------------------------------------------------------------------
-    def pixel_text(self) -> str:
+    def plans(self) -> dict[str, paper.Plan | None]:
+        """What each choice of pages gives for the chosen format (None: not for it)."""
+        image = self.suffix() != ".pdf"
+        return paper.alternatives(self.doc, self.picture(), self.options(), image)
+
+    def pixel_text(self, plan: paper.Plan) -> str:
         """"= W × H pixels" for a PNG; the drawing or page size for SVG and PDF."""
-        o, suffix, picture = self.options(), self.suffix(), self.picture()
+        suffix, page = self.suffix(), plan.page
         if suffix == ".pdf":
-            return f"one {o.page.upper()} {'landscape' if o.landscape else 'portrait'} page"
-        page = pages.image_page(self.doc, picture, o)
+            return plural(plan.page_count, f"{plan.paper_text()} page")
         if suffix == ".svg":
             return f"{page.size.width():,.0f} × {page.size.height():,.0f} px drawing"
-        size = page.pixels(o.dpi)
-        return f"= {size.width():,} × {size.height():,} pixels"
+        dpi = self.dpi_spin.value()
+        drawn = paper.image_dpi(page, dpi)
+        size = page.pixels(drawn)
+        text = f"= {size.width():,} × {size.height():,} pixels"
+        if drawn < dpi:
+            text += f" (at {drawn:.0f} DPI, the most that keeps it under " \
+                f"{paper.MAX_PIXELS // 1_000_000} million pixels)"
+        return text
 
     def refresh(self, *_args) -> None:
         suffix = self.suffix()
@@ -221,16 +260,29 @@ class ExportDialog(QDialog):
         self.faded_check.setEnabled(self.what_box.currentData() == "pathway")
         self.dpi_spin.setEnabled(suffix == ".png")
         self.background_box.setEnabled(suffix != ".pdf")
-        self.orientation_box.setEnabled(suffix == ".pdf")
         self.suppression_check.setEnabled(self.numbers_check.isChecked())
         ok = self.buttons.button(QDialogButtonBox.Ok)
         try:
-            self.pixels_label.setText(self.pixel_text())
-            ok.setEnabled(True)
+            plans = self.plans()
         except ServiceMapError as exc:
             message = str(exc)
             self.pixels_label.setText(message[:1].upper() + message[1:] + ".")
+            self.choice_label.setText("")
             ok.setEnabled(False)
+            return
+        for i, key in enumerate(paper.PAGE_MODES):
+            found = plans[key]
+            item = self.pages_box.model().item(i)
+            item.setEnabled(found is not None)
+            item.setText(MODE_LABELS[key] + ("" if found is None else
+                                             f": {found.summary()}, names {found.label_pt:.1f} pt"))
+        chosen = plans[self.pages_box.currentData()]
+        if chosen is None:  # tiles, and the format has none
+            self.pages_box.setCurrentIndex(0)  # refreshes again
+            return
+        self.choice_label.setText(chosen.reason[:1].upper() + chosen.reason[1:] + ".")
+        self.pixels_label.setText(self.pixel_text(chosen))
+        ok.setEnabled(True)
 
     def reject(self) -> None:
         self.close_pictures()

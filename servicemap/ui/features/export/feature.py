@@ -156,7 +156,9 @@ class ExportFeature:
         return path
 
     def print_map(self) -> bool:
-        """File > Print…: the whole map (or the highlighted pathway) on A4, with a preview."""
+        """File > Print…: the whole map (or the highlighted pathway), with a preview, on the
+        paper the export would choose (names at least 6 pt: a larger page or tiles); a paper
+        chosen in the print dialog gets its own plan."""
         from PySide6.QtPrintSupport import QPrinter
 
         if self._doc is None:
@@ -173,16 +175,15 @@ class ExportFeature:
             self.show_error(_sentence(exc))
             return False
         try:
-            source = picture.source
-            options.landscape = source.width() >= source.height()
+            plan = export.paper_plan(self._doc, picture, options)
             printer = QPrinter(QPrinter.HighResolution)
             printer.setResolution(pages.UNIT_DPI)
-            printer.setPageLayout(export.page_layout(options))
+            printer.setPageLayout(export.page_layout(plan))
             printer.setDocName(picture.title)
 
             def paint(device) -> None:
                 with busy():
-                    export.paint_on_paper(device, self._doc, picture, options)
+                    export.paint_on_paper(device, self._doc, picture, options, plan)
 
             self.ask_print(printer, paint)
         except ServiceMapError as exc:
