@@ -144,3 +144,63 @@ def pdf_text_boxes(data: bytes) -> list[tuple[str, float, float]]:
             operands = []
         # (a page's content is one stream: nothing carries over to the next)
     return boxes
+
+
+def _pages(objects: dict[int, bytes]) -> list[list[int]]:
+    """Each page's content stream objects, in page order (QPdfWriter writes pages in order)."""
+    pages = []
+    for number in sorted(objects):
+        body = objects[number]
+        if re.search(rb"/Type\s*/Page\b(?!s)", body):
+            found = re.search(rb"/Contents\s+(\d+) 0 R", body)
+            pages.append([int(found.group(1))] if found else [])
+    return pages
+
+
+def pdf_text_sizes(data: bytes) -> list[list[tuple[str, float]]]:
+    """For each page, every drawn line of text with its size on the page in points: the
+    font size (``Tf``) through the text matrix (``Tm``) and the transforms (``cm``, kept
+    across ``q``/``Q``)."""
+    objects = {int(n): body for n, body in _OBJECT.findall(data)}
+    maps: dict[bytes, dict[int, str]] = {}
+    for body in objects.values():
+        for name, ref in re.findall(rb"/(F\d+) (\d+) 0 R", body):
+            uni = re.search(rb"/ToUnicode (\d+) 0 R", objects.get(int(ref), b""))
+            if uni and name not in maps:
+                maps[name] = _cmap(_stream(objects[int(uni.group(1))]))
+    identity = [1.0, 0.0, 0.0, 1.0, 0.0, 0.0]
+    result = []
+    for streams in _pages(objects):
+        lines: list[tuple[str, float]] = []
+        for ref in streams:
+            ctm, stack, operands = list(identity), [], []
+            tm, size, cmap, text = list(identity), 0.0, {}, []
+            for token in _TOKEN.findall(_stream(objects[ref])):
+                if token[:1] in b"<[/" or token[:1].isdigit() or token[:1] in b"-+.":
+                    operands.append(token)
+                    continue
+                op = token
+                if op == b"q":
+                    stack.append(ctm)
+                elif op == b"Q" and stack:
+                    ctm = stack.pop()
+                elif op == b"cm" and len(operands) >= 6:
+                    ctm = _times([float(v) for v in operands[-6:]], ctm)
+                elif op == b"BT":
+                    tm, text = list(identity), []
+                elif op == b"Tm" and len(operands) >= 6:
+                    tm = [float(v) for v in operands[-6:]]
+                elif op == b"Tf" and len(operands) >= 2:
+                    cmap, size = maps.get(operands[-2][1:], {}), float(operands[-1])
+                elif op == b"Tj" and operands:
+                    hex_ = operands[-1][1:-1]
+                    for i in range(0, len(hex_), 4):
+                        text.append(cmap.get(int(hex_[i:i + 4], 16), "\ufffd"))
+                elif op == b"ET" and text:
+                    m = _times(tm, ctm)
+                    lines.append(("".join(text).replace("\t", " "),
+                                  size * abs(m[0] * m[3] - m[1] * m[2]) ** 0.5))
+                    text = []
+                operands = []
+        result.append(lines)
+    return result

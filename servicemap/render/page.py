@@ -32,6 +32,7 @@ IMAGE_MARGIN = 16.0             # PNG and SVG margins, in units
 IMAGE_MIN_WIDTH = 560.0         # narrow pictures still get readable bands
 GAP = 10.0                      # between map, legend and bands
 WRAP_ROOM = 0.92                # bands wrap to this share of their width (see Line.wrap)
+FALLBACK_ROOM = 1.12            # legend columns: room for a wider font (DejaVu for Arial)
 LEGEND_PAD = 10.0               # inside the legend box
 LEGEND_COL_MAX = 440.0
 LEGEND_SCALES = (1.0, 0.9, 0.8, 0.7, 0.64)  # the legend shrinks this far (6 pt text)
@@ -131,8 +132,9 @@ def _band_height(lines: list[Line], width: float) -> float:
 def _column_width(entries: list[Entry]) -> float:
     plain = _metrics(style.label_font())
     bold = _metrics(_font(style.label_font().pointSizeF(), True))
-    widths = [bold.horizontalAdvance(e.label) if e.kind == "heading"
-              else SWATCH_W + 12 + plain.horizontalAdvance(e.label) for e in entries]
+    widths = [FALLBACK_ROOM * bold.horizontalAdvance(e.label) if e.kind == "heading"
+              else SWATCH_W + 12 + FALLBACK_ROOM * plain.horizontalAdvance(e.label)
+              for e in entries]
     return min(max(widths, default=0) + 4, LEGEND_COL_MAX)
 
 
@@ -322,15 +324,13 @@ def layout(doc: Document, picture: Picture, options: ExportOptions, box: QSizeF,
     top_h, bottom_h = texts.top_height(width), texts.bottom_height(width)
     size = QSizeF(width + 2 * margin, top_h + bottom_h + body.height() + 2 * GAP + 2
                   + 2 * margin) if shrink else QSizeF(box)
-    if shrink and legend.area() > LEGEND_SHARE * size.width() * size.height():
+    need = legend.area() / LEGEND_SHARE
+    if shrink and size.width() * size.height() < need:
         # a small picture with a big legend: room around the map keeps the legend a fifth
-        grow = legend.area() / (LEGEND_SHARE * size.width() * size.height())
-        if place == "right":
-            size.setHeight(min(box.height(), size.height() * grow))
-        else:
-            size.setWidth(min(box.width(), size.width() * grow))
-            width = size.width() - 2 * margin
-            top_h, bottom_h = texts.top_height(width), texts.bottom_height(width)
+        size.setHeight(max(size.height(), min(box.height(), need / size.width())))
+        size.setWidth(max(size.width(), min(box.width(), need / size.height())))
+        width = size.width() - 2 * margin
+        top_h, bottom_h = texts.top_height(width), texts.bottom_height(width)
     body = QRectF(margin, margin + top_h + GAP + 1, width,
                   size.height() - 2 * margin - top_h - bottom_h - 2 * GAP - 2)
     lw, lh = legend.size.width(), legend.size.height()
@@ -379,8 +379,9 @@ def paint_page(painter: QPainter, picture: Picture, page: Page,
     _paint_lines(painter, texts.heading, QRectF(page.top.left(), y,
                                                 texts.heading_width(page.top.width()), 1e4))
     painter.setFont(texts.date.font)
-    painter.drawText(QRectF(page.top.left(), y, page.top.width(), texts.date.height(1e4)),
-                     int(Qt.AlignRight), texts.date.text)
+    room = (1 - WRAP_ROOM) * 2 * _metrics(texts.date.font).horizontalAdvance(texts.date.text)
+    painter.drawText(QRectF(page.top.left(), y, page.top.width() - room,  # a wider fallback
+                            texts.date.height(1e4)), int(Qt.AlignRight), texts.date.text)
     painter.setPen(QPen(style.DARK_GREY, 0.75))
     for rule_y in (page.top.bottom() + GAP / 2, page.bottom.top() - GAP / 2):
         painter.drawLine(QPointF(page.top.left(), rule_y), QPointF(page.top.right(), rule_y))

@@ -16,9 +16,8 @@ from PySide6.QtWidgets import QApplication
 
 from servicemap import store
 from servicemap.graph.document import Document
-from servicemap.render import export, style
+from servicemap.render import export, paper, style
 from servicemap.render import page as pages
-from servicemap.render import paper
 from servicemap.render.export import ExportError, ExportOptions, prepare
 from servicemap.render.legend import entries_height
 from servicemap.suppression import FOOTNOTE
