@@ -70,7 +70,8 @@ def setup(suffix: str) -> Callable[[int, Path], Job]:
 
 
 def export_file(job: Job) -> None:
-    export.export_file(job.doc, job.out, ExportOptions(dpi=DPI))
+    """One A4 page (as Graphviz is fitted to A4), whatever the size of the names."""
+    export.export_file(job.doc, job.out, ExportOptions(dpi=DPI, page="a4", pages="one"))
 
 
 def build_scene(job: Job) -> None:
@@ -182,11 +183,67 @@ def bench(name: str, run: Callable[[Job], None], seconds: float | None) -> Bench
                      memory_kind="rss", **baseline)
 
 
+# ----- the whole process: `servicemap export MAP out.pdf --page a0`, against main ---------------
+ROOT = Path(__file__).resolve().parent.parent
+MAIN_BRANCH = os.environ.get("SERVICEMAP_BENCH_MAIN", "main")  # the baseline's git revision
+_main_trees: dict[str, Path | None] = {}
+
+
+def main_tree() -> Path | None:
+    """A copy of the ``main`` branch's files (``git archive``) in a temporary folder, made once
+    per run; None outside a git checkout."""
+    if MAIN_BRANCH not in _main_trees:
+        import atexit
+        import tarfile
+        import tempfile
+
+        folder = Path(tempfile.mkdtemp(prefix="servicemap-main-"))
+        atexit.register(shutil.rmtree, folder, True)
+        done = subprocess.run(["git", "-C", str(ROOT), "archive", "--format=tar", MAIN_BRANCH,
+                               "servicemap"], capture_output=True)
+        if done.returncode != 0:
+            _main_trees[MAIN_BRANCH] = None
+        else:
+            archive = folder / "main.tar"
+            archive.write_bytes(done.stdout)
+            with tarfile.open(archive) as tar:
+                tar.extractall(folder, filter="data")
+            _main_trees[MAIN_BRANCH] = folder
+    return _main_trees[MAIN_BRANCH]
+
+
+def cli_export(tree: Path, *flags: str) -> Callable[[Job], None]:
+    """``python -m servicemap export MAP OUT.pdf FLAGS`` in a fresh process, with the code of
+    ``tree`` first on the path: start-up, imports, loading and the export, as a user waits."""
+    def run(job: Job) -> None:
+        env = {**os.environ, "PYTHONPATH": str(tree), "QT_QPA_PLATFORM": "offscreen"}
+        out = job.out.with_name(f"{tree.name}-{job.out.name}")
+        subprocess.run([sys.executable, "-m", "servicemap", "export", str(job.path), str(out),
+                        "--force", *flags], check=True, capture_output=True, cwd=tree, env=env)
+    return run
+
+
+def process_bench(name: str, flags: tuple[str, ...], main_flags: tuple[str, ...]) -> Benchmark:
+    """This checkout's CLI with ``flags`` against main's with ``main_flags`` (main has no A0:
+    its largest page is A3, one page whatever the size of the names)."""
+    def baseline(job: Job) -> None:
+        tree = main_tree()
+        if tree is None:
+            raise RuntimeError(f"no {MAIN_BRANCH} branch to compare with (git archive failed)")
+        cli_export(tree, *main_flags)(job)
+
+    return Benchmark(name, setup(".pdf"), cli_export(ROOT, *flags), baseline="main_a3_pdf",
+                     baseline_run=baseline, targets={2000: Target(seconds=5.0)},
+                     memory=lambda job: None, memory_kind="rss")
+
+
 BENCHMARKS = [
     bench("export_scene", build_scene, None),
     bench("export_png", export_file, 2.0),
     bench("export_svg", export_file, 4.0),
     bench("export_pdf", export_file, 3.0),
+    process_bench("export_a0_process", ("--page", "a0"), ("--page", "a3")),
+    process_bench("export_a0_one_process", ("--page", "a0", "--one-page"), ("--page", "a3")),
 ]
 
 

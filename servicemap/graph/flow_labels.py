@@ -86,12 +86,20 @@ def _segment_cells(p: Point, q: Point) -> set[tuple[int, int]]:
     """The cells a segment passes through (pieces of at most a cell each, so a long diagonal
     line is not filed under every cell of its bounding box)."""
     pieces = max(1, math.ceil(math.dist(p, q) / CELL))
+    dx, dy = (q[0] - p[0]) / pieces, (q[1] - p[1]) / pieces
+    floor = math.floor
     cells: set[tuple[int, int]] = set()
-    for i in range(pieces):
-        a, b = i / pieces, (i + 1) / pieces
-        x0, y0 = p[0] + (q[0] - p[0]) * a, p[1] + (q[1] - p[1]) * a
-        x1, y1 = p[0] + (q[0] - p[0]) * b, p[1] + (q[1] - p[1]) * b
-        cells.update(_cells((min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))))
+    add = cells.add
+    for i in range(pieces):  # each piece spans at most two cells each way
+        x0, y0 = p[0] + dx * i, p[1] + dy * i
+        x1, y1 = x0 + dx, y0 + dy
+        i0, i1 = floor(min(x0, x1) / CELL), floor(max(x0, x1) / CELL)
+        j0, j1 = floor(min(y0, y1) / CELL), floor(max(y0, y1) / CELL)
+        add((i0, j0))
+        if i1 != i0 or j1 != j0:
+            add((i1, j0))
+            add((i0, j1))
+            add((i1, j1))
     return cells
 
 
@@ -122,6 +130,22 @@ class _Index:
                 if other != n and other not in found and segment_crosses(p, q, rect):
                     found.add(other)
         return found
+
+    def crosses_any(self, n: int, rect: Rect) -> bool:
+        """Whether another flow's line passes through ``rect`` (stops at the first)."""
+        left, top, right, bottom = rect
+        for cell in _cells(rect):
+            for other, p, q in self.segments.get(cell, ()):
+                if other == n or max(p[0], q[0]) < left or min(p[0], q[0]) > right \
+                        or max(p[1], q[1]) < top or min(p[1], q[1]) > bottom:
+                    continue
+                if segment_crosses(p, q, rect):
+                    return True
+        return False
+
+    def overlaps_any(self, n: int, rect: Rect) -> bool:
+        return any(other != n and rects_overlap(rect, box) for cell in _cells(rect)
+                   for other, box in self.labels.get(cell, {}).items())
 
     def labels_overlapped(self, n: int, rect: Rect) -> set[int]:
         found: set[int] = set()
@@ -203,7 +227,7 @@ def clear_labels(flows: Sequence[Flow], placed: Mapping[str, float] | None = Non
             if any(rects_overlap(rect, box) for cell in _cells(rect)
                    for box in box_cells.get(cell, ())):
                 continue
-            if index.lines_crossed(n, rect) or index.labels_overlapped(n, rect):
+            if index.overlaps_any(n, rect) or index.crosses_any(n, rect):
                 continue
             index.put_label(n, rect)
             kept[key] = t
