@@ -174,19 +174,23 @@ def _balanced(entries: list[Entry], most: int) -> list[list[Entry]]:
 
 @dataclass
 class Legend:
-    """The legend's columns (each ``column_width`` wide), its size on the page and the scale
-    it is drawn at."""
+    """The legend's columns (each as wide as its entries, at most ``column_width``), its size
+    on the page and the scale it is drawn at."""
 
     columns: list[list[Entry]]
     column_width: float = 0.0
     scale: float = 1.0
 
     @property
+    def widths(self) -> list[float]:
+        return [min(_column_width(c), self.column_width) for c in self.columns]
+
+    @property
     def size(self) -> QSizeF:
         if not self.columns:
             return QSizeF(0, 0)
         n = len(self.columns)
-        return QSizeF(n * self.column_width + (n - 1) * GAP + 2 * LEGEND_PAD,
+        return QSizeF(sum(self.widths) + (n - 1) * GAP + 2 * LEGEND_PAD,
                       max(entries_height(c) for c in self.columns) + 2 * LEGEND_PAD) * self.scale
 
     def area(self) -> float:
@@ -396,9 +400,10 @@ def paint_page(painter: QPainter, picture: Picture, page: Page,
         painter.setBrush(WHITE if background is None else background)  # always a backing
         painter.drawRect(QRectF(0, 0, legend.size.width() / legend.scale,
                                 legend.size.height() / legend.scale))
-        for i, column in enumerate(legend.columns):
-            x = LEGEND_PAD + i * (legend.column_width + GAP)
-            paint_legend_entries(painter, column, QPointF(x, LEGEND_PAD), legend.column_width)
+        x = LEGEND_PAD
+        for column, width in zip(legend.columns, legend.widths, strict=True):
+            paint_legend_entries(painter, column, QPointF(x, LEGEND_PAD), width)
+            x += width + GAP
         painter.restore()
     painter.setPen(style.TEXT)
     _paint_lines(painter, texts.bottom, page.bottom)
