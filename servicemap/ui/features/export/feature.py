@@ -194,12 +194,14 @@ class ExportFeature:
         return True
 
     def copy_image(self):
-        """Edit > Copy as image: the selection, or the whole map, at 150 DPI on white."""
+        """Edit > Copy as image: the selection, or the whole map, at 150 DPI on white, no
+        larger than A4 (a picture for a slide or a document, not a page to print)."""
         if self._doc is None:
             return None
         ids = self._selected()
         options = ExportOptions(what="selection" if ids else "map", ids=frozenset(ids),
-                                dpi=150, legend=self.last_options.legend,
+                                dpi=150, page="a4", pages="one",  # for a slide, not paper
+                                legend=self.last_options.legend,
                                 flow_numbers=self.last_options.flow_numbers,
                                 suppression=self.last_options.suppression,
                                 containers=self._containers())
