@@ -184,7 +184,10 @@ def _grid(picture: Picture, room: QSizeF, need: float) -> tuple[int, int, float,
     return columns, rows, max(scale, need), gap
 
 
-def _tiled(doc, picture, options, paper: str, landscape: bool, box: QSizeF) -> Plan:
+def _tiled(doc, picture, options, paper: str, landscape: bool, box: QSizeF,
+           full: bool = True) -> Plan:
+    """Tiles of ``paper``; ``full``: with each tile's page and the key map (else only the
+    grid, to compare papers cheaply)."""
     need = min(1.0, readable_scale())
     sample = _sheet(Tile(999, 99, 99, QRectF()), 999)  # the longest line of its kind
     room = map_room(doc, picture, options, box, 0.0, _where(landscape), sample)
@@ -202,6 +205,8 @@ def _tiled(doc, picture, options, paper: str, landscape: bool, box: QSizeF) -> P
             tiles.append(Tile(len(tiles) + 1, r + 1, c + 1, QRectF(
                 left + c * (size.width() - overlap), top + r * (size.height() - overlap),
                 size.width(), size.height())))
+    if not full:
+        return Plan(paper, landscape, None, scale, "", box, rows, columns, tiles, [], overlap)
     pages = [layout(doc, picture, options, box, 0.0, False, _where(landscape),
                     source=t.source, scale=scale, sheet=_sheet(t, len(tiles))) for t in tiles]
     key = layout(doc, picture, options, box, 0.0, False, _where(landscape),
@@ -212,7 +217,7 @@ def _tiled(doc, picture, options, paper: str, landscape: bool, box: QSizeF) -> P
 
 def _tiled_best(doc, picture, options, paper: str) -> Plan:
     wide = picture.source.width() >= picture.source.height()
-    plans = [_tiled(doc, picture, options, paper, ls, _pdf_box(paper, ls))
+    plans = [_tiled(doc, picture, options, paper, ls, _pdf_box(paper, ls), full=False)
              for ls in _orientations(options)]
     return min(plans, key=lambda p: (len(p.tiles), p.landscape != wide))
 
@@ -254,7 +259,9 @@ def _tiles_or_one(doc, picture, options, papers: list[str]) -> Plan:
         found = _tiled_best(doc, picture, options, paper)
         if len(found.tiles) <= TILE_PAGES:
             break
-    if len(found.tiles) == 1:  # it fits after all: one page, no key map
+    if len(found.tiles) > 1:
+        found = _tiled(doc, picture, options, found.paper, found.landscape, found.box)
+    else:  # it fits after all: one page, no key map
         page, landscape, box = _single(doc, picture, options, found.paper, False)
         found = Plan(found.paper, landscape, page, page.scale, "", box)
         found.reason = f"{found.paper_text()} so names are at least 6 pt (one page)"
