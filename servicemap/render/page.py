@@ -2,7 +2,8 @@
 and box) and its painting, onto any device already scaled to 96 DPI units.
 
 The public entry is :mod:`servicemap.render.export`, which prepares the picture and writes the
-files; it re-exports the names here. This module does not import it at run time.
+files; :mod:`servicemap.render.paper` chooses the paper and calls :func:`layout` with it. This
+module imports neither at run time.
 """
 
 from __future__ import annotations
