@@ -206,7 +206,7 @@ def test_png_dpi_is_lowered_past_the_pixel_limit(qapp):
         dialog.dpi_spin.setValue(600)
         text = dialog.pixels_label.text()
         found = re.fullmatch(r"= ([\d,]+) × ([\d,]+) pixels \(at (\d+) DPI, the most that "
-                             r"keeps it under 120 million pixels\)", text)
+                             r"keeps it under 64 million pixels\)", text)
         assert found, text
         w, h = (int(found[i].replace(",", "")) for i in (1, 2))
         assert w * h <= paper.MAX_PIXELS and int(found[3]) < 600
