@@ -45,8 +45,6 @@ PDF_MARGIN_MM = 12.0            # PDF and print margins
 TILE_PAGES = 16                 # "auto" tiles: the smallest paper needing no more pages
 OVERLAP_MM = 10.0               # neighbouring tiles repeat this much of the map
 MAX_PIXELS = 64_000_000         # a PNG at most (256 MB while painted): A0 up to 200 DPI
-PAGE_CHOICES = ("auto", *PAGES)
-ORIENTATIONS = ("auto", "portrait", "landscape")
 PAGE_MODES = ("auto", "tiles", "one")
 MM = UNIT_DPI / 25.4            # units per millimetre
 
