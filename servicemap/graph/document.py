@@ -9,6 +9,7 @@ UI's undo commands stay one call each.
 from __future__ import annotations
 
 import uuid
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -19,7 +20,6 @@ from servicemap.errors import ValidationError
 from servicemap.events import Signal
 from servicemap.graph import rules
 from servicemap.model import (
-    COMMENT_FIELD_NAMES,
     COMMENT_STATUSES,
     MAP_FIELDS,
     Comment,
@@ -37,6 +37,33 @@ from servicemap.model import (
 def new_id() -> str:
     """A fresh, stable id for something made in the UI."""
     return uuid.uuid4().hex
+
+
+def _fill_graph(graph: nx.MultiDiGraph, nodes: list[tuple[str, dict]],
+                edges: list[tuple[str, str, str, dict]]) -> dict[str, tuple[str, str]]:
+    """Put checked nodes ``(id, attrs)`` and edges ``(id, source, target, attrs)`` into an empty
+    ``graph``; returns each edge's ends by id.
+
+    This is what ``add_nodes_from`` and ``add_edges_from`` make, written straight into
+    networkx's documented adjacency dicts (``_node``; ``_succ[u][v]`` is the dict of edges by
+    key, shared with ``_pred[v][u]``) and keeping each ``attrs`` dict as the item's own data:
+    on a large map networkx's per-edge checks and copies took longer than reading the file.
+    The records are checked (every end exists, every id is new), which those methods rely on
+    nobody having done. ``tests/test_document.py`` compares the result with theirs.
+    """
+    node, succ, pred = graph._node, graph._succ, graph._pred
+    for node_id, attrs in nodes:
+        node[node_id] = attrs
+        succ[node_id] = {}
+        pred[node_id] = {}
+    ends: dict[str, tuple[str, str]] = {}
+    for key, u, v, attrs in edges:
+        keys = succ[u].get(v)
+        if keys is None:
+            keys = succ[u][v] = pred[v][u] = {}
+        keys[key] = attrs
+        ends[key] = (u, v)
+    return ends
 
 
 @dataclass
@@ -89,27 +116,29 @@ class Document:
 
     # ----- building from records ---------------------------------------------------------
     @classmethod
-    def from_records(cls, map_fields: Mapping[str, object], nodes: list[Mapping[str, object]],
-                     edges: list[Mapping[str, object]], pathways: list[Pathway],
+    def from_records(cls, map_fields: Mapping[str, object],
+                     nodes: Iterable[Mapping[str, object]],
+                     edges: Iterable[Mapping[str, object]], pathways: list[Pathway],
                      comments: Iterable[Comment] = ()) -> Document:
-        """Check every record, then build. Raises ValidationError naming the first problem."""
+        """Check every record, then build. Raises ValidationError naming the first problem.
+
+        ``nodes`` and ``edges`` are read once, in order (a file's rows may stream through)."""
         cleaned: dict[str, list] = {"nodes": [], "edges": []}
-        problems = [p for p in rules.check_map(map_fields, nodes, edges, pathways, cleaned)
-                    if p.severity == "error"]
-        if problems:
-            more = f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else ""
-            raise ValidationError(problems[0].message + more)
+        refusal = rules.first_problem(rules.check_map(map_fields, nodes, edges, pathways,
+                                                      cleaned))
+        if refusal:
+            raise ValidationError(refusal)
+        comments = list(comments)
+        refusal = rules.check_comments(comments)  # a reply comes after what it answers
+        if refusal:
+            raise ValidationError(refusal)
         doc = cls()
         doc.graph.graph.update({f.name: rules.normalise(f, map_fields.get(f.name))
                                 for f in MAP_FIELDS})
-        doc.graph.add_nodes_from(cleaned["nodes"])
-        doc.graph.add_edges_from((u, v, k, attrs) for k, u, v, attrs in cleaned["edges"])
-        doc._edge_ends = {k: (u, v) for k, u, v, _ in cleaned["edges"]}
+        doc._edge_ends = _fill_graph(doc.graph, cleaned.pop("nodes"), cleaned.pop("edges"))
         doc.pathways = {p.id: replace(p, steps=list(p.steps), name=p.name.strip())
                         for p in pathways}
-        for comment in comments:  # a reply must come after the comment it answers
-            doc._check_comment(comment)
-            doc.comments[comment.id] = replace(comment)
+        doc.comments = {comment.id: replace(comment) for comment in comments}
         return doc
 
     def node_records(self) -> list[dict[str, object]]:
@@ -173,17 +202,11 @@ class Document:
         return repr(item_id)
 
     def counts(self) -> dict[str, int]:
-        kinds = [k for _, k in self.graph.nodes(data="kind")]
-        return {
-            "organisations": kinds.count(NodeKind.ORGANISATION),
-            "partnerships": kinds.count(NodeKind.PARTNERSHIP),
-            "directorates": kinds.count(NodeKind.DIRECTORATE),
-            "services": kinds.count(NodeKind.SERVICE),
-            "access_points": kinds.count(NodeKind.ACCESS_POINT),
-            "exits": kinds.count(NodeKind.EXIT),
-            "flows": sum(1 for *_, k in self.graph.edges(data="kind") if k == EdgeKind.FLOW),
-            "pathways": len(self.pathways),
-        }
+        """The number of each kind of node, of flows and of pathways (``servicemap info``)."""
+        node_kinds = Counter(kind for _, kind in self.graph.nodes(data="kind"))
+        edge_kinds = Counter(d["kind"] for nbrs in self.graph.succ.values()
+                             for keys in nbrs.values() for d in keys.values())
+        return rules.counts(node_kinds, edge_kinds, len(self.pathways))
 
     def problems(self) -> list[rules.Problem]:
         """Everything ``servicemap validate`` reports: errors, then warnings."""
@@ -466,23 +489,9 @@ class Document:
 
     def _check_comment(self, comment: Comment) -> None:
         """Check a comment about to join :attr:`comments` (replies after what they answer)."""
-        for name in COMMENT_FIELD_NAMES:
-            if not isinstance(getattr(comment, name), str):
-                raise ValidationError(f"comment {getattr(comment, 'id', '')!r}: {name} must "
-                                      "be text")
-        what = f"comment {comment.id!r}"
-        if not comment.id.strip():
-            raise ValidationError("A comment needs an id.")
-        if comment.id in self.comments:
-            raise ValidationError(f"{what}: id is already used by another comment")
-        if not comment.text.strip():
-            raise ValidationError(f"{what}: text must not be empty")
-        if comment.status not in COMMENT_STATUSES:
-            raise ValidationError(f"{what}: status must be one of "
-                                  f"{', '.join(COMMENT_STATUSES)} (got {comment.status!r})")
-        if comment.reply_to and comment.reply_to not in self.comments:
-            raise ValidationError(f"{what}: it replies to comment {comment.reply_to!r}, which "
-                                  "does not come before it")
+        why = rules.check_comment(comment, self.comments)
+        if why:
+            raise ValidationError(why)
 
     def add_comment(self, text: str, target: str = "", author: str = "", *,
                     reply_to: str = "", comment_id: str | None = None,

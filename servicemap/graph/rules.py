@@ -10,14 +10,19 @@ an *edge record* has ``id``, ``kind``, ``source``, ``target`` and :func:`model.e
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import sys
+from collections import Counter
+from collections.abc import Container, Iterable, Mapping
 from dataclasses import dataclass
 
 from servicemap.model import (
     ALLOWED_EDGES,
+    COMMENT_FIELD_NAMES,
+    COMMENT_STATUSES,
     DRAWN_KINDS,
     KIND_LABELS,
     MAP_FIELDS,
+    Comment,
     EdgeKind,
     Field,
     NodeKind,
@@ -77,38 +82,71 @@ def normalise(field: Field, value: object) -> object:
     return value
 
 
-def _clean(record: Mapping[str, object], fields: Iterable[Field], what, attrs: dict,
+# How _clean takes each field: the common, valid values of these codes are accepted (and
+# normalised) inline; anything else goes through normalise() and Field.check(), which word the
+# message. A fast acceptance is exactly what the slow path would accept, with the same value.
+_NAME, _STR, _NUMBER, _BOOL, _OTHER = range(5)
+_BIG = sys.float_info.max  # comparisons with +-_BIG refuse infinities and NaN
+_WHOLE = 2**53
+
+
+def _spec(f: Field) -> tuple:
+    code = (_NAME if f.name == "name" else _STR) if f.type is str else \
+        _NUMBER if f.type is float else _BOOL if f.type is bool else _OTHER
+    return (f.name, code, f.default, f.optional and f.default is None,
+            None if f.choices is None else frozenset(f.choices),
+            -_BIG if f.minimum is None else f.minimum,
+            _BIG if f.maximum is None else f.maximum, f)
+
+
+def _specs(fields: Iterable[Field]) -> tuple[tuple, ...]:
+    return tuple(_spec(f) for f in fields)
+
+
+def _clean(record: Mapping[str, object], specs: tuple[tuple, ...], what, attrs: dict,
            problems: list[str]) -> dict:
     """Normalise each field of ``record`` into ``attrs``; add a message per broken rule.
 
-    ``what`` is a zero-argument callable naming the item, called only when there is a problem
-    (naming costs more than checking, and most records are fine).
+    ``specs`` come from :func:`_specs`. ``what`` is a zero-argument callable naming the item,
+    called only when there is a problem (naming costs more than checking, and most records
+    are fine). This runs once per field of every record a file holds, so it is written for
+    speed: see the codes above.
     """
     get = record.get
-    for f in fields:
-        name = f.name
+    for name, code, default, skip_none, choices, lo, hi, f in specs:
         value = get(name)
         if value is None:
-            value = f.default
-            attrs[name] = value
-            if value is None and f.optional:
+            if skip_none:
+                attrs[name] = None
                 continue
+            value = default  # a missing notes or pinned takes its default, unchecked
         else:
-            # Fast path for the common, valid values; anything else goes through Field.check.
-            kind, vtype = f.type, type(value)
-            if kind is str and vtype is str:
-                if name == "name":
-                    value = value.strip()
-                if value and f.choices is None or value in (f.choices or ()):
+            vtype = type(value)
+            if code == _STR:
+                if vtype is str and (choices is None or value in choices):
                     attrs[name] = value
                     continue
-            elif kind is float and (vtype is int or vtype is float) and f.maximum is None \
-                    and -_INF < value < _INF and value >= f.minimum_or_ninf:
-                attrs[name] = int(value) if vtype is float and value.is_integer() \
-                    and abs(value) < 2**53 else value
-                continue
+            elif code == _NUMBER:
+                if (vtype is float or vtype is int) and lo <= value <= hi:
+                    if vtype is float and value.is_integer() and -_WHOLE < value < _WHOLE:
+                        value = int(value)
+                    attrs[name] = value
+                    continue
+            elif code == _NAME:
+                if vtype is str:
+                    value = value.strip()
+                    if value:
+                        attrs[name] = value
+                        continue
+            elif code == _BOOL:
+                if vtype is bool:
+                    attrs[name] = value
+                    continue
+                if vtype is int and (value == 0 or value == 1):
+                    attrs[name] = value == 1
+                    continue
             value = normalise(f, value)
-            attrs[name] = value
+        attrs[name] = value
         if name == "name" and value == "":
             problems.append(f"{what()}: name must not be empty")
             continue
@@ -118,18 +156,16 @@ def _clean(record: Mapping[str, object], fields: Iterable[Field], what, attrs: d
     return attrs
 
 
-_INF = float("inf")
-
-
 def check_fields(record: Mapping[str, object], fields: Iterable[Field], what: str) -> list[str]:
     """Messages for every field of ``record`` that breaks its rule (missing ones count as None)."""
     problems: list[str] = []
-    _clean(record, fields, lambda: what, {}, problems)
+    _clean(record, _specs(fields), lambda: what, {}, problems)
     return problems
 
 
-_NODE_FIELDS = {str(k): node_fields(k) for k in NodeKind}
-_EDGE_FIELDS = {str(k): edge_fields(k) for k in EdgeKind}
+_NODE_FIELDS = {str(k): _specs(node_fields(k)) for k in NodeKind}
+_EDGE_FIELDS = {str(k): _specs(edge_fields(k)) for k in EdgeKind}
+_MAP_SPECS = _specs(MAP_FIELDS)
 
 
 def node_attrs(record: Mapping[str, object]) -> tuple[dict[str, object], list[str]]:
@@ -200,71 +236,83 @@ _ALLOWED = {(str(e), str(s)): frozenset(str(t) for t in targets)
 STEP_KINDS = frozenset(DRAWN_KINDS)  # a pathway steps through the boxes drawn on the map
 
 
-def check_map(map_fields: Mapping[str, object], nodes: list[Mapping[str, object]],
-              edges: list[Mapping[str, object]], pathways: list[Pathway],
+def check_map(map_fields: Mapping[str, object], nodes: Iterable[Mapping[str, object]],
+              edges: Iterable[Mapping[str, object]], pathways: list[Pathway],
               cleaned: dict[str, list] | None = None) -> list[Problem]:
     """Every problem with a whole map given as plain records, errors first then warnings.
 
-    When ``cleaned`` is given, its ``nodes`` and ``edges`` lists receive ``(id, attrs)`` and
-    ``(id, source, target, attrs)`` for building the graph without normalising twice.
+    ``nodes`` and ``edges`` are each read once, in order, and no record is kept (a file's rows
+    can stream through). When ``cleaned`` is given, its ``nodes`` and ``edges`` lists receive
+    ``(id, attrs)`` and ``(id, source, target, attrs)`` for building the graph without
+    normalising twice.
     """
     errors: list[str] = []
-    clean_nodes = cleaned["nodes"] if cleaned is not None else []
-    clean_edges = cleaned["edges"] if cleaned is not None else []
-    errors += check_fields(map_fields, MAP_FIELDS, "map")
+    clean_nodes = cleaned["nodes"].append if cleaned is not None else None
+    clean_edges = cleaned["edges"].append if cleaned is not None else None
+    _clean(map_fields, _MAP_SPECS, lambda: "map", {}, errors)
     seen: set[str] = set()
+    # What messages need of each node (its kind and name), not the whole record.
     by_id: dict[str, Mapping[str, object]] = {}
     for rec in nodes:
         attrs, msgs = node_attrs(rec)
-        errors += msgs
+        if msgs:
+            errors += msgs
         nid = rec.get("id")
         if not isinstance(nid, str):
             continue
-        clean_nodes.append((nid, attrs))
+        if clean_nodes is not None:
+            clean_nodes((nid, attrs))
         if nid in seen:
             errors.append(f"{describe_node(str(nid), rec)}: id is used twice")
         seen.add(nid)
-        by_id[nid] = rec
+        name = rec.get("name", _ABSENT)
+        by_id[nid] = {"kind": rec.get("kind")} if name is _ABSENT else \
+            {"kind": rec.get("kind"), "name": name}
     parents: dict[str, str] = {}
     flow_keys: set[tuple] = set()
+    part_of, flow = str(EdgeKind.PART_OF), str(EdgeKind.FLOW)
     for rec in edges:
         attrs, msgs = edge_attrs(rec, by_id)
-        errors += msgs
+        if msgs:
+            errors += msgs
         eid = rec.get("id")
         if not isinstance(eid, str):
             continue
-        if not isinstance(rec.get("source"), str) or not isinstance(rec.get("target"), str):
+        source, target = rec.get("source"), rec.get("target")
+        if not isinstance(source, str) or not isinstance(target, str):
             errors.append(f"{describe_edge(eid, rec)}: source and target must be node ids")
             continue
-        clean_edges.append((eid, rec.get("source"), rec.get("target"), attrs))
+        if clean_edges is not None:
+            clean_edges((eid, source, target, attrs))
         if eid in seen:
             errors.append(f"{describe_edge(str(eid), rec, by_id)}: id is used twice")
         seen.add(eid)
-        src, dst = by_id.get(rec.get("source")), by_id.get(rec.get("target"))
+        src, dst = by_id.get(source), by_id.get(target)
         if src is None or dst is None:
-            missing = rec.get("source") if src is None else rec.get("target")
+            missing = source if src is None else target
             errors.append(f"{describe_edge(str(eid), rec, by_id)}: refers to node {missing!r}, "
                           "which does not exist")
             continue
         if msgs:
             continue
+        kind = rec["kind"]
         src_kind, dst_kind = src.get("kind"), dst.get("kind")
-        allowed = _ALLOWED.get((rec["kind"], src_kind))
+        allowed = _ALLOWED.get((kind, src_kind))
         if allowed is None or dst_kind not in allowed:
             try:
-                why = check_join(rec["kind"], src_kind, dst_kind)
+                why = check_join(kind, src_kind, dst_kind)
             except ValueError:
                 continue  # the node's own kind problem is already reported
             what = describe_edge(str(eid), rec, by_id)
             errors.append(f"{what}: {why}")
-        if rec["kind"] == EdgeKind.PART_OF:
-            if rec["source"] in parents:
+        if kind == part_of:
+            if source in parents:
                 what = describe_edge(str(eid), rec, by_id)
-                errors.append(f"{what}: {describe_node(rec['source'], src)} is already part of "
-                              f"{parents[rec['source']]!r}")
-            parents[rec["source"]] = rec["target"]
-        if rec["kind"] == EdgeKind.FLOW:
-            key = (rec["source"], rec["target"], rec.get("flow_type"))
+                errors.append(f"{what}: {describe_node(source, src)} is already part of "
+                              f"{parents[source]!r}")
+            parents[source] = target
+        elif kind == flow:
+            key = (source, target, rec.get("flow_type"))
             if key in flow_keys:
                 what = describe_edge(str(eid), rec, by_id)
                 errors.append(f"{what}: there is already a {rec.get('flow_type')} flow between "
@@ -291,3 +339,100 @@ def check_map(map_fields: Mapping[str, object], nodes: list[Mapping[str, object]
                     f"{what}: no flow joins step {i} ({by_id[a].get('name')}) to step {i + 1} "
                     f"({by_id[b].get('name')})", "warning", p.id))
     return [Problem(m) for m in errors] + warnings
+
+
+_ABSENT = object()
+
+
+def first_problem(problems: list[Problem]) -> str | None:
+    """The sentence a map with these problems is refused with: its first error, and how many
+    more there are; None when there is no error (warnings alone never refuse a map)."""
+    errors = [p for p in problems if p.severity == "error"]
+    if not errors:
+        return None
+    more = f" (and {len(errors) - 1} more problems)" if len(errors) > 1 else ""
+    return errors[0].message + more
+
+
+# ----- review comments ------------------------------------------------------------------------
+def check_comment(comment: Comment, earlier: Container[str]) -> str | None:
+    """Why ``comment`` may not follow the comments whose ids are ``earlier`` (a reply comes after
+    the comment it answers), or None when it may."""
+    for name in COMMENT_FIELD_NAMES:
+        if not isinstance(getattr(comment, name), str):
+            return f"comment {getattr(comment, 'id', '')!r}: {name} must be text"
+    what = f"comment {comment.id!r}"
+    if not comment.id.strip():
+        return "A comment needs an id."
+    if comment.id in earlier:
+        return f"{what}: id is already used by another comment"
+    if not comment.text.strip():
+        return f"{what}: text must not be empty"
+    if comment.status not in COMMENT_STATUSES:
+        return (f"{what}: status must be one of {', '.join(COMMENT_STATUSES)} "
+                f"(got {comment.status!r})")
+    if comment.reply_to and comment.reply_to not in earlier:
+        return f"{what}: it replies to comment {comment.reply_to!r}, which does not come before it"
+    return None
+
+
+def check_comments(comments: Iterable[Comment]) -> str | None:
+    """The first problem with a map's comments in their order, or None."""
+    earlier: set[str] = set()
+    for comment in comments:
+        why = check_comment(comment, earlier)
+        if why:
+            return why
+        earlier.add(comment.id)
+    return None
+
+
+# ----- counts and whole-file checks -----------------------------------------------------------
+COUNTED = (("organisations", NodeKind.ORGANISATION), ("partnerships", NodeKind.PARTNERSHIP),
+           ("directorates", NodeKind.DIRECTORATE), ("services", NodeKind.SERVICE),
+           ("access_points", NodeKind.ACCESS_POINT), ("exits", NodeKind.EXIT))
+
+
+def counts(node_kinds: Mapping[str, int], edge_kinds: Mapping[str, int],
+           pathways: int) -> dict[str, int]:
+    """``servicemap info``'s counts (its JSON keys, in order) from the number of nodes and
+    edges of each kind."""
+    result = {key: node_kinds.get(kind, 0) for key, kind in COUNTED}
+    result["flows"] = edge_kinds.get(EdgeKind.FLOW, 0)
+    result["pathways"] = pathways
+    return result
+
+
+@dataclass
+class MapCheck:
+    """A whole map checked without building it: what ``servicemap validate`` and ``info``
+    need."""
+
+    map_fields: Mapping[str, object]
+    problems: list[Problem]  # check_map's, errors then warnings
+    comment_problem: str | None  # the first problem with the comments
+    counts: dict[str, int]
+
+    @property
+    def refusal(self) -> str | None:
+        """Why building this map would be refused (what ``Document.from_records`` raises), or
+        None when it can be built."""
+        return first_problem(self.problems) or self.comment_problem
+
+
+def check_records(map_fields: Mapping[str, object], nodes: Iterable[Mapping[str, object]],
+                  edges: Iterable[Mapping[str, object]], pathways: list[Pathway],
+                  comments: Iterable[Comment] = ()) -> MapCheck:
+    """Check a map's records as :func:`check_map` does (reading each once) and count them."""
+    node_kinds: Counter = Counter()
+    edge_kinds: Counter = Counter()
+    problems = check_map(map_fields, _tally(nodes, node_kinds), _tally(edges, edge_kinds),
+                         pathways)
+    return MapCheck(map_fields, problems, check_comments(comments),
+                    counts(node_kinds, edge_kinds, len(pathways)))
+
+
+def _tally(records: Iterable[Mapping[str, object]], kinds: Counter):
+    for record in records:
+        kinds[record.get("kind")] += 1
+        yield record
