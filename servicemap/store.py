@@ -12,20 +12,23 @@ drives) marked with ``PRAGMA application_id`` and versioned with ``PRAGMA user_v
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import shutil
 import sqlite3
 import struct
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from servicemap.errors import FileFormatError, SaveError, ValidationError
 from servicemap.gcpause import gc_paused
-from servicemap.graph.document import Document
+from servicemap.graph import rules
+from servicemap.graph.rules import MapCheck
 from servicemap.model import (
     ALL_EDGE_FIELD_NAMES,
     ALL_NODE_FIELD_NAMES,
@@ -34,6 +37,9 @@ from servicemap.model import (
     Comment,
     Pathway,
 )
+
+if TYPE_CHECKING:
+    from servicemap.graph.document import Document
 
 APPLICATION_ID = 0x534D4150  # "SMAP"
 SCHEMA_VERSION = 3
@@ -94,27 +100,64 @@ MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _migrate_1_to_
 # ----- loading ------------------------------------------------------------------------------
 def load(path: str | os.PathLike) -> Document:
     """Open a .smap file. Raises FileFormatError (one plain sentence) and never writes to it."""
-    with gc_paused():  # tens of thousands of acyclic records
-        map_fields, nodes, edges, pathways, comments = _read_file(path)
+    from servicemap.graph.document import Document  # networkx: only where a map is built
+
+    with gc_paused(), _reading(path) as file:  # tens of thousands of acyclic records
         try:
-            return Document.from_records(map_fields, nodes, edges, pathways, comments)
+            return Document.from_records(file.map_fields, file.nodes(), file.edges(),
+                                         file.pathways, file.comments)
         except ValidationError as exc:
-            raise FileFormatError(f"{Path(path).name} cannot be opened: {exc}") from None
+            raise FileFormatError(f"{file.name} cannot be opened: {exc}") from None
+
+
+def check(path: str | os.PathLike) -> MapCheck:
+    """Read and check a .smap file as :func:`load` does, counting its items, without building
+    the map: what ``servicemap info`` and ``validate`` need (the rows stream through, so a
+    large map is never all in memory). Problems with the map are in the result; a file that
+    cannot be read at all raises FileFormatError."""
+    with gc_paused(), _reading(path) as file:
+        return rules.check_records(file.map_fields, file.nodes(), file.edges(), file.pathways,
+                                   file.comments)
 
 
 def read_records(path: str | os.PathLike):
     """Read a .smap file into plain records ``(map_fields, nodes, edges, pathways)`` unchecked
-    against the rules (``servicemap validate`` reports every problem from these)."""
-    return _read_file(path)[:4]
+    against the rules."""
+    with _reading(path) as file:
+        return file.map_fields, list(file.nodes()), list(file.edges()), file.pathways
 
 
 def read_comments(path: str | os.PathLike) -> list[Comment]:
     """The review comments of a .smap file, in order (unchecked, like :func:`read_records`)."""
-    return _read_file(path)[4]
+    with _reading(path) as file:
+        return file.comments
 
 
-def _read_file(path: str | os.PathLike):
-    """``(map_fields, nodes, edges, pathways, comments)`` from a .smap file."""
+@dataclass
+class _OpenFile:
+    """A .smap file open for reading: the small tables read, the large ones streamed."""
+
+    name: str
+    conn: sqlite3.Connection
+    map_fields: dict[str, object]
+    pathways: list[Pathway]
+    comments: list[Comment]
+
+    def nodes(self) -> Iterator[dict[str, object]]:
+        """The node rows as records, in file order (read while iterating)."""
+        node_cols = ", ".join(f'"{c}"' for c in NODE_COLUMNS)
+        return _records(self.conn, f"SELECT {node_cols} FROM nodes ORDER BY rowid")
+
+    def edges(self) -> Iterator[dict[str, object]]:
+        edge_cols = ", ".join(f'"{c}"' for c in EDGE_COLUMNS)
+        return _records(self.conn, f"SELECT {edge_cols} FROM edges ORDER BY rowid")
+
+
+@contextmanager
+def _reading(path: str | os.PathLike) -> Iterator[_OpenFile]:
+    """Open a .smap file read-only and defensively (header, quick_check, tables; an older
+    version migrated in a copy in memory) and read its small tables; SQLite errors while the
+    rows are read, inside the block, become one FileFormatError sentence too."""
     path = Path(path)
     name = path.name
     _check_header(path)
@@ -123,37 +166,45 @@ def _read_file(path: str | os.PathLike):
     except sqlite3.Error as exc:
         raise FileFormatError(f"{name} cannot be opened: {exc}.") from None
     try:
-        conn.execute("PRAGMA trusted_schema=OFF")
-        check = conn.execute("PRAGMA quick_check").fetchone()[0]
-        if check != "ok":
-            raise FileFormatError(f"{name} is damaged and cannot be opened (SQLite reports: "
-                                  f"{check}).")
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
-        if version < SCHEMA_VERSION:
-            memory = sqlite3.connect(":memory:")
-            conn.backup(memory)
-            conn.close()
-            conn = memory
-            conn.execute("PRAGMA trusted_schema=OFF")
-            # Triggers and views are never ours: drop them from the copy so none runs and none
-            # blocks a migration (a view naming a column the migration drops).
-            for kind, item in conn.execute("SELECT type, name FROM sqlite_master WHERE type IN "
-                                           "('trigger', 'view')").fetchall():
-                quoted = item.replace('"', '""')
-                conn.execute(f'DROP {kind.upper()} "{quoted}"')
-            _check_tables(conn, name, version)
-            while version < SCHEMA_VERSION:
-                try:
-                    MIGRATIONS[version](conn)
-                except FileFormatError as exc:
-                    raise FileFormatError(f"{name} cannot be opened: {exc}.") from None
-                version += 1
-        _check_tables(conn, name, SCHEMA_VERSION)
-        return (*_read(conn, name), _read_comments(conn, name))
+        conn = _checked(conn, name)
+        yield _OpenFile(name, conn, _read_map_fields(conn, name), _read_pathways(conn, name),
+                        _read_comments(conn, name))
     except sqlite3.DatabaseError as exc:
         raise FileFormatError(f"{name} is damaged or is not a servicemap map ({exc}).") from None
     finally:
         conn.close()
+
+
+def _checked(conn: sqlite3.Connection, name: str) -> sqlite3.Connection:
+    """The connection to read from once the file passed its checks: ``conn`` itself, or for
+    an older version a migrated copy in memory (``conn`` is then closed)."""
+    conn.execute("PRAGMA trusted_schema=OFF")
+    check = conn.execute("PRAGMA quick_check").fetchone()[0]
+    if check != "ok":
+        raise FileFormatError(f"{name} is damaged and cannot be opened (SQLite reports: "
+                              f"{check}).")
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if version < SCHEMA_VERSION:
+        memory = sqlite3.connect(":memory:")
+        conn.backup(memory)
+        conn.close()
+        conn = memory
+        conn.execute("PRAGMA trusted_schema=OFF")
+        # Triggers and views are never ours: drop them from the copy so none runs and none
+        # blocks a migration (a view naming a column the migration drops).
+        for kind, item in conn.execute("SELECT type, name FROM sqlite_master WHERE type IN "
+                                       "('trigger', 'view')").fetchall():
+            quoted = item.replace('"', '""')
+            conn.execute(f'DROP {kind.upper()} "{quoted}"')
+        _check_tables(conn, name, version)
+        while version < SCHEMA_VERSION:
+            try:
+                MIGRATIONS[version](conn)
+            except FileFormatError as exc:
+                raise FileFormatError(f"{name} cannot be opened: {exc}.") from None
+            version += 1
+    _check_tables(conn, name, SCHEMA_VERSION)
+    return conn
 
 
 def _check_header(path: Path) -> None:
@@ -219,12 +270,17 @@ def _check_tables(conn: sqlite3.Connection, name: str, version: int) -> None:
 
 
 def _rows(conn: sqlite3.Connection, sql: str) -> list[dict[str, object]]:
+    return list(_records(conn, sql))
+
+
+def _records(conn: sqlite3.Connection, sql: str) -> Iterator[dict[str, object]]:
+    """The rows of a query as dicts by column name, one at a time."""
     cursor = conn.execute(sql)
-    cols = [d[0] for d in cursor.description]
-    return [dict(zip(cols, row, strict=True)) for row in cursor]
+    cols = tuple(d[0] for d in cursor.description)
+    return map(dict, map(functools.partial(zip, cols), cursor))
 
 
-def _read(conn: sqlite3.Connection, name: str):
+def _read_map_fields(conn: sqlite3.Connection, name: str) -> dict[str, object]:
     map_fields: dict[str, object] = {}
     for row in _rows(conn, "SELECT key, value FROM meta"):
         try:
@@ -232,10 +288,10 @@ def _read(conn: sqlite3.Connection, name: str):
         except (TypeError, ValueError):
             raise FileFormatError(f"{name} has an unreadable value for the map field "
                                   f"{row['key']!r}.") from None
-    node_cols = ", ".join(f'"{c}"' for c in NODE_COLUMNS)
-    nodes = _rows(conn, f"SELECT {node_cols} FROM nodes ORDER BY rowid")
-    edge_cols = ", ".join(f'"{c}"' for c in EDGE_COLUMNS)
-    edges = _rows(conn, f"SELECT {edge_cols} FROM edges ORDER BY rowid")
+    return map_fields
+
+
+def _read_pathways(conn: sqlite3.Connection, name: str) -> list[Pathway]:
     steps: dict[object, list[str]] = {}
     for pid, node_id in conn.execute(
             "SELECT pathway_id, node_id FROM pathway_steps ORDER BY pathway_id, position"):
@@ -247,7 +303,7 @@ def _read(conn: sqlite3.Connection, name: str):
                 raise FileFormatError(f"{name} has a pathway whose {key} is not text.")
         pathways.append(Pathway(row["id"], row["name"], row["description"] or "",
                                 steps.get(row["id"], [])))
-    return map_fields, nodes, edges, pathways
+    return pathways
 
 
 def _read_comments(conn: sqlite3.Connection, name: str) -> list[Comment]:
@@ -298,6 +354,8 @@ def save(document: Document, path: str | os.PathLike) -> None:
 
 
 def _write(document: Document, tmp: Path) -> dict[str, int]:
+    from sqlite_utils import Database  # only saving uses it: opening needs sqlite3 alone
+
     db = Database(tmp, recreate=True)
     try:
         db.execute("PRAGMA journal_mode=DELETE")

@@ -26,6 +26,7 @@ MORE_KILLS = 50  # if one of the maps was never seen whole, this many more with 
 # fork (Windows) it waits for one line and is the saver itself.
 CHILD = """
 import os, pickle, sys, traceback
+import sqlite_utils  # saving imports it on first use: load it once, before forking
 from servicemap import store
 target, first, second, mode = sys.argv[1:5]
 docs = [pickle.loads(open(p, "rb").read()) for p in (first, second)]

@@ -22,9 +22,11 @@ import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from servicemap.graph.document import Document
-from servicemap.io.report import Imported
+if TYPE_CHECKING:  # readers and writers import them (and networkx) when first called
+    from servicemap.graph.document import Document
+    from servicemap.io.report import Imported
 
 MAP, DATA, PICTURE = "map", "data", "picture"
 ALL_FILES = "All files (*)"
@@ -59,6 +61,8 @@ class Format:
         ``undirected``: ``"one-way"`` or ``"both-ways"`` for a graph without direction."""
         if self.load is not None:
             return self.load(Path(path), undirected=undirected)
+        from servicemap.io.report import Imported
+
         return Imported(self.read(Path(path)))
 
     @property
