@@ -71,6 +71,10 @@ class Benchmark:
     baseline_max_size: int | None = None
     memory: Callable[[Any], float | None] | None = None
     memory_kind: str = "traced"
+    # The baseline's own peak (same kind as ``memory``), reported as ``baseline_peak_memory_mb``.
+    baseline_memory: Callable[[Any], float | None] | None = None
+    # Run once at this size whatever ``--sizes`` says (start-up times on a fixed small map).
+    fixed_size: int | None = None
 
 
 def discover() -> list[Benchmark]:
@@ -118,21 +122,24 @@ def measure(bench: Benchmark, size: int, repeats: int) -> dict[str, Any]:
         base = best_time(bench.baseline_run, state, repeats) / bench.frames if baseline \
             else None
         peak = bench.memory(state) if bench.memory else peak_memory_mb(bench.run, state)
+        base_peak = bench.baseline_memory(state) if baseline and bench.baseline_memory \
+            else None
         del state  # close anything holding files before the folder goes
         gc.collect()
     return {"name": bench.name, "size": size, "seconds": round(seconds, 6),
             "baseline": baseline, "baseline_seconds": None if base is None
             else round(base, 6), "ratio": None if base is None else round(base / seconds, 3),
             "peak_memory_mb": None if peak is None else round(peak, 2),
+            "baseline_peak_memory_mb": None if base_peak is None else round(base_peak, 2),
             "memory": bench.memory_kind}
 
 
 COLUMNS = [("benchmark", 17), ("size", 7), ("seconds", 9), ("baseline", 13), ("base s", 9),
-           ("ratio", 7), ("peak MB", 9), ("target", 20), ("ok?", 12)]
+           ("ratio", 7), ("peak MB", 9), ("base MB", 9), ("target", 20), ("ok?", 12)]
 
 
 def _line(cells: list[str]) -> str:
-    return "  ".join(f"{c:>{w}}" if i in (1, 2, 4, 5, 6) else f"{c:<{w}}"
+    return "  ".join(f"{c:>{w}}" if i in (1, 2, 4, 5, 6, 7) else f"{c:<{w}}"
                      for i, (c, (_, w)) in enumerate(zip(cells, COLUMNS, strict=True))).rstrip()
 
 
@@ -143,7 +150,9 @@ def format_row(row: Mapping[str, Any], target: Target | None) -> str:
                   row["baseline"] or "-",
                   "-" if row["baseline_seconds"] is None else f"{row['baseline_seconds']:.3f}",
                   "-" if row["ratio"] is None else f"{row['ratio']:.2f}x",
-                  _memory(row), target.describe() if target else "-", ok])
+                  _memory(row), "-" if row.get("baseline_peak_memory_mb") is None
+                  else f"{row['baseline_peak_memory_mb']:.1f}",
+                  target.describe() if target else "-", ok])
 
 
 def _memory(row: Mapping[str, Any]) -> str:
@@ -196,7 +205,7 @@ def main(argv: list[str] | None = None) -> int:
     print(_line(["-" * width for _, width in COLUMNS]))
     rows = []
     for bench in benches:
-        for size in sizes:
+        for size in sizes if bench.fixed_size is None else [bench.fixed_size]:
             row = measure(bench, size, repeats)
             rows.append(row)
             print(format_row(row, bench.targets.get(size)), flush=True)

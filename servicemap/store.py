@@ -373,13 +373,13 @@ def _write(document: Document, tmp: Path) -> dict[str, int]:
                                 [(f.name, json.dumps(document.graph.graph.get(f.name)))
                                  for f in MAP_FIELDS])
             node_cols = tuple(NODE_COLUMNS)
-            nodes = [tuple(attrs.get(c) if c != "id" else n for c in node_cols)
-                     for n, attrs in document.graph.nodes(data=True)]
+            rest = node_cols[1:]  # after the id
+            nodes = [(n, *map(attrs.get, rest)) for n, attrs in document.graph.nodes(data=True)]
             db.conn.executemany(f"INSERT INTO nodes VALUES ({', '.join('?' * len(node_cols))})",
                                 nodes)
             edge_cols = EDGE_COLUMNS.keys() - {"id", "source", "target"}
             order = ("id", "source", "target", *[c for c in EDGE_COLUMNS if c in edge_cols])
-            edges = [(k, u, v, *(d.get(c) for c in order[3:]))
+            edges = [(k, u, v, *map(d.get, order[3:]))
                      for u, v, k, d in document.graph.edges(keys=True, data=True)]
             cols = ", ".join(f'"{c}"' for c in order)
             db.conn.executemany(f"INSERT INTO edges ({cols}) VALUES "

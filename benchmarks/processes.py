@@ -1,0 +1,191 @@
+"""Whole-process benchmarks: a command run as a person runs it (a fresh Python process), timed
+from start to exit, with its peak resident memory, beside the same command run by the code of
+a named baseline commit in the same benchmark run.
+
+The baseline is the code of :data:`BASELINE_REF` (main before the #21 command-line and store
+work), taken out of git with ``git archive`` into a temporary folder (the repository is not
+changed) and compiled to bytecode, as an installed release would be. Set the environment
+variable ``SERVICEMAP_BASELINE_REF`` to compare with another commit or branch. Without git, or
+outside a checkout, the rows have no baseline.
+"""
+
+from __future__ import annotations
+
+import compileall
+import io
+import os
+import subprocess
+import sys
+import tarfile
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CURRENT = ROOT  # the code under test: this checkout
+BASELINE_REF = os.environ.get("SERVICEMAP_BASELINE_REF", "3e8581a")
+BASELINE_NAME = f"main@{BASELINE_REF}"
+
+# Run in the child after its command: report the peak RSS on stderr's last line. On Linux,
+# VmHWM (getrusage's ru_maxrss would carry the parent's peak into the child across exec);
+# elsewhere ru_maxrss, or psutil's peak working set on Windows (None without psutil).
+_PEAK = r'''
+def _peak_mb():
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    try:
+        import resource
+    except ImportError:
+        try:
+            import psutil
+        except ImportError:
+            return None
+        info = psutil.Process().memory_info()
+        return getattr(info, "peak_wset", info.rss) / 2**20
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / (2**20 if sys.platform == "darwin" else 1024)
+'''
+
+# ``servicemap ARGS``: exactly what the console script does (servicemap.cli:main).
+CLI = "import sys\n" + _PEAK + '''
+from servicemap.cli import main
+try:
+    code = main(sys.argv[1:])
+finally:
+    sys.stderr.write(f"\\nPEAK_MB {_peak_mb()}\\n")
+sys.exit(code)
+'''
+
+# Opening a .smap map as the window does (read, check, build the document), nothing else.
+OPEN = "import sys\n" + _PEAK + '''
+from servicemap import store
+store.load(sys.argv[1])
+sys.stderr.write(f"\\nPEAK_MB {_peak_mb()}\\n")
+'''
+
+# A plain Python start and a bare ``import networkx``: named references for start-up times.
+PYTHON = "import sys\n" + _PEAK + 'sys.stderr.write(f"\\nPEAK_MB {_peak_mb()}\\n")\n'
+NETWORKX = "import sys\nimport networkx\n" + _PEAK + \
+    'sys.stderr.write(f"\\nPEAK_MB {_peak_mb()}\\n")\n'
+
+
+@dataclass
+class Command:
+    """One command to run in a fresh process with the code in ``code`` (a folder holding the
+    ``servicemap`` package); ``peaks`` collects each run's peak RSS in MB."""
+
+    script: str
+    args: list[str]
+    code: Path
+    peaks: list[float] = field(default_factory=list)
+    # No bytecode: every run compiles every module it imports, as a first start after an
+    # install that wrote none (or each start from a read-only one) does.
+    compile_each_run: bool = False
+
+    def __call__(self, _state: object = None) -> None:
+        env = {**os.environ, "PYTHONPATH": str(self.code), "QT_QPA_PLATFORM": "offscreen"}
+        if self.compile_each_run:
+            env.update(PYTHONDONTWRITEBYTECODE="1",
+                       PYTHONPYCACHEPREFIX=tempfile.mkdtemp(prefix="servicemap-nopyc-"))
+        # cwd: ``python -c`` puts the working folder first on sys.path, before PYTHONPATH
+        proc = subprocess.run([sys.executable, "-c", self.script, *self.args], env=env,
+                              cwd=self.code,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        _, _, last = proc.stderr.rpartition("\nPEAK_MB ")
+        if proc.returncode not in (0, 1) or not last:
+            raise RuntimeError(f"{self.args} failed ({proc.returncode}): {proc.stderr[-2000:]}")
+        if last.strip() != "None":
+            self.peaks.append(float(last))
+
+    def peak(self, _state: object = None) -> float | None:
+        return max(self.peaks) if self.peaks else None
+
+
+_baseline: list[Path | None] = []
+
+
+def baseline_code() -> Path | None:
+    """The folder holding the baseline's ``servicemap`` package (made once per run), or None
+    where git cannot give it."""
+    if not _baseline:
+        _baseline.append(_extract(BASELINE_REF))
+    return _baseline[0]
+
+
+def _ref_exists(ref: str) -> bool:
+    try:
+        return subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--verify", "--quiet",
+                               f"{ref}^{{commit}}"], capture_output=True).returncode == 0
+    except OSError:
+        return False
+
+
+def _extract(ref: str) -> Path | None:
+    try:
+        archive = subprocess.run(["git", "-C", str(ROOT), "archive", "--format=tar", ref,
+                                  "servicemap"], capture_output=True, check=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    folder = Path(tempfile.mkdtemp(prefix="servicemap-baseline-"))
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        if hasattr(tarfile, "data_filter"):  # Python 3.11.4 and later
+            tar.extractall(folder, filter="data")
+        else:
+            tar.extractall(folder)
+    compileall.compile_dir(folder, quiet=1)
+    return folder
+
+
+_maps: dict[int, Path] = {}
+
+
+def map_files(size: int) -> Path:
+    """A folder holding ``map.smap`` (``servicemap demo --services SIZE``; 43: the bundled Kent
+    and Medway map) and ``map.json`` (its exchange file), written once per run by this
+    checkout's command line; later benchmarks of the same size reuse them."""
+    if size not in _maps:
+        folder = Path(tempfile.mkdtemp(prefix=f"servicemap-bench-{size}-"))
+        demo = ["demo", str(folder / "map.smap")] + ([] if size == 43 else
+                                                     ["--services", str(size)])
+        Command(CLI, demo, CURRENT)()
+        Command(CLI, ["export", str(folder / "map.smap"), str(folder / "map.json")], CURRENT)()
+        _maps[size] = folder
+    return _maps[size]
+
+
+@dataclass
+class Pair:
+    """A command and the same command run by the baseline's code (None: no baseline)."""
+
+    run: Command
+    baseline: Command | None
+
+
+def pair(script: str, args: list[str], compare: bool = True, **options) -> Pair:
+    code = baseline_code() if compare else None
+    return Pair(Command(script, args, CURRENT, **options),
+                None if code is None else Command(script, args, code, **options))
+
+
+def process_benchmark(name: str, script: str, args, targets=None, fixed_size=None,
+                      compare: bool = True, **options):
+    """A :class:`Benchmark` timing ``script`` with ``args(folder)`` (the map files' folder,
+    the benchmark's own scratch folder) in a fresh process, beside the baseline's code."""
+    from benchmarks.harness import Benchmark
+
+    def setup(size: int, scratch: Path) -> Pair:
+        made = pair(script, args(map_files(size), scratch), compare=compare, **options)
+        made.run()  # once untimed: the files are in the disk cache for both
+        return made
+
+    has_baseline = compare and _ref_exists(BASELINE_REF)
+    return Benchmark(name, setup, lambda p: p.run(), BASELINE_NAME if has_baseline else None,
+                     (lambda p: p.baseline()) if has_baseline else None,
+                     targets=targets or {}, memory=lambda p: p.run.peak(),
+                     memory_kind="rss", fixed_size=fixed_size,
+                     baseline_memory=lambda p: p.baseline.peak() if p.baseline else None)
