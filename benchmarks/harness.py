@@ -75,6 +75,8 @@ class Benchmark:
     baseline_memory: Callable[[Any], float | None] | None = None
     # Run once at this size whatever ``--sizes`` says (start-up times on a fixed small map).
     fixed_size: int | None = None
+    # More figures for the row, ``extra(state) -> dict``, after the runs (printed below it).
+    extra: Callable[[Any], Mapping[str, Any]] | None = None
 
 
 def discover() -> list[Benchmark]:
@@ -124,6 +126,7 @@ def measure(bench: Benchmark, size: int, repeats: int) -> dict[str, Any]:
         peak = bench.memory(state) if bench.memory else peak_memory_mb(bench.run, state)
         base_peak = bench.baseline_memory(state) if baseline and bench.baseline_memory \
             else None
+        extra = dict(bench.extra(state)) if bench.extra else {}
         del state  # close anything holding files before the folder goes
         gc.collect()
     return {"name": bench.name, "size": size, "seconds": round(seconds, 6),
@@ -131,7 +134,7 @@ def measure(bench: Benchmark, size: int, repeats: int) -> dict[str, Any]:
             else round(base, 6), "ratio": None if base is None else round(base / seconds, 3),
             "peak_memory_mb": None if peak is None else round(peak, 2),
             "baseline_peak_memory_mb": None if base_peak is None else round(base_peak, 2),
-            "memory": bench.memory_kind}
+            "memory": bench.memory_kind, **extra}
 
 
 COLUMNS = [("benchmark", 17), ("size", 7), ("seconds", 9), ("baseline", 13), ("base s", 9),
@@ -209,6 +212,11 @@ def main(argv: list[str] | None = None) -> int:
             row = measure(bench, size, repeats)
             rows.append(row)
             print(format_row(row, bench.targets.get(size)), flush=True)
+            if row.get("cpu_seconds") is not None:
+                base = row.get("baseline_cpu_seconds")
+                print(f"{'':19}cpu {row['cpu_seconds']:.3f} s" + (
+                    "" if base is None else f", baseline {base:.3f} s ({row['cpu_ratio']:.2f}x)"),
+                    flush=True)
     args.output.write_text(json.dumps(rows, indent=2) + "\n", encoding="utf-8")
     print(f"Wrote {args.output}")
     return 0

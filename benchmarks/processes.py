@@ -83,6 +83,7 @@ class Command:
     args: list[str]
     code: Path
     peaks: list[float] = field(default_factory=list)
+    cpus: list[float] = field(default_factory=list)  # user + system seconds (POSIX only)
     # No bytecode: every run compiles every module it imports, as a first start after an
     # install that wrote none (or each start from a read-only one) does.
     compile_each_run: bool = False
@@ -92,6 +93,7 @@ class Command:
         if self.compile_each_run:
             env.update(PYTHONDONTWRITEBYTECODE="1",
                        PYTHONPYCACHEPREFIX=tempfile.mkdtemp(prefix="servicemap-nopyc-"))
+        before = _children_cpu()
         # cwd: ``python -c`` puts the working folder first on sys.path, before PYTHONPATH
         proc = subprocess.run([sys.executable, "-c", self.script, *self.args], env=env,
                               cwd=self.code,
@@ -101,9 +103,23 @@ class Command:
             raise RuntimeError(f"{self.args} failed ({proc.returncode}): {proc.stderr[-2000:]}")
         if last.strip() != "None":
             self.peaks.append(float(last))
+        after = _children_cpu()
+        if before is not None and after is not None:
+            self.cpus.append(after - before)
 
     def peak(self, _state: object = None) -> float | None:
         return max(self.peaks) if self.peaks else None
+
+
+def _children_cpu() -> float | None:
+    """User + system CPU seconds of this process's finished children (None on Windows). On a
+    shared, loaded machine this varies far less than wall time."""
+    try:
+        import resource
+    except ImportError:
+        return None
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 _baseline: list[Path | None] = []
@@ -187,5 +203,13 @@ def process_benchmark(name: str, script: str, args, targets=None, fixed_size=Non
     return Benchmark(name, setup, lambda p: p.run(), BASELINE_NAME if has_baseline else None,
                      (lambda p: p.baseline()) if has_baseline else None,
                      targets=targets or {}, memory=lambda p: p.run.peak(),
-                     memory_kind="rss", fixed_size=fixed_size,
+                     memory_kind="rss", fixed_size=fixed_size, extra=_cpu_figures,
                      baseline_memory=lambda p: p.baseline.peak() if p.baseline else None)
+
+
+def _cpu_figures(made: Pair) -> dict[str, float | None]:
+    """The least CPU time of the runs of the command and of the baseline, and their ratio."""
+    cpu = min(made.run.cpus) if made.run.cpus else None
+    base = min(made.baseline.cpus) if made.baseline and made.baseline.cpus else None
+    return {"cpu_seconds": cpu, "baseline_cpu_seconds": base,
+            "cpu_ratio": round(base / cpu, 3) if cpu and base else None}
