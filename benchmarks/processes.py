@@ -11,9 +11,11 @@ outside a checkout, the rows have no baseline.
 
 from __future__ import annotations
 
+import atexit
 import compileall
 import io
 import os
+import shutil
 import subprocess
 import sys
 import tarfile
@@ -25,6 +27,13 @@ ROOT = Path(__file__).resolve().parent.parent
 CURRENT = ROOT  # the code under test: this checkout
 BASELINE_REF = os.environ.get("SERVICEMAP_BASELINE_REF", "3e8581a")
 BASELINE_NAME = f"main@{BASELINE_REF}"
+
+
+def _scratch(prefix: str) -> Path:
+    """A temporary folder, removed when the benchmark run ends."""
+    folder = Path(tempfile.mkdtemp(prefix=prefix))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return folder
 
 # Run in the child after its command: report the peak RSS on stderr's last line. On Linux,
 # VmHWM (getrusage's ru_maxrss would carry the parent's peak into the child across exec);
@@ -92,7 +101,7 @@ class Command:
         env = {**os.environ, "PYTHONPATH": str(self.code), "QT_QPA_PLATFORM": "offscreen"}
         if self.compile_each_run:
             env.update(PYTHONDONTWRITEBYTECODE="1",
-                       PYTHONPYCACHEPREFIX=tempfile.mkdtemp(prefix="servicemap-nopyc-"))
+                       PYTHONPYCACHEPREFIX=str(_scratch("servicemap-nopyc-")))
         before = _children_cpu()
         # cwd: ``python -c`` puts the working folder first on sys.path, before PYTHONPATH
         proc = subprocess.run([sys.executable, "-c", self.script, *self.args], env=env,
@@ -147,7 +156,7 @@ def _extract(ref: str) -> Path | None:
                                   "servicemap"], capture_output=True, check=True).stdout
     except (OSError, subprocess.CalledProcessError):
         return None
-    folder = Path(tempfile.mkdtemp(prefix="servicemap-baseline-"))
+    folder = _scratch("servicemap-baseline-")
     with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
         if hasattr(tarfile, "data_filter"):  # Python 3.11.4 and later
             tar.extractall(folder, filter="data")
@@ -165,7 +174,7 @@ def map_files(size: int) -> Path:
     and Medway map) and ``map.json`` (its exchange file), written once per run by this
     checkout's command line; later benchmarks of the same size reuse them."""
     if size not in _maps:
-        folder = Path(tempfile.mkdtemp(prefix=f"servicemap-bench-{size}-"))
+        folder = _scratch(f"servicemap-bench-{size}-")
         demo = ["demo", str(folder / "map.smap")] + ([] if size == 43 else
                                                      ["--services", str(size)])
         Command(CLI, demo, CURRENT)()
