@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import math
 import random
-from collections import defaultdict, deque
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 import igraph as ig
 
+from servicemap.graph import crossings, sugiyama
 from servicemap.graph import groups as grp
 from servicemap.graph import placement as pl
 from servicemap.graph.document import Document
@@ -30,170 +31,146 @@ from servicemap.graph.placement import (
     Point,
     Size,
 )
+from servicemap.graph.untangle import untangle
 from servicemap.model import EdgeKind, NodeKind
 
 METHODS = ("layered", "grouped", "organic", "tidy")
+UNTANGLE_MAX = 800    # nodes: parts up to this size get the last touch of untangle()
+SPLIT_AT = 1500       # boxes with flows: bigger maps lay access points and exits out apart
+TRY_BOTH = 3000      # nodes: parts up to this size are drawn both ways (see _part_block)
+COLUMN_HEIGHT = 2.0  # a flow layout's column holds at most about this many times sqrt(n) boxes
 
 
-def _layers(ids: list[str], edges: list[tuple[int, int]], m: pl.MapBoxes) -> list[int]:
-    """A column for each node: access points first, exits last, and every other node after
-    the nodes that send people to it (cycles are broken by reversing few flows). A column
-    holds at most about 2 * sqrt(n) nodes, so that a big map comes out wide, not tall."""
-    n = len(ids)
-    back = set(ig.Graph(n=n, edges=edges, directed=True).feedback_arc_set(method="eades"))
-    preds: list[list[int]] = [[] for _ in range(n)]
-    succs: list[list[int]] = [[] for _ in range(n)]
-    for k, (u, v) in enumerate(edges):
-        if k not in back:
-            preds[v].append(u)
-            succs[u].append(v)
-    waiting = [len(p) for p in preds]
-    queue = deque(i for i in range(n) if not waiting[i])
-    order = []
-    while queue:
-        u = queue.popleft()
-        order.append(u)
-        for v in succs[u]:
-            waiting[v] -= 1
-            if not waiting[v]:
-                queue.append(v)
-    kinds = [m.kind[i] for i in ids]
-    first = 1 if NodeKind.ACCESS_POINT in kinds else 0
-    most = max(4, math.ceil(2.0 * math.sqrt(n)))
-    count: dict[int, int] = defaultdict(int)
-    layer = [0] * n
-    for v in order:
-        if kinds[v] == NodeKind.ACCESS_POINT or kinds[v] == NodeKind.EXIT:
-            continue
-        at = max((layer[u] + 1 for u in preds[v]), default=first)
-        while count[at] >= most:
-            at += 1
-        layer[v] = at
-        count[at] += 1
-    for v in reversed(order):  # a node nobody sends people to sits just before its successors
-        if kinds[v] == NodeKind.SERVICE and not preds[v] and succs[v]:
-            at = min(layer[s] for s in succs[v]) - 1
-            while at > layer[v] and count[at] >= most:
-                at -= 1
-            count[layer[v]] -= 1
-            layer[v] = at
-            count[at] += 1
-    last = max((layer[i] for i in range(n) if kinds[i] == NodeKind.SERVICE),
-               default=first - 1) + 1  # after the access points even with no service between
-    for i in range(n):
-        if kinds[i] == NodeKind.EXIT:
-            layer[i] = last
-    ranks = {value: rank for rank, value in enumerate(sorted(set(layer)))}
-    return [ranks[value] for value in layer]
+def _parts(count: int, edges: list[tuple[int, int]]) -> list[list[int]]:
+    """The connected parts (by flows in either direction), each in index order."""
+    root = list(range(count))
+
+    def find(i: int) -> int:
+        while root[i] != i:
+            root[i] = root[root[i]]
+            i = root[i]
+        return i
+
+    for u, v in edges:
+        ru, rv = find(u), find(v)
+        if ru != rv:
+            root[max(ru, rv)] = min(ru, rv)
+    parts: dict[int, list[int]] = defaultdict(list)
+    for i in range(count):
+        parts[find(i)].append(i)
+    return list(parts.values())
 
 
-def _spread(wanted: list[float], heights: list[float]) -> list[float]:
-    """Centres for boxes stacked in this order, as near the wanted centres as they can be
-    without overlapping (least squares: pool-adjacent-violators over the fixed spacings)."""
-    offsets, total = [], 0.0
-    for k, h in enumerate(heights):
-        total += 0.0 if k == 0 else heights[k - 1] / 2 + ROW_GAP + h / 2
-        offsets.append(total)
-    pools: list[list[float]] = []  # [sum of wanted - offset, count]
-    for k, want in enumerate(wanted):
-        pools.append([want - offsets[k], 1])
-        while len(pools) > 1 and pools[-2][0] / pools[-2][1] > pools[-1][0] / pools[-1][1]:
-            total_sum, total_count = pools.pop()
-            pools[-1][0] += total_sum
-            pools[-1][1] += total_count
-    out: list[float] = []
-    for pool_sum, pool_count in pools:
-        out += [pool_sum / pool_count] * int(pool_count)
-    return [z + o for z, o in zip(out, offsets, strict=True)]
+def _part_block(m: pl.MapBoxes, ids: list[str], edges: list[tuple[int, int]],
+                quick: bool = False) -> dict[str, Point]:
+    """One connected part laid out by :func:`servicemap.graph.sugiyama.draw`, its top-left
+    corner at (0, 0). A part small enough is drawn twice, once with access points and exits
+    as hubs that do not pull services out of their groups, and the one whose straight flows
+    cross less is kept; then :func:`untangle` swaps boxes the sweeps left crossed. ``quick``:
+    one of many parts of a big map, drawn once, with less effort."""
+    most = max(12, math.ceil(COLUMN_HEIGHT * math.sqrt(len(ids))))
+    heights = [m.sizes[n][1] for n in ids]
+    hubs = {i for i, n in enumerate(ids) if m.kind[n] in (NodeKind.ACCESS_POINT, NodeKind.EXIT)}
+    best, fewest = None, math.inf
+    both = hubs and len(ids) <= TRY_BOTH and not quick
+    for variant in (None, hubs) if both else (None,):
+        drawn = sugiyama.draw(len(ids), edges, heights, ROW_GAP, most, variant, quick)
+        block = _columns(m, ids, drawn)
+        found = crossings.count(block, [(ids[u], ids[v]) for u, v in edges]) if both else 0
+        if found < fewest:
+            best, fewest = block, found
+    if len(ids) <= UNTANGLE_MAX:
+        best = untangle(best, {n: m.sizes[n][1] for n in ids},
+                        [(ids[u], ids[v]) for u, v in edges], rounds=1 if quick else 3)
+    return best
 
 
-def _orders(core: list[str], edges: list[tuple[int, int]], layer: list[int],
-            m: pl.MapBoxes) -> list[float]:
-    """An order key for each node within its column, from igraph's Sugiyama layout of the
-    flows between services (crossing reduction). Each connected part is laid out on its own,
-    as igraph's Sugiyama layout misbehaves on graphs of several parts; parts are stacked."""
-    services = [i for i, n in enumerate(core) if m.kind[n] == NodeKind.SERVICE]
-    inner = [(u, v) for u, v in edges if m.kind[core[u]] == m.kind[core[v]] == NodeKind.SERVICE]
-    key = [float(i) for i in range(len(core))]
-    graph = ig.Graph(n=len(core), edges=inner, directed=True)
-    parts = [p for p in graph.connected_components(mode="weak") if p[0] in set(services)]
-    parts.sort(key=lambda p: (min(layer[i] for i in p), -len(p), p[0]))
-    for rank, part in enumerate(parts):
-        if len(part) == 1:
-            key[part[0]] = rank * 1e6
-            continue
-        local = {v: i for i, v in enumerate(part)}
-        sub = [(local[u], local[v]) for u, v in inner if u in local]
-        spans = sum(abs(layer[core_u] - layer[core_v]) for core_u, core_v in
-                    ((part[u], part[v]) for u, v in sub))
-        layers = [layer[v] for v in part]
-        ranks = {value: r for r, value in enumerate(sorted(set(layers)))}
-        coords = ig.Graph(n=len(part), edges=sub, directed=True).layout_sugiyama(
-            layers=[ranks[value] for value in layers], hgap=1, vgap=1,
-            maxiter=max(4, min(100, 400_000 // (len(part) + spans)))).coords
-        for i, v in enumerate(part):
-            key[v] = rank * 1e6 + coords[i][0]
-    return key
+def _columns(m: pl.MapBoxes, ids: list[str], drawn: sugiyama.Layered) -> dict[str, Point]:
+    """Box centres from a layered drawing: each column as wide as its widest box."""
+    widths: dict[int, float] = defaultdict(float)
+    for n, at in zip(ids, drawn.layer, strict=True):
+        widths[at] = max(widths[at], m.sizes[n][0])
+    centres, right = {}, 0.0
+    for at in sorted(widths):
+        centres[at] = right + widths[at] / 2
+        right += widths[at] + LAYER_GAP
+    return {n: (centres[at], y) for n, at, y in zip(ids, drawn.layer, drawn.y, strict=True)}
 
 
 def _flow_block(m: pl.MapBoxes, ids: list[str]) -> dict[str, Point]:
-    """Lay ``ids`` out by flow, left to right, in a block with its top-left corner at (0, 0);
-    nodes with no flow among ``ids`` go in rows below. Columns come from :func:`_layers`,
-    their order from igraph's Sugiyama layout; then each box sits level with its neighbours
-    where the others leave room (a few sweeps of :func:`_spread`)."""
+    """Lay ``ids`` out by flow, left to right, in a block with its top-left corner at (0, 0):
+    each connected part on its own (:func:`_part_block`), the parts packed in shelves, biggest
+    first; nodes with no flow among ``ids`` go in rows below.
+
+    On a big map (more than :data:`SPLIT_AT` boxes with flows) the access points and exits,
+    which join every part of a map, are left out of the parts: the services' parts are laid
+    out and packed on their own, access points then go in a column on the left and exits on
+    the right, each level with the services it is joined to. That keeps the work linear in
+    the flows, where drawing every flow from an access point through every column would not."""
     index = {n: i for i, n in enumerate(ids)}
     pairs = m.flows(index)
-    joined = sorted({i for pair in pairs for i in pair})
     out: dict[str, Point] = {}
+    joined = sorted({i for pair in pairs for i in pair})
+    ends: list[int] = []
+    if len(joined) > SPLIT_AT:
+        ends = [i for i in joined if m.kind[ids[i]] in (NodeKind.ACCESS_POINT, NodeKind.EXIT)]
     if joined:
-        core = [ids[i] for i in joined]
-        renumber = {old: new for new, old in enumerate(joined)}
-        edges = [(renumber[u], renumber[v]) for u, v in pairs]
-        layer = _layers(core, edges, m)
-        key = _orders(core, edges, layer, m)
-        columns: dict[int, list[int]] = defaultdict(list)
-        for i in sorted(range(len(core)), key=lambda i: (key[i], i)):
-            columns[layer[i]].append(i)
-        near: list[list[int]] = [[] for _ in core]
-        for u, v in edges:
-            near[u].append(v)
-            near[v].append(u)
-        heights = [m.sizes[n][1] for n in core]
-        y = [0.0] * len(core)
-        for col in columns.values():
-            y_col = _spread([0.0] * len(col), [heights[i] for i in col])
-            for i, value in zip(col, y_col, strict=True):
-                y[i] = value - y_col[-1] / 2
-        order = sorted(columns)
-        for sweep in order[1:] + order[::-1] + order[1:] + order[::-1]:  # level with neighbours
-            col = columns[sweep]
-            wanted = {i: sum(y[j] for j in near[i]) / len(near[i]) for i in col}
-            if all(m.kind[core[i]] != NodeKind.SERVICE for i in col):  # access points, exits
-                col.sort(key=lambda i: (wanted[i], i))
-            spread = _spread([wanted[i] for i in col], [heights[i] for i in col])
-            for i, value in zip(col, spread, strict=True):
-                y[i] = value
-        right = 0.0
-        for col in order:
-            width = max(m.sizes[core[i]][0] for i in columns[col])
-            for i in columns[col]:
-                out[core[i]] = (right + width / 2, y[i])
-            right += width + LAYER_GAP
-        top = min(y - m.sizes[n][1] / 2 for n, (_, y) in out.items())
-        out = pl.shift(out, 0.0, -top)
+        skip = set(ends)
+        inner = [(u, v) for u, v in pairs if u not in skip and v not in skip]
+        parts = [p for p in _parts(len(ids), inner) if p[0] not in skip and
+                 (len(p) > 1 or ends)]
+        part_of = {i: k for k, part in enumerate(parts) for i in part}
+        local = {i: j for part in parts for j, i in enumerate(part)}
+        by_part: dict[int, list[tuple[int, int]]] = defaultdict(list)
+        for u, v in inner:  # each flow is read once, into its own part
+            by_part[part_of[u]].append((local[u], local[v]))
+        blocks = [_part_block(m, [ids[i] for i in part], by_part[k], bool(ends))
+                  for k, part in enumerate(parts)]
+        sizes = [pl.extent(block, m) for block in blocks]
+        order = sorted(range(len(blocks)), key=lambda k: (-len(blocks[k]), k))
+        corners = pl.shelves([sizes[k] for k in order], GROUP_GAP) if blocks else []
+        for k, (x, y) in zip(order, corners, strict=True):
+            out.update(pl.shift(blocks[k], x, y))
+    if ends:
+        out = _ends_beside(m, [ids[i] for i in ends], out)
     joined_set = set(joined)
-    lonely = [n for i, n in enumerate(ids) if i not in joined_set]
+    lonely = [n for i, n in enumerate(ids) if i not in joined_set and n not in out]
     if lonely:
         out.update(pl.grid(lonely, m, 0.0, pl.extent(out, m)[1] + (ROW_GAP * 2 if out else 0.0),
                          pl.extent(out, m)[0]))
     return out
 
 
+def _ends_beside(m: pl.MapBoxes, ends: list[str], block: dict[str, Point]) -> dict[str, Point]:
+    """``block`` with access points in a column on its left and exits on its right, each as
+    level as the column allows with the boxes it shares flows with; top-left back at (0, 0)."""
+    graph = m.doc.graph
+    width = pl.extent(block, m)[0] if block else 0.0
+    out = dict(block)
+    for kind, side, neighbours in ((NodeKind.ACCESS_POINT, -1, graph.successors),
+                                   (NodeKind.EXIT, 1, graph.predecessors)):
+        chosen = [n for n in ends if m.kind[n] == kind]
+        if not chosen:
+            continue
+        widest = max(m.sizes[n][0] for n in chosen)
+        x = -LAYER_GAP - widest / 2 if side < 0 else width + LAYER_GAP + widest / 2
+        wanted = {}
+        for n in chosen:
+            ys = [block[v][1] for v in set(neighbours(n)) if v in block]
+            wanted[n] = sum(ys) / len(ys) if ys else 0.0
+        out.update(pl.column(chosen, m, x, wanted))
+    left = min(x - m.sizes[n][0] / 2 for n, (x, _) in out.items())
+    top = min(y - m.sizes[n][1] / 2 for n, (_, y) in out.items())
+    return pl.shift(out, -left, -top)
+
+
 def layered(doc: Document, nodes: Iterable[str] | None = None,
             sizes: dict[str, Size] | None = None) -> dict[str, Point]:
-    """Flow layout: people's movement reads left to right (access points in the first column,
-    exits in the last, services in columns between them following flows, ordered for few
-    crossings by igraph's Sugiyama layout).
+    """Flow layout: people's movement reads left to right. A Sugiyama drawing of each
+    connected part (:mod:`servicemap.graph.sugiyama`: every flow points right save those that
+    close a cycle, each access point just before the services it sends people to, exits after
+    theirs, columns ordered for few crossings, long flows straight through gaps kept for
+    them), finished by :func:`servicemap.graph.untangle.untangle`; parts packed in shelves.
 
     ``nodes``: lay out only these (a selection or a pathway's steps); the block keeps its
     corner where they were and moves clear of every other box. Without ``nodes`` the whole map

@@ -37,8 +37,8 @@ class LayoutFeature:
         add = self.host.add_action
         self.flow = add("map.flow_layout", "&Flow layout", self.flow_layout, menu="map",
                         section="layout", shortcut="Ctrl+Shift+L",
-                        tip="Lay the map out by flow: access points on the left, exits on the "
-                        "right, services between them", enabled="edit")
+                        tip="Lay the map out by flow, left to right: each access point before "
+                        "the services it sends people to, exits after theirs", enabled="edit")
         self.flow_selection = add(
             "map.flow_layout_selection", "Flow layout of &selection",
             self.flow_layout_of_selection, menu="map", section="layout",
