@@ -152,11 +152,14 @@ def test_groups_follow_the_structure():
         assert group in (parent, doc.parent(parent))
     by_hcp = grp.group_services(doc, "partnership")
     assert by_hcp.shared, "some Kent and Medway services serve several partnerships"
+    assert list(by_hcp.members)[0] == grp.WIDE
+    assert by_hcp.names[grp.WIDE] == "Kent and Medway-wide"
     for service, groups in by_hcp.shared.items():
-        assert by_hcp.group_of[service] == groups[0] and len(groups) > 1
+        assert by_hcp.group_of[service] == grp.WIDE and len(groups) > 1
+    assert sorted(by_hcp.members[grp.WIDE]) == sorted(by_hcp.shared)
 
 
-def test_a_service_serving_two_partnerships_goes_in_the_first_and_is_shared():
+def test_a_service_serving_two_partnerships_goes_in_the_wide_group_and_is_shared():
     doc = Document()
     doc.add_node("partnership", "West", "west")
     doc.add_node("partnership", "East", "east")
@@ -167,11 +170,13 @@ def test_a_service_serving_two_partnerships_goes_in_the_first_and_is_shared():
     doc.add_edge("serves", "both", "east")
     doc.add_edge("serves", "east-only", "east")
     grouping = grp.group_services(doc, "partnership")
-    assert grouping.group_of == {"both": "west", "east-only": "east"}
+    assert grouping.group_of == {"both": grp.WIDE, "east-only": "east"}
     assert grouping.shared == {"both": ["west", "east"]}
     assert grouping.ungrouped == ["nowhere"]
-    assert list(grouping.members) == ["east", "west"]  # by name
-    positions = layout.grouped(doc, "partnership").positions
+    assert list(grouping.members) == [grp.WIDE, "east"]  # the wide group, then by name
+    result = layout.grouped(doc, "partnership")
+    positions = result.positions
+    assert set(result.containers) == {grp.WIDE, "east"}
     assert set(positions) == {"both", "east-only", "nowhere"}
     assert boxes_overlap(doc, positions) == []
 

@@ -7,8 +7,9 @@ container drawn on the canvas is the one the layout packed.
 - directorate: the directorate the service is ``part_of``; a service that hangs straight off
   an organisation goes in that organisation's group (as the canvas colours it);
 - organisation: the organisation of that directorate, or the one the service is part of directly;
-- partnership: the first partnership the service ``serves`` (else the first its directorate
-  serves). A service that serves several partnerships goes in the first and is *shared*.
+- partnership: the partnership the service ``serves`` (else the one its directorate serves).
+  A service that serves several partnerships is *shared*: it goes in one more group,
+  :data:`WIDE` ("Kent and Medway-wide"), which is no node of the map.
 """
 
 from __future__ import annotations
@@ -25,13 +26,18 @@ GROUPINGS = ("directorate", "partnership", "organisation")
 CONTAINER_PAD = 18.0
 CONTAINER_TITLE = 26.0
 
+# The group of services that serve several partnerships (grouping by partnership).
+WIDE = "kent-and-medway-wide"
+WIDE_NAME = "Kent and Medway-wide"
+
 Box = tuple[float, float, float, float]   # centre x, centre y, width, height
 Rect = tuple[float, float, float, float]  # left, top, width, height
 
 
 @dataclass
 class Grouping:
-    """Services sorted into groups. ``members`` keeps groups in a stable order (by name)."""
+    """Services sorted into groups. ``members`` keeps groups in a stable order (by name, the
+    :data:`WIDE` group first)."""
 
     by: str
     members: dict[str, list[str]] = field(default_factory=dict)   # group id -> service ids
@@ -72,7 +78,8 @@ def _partnerships(doc: Document, service: str) -> list[str]:
 
 
 def groups_of(doc: Document, service: str, by: str) -> list[str]:
-    """Every group ``service`` belongs to under grouping ``by`` (first one is where it goes)."""
+    """Every group (map node) ``service`` belongs to under grouping ``by``; more than one only
+    by partnership, where the service then goes in :data:`WIDE`."""
     if by == "directorate":
         found = doc.parent(service)
         return [] if found is None else [found]
@@ -93,11 +100,15 @@ def group_services(doc: Document, by: str) -> Grouping:
         if not groups:
             grouping.ungrouped.append(service)
             continue
-        found.setdefault(groups[0], []).append(service)
-        grouping.group_of[service] = groups[0]
+        home = groups[0] if len(groups) == 1 else WIDE
+        found.setdefault(home, []).append(service)
+        grouping.group_of[service] = home
         if len(groups) > 1:
             grouping.shared[service] = groups
     nodes = doc.graph.nodes
+    if WIDE in found:
+        grouping.members[WIDE] = found.pop(WIDE)
+        grouping.names[WIDE] = WIDE_NAME
     for group in sorted(found, key=lambda g: (nodes[g]["name"].casefold(), g)):
         grouping.members[group] = found[group]
         grouping.names[group] = nodes[group]["name"]

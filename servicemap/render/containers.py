@@ -197,8 +197,9 @@ class ContainerLayer:
         if self.grouping is not None and self.by == "partnership":
             for service, groups in self.grouping.shared.items():
                 listed = ", ".join(names[g]["name"] for g in groups)
+                home = self.grouping.names[self.grouping.group_of[service]]
                 wanted[(service, "shared")] = (f"Serves {plural(len(groups), 'partnership')}: "
-                                               f"{listed}. Shown in {names[groups[0]]['name']}.")
+                                               f"{listed}. Shown in {home}.")
         for node_id in nodes if self.pins else ():
             if names[node_id]["pinned"]:
                 wanted[(node_id, "pin")] = "Pinned: layouts leave this node where it is."

@@ -8,6 +8,7 @@ from PySide6.QtCore import QRectF, QTimer
 from PySide6.QtWidgets import QApplication
 
 from servicemap import store
+from servicemap.graph import groups as grp
 from servicemap.graph import layout
 from servicemap.render.containers import ContainerItem, TagItem, draw_containers
 from servicemap.render.scene import MapScene
@@ -124,8 +125,35 @@ def test_partnership_containers_mark_shared_services(window, qtbot):
     tags = [i for i in window.scene.items() if isinstance(i, TagItem) and i.text == "shared"]
     assert len(tags) == 1 and tags[0].parentItem() is window.scene.nodes["s0"]
     assert "Serves 2 partnerships: West, East" in tags[0].toolTip()
+    assert "Shown in Kent and Medway-wide" in tags[0].toolTip()
     containers = {i.group_id: i for i in window.scene.items() if isinstance(i, ContainerItem)}
-    assert containers["west"].rect.contains(scene_rects(window)["s0"])
+    assert containers[grp.WIDE].title == "Kent and Medway-wide"
+    assert containers[grp.WIDE].rect.contains(scene_rects(window)["s0"])
+    assert not containers["west"].rect.contains(scene_rects(window)["s0"])
+    rects = [c.rect for c in containers.values()]
+    assert not any(a.intersects(b) for i, a in enumerate(rects) for b in rects[i + 1:])
+
+
+def test_containers_follow_undo_of_a_layout(window, qtbot):
+    """Undo of a grouped layout puts the boxes back, and the containers go back with them."""
+    f = feature(window)
+    f.set_containers("directorate")
+    qtbot.wait(10)
+
+    def drawn():
+        return {i.group_id: i.rect for i in window.scene.items() if isinstance(i, ContainerItem)}
+
+    before = drawn()
+    f.grouped["directorate"].trigger()
+    qtbot.wait(10)
+    after = drawn()
+    assert after != before
+    window.actions.action("edit.undo").trigger()
+    qtbot.wait(10)
+    assert drawn() == before
+    window.actions.action("edit.redo").trigger()
+    qtbot.wait(10)
+    assert drawn() == after
 
 
 def test_containers_follow_a_new_document(window, tmp_path, qtbot):
