@@ -59,7 +59,9 @@ class Benchmark:
     ``frames``: how many operations (frames) one ``run`` performs; the time reported is per
     operation. ``baseline_max_size``: run the baseline only up to this size. ``memory``: the
     benchmark's own peak-memory measure ``memory(state) -> MB or None`` instead of tracemalloc
-    over one run, named by ``memory_kind`` in the results (e.g. ``"rss"``)."""
+    over one run, named by ``memory_kind`` in the results (e.g. ``"rss"``). ``figures``: other
+    measures of the result, ``figures(state) -> {name: value}`` after the timed runs (such as
+    a layout's crossings beside its baseline's), added to the row and printed below it."""
 
     name: str
     setup: Callable[[int, Path], Any]
@@ -77,6 +79,7 @@ class Benchmark:
     fixed_size: int | None = None
     # More figures for the row, ``extra(state) -> dict``, after the runs (printed below it).
     extra: Callable[[Any], Mapping[str, Any]] | None = None
+    figures: Callable[[Any], Mapping[str, Any]] | None = None  # more figures, after the runs
 
 
 def discover() -> list[Benchmark]:
@@ -127,6 +130,7 @@ def measure(bench: Benchmark, size: int, repeats: int) -> dict[str, Any]:
         base_peak = bench.baseline_memory(state) if baseline and bench.baseline_memory \
             else None
         extra = dict(bench.extra(state)) if bench.extra else {}
+        figures = dict(bench.figures(state)) if bench.figures else {}
         del state  # close anything holding files before the folder goes
         gc.collect()
     return {"name": bench.name, "size": size, "seconds": round(seconds, 6),
@@ -134,7 +138,8 @@ def measure(bench: Benchmark, size: int, repeats: int) -> dict[str, Any]:
             else round(base, 6), "ratio": None if base is None else round(base / seconds, 3),
             "peak_memory_mb": None if peak is None else round(peak, 2),
             "baseline_peak_memory_mb": None if base_peak is None else round(base_peak, 2),
-            "memory": bench.memory_kind, **extra}
+            "memory": bench.memory_kind, **extra,
+            **({"figures": figures} if figures else {})}
 
 
 COLUMNS = [("benchmark", 17), ("size", 7), ("seconds", 9), ("baseline", 13), ("base s", 9),
@@ -217,6 +222,9 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"{'':19}cpu {row['cpu_seconds']:.3f} s" + (
                     "" if base is None else f", baseline {base:.3f} s ({row['cpu_ratio']:.2f}x)"),
                     flush=True)
+            if row.get("figures"):
+                print("    " + "; ".join(f"{k} {v}" for k, v in row["figures"].items()),
+                      flush=True)
     args.output.write_text(json.dumps(rows, indent=2) + "\n", encoding="utf-8")
     print(f"Wrote {args.output}")
     return 0

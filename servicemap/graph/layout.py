@@ -36,6 +36,7 @@ from servicemap.model import EdgeKind, NodeKind
 
 METHODS = ("layered", "grouped", "organic", "tidy")
 UNTANGLE_MAX = 800    # nodes: parts up to this size get the last touch of untangle()
+UNTANGLE_ROUNDS = 8  # rounds over every column for a part that is not quick
 SPLIT_AT = 1500       # boxes with flows: bigger maps lay access points and exits out apart
 TRY_BOTH = 3000      # nodes: parts up to this size are drawn both ways (see _part_block)
 COLUMN_HEIGHT = 2.0  # a flow layout's column holds at most about this many times sqrt(n) boxes
@@ -71,17 +72,18 @@ def _part_block(m: pl.MapBoxes, ids: list[str], edges: list[tuple[int, int]],
     most = max(12, math.ceil(COLUMN_HEIGHT * math.sqrt(len(ids))))
     heights = [m.sizes[n][1] for n in ids]
     hubs = {i for i, n in enumerate(ids) if m.kind[n] in (NodeKind.ACCESS_POINT, NodeKind.EXIT)}
+    lines = [(ids[u], ids[v]) for u, v in edges]
     best, fewest = None, math.inf
     both = hubs and len(ids) <= TRY_BOTH and not quick
     for variant in (None, hubs) if both else (None,):
         drawn = sugiyama.draw(len(ids), edges, heights, ROW_GAP, most, variant, quick)
         block = _columns(m, ids, drawn)
-        found = crossings.count(block, [(ids[u], ids[v]) for u, v in edges]) if both else 0
+        if len(ids) <= UNTANGLE_MAX:
+            block = untangle(block, {n: m.sizes[n][1] for n in ids}, lines,
+                             rounds=1 if quick else UNTANGLE_ROUNDS)
+        found = crossings.count(block, lines) if both else 0
         if found < fewest:
             best, fewest = block, found
-    if len(ids) <= UNTANGLE_MAX:
-        best = untangle(best, {n: m.sizes[n][1] for n in ids},
-                        [(ids[u], ids[v]) for u, v in edges], rounds=1 if quick else 3)
     return best
 
 

@@ -427,7 +427,7 @@ def place(g: _Graph, order: list[list[int]], row_gap: float, sweeps: int) -> lis
 def effort(size: int) -> tuple[int, int, int]:
     """(crossing sweeps, transposition rounds, coordinate sweeps) for a layered graph of
     ``size`` nodes and flows (dummies included): fewer as it grows, so time stays linear."""
-    if size <= 3000:
+    if size <= 12_000:
         return 24, 8, 20
     if size <= QUICK_SIZE:
         return 6, 2, 6
