@@ -12,17 +12,6 @@ from collections import defaultdict
 Point = tuple[float, float]
 
 
-def _cross(p: Point, q: Point, r: Point, s: Point) -> bool:
-    """Whether segment p-q meets segment r-s at a point inside both."""
-    d1 = (q[0] - p[0]) * (r[1] - p[1]) - (q[1] - p[1]) * (r[0] - p[0])
-    d2 = (q[0] - p[0]) * (s[1] - p[1]) - (q[1] - p[1]) * (s[0] - p[0])
-    if d1 * d2 >= 0:
-        return False
-    d3 = (s[0] - r[0]) * (p[1] - r[1]) - (s[1] - r[1]) * (p[0] - r[0])
-    d4 = (s[0] - r[0]) * (q[1] - r[1]) - (s[1] - r[1]) * (q[0] - r[0])
-    return d3 * d4 < 0
-
-
 def untangle(positions: dict[str, Point], heights: dict[str, float],
              pairs: list[tuple[str, str]], rounds: int = 3) -> dict[str, Point]:
     """Boxes of one column (same centre x) swap places, the upper one's top edge staying where
@@ -52,25 +41,38 @@ def untangle(positions: dict[str, Point], heights: dict[str, float],
         rivals.append(sorted(j for j in near if lines[j][0] not in (a, b)
                              and lines[j][1] not in (a, b)))
 
+    ends = [(where[a], where[b]) for a, b in lines]  # kept up to date as boxes swap
+
     def crossings_of(moved: set[int]) -> int:
         found = 0
         for k in moved:
-            a, b = lines[k]
-            p, q = where[a], where[b]
-            low, high = min(p[1], q[1]), max(p[1], q[1])
+            (px, py), (qx, qy) = ends[k]
+            low, high = (py, qy) if py < qy else (qy, py)
+            dx, dy = qx - px, qy - py
             for j in rivals[k]:
                 if j <= k and j in moved:
                     continue
-                r, s = where[lines[j][0]], where[lines[j][1]]
-                if (r[1] > high and s[1] > high) or (r[1] < low and s[1] < low):
+                (rx, ry), (sx, sy) = ends[j]
+                if (ry > high and sy > high) or (ry < low and sy < low):
                     continue
-                if _cross(p, q, r, s):
+                d1 = dx * (ry - py) - dy * (rx - px)
+                d2 = dx * (sy - py) - dy * (sx - px)
+                if d1 * d2 >= 0:
+                    continue
+                ex, ey = sx - rx, sy - ry
+                if (ex * (py - ry) - ey * (px - rx)) * (ex * (qy - ry) - ey * (qx - rx)) < 0:
                     found += 1
         return found
 
+    def update(moved: set[int]) -> None:
+        for k in moved:
+            a, b = lines[k]
+            ends[k] = (where[a], where[b])
+
+    dirty = set(xs)  # columns worth another look: a flow ending there has moved
     for _ in range(rounds):
-        better = False
-        for x in sorted(columns):
+        moved_ends: set[float] = set()
+        for x in sorted(dirty):
             col = sorted(columns[x], key=lambda n: where[n][1])
             for i in range(len(col) - 1):
                 u, v = col[i], col[i + 1]
@@ -85,11 +87,15 @@ def untangle(positions: dict[str, Point], heights: dict[str, float],
                 old_u, old_v = where[u], where[v]
                 where[v] = (xu, top + heights[v] / 2)
                 where[u] = (xu, bottom - heights[u] / 2)
+                update(moved)
                 if crossings_of(moved) < before:
                     col[i], col[i + 1] = v, u
-                    better = True
+                    moved_ends.add(x)
+                    moved_ends.update(where[n][0] for k in moved for n in lines[k])
                 else:
                     where[u], where[v] = old_u, old_v
-        if not better:
+                    update(moved)
+        if not moved_ends:
             break
+        dirty = moved_ends
     return where
