@@ -265,7 +265,7 @@ def organic(doc: Document, sizes: dict[str, Size] | None = None, seed: int = 1,
     if iterations is None:  # big maps settle in fewer rounds of igraph's grid variant
         iterations = 500 if len(ids) <= 3000 else 300
     rng = random.Random(seed)
-    side = math.sqrt(len(ids))
+    side = math.sqrt(len(ids)) / 2  # about igraph's own start; a wider one is slower on its grid
     start = [[rng.uniform(-side, side), rng.uniform(-side, side)] for _ in ids]
     ig.set_random_number_generator(random.Random(seed))
     try:
@@ -299,17 +299,22 @@ def organic(doc: Document, sizes: dict[str, Size] | None = None, seed: int = 1,
     free.sort(key=lambda n: ((coords[index[n]][0] - cx) ** 2 + (coords[index[n]][1] - cy) ** 2,
                              n))
     out = {}
+    searched: dict[tuple[int, int], int] = {}  # cell -> offsets already found taken around it
     for n in free:
         ci, cj = round(coords[index[n]][0] * scale / cell_w), \
             round(coords[index[n]][1] * scale / cell_h)
-        reach = 40
+        reach, k = 40, searched.get((ci, cj), 0)
         while n not in out:  # there is always a free cell: widen the search until one shows
-            for i, j in pl.rings(reach, cell_w, cell_h):
+            offsets = pl.rings(reach, cell_w, cell_h)  # a wider search starts the same way
+            while k < len(offsets):
+                i, j = offsets[k]
                 if (ci + i, cj + j) not in taken:
                     taken.add((ci + i, cj + j))
                     out[n] = (dx + (ci + i) * cell_w, dy + (cj + j) * cell_h)
                     break
+                k += 1
             reach *= 2
+        searched[(ci, cj)] = k  # cells only ever fill: the next search from here skips these
     lost = [n for n in m.pinned if n in m.placed and not pl.near(*m.placed[n])]
     return pl.settle(out, m, lost) if lost else out  # clear of pinned boxes far away too
 
