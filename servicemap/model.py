@@ -287,3 +287,28 @@ class Comment:
 
 COMMENT_FIELD_NAMES: tuple[str, ...] = ("id", "target", "author", "created", "text", "status",
                                         "reply_to", "target_name")
+
+
+NOTE_MIN_WIDTH, NOTE_MAX_WIDTH, NOTE_WIDTH = 60.0, 2000.0, 200.0
+NOTE_MAX_TEXT = 10_000  # characters: a note is a few sentences, not a document
+
+
+@dataclass
+class Note:
+    """A free text box on the canvas (a sticky note). It belongs to the map, not the graph:
+    the analysis, validation, pathways and hand-offs never see it. ``x``, ``y`` is its top-left
+    corner in scene units; ``width`` is the box's width (its height follows the wrapped text).
+    """
+
+    id: str
+    text: str
+    x: float
+    y: float
+    width: float = NOTE_WIDTH
+
+    def to_dict(self) -> dict[str, object]:
+        return {"id": self.id, "text": self.text, "x": self.x, "y": self.y,
+                "width": self.width}
+
+
+NOTE_FIELD_NAMES: tuple[str, ...] = ("id", "text", "x", "y", "width")

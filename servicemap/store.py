@@ -34,7 +34,9 @@ from servicemap.model import (
     ALL_NODE_FIELD_NAMES,
     COMMENT_FIELD_NAMES,
     MAP_FIELDS,
+    NOTE_FIELD_NAMES,
     Comment,
+    Note,
     Pathway,
 )
 
@@ -42,7 +44,7 @@ if TYPE_CHECKING:
     from servicemap.graph.document import Document
 
 APPLICATION_ID = 0x534D4150  # "SMAP"
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
 REAL_FIELDS = {"x", "y", "population", "capacity", "wait_target_days", "pct_within_target",
@@ -66,6 +68,8 @@ TABLES = {
     "pathway_steps": {"pathway_id": str, "position": int, "node_id": str},
     # Version 3: review comments, in order (a reply after the comment it answers).
     "comments": {"id": str, "position": int, **{n: str for n in COMMENT_FIELD_NAMES[1:]}},
+    # Version 4: notes (free text boxes on the canvas), in drawing order.
+    "notes": {"id": str, "position": int, "text": str, "x": float, "y": float, "width": float},
 }
 
 
@@ -93,8 +97,16 @@ def _migrate_2_to_3(conn: sqlite3.Connection) -> None:
     conn.execute(f"CREATE TABLE comments ({cols}, PRIMARY KEY (id))")
 
 
+def _migrate_3_to_4(conn: sqlite3.Connection) -> None:
+    """Version 4 adds the notes table (text boxes on the canvas); a version-3 map has none."""
+    sql_types = {str: "TEXT", int: "INTEGER", float: "REAL"}
+    cols = ", ".join(f'"{c}" {sql_types[t]}' for c, t in TABLES["notes"].items())
+    conn.execute(f"CREATE TABLE notes ({cols}, PRIMARY KEY (id))")
+
+
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _migrate_1_to_2,
-                                                               2: _migrate_2_to_3}
+                                                               2: _migrate_2_to_3,
+                                                               3: _migrate_3_to_4}
 
 
 # ----- loading ------------------------------------------------------------------------------
@@ -105,7 +117,7 @@ def load(path: str | os.PathLike) -> Document:
     with gc_paused(), _reading(path) as file:  # tens of thousands of acyclic records
         try:
             return Document.from_records(file.map_fields, file.nodes(), file.edges(),
-                                         file.pathways, file.comments)
+                                         file.pathways, file.comments, file.notes)
         except ValidationError as exc:
             raise FileFormatError(f"{file.name} cannot be opened: {exc}") from None
 
@@ -133,6 +145,12 @@ def read_comments(path: str | os.PathLike) -> list[Comment]:
         return file.comments
 
 
+def read_notes(path: str | os.PathLike) -> list[Note]:
+    """The notes of a .smap file, in drawing order (unchecked, like :func:`read_records`)."""
+    with _reading(path) as file:
+        return file.notes
+
+
 @dataclass
 class _OpenFile:
     """A .smap file open for reading: the small tables read, the large ones streamed."""
@@ -142,6 +160,7 @@ class _OpenFile:
     map_fields: dict[str, object]
     pathways: list[Pathway]
     comments: list[Comment]
+    notes: list[Note]
 
     def nodes(self) -> Iterator[dict[str, object]]:
         """The node rows as records, in file order (read while iterating)."""
@@ -168,7 +187,7 @@ def _reading(path: str | os.PathLike) -> Iterator[_OpenFile]:
     try:
         conn = _checked(conn, name)
         yield _OpenFile(name, conn, _read_map_fields(conn, name), _read_pathways(conn, name),
-                        _read_comments(conn, name))
+                        _read_comments(conn, name), _read_notes(conn, name))
     except sqlite3.DatabaseError as exc:
         raise FileFormatError(f"{name} is damaged or is not a servicemap map ({exc}).") from None
     finally:
@@ -251,8 +270,9 @@ def _check_tables(conn: sqlite3.Connection, name: str, version: int) -> None:
         "SELECT name FROM sqlite_master WHERE type='table'")}
     if version == SCHEMA_VERSION:
         wanted = TABLES
-    elif version == 2:  # version 3 added the comments table
-        wanted = {t: c for t, c in TABLES.items() if t != "comments"}
+    elif version in (2, 3):  # version 3 added the comments table, version 4 the notes
+        added = {"comments", "notes"} if version == 2 else {"notes"}
+        wanted = {t: c for t, c in TABLES.items() if t not in added}
     else:
         wanted = {
             "meta": TABLES["meta"], "nodes": {"id": str, "kind": str, "name": str},
@@ -319,6 +339,19 @@ def _read_comments(conn: sqlite3.Connection, name: str) -> list[Comment]:
     return comments
 
 
+def _read_notes(conn: sqlite3.Connection, name: str) -> list[Note]:
+    cols = ", ".join(f'"{c}"' for c in NOTE_FIELD_NAMES)
+    notes = []
+    for row in _rows(conn, f"SELECT {cols} FROM notes ORDER BY position, rowid"):
+        if not isinstance(row["id"], str) or not isinstance(row["text"] or "", str):
+            raise FileFormatError(f"{name} has a note whose id or text is not text.")
+        for key in ("x", "y", "width"):
+            if isinstance(row[key], bool) or not isinstance(row[key], (int, float)):
+                raise FileFormatError(f"{name} has a note whose {key} is not a number.")
+        notes.append(Note(row["id"], row["text"] or "", row["x"], row["y"], row["width"]))
+    return notes
+
+
 # ----- saving -------------------------------------------------------------------------------
 def backup_path(path: str | os.PathLike) -> Path:
     path = Path(path)
@@ -369,6 +402,7 @@ def _write(document: Document, tmp: Path) -> dict[str, int]:
             db["pathways"].create(TABLES["pathways"], pk="id")
             db["pathway_steps"].create(TABLES["pathway_steps"], pk=("pathway_id", "position"))
             db["comments"].create(TABLES["comments"], pk="id")
+            db["notes"].create(TABLES["notes"], pk="id", not_null={"x", "y", "width"})
             db.conn.executemany("INSERT INTO meta VALUES (?, ?)",
                                 [(f.name, json.dumps(document.graph.graph.get(f.name)))
                                  for f in MAP_FIELDS])
@@ -394,12 +428,15 @@ def _write(document: Document, tmp: Path) -> dict[str, int]:
                                 f"({', '.join('?' * len(TABLES['comments']))})",
                                 [(c.id, i, *(getattr(c, n) for n in COMMENT_FIELD_NAMES[1:]))
                                  for i, c in enumerate(document.comments.values())])
+            db.conn.executemany("INSERT INTO notes VALUES (?, ?, ?, ?, ?, ?)",
+                                [(n.id, i, n.text, n.x, n.y, n.width)
+                                 for i, n in enumerate(document.notes.values())])
     finally:
         db.close()
     return {"meta": len(MAP_FIELDS), "nodes": len(nodes), "edges": len(edges),
             "pathways": len(document.pathways),
             "pathway_steps": sum(len(p.steps) for p in document.pathways.values()),
-            "comments": len(document.comments)}
+            "comments": len(document.comments), "notes": len(document.notes)}
 
 
 def _verify(tmp: Path, expected: dict[str, int]) -> None:

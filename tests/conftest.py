@@ -21,7 +21,16 @@ from hypothesis import strategies as st  # noqa: E402
 
 from servicemap import store  # noqa: E402
 from servicemap.graph.document import Document  # noqa: E402
-from servicemap.model import MARKINGS, FlowType, NodeKind, edge_fields, node_fields  # noqa: E402
+from servicemap.model import (  # noqa: E402
+    MARKINGS,
+    NOTE_MAX_WIDTH,
+    NOTE_MIN_WIDTH,
+    FlowType,
+    NodeKind,
+    Note,
+    edge_fields,
+    node_fields,
+)
 from tests.maps import sample_map  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -338,6 +347,10 @@ def documents(draw) -> Document:
     for _ in range(draw(st.integers(0, 3))):
         steps = draw(st.lists(st.sampled_from(stops), max_size=6)) if stops else []
         doc.add_pathway(draw(NAMES), steps, draw(TEXT), pathway_id=next(spare_ids))
+    # notes: free text boxes, not in the graph
+    for _ in range(draw(st.integers(0, 3))):
+        doc.add_note(Note(next(spare_ids), draw(TEXT), draw(FINITE), draw(FINITE),
+                          draw(st.floats(NOTE_MIN_WIDTH, NOTE_MAX_WIDTH))))
     return doc
 
 

@@ -35,7 +35,8 @@ def canonical(doc) -> tuple:
     nodes = {r["id"]: clean(r) for r in doc.node_records()}
     edges = {r["id"]: clean(r) for r in doc.edge_records()}
     paths = [p.to_dict() for p in doc.pathways.values()]
-    return nodes, edges, paths, clean(doc.map_fields())
+    notes = [n.to_dict() for n in doc.notes.values()]  # the Notes sheet, in order
+    return nodes, edges, paths, clean(doc.map_fields()), notes
 
 
 def basic(**extra) -> dict[str, list[list]]:

@@ -19,12 +19,14 @@ import networkx as nx
 from servicemap.errors import ValidationError
 from servicemap.events import Signal
 from servicemap.graph import rules
+from servicemap.graph.notes import NOTE_EVENTS, NotesMixin, note_words
 from servicemap.model import (
     COMMENT_STATUSES,
     MAP_FIELDS,
     Comment,
     EdgeKind,
     NodeKind,
+    Note,
     Pathway,
     edge_defaults,
     edge_fields,
@@ -75,7 +77,7 @@ class RemovedNode:
     steps: list[tuple[str, int]] = field(default_factory=list)  # (pathway id, index), ascending
 
 
-class Document:
+class Document(NotesMixin):
     """A service map: a networkx MultiDiGraph keyed by stable string ids, plus pathways.
 
     Read freely through :attr:`graph`, :meth:`node`, :meth:`edge` and :attr:`pathways`; change
@@ -104,11 +106,12 @@ class Document:
         self.comment_added = Signal()     # (id)
         self.comment_changed = Signal()   # (id, field names)
         self.comment_removed = Signal()   # (id)
+        self._init_notes()  # free text boxes on the canvas (graph/notes.py)
 
     EVENTS = ("node_added", "node_removed", "node_changed", "nodes_moved", "edge_added",
               "edge_removed", "edge_changed", "pathway_added", "pathway_removed",
               "pathway_changed", "map_changed", "comment_added", "comment_changed",
-              "comment_removed")
+              "comment_removed", *NOTE_EVENTS)
 
     def events(self) -> list[tuple[str, Signal]]:
         """Every event the document emits, by name: what a view follows to stay current."""
@@ -119,7 +122,7 @@ class Document:
     def from_records(cls, map_fields: Mapping[str, object],
                      nodes: Iterable[Mapping[str, object]],
                      edges: Iterable[Mapping[str, object]], pathways: list[Pathway],
-                     comments: Iterable[Comment] = ()) -> Document:
+                     comments: Iterable[Comment] = (), notes: Iterable[Note] = ()) -> Document:
         """Check every record, then build. Raises ValidationError naming the first problem.
 
         ``nodes`` and ``edges`` are read once, in order (a file's rows may stream through)."""
@@ -139,6 +142,9 @@ class Document:
         doc.pathways = {p.id: replace(p, steps=list(p.steps), name=p.name.strip())
                         for p in pathways}
         doc.comments = {comment.id: replace(comment) for comment in comments}
+        for note in notes:
+            note = doc._check_new_note(note)
+            doc.notes[note.id] = note
         return doc
 
     def node_records(self) -> list[dict[str, object]]:
@@ -199,6 +205,8 @@ class Document:
                                        self.graph.nodes)
         if item_id in self.pathways:
             return f'pathway "{self.pathways[item_id].name}" ({item_id})'
+        if item_id in self.notes:
+            return note_words(self.notes[item_id].text)
         return repr(item_id)
 
     def counts(self) -> dict[str, int]:

@@ -33,9 +33,11 @@ from servicemap.io.report import Imported, ImportProblems, listing
 from servicemap.model import (
     COMMENT_FIELD_NAMES,
     MAP_FIELDS,
+    NOTE_WIDTH,
     Comment,
     EdgeKind,
     NodeKind,
+    Note,
     Pathway,
     edge_fields,
     node_fields,
@@ -339,6 +341,25 @@ def comments_from_node_link(data: object, where: str = "the JSON data") -> list[
     return comments
 
 
+def notes_from_node_link(data: object, where: str = "the JSON data") -> list[Note]:
+    """The notes in ``graph["notes"]`` (none when absent), unchecked (``width`` defaults to
+    the usual width)."""
+    graph = data.get("graph") if isinstance(data, dict) else None
+    raw = graph.get("notes") if isinstance(graph, dict) else None
+    if raw is None:
+        return []
+    if not isinstance(raw, list):
+        raise FileFormatError(f"{where}: notes are not a list.")
+    notes = []
+    for i, n in enumerate(raw, start=1):
+        if not isinstance(n, dict) or not isinstance(n.get("id"), str) \
+                or not isinstance(n.get("text", ""), str):
+            raise FileFormatError(f"{where}: note {i} needs an id and text.")
+        notes.append(Note(n["id"], n.get("text", ""), n.get("x"), n.get("y"),
+                          n.get("width", NOTE_WIDTH)))
+    return notes
+
+
 def read_node_link(data: object, where: str, stem: str = "Imported map",
                    undirected: str | None = None) -> Imported:
     """A map and its notices from node-link data; :class:`ImportProblems` lists every
@@ -349,10 +370,11 @@ def read_node_link(data: object, where: str, stem: str = "Imported map",
     reader = _Reader(data, where, stem, undirected)
     records, problems = reader.read()
     comments = comments_from_node_link(data, where)
+    notes = notes_from_node_link(data, where)
     fallback = ""
     if not problems:
         try:
-            doc = Document.from_records(*records, comments)
+            doc = Document.from_records(*records, comments, notes)
             return Imported(doc, reader.notices, data.get("directed") is False)
         except ValidationError as exc:  # the first problem; the checks below list them all
             fallback = str(exc)

@@ -7,6 +7,7 @@ ids and references are described in :mod:`servicemap.io.sheets`.
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 
 from servicemap.errors import FileFormatError, ValidationError
@@ -16,6 +17,7 @@ from servicemap.io.sheets import (
     ALIASES,
     KIND_FIELD,
     NODE_SHEETS,
+    NOTE_FIELDS,
     SHEET,
     SHEETS,
     Sheet,
@@ -36,6 +38,7 @@ from servicemap.model import (
     MAP_FIELDS,
     Field,
     NodeKind,
+    Note,
     Pathway,
     edge_fields,
     map_defaults,
@@ -218,6 +221,25 @@ class _Builder:
                     self.problem("Map", n, "value", why)
         return values
 
+    def read_notes(self) -> list[Note]:
+        """The Notes sheet's rows (an empty id gets a fresh one)."""
+        notes = []
+        for n, cells in self.records(SHEET["Notes"]):
+            values = {}
+            for name, f in NOTE_FIELDS.items():
+                raw = cells.get(name)
+                if f.default is None and is_blank(raw):
+                    self.problem("Notes", n, name, "must be a number")
+                    continue
+                value, why = convert(f, raw)
+                if why:
+                    self.problem("Notes", n, name, why)
+                values[name] = f.default if value is None else value
+            note_id = self.claim(cells.get("id"), "Notes", n, "id") or uuid.uuid4().hex
+            if len(values) == len(NOTE_FIELDS):
+                notes.append(Note(note_id, **values))
+        return notes
+
     def read_nodes(self, sheet: Sheet) -> None:
         links = [c.name for c in sheet.columns if c.ref or c.name in ("part_of_id", "serves_ids")]
         for n, cells in self.records(sheet):
@@ -311,6 +333,7 @@ class _Builder:
             self.read_nodes(sheet)
         self.read_flows()
         self.read_pathways()
+        notes = self.read_notes()
         taken = set(self.claimed)
         for name in (*NODE_SHEETS, "Pathways"):
             for r in self.rows[name]:
@@ -340,7 +363,7 @@ class _Builder:
             self.problems.sort(key=lambda p: (order.get(p.sheet, -1), p.row or 0))
             raise SheetProblems(self.where, self.problems)
         try:
-            return Document.from_records(map_fields, nodes, edges, pathways)
+            return Document.from_records(map_fields, nodes, edges, pathways, notes=notes)
         except ValidationError as exc:  # a rule the checks above do not cover
             raise SheetProblems(self.where, [SheetProblem("", None, "", str(exc))]) from None
 

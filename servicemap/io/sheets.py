@@ -13,6 +13,8 @@ One sheet per kind of thing, one header row of field names, one row per item:
   name on the Services sheet); ``pathway_id`` and ``description`` may be given on any row. A
   pathway with no steps is one row with ``step`` and ``service`` empty.
 * **Map**: ``field`` / ``value`` rows for the map's title, source, marking, ...
+* **Notes**: the canvas's text boxes (not part of the analysis): ``id``, ``text``, ``x``,
+  ``y`` (the top-left corner), ``width``; in drawing order.
 
 A reference cell holds a name (or, where names repeat, an id). ``id`` columns are optional:
 empty ids are made from names (``Crisis team`` -> ``crisis-team``); given ids are kept, so an
@@ -39,6 +41,9 @@ from servicemap.io.safety import unescape_formula
 from servicemap.model import (
     DRAWN_KINDS,
     MAP_FIELDS,
+    NOTE_MAX_WIDTH,
+    NOTE_MIN_WIDTH,
+    NOTE_WIDTH,
     SUGGESTED_CATEGORIES,
     Field,
     NodeKind,
@@ -99,6 +104,11 @@ KIND_FIELD = Field("kind", str, choices=tuple(k.value for k in DRAWN_KINDS))  # 
 SERVICE_ONLY = tuple(f.name for f in node_fields("service")
                      if f.name not in {g.name for g in node_fields("exit")})
 
+NOTE_FIELDS = {f.name: f for f in (
+    Field("text", str, optional=False, default=""),
+    Field("x", float, optional=False), Field("y", float, optional=False),
+    Field("width", float, NOTE_MIN_WIDTH, NOTE_MAX_WIDTH, default=NOTE_WIDTH))}
+
 SHEETS: tuple[Sheet, ...] = (
     Sheet("Organisations", "Trusts, the ICB, councils, voluntary and primary care bodies.",
           (ID, *_field_columns("organisation", ("name", "org_type", "ods_code") + TAIL))),
@@ -138,6 +148,13 @@ SHEETS: tuple[Sheet, ...] = (
           (Column("field", "title, description, source, marking, illustrative, created, "
                            "modified", required=True),
            Column("value", "The field's value"))),
+    Sheet("Notes", "Text boxes on the canvas (not part of the analysis), in drawing order.",
+          (Column("id", "Leave empty to make one; kept when given"),
+           Column("text", "The note's text", NOTE_FIELDS["text"]),
+           Column("x", "Its left edge on the canvas", NOTE_FIELDS["x"], required=True),
+           Column("y", "Its top edge on the canvas", NOTE_FIELDS["y"], required=True),
+           Column("width", f"Its width ({NOTE_MIN_WIDTH:g} to {NOTE_MAX_WIDTH:g}; empty: "
+                           f"{NOTE_WIDTH:g})", NOTE_FIELDS["width"]))),
 )
 SHEET = {s.name: s for s in SHEETS}
 ALIASES = {"source": "from", "target": "to", "type": "flow_type", "name": "pathway"}
@@ -349,4 +366,5 @@ def rows_for(doc: Document, blank_ids: bool = False) -> dict[str, list[list[obje
     table(SHEET["Pathways"], steps)
     table(SHEET["Map"], [{"field": f.name, "value": doc.graph.graph.get(f.name)}
                          for f in MAP_FIELDS])
+    table(SHEET["Notes"], [n.to_dict() for n in doc.notes.values()])
     return out

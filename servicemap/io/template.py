@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from servicemap.graph.document import Document
 from servicemap.io.sheets import SHEETS
+from servicemap.model import Note
 
 HEADER_FONT_NAME, HEADER_FONT_SIZE = "Arial", 11  # named, so LibreOffice shows no serif
 BODY_FONT_NAME, BODY_FONT_SIZE = "Arial", 10
@@ -100,4 +101,6 @@ def example_document() -> Document:
                                             "crisis-team", "back-to-gp-care"],
                     "Seen by the crisis team, a short stay on the ward, then home",
                     "crisis-and-recovery")
+    doc.add_note(Note("example-note", "Example note: text on the map that is not part of "
+                      "the analysis (replace or delete it)", -120.0, -160.0, 240.0))
     return doc
