@@ -312,3 +312,7 @@ class Note:
 
 
 NOTE_FIELD_NAMES: tuple[str, ...] = ("id", "text", "x", "y", "width")
+NOTE_FIELDS: tuple[Field, ...] = (
+    Field("text", str, optional=False, default="", label="Text"),
+    Field("x", float, optional=False), Field("y", float, optional=False),
+    Field("width", float, NOTE_MIN_WIDTH, NOTE_MAX_WIDTH, default=NOTE_WIDTH, label="Width"))

@@ -12,6 +12,9 @@ offset by :data:`OFFSET` from the originals (or centred on a point, "Paste here"
 further offsets while a box would sit on top of one already there, and the ``part_of`` and
 ``serves`` links kept only when the map has those same organisations, directorates and
 partnerships. The window adds the plan as one undo step.
+
+Notes (the canvas's text boxes) among the ids are copied and pasted with the boxes, or alone:
+the clip's ``notes`` are note records, pasted with new ids and moved by the same offset.
 """
 
 from __future__ import annotations
@@ -21,14 +24,17 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from servicemap.errors import ClipboardError
+from servicemap.errors import ClipboardError, ValidationError
 from servicemap.graph import rules
 from servicemap.graph.document import Document, new_id
+from servicemap.graph.notes import check_note
 from servicemap.model import (
     DRAWN_KINDS,
     KIND_LABELS,
+    NOTE_FIELD_NAMES,
     EdgeKind,
     NodeKind,
+    Note,
     map_defaults,
 )
 from servicemap.words import plural
@@ -55,20 +61,23 @@ class Clip:
 
     nodes: list[dict] = field(default_factory=list)
     flows: list[dict] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
 
     def summary(self) -> str:
-        return summary((n["kind"] for n in self.nodes), len(self.flows))
+        return summary((n["kind"] for n in self.nodes), len(self.flows), len(self.notes))
 
     def names(self) -> list[str]:
-        return [n["name"] for n in self.nodes]
+        return [n["name"] for n in self.nodes] + [n.text for n in self.notes if n.text]
 
 
-def summary(kinds: Iterable[str], flows: int = 0) -> str:
+def summary(kinds: Iterable[str], flows: int = 0, notes: int = 0) -> str:
     """``2 services, 1 access point and 3 flows``."""
     counts = Counter(NodeKind(k) for k in kinds)
     parts = [plural(counts[k], KIND_LABELS[k]) for k in DRAWN_KINDS if counts[k]]
     if flows:
         parts.append(plural(flows, "flow"))
+    if notes:
+        parts.append(plural(notes, "note"))
     if not parts:
         return "nothing"
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
@@ -77,16 +86,17 @@ def summary(kinds: Iterable[str], flows: int = 0) -> str:
 # ----- copying ------------------------------------------------------------------------------
 def copy_items(doc: Document, ids: Iterable[str],
                positions: Mapping[str, Point] | None = None) -> Clip | None:
-    """The boxes among ``ids`` (in that order) and every flow between two of them; None
-    when there is no box. ``positions``: where boxes are drawn, for those the map has not
-    placed (the canvas draws them on a grid)."""
+    """The boxes and notes among ``ids`` (in that order) and every flow between two of the
+    boxes; None when there is neither box nor note. ``positions``: where boxes are drawn, for
+    those the map has not placed (the canvas draws them on a grid)."""
     positions = positions or {}
     nodes = doc.graph.nodes
-    taken = [i for i in dict.fromkeys(ids)
-             if doc.has_node(i) and nodes[i]["kind"] in DRAWN_KINDS]
-    if not taken:
+    ids = list(dict.fromkeys(ids))
+    taken = [i for i in ids if doc.has_node(i) and nodes[i]["kind"] in DRAWN_KINDS]
+    notes = [doc.note(i) for i in ids if doc.has_note(i)]
+    if not taken and not notes:
         return None
-    clip = Clip()
+    clip = Clip(notes=list(notes))
     for node_id in taken:
         attrs = dict(nodes[node_id])
         if attrs.get("x") is None and node_id in positions:
@@ -104,7 +114,8 @@ def copy_items(doc: Document, ids: Iterable[str],
 
 def to_json(clip: Clip) -> str:
     return json.dumps({"format": FORMAT, "version": VERSION, "nodes": clip.nodes,
-                       "flows": clip.flows}, ensure_ascii=False)
+                       "flows": clip.flows, "notes": [n.to_dict() for n in clip.notes]},
+                      ensure_ascii=False)
 
 
 def plain_text(clip: Clip) -> str:
@@ -128,10 +139,15 @@ def read_json(text: str) -> Clip:
         raise ClipboardError(DAMAGED)
     if version > VERSION:
         raise ClipboardError(NEWER)
-    nodes, flows = data.get("nodes"), data.get("flows", [])
-    if not isinstance(nodes, list) or not nodes or not isinstance(flows, list) or \
-            not all(isinstance(r, dict) for r in nodes + flows):
+    nodes, flows, notes = data.get("nodes"), data.get("flows", []), data.get("notes", [])
+    if not isinstance(nodes, list) or not isinstance(flows, list) or \
+            not isinstance(notes, list) or not (nodes or notes) or \
+            not all(isinstance(r, dict) for r in nodes + flows + notes):
         raise ClipboardError(DAMAGED)
+    try:
+        notes = [check_note(Note(**{k: n.get(k) for k in NOTE_FIELD_NAMES})) for n in notes]
+    except (ValidationError, TypeError):
+        raise ClipboardError(DAMAGED) from None
     for rec in nodes:
         if rec.get("kind") not in DRAWN_KINDS or not _is_id(rec.get("part_of"), none=True) or \
                 not isinstance(rec.get("serves", []), list) or \
@@ -143,7 +159,7 @@ def read_json(text: str) -> Clip:
     problems = rules.check_map(map_defaults(), nodes, flows, [], cleaned)
     if any(p.severity == "error" for p in problems):
         raise ClipboardError(DAMAGED)
-    clip = Clip()
+    clip = Clip(notes=notes)
     for rec, (node_id, attrs) in zip(nodes, cleaned["nodes"], strict=True):
         clip.nodes.append({"id": node_id, **attrs, "part_of": rec.get("part_of"),
                            "serves": list(dict.fromkeys(rec.get("serves", [])))})
@@ -169,16 +185,18 @@ class PastePlan:
     ids: dict[str, str] = field(default_factory=dict)
     unlinked: list[str] = field(default_factory=list)
     shift: Point = (0.0, 0.0)
+    notes: list[Note] = field(default_factory=list)
 
     @property
     def new_ids(self) -> list[str]:
-        """The new boxes and flows (what is selected after pasting)."""
+        """The new boxes, flows and notes (what is selected after pasting)."""
         return [n["id"] for n in self.nodes] + \
-            [e["id"] for e in self.edges if e["kind"] == EdgeKind.FLOW]
+            [e["id"] for e in self.edges if e["kind"] == EdgeKind.FLOW] + \
+            [n.id for n in self.notes]
 
     def summary(self) -> str:
         return summary((n["kind"] for n in self.nodes),
-                       sum(1 for e in self.edges if e["kind"] == EdgeKind.FLOW))
+                       sum(1 for e in self.edges if e["kind"] == EdgeKind.FLOW), len(self.notes))
 
 
 def _centre(points: list[Point]) -> Point:
@@ -197,7 +215,7 @@ def plan_paste(doc: Document, clip: Clip, at: Point | None = None,
                     if a["kind"] in DRAWN_KINDS and a["x"] is not None and a["y"] is not None]
     taken = list(occupied)
     placed = [(n["x"], n["y"]) for n in clip.nodes if n.get("x") is not None
-              and n.get("y") is not None]
+              and n.get("y") is not None] + [(n.x, n.y) for n in clip.notes]
     if at is not None and placed:
         cx, cy = _centre(placed)
         dx, dy = at[0] - cx, at[1] - cy
@@ -214,6 +232,7 @@ def plan_paste(doc: Document, clip: Clip, at: Point | None = None,
             break
         dx, dy = dx + offset[0], dy + offset[1]
     plan = PastePlan(shift=(dx, dy))
+    plan.notes = [Note(new_id(), n.text, n.x + dx, n.y + dy, n.width) for n in clip.notes]
     plan.ids = {n["id"]: new_id() for n in clip.nodes}
     nodes = doc.graph.nodes
     for rec in clip.nodes:

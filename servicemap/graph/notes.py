@@ -46,12 +46,16 @@ def check_note(note: Note) -> Note:
     return replace(note, **values)
 
 
-def note_words(text: str, limit: int = 30) -> str:
-    """The first words of a note, for menus and messages: ``Note “Waits are from…”``."""
+def note_snippet(text: str, limit: int = 30) -> str:
+    """A note's first words on one line (``Waits are from the March…``); "" when empty."""
     flat = " ".join(text.split())
-    if not flat:
-        return "Empty note"
-    return f"Note “{flat if len(flat) <= limit else flat[:limit - 1].rstrip() + '…'}”"
+    return flat if len(flat) <= limit else flat[:limit - 1].rstrip() + "…"
+
+
+def note_words(text: str, limit: int = 30) -> str:
+    """A note for menus and messages: ``note “Waits are from…”`` (``empty note``)."""
+    snippet = note_snippet(text, limit)
+    return f"note “{snippet}”" if snippet else "empty note"
 
 
 class NotesMixin:

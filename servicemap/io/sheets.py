@@ -34,6 +34,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
+from servicemap import model
 from servicemap.graph import rules
 from servicemap.graph.document import Document
 from servicemap.io.report import ImportProblems
@@ -104,10 +105,7 @@ KIND_FIELD = Field("kind", str, choices=tuple(k.value for k in DRAWN_KINDS))  # 
 SERVICE_ONLY = tuple(f.name for f in node_fields("service")
                      if f.name not in {g.name for g in node_fields("exit")})
 
-NOTE_FIELDS = {f.name: f for f in (
-    Field("text", str, optional=False, default=""),
-    Field("x", float, optional=False), Field("y", float, optional=False),
-    Field("width", float, NOTE_MIN_WIDTH, NOTE_MAX_WIDTH, default=NOTE_WIDTH))}
+NOTE_FIELDS = {f.name: f for f in model.NOTE_FIELDS}
 
 SHEETS: tuple[Sheet, ...] = (
     Sheet("Organisations", "Trusts, the ICB, councils, voluntary and primary care bodies.",

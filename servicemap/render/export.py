@@ -225,7 +225,7 @@ def prepare(doc: Document, options: ExportOptions) -> Picture:
             nodes |= {end for k in flows for end in doc.edge_ends(k)}
             flows |= {k for k, item in scene.flows.items()
                       if item.source.node_id in nodes and item.target.node_id in nodes}
-            scene.keep_only(nodes, flows)
+            scene.keep_only(nodes, flows, {k for k in options.ids if k in scene.notes})
         if options.containers:  # around the services shown, as the canvas draws them
             from servicemap.render.containers import draw_containers
 

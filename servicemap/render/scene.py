@@ -29,6 +29,7 @@ from servicemap.graph.pathways import step_flows
 from servicemap.model import DRAWN_EDGE_KINDS, DRAWN_KINDS, EdgeKind, NodeKind
 from servicemap.render import style
 from servicemap.render.items import FlowItem, NodeItem, StepBadge
+from servicemap.render.notes import NoteItem, NoteLayer
 
 DIM_OPACITY = 0.18
 STEP_BADGES = "pathway steps"    # decoration layers of the highlighted pathway: numbered badges
@@ -42,12 +43,13 @@ class Decoration(NamedTuple):
     item: QGraphicsItem
 
 
-class MapScene(QGraphicsScene):
+class MapScene(NoteLayer, QGraphicsScene):
     def __init__(self, document: Document, parent=None) -> None:
         super().__init__(parent)
         self.doc = document
         self.nodes: dict[str, NodeItem] = {}
         self.flows: dict[str, FlowItem] = {}
+        self.notes: dict[str, NoteItem] = {}  # the map's text boxes (render/notes.py)
         self.colours: dict[str, QColor] = {}
         self._parents: dict[str, str] = {}  # node -> the directorate/organisation it is part of
         self._node_colours: dict[str, tuple[QColor, QColor]] = {}  # set_node_colours
@@ -77,7 +79,7 @@ class MapScene(QGraphicsScene):
                 (d.edge_added, self._on_edge_added), (d.edge_removed, self._on_edge_removed),
                 (d.edge_changed, self._on_edge_changed),
                 (d.pathway_changed, self._on_pathway_changed),
-                (d.pathway_removed, self._on_pathway_changed)]
+                (d.pathway_removed, self._on_pathway_changed), *self._note_subscriptions()]
 
     def detach(self) -> None:
         """Stop following the document (before the scene is thrown away)."""
@@ -103,6 +105,7 @@ class MapScene(QGraphicsScene):
             if attrs["kind"] in DRAWN_EDGE_KINDS:
                 self._make_flow(k, u, v, attrs)
         self._set_bends_all()
+        self._build_notes()
         self.place_flow_labels()
         self.fit_scene_rect()
 
@@ -116,9 +119,9 @@ class MapScene(QGraphicsScene):
         """The directorate a service belongs to, else its organisation."""
         return self._parents.get(node_id)
 
-    def graphics_item(self, item_id: str) -> NodeItem | FlowItem | None:
-        """The box or arrow drawn for a node or flow id (None when it is not drawn)."""
-        return self.nodes.get(item_id) or self.flows.get(item_id)
+    def graphics_item(self, item_id: str) -> NodeItem | FlowItem | NoteItem | None:
+        """The box, arrow or note drawn for an id (None when it is not drawn)."""
+        return self.nodes.get(item_id) or self.flows.get(item_id) or self.notes.get(item_id)
 
     def _assign_colours(self) -> None:
         """Read every part_of link once (the scene asks for parents 30,000 times while a
@@ -262,10 +265,13 @@ class MapScene(QGraphicsScene):
             if count > 1:
                 self._set_bends(u, v)
 
-    def keep_only(self, node_ids: Iterable[str], flow_ids: Iterable[str]) -> None:
-        """Take every box and arrow off the scene except these (a scene of its own, such
-        as an export's: the document is not changed, and later events may draw again)."""
-        nodes, flows = set(node_ids), set(flow_ids)
+    def keep_only(self, node_ids: Iterable[str], flow_ids: Iterable[str],
+                  note_ids: Iterable[str] = ()) -> None:
+        """Take every box, arrow and note off the scene except these (a scene of its own,
+        such as an export's: the document is not changed, and later events may draw again)."""
+        nodes, flows, notes = set(node_ids), set(flow_ids), set(note_ids)
+        for key in [k for k in self.notes if k not in notes]:
+            self._drop_note(key)
         for key in [k for k in self.flows if k not in flows]:
             self._drop_flow(key)
         for key in [k for k in self.nodes if k not in nodes]:

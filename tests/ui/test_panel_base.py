@@ -41,6 +41,10 @@ def test_every_event_of_the_document_reaches_the_panel(qtbot, doc):
     comment = doc.add_comment("Check the beds", "beds")
     doc.update_comment(comment, status="resolved")
     doc.remove_comment(comment)
+    from servicemap.model import Note
+    doc.add_note(Note("n", "A note", 0, 0))
+    doc.update_note("n", {"text": "Changed"})
+    doc.remove_note("n")
     doc.remove_pathway("p")
     doc.remove_edge(flow)
     doc.remove_node("beds")

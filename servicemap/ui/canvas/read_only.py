@@ -39,6 +39,10 @@ class ReadOnlyGuard(QObject):
 
 
 def set_movable(scene, movable: bool) -> None:
-    """Let the boxes of ``scene`` be dragged, or not."""
+    """Let the boxes and notes of ``scene`` be dragged (and notes resized), or not."""
     for item in scene.nodes.values():
         item.setFlag(item.GraphicsItemFlag.ItemIsMovable, movable)
+    for note in scene.notes.values():
+        note.setFlag(note.GraphicsItemFlag.ItemIsMovable, movable)
+        note.show_handle = movable
+        note.update()

@@ -34,8 +34,10 @@ from servicemap.graph.rules import check_join
 from servicemap.model import KIND_LABELS, EdgeKind, NodeKind
 from servicemap.render import style
 from servicemap.render.items import FlowItem, NodeItem
+from servicemap.render.notes import NoteItem
 from servicemap.render.scene import MapScene
 from servicemap.render.text import plain_tooltip
+from servicemap.ui.canvas.note_gestures import NoteGestures
 from servicemap.units import format_duration
 
 HANDLES = "connection handles"
@@ -79,7 +81,13 @@ class FlowEnd(QGraphicsRectItem):
         self.setToolTip("Drag to another box to move this end of the flow there")
 
 
-class CanvasScene(MapScene):
+def item_key(item) -> str:
+    """The id of a box, flow or note item."""
+    return item.node_id if isinstance(item, NodeItem) else \
+        item.note_id if isinstance(item, NoteItem) else item.edge_id
+
+
+class CanvasScene(NoteGestures, MapScene):
     moved = Signal(dict, dict)              # old positions, new positions (after a drag)
     connect_requested = Signal(str, str)    # source id, target id
     add_requested = Signal(QPointF)         # double-click on empty canvas
@@ -88,6 +96,8 @@ class CanvasScene(MapScene):
     nudge_requested = Signal(float, float)
     feedback = Signal(str)                  # what a flow being drawn would do ("" when fine)
     reconnect_requested = Signal(str, str, str)  # flow id, "source"/"target", the new node
+    note_edit_requested = Signal(str)       # double-click on a note: edit its text
+    note_resized = Signal(str, float)       # a note's corner handle dragged: id, new width
 
     def __init__(self, document, parent=None, editable=lambda: True) -> None:
         super().__init__(document, parent)
@@ -263,24 +273,19 @@ class CanvasScene(MapScene):
 
     def item_id_at(self, pos: QPointF) -> str | None:
         for item in self.items(pos, Qt.IntersectsItemShape, Qt.DescendingOrder, QTransform()):
-            if isinstance(item, NodeItem):
-                return item.node_id
-            if isinstance(item, FlowItem):
-                return item.edge_id
+            if isinstance(item, (NodeItem, FlowItem, NoteItem)):
+                return item_key(item)
         return None
 
     def selected_ids(self) -> list[str]:
-        ids = []
-        for item in self.selectedItems():
-            ids.append(item.node_id if isinstance(item, NodeItem) else item.edge_id)
-        return ids
+        return [item_key(item) for item in self.selectedItems()]
 
     def select_ids(self, ids) -> None:
         wanted = set(ids)
         self.blockSignals(True)
         try:
             for item in self.selectedItems():
-                key = item.node_id if isinstance(item, NodeItem) else item.edge_id
+                key = item_key(item)
                 if key not in wanted:
                     item.setSelected(False)
             for key in wanted:
@@ -303,7 +308,8 @@ class CanvasScene(MapScene):
         """Where an arrow-key nudge by (dx, dy) puts these boxes (id -> new centre). With a
         grid, the first box goes to the next grid line that way and the others keep their
         spacing."""
-        items = [(n, self.nodes[n].pos()) for n in node_ids if n in self.nodes]
+        items = [(n, self.graphics_item(n).pos()) for n in node_ids
+                 if n in self.nodes or n in self.notes]
         if not items:
             return {}
         if self.grid:
@@ -319,7 +325,7 @@ class CanvasScene(MapScene):
         dx, dy = arrange.snap_delta(grabbed.pos().x(), grabbed.pos().y(), self.grid)
         if dx or dy:
             for node_id in self._press_positions:
-                item = self.nodes.get(node_id)
+                item = self.graphics_item(node_id)
                 if item is not None:
                     item.moveBy(dx, dy)
 
@@ -339,6 +345,10 @@ class CanvasScene(MapScene):
     # ----- tooltips -------------------------------------------------------------------
     def tooltip(self, item_id: str) -> str:
         """What hovering over a node or flow shows (made when asked, not for every item)."""
+        if self.doc.has_note(item_id):
+            return ("Note (text on the map, not part of the analysis): double-click or F2 to "
+                    "edit; drag its corner to resize" if self.editable() else
+                    "Note (text on the map, not part of the analysis)")
         if self.doc.has_node(item_id):
             attrs = self.doc.node(item_id)
             tip = [f"{attrs['name']}", KIND_LABELS[NodeKind(attrs["kind"])].capitalize()]
@@ -386,6 +396,10 @@ class CanvasScene(MapScene):
         self._before_press = self.selected_ids()  # the press itself may select the top item
         self._double = False
         node = self.node_at(event.scenePos()) if event.button() == Qt.LeftButton else None
+        if self.note_at(event.scenePos()) is not None:
+            node = None  # a note lies on top of the box under it
+        if self._press_note(event):
+            return
         if self.connect_from is not None and event.button() == Qt.LeftButton:
             source, self.connect_from = self.connect_from, None
             self._press_at = None
@@ -420,14 +434,16 @@ class CanvasScene(MapScene):
                 event.accept()
                 return
         super().mousePressEvent(event)
-        self._press_positions = {item.node_id: item.pos() for item in self.selectedItems()
-                                 if isinstance(item, NodeItem)}
+        self._press_positions = {item_key(item): item.pos() for item in self.selectedItems()
+                                 if isinstance(item, (NodeItem, NoteItem))}
         self._grabbed = node.node_id if node is not None and \
             node.node_id in self._press_positions else None
         if self._press_positions and node is not None:
             self.begin_drag()
 
     def mouseMoveEvent(self, event) -> None:
+        if self._move_note_resize(event):
+            return
         if self._drag_line is not None:
             line = self._drag_line.line()
             line.setP2(event.scenePos())
@@ -449,6 +465,8 @@ class CanvasScene(MapScene):
             self._snap_dragged()
 
     def mouseReleaseEvent(self, event) -> None:
+        if self._release_note_resize(event):
+            return
         if self._drag_line is not None:
             source = self._drag_line.data(0)
             self.removeItem(self._drag_line)
@@ -476,7 +494,7 @@ class CanvasScene(MapScene):
             return
         super().mouseReleaseEvent(event)
         pressed, self._press_at = self._press_at, None
-        moved = any(n in self.nodes and self.nodes[n].pos() != before
+        moved = any(self.graphics_item(n) is not None and self.graphics_item(n).pos() != before
                     for n, before in self._press_positions.items())
         if event.button() == Qt.LeftButton and pressed is not None and not moved \
                 and not self._double and not event.modifiers() \
@@ -484,19 +502,21 @@ class CanvasScene(MapScene):
             self._cycle_click(event.scenePos())
         elif event.button() == Qt.LeftButton:
             self._last_click = None  # a drag, a Ctrl+click or a double-click starts again
-        if self._press_positions and any(
-                n in self.nodes and self.nodes[n].pos() != before
-                for n, before in self._press_positions.items()):
+        if self._press_positions and moved:
             self._snap_dragged()  # a drag ends on the grid (a click leaves boxes alone)
         self.end_drag()
         self._grabbed = None
         if self._press_positions:
             old, new = {}, {}
             for node_id, before in self._press_positions.items():
-                item = self.nodes.get(node_id)
+                item = self.graphics_item(node_id)
                 if item is not None and item.pos() != before:
-                    attrs = self.doc.node(node_id)
-                    old[node_id] = None if attrs["x"] is None else (attrs["x"], attrs["y"])
+                    if node_id in self.notes:
+                        note = self.doc.note(node_id)
+                        old[node_id] = (note.x, note.y)
+                    else:
+                        attrs = self.doc.node(node_id)
+                        old[node_id] = None if attrs["x"] is None else (attrs["x"], attrs["y"])
                     new[node_id] = (item.pos().x(), item.pos().y())
             self._press_positions = {}
             if new:
@@ -507,7 +527,10 @@ class CanvasScene(MapScene):
             return super().mouseDoubleClickEvent(event)
         self._double, self._press_at, self._last_click = True, None, None
         node = self.node_at(event.scenePos())
-        if node is not None:
+        note = self.note_at(event.scenePos())
+        if note is not None:
+            self.note_edit_requested.emit(note.note_id)
+        elif node is not None:
             self.rename_requested.emit(node.node_id)
         elif self.item_id_at(event.scenePos()) is None:
             self.add_requested.emit(event.scenePos())
@@ -524,7 +547,8 @@ class CanvasScene(MapScene):
     def keyPressEvent(self, event) -> None:
         steps = {Qt.Key_Left: (-1, 0), Qt.Key_Right: (1, 0), Qt.Key_Up: (0, -1),
                  Qt.Key_Down: (0, 1)}
-        if event.key() in steps and any(isinstance(i, NodeItem) for i in self.selectedItems()):
+        if event.key() in steps and any(isinstance(i, (NodeItem, NoteItem))
+                                        for i in self.selectedItems()):
             dx, dy = steps[event.key()]
             step = 1.0 if event.modifiers() & Qt.ShiftModifier else 10.0
             self.nudge_requested.emit(dx * step, dy * step)

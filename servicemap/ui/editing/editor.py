@@ -19,17 +19,21 @@ from PySide6.QtGui import QUndoStack
 
 from servicemap.errors import ValidationError
 from servicemap.graph.document import Document, new_id
+from servicemap.graph.notes import note_snippet
 from servicemap.model import (
     KIND_LABELS,
     MAP_FIELDS,
+    NOTE_WIDTH,
     EdgeKind,
     NodeKind,
+    Note,
     Pathway,
     edge_fields,
     node_fields,
 )
 from servicemap.ui.editing import commands as c
 from servicemap.ui.editing.comment_commands import CommentCommand
+from servicemap.ui.editing.note_commands import AddNote, RemoveNote, UpdateNote
 from servicemap.words import plural, without_ids
 
 READ_ONLY_REASON = "This map is open read-only; changes are not allowed."
@@ -124,6 +128,8 @@ class Editor(QObject):
         doc = self.doc
         if doc.has_node(item_id) or doc.has_edge(item_id) or item_id in doc.pathways:
             return doc.comment_item_name(item_id)
+        if doc.has_note(item_id):
+            return note_snippet(doc.note(item_id).text) or "empty"
         return None
 
     @contextmanager
@@ -199,23 +205,45 @@ class Editor(QObject):
         moved = [n for n in new if old.get(n) != new[n]]
         if not moved:
             return None
+        notes = [n for n in moved if self.doc.has_note(n)]  # dragged with the boxes
+        nodes = [n for n in moved if n not in set(notes)]
         if text is None:
-            kinds = {self.doc.node(n)["kind"] for n in moved}
-            word = KIND_LABELS[NodeKind(kinds.pop())] if len(kinds) == 1 else "item"
+            kinds = {self.doc.node(n)["kind"] for n in nodes} | ({"note"} if notes else set())
+            kind = kinds.pop() if len(kinds) == 1 else "item"
+            word = KIND_LABELS[NodeKind(kind)] if kind not in ("note", "item") else kind
             text = f"Move {plural(len(moved), word)}"
-        return self.push(c.MoveNodes(self.doc, {n: old.get(n) for n in moved},
-                                     {n: new[n] for n in moved}, text, nudge))
+        if not notes:
+            return self.push(c.MoveNodes(self.doc, {n: old.get(n) for n in moved},
+                                         {n: new[n] for n in moved}, text, nudge))
+        with self.transaction(text) as tx:
+            if nodes:
+                self.push(c.MoveNodes(self.doc, {n: old.get(n) for n in nodes},
+                                      {n: new[n] for n in nodes}, text))
+            for n in notes:
+                x, y = new[n]
+                self.push(UpdateNote(self.doc, n, {"x": float(x), "y": float(y)}, text))
+        return tx.error
 
     def positions(self, node_ids=None) -> dict:
         """Current positions (id -> (x, y) or None), for building a move or layout step."""
-        nodes = self.doc.graph.nodes
+        nodes, notes = self.doc.graph.nodes, self.doc.notes
         ids = nodes if node_ids is None else node_ids
-        return {n: None if nodes[n]["x"] is None else (nodes[n]["x"], nodes[n]["y"])
-                for n in ids}
+        return {n: (notes[n].x, notes[n].y) if n in notes else
+                None if nodes[n]["x"] is None else (nodes[n]["x"], nodes[n]["y"]) for n in ids}
 
     def delete(self, ids) -> str | None:
         nodes = [i for i in ids if self.doc.has_node(i)]
         edges = [i for i in ids if self.doc.has_edge(i)]
+        notes = [i for i in ids if self.doc.has_note(i)]
+        if notes:  # with the boxes and flows, as one step
+            what = plural(len(nodes) + len(edges) + len(notes), "item" if nodes or edges
+                          else "note")
+            with self.transaction(f"Delete {what}") as tx:
+                if nodes or edges:
+                    self.delete(nodes + edges)
+                for note_id in notes:
+                    self.push(RemoveNote(self.doc, note_id, "Delete note"))
+            return tx.error
         if not nodes and not edges:
             return None
         parts = []
@@ -236,12 +264,14 @@ class Editor(QObject):
                                     f"Add {flow_type.replace('_', '-')} flow"))
         return None if error else edge_id
 
-    def add_items(self, nodes, edges, text: str) -> str | None:
+    def add_items(self, nodes, edges, text: str, notes=()) -> str | None:
         """Add node records (``id``, ``kind``, ``name`` and fields) and then edge records
-        (``id``, ``kind``, ``source``, ``target`` and fields), keeping their ids, as one undo
-        step named ``text`` (a paste); returns why not, or None. Nothing is added when any
-        of them is refused."""
+        (``id``, ``kind``, ``source``, ``target`` and fields), keeping their ids, and
+        notes (:class:`Note`), as one undo step named ``text`` (a paste); returns why not, or None.
+        Nothing is added when any of them is refused."""
         with self.transaction(text) as tx:
+            for note in notes:
+                self.push(AddNote(self.doc, note, "Add note"))
             for rec in nodes:
                 fields = {k: v for k, v in rec.items() if k not in ("id", "kind", "name")}
                 self.push(c.AddNode(self.doc, rec["kind"], rec["name"], rec["id"], fields,
@@ -281,6 +311,27 @@ class Editor(QObject):
             self.push(c.AddEdge(self.doc, EdgeKind.FLOW, target, source, edge_id, fields,
                                 "Add flow"))
         return tx.error
+
+    # ----- notes: text boxes on the canvas (not part of the graph) ------------------------
+    def add_note(self, pos: tuple[float, float], text: str = "", width: float = NOTE_WIDTH) \
+            -> str | None:
+        """A note with its top-left corner at ``pos``; returns its id, or None when refused."""
+        note = Note(new_id(), text, float(pos[0]), float(pos[1]), float(width))
+        error = self.push(AddNote(self.doc, note, "Add note"))
+        return None if error else note.id
+
+    def update_note(self, note_id: str, changes: dict) -> str | None:
+        """Change a note's text, width or place as one undo step; why not, or None."""
+        if not self.doc.has_note(note_id):
+            return self._refuse(f"There is no note {note_id!r} in the map.")
+        note = self.doc.note(note_id)
+        changes = {k: v for k, v in changes.items() if getattr(note, k, object()) != v}
+        if not changes:
+            return None
+        text = ("Edit note text" if set(changes) == {"text"} else
+                "Resize note" if set(changes) == {"width"} else
+                "Move note" if set(changes) <= {"x", "y"} else "Change note")
+        return self.push(UpdateNote(self.doc, note_id, changes, text))
 
     # ----- structure: organisations, directorates, partnerships ---------------------------
     def add_directorate(self, name: str, organisation: str | None, **fields) -> str | None:

@@ -14,10 +14,11 @@ def all_features() -> tuple[type, ...]:
     from servicemap.ui.features.exchange import ExchangeFeature
     from servicemap.ui.features.export.feature import ExportFeature
     from servicemap.ui.features.layout import LayoutFeature
+    from servicemap.ui.features.notes import NotesFeature
     from servicemap.ui.features.pathway_picture import PathwayPictureFeature
     from servicemap.ui.features.review import ReviewFeature
     from servicemap.ui.features.structure import StructureFeature
 
-    return (ClipboardFeature, StructureFeature, LayoutFeature, ArrangeFeature, ReviewFeature,
-            ExportFeature, PathwayPictureFeature, CommentsFeature, AnalysisFeature, ExchangeFeature,
-            DiffFeature)
+    return (ClipboardFeature, StructureFeature, NotesFeature, LayoutFeature, ArrangeFeature,
+            ReviewFeature, ExportFeature, PathwayPictureFeature, CommentsFeature,
+            AnalysisFeature, ExchangeFeature, DiffFeature)

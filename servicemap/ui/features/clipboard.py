@@ -25,7 +25,8 @@ from servicemap.model import DRAWN_KINDS
 from servicemap.ui.api import Host
 from servicemap.ui.editing.editor import READ_ONLY_REASON
 
-NOTHING_SELECTED = "Select one or more boxes first; the flows between them come with them."
+NOTHING_SELECTED = ("Select one or more boxes or notes first; the flows between the boxes "
+                    "come with them.")
 
 
 class ClipboardFeature:
@@ -38,11 +39,11 @@ class ClipboardFeature:
         self.cut_action = add(
             "edit.cut", "Cu&t", self.cut, shortcut=QKeySequence.StandardKey.Cut,
             tip="Cut the selected boxes, with the flows between them, to paste elsewhere",
-            enabled=lambda: self.host.session.editable and bool(self.boxes()), **where)
+            enabled=lambda: self.host.session.editable and bool(self.items()), **where)
         self.copy_action = add(
             "edit.copy", "&Copy", self.copy, shortcut=QKeySequence.StandardKey.Copy,
             tip="Copy the selected boxes, with the flows between them, to paste in this or "
-            "another map", enabled=lambda: bool(self.boxes()), **where)
+            "another map", enabled=lambda: bool(self.items()), **where)
         self.paste_action = add(
             "edit.paste", "&Paste", lambda: self.paste(), shortcut=QKeySequence.StandardKey.Paste,
             tip="Paste copied boxes and their flows beside the originals", enabled="edit",
@@ -50,7 +51,7 @@ class ClipboardFeature:
         self.duplicate_action = add(
             "edit.duplicate", "D&uplicate", self.duplicate, shortcut="Ctrl+D",
             tip="Make a copy of the selected boxes, with the flows between them, beside them",
-            enabled=lambda: self.host.session.editable and bool(self.boxes()), **where)
+            enabled=lambda: self.host.session.editable and bool(self.items()), **where)
         host.add_context_actions(self.context_actions)
 
     # ----- what is selected and drawn -------------------------------------------------------
@@ -63,13 +64,20 @@ class ClipboardFeature:
         return [i for i in self.host.selection.ids
                 if i in nodes and nodes[i]["kind"] in DRAWN_KINDS]
 
+    def items(self) -> list[str]:
+        """The selected boxes, then the selected notes (copied and pasted with them)."""
+        doc = self.host.session.doc
+        if doc is None:
+            return []
+        return self.boxes() + [i for i in self.host.selection.ids if doc.has_note(i)]
+
     def _drawn_at(self) -> dict[str, tuple[float, float]]:
         """Where every box is on the canvas (boxes the map has not placed are on a grid)."""
         scene = self.host.session.scene
         return {n: (item.pos().x(), item.pos().y()) for n, item in scene.nodes.items()}
 
     def _clip(self) -> Clip | None:
-        return clip_plan.copy_items(self.host.session.doc, self.boxes(), self._drawn_at())
+        return clip_plan.copy_items(self.host.session.doc, self.items(), self._drawn_at())
 
     # ----- the system clipboard -------------------------------------------------------------
     @staticmethod
@@ -129,7 +137,7 @@ class ClipboardFeature:
         self._put(clip)
         editor = session.editor
         with editor.transaction(f"Cut {clip.summary()}") as tx:
-            editor.delete([n["id"] for n in clip.nodes])
+            editor.delete([n["id"] for n in clip.nodes] + [n.id for n in clip.notes])
         if not tx.ok:
             return False
         self.host.status(f"Cut {clip.summary()}; paste them with Ctrl+V.")
@@ -164,7 +172,7 @@ class ClipboardFeature:
             here = self.host.make_action("Paste &here", lambda: self.paste(pos))
             here.setEnabled(session.editable and self.clipboard_has_items())
             return [here]
-        if item_id in self.boxes():
+        if item_id in self.items():
             return [self.cut_action, self.copy_action, self.duplicate_action]
         return []
 
@@ -184,7 +192,8 @@ class ClipboardFeature:
         plan = clip_plan.plan_paste(session.doc, clip,
                                     at=None if at is None else (at.x(), at.y()),
                                     occupied=drawn.values())
-        error = session.editor.add_items(plan.nodes, plan.edges, f"{verb} {plan.summary()}")
+        error = session.editor.add_items(plan.nodes, plan.edges, f"{verb} {plan.summary()}",
+                                         notes=plan.notes)
         if error is not None:
             self.host.status(f"Nothing was pasted: {error}")
             return []
@@ -205,7 +214,7 @@ class ClipboardFeature:
         scene = self.host.session.scene
         rect = QRectF()
         for item_id in ids:
-            item = scene.nodes.get(item_id)
+            item = scene.nodes.get(item_id) or scene.notes.get(item_id)
             if item is not None:
                 rect = rect.united(item.sceneBoundingRect())
         if not rect.isNull():

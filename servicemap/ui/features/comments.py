@@ -238,8 +238,10 @@ class CommentsFeature:
         return self.panel.add_comment(target)
 
     def context_actions(self, item_id):
-        """"Comment on this…" in the canvas's right-click menu."""
-        if self.panel is None:
+        """"Comment on this…" in the canvas's right-click menu (not on a note: a note is
+        not an item of the map's to comment on)."""
+        doc = self.host.session.doc
+        if self.panel is None or (item_id and doc is not None and doc.has_note(item_id)):
             return []
         action = QAction("Comment on this…" if item_id else "Comment on the map…",
                          self.host.widget)

@@ -210,7 +210,7 @@ class LayoutFeature:
         doc = session.doc
         moves = {}
         for node_id, (x, y) in new.items():
-            if doc.node(node_id)["kind"] != NodeKind.SERVICE:
+            if not doc.has_node(node_id) or doc.node(node_id)["kind"] != NodeKind.SERVICE:
                 continue
             group = self.layer.group_at(x, y)
             if group is not None and group not in groups_of(doc, node_id, by):

@@ -42,7 +42,7 @@ from servicemap.words import plural, without_ids
 
 HIDDEN_FIELDS = frozenset({"x", "y"})          # positions belong to the canvas
 READ_ONLY_MAP_FIELDS = frozenset({"created", "modified"})  # kept by the store
-LONG_TEXT_FIELDS = frozenset({"notes", "description"})
+LONG_TEXT_FIELDS = frozenset({"notes", "description", "text"})  # "text": a note's
 EDGE_HEADINGS = {"flow": "Flow", "part_of": "Part-of link", "serves": "Serves link"}
 DURATION_TIP = ('In the unit chosen beside it; or type the unit: "4 hours", "3 days", '
                 '"2 weeks". The map keeps days.')
@@ -358,6 +358,10 @@ class InspectorPanel(Panel):
             self._on_changed(("edge", args[0]), args[1])
         elif name == "map_changed":
             self._on_changed(("map", None), args[0])
+        elif name == "note_changed":
+            self._on_changed(("note", args[0]), args[1])
+        elif name in ("note_added", "note_removed"):
+            self._on_item_added_or_removed(args[0])
         elif name in ("node_added", "node_removed", "edge_added", "edge_removed"):
             self._on_item_added_or_removed(args[0])
             if self._structure is not None:  # an organisation, a link: the choices change
@@ -435,12 +439,17 @@ class InspectorPanel(Panel):
             return self.doc.node(item_id)
         if kind == "edge" and self.doc.has_edge(item_id):
             return self.doc.edge(item_id)
+        if kind == "note" and self.doc.has_note(item_id):
+            return self.doc.note(item_id).to_dict()
         return self.doc.graph.graph if kind == "map" else None
 
     def _follow_selection(self, *_args) -> None:
-        ids = [i for i in self.selection.ids if self.doc.has_node(i) or self.doc.has_edge(i)]
+        doc = self.doc
+        ids = [i for i in self.selection.ids
+               if doc.has_node(i) or doc.has_edge(i) or doc.has_note(i)]
         target = (("map", None) if not ids else ("many", len(ids)) if len(ids) > 1 else
-                  ("node" if self.doc.has_node(ids[0]) else "edge", ids[0]))
+                  ("node" if doc.has_node(ids[0]) else
+                   "note" if doc.has_note(ids[0]) else "edge", ids[0]))
         if target != self.target:
             self._commit_pending()
             self._build(target)
@@ -463,6 +472,9 @@ class InspectorPanel(Panel):
         elif kind == "edge":
             heading = EDGE_HEADINGS.get(attrs["kind"], "Link")
             fields = model.edge_fields(attrs["kind"])
+        elif kind == "note":  # a text box on the canvas: its text and width
+            heading = "Note (not part of the analysis)"
+            fields = model.NOTE_FIELDS
         elif kind == "map":
             fields = model.MAP_FIELDS
         for label, text in ((self.heading, heading),
@@ -584,6 +596,8 @@ class InspectorPanel(Panel):
             error = self.editor.update_node(item_id, {name: value})
         elif kind == "edge":
             error = self.editor.update_edge(item_id, {name: value})
+        elif kind == "note":
+            error = self.editor.update_note(item_id, {name: value})
         else:
             error = self.editor.update_map({name: value})
         if error:

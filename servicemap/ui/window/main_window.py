@@ -444,8 +444,11 @@ class MainWindow(QMainWindow):
 
     def rename_selected(self) -> None:
         nodes = [i for i in self.selection.ids if i in self.scene.nodes]
+        notes = [i for i in self.selection.ids if i in self.scene.notes]
         if len(nodes) == 1:
             self.start_rename(nodes[0])
+        elif len(notes) == 1 and not nodes:  # F2 on a note edits its text (the notes feature)
+            self.scene.note_edit_requested.emit(notes[0])
 
     def delete_selected(self) -> None:
         """Delete the selection; say what an organisation or directorate leaves behind."""
@@ -496,6 +499,8 @@ class MainWindow(QMainWindow):
             menu.addAction(a("edit.delete"))
             menu.addSeparator()
             menu.addAction(a("view.zoom_selection"))
+        elif item_id in self.scene.notes:
+            menu.addAction(a("edit.delete"))  # the notes feature adds "Edit text"
         else:
             menu.addAction(a("edit.reverse_flow"))
             menu.addAction(a("edit.delete"))
