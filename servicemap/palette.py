@@ -20,6 +20,10 @@ PALETTE = OKABE_ITO + TOL_MUTED
 NHS_BLUE = "#005EB8"
 DARK_GREY = "#425563"
 TEXT = "#212B32"
+# Notes (the canvas's text boxes): Okabe-Ito yellow as a light tint for the paper, a dark ochre
+# edge and a darker fold; dark text on the paper is over 15:1, and the folded corner is a
+# second cue besides the colour.
+NOTE_FILL, NOTE_BORDER, NOTE_FOLD = "#FFF8C9", "#B69A00", "#EFE39A"
 NO_GROUP = "#768692"  # NHS mid grey: services with no directorate or organisation
 WHITE = "#FFFFFF"
 

@@ -6,13 +6,15 @@ directorate, or organisation, that holds services; children's geometry is relati
 container, as draw.io expects. One edge cell per flow: orthogonal, with an arrow, its width
 from the volume and its dash pattern from the flow type (as on the canvas). Nodes with no
 position are put on a grid below the map. Labels are HTML-escaped text (``html=1`` for word
-wrap), so a name is never read as markup. Cell ids are ``node-``/``flow-``/``group-`` and the
-item's id in the map.
+wrap), so a name is never read as markup. Notes are draw.io's folded-corner ``note`` shapes
+with their text, on top; their height is estimated from the text (draw.io wraps it again).
+Cell ids are ``node-``/``flow-``/``group-``/``note-`` and the item's id in the map.
 """
 
 from __future__ import annotations
 
 import html
+import math
 import os
 import xml.etree.ElementTree as ET
 
@@ -113,7 +115,21 @@ def drawio_tree(doc: Document) -> ET.Element:
             cell = _cell(root, f"flow-{k}", "", flow_style(attrs), "1", edge="1",
                          source=f"node-{u}", target=f"node-{v}")
             ET.SubElement(cell, "mxGeometry", relative="1", attrib={"as": "geometry"})
+    for note in doc.notes.values():
+        cell = _cell(root, f"note-{note.id}", _label(note.text),
+                     "shape=note;size=12;whiteSpace=wrap;html=1;align=left;verticalAlign=top;"
+                     f"spacingLeft=6;spacingTop=4;fillColor={palette.NOTE_FILL};"
+                     f"strokeColor={palette.NOTE_BORDER};fontColor={palette.TEXT};", "1",
+                     vertex="1")
+        _geometry(cell, note.x, note.y, note.width, note_height(note.text, note.width))
     return mxfile
+
+
+def note_height(text: str, width: float) -> float:
+    """About how tall a note's wrapped text is (about 6.5 units a character, 15 a line)."""
+    per_line = max(1, int((width - 16) / 6.5))
+    lines = sum(max(1, math.ceil(len(part) / per_line)) for part in text.split("\n"))
+    return max(36.0, 16.0 + 15.0 * lines)
 
 
 def drawio_text(doc: Document) -> str:

@@ -14,14 +14,13 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFontMetricsF, QPainter, QPainterPath, QPen, QPolygonF
 from PySide6.QtWidgets import QGraphicsItem
 
+from servicemap import palette
 from servicemap.model import Note
 from servicemap.render import style
 
-# Okabe-Ito yellow as a light tint for the paper and a dark ochre edge: dark text on it is
-# over 15:1, and the folded corner is a second cue besides the colour (docs/look.md).
-NOTE_FILL = QColor("#FFF8C9")
-NOTE_BORDER = QColor("#B69A00")
-NOTE_FOLD = QColor("#EFE39A")
+NOTE_FILL = QColor(palette.NOTE_FILL)  # see palette.py (docs/look.md: never colour alone)
+NOTE_BORDER = QColor(palette.NOTE_BORDER)
+NOTE_FOLD = QColor(palette.NOTE_FOLD)
 PAD = 8.0
 FOLD = 12.0
 MIN_HEIGHT = 36.0
