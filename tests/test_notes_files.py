@@ -266,3 +266,4 @@ def test_drawio_has_each_note_as_a_note_shape_and_graphml_has_none(noted, tmp_pa
 
     graphml.write_graphml(sample_map(), tmp_path / "without.graphml")
     assert (tmp_path / "with.graphml").read_bytes() == (tmp_path / "without.graphml").read_bytes()
+
