@@ -301,3 +301,17 @@ def test_a_note_is_real_text_in_svg_and_pdf(window, tmp_path):
             assert ">Board note: data from March<" in text
         else:
             assert "Board note: data from March" in pdf_lines(out.read_bytes())
+
+
+def test_arrange_aligns_a_note_with_boxes_by_its_edges(window):
+    window.editor.add_note((470, 200), "Lined up")
+    (note_id,) = note_ids(window)
+    window.selection.set(["crisis", "tt", note_id])
+    window.actions.action("arrange.align_left").trigger()
+    box = window.scene.nodes["crisis"].sceneBoundingRect()
+    note = window.doc.note(note_id)
+    assert note.x == pytest.approx(box.left() + 3, abs=0.01)  # the box's drawn left edge
+    assert note.y == 200
+    assert window.editor.stack.undoText() == "Align 3 boxes left"
+    window.editor.stack.undo()
+    assert window.doc.note(note_id).x == 470

@@ -52,9 +52,11 @@ NEEDED = {"align": 2, "distribute": 3}
 
 
 def boxes_word(n: int, kinds) -> str:
-    """"3 services", "1 exit", "4 boxes" (of several kinds)."""
+    """"3 services", "1 exit", "2 notes", "4 boxes" (of several kinds)."""
     kinds = set(kinds)
-    return plural(n, KIND_LABELS[NodeKind(kinds.pop())] if len(kinds) == 1 else "box")
+    kind = kinds.pop() if len(kinds) == 1 else None
+    return plural(n, "box" if kind is None else "note" if kind == "note" else
+                  KIND_LABELS[NodeKind(kind)])
 
 
 class ArrangeFeature:
@@ -121,13 +123,22 @@ class ArrangeFeature:
         if session.doc is None or session.scene is None:
             return []
         boxes = []
+        scene = session.scene
         for node_id in self.host.selection.ids:
-            item = session.scene.nodes.get(node_id)
+            item = scene.nodes.get(node_id)
             if item is not None:
                 pos, rect = item.pos(), item.rect
                 boxes.append(Box(node_id, pos.x(), pos.y(), rect.width(), rect.height(),
                                  bool(session.doc.node(node_id)["pinned"])))
+            elif node_id in scene.notes:  # a note lines up with boxes by its drawn rectangle
+                rect = scene.notes[node_id].sceneBoundingRect().adjusted(3, 3, -3, -3)
+                boxes.append(Box(node_id, rect.center().x(), rect.center().y(), rect.width(),
+                                 rect.height()))
         return boxes
+
+    def _kind(self, item_id: str) -> str:
+        doc = self.host.session.doc
+        return "note" if doc.has_note(item_id) else doc.node(item_id)["kind"]
 
     def _can(self, needed: int) -> bool:
         """The map may change and at least ``needed`` boxes are selected (checked on every
@@ -135,9 +146,9 @@ class ArrangeFeature:
         session = self.host.session
         if session.doc is None or session.scene is None or not session.editable:
             return False
-        nodes, count = session.scene.nodes, 0
+        nodes, notes, count = session.scene.nodes, session.scene.notes, 0
         for item_id in self.host.selection.ids:
-            count += item_id in nodes
+            count += item_id in nodes or item_id in notes
             if count >= needed:
                 return True
         return False
@@ -173,11 +184,11 @@ class ArrangeFeature:
                 f"({len(boxes)} selected).")
             return False
         plan = plan_for(boxes)
-        what = boxes_word(len(boxes), (session.doc.node(b.id)["kind"] for b in boxes))
+        what = boxes_word(len(boxes), (self._kind(b.id) for b in boxes))
         pinned = [b for b in boxes if b.pinned]
         held = ""
         if pinned:
-            held = (f"{boxes_word(len(pinned), (session.doc.node(b.id)['kind'] for b in pinned))}"
+            held = (f"{boxes_word(len(pinned), (self._kind(b.id) for b in pinned))}"
                     f" {'is' if len(pinned) == 1 else 'are'} pinned and stayed put")
         if not plan.positions:
             reason = "every box that may move is already in place" if pinned else \
@@ -186,7 +197,10 @@ class ArrangeFeature:
             return False
         text = f"{verb.capitalize()} {what} {how}"
         editor = session.editor
-        if editor.move(editor.positions(plan.positions), plan.positions, text=text) is not None:
+        sizes = {b.id: (b.width, b.height) for b in boxes if session.doc.has_note(b.id)}
+        new = {i: (x - sizes[i][0] / 2, y - sizes[i][1] / 2) if i in sizes else (x, y)
+               for i, (x, y) in plan.positions.items()}  # a note is placed by its corner
+        if editor.move(editor.positions(new), new, text=text) is not None:
             return False  # the editor said why
         say(f"{text}" + (f"; {held}." if held else ".") + " Undo (Ctrl+Z) puts them back.")
         return True
