@@ -267,3 +267,24 @@ def test_drawio_has_each_note_as_a_note_shape_and_graphml_has_none(noted, tmp_pa
     graphml.write_graphml(sample_map(), tmp_path / "without.graphml")
     assert (tmp_path / "with.graphml").read_bytes() == (tmp_path / "without.graphml").read_bytes()
 
+def test_clipboard_json_carries_notes_alone_or_with_boxes(noted):
+    from servicemap.errors import ClipboardError
+    from servicemap.graph import clipboard
+
+    clip = clipboard.copy_items(noted, ["n1", "crisis"])
+    assert [n["id"] for n in clip.nodes] == ["crisis"] and [n.id for n in clip.notes] == ["n1"]
+    back = clipboard.read_json(clipboard.to_json(clip))
+    assert back.notes == clip.notes and clip.summary() == "1 service and 1 note"
+    only = clipboard.read_json(clipboard.to_json(clipboard.copy_items(noted, ["n3"])))
+    plan = clipboard.plan_paste(noted, only, occupied=[])
+    (pasted,) = plan.notes
+    assert (pasted.text, pasted.x, pasted.y) == (NOTES[2].text, 40.1, 40.2)
+    assert pasted.id != "n3" and plan.new_ids == [pasted.id]
+    assert clipboard.copy_items(noted, ["nothing"]) is None
+    data = json.loads(clipboard.to_json(only))
+    data["notes"][0]["width"] = 1
+    with pytest.raises(ClipboardError, match="damaged"):
+        clipboard.read_json(json.dumps(data))
+    data["notes"] = [{"id": "x"}]
+    with pytest.raises(ClipboardError, match="damaged"):
+        clipboard.read_json(json.dumps(data))
