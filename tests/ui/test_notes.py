@@ -51,7 +51,10 @@ def type_text(qtbot, window, text: str) -> None:
     from servicemap.ui.features.notes import NotesFeature
 
     edit = window.host.feature(NotesFeature).text_editor
-    assert edit is not None and edit.isVisible() and edit.hasFocus()
+    assert edit is not None and edit.isVisible()
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=2000)
+    qtbot.waitUntil(edit.hasFocus, timeout=2000)  # back from the menu or another window
     for i, line in enumerate(text.split("\n")):
         if i:
             qtbot.keyClick(edit, Qt.Key.Key_Return)  # Enter: a new line in the note
@@ -106,6 +109,8 @@ def test_toolbar_button_adds_a_note(open_window, map_file, qtbot):
 
 
 def test_right_click_add_note_here_puts_it_at_the_mouse(window, qtbot):
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=2000)
     spot = window.view.mapFromScene(450, 500)
     chosen = []
 

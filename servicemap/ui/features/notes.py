@@ -69,7 +69,11 @@ class NoteTextEdit(QPlainTextEdit):
 
     def focusOutEvent(self, event) -> None:  # noqa: N802 - Qt override
         super().focusOutEvent(event)
-        self.finish(True)
+        # Another window or a menu taking the focus for a while is not leaving the note: the
+        # text stays in edit (as in draw.io) until the user clicks elsewhere in the window.
+        if event.reason() not in (Qt.FocusReason.ActiveWindowFocusReason,
+                                  Qt.FocusReason.PopupFocusReason):
+            self.finish(True)
 
 
 class NotesFeature:
