@@ -43,6 +43,7 @@ Rect = tuple[float, float, float, float]  # left, top, right, bottom
 
 MARGIN = 10.0       # routes keep this far from boxes they do not join
 STUB = 16.0         # the straight piece out of a port before the first bend
+MIN_GAP = 12.0      # boxes closer than this on both axes are joined by a straight line
 PORT_GAP = 10.0     # between two ports on one side of a box
 TRACK = 6.0         # between two parallel segments in one channel
 MAX_SPREAD = 30.0   # parallel segments spread at most this far either side of their line
@@ -90,13 +91,15 @@ def sides(a: Box, b: Box) -> tuple[str, str] | None:
     are too close (or overlap) for a route with bends."""
     ax, ay, aw, ah = a
     bx, by, bw, bh = b
-    need = 2 * STUB + 4
     across = abs(bx - ax) - (aw + bw) / 2
     down = abs(by - ay) - (ah + bh) / 2
-    if across >= need and (across >= down or down < need):
+    roomy = 2 * STUB + 4
+    if across >= roomy:  # side by side with room for the stubs: flows read left to right
         return ("r", "l") if bx > ax else ("l", "r")
-    if down >= need:
+    if down >= MIN_GAP:
         return ("b", "t") if by > ay else ("t", "b")
+    if across >= MIN_GAP:
+        return ("r", "l") if bx > ax else ("l", "r")
     return None
 
 
@@ -343,8 +346,7 @@ class Router:
             touched.add(f.key)
         touched |= self._running_through(areas)
         touched &= self.flows.keys()
-        self._route(touched)
-        return changed | touched
+        return changed | self._route(touched)
 
     def set_avoid(self, avoid: Iterable[Rect]) -> set[str]:
         """Other areas to keep routes out of; re-routes the flows that run through the new
@@ -354,9 +356,7 @@ class Router:
             return set()
         old = set(self.avoid)
         self._set_avoid(avoid)
-        touched = self._running_through([r for r in avoid if r not in old])
-        self._route(touched)
-        return touched
+        return self._route(self._running_through([r for r in avoid if r not in old]))
 
     def _set_avoid(self, avoid: Iterable[Rect]) -> None:
         self.avoid = [tuple(r) for r in avoid]
@@ -386,10 +386,11 @@ class Router:
         return found
 
     # ----- routing ----------------------------------------------------------------------
-    def _route(self, keys: set[str]) -> None:
-        """Route these flows (their sides' other flows too, whose ports move with them)."""
+    def _route(self, keys: set[str]) -> set[str]:
+        """Route these flows (their sides' other flows too, whose ports move with them);
+        returns the keys of all the flows routed."""
         if not keys:
-            return
+            return set()
         self.spent = 0
         self.fallbacks = 0
         groups = self._groups(keys)  # the sides they were on: their ports move too
@@ -415,6 +416,7 @@ class Router:
             self._set_route(key, self._find(key))   # the longest are drawn straight
             done.append(key)
         self._separate(done)
+        return keys
 
     def _length(self, key: str) -> tuple[float, str]:
         f = self.flows[key]
@@ -474,9 +476,11 @@ class Router:
         sa, sb = found
         p, q = self._ports[(key, "s")], self._ports[(key, "t")]
         na, nb = NORMALS[sa], NORMALS[sb]
-        p1 = (p[0] + na[0] * STUB, p[1] + na[1] * STUB)
-        q1 = (q[0] + nb[0] * STUB, q[1] + nb[1] * STUB)
+        half = math.inf
+        if sa == _OPPOSITE[sb]:  # facing sides: the stubs meet at most in the middle
+            half = (abs(q[0] - p[0]) if sa in "rl" else abs(q[1] - p[1])) / 2
         ends = (f.source, f.target)
+        p1, q1 = self._stub(p, na, half, ends), self._stub(q, nb, half, ends)
         bundled = f.target in self.bundle
         for avoid in (True, False) if self.avoid else (False,):
             line = self._z_route(p, q, p1, q1, sa, ends, bundled, avoid)
@@ -489,19 +493,40 @@ class Router:
         self.fallbacks += 1
         return straight(a, b)
 
-    def _clear(self, p: Point, q: Point, ignore: tuple[str, ...], avoid: bool) -> bool:
+    def _stub(self, port: Point, normal: Point, most: float, ends) -> Point:
+        """The end of the stub out of a port: STUB long, shorter when another box (or the
+        other end's stub) is nearer."""
+        tip = (port[0] + normal[0] * STUB, port[1] + normal[1] * STUB)
+        length = min(STUB, most, self.index.reach(port, tip, ends) - 1)
+        length = max(1.0, length)
+        return port[0] + normal[0] * length, port[1] + normal[1] * length
+
+    def _clear(self, p: Point, q: Point, ends: tuple[str, ...], avoid: bool,
+               own: tuple[str, ...] = ()) -> bool:
+        """Whether p-q keeps the margin from every box but ``ends`` (and out of the areas to
+        avoid, if ``avoid``), and stays outside the boxes of ``own`` (its own ends, which it
+        may pass close by)."""
         self.checks += 1
-        if self.index.hits(p, q, ignore):
+        if self.index.hits(p, q, ends):
+            return False
+        if own and not self._outside(p, q, own):
             return False
         return not (avoid and self.avoid_index.hits(p, q))
 
+    def _outside(self, p: Point, q: Point, own: Iterable[str]) -> bool:
+        for node in own:
+            left, top, right, bottom = rect_of(self.boxes[node], -0.5)
+            if segment_crosses(p, q, (left, top, right, bottom)):
+                return False
+        return True
+
     def _line_clear(self, line: list[Point], ends: tuple[str, str], avoid: bool) -> bool:
+        """Whether a whole route is clear: its first piece may leave the source box and its
+        last may enter the target's; no other piece goes into either."""
         last = len(line) - 2
         for i, (p, q) in enumerate(zip(line, line[1:], strict=False)):
-            ignore = (ends[0],) if i == 0 else (ends[1],) if i == last else ()
-            if i == 0 and i == last:
-                ignore = ends
-            if not self._clear(p, q, ignore, avoid):
+            own = tuple(n for n, skip in ((ends[0], i == 0), (ends[1], i == last)) if not skip)
+            if not self._clear(p, q, ends, avoid, own):
                 return False
         return True
 
@@ -518,8 +543,8 @@ class Router:
             return line if self._line_clear(line, ends, avoid) else None
         # The first and last legs run along the ports' lines: as far as the first box each.
         sign = NORMALS[side][axis]
-        ahead = p[axis] + sign * (self.index.reach(p, _along(p, q1[axis], axis), (ends[0],)) - 1)
-        behind = q[axis] - sign * (self.index.reach(q, _along(q, p1[axis], axis), (ends[1],)) - 1)
+        ahead = p[axis] + sign * (self.index.reach(p, _along(p, q1[axis], axis), ends) - 1)
+        behind = q[axis] - sign * (self.index.reach(q, _along(q, p1[axis], axis), ends) - 1)
         lo, hi = (max(lo, behind), min(hi, ahead)) if sign > 0 else (max(lo, ahead),
                                                                      min(hi, behind))
         if lo > hi:
@@ -540,7 +565,7 @@ class Router:
             # The first and last legs are clear up to lo and hi; with areas to avoid, all of it
             # is checked.
             if self._line_clear(line, ends, avoid) if avoid else \
-                    self._clear(line[1], line[2], (), False):
+                    self._clear(line[1], line[2], ends, False, ends):
                 return line
         return None
 
@@ -559,8 +584,9 @@ class Router:
         spans = []
         for end in (p1, q1):
             reach = self.index.reach
-            spans.append((end[axis] - reach(end, _along(end, end[axis] - 4 * CELL, axis)) + 1,
-                          end[axis] + reach(end, _along(end, end[axis] + 4 * CELL, axis)) - 1))
+            far = 4 * CELL
+            spans.append((end[axis] - reach(end, _along(end, end[axis] - far, axis), ends) + 1,
+                          end[axis] + reach(end, _along(end, end[axis] + far, axis), ends) - 1))
         lo, hi = max(spans[0][0], spans[1][0]), min(spans[0][1], spans[1][1])
         targets = (q1[axis], p1[axis])
         ordered = sorted((c for c in lanes if lo <= c <= hi),
@@ -570,8 +596,9 @@ class Router:
                 a, b = (p1[0], c), (q1[0], c)
             else:
                 a, b = (c, p1[1]), (c, q1[1])
-            if self._clear(a, b, (), avoid) and (not avoid or (
-                    self._clear(p1, a, (), avoid) and self._clear(b, q1, (), avoid))):
+            if self._clear(a, b, ends, avoid, ends) and self._outside(p1, a, ends) and \
+                    self._outside(b, q1, ends) and (not avoid or (
+                        self._clear(p1, a, ends, avoid) and self._clear(b, q1, ends, avoid))):
                 return [p, p1, a, b, q1, q]
         return None
 
@@ -591,9 +618,10 @@ class Router:
     def _search_in(self, window, p1, q1, sa, sb, ends, avoid) -> list[Point] | None:
         if (window[2] - window[0]) * (window[3] - window[1]) > SEARCH_CELLS * CELL * CELL:
             return None
-        rects = [self.index.rects[n] for n in self.index.near(window)]
+        rects = [self.index.rects[n] for n in self.index.near(window) if n not in ends]
         if len(rects) > SEARCH_BOXES:
             return None
+        rects += [rect_of(self.boxes[n], -0.5) for n in ends]  # pass close by its own boxes
         if avoid:
             rects += [self.avoid_index.rects[k] for k in self.avoid_index.near(window)]
         xs, ys = {p1[0], q1[0], window[0], window[2]}, {p1[1], q1[1], window[1], window[3]}

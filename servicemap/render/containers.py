@@ -6,6 +6,8 @@ Containers are not stored in the map: each is drawn around its members' boxes wh
 now (:func:`servicemap.graph.groups.container_rect`, the same geometry the grouped layout packs),
 so it moves with its services and follows every edit. They are decorations of the map scene
 (:meth:`servicemap.render.scene.MapScene.add_decoration`), so an export's scene draws them too.
+Flows are routed clear of the titles where they can be
+(:meth:`servicemap.render.scene.MapScene.set_route_avoid`).
 """
 
 from __future__ import annotations
@@ -177,6 +179,7 @@ class ContainerLayer:
                           nodes[m].rect.height()) for m in members if m in nodes]
                 if boxes:
                     rects[group] = QRectF(*grp.container_rect(boxes, self.grouping.names[group]))
+        scene.set_route_avoid(self._titles(rects))
         drawn = {d.item.group_id: d.item for d in scene.decorations(CONTAINERS)}
         for group in [g for g in drawn if g not in rects]:
             scene.remove_decoration(CONTAINERS, drawn.pop(group))
@@ -189,6 +192,16 @@ class ContainerLayer:
             item.set_look(rect, name, colour, f"{TITLE_LABELS[self.by]}: {name}\n"
                           f"{plural(count, 'service')}")
         self._refresh_tags()
+
+    def _titles(self, rects: dict[str, QRectF]) -> list[QRectF]:
+        """Where each container's title is written: flows are routed clear of these."""
+        metrics = QFontMetricsF(_small_font(10.5, bold=True))
+        out = []
+        for group, rect in rects.items():
+            width = metrics.horizontalAdvance(self.grouping.names[group]) + grp.CONTAINER_PAD
+            out.append(QRectF(rect.left(), rect.top(), min(rect.width(), width),
+                              grp.CONTAINER_TITLE))
+        return out
 
     def _refresh_tags(self) -> None:
         scene = self.scene

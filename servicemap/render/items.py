@@ -21,6 +21,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem
 
+from servicemap.graph import routing
 from servicemap.graph.flow_labels import point_at
 from servicemap.model import FlowType, NodeKind
 from servicemap.render import style
@@ -32,7 +33,6 @@ SMOOTH_LOD = 0.6  # below this zoom, flows are drawn without antialiasing (3x ch
 _POSITION_CHANGED = QGraphicsItem.GraphicsItemChange.ItemPositionHasChanged
 _FONT: list = []
 _LABEL_FONT: list = []  # a flow number's font and its metrics
-CURVE_SAMPLES = 8  # a curved flow is a polyline of this many pieces for placing its number
 _PENS: dict[tuple, tuple[QPen, QPen]] = {}
 
 
@@ -180,6 +180,12 @@ class NodeItem(QGraphicsItem):
     def rect(self) -> QRectF:
         return self._rect
 
+    def box(self) -> routing.Box:
+        """Where flows go round it, as :mod:`servicemap.graph.routing` reads boxes: its
+        centre and size, with the small gap flows keep from its border."""
+        pos = self.pos()
+        return pos.x(), pos.y(), 2 * self.half[0], 2 * self.half[1]
+
     def boundingRect(self) -> QRectF:
         return self._bounds
 
@@ -226,18 +232,24 @@ class NodeItem(QGraphicsItem):
             painter.drawText(QPointF(x, y), line)
 
 
-def _boundary(cx: float, cy: float, half: tuple[float, float], tx: float, ty: float) \
-        -> tuple[float, float]:
-    """Where the line from (cx, cy) toward (tx, ty) leaves a box of half-size ``half``."""
-    dx, dy = tx - cx, ty - cy
-    if dx == 0 and dy == 0:
-        return cx, cy
-    scale = min(half[0] / abs(dx) if dx else math.inf, half[1] / abs(dy) if dy else math.inf)
-    return cx + dx * scale, cy + dy * scale
+def _rounded(points: list[tuple[float, float]], radius: float = 8.0) -> QPainterPath:
+    """A polyline as a path whose bends are rounded off (by at most half of either piece)."""
+    path = QPainterPath(QPointF(*points[0]))
+    for (ax, ay), (bx, by), (cx, cy) in zip(points, points[1:], points[2:], strict=False):
+        into, out = math.hypot(bx - ax, by - ay), math.hypot(cx - bx, cy - by)
+        r = min(radius, into / 2, out / 2)
+        if r <= 0.5:
+            path.lineTo(bx, by)
+            continue
+        path.lineTo(bx - (bx - ax) / into * r, by - (by - ay) / into * r)
+        path.quadTo(QPointF(bx, by), QPointF(bx + (cx - bx) / out * r, by + (cy - by) / out * r))
+    path.lineTo(QPointF(*points[-1]))
+    return path
 
 
 class FlowItem(QGraphicsItem):
-    """An arrow from one node to another; width from volume, line style from flow type."""
+    """An arrow from one node to another along its route (:mod:`servicemap.graph.routing`,
+    given by the scene); width from volume, line style from flow type."""
 
     # While boxes are dragged, flows are drawn without antialiasing (three times cheaper);
     # the scene sets this on press and clears it, with a full repaint, on release.
@@ -249,11 +261,12 @@ class FlowItem(QGraphicsItem):
         self.source, self.target = source, target
         self.flow_type = FlowType.REFERRAL
         self.width = style.UNKNOWN_WIDTH
-        self.bend = 0.0  # perpendicular offset of the curve's control point (parallel flows)
         self.label = ""
         self.show_label = False
         self.label_at = 0.5  # where the number sits: this fraction of the line's length
         self._line: list[tuple[float, float]] = []  # the line as points (for the number)
+        self._route: list[tuple[float, float]] = []  # the route the scene gave, and the
+        self._route_for: tuple = ()                   # boxes it was made for
         self.highlighted = False
         self.full_detail = False  # the scene sets it: draw all detail at any scale
         self.hovered = False  # the pointer is on it (the canvas sets this)
@@ -269,34 +282,32 @@ class FlowItem(QGraphicsItem):
         self.flow_type, self.width, self.label = flow_type, width, label
         self.adjust()
 
+    def set_route(self, points: list[tuple[float, float]]) -> None:
+        """Draw the flow along ``points`` (from the source box's edge to the target's) while
+        its boxes stay where they are now; once one moves (a drag), it runs between their
+        middle ports (:func:`servicemap.graph.routing.quick_route`) until routed again."""
+        self._route = list(points)
+        self._route_for = (self.source.box(), self.target.box())
+        self.adjust()
+
     def detach(self) -> None:
         for node in (self.source, self.target):
             if self in node.edges:
                 node.edges.remove(self)
 
     def adjust(self) -> None:
-        a, b = self.source.pos(), self.target.pos()
-        ax, ay, bx, by = a.x(), a.y(), b.x(), b.y()
-        dx, dy = bx - ax, by - ay
-        length = math.hypot(dx, dy) or 1.0
-        cx = (ax + bx) / 2 - dy / length * self.bend
-        cy = (ay + by) / 2 + dx / length * self.bend
-        sx, sy = _boundary(ax, ay, self.source.half, *((cx, cy) if self.bend else (bx, by)))
-        ex, ey = _boundary(bx, by, self.target.half, *((cx, cy) if self.bend else (ax, ay)))
-        path = QPainterPath(QPointF(sx, sy))
-        end = QPointF(ex, ey)
-        if self.bend:
-            path.quadTo(QPointF(cx, cy), end)
-            px, py = cx, cy  # a quadratic curve arrives along control -> end
-            steps = [i / CURVE_SAMPLES for i in range(CURVE_SAMPLES + 1)]
-            self._line = [((1 - t) ** 2 * sx + 2 * (1 - t) * t * cx + t * t * ex,
-                           (1 - t) ** 2 * sy + 2 * (1 - t) * t * cy + t * t * ey)
-                          for t in steps]
+        ends = (self.source.box(), self.target.box())
+        if self._route and ends == self._route_for:
+            points = self._route
         else:
-            path.lineTo(end)
-            px, py = sx, sy
-            self._line = [(sx, sy), (ex, ey)]
-        # Arrowhead along the last tangent.
+            points = routing.quick_route(*ends)
+        self._line = points
+        path = _rounded(points) if len(points) > 2 else QPainterPath(QPointF(*points[0]))
+        if len(points) == 2:
+            path.lineTo(QPointF(*points[1]))
+        # Arrowhead along the last piece.
+        (px, py), (ex, ey) = points[-2], points[-1]
+        end = QPointF(ex, ey)
         angle = math.atan2(ey - py, ex - px)
         size = 7.0 + self.width * 1.6
         left = QPointF(ex - size * math.cos(angle - 0.42), ey - size * math.sin(angle - 0.42))

@@ -14,7 +14,6 @@ child, moves with it and goes when it is removed) or free in scene coordinates. 
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable, Mapping
 from typing import NamedTuple
 
@@ -23,7 +22,7 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsLineItem, QGraphicsScene
 
-from servicemap.graph import flow_labels, placement
+from servicemap.graph import flow_labels, placement, routing
 from servicemap.graph.document import Document
 from servicemap.graph.pathways import step_flows
 from servicemap.model import DRAWN_EDGE_KINDS, DRAWN_KINDS, EdgeKind, NodeKind
@@ -57,6 +56,8 @@ class MapScene(NoteLayer, QGraphicsScene):
         self._anchored: dict[str, list[tuple[str, QGraphicsItem]]] = {}  # anchor: (layer, item)
         self._corner: tuple[float, float] | None = None  # (left, bottom) of the boxes
         self._corner_known = False
+        self.router: routing.Router | None = None  # the flows' routes (route_flows)
+        self._avoid: list[tuple[float, float, float, float]] = []  # areas routes avoid
         self.show_flow_labels = False
         self._dimmed: set[str] = set()
         self._highlight: str | None = None
@@ -104,7 +105,7 @@ class MapScene(NoteLayer, QGraphicsScene):
         for u, v, k, attrs in self.doc.graph.edges(keys=True, data=True):
             if attrs["kind"] in DRAWN_EDGE_KINDS:
                 self._make_flow(k, u, v, attrs)
-        self._set_bends_all()
+        self.route_flows()
         self._build_notes()
         self.place_flow_labels()
         self.fit_scene_rect()
@@ -244,26 +245,41 @@ class MapScene(NoteLayer, QGraphicsScene):
                 item.label_at = at
                 item.update()
 
-    def _set_bends(self, u: str, v: str) -> None:
-        """Spread parallel flows between two nodes (either direction) as curves."""
-        ids = [k for a, b in ((u, v), (v, u))
-               for k in self.doc.graph.get_edge_data(a, b, default={}) if k in self.flows]
-        for i, edge_id in enumerate(ids):
-            item = self.flows[edge_id]
-            forward = self.doc.edge_ends(edge_id) == (u, v)
-            offset = 0.0 if len(ids) == 1 else (i - (len(ids) - 1) / 2) * 36.0 + 18.0
-            item.bend = offset if forward else -offset
-            item.adjust()
+    # ----- routes -----------------------------------------------------------------------
+    def route_flows(self) -> None:
+        """Route every flow round the boxes afresh (:mod:`servicemap.graph.routing`): once per
+        build; after that only the flows of boxes that move, come or go are routed again."""
+        bundle = [n for n, item in self.nodes.items() if item.kind == NodeKind.EXIT]
+        self.router = routing.Router(
+            {n: item.box() for n, item in self.nodes.items()},
+            [routing.Flow(k, f.source.node_id, f.target.node_id) for k, f in self.flows.items()],
+            bundle, self._avoid)
+        for key, item in self.flows.items():
+            item.set_route(self.router.routes[key])
 
-    def _set_bends_all(self) -> None:
-        """Curve the flows of every pair of nodes joined by more than one flow."""
-        pairs: Counter[tuple[str, str]] = Counter()
-        for item in self.flows.values():
-            a, b = item.source.node_id, item.target.node_id
-            pairs[(a, b) if a <= b else (b, a)] += 1
-        for (u, v), count in pairs.items():
-            if count > 1:
-                self._set_bends(u, v)
+    def set_route_avoid(self, rects: Iterable[QRectF]) -> None:
+        """Areas flows keep out of where they can (the containers' titles): the flows that run
+        through them are routed again."""
+        self._avoid = [(r.left(), r.top(), r.right(), r.bottom()) for r in rects]
+        if self.router is not None:
+            self._apply_routes(self.router.set_avoid(self._avoid))
+
+    def _reroute(self, **changes) -> None:
+        """Tell the router what changed (see :meth:`Router.update`) and redraw the flows whose
+        routes it changed."""
+        if self.router is not None:
+            self._apply_routes(self.router.update(**changes))
+
+    def _apply_routes(self, keys: Iterable[str]) -> None:
+        routes = self.router.routes
+        for key in keys:
+            item = self.flows.get(key)
+            if item is not None and key in routes:
+                item.set_route(routes[key])
+
+    def _flow_record(self, edge_id: str) -> routing.Flow:
+        item = self.flows[edge_id]
+        return routing.Flow(edge_id, item.source.node_id, item.target.node_id)
 
     def keep_only(self, node_ids: Iterable[str], flow_ids: Iterable[str],
                   note_ids: Iterable[str] = ()) -> None:
@@ -276,6 +292,7 @@ class MapScene(NoteLayer, QGraphicsScene):
             self._drop_flow(key)
         for key in [k for k in self.nodes if k not in nodes]:
             self._drop_node(key)
+        self.route_flows()
 
     def _drop_node(self, node_id: str) -> None:
         item = self.nodes.pop(node_id, None)
@@ -347,9 +364,11 @@ class MapScene(NoteLayer, QGraphicsScene):
             else:
                 self._place([node_id])
             self._grow_rect(self.nodes[node_id])
+            self._reroute(boxes={node_id: self.nodes[node_id].box()})
 
     def _on_node_removed(self, node_id: str) -> None:
         self._drop_node(node_id)
+        self._reroute(removed=[node_id])
 
     def _on_node_changed(self, node_id: str, fields) -> None:
         if node_id in self.nodes:
@@ -357,6 +376,7 @@ class MapScene(NoteLayer, QGraphicsScene):
             self._corner_known = False  # a longer name can make a taller box
             for edge in self.nodes[node_id].edges:
                 edge.adjust()
+            self._reroute(boxes={node_id: self.nodes[node_id].box()})
             self.place_flow_labels()
         elif self.doc.node(node_id)["kind"] in (NodeKind.DIRECTORATE, NodeKind.ORGANISATION):
             self._restyle_services()
@@ -383,6 +403,7 @@ class MapScene(NoteLayer, QGraphicsScene):
         for node_id in node_ids:
             if node_id in self.nodes:
                 self._grow_rect(self.nodes[node_id])
+        self._reroute(boxes={n: self.nodes[n].box() for n in node_ids if n in self.nodes})
         self.place_flow_labels()
         if self._highlight is not None:
             self.highlight_pathway(self._highlight)
@@ -397,7 +418,8 @@ class MapScene(NoteLayer, QGraphicsScene):
         u, v = self.doc.edge_ends(edge_id)
         if attrs["kind"] == EdgeKind.FLOW:
             self._make_flow(edge_id, u, v, attrs)
-            self._set_bends(u, v)
+            if edge_id in self.flows:
+                self._reroute(added_flows=[self._flow_record(edge_id)])
             self.place_flow_labels()
             self._refresh_highlight()
         elif attrs["kind"] == EdgeKind.PART_OF:
@@ -406,9 +428,7 @@ class MapScene(NoteLayer, QGraphicsScene):
     def _on_edge_removed(self, edge_id: str) -> None:
         item = self._drop_flow(edge_id)
         if item is not None:
-            u, v = item.source.node_id, item.target.node_id
-            if u in self.nodes and v in self.nodes:
-                self._set_bends(u, v)
+            self._reroute(removed_flows=[edge_id])
             self.place_flow_labels()
             self._refresh_highlight()
         elif self.nodes:

@@ -13,7 +13,6 @@ badges on commented items, and File > Export comments… (CSV).
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer
@@ -114,13 +113,8 @@ class CommentBadge(QGraphicsItem):
 
 
 def flow_anchor(item) -> QPointF:
-    """The middle of a flow's line (or curve), where its badge goes."""
-    a, b = item.source.pos(), item.target.pos()
-    mid = (a + b) / 2
-    dx, dy = b.x() - a.x(), b.y() - a.y()
-    length = math.hypot(dx, dy) or 1.0
-    control = QPointF(mid.x() - dy / length * item.bend, mid.y() + dx / length * item.bend)
-    return a * 0.25 + control * 0.5 + b * 0.25
+    """The middle of a flow's route as drawn, where its badge goes."""
+    return item.midpoint()
 
 
 class CommentsFeature:

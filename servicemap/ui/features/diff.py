@@ -15,7 +15,6 @@ follows edits to the map on screen, and Clear comparison (or opening another map
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer
@@ -123,15 +122,11 @@ class NodeOutline(QGraphicsItem):
         painter.drawRoundedRect(self._rect(), 10, 10)
 
 
-def _curve(a: QPointF, b: QPointF, bend: float) -> tuple[QPainterPath, QPointF]:
-    """The centre-to-centre path of a flow (curved by ``bend``) and its middle."""
-    mid = (a + b) / 2
-    dx, dy = b.x() - a.x(), b.y() - a.y()
-    length = math.hypot(dx, dy) or 1.0
-    control = QPointF(mid.x() - dy / length * bend, mid.y() + dx / length * bend)
+def _line(a: QPointF, b: QPointF) -> tuple[QPainterPath, QPointF]:
+    """The centre-to-centre line where a removed flow ran, and its middle."""
     path = QPainterPath(a)
-    path.quadTo(control, b)
-    return path, a * 0.25 + control * 0.5 + b * 0.25
+    path.lineTo(b)
+    return path, (a + b) / 2
 
 
 class FlowHalo(QGraphicsPathItem):
@@ -151,9 +146,8 @@ class FlowHalo(QGraphicsPathItem):
 
     def follow(self, flow: FlowItem) -> None:
         """Lie along ``flow`` as it is drawn now."""
-        path, middle = _curve(flow.source.pos(), flow.target.pos(), flow.bend)
-        self.setPath(path)
-        self.mark.setPos(middle + QPointF(-12, 12))
+        self.setPath(flow.path())  # the route as drawn (the flow's coordinates are the scene's)
+        self.mark.setPos(flow.midpoint() + QPointF(-12, 12))
 
 
 class GhostNode(QGraphicsItem):
@@ -199,7 +193,7 @@ class GhostFlow(QGraphicsPathItem):
     def __init__(self, edge_id: str, a: QPointF, b: QPointF, tip: str) -> None:
         super().__init__()
         self.edge_id = edge_id
-        path, middle = _curve(a, b, 0.0)
+        path, middle = _line(a, b)
         self.setPath(path)
         self.setPen(QPen(REMOVED, 2.5, Qt.PenStyle.DashLine, Qt.PenCapStyle.FlatCap))
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
