@@ -325,8 +325,10 @@ class Router:
                 changed.add(key)
         areas: list[Rect] = []
         for node in removed:
-            if self.boxes.pop(node, None) is not None:
+            old = self.boxes.pop(node, None)
+            if old is not None:
                 self.index.remove(node)
+                areas.append(rect_of(old, MARGIN + TRACK + MAX_SPREAD + 1))
             for key in list(self.at.pop(node, ())):
                 f = self.flows.pop(key)
                 other = f.target if f.source == node else f.source
@@ -335,6 +337,9 @@ class Router:
                 self._forget(key)
                 changed.add(key)
         for node, box in boxes.items():
+            old = self.boxes.get(node)
+            if old is not None:  # routes that went round it where it was may now go straight
+                areas.append(rect_of(old, MARGIN + TRACK + MAX_SPREAD + 1))
             self.boxes[node] = box
             self.index.add(node, rect_of(box, MARGIN - 0.5))
             areas.append(rect_of(box, MARGIN))
