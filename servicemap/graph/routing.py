@@ -45,13 +45,14 @@ MARGIN = 10.0       # routes keep this far from boxes they do not join
 STUB = 16.0         # the straight piece out of a port before the first bend
 MIN_GAP = 12.0      # boxes closer than this on both axes are joined by a straight line
 PORT_GAP = 10.0     # between two ports on one side of a box
+HUB_ENDS = 6        # a side with more flow ends than this gives them all one port
 TRACK = 6.0         # between two parallel segments in one channel
 MAX_SPREAD = 30.0   # parallel segments spread at most this far either side of their line
 BEND = 30.0         # what a bend costs in the search, in scene units of length
 CELL = 160.0        # the spatial index's cell
 WINDOW = 220.0      # the search looks this far beyond the two ends
 SEARCH_CAP = 3000   # grid points one search may visit
-SEARCH_BOXES = 150  # boxes near the ends past which no search is tried
+SEARCH_BOXES = 80  # boxes near the ends past which no search is tried
 SEARCH_CELLS = 200  # nor over a window of more than this many index cells
 SEARCH_BUDGET = 100_000  # grid points all the searches of one run may visit
 CHECK_BUDGET = 200_000  # segment checks one run may make; past it flows are drawn straight
@@ -303,6 +304,7 @@ class Router:
             self.at[f.source].add(f.key)
             self.at[f.target].add(f.key)
         self.routes: dict[str, list[Point]] = {}
+        self.straight: set[str] = set()  # flows drawn as straight fallbacks
         self._bounds: dict[str, Rect] = {}
         self._sides: dict[str, tuple[str, str] | None] = {}
         self._ports: dict[tuple[str, str], Point] = {}  # (flow key, "s"/"t") -> port
@@ -328,7 +330,7 @@ class Router:
             old = self.boxes.pop(node, None)
             if old is not None:
                 self.index.remove(node)
-                areas.append(rect_of(old, MARGIN + TRACK + MAX_SPREAD + 1))
+                areas.append(rect_of(old, MARGIN + TRACK + 1))
             for key in list(self.at.pop(node, ())):
                 f = self.flows.pop(key)
                 other = f.target if f.source == node else f.source
@@ -339,7 +341,7 @@ class Router:
         for node, box in boxes.items():
             old = self.boxes.get(node)
             if old is not None:  # routes that went round it where it was may now go straight
-                areas.append(rect_of(old, MARGIN + TRACK + MAX_SPREAD + 1))
+                areas.append(rect_of(old, MARGIN + TRACK + 1))
             self.boxes[node] = box
             self.index.add(node, rect_of(box, MARGIN - 0.5))
             areas.append(rect_of(box, MARGIN))
@@ -371,6 +373,7 @@ class Router:
 
     def _forget(self, key: str) -> None:
         self.routes.pop(key, None)
+        self.straight.discard(key)
         self._bounds.pop(key, None)
         self._sides.pop(key, None)
         self._ports.pop((key, "s"), None)
@@ -382,6 +385,8 @@ class Router:
         if not areas:
             return found
         for key, (l0, t0, r0, b0) in self._bounds.items():
+            if key in self.straight:  # it runs through boxes anyway: routed when its own move
+                continue
             for area in areas:
                 if l0 <= area[2] and area[0] <= r0 and t0 <= area[3] and area[1] <= b0:
                     line = self.routes[key]
@@ -398,6 +403,7 @@ class Router:
             return set()
         self.spent = 0
         self.fallbacks = 0
+        self.search_budget = min(SEARCH_BUDGET, SEARCH_CAP * 4 + 50 * len(keys))
         groups = self._groups(keys)  # the sides they were on: their ports move too
         for key in keys:
             f = self.flows[key]
@@ -406,15 +412,8 @@ class Router:
                 else sides(a, b)
         groups |= self._groups(keys)
         keys = set(keys)
-        for node, _side in groups:
-            keys |= self.at.get(node, set())
-        for key in keys - set(self._sides):
-            f = self.flows[key]
-            self._sides[key] = sides(self.boxes[f.source], self.boxes[f.target]) \
-                if f.source != f.target else None
-        groups |= self._groups(keys)
-        for node, side in groups:
-            self._assign_ports(node, side)
+        for node, side in groups:  # the flows whose ports moved are routed again too
+            keys |= self._assign_ports(node, side)
         done = []
         self.checks = 0
         for key in sorted(keys, key=self._length):  # short ones first: past the budget,
@@ -441,13 +440,21 @@ class Router:
 
     def _set_route(self, key: str, line: list[Point]) -> None:
         self.routes[key] = line
+        if len(line) == 2 and line[0][0] != line[1][0] and line[0][1] != line[1][1]:
+            self.straight.add(key)  # a fallback: neither across nor down
+        else:
+            self.straight.discard(key)
         xs, ys = [p[0] for p in line], [p[1] for p in line]
         self._bounds[key] = (min(xs), min(ys), max(xs), max(ys))
 
-    def _assign_ports(self, node: str, side: str) -> None:
+    def _assign_ports(self, node: str, side: str) -> set[str]:
         """Spread the ends of ``node``'s flows on ``side`` along it, ordered by the boxes at
-        their other ends; bundled ends (into an exit) share the middle."""
-        box = self.boxes[node]
+        their other ends; bundled ends (into an exit) share the middle, and so do all the ends
+        of a side with more than :data:`HUB_ENDS` (a hub's flows leave as one bundle). Returns
+        the keys of the flows whose port there moved."""
+        box = self.boxes.get(node)
+        if box is None:
+            return set()
         ends = []
         for key in self.at.get(node, ()):
             f = self.flows[key]
@@ -459,17 +466,22 @@ class Router:
                     ox, oy = self.boxes[other][:2]
                     ends.append(((oy, ox) if side in "rl" else (ox, oy), key, end))
         ends.sort()
+        wanted: dict[tuple[str, str], Point] = {}
         if node in self.bundle:
-            for _order, key, end in ends:
-                if end == "t":
-                    self._ports[(key, end)] = _port(box, side, 0.0)
+            middle = _port(box, side, 0.0)
+            wanted.update(((key, end), middle) for _order, key, end in ends if end == "t")
             ends = [e for e in ends if e[2] == "s"]
-        if not ends:
-            return
-        length = box[3] if side in "rl" else box[2]
-        gap = min(PORT_GAP, (length - 12) / max(1, len(ends)))
-        for i, (_order, key, end) in enumerate(ends):
-            self._ports[(key, end)] = _port(box, side, (i - (len(ends) - 1) / 2) * gap)
+        if len(ends) > HUB_ENDS:
+            middle = _port(box, side, 0.0)
+            wanted.update(((key, end), middle) for _order, key, end in ends)
+        elif ends:
+            length = box[3] if side in "rl" else box[2]
+            gap = min(PORT_GAP, (length - 12) / len(ends))
+            for i, (_order, key, end) in enumerate(ends):
+                wanted[(key, end)] = _port(box, side, (i - (len(ends) - 1) / 2) * gap)
+        moved = {key for (key, end), port in wanted.items() if self._ports.get((key, end)) != port}
+        self._ports.update(wanted)
+        return moved
 
     def _find(self, key: str) -> list[Point]:
         f = self.flows[key]
@@ -491,7 +503,7 @@ class Router:
             line = self._z_route(p, q, p1, q1, sa, ends, bundled, avoid)
             if line is None and sa == _OPPOSITE[sb]:
                 line = self._lane_route(p, q, p1, q1, sa, ends, avoid)
-            if line is None and self.spent < SEARCH_BUDGET:
+            if line is None and self.spent < self.search_budget:
                 line = self._search(p, q, p1, q1, sa, sb, ends, avoid)
             if line is not None:
                 return _simplify(line)
@@ -616,7 +628,7 @@ class Router:
             line = self._search_in(window, p1, q1, sa, sb, ends, avoid)
             if line is not None:
                 return [p, *line, q]
-            if self.spent >= SEARCH_BUDGET:
+            if self.spent >= self.search_budget:
                 break
         return None
 
