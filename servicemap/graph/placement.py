@@ -276,16 +276,19 @@ def unplaced_positions(corner: Point | None, sizes: Sequence[Size]) -> list[Poin
             for i, (w, h) in enumerate(sizes)]
 
 
-def drawing_boxes(doc: Document, node_ids: Iterable[str]) -> dict[str, Box]:
+def drawing_boxes(doc: Document, node_ids: Iterable[str],
+                  sizes: dict[str, Size] | None = None) -> dict[str, Box]:
     """(centre x, centre y, width, height) of each node for a file drawing (GraphML, draw.io)
-    with :func:`servicemap.palette.box_size`; nodes with no position go on the grid below the
+    with its size in ``sizes`` (e.g. :func:`default_sizes`, room for the wrapped label), else
+    :func:`servicemap.palette.box_size`; nodes with no position go on the grid below the
     others (:func:`unplaced_positions`), in the order given, as on the canvas."""
     nodes = doc.graph.nodes
+    sizes = sizes or {}
     out: dict[str, Box] = {}
     unplaced = []
     for n in node_ids:
         attrs = nodes[n]
-        w, h = palette.box_size(attrs["kind"])
+        w, h = sizes.get(n) or palette.box_size(attrs["kind"])
         if attrs.get("x") is None or attrs.get("y") is None:
             unplaced.append((n, (w, h)))
         else:

@@ -403,7 +403,7 @@ class Router:
             return set()
         self.spent = 0
         self.fallbacks = 0
-        self.search_budget = min(SEARCH_BUDGET, SEARCH_CAP * 4 + 50 * len(keys))
+        self.search_budget = min(SEARCH_BUDGET, SEARCH_CAP * 4 + 1000 * len(keys))
         groups = self._groups(keys)  # the sides they were on: their ports move too
         for key in keys:
             f = self.flows[key]
@@ -503,7 +503,7 @@ class Router:
             line = self._z_route(p, q, p1, q1, sa, ends, bundled, avoid)
             if line is None and sa == _OPPOSITE[sb]:
                 line = self._lane_route(p, q, p1, q1, sa, ends, avoid)
-            if line is None and self.spent < self.search_budget:
+            if line is None and self.spent < self.search_budget * (0.25 if avoid else 1):
                 line = self._search(p, q, p1, q1, sa, sb, ends, avoid)
             if line is not None:
                 return _simplify(line)
@@ -587,36 +587,56 @@ class Router:
         return None
 
     def _lane_route(self, p, q, p1, q1, side, ends, avoid) -> list[Point] | None:
-        """Five segments: from the source's stub across to a lane between the rows (columns)
-        of boxes near either end, along it, and across to the target's stub; the first clear
-        one of a few lanes, nearest the ends first. Long flows on a grid of boxes take these."""
+        """Five pieces: along the source's port line to a turn, across to a lane between the
+        rows (columns) of boxes near either end, along the lane, across to a turn on the
+        target's port line and along it into the port. The turns are tried at the stubs,
+        then as far along the port lines as they are clear; lanes nearest the ends first.
+        Long flows on a grid of boxes take these."""
         axis = 1 if side in "rl" else 0  # the lane runs along the other axis
+        main = 1 - axis                  # the port lines run along this one
+        sign = NORMALS[side][main]
+        reach = self.index.reach
+        ahead = p[main] + sign * (reach(p, _along(p, q1[main], main), ends) - TRACK)
+        behind = q[main] - sign * (reach(q, _along(q, p1[main], main), ends) - TRACK)
+        firsts = [p1[main]] + ([ahead] if (ahead - p1[main]) * sign > TRACK else [])
+        lasts = [q1[main]] + ([behind] if (q1[main] - behind) * sign > TRACK else [])
+        for x1 in firsts:
+            for x2 in lasts:
+                a0, b0 = _along(p1, x1, main), _along(q1, x2, main)
+                line = self._lane_between(p, q, a0, b0, axis, ends, avoid)
+                if line is not None:
+                    return [p, p1, *line, q1, q] if (x1, x2) == (p1[main], q1[main]) \
+                        else [p, *line, q]
+        return None
+
+    def _lane_between(self, p, q, a0, b0, axis, ends, avoid) -> list[Point] | None:
+        """a0 -> lane -> b0 (a0 and b0 on the port lines), the lane along ``axis``'s other
+        axis at the first clear coordinate near either end; None when none is."""
         lanes: set[float] = set()
-        for end in (q1, p1):
+        for end in (b0, a0):
             area = (end[0] - CELL, end[1] - CELL, end[0] + CELL, end[1] + CELL)
             for node in self.index.near(area):
                 r = self.index.rects[node]
                 lanes.update((r[axis] - TRACK, r[axis + 2] + TRACK))
-        # The legs across to the lane run from the stubs: as far as the first box either way.
+        # The legs across to the lane: as far as the first box either way.
         spans = []
-        for end in (p1, q1):
-            reach = self.index.reach
-            far = 4 * CELL
+        reach = self.index.reach
+        far = 4 * CELL
+        for end in (a0, b0):
             spans.append((end[axis] - reach(end, _along(end, end[axis] - far, axis), ends) + 1,
                           end[axis] + reach(end, _along(end, end[axis] + far, axis), ends) - 1))
         lo, hi = max(spans[0][0], spans[1][0]), min(spans[0][1], spans[1][1])
-        targets = (q1[axis], p1[axis])
+        targets = (b0[axis], a0[axis])
         ordered = sorted((c for c in lanes if lo <= c <= hi),
                          key=lambda c: (min(abs(c - t) for t in targets), c))[:10]
         for c in ordered:
-            if side in "rl":
-                a, b = (p1[0], c), (q1[0], c)
-            else:
-                a, b = (c, p1[1]), (c, q1[1])
-            if self._clear(a, b, ends, avoid, ends) and self._outside(p1, a, ends) and \
-                    self._outside(b, q1, ends) and (not avoid or (
-                        self._clear(p1, a, ends, avoid) and self._clear(b, q1, ends, avoid))):
-                return [p, p1, a, b, q1, q]
+            a, b = _along(a0, c, axis), _along(b0, c, axis)
+            if self._clear(a, b, ends, avoid, ends) and self._outside(a0, a, ends) and \
+                    self._outside(b, b0, ends) and self._outside(p, a0, ends[1:]) and \
+                    self._outside(b0, q, ends[:1]) and (not avoid or (
+                        self._clear(p, a0, ends, avoid) and self._clear(a0, a, ends, avoid)
+                        and self._clear(b, b0, ends, avoid) and self._clear(b0, q, ends, avoid))):
+                return [a0, a, b, b0]
         return None
 
     def _search(self, p, q, p1, q1, sa, sb, ends, avoid) -> list[Point] | None:
