@@ -7,6 +7,7 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
+from defusedxml.ElementTree import fromstring as safe_fromstring
 from defusedxml.ElementTree import parse as safe_parse
 
 from benchmarks.bench_store import graphml_copy
@@ -58,23 +59,29 @@ def test_yed_structure(sample_doc, written):
         assert k.get("yfiles.type") or k.get("attr.type") in ("string", "double", "boolean")
     graph = root.find(f"{G}graph")
     assert graph.get("edgedefault") == "directed"
-    nodes = graph.findall(f"{G}node")
+    nodes = list(graph.iter(f"{G}node"))  # structure items hold their members, nested
     assert len(nodes) == sample_doc.graph.number_of_nodes()
     colours = palette.group_colours(sample_doc)
     for node in nodes:
         first = node.find(f"{G}data")
         assert first.get("key") == "ng"  # graphics first: networkx then keeps our x/y
+        name = sample_doc.node(node.get("id"))["name"]
+        if node.get("yfiles.foldertype") == "group":
+            group = first.find(f"{Y}ProxyAutoBoundsNode/{Y}Realizers/{Y}GroupNode")
+            assert group.find(f"{Y}NodeLabel").text == name
+            continue
         shape = first.find(f"{Y}ShapeNode")
         assert [child.tag.removeprefix(Y) for child in shape] == [
             "Geometry", "Fill", "BorderStyle", "NodeLabel", "Shape"]
-        assert shape.find(f"{Y}NodeLabel").text == sample_doc.node(node.get("id"))["name"]
+        assert shape.find(f"{Y}NodeLabel").text.replace("\n", " ") == name
     crisis = next(n for n in nodes if n.get("id") == "crisis")
     geometry = crisis.find(f".//{Y}Geometry")
     assert float(geometry.get("x")) + float(geometry.get("width")) / 2 == 100.0
     assert crisis.find(f".//{Y}Fill").get("color") == palette.tint(colours["dir1"])
     assert crisis.find(f".//{Y}Shape").get("type") == "roundrectangle"
     edges = graph.findall(f"{G}edge")
-    assert len(edges) == sample_doc.graph.number_of_edges()
+    part_of = len(sample_doc.edge_ids("part_of"))
+    assert len(edges) == sample_doc.graph.number_of_edges() - part_of  # nesting says those
     for edge in edges:  # as yEd writes a PolyLineEdge
         assert [c.tag.removeprefix(Y) for c in edge.find(f"{G}data")[0]] == [
             "Path", "LineStyle", "Arrows", "BendStyle"]
@@ -238,3 +245,73 @@ def test_text_xml_cannot_hold_is_replaced(sample_doc, tmp_path):
     graphml.write_graphml(sample_doc, tmp_path / "x.graphml")
     back = graphml_read.read_graphml(tmp_path / "x.graphml")
     assert back.node("crisis")["notes"] == "bell\ufffd cr\r\n <b>&amp;</b>"
+
+
+def test_structure_items_are_yed_groups_holding_their_members(sample_doc, written):
+    root = safe_parse(str(written)).getroot()
+    top = root.find(f"{G}graph")
+
+    def members(node) -> list[str]:
+        inner = node.find(f"{G}graph")
+        return [] if inner is None else [n.get("id") for n in inner.findall(f"{G}node")]
+
+    by_id = {n.get("id"): n for n in top.iter(f"{G}node")}
+    for u, v, k, kind in sample_doc.graph.edges(keys=True, data="kind"):
+        if kind == "part_of":  # each link is a nesting: the member sits in its group's graph
+            assert by_id[v].get("yfiles.foldertype") == "group"
+            assert u in members(by_id[v]), k
+    assert "crisis" in members(by_id["dir1"]) and "dir1" in members(by_id["org1"])
+    assert [n.get("id") for n in top.findall(f"{G}node")].count("crisis") == 0
+    # No structure item is drawn as a box with dotted links any more.
+    assert not [e for e in top.iter(f"{G}edge")
+                if e.find(f".//{Y}LineStyle").get("type") == "dotted"
+                and sample_doc.graph.nodes[e.get("source")]["kind"] == "service"
+                and e.find(f".//{Y}Arrows").get("target") == "none"
+                and sample_doc.graph.nodes[e.get("target")]["kind"] in ("directorate",
+                                                                       "organisation")]
+    # A group is drawn round its members' boxes, its title band above them.
+    group = by_id["dir1"].find(f".//{Y}GroupNode/{Y}Geometry")
+    gx, gy = float(group.get("x")), float(group.get("y"))
+    gw, gh = float(group.get("width")), float(group.get("height"))
+    for member in members(by_id["dir1"]):
+        box = by_id[member].find(f".//{Y}ShapeNode/{Y}Geometry")
+        x, y = float(box.get("x")), float(box.get("y"))
+        w, h = float(box.get("width")), float(box.get("height"))
+        assert gx < x and x + w < gx + gw and gy + graphml.GROUP_TITLE < y and y + h < gy + gh
+
+
+def test_labels_are_wrapped_to_their_boxes():
+    doc = demo.kent_and_medway()
+    text = graphml.graphml_text(doc)
+    root = safe_fromstring(text.encode("utf-8"))
+    checked = 0
+    for node in root.iter(f"{G}node"):
+        shape = node.find(f"{G}data/{Y}ShapeNode")
+        if shape is None:
+            continue
+        lines = shape.find(f"{Y}NodeLabel").text.split("\n")
+        name = doc.node(node.get("id"))["name"]
+        assert " ".join(lines) == name
+        assert all(len(line) <= graphml.LABEL_CHARS or " " not in line for line in lines)
+        height = float(shape.find(f"{Y}Geometry").get("height"))
+        assert height >= 12 + 16 * len(lines)  # yEd's 12 pt Dialog: about 16 a line
+        checked += len(lines) > 1
+    assert checked > 10
+
+
+def test_networkx_and_igraph_read_the_nested_file(sample_doc, written):
+    import igraph
+
+    graph = nx.read_graphml(written)  # networkx reads yEd groups (yfiles.foldertype)
+    assert set(graph.nodes) == set(sample_doc.graph.nodes)
+    assert graph.nodes["crisis"]["part_of"] == "dir1" and graph.nodes["dir1"]["part_of"] == "org1"
+    assert graph.nodes["crisis"]["kind"] == "service"
+    flows = {(u, v) for u, v, k in sample_doc.graph.edges(data="kind") if k == "flow"}
+    assert flows <= set(graph.edges())
+    # igraph's reader skips what is inside nested graphs but loads the file: the top-level
+    # nodes with their fields and every flow between the ids it names.
+    g = igraph.Graph.Read_GraphML(str(written))
+    ids = g.vs["id"]
+    assert {(ids[a], ids[b]) for a, b in g.get_edgelist()} >= flows
+    assert g.vs[ids.index("org1")]["kind"] == "organisation"
+    assert set(g.es["flow_type"]) >= {"referral", "transfer"}

@@ -4,10 +4,19 @@ Export writes one ``<data>`` per field of every node, edge and of the map (``att
 the field name, typed ``string``/``double``/``boolean``; unknown values are left out), so
 networkx and Gephi read every field; pathways are one JSON text on the graph. yEd's drawing
 comes from the yFiles extension: a ``y:ShapeNode`` (geometry, fill, border, label, shape) per
-node and a ``y:PolyLineEdge`` (line style per flow type, arrow) per edge, coloured as the
-canvas colours them (:mod:`servicemap.palette`). The graphics ``<data>`` comes first in each
-node so that networkx, which copies yEd geometry into ``x``/``y``, ends with the real centre.
-Nodes with no position are drawn on a grid below the map and stay unplaced when read back.
+node, its label broken into lines (yEd does not wrap) and its box as tall as they need, and a
+``y:PolyLineEdge`` (line style per flow type, arrow) per edge, coloured as the canvas colours
+them (:mod:`servicemap.palette`). Organisations and directorates are yEd **group nodes**
+(``yfiles.foldertype="group"``, a ``y:GroupNode`` round their members): a service sits in its
+directorate's group, a directorate in its organisation's. That nesting stands for the
+``part_of`` links, which are not written as edges; each member also names its group and the
+link's id (``part_of``, ``part_of_edge``) so that networkx, which flattens the groups, keeps
+them, and reading the file back restores the links with their ids. igraph's reader skips what
+is inside nested graphs (it keeps the top-level nodes, and every edge by its ends' ids).
+Partnerships stay plain nodes with their ``serves`` links (a service may serve several).
+The graphics ``<data>`` comes first in each node so that networkx, which copies yEd geometry
+into ``x``/``y``, ends with the real centre. Nodes with no position are drawn on a grid below
+the map and stay unplaced when read back.
 
 Import is :mod:`servicemap.io.graphml_read`.
 """
@@ -19,7 +28,7 @@ import os
 
 from servicemap import palette
 from servicemap.graph.document import Document
-from servicemap.graph.placement import drawing_boxes
+from servicemap.graph.placement import drawing_boxes, estimate_size
 from servicemap.io import safety
 from servicemap.model import (
     COMMON_NODE_FIELDS,
@@ -27,6 +36,7 @@ from servicemap.model import (
     KIND_FIELDS,
     MAP_FIELDS,
     EdgeKind,
+    NodeKind,
     edge_fields,
 )
 
@@ -37,6 +47,8 @@ XML_TYPES = {str: "string", float: "double", int: "long", bool: "boolean"}
 LINE_TYPES = {"referral": "line", "transfer": "dashed", "discharge": "dotted",
               "step_down": "dashed_dotted", "escalation": "line", "transition": "dashed",
               "signpost": "dotted"}
+LABEL_CHARS = 24  # characters in a line of a wrapped label (as placement.estimate_size reckons)
+GROUP_PAD, GROUP_TITLE = 18.0, 26.0  # a yEd group's padding round its members; its title band
 SHAPES = {"service": "roundrectangle", "access_point": "ellipse", "exit": "rectangle"}
 
 
@@ -76,12 +88,27 @@ def _keys() -> list[str]:
                      f'attr.type="{XML_TYPES[f.type]}"/>')
     lines += ['<key id="g_pathways" for="graph" attr.name="pathways" attr.type="string"/>',
               f'<key id="g_format" for="graph" attr.name="{FORMAT_KEY}" attr.type="string"/>',
-              '<key id="n_label" for="node" attr.name="label" attr.type="string"/>']
+              '<key id="n_label" for="node" attr.name="label" attr.type="string"/>',
+              '<key id="n_part_of" for="node" attr.name="part_of" attr.type="string"/>',
+              '<key id="n_part_of_edge" for="node" attr.name="part_of_edge" '
+              'attr.type="string"/>']
     for prefix, what, types in (("n", "node", nodes), ("e", "edge", edges)):
         for name, kind in types.items():
             lines.append(f'<key id="{prefix}_{name}" for="{what}" attr.name="{name}" '
                          f'attr.type="{XML_TYPES[kind]}"/>')
     return lines
+
+
+def wrapped(name: str, width: int = LABEL_CHARS) -> str:
+    """A label as lines of about ``width`` characters (broken between words, as the canvas
+    wraps it), for yEd, which draws a label's line breaks but does not wrap it."""
+    lines: list[str] = []
+    for word in name.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "\n".join(lines) or name
 
 
 def _node_graphics(kind: str, name: str, box, colours: tuple[str, str]) -> str:
@@ -95,8 +122,34 @@ def _node_graphics(kind: str, name: str, box, colours: tuple[str, str]) -> str:
             f'width="{width}"/><y:NodeLabel alignment="center" autoSizePolicy="content" '
             f'fontFamily="Dialog" fontSize="12" fontStyle="plain" hasBackgroundColor="false" '
             f'hasLineColor="false" modelName="internal" modelPosition="c" '
-            f'textColor="{palette.TEXT}" visible="true">{_text(name)}</y:NodeLabel>'
+            f'textColor="{palette.TEXT}" visible="true">{_text(wrapped(name))}</y:NodeLabel>'
             f'<y:Shape type="{SHAPES.get(kind, "rectangle")}"/></y:ShapeNode></data>')
+
+
+def _group_graphics(name: str, rect, colour: str) -> str:
+    """A yEd group node (open, with its folded look as yEd writes it): a rounded container in
+    the group's light tint, its name in the band at the top."""
+    left, top, w, h = rect
+    fill, border = palette.tint(colour, 0.9), palette.border_colour(colour)
+
+    def realizer(closed: bool, width: float, height: float) -> str:
+        return (f'<y:GroupNode><y:Geometry height="{height!r}" width="{width!r}" '
+                f'x="{left!r}" y="{top!r}"/><y:Fill color="{fill}" transparent="false"/>'
+                f'<y:BorderStyle color="{border}" type="line" width="1.0"/>'
+                f'<y:NodeLabel alignment="left" autoSizePolicy="node_width" '
+                f'backgroundColor="{palette.tint(colour, 0.6)}" fontFamily="Dialog" '
+                f'fontSize="13" fontStyle="bold" hasLineColor="false" modelName="internal" '
+                f'modelPosition="t" textColor="{palette.TEXT}" visible="true">{_text(name)}'
+                f'</y:NodeLabel><y:Shape type="roundrectangle"/>'
+                f'<y:State closed="{"true" if closed else "false"}" closedHeight="50.0" '
+                f'closedWidth="170.0" innerGraphDisplayEnabled="false"/>'
+                f'<y:Insets bottom="{GROUP_PAD!r}" left="{GROUP_PAD!r}" right="{GROUP_PAD!r}" '
+                f'top="{GROUP_PAD!r}"/><y:BorderInsets bottom="0" left="0" right="0" top="0"/>'
+                f'</y:GroupNode>')
+
+    return (f'<data key="ng"><y:ProxyAutoBoundsNode><y:Realizers active="0">'
+            f'{realizer(False, w, h)}{realizer(True, 170.0, 50.0)}'
+            f'</y:Realizers></y:ProxyAutoBoundsNode></data>')
 
 
 def _edge_graphics(attrs: dict) -> str:
@@ -111,11 +164,58 @@ def _edge_graphics(attrs: dict) -> str:
             f'</y:PolyLineEdge></data>')
 
 
+def _structure(doc: Document, boxes: dict) -> tuple[dict[str, list[str]], dict]:
+    """Which nodes each yEd group holds (organisations hold their directorates and the
+    services part of them directly; directorates their services) and each group's rectangle
+    (left, top, width, height) round its members, innermost first."""
+    graph = doc.graph
+    groups = {n for n, k in graph.nodes(data="kind")
+              if k in (NodeKind.ORGANISATION, NodeKind.DIRECTORATE)}
+    inside: dict[str, list[str]] = {g: [] for g in groups}
+    placed: set[str] = set()
+    for u, v, kind in graph.edges(data="kind"):
+        if kind == EdgeKind.PART_OF and v in groups and u not in placed and (
+                graph.nodes[u]["kind"] in DRAWN_KINDS or u in groups):
+            inside[v].append(u)
+            placed.add(u)
+    rects: dict[str, tuple[float, float, float, float]] = {}
+
+    def rect(group: str) -> tuple[float, float, float, float]:
+        if group not in rects:
+            parts = []
+            for m in inside[group]:
+                if m in groups:
+                    parts.append(rect(m))
+                else:
+                    x, y, w, h = boxes[m]
+                    parts.append((x - w / 2, y - h / 2, w, h))
+            if parts:
+                left = min(p[0] for p in parts) - GROUP_PAD
+                top = min(p[1] for p in parts) - GROUP_PAD - GROUP_TITLE
+                right = max(p[0] + p[2] for p in parts) + GROUP_PAD
+                bottom = max(p[1] + p[3] for p in parts) + GROUP_PAD
+                rects[group] = (left, top, right - left, bottom - top)
+            else:
+                x, y, w, h = boxes[group]
+                rects[group] = (x - w / 2, y - h / 2, w, h)
+        return rects[group]
+
+    for g in sorted(groups):
+        rect(g)
+    return inside, rects
+
+
 def graphml_text(doc: Document) -> str:
     """The map as GraphML text (yFiles graphics included)."""
     graph = doc.graph
     colours = palette.group_colours(doc)
-    boxes = drawing_boxes(doc, list(graph.nodes))
+    boxes = drawing_boxes(doc, list(graph.nodes), {  # room for each wrapped label
+        n: estimate_size(kind, name) for n, kind, name in
+        ((n, a["kind"], a["name"]) for n, a in graph.nodes(data=True))})
+    inside, rects = _structure(doc, boxes)
+    parent = {m: g for g, members in inside.items() for m in members}
+    part_of_ids = {u: k for u, v, k, kind in graph.edges(keys=True, data="kind")
+                   if kind == EdgeKind.PART_OF and parent.get(u) == v}
     out = ['<?xml version="1.0" encoding="UTF-8" standalone="no"?>',
            f'<graphml xmlns="{GRAPHML}" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
            f'xmlns:y="{YFILES}" xmlns:yed="http://www.yworks.com/xml/yed/3" '
@@ -127,17 +227,40 @@ def graphml_text(doc: Document) -> str:
             out.append(f'<data key="g_{f.name}">{_value(graph.graph[f.name])}</data>')
     pathways = json.dumps([p.to_dict() for p in doc.pathways.values()], ensure_ascii=False)
     out.append(f'<data key="g_pathways">{_text(pathways)}</data>')
-    for n, attrs in graph.nodes(data=True):
-        parts = [f'<node id="{_attr(n)}">',
-                 _node_graphics(attrs["kind"], attrs["name"], boxes[n],
-                                palette.node_look(doc, n, colours)
-                                if attrs["kind"] in DRAWN_KINDS else ("#F0F4F5", palette.NO_GROUP)),
-                 f'<data key="n_label">{_text(attrs["name"])}</data>']
+
+    def write_node(n: str) -> None:
+        attrs = graph.nodes[n]
+        group = n in inside
+        if group:
+            head = f'<node id="{_attr(n)}" yfiles.foldertype="group">'
+            graphics = _group_graphics(attrs["name"], rects[n],
+                                       colours.get(n, palette.NO_GROUP))
+        else:
+            head = f'<node id="{_attr(n)}">'
+            graphics = _node_graphics(attrs["kind"], attrs["name"], boxes[n],
+                                      palette.node_look(doc, n, colours)
+                                      if attrs["kind"] in DRAWN_KINDS
+                                      else ("#F0F4F5", palette.NO_GROUP))
+        parts = [head, graphics, f'<data key="n_label">{_text(attrs["name"])}</data>']
         parts += [f'<data key="n_{k}">{_value(v)}</data>' for k, v in attrs.items()
                   if v is not None]
-        parts.append("</node>")
+        if n in part_of_ids:  # the link its nesting stands for, named for networkx and back
+            parts += [f'<data key="n_part_of">{_text(parent[n])}</data>',
+                      f'<data key="n_part_of_edge">{_text(part_of_ids[n])}</data>']
         out.append("".join(parts))
+        if group:
+            out.append(f'<graph id="{_attr(n)}:" edgedefault="directed">')
+            for m in inside[n]:
+                write_node(m)
+            out.append("</graph>")
+        out.append("</node>")
+
+    for n in graph.nodes:
+        if n not in parent:
+            write_node(n)
     for u, v, k, attrs in graph.edges(keys=True, data=True):
+        if part_of_ids.get(u) == k:
+            continue  # drawn as nesting
         data = "".join(f'<data key="e_{name}">{_value(value)}</data>'
                        for name, value in attrs.items() if value is not None)
         out.append(f'<edge id="{_attr(k)}" source="{_attr(u)}" target="{_attr(v)}">'

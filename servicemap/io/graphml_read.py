@@ -113,6 +113,7 @@ class _Reader:
         self.nodes: list[tuple[dict, _Item, bool, dict]] = []
         self.edges: list[dict] = []
         self.parts: list[tuple[str, str]] = []  # (service, yEd group) to join
+        self.nested: list[tuple[str, str, object]] = []  # (node, its group, part_of edge id)
         self.defaults: dict[str, dict[str, object]] = {}
 
     def parse(self, data: bytes) -> None:
@@ -130,7 +131,9 @@ class _Reader:
         if self.graphics:
             self.graphics += 1
             item = self.stack[-1]
-            if local == "Geometry" and item.centre is None:
+            if local == "ProxyAutoBoundsNode":  # a group's box is its members' bounds,
+                item.centre = False                # not a position of the group
+            elif local == "Geometry" and item.centre is None:
                 try:
                     item.centre = (float(attrs["x"]) + float(attrs.get("width", 0)) / 2,
                                    float(attrs["y"]) + float(attrs.get("height", 0)) / 2)
@@ -261,6 +264,8 @@ class _Reader:
         self.nodes.append((record, item, strict, attrs))
         if item.group is not None and kind == "service" and not strict:
             self.parts.append((node_id, item.group))
+        elif item.group is not None and strict:  # servicemap's nesting: the part_of link
+            self.nested.append((node_id, item.group, attrs.get("part_of_edge")))
 
     def read_edge(self, item: _Item) -> None:
         source, target = item.attrs.get("source"), item.attrs.get("target")
@@ -296,7 +301,7 @@ class _Reader:
         rename = self.renaming()
         kinds = {}
         for record, item, strict, values in self.nodes:
-            _place(record, values, item.centre, strict and ours)
+            _place(record, values, item.centre or None, strict and ours)
             record["id"] = rename.get(record["id"], record["id"])
             kinds[record["id"]] = (record["kind"], strict)
         edges = self.edges + self.undirected
@@ -317,6 +322,13 @@ class _Reader:
                                          taken, self.notices)
         self.edges = lenient.combine_parallel(self.edges, by_id, self.notices)
         self.say(len(self.edges))
+        for child, group, edge_id in self.nested:  # servicemap's groups: their part_of links
+            if not isinstance(edge_id, str) or edge_id in taken:
+                edge_id = _unique(f"{child}-in-{group}", taken)
+            taken.add(edge_id)
+            self.edges.append({"id": edge_id, "kind": "part_of",
+                               "source": rename.get(child, child),
+                               "target": rename.get(group, group)})
         self.parts = [(rename.get(c, c), rename.get(g, g)) for c, g in self.parts]
         for child, group in self.parts:
             if kinds.get(group) == ("directorate", False):
