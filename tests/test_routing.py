@@ -134,3 +134,13 @@ def test_large_synthetic_map_routes_every_flow_with_few_straight():
     bad = [f.key for f in routed
            if crossings(router.routes[f.key], boxes, (f.source, f.target))]
     assert bad == []
+
+
+def test_moving_most_boxes_at_once_routes_everything_afresh():
+    boxes, flows, exits = _map_boxes(demo.kent_and_medway())
+    router = Router(boxes, flows, bundle=exits)
+    moved = {n: (x * 1.3, y * 1.1, w, h) for n, (x, y, w, h) in boxes.items()}  # a layout
+    changed = router.update(moved)
+    assert changed == {f.key for f in flows}
+    fresh = Router(moved, flows, bundle=exits)
+    assert router.routes == fresh.routes

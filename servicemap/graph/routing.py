@@ -55,6 +55,7 @@ SEARCH_CAP = 3000   # grid points one search may visit
 SEARCH_BOXES = 80  # boxes near the ends past which no search is tried
 SEARCH_CELLS = 200  # nor over a window of more than this many index cells
 SEARCH_BUDGET = 100_000  # grid points all the searches of one run may visit
+MANY_MOVED = 50  # moving more boxes than this (or a tenth of them) routes every flow afresh
 CHECK_BUDGET = 200_000  # segment checks one run may make; past it flows are drawn straight
 
 _OPPOSITE = {"r": "l", "l": "r", "t": "b", "b": "t"}
@@ -315,6 +316,27 @@ class Router:
                added_flows: Iterable[Flow] = (), removed_flows: Iterable[str] = ()) -> set[str]:
         """Boxes moved, resized, added or removed and flows added or removed: re-route the
         flows concerned; returns the keys of the flows whose routes changed (or went)."""
+        if len(boxes) > max(MANY_MOVED, len(self.boxes) // 10):  # a layout: start afresh
+            self.boxes.update(boxes)
+            for node, box in boxes.items():
+                self.index.add(node, rect_of(box, MARGIN - 0.5))
+            changed = set(self.routes)
+            for node in removed:
+                self.boxes.pop(node, None)
+                self.index.remove(node)
+                for key in self.at.pop(node, set()):
+                    self.flows.pop(key, None)
+            for key in removed_flows:
+                self.flows.pop(key, None)
+            self.flows.update((f.key, f) for f in added_flows)
+            self.at = defaultdict(set)
+            for f in self.flows.values():
+                self.at[f.source].add(f.key)
+                self.at[f.target].add(f.key)
+            for key in changed - self.flows.keys():
+                self._forget(key)
+            self._sides, self._ports = {}, {}
+            return changed | self._route(set(self.flows))
         touched: set[str] = set()
         changed: set[str] = set()
         for key in removed_flows:
