@@ -262,7 +262,10 @@ class MapScene(NoteLayer, QGraphicsScene):
         through them are routed again."""
         self._avoid = [(r.left(), r.top(), r.right(), r.bottom()) for r in rects]
         if self.router is not None:
-            self._apply_routes(self.router.set_avoid(self._avoid))
+            changed = self.router.set_avoid(self._avoid)
+            self._apply_routes(changed)
+            if changed:
+                self.place_flow_labels()
 
     def _reroute(self, **changes) -> None:
         """Tell the router what changed (see :meth:`Router.update`) and redraw the flows whose
