@@ -79,3 +79,32 @@ def test_a_new_flow_and_its_parallel_get_ports_of_their_own(open_window, tmp_pat
     assert one != two and one[0] != two[0] and one[-1] != two[-1]
     window.editor.delete([second])
     assert scene.flows["ab"].line_points() == [(87.0, 0.0), (513.0, 0.0)]
+
+
+def test_flows_keep_clear_of_container_titles(qapp):
+    from servicemap.render.containers import CONTAINERS, draw_containers
+
+    d = Document()
+    d.add_node("organisation", "Trust", "org")
+    d.add_node("directorate", "Community directorate", "dir")
+    d.add_edge("part_of", "dir", "org", "dir-org")
+    for key, x in (("s1", 300.0), ("s2", 600.0)):
+        d.add_node("service", f"Service {key}", key, x=x, y=0.0)
+        d.add_edge("part_of", key, "dir", f"{key}-dir")
+    d.add_node("access_point", "GP practice", "gp", x=0.0, y=-53.0)
+    d.add_node("exit", "Home", "home", x=900.0, y=-53.0)
+    d.add_edge("flow", "gp", "home", "over", flow_type="referral")
+    scene = MapScene(d)
+    try:
+        assert len(scene.flows["over"].line_points()) == 2  # straight along y = -53
+        draw_containers(scene, d, "directorate")
+        [container] = [dec.item for dec in scene.decorations(CONTAINERS)]
+        band = container.rect
+        title = (band.left(), band.top(), band.right(), band.top() + 26)
+        line = scene.flows["over"].line_points()
+        assert title[1] < -53 < title[3]  # the straight line would have crossed the title
+        assert not any(segment_crosses(p, q, title) for p, q in zip(line, line[1:],
+                                                                     strict=False))
+        assert _crossed(scene, "over") == []
+    finally:
+        scene.detach()
