@@ -470,8 +470,7 @@ def test_a_near_miss_on_a_thin_flow_still_selects_it_when_zoomed_out(window, qtb
     window.view.set_zoom(0.35)
     window.view.centerOn(450, 150)
     assert window.scene.item_id_at(window.view.mapToScene(QPoint(0, 0))) is None
-    a, b = window.scene.nodes["gp"].pos(), window.scene.nodes["tt"].pos()
-    mid = window.view.mapFromScene((a + b) / 2)
+    mid = window.view.mapFromScene(window.scene.flows["f4"].midpoint())  # as routed
     window.selection.set([])
     qtbot.mouseClick(viewport(window), Qt.LeftButton, pos=mid + QPoint(4, -3))
     assert window.selection.ids == ["f4"]  # gp -> tt, missed by 4 and 3 pixels
@@ -499,8 +498,7 @@ def test_dragging_a_selected_flows_end_to_another_box_re_connects_it(window, qtb
 
 
 def test_the_flow_under_the_pointer_is_drawn_strong(window):
-    a, b = window.scene.nodes["gp"].pos(), window.scene.nodes["tt"].pos()
-    hover(viewport(window), window.view.mapFromScene((a + b) / 2))
+    hover(viewport(window), window.view.mapFromScene(window.scene.flows["f4"].midpoint()))
     assert window.scene.flows["f4"].hovered
     hover(viewport(window), window.view.mapFromScene(QPointF(-400, 400)))
     assert not window.scene.flows["f4"].hovered
