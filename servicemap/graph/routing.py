@@ -56,7 +56,7 @@ SEARCH_BOXES = 80  # boxes near the ends past which no search is tried
 SEARCH_CELLS = 200  # nor over a window of more than this many index cells
 SEARCH_BUDGET = 100_000  # grid points all the searches of one run may visit
 MANY_MOVED = 50  # moving more boxes than this (or a tenth of them) routes every flow afresh
-CHECK_BUDGET = 200_000  # segment checks one run may make; past it flows are drawn straight
+CHECK_BUDGET = 150_000  # segment checks one run may make; past it flows are drawn straight
 
 _OPPOSITE = {"r": "l", "l": "r", "t": "b", "b": "t"}
 NORMALS = {"r": (1.0, 0.0), "l": (-1.0, 0.0), "b": (0.0, 1.0), "t": (0.0, -1.0)}
@@ -174,6 +174,7 @@ class BoxIndex:
         # with (left, right, top, bottom, key).
         self.lines: tuple[dict, dict] = (defaultdict(list), defaultdict(list))
         self.reach_max = [0.0, 0.0]  # the widest and the tallest rect
+        self.queries = 0  # segment checks made (a router's budget counts them)
 
     def _span(self, lo: float, hi: float) -> range:
         return range(math.floor(lo / self.cell), math.floor(hi / self.cell) + 1)
@@ -228,6 +229,7 @@ class BoxIndex:
     def _first(self, p: Point, q: Point, ignore) -> float | None:
         """How far from p along the axis-parallel segment p-q the first rect it enters
         begins (0 when p is in one); None when it enters none."""
+        self.queries += 1
         vertical = abs(p[0] - q[0]) < 1e-9
         axis = 1 if vertical else 0     # the coordinate that changes along the segment
         at = p[1 - axis]                # the one that does not
@@ -438,6 +440,7 @@ class Router:
             keys |= self._assign_ports(node, side)
         done = []
         self.checks = 0
+        self._start = self.index.queries
         for key in sorted(keys, key=self._length):  # short ones first: past the budget,
             self._set_route(key, self._find(key))   # the longest are drawn straight
             done.append(key)
@@ -509,7 +512,7 @@ class Router:
         f = self.flows[key]
         a, b = self.boxes[f.source], self.boxes[f.target]
         found = self._sides.get(key)
-        if found is None or self.checks > self.budget:
+        if found is None or self.index.queries - self._start > self.budget:
             self.fallbacks += 1
             return straight(a, b)
         sa, sb = found
