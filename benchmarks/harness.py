@@ -80,6 +80,11 @@ class Benchmark:
     # More figures for the row, ``extra(state) -> dict``, after the runs (printed below it).
     extra: Callable[[Any], Mapping[str, Any]] | None = None
     figures: Callable[[Any], Mapping[str, Any]] | None = None  # more figures, after the runs
+    # A benchmark that times itself (in another process, as the real window's does):
+    # ``timer(state)`` and ``baseline_timer(state)`` return seconds per operation (the best of
+    # the repeats it made itself) or None when it cannot run here (the row is skipped).
+    timer: Callable[[Any], float | None] | None = None
+    baseline_timer: Callable[[Any], float | None] | None = None
 
 
 def discover() -> list[Benchmark]:
@@ -121,11 +126,17 @@ def peak_memory_mb(fn: Callable[[Any], object], state: Any) -> float:
 def measure(bench: Benchmark, size: int, repeats: int) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="servicemap-bench-") as folder:
         state = bench.setup(size, Path(folder))
-        seconds = best_time(bench.run, state, repeats) / bench.frames
-        baseline = bench.baseline if bench.baseline_run and (
+        baseline = bench.baseline if (bench.baseline_run or bench.baseline_timer) and (
             bench.baseline_max_size is None or size <= bench.baseline_max_size) else None
-        base = best_time(bench.baseline_run, state, repeats) / bench.frames if baseline \
-            else None
+        if bench.timer is not None:
+            seconds = bench.timer(state)
+            base = bench.baseline_timer(state) if baseline and bench.baseline_timer else None
+            if seconds is None:
+                return {"name": bench.name, "size": size, "skipped": True}
+        else:
+            seconds = best_time(bench.run, state, repeats) / bench.frames
+            base = best_time(bench.baseline_run, state, repeats) / bench.frames if baseline \
+                else None
         peak = bench.memory(state) if bench.memory else peak_memory_mb(bench.run, state)
         base_peak = bench.baseline_memory(state) if baseline and bench.baseline_memory \
             else None
@@ -143,15 +154,23 @@ def measure(bench: Benchmark, size: int, repeats: int) -> dict[str, Any]:
 
 
 COLUMNS = [("benchmark", 17), ("size", 7), ("seconds", 9), ("baseline", 13), ("base s", 9),
-           ("ratio", 7), ("peak MB", 9), ("base MB", 9), ("target", 20), ("ok?", 12)]
+           ("ratio", 7), ("peak MB", 9), ("base MB", 9), ("target", 20), ("ok?", 12),
+           ("vs earlier", 10)]
 
 
 def _line(cells: list[str]) -> str:
-    return "  ".join(f"{c:>{w}}" if i in (1, 2, 4, 5, 6, 7) else f"{c:<{w}}"
+    return "  ".join(f"{c:>{w}}" if i in (1, 2, 4, 5, 6, 7, 10) else f"{c:<{w}}"
                      for i, (c, (_, w)) in enumerate(zip(cells, COLUMNS, strict=True))).rstrip()
 
 
-def format_row(row: Mapping[str, Any], target: Target | None) -> str:
+def format_row(row: Mapping[str, Any], target: Target | None,
+               earlier: Mapping[str, Any] | None = None) -> str:
+    """One line of the table; ``earlier``: the same benchmark and size from an earlier run
+    (``--compare``), shown as its seconds over these (above 1: faster now)."""
+    if row.get("skipped"):
+        return _line([row["name"], str(row["size"]), "skipped", *["-"] * 8])
+    then = earlier.get("seconds") if earlier else None
+    versus = f"{then / row['seconds']:.2f}x" if then and row["seconds"] else "-"
     missed = target.misses(row) if target else []
     ok = "-" if target is None else "yes" if not missed else "NO " + ",".join(missed)
     return _line([row["name"], str(row["size"]), f"{row['seconds']:.3f}",
@@ -160,7 +179,7 @@ def format_row(row: Mapping[str, Any], target: Target | None) -> str:
                   "-" if row["ratio"] is None else f"{row['ratio']:.2f}x",
                   _memory(row), "-" if row.get("baseline_peak_memory_mb") is None
                   else f"{row['baseline_peak_memory_mb']:.1f}",
-                  target.describe() if target else "-", ok])
+                  target.describe() if target else "-", ok, versus])
 
 
 def _memory(row: Mapping[str, Any]) -> str:
@@ -193,7 +212,12 @@ def main(argv: list[str] | None = None) -> int:
                         help="smoke run: size 200, one repeat (unless --sizes/--repeats given)")
     parser.add_argument("--output", type=Path, default=HERE / "results.json",
                         help="where to write the results (default benchmarks/results.json)")
+    parser.add_argument("--compare", type=Path, default=None,
+                        help="an earlier results.json (e.g. of the last release): adds its "
+                        "time over this run's as 'vs earlier'")
     args = parser.parse_args(argv)
+    earlier = {} if args.compare is None else {
+        (r["name"], r["size"]): r for r in json.loads(args.compare.read_text("utf-8"))}
     sizes = args.sizes or list(QUICK_SIZES if args.quick else DEFAULT_SIZES)
     repeats = args.repeats if args.repeats is not None else 1 if args.quick else 3
     if repeats < 1:
@@ -216,7 +240,8 @@ def main(argv: list[str] | None = None) -> int:
         for size in sizes if bench.fixed_size is None else [bench.fixed_size]:
             row = measure(bench, size, repeats)
             rows.append(row)
-            print(format_row(row, bench.targets.get(size)), flush=True)
+            print(format_row(row, bench.targets.get(size), earlier.get((bench.name, size))),
+                  flush=True)
             if row.get("cpu_seconds") is not None:
                 base = row.get("baseline_cpu_seconds")
                 print(f"{'':19}cpu {row['cpu_seconds']:.3f} s" + (

@@ -143,6 +143,7 @@ class NodeItem(QGraphicsItem):
         self.border = style.DARK_GREY
         self.highlighted = False
         self.full_detail = False  # the scene sets it: draw all detail at any scale
+        self.picture = None  # the scene's overview picture, told when the box moves
         self._lines: list[tuple[float, float, str]] = []  # (x, baseline y, text), centred
         self._rect = QRectF()
         self._bounds = QRectF()
@@ -169,11 +170,15 @@ class NodeItem(QGraphicsItem):
         self._bounds = self._rect.adjusted(-3, -3, 3, 3)  # room for the selected border
         self.half = (width / 2 + 2, height / 2 + 2)  # where flows meet the box
         self.fill, self.border = fill, border
+        if self.picture is not None:
+            self.picture.invalidate()
         self.update()
 
     def set_colours(self, fill: QColor, border: QColor) -> None:
         """Another fill and border, the label and size kept (an overlay's colours)."""
         self.fill, self.border = fill, border
+        if self.picture is not None:
+            self.picture.invalidate()
         self.update()
 
     @property
@@ -200,6 +205,8 @@ class NodeItem(QGraphicsItem):
         if change is _POSITION_CHANGED:
             for edge in self.edges:
                 edge.adjust()
+            if self.picture is not None:
+                self.picture.invalidate()
         return value
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget=None) -> None:
@@ -247,6 +254,37 @@ def _rounded(points: list[tuple[float, float]], radius: float = 8.0) -> QPainter
     return path
 
 
+def _visible_part(points: list[tuple[float, float]], rect: QRectF,
+                  pad: float = 40.0) -> tuple[float, float] | None:
+    """Which part of the polyline ``points`` passes within ``pad`` of ``rect`` (the
+    arrowhead and the number sit that near the line): None for none of it; for a straight
+    line the fractions (t0, t1) of its length, else (0, 1). The Liang-Barsky test on each
+    piece."""
+    left, top = rect.left() - pad, rect.top() - pad
+    right, bottom = rect.right() + pad, rect.bottom() + pad
+    for (ax, ay), (bx, by) in zip(points, points[1:], strict=False):
+        if max(ax, bx) < left or min(ax, bx) > right or max(ay, by) < top \
+                or min(ay, by) > bottom:
+            continue
+        dx, dy = bx - ax, by - ay
+        t0, t1 = 0.0, 1.0
+        for p, q in ((-dx, ax - left), (dx, right - ax), (-dy, ay - top), (dy, bottom - ay)):
+            if p == 0:
+                if q < 0:
+                    break
+                continue
+            t = q / p
+            if p < 0:
+                t0 = max(t0, t)
+            else:
+                t1 = min(t1, t)
+            if t0 > t1:
+                break
+        else:
+            return (t0, t1) if len(points) == 2 else (0.0, 1.0)
+    return None
+
+
 class FlowItem(QGraphicsItem):
     """An arrow from one node to another along its route (:mod:`servicemap.graph.routing`,
     given by the scene); width from volume, line style from flow type."""
@@ -275,7 +313,9 @@ class FlowItem(QGraphicsItem):
         self._bounds = QRectF()
         source.edges.append(self)
         target.edges.append(self)
-        self.setFlags(QGraphicsItem.ItemIsSelectable)
+        # ItemUsesExtendedStyleOption: paint() is told the part in view (option.exposedRect)
+        self.setFlags(QGraphicsItem.ItemIsSelectable
+                      | QGraphicsItem.ItemUsesExtendedStyleOption)
         self.setZValue(0)  # geometry comes with set_look, which every creator calls
 
     def set_look(self, flow_type: str, width: float, label: str) -> None:
@@ -366,19 +406,22 @@ class FlowItem(QGraphicsItem):
         return best
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget=None) -> None:
+        part = (0.0, 1.0) if self.full_detail else _visible_part(self._line,
+                                                                   option.exposedRect)
+        if part is None:
+            return  # a long flow whose box, not its line, reaches into the view
         lod = _lod(self, painter)
         selected = self.isSelected()
         strong = selected or self.highlighted or self.hovered
         if lod < DETAIL_LOD:
             painter.setRenderHint(QPainter.Antialiasing, False)
-            painter.setPen(QPen(style.NHS_BLUE if strong else style.DARK_GREY, 0))
-            painter.drawPath(self._path)
+            self._draw_line(painter, QPen(style.NHS_BLUE if strong else style.DARK_GREY, 0),
+                            part)
             return
         painter.setRenderHint(QPainter.Antialiasing, lod >= SMOOTH_LOD and not FlowItem.dragging)
         line, head = _flow_pens(self.flow_type, self.width, strong, selected)
-        painter.setPen(line)
         painter.setBrush(Qt.NoBrush)
-        painter.drawPath(self._path)
+        self._draw_line(painter, line, part)
         painter.setPen(head)
         if self.flow_type == FlowType.ESCALATION:
             painter.setBrush(head.color())
@@ -387,6 +430,23 @@ class FlowItem(QGraphicsItem):
             painter.drawPolyline(self._arrow)
         if self.show_label and self.label:
             self._paint_label(painter)
+
+    def _draw_line(self, painter: QPainter, pen: QPen, part: tuple[float, float]) -> None:
+        """Stroke the line, or of a long straight one only the part in view: Qt strokes (and
+        dashes) a whole path before clipping it, which for a flow across a large map costs
+        milliseconds. The dashes keep their phase, so they do not crawl as the view pans."""
+        t0, t1 = part
+        if (t0, t1) == (0.0, 1.0) or len(self._line) != 2:
+            painter.setPen(pen)
+            painter.drawPath(self._path)
+            return
+        (ax, ay), (bx, by) = self._line
+        dx, dy = bx - ax, by - ay
+        if pen.style() != Qt.SolidLine and pen.widthF() > 0:
+            pen = QPen(pen)
+            pen.setDashOffset(t0 * math.hypot(dx, dy) / pen.widthF())
+        painter.setPen(pen)
+        painter.drawLine(QPointF(ax + t0 * dx, ay + t0 * dy), QPointF(ax + t1 * dx, ay + t1 * dy))
 
     def _paint_label(self, painter: QPainter) -> None:
         font, _metrics = _label_font()

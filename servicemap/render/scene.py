@@ -18,7 +18,7 @@ from collections.abc import Iterable, Mapping
 from typing import NamedTuple
 
 import shiboken6
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt
+from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsLineItem, QGraphicsScene
 
@@ -29,10 +29,12 @@ from servicemap.model import DRAWN_EDGE_KINDS, DRAWN_KINDS, EdgeKind, NodeKind
 from servicemap.render import style
 from servicemap.render.items import FlowItem, NodeItem, StepBadge
 from servicemap.render.notes import NoteItem, NoteLayer
+from servicemap.render.overview import Overview
 
 DIM_OPACITY = 0.18
 STEP_BADGES = "pathway steps"    # decoration layers of the highlighted pathway: numbered badges
 STEP_GAPS = "pathway gaps"       # and dashed "no flow" connectors between consecutive steps
+SCENE_MARGIN = 300  # room around the boxes in the scene rect
 MAX_PLACED_LABELS = 800  # beyond this many flows numbers stay in the middle (placing is
 # quadratic: about 0.1 s at 800 flows, 1 s at 2,500, and it runs after every edit)
 
@@ -61,7 +63,8 @@ class MapScene(NoteLayer, QGraphicsScene):
         self.show_flow_labels = False
         self._dimmed: set[str] = set()
         self._highlight: str | None = None
-        self.overview = False  # far zoomed out: flows hidden, boxes only
+        self.overview = False  # far zoomed out: the view draws the overview picture
+        self.overview_picture = Overview(self)
         # Items draw labels, arrowheads and smooth lines at every scale (exports set this);
         # False: below DETAIL_LOD / SMOOTH_LOD of the view's zoom they draw plain boxes and
         # lines, which keeps a far zoomed-out canvas fast.
@@ -71,6 +74,7 @@ class MapScene(NoteLayer, QGraphicsScene):
         self.setBspTreeDepth(8)  # automatic depth costs >1 GB and ~10 s at 10,000 items
         for signal, slot in self._subscriptions():
             signal.connect(slot)
+        self.selectionChanged.connect(self.overview_picture.invalidate)
         self.rebuild()
 
     def _subscriptions(self):
@@ -109,12 +113,19 @@ class MapScene(NoteLayer, QGraphicsScene):
         self._build_notes()
         self.place_flow_labels()
         self.fit_scene_rect()
+        self.overview_picture.invalidate()
 
     def fit_scene_rect(self) -> None:
         rect = self.itemsBoundingRect()
         if rect.isNull():
             rect = QRectF(-400, -300, 800, 600)
-        self.setSceneRect(rect.adjusted(-300, -300, 300, 300))
+        self.setSceneRect(rect.adjusted(-SCENE_MARGIN, -SCENE_MARGIN, SCENE_MARGIN,
+                                        SCENE_MARGIN))
+
+    def map_bounds(self) -> QRectF:
+        """Where the boxes are (the scene rect less its margin), without visiting them."""
+        return self.sceneRect().adjusted(SCENE_MARGIN, SCENE_MARGIN, -SCENE_MARGIN,
+                                         -SCENE_MARGIN)
 
     def group_of(self, node_id: str) -> str | None:
         """The directorate a service belongs to, else its organisation."""
@@ -135,6 +146,7 @@ class MapScene(NoteLayer, QGraphicsScene):
         """Make a node's box; False when it has no position yet (see :meth:`_place`)."""
         item = NodeItem(node_id, attrs["kind"])
         item.full_detail = self._full_detail
+        item.picture = self.overview_picture  # told when the box moves
         self.nodes[node_id] = item
         self._style_node(node_id, attrs)
         placed = attrs["x"] is not None and attrs["y"] is not None
@@ -142,9 +154,8 @@ class MapScene(NoteLayer, QGraphicsScene):
             item.setPos(QPointF(attrs["x"], attrs["y"]))
         if node_id in self._dimmed:
             item.setOpacity(DIM_OPACITY)
-        if self.overview:
-            item.setCacheMode(QGraphicsItem.ItemCoordinateCache, QSize(32, 10))
         self.addItem(item)
+        self.overview_picture.invalidate()
         return placed
 
     @staticmethod
@@ -185,6 +196,7 @@ class MapScene(NoteLayer, QGraphicsScene):
         overlay), until the next call; an empty mapping puts every node's own colours back."""
         changed = self._node_colours.keys() | colours.keys()
         self._node_colours = dict(colours)
+        self.overview_picture.invalidate()
         for node_id in changed:
             item = self.nodes.get(node_id)
             if item is not None:
@@ -197,14 +209,13 @@ class MapScene(NoteLayer, QGraphicsScene):
         item.full_detail = self._full_detail
         self.flows[edge_id] = item
         item.show_label = self.show_flow_labels
-        if self.overview:
-            item.setVisible(False)
         self._style_flow(edge_id, attrs)
         if edge_id in self._dimmed:
             item.setOpacity(DIM_OPACITY)
         self.addItem(item)
 
     def _style_flow(self, edge_id: str, attrs) -> None:
+        self.overview_picture.invalidate()
         volume = attrs.get("volume_per_year")
         self.flows[edge_id].set_look(attrs["flow_type"], style.flow_width(volume),
                                      "" if volume is None else f"{volume:,g}")
@@ -299,6 +310,7 @@ class MapScene(NoteLayer, QGraphicsScene):
 
     def _drop_node(self, node_id: str) -> None:
         item = self.nodes.pop(node_id, None)
+        self.overview_picture.invalidate()
         if item is not None:
             self._forget_anchor(node_id)
             self.removeItem(item)
@@ -306,6 +318,7 @@ class MapScene(NoteLayer, QGraphicsScene):
 
     def _drop_flow(self, edge_id: str) -> FlowItem | None:
         item = self.flows.pop(edge_id, None)
+        self.overview_picture.invalidate()
         if item is not None:
             self._forget_anchor(edge_id)
             item.detach()
@@ -336,6 +349,12 @@ class MapScene(NoteLayer, QGraphicsScene):
     def decorations(self, layer: str) -> list[Decoration]:
         """The decorations of ``layer`` on the scene now, in the order they were added."""
         return [Decoration(anchor, item) for item, anchor in self._layers.get(layer, {}).items()]
+
+    def decoration_items(self) -> list[QGraphicsItem]:
+        """Every decoration of every layer on the scene now (the overview draws them over its
+        picture)."""
+        return [item for items in self._layers.values() for item in items
+                if shiboken6.isValid(item)]
 
     def remove_decoration(self, layer: str, item: QGraphicsItem) -> None:
         """Take one decoration off the scene (nothing happens if it is not on it)."""
@@ -374,6 +393,7 @@ class MapScene(NoteLayer, QGraphicsScene):
         self._reroute(removed=[node_id])
 
     def _on_node_changed(self, node_id: str, fields) -> None:
+        self.overview_picture.invalidate()
         if node_id in self.nodes:
             self._style_node(node_id, self.doc.node(node_id))
             self._corner_known = False  # a longer name can make a taller box
@@ -392,6 +412,7 @@ class MapScene(NoteLayer, QGraphicsScene):
 
     def _on_nodes_moved(self, node_ids) -> None:
         self._corner_known = False
+        self.overview_picture.invalidate()
         unplaced = []
         for node_id in node_ids:
             item = self.nodes.get(node_id)
@@ -412,7 +433,8 @@ class MapScene(NoteLayer, QGraphicsScene):
             self.highlight_pathway(self._highlight)
 
     def _grow_rect(self, item) -> None:
-        rect = item.sceneBoundingRect().adjusted(-300, -300, 300, 300)
+        rect = item.sceneBoundingRect().adjusted(-SCENE_MARGIN, -SCENE_MARGIN, SCENE_MARGIN,
+                                                 SCENE_MARGIN)
         if not self.sceneRect().contains(rect):
             self.setSceneRect(self.sceneRect().united(rect))
 
@@ -451,24 +473,19 @@ class MapScene(NoteLayer, QGraphicsScene):
             self.highlight_pathway(pathway_id if pathway_id in self.doc.pathways else None)
 
     def set_overview(self, on: bool) -> None:
-        """Hide flows when the map is too small to read them (hidden items cost nothing to
-        paint; at 10,000 services that keeps a zoomed-out frame fast)."""
+        """Far zoomed out, the view draws :attr:`overview_picture` (every box in its colour
+        at a visible size, flows as a density layer, one cached image) instead of the items:
+        no per-item work on a frame. Nothing changes on the items themselves."""
         if on == self.overview:
             return
         self.overview = on
-        for item in self.flows.values():
-            item.setVisible(not on)
-        # Far out a box is a few pixels: paint each once into a tiny cached image that Qt
-        # scales itself, instead of calling Python for 10,000 boxes on every frame.
-        mode, size = ((QGraphicsItem.ItemCoordinateCache, QSize(32, 10)) if on
-                      else (QGraphicsItem.NoCache, QSize()))
-        for item in self.nodes.values():
-            item.setCacheMode(mode, size)
+        self.update()
 
     # ----- dimming and highlighting ---------------------------------------------------
     def set_dimmed(self, ids) -> None:
         """Dim these node/flow ids (filters and pathway focus); others at full strength."""
         self._dimmed = set(ids)
+        self.overview_picture.invalidate()
         for key, item in list(self.nodes.items()) + list(self.flows.items()):
             item.setOpacity(DIM_OPACITY if key in self._dimmed else 1.0)
 
@@ -476,6 +493,7 @@ class MapScene(NoteLayer, QGraphicsScene):
         """Highlight a pathway's steps (numbered) and the flows between them; dim the rest.
         Consecutive steps with no flow between them get a dashed vermillion connector."""
         self._highlight = pathway_id
+        self.overview_picture.invalidate()
         self.clear_decorations(STEP_BADGES)
         self.clear_decorations(STEP_GAPS)
         for item in list(self.nodes.values()) + list(self.flows.values()):

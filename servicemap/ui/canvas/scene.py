@@ -295,6 +295,7 @@ class CanvasScene(NoteGestures, MapScene):
         finally:
             self.blockSignals(False)
         self.show_flow_ends()  # the signals were blocked above
+        self.overview_picture.invalidate()
         self.update()
 
     # ----- the grid -------------------------------------------------------------------

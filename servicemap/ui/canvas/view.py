@@ -9,15 +9,16 @@ scrolls and Ctrl+wheel zooms.
 from __future__ import annotations
 
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QFontInfo, QMouseEvent, QPainter
-from PySide6.QtWidgets import QGraphicsView
+from PySide6.QtGui import QFontInfo, QMouseEvent, QPainter, QPen
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsView, QStyleOptionGraphicsItem
 
 from servicemap.model import NodeKind
 from servicemap.render import style
+from servicemap.render.items import DETAIL_LOD
 
 MIN_ZOOM, MAX_ZOOM = 0.002, 8.0
 READABLE_PX = 8.0  # service names at least this tall when a map first opens (issue #15)
-OVERVIEW_ZOOM = 0.08  # below this a 170-unit box is under 14 px: flows are hidden
+OVERVIEW_ZOOM = DETAIL_LOD  # below this (no labels yet) the overview picture is drawn
 STEP = 1.25
 
 
@@ -135,6 +136,38 @@ class MapView(QGraphicsView):
     def _used(self) -> None:
         self._fit_pending = False
 
+    def paintEvent(self, event) -> None:  # noqa: N802 - Qt override
+        """Zoomed out (below OVERVIEW_ZOOM), draw the scene's overview picture (cached images
+        of every box and flow) and then the decorations, instead of every item; nearer, the
+        items draw themselves."""
+        scene = self.scene()
+        if scene is None or not getattr(scene, "overview", False):
+            super().paintEvent(event)
+            return
+        painter = QPainter(self.viewport())
+        painter.setWorldTransform(self.viewportTransform())
+        exposed = self.mapToScene(event.rect()).boundingRect()
+        visible = self.mapToScene(self.viewport().rect()).boundingRect()
+        painter.setClipRect(exposed)
+        self.drawBackground(painter, exposed)
+        decorations = sorted(scene.decoration_items(), key=lambda item: item.zValue())
+        behind = [d for d in decorations if d.zValue() < 0]
+        for item in behind:
+            _paint_item(painter, item, exposed)
+        scene.overview_picture.paint(painter, self.zoom, visible)
+        for item in decorations[len(behind):]:
+            _paint_item(painter, item, exposed)
+        band = self.rubberBandRect()
+        if not band.isNull():
+            painter.resetTransform()
+            painter.setClipping(False)
+            colour = self.palette().highlight().color()
+            painter.setPen(QPen(colour, 1))
+            colour.setAlpha(40)
+            painter.setBrush(colour)
+            painter.drawRect(band)
+        painter.end()
+
     def wheelEvent(self, event) -> None:
         self._used()
         modifiers = event.modifiers()
@@ -174,3 +207,18 @@ class MapView(QGraphicsView):
         else:
             super().mouseReleaseEvent(event)
         self.setDragMode(QGraphicsView.NoDrag)
+
+
+def _paint_item(painter: QPainter, item: QGraphicsItem, exposed: QRectF) -> None:
+    """Paint one decoration and its children where the scene would, if it shows there."""
+    if not item.isVisible() or not item.sceneBoundingRect().intersects(exposed):
+        return
+    painter.save()
+    painter.setTransform(item.sceneTransform(), True)
+    painter.setOpacity(item.effectiveOpacity())
+    option = QStyleOptionGraphicsItem()
+    option.exposedRect = item.boundingRect()
+    item.paint(painter, option, None)
+    painter.restore()
+    for child in item.childItems():
+        _paint_item(painter, child, exposed)
