@@ -141,14 +141,24 @@ def setup(size: int, folder: Path) -> Runs | None:
     return _maps[size]
 
 
+def _read(runs: Runs | None, probe: str, key: str) -> float | None:
+    """One figure of a probe; None (the row is skipped) when the probe failed, with why."""
+    if runs is None:
+        return None
+    try:
+        return runs.get(probe).get(key)
+    except (RuntimeError, subprocess.TimeoutExpired) as exc:
+        print(f"{probe} on {runs.path.name} failed: {exc}", flush=True)
+        runs.results[probe] = {}
+        return None
+
+
 def figure(probe: str, key: str) -> Callable[[Runs | None], float | None]:
-    def read(runs: Runs | None) -> float | None:
-        return None if runs is None else runs.get(probe)[key]
-    return read
+    return lambda runs: _read(runs, probe, key)
 
 
 def peak(runs: Runs | None) -> float | None:
-    return None if runs is None else runs.get("window")["peak_rss_mb"]
+    return _read(runs, "window", "peak_rss_mb")
 
 
 def window_bench(name: str, key: str, baseline: str | None = None,

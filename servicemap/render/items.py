@@ -7,6 +7,7 @@ reads the document; items never read or write the document.
 from __future__ import annotations
 
 import math
+from contextlib import contextmanager
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import (
@@ -131,6 +132,21 @@ def _lod(item: QGraphicsItem, painter: QPainter) -> float:
     return painter.worldTransform().m11()
 
 
+_TOGETHER: list[set] = []  # the flows to adjust when the boxes moving together have moved
+
+
+@contextmanager
+def moving_together():
+    """Move many boxes at once (a layout, its undo): each flow's line is worked out once,
+    when the block ends, not once per end that moved."""
+    _TOGETHER.append(set())
+    try:
+        yield
+    finally:
+        for edge in _TOGETHER.pop():
+            edge.adjust()
+
+
 class NodeItem(QGraphicsItem):
     """A service (rounded box), access point (pill) or exit (double-bordered box)."""
 
@@ -203,8 +219,12 @@ class NodeItem(QGraphicsItem):
         # Called for every flag, position and scene change (80,000 times while a 10,000-service
         # map is built): compare by identity and skip the base call, which returns ``value``.
         if change is _POSITION_CHANGED:
-            for edge in self.edges:
-                edge.adjust()
+            together = _TOGETHER[-1] if _TOGETHER else None
+            if together is not None:
+                together.update(self.edges)  # adjusted once each when the move ends
+            else:
+                for edge in self.edges:
+                    edge.adjust()
             if self.picture is not None:
                 self.picture.invalidate()
         return value

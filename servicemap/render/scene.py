@@ -27,7 +27,7 @@ from servicemap.graph.document import Document
 from servicemap.graph.pathways import step_flows
 from servicemap.model import DRAWN_EDGE_KINDS, DRAWN_KINDS, EdgeKind, NodeKind
 from servicemap.render import style
-from servicemap.render.items import FlowItem, NodeItem, StepBadge
+from servicemap.render.items import FlowItem, NodeItem, StepBadge, moving_together
 from servicemap.render.notes import NoteItem, NoteLayer
 from servicemap.render.overview import Overview
 
@@ -414,16 +414,17 @@ class MapScene(NoteLayer, QGraphicsScene):
         self._corner_known = False
         self.overview_picture.invalidate()
         unplaced = []
-        for node_id in node_ids:
-            item = self.nodes.get(node_id)
-            if item is None:
-                continue
-            attrs = self.doc.node(node_id)
-            if attrs["x"] is None or attrs["y"] is None:
-                unplaced.append(node_id)
-            else:
-                item.setPos(QPointF(attrs["x"], attrs["y"]))
-        self._place(unplaced)
+        with moving_together():
+            for node_id in node_ids:
+                item = self.nodes.get(node_id)
+                if item is None:
+                    continue
+                attrs = self.doc.node(node_id)
+                if attrs["x"] is None or attrs["y"] is None:
+                    unplaced.append(node_id)
+                else:
+                    item.setPos(QPointF(attrs["x"], attrs["y"]))
+            self._place(unplaced)
         for node_id in node_ids:
             if node_id in self.nodes:
                 self._grow_rect(self.nodes[node_id])
