@@ -35,6 +35,7 @@ DIM_OPACITY = 0.18
 STEP_BADGES = "pathway steps"    # decoration layers of the highlighted pathway: numbered badges
 STEP_GAPS = "pathway gaps"       # and dashed "no flow" connectors between consecutive steps
 SCENE_MARGIN = 300  # room around the boxes in the scene rect
+SLICE = 250  # items made between two yields of rebuild_in_slices
 MAX_PLACED_LABELS = 800  # beyond this many flows numbers stay in the middle (placing is
 # quadratic: about 0.1 s at 800 flows, 1 s at 2,500, and it runs after every edit)
 
@@ -45,7 +46,7 @@ class Decoration(NamedTuple):
 
 
 class MapScene(NoteLayer, QGraphicsScene):
-    def __init__(self, document: Document, parent=None) -> None:
+    def __init__(self, document: Document, parent=None, build: bool = True) -> None:
         super().__init__(parent)
         self.doc = document
         self.nodes: dict[str, NodeItem] = {}
@@ -75,7 +76,8 @@ class MapScene(NoteLayer, QGraphicsScene):
         for signal, slot in self._subscriptions():
             signal.connect(slot)
         self.selectionChanged.connect(self.overview_picture.invalidate)
-        self.rebuild()
+        if build:  # else the caller builds it, with rebuild() or rebuild_in_slices()
+            self.rebuild()
 
     def _subscriptions(self):
         d = self.doc
@@ -94,26 +96,43 @@ class MapScene(NoteLayer, QGraphicsScene):
     # ----- building -------------------------------------------------------------------
     def rebuild(self) -> None:
         """Draw the document afresh (every decoration goes with the old items)."""
+        for _done in self.rebuild_in_slices():
+            pass
+
+    def rebuild_in_slices(self, every: int = SLICE):
+        """:meth:`rebuild` as a generator: it yields the share of the work done (0 to 1)
+        after every ``every`` items made, so a window can build a large map a slice at a
+        time between its events (showing progress, able to stop) instead of freezing."""
         self.clear()
         self._layers, self._anchored = {}, {}
         self.nodes.clear()
         self.flows.clear()
         self._assign_colours()
+        graph = self.doc.graph
+        total = max(1, graph.number_of_nodes() + graph.number_of_edges())
+        made = 0
         unplaced = []
-        for node_id, attrs in self.doc.graph.nodes(data=True):
+        for node_id, attrs in graph.nodes(data=True):
             if attrs["kind"] in DRAWN_KINDS:
                 if not self._make_node(node_id, attrs):
                     unplaced.append(node_id)
+            made += 1
+            if made % every == 0:
+                yield made / total
         self._corner_known = False
         self._place(unplaced)
-        for u, v, k, attrs in self.doc.graph.edges(keys=True, data=True):
+        for u, v, k, attrs in graph.edges(keys=True, data=True):
             if attrs["kind"] in DRAWN_EDGE_KINDS:
                 self._make_flow(k, u, v, attrs)
+            made += 1
+            if made % every == 0:
+                yield made / total
         self.route_flows()
         self._build_notes()
         self.place_flow_labels()
         self.fit_scene_rect()
         self.overview_picture.invalidate()
+        yield 1.0
 
     def fit_scene_rect(self) -> None:
         rect = self.itemsBoundingRect()

@@ -3,8 +3,11 @@ and its features together."""
 
 from __future__ import annotations
 
-from servicemap import bundled, demo
+from servicemap import bundled
 from servicemap.render.app import ensure_qapp
+
+# Nothing here imports networkx, the features or the panels at module level: ``run`` puts a
+# splash on screen first, and they load behind it.
 
 
 def make_window(recovery=None, settings=None):
@@ -26,6 +29,7 @@ def open_window(path: str | None = None, review: bool = False, *, recovery=None,
     restore any work a crashed session left behind). ``review``: open ``path`` for review
     (read-only, comments allowed; see :mod:`servicemap.ui.features.review`). ``recovery`` and
     ``settings`` as for :func:`make_window`."""
+    from servicemap import demo
     from servicemap.ui.features.review import open_for_review
 
     window = make_window(recovery, settings)
@@ -39,11 +43,67 @@ def open_window(path: str | None = None, review: bool = False, *, recovery=None,
     return window
 
 
+def start(window, path: str | None = None, review: bool = False) -> None:
+    """What :func:`open_window` does, on a window already on screen: a map given is read in
+    the background (progress, Cancel: the window stays empty); one that cannot be opened
+    gives way to the bundled map, as at a start without one."""
+    from servicemap import demo
+    from servicemap.ui.features.review import open_for_review
+
+    if window.files.recover_on_start():
+        return
+    if review and path is not None and open_for_review(window.host, path):
+        return
+    def bundled_map() -> None:
+        if demo.bundled_map_path().is_file():
+            window.files.open_bundled(demo.kent_and_medway())
+
+    if path is None:
+        bundled_map()
+        return
+
+    def ended(shown: bool) -> None:
+        if not shown and not opening.cancelled and window.session.doc is None:
+            bundled_map()
+
+    opening = window.files.open_in_background(path, ask_save=False, on_end=ended)
+
+
+def splash():
+    """A small card saying servicemap is starting, shown before anything heavy loads."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QColor, QFont, QPainter, QPixmap
+    from PySide6.QtWidgets import QSplashScreen
+
+    picture = QPixmap(420, 140)
+    picture.fill(QColor("#005EB8"))  # NHS blue
+    painter = QPainter(picture)
+    painter.setPen(QColor("white"))
+    font = QFont()
+    font.setPointSize(20)
+    font.setBold(True)
+    painter.setFont(font)
+    painter.drawText(picture.rect().adjusted(24, 24, -24, -60), Qt.AlignLeft, "servicemap")
+    painter.end()
+    card = QSplashScreen(picture)
+    card.showMessage("Starting…", Qt.AlignLeft | Qt.AlignBottom, QColor("white"))
+    return card
+
+
 def run(path: str | None = None, review: bool = False) -> int:
+    """A splash at once, then the window, whatever the map's size; then the map, read in the
+    background with progress (:func:`start`)."""
+    from PySide6.QtCore import QTimer
+
     app = ensure_qapp()
     tell_missing_resources()
-    window = open_window(path, review)
+    card = splash()
+    card.show()
+    app.processEvents()  # on screen before the window's modules load
+    window = make_window()
     window.showMaximized()
+    card.finish(window)
+    QTimer.singleShot(0, lambda: start(window, path, review))
     return app.exec()
 
 

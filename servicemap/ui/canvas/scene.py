@@ -99,8 +99,8 @@ class CanvasScene(NoteGestures, MapScene):
     note_edit_requested = Signal(str)       # double-click on a note: edit its text
     note_resized = Signal(str, float)       # a note's corner handle dragged: id, new width
 
-    def __init__(self, document, parent=None, editable=lambda: True) -> None:
-        super().__init__(document, parent)
+    def __init__(self, document, parent=None, editable=lambda: True, build=True) -> None:
+        super().__init__(document, parent, build)
         self.connect_from: str | None = None  # "Add flow to…": the next click picks the target
         self._press_positions: dict[str, QPointF] = {}
         self._grabbed: str | None = None  # the box under the pointer while boxes are dragged
@@ -143,11 +143,12 @@ class CanvasScene(NoteGestures, MapScene):
                 return item
         return None
 
-    def rebuild(self) -> None:
+    def rebuild_in_slices(self, every: int | None = None):
         self._drag_line: QGraphicsLineItem | None = None  # Shift+drag: the flow being drawn
         self._handle = None
         self._hovered = None
-        super().rebuild()
+        yield from (super().rebuild_in_slices() if every is None
+                    else super().rebuild_in_slices(every))
 
     # ----- connection handles and the flow being drawn ----------------------------------
     def _show_handle(self, node: NodeItem | None) -> None:

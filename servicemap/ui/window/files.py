@@ -40,6 +40,7 @@ class FileController:
         self.recovery = recovery
         self.save_handlers: list = []
         self.held_by: str | None = None  # who holds the lock of a map opened read-only
+        self.opening = None  # the latest open in the background (ui.window.opening.Opening)
         self.autosave_timer = QTimer(window, singleShot=True, interval=AUTOSAVE_MS)
         self.autosave_timer.timeout.connect(self.autosave)
         session.mode_changed.connect(lambda _mode: self.update_title())
@@ -82,10 +83,11 @@ class FileController:
 
     def show_document(self, doc: Document, *, path: Path | None = None,
                       name: str | None = None, mode: Mode = Mode.EDIT, dirty: bool = False,
-                      lock: MapLock | None = None) -> None:
+                      lock: MapLock | None = None, scene=None) -> None:
         """Show ``doc`` bound to ``path`` (None: saving asks for a file) in ``mode``; the
         current map's lock is let go and ``lock`` (held on ``path``) kept instead. ``dirty``:
-        unsaved work (an import, a copy, a recovery), autosaved and asked about."""
+        unsaved work (an import, a copy, a recovery), autosaved and asked about. ``scene``:
+        its canvas scene, built already (an open in the background)."""
         self.autosave_timer.stop()
         self.recovery.clear()
         self.held_by = None
@@ -97,7 +99,7 @@ class FileController:
         session.name = name or (path.name if path is not None else
                                 doc.graph.graph.get("title") or "Untitled map")
         self.force_dirty = dirty
-        self.w.set_document(doc, Mode(mode))
+        self.w.set_document(doc, Mode(mode), scene)
         self.update_title()
         if dirty:
             self.autosave_timer.start()
@@ -190,7 +192,21 @@ class FileController:
             return
         path = self.ask_open_path()
         if path:
-            self.open_path(path, ask_save=False)
+            self.open_any(path, ask_save=False)
+
+    def open_any(self, path, ask_save: bool = True) -> None:
+        """File > Open and Recent: a large map in the background (progress, Cancel), a small
+        one at once."""
+        from servicemap.ui.window.opening import BACKGROUND_BYTES
+
+        try:
+            large = Path(path).stat().st_size > BACKGROUND_BYTES
+        except OSError:
+            large = False  # open_path says what is wrong with it
+        if large:
+            self.open_in_background(path, ask_save=ask_save)
+        else:
+            self.open_path(path, ask_save=ask_save)
 
     def open_path(self, path, ask_save: bool = True) -> bool:
         """Open a .smap (or .json) map; on any problem, say so and keep the current map."""
@@ -202,13 +218,32 @@ class FileController:
         except ServiceMapError as exc:
             self.tell_error(str(exc))
             return False
+        return self.show_opened(path, doc)
+
+    def open_in_background(self, path, ask_save: bool = True, on_end=None):
+        """Open a map as :meth:`open_path` does, without freezing the window: read in a
+        worker thread, drawn a slice at a time, with progress and Cancel (which leaves the
+        map shown before, or the empty window). Returns the
+        :class:`servicemap.ui.window.opening.Opening` (None when the unsaved prompt was
+        cancelled); ``on_end(opened)`` is called when it ends."""
+        from servicemap.ui.window.opening import Opening
+
+        if ask_save and not self.maybe_save():
+            return None
+        opening = self.opening = Opening(self.w, Path(path), on_end=on_end)
+        opening.start()
+        return opening
+
+    def show_opened(self, path: Path, doc: Document, scene=None) -> bool:
+        """Show a map just read from ``path`` (its lock taken, or read-only or a copy when
+        another session holds it, as the planner chooses); False when they cancel."""
         if map_format(path) is not SMAP:  # an exchange file: saving makes a new .smap
-            self.show_document(doc, name=path.stem)
+            self.show_document(doc, name=path.stem, scene=scene)
             return True
         mode = Mode.EDIT
         if self.lock is not None and Path(self.lock.path).resolve() == path.resolve():
             # the map open here already (opening it again goes back to what is saved)
-            self.show_document(doc, path=path, lock=self.lock)
+            self.show_document(doc, path=path, lock=self.lock, scene=scene)
             self.remember(path)
             return True
         lock = MapLock(path)
@@ -217,10 +252,10 @@ class FileController:
             if choice == "cancel":
                 return False
             if choice == "copy":
-                self.show_document(doc, name=f"Copy of {path.stem}", dirty=True)
+                self.show_document(doc, name=f"Copy of {path.stem}", dirty=True, scene=scene)
                 return True
             mode, holder, lock = Mode.READ_ONLY, lock.owner().describe(), None
-        self.show_document(doc, path=path, mode=mode, lock=lock)
+        self.show_document(doc, path=path, mode=mode, lock=lock, scene=scene)
         if mode == Mode.READ_ONLY:
             self.held_by = holder
             self.w.update_mode_bar()
@@ -318,7 +353,7 @@ class FileController:
         menu.clear()
         for path in self.recent():
             action = menu.addAction(path)
-            action.triggered.connect(lambda _=False, p=path: self.open_path(p))
+            action.triggered.connect(lambda _=False, p=path: self.open_any(p))
         if not menu.actions():
             menu.addAction("No recent maps").setEnabled(False)
 

@@ -194,9 +194,16 @@ class MainWindow(QMainWindow):
         bar.addPermanentWidget(self.zoom_label)
 
     # ----- the document ---------------------------------------------------------------
-    def set_document(self, doc: Document, mode: Mode = Mode.EDIT) -> None:
-        """Show ``doc`` in ``mode``: a new editor (undo stack), scene and panels; then the
-        session says so (``mode_changed``, ``document_changed``). Files call this through
+    def new_scene(self, doc: Document, build: bool = True) -> CanvasScene:
+        """The canvas scene for ``doc``; ``build=False``: without its items yet (the caller
+        builds them, a slice at a time: :mod:`servicemap.ui.window.opening`)."""
+        return CanvasScene(doc, self, editable=lambda: self.session.editable, build=build)
+
+    def set_document(self, doc: Document, mode: Mode = Mode.EDIT,
+                     scene: CanvasScene | None = None) -> None:
+        """Show ``doc`` in ``mode``: a new editor (undo stack), scene (``scene``, when it was
+        built already from :meth:`new_scene`) and panels; then the session says so
+        (``mode_changed``, ``document_changed``). Files call this through
         :meth:`FileController.show_document`."""
         from servicemap.ui.editing.editor import Editor
         from servicemap.ui.panels.inspector import InspectorPanel
@@ -213,7 +220,7 @@ class MainWindow(QMainWindow):
         session.doc = doc
         session.editor = Editor(doc, self, editable=lambda: session.editable)
         session.editor.refused.connect(self.show_refusal)
-        session.scene = CanvasScene(doc, self, editable=lambda: session.editable)
+        session.scene = scene if scene is not None else self.new_scene(doc)
         session.scene.feedback.connect(self._flow_feedback)
         session.scene.reconnect_requested.connect(
             lambda edge_id, end, node_id: self.editor.reconnect_flow(edge_id, end, node_id))
