@@ -163,6 +163,7 @@ class NodeItem(QGraphicsItem):
         self._lines: list[tuple[float, float, str]] = []  # (x, baseline y, text), centred
         self._rect = QRectF()
         self._bounds = QRectF()
+        self.size = (0.0, 0.0)
         self.half = (2.0, 2.0)
         self.setFlags(QGraphicsItem.ItemIsSelectable | QGraphicsItem.ItemIsMovable
                       | QGraphicsItem.ItemSendsGeometryChanges)
@@ -183,6 +184,7 @@ class NodeItem(QGraphicsItem):
                        for i, line in enumerate(lines)]
         self.prepareGeometryChange()
         self._rect = QRectF(-width / 2, -height / 2, width, height)
+        self.size = (width, height)  # the box's drawn size (read on every overview)
         self._bounds = self._rect.adjusted(-3, -3, 3, 3)  # room for the selected border
         self.half = (width / 2 + 2, height / 2 + 2)  # where flows meet the box
         self.fill, self.border = fill, border

@@ -200,19 +200,19 @@ class Overview:
     def _boxes(painter: QPainter, nodes, scale: float, ox: float, oy: float) -> None:
         batches: dict[tuple, list[QRectF]] = {}
         min_w, min_h = MIN_BOX
-        for item in nodes:
-            if not item.isVisible():
-                continue
-            rect, pos = item.rect, item.pos()
-            w = max(rect.width() * scale, min_w)
-            h = max(rect.height() * scale, min_h)
-            x = (pos.x() + rect.center().x() - ox) * scale - w / 2
-            y = (pos.y() + rect.center().y() - oy) * scale - h / 2
+        blue = style.NHS_BLUE.rgba()
+        for item in nodes:  # a box's rect is centred on its position
+            width, height = item.size
+            w = max(width * scale, min_w)
+            h = max(height * scale, min_h)
+            pos = item.pos()
+            x = (pos.x() - ox) * scale - w / 2
+            y = (pos.y() - oy) * scale - h / 2
             strong = item.highlighted or item.isSelected()
             solid = w < SOLID_BELOW
-            fill = style.NHS_BLUE if strong and solid else item.border if solid else item.fill
-            edge = style.NHS_BLUE if strong else item.border
-            key = (item.opacity() < 1.0, fill.rgba(), edge.rgba(), solid)
+            edge = blue if strong else item.border.rgba()
+            fill = edge if solid else item.fill.rgba()
+            key = (item.opacity() < 1.0, fill, edge, solid)
             batch = batches.get(key)
             if batch is None:
                 batch = batches[key] = []
