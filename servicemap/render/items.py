@@ -28,6 +28,7 @@ from servicemap.model import FlowType, NodeKind
 from servicemap.render import style
 
 DETAIL_LOD = 0.3  # below this zoom, labels give way to plain boxes
+FADE_LOD = 0.45   # names are drawn fully from this zoom (fading in from DETAIL_LOD)
 SMOOTH_LOD = 0.6  # below this zoom, flows are drawn without antialiasing (3x cheaper)
 # (on the canvas only: a scene with ``full_detail`` set, as every export's is, draws all)
 
@@ -121,6 +122,12 @@ def line_width(metrics: QFontMetricsF, line: str) -> float:
 
 def _fits(metrics: QFontMetricsF, line: str, width: float) -> bool:
     return line_width(metrics, line) <= width
+
+
+def _fade(lod: float) -> float:
+    """How strongly detail (names) is drawn at zoom ``lod``: from nothing at DETAIL_LOD to
+    full at FADE_LOD, so labels fade in as the planner zooms rather than pop."""
+    return 1.0 if lod >= FADE_LOD else max(0.0, (lod - DETAIL_LOD) / (FADE_LOD - DETAIL_LOD))
 
 
 def _lod(item: QGraphicsItem, painter: QPainter) -> float:
@@ -257,8 +264,14 @@ class NodeItem(QGraphicsItem):
             painter.drawRoundedRect(rect, 8, 8)
         painter.setPen(style.TEXT)
         painter.setFont(_font())
+        fade = _fade(lod)
+        if fade < 1.0:  # names fade in over the first zoom steps above DETAIL_LOD
+            opacity = painter.opacity()
+            painter.setOpacity(opacity * fade)
         for x, y, line in self._lines:
             painter.drawText(QPointF(x, y), line)
+        if fade < 1.0:
+            painter.setOpacity(opacity)  # the view does not save painter state per item
 
 
 def _rounded(points: list[tuple[float, float]], radius: float = 8.0) -> QPainterPath:
