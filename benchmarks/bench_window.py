@@ -263,7 +263,10 @@ def painter_of(app, viewport) -> Callable[[], object]:
 
 def frame_figures(clock: Clock, view, paint, set_zoom: Callable[[str], object],
                   movable: Callable[[], list], drag: Callable[[list, float], object],
-                  zoom_by: Callable[[float], object]) -> dict[str, float]:
+                  zoom_by: Callable[[float], object], press=lambda: None,
+                  release=lambda: None) -> dict[str, float]:
+    """Pan, zoom and drag frames at each of ZOOMS; a drag is ``press()`` (a mouse press on a
+    selected box), FRAMES moves, ``release()``."""
     figures: dict[str, float] = {}
     for zoom in ZOOMS:
         set_zoom(zoom)
@@ -280,8 +283,10 @@ def frame_figures(clock: Clock, view, paint, set_zoom: Callable[[str], object],
             lambda i: zoom_by(1.25 if i % 2 == 0 else 1 / 1.25), paint)
         set_zoom(zoom)
         items = movable()
+        press()
         figures[f"drag_{zoom}"] = clock.frames(
             lambda i, items=items: drag(items, DRAG_STEP if i % 2 == 0 else -DRAG_STEP), paint)
+        release()
     return figures
 
 
@@ -321,15 +326,14 @@ def probe_window(path: str) -> dict:
         paint()
         return items[:DRAG_ITEMS]
 
-    def drag(items: list, d: float) -> None:
-        scene = window.scene
-        scene.begin_drag()
+    def drag(items: list, d: float) -> None:  # as the mouse moves with the button down
         for item in items:
             item.setPos(item.pos() + QPointF(d, d))
-        scene.end_drag()
 
     figures = frame_figures(clock, view, paint, set_zoom, movable, drag,
-                            lambda f: view.set_zoom(view.zoom * f))
+                            lambda f: view.set_zoom(view.zoom * f),
+                            press=lambda: window.scene.begin_drag(),
+                            release=lambda: window.scene.end_drag())
     view.fit_map()
     action = window.actions.action
     figures["select_all"] = clock.time(action("edit.select_all").trigger)

@@ -33,6 +33,7 @@ MAX_SHADE = 8          # for more flows, up to this many
 LINE_INK = QColor(150, 156, 165)     # nearer, each flow (opaque: Qt draws those fastest)
 BUNDLING = 4          # bundles only when there are at least this many flows per bundle
 MAX_STRONG_LINES = 2000  # more selected flows than this are drawn as bundles too
+MAX_MOVING = 2000      # dragged boxes drawn over the picture on each frame
 KEEP = 3               # images kept (zooming in and back, panning back)
 MARGIN = 200.0         # scene units around a region searched for boxes overlapping its edge
 STRONG_INK = QColor(style.NHS_BLUE)  # selected or highlighted flows and boxes
@@ -51,11 +52,38 @@ class Overview:
     def __init__(self, scene) -> None:
         self.scene = scene
         self._renders: list[_Render] = []  # the latest last; a few kept for zooming back
+        self.moving: list | None = None  # boxes being dragged (hold), drawn over the picture
         self.renders = 0  # how many images were made (for tests and benchmarks)
 
     def invalidate(self) -> None:
-        """Something it shows changed: make the image again before it is next drawn."""
-        self._renders.clear()
+        """Something it shows changed: make the image again before it is next drawn (not
+        while boxes are held: :meth:`hold`)."""
+        if self.moving is None:
+            self._renders.clear()
+
+    def hold(self, boxes) -> None:
+        """These boxes are being dragged: keep the picture as it is (they stay there, faint)
+        and draw them and their flows over it on each frame (:meth:`paint_moving`), so a drag
+        costs what it moves, not a new picture per frame."""
+        self.moving = list(boxes)
+
+    def release(self) -> None:
+        """The drag is over: the picture is made again, with the boxes where they went."""
+        if self.moving is not None:
+            self.moving = None
+            self.invalidate()
+
+    def paint_moving(self, painter: QPainter, zoom: float) -> None:
+        """The held boxes and their flows where they are now (scene coordinates)."""
+        if not self.moving:
+            return
+        scale = zoom
+        painter.save()
+        painter.scale(1 / scale, 1 / scale)  # draw in pixels, as the picture is drawn
+        flows = {edge for box in self.moving[:MAX_MOVING] for edge in box.edges}
+        self._lines(painter, flows, scale, 0.0, 0.0, STRONG_INK)
+        self._boxes(painter, self.moving[:MAX_MOVING], scale, 0.0, 0.0)
+        painter.restore()
 
     def paint(self, painter: QPainter, zoom: float, visible: QRectF) -> None:
         """Draw the overview of ``visible`` (scene) with ``painter`` in scene coordinates,

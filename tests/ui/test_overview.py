@@ -81,3 +81,21 @@ def test_undo_of_a_layout_puts_every_box_back(open_window, tmp_path):
     window.actions.action("edit.undo").trigger()
     assert {n: (window.doc.node(n)["x"], window.doc.node(n)["y"]) for n in before} == before
     assert {n: (i.pos().x(), i.pos().y()) for n, i in window.scene.nodes.items()} == before
+
+
+def test_a_drag_far_out_keeps_the_picture_and_draws_the_boxes_over_it(open_window, tmp_path,
+                                                                      qtbot):
+    window = big_window(open_window, tmp_path, services=400)
+    scene, viewport = window.scene, window.view.viewport()
+    box = next(iter(scene.nodes.values()))
+    window.selection.set([box.node_id])
+    before = viewport.grab().toImage()
+    made = scene.overview_picture.renders
+    scene.begin_drag()  # as a press on a selected box does
+    box.setPos(box.pos().x() + 2000, box.pos().y())
+    during = viewport.grab().toImage()
+    assert scene.overview_picture.renders == made  # no new picture per frame of the drag
+    assert during != before  # the box shows where it is now
+    scene.end_drag()
+    viewport.grab()
+    assert scene.overview_picture.renders == made + 1  # and the picture follows on release

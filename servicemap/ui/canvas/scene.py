@@ -384,10 +384,13 @@ class CanvasScene(NoteGestures, MapScene):
 
     # ----- gestures -------------------------------------------------------------------
     def begin_drag(self) -> None:
-        """Boxes are being dragged: draw flows the cheap way until :meth:`end_drag`."""
+        """Boxes are being dragged: draw flows the cheap way until :meth:`end_drag`; zoomed
+        out, the overview keeps its picture and the dragged boxes are drawn over it."""
         FlowItem.dragging = True
+        self.overview_picture.hold([i for i in self.selectedItems() if isinstance(i, NodeItem)])
 
     def end_drag(self) -> None:
+        self.overview_picture.release()
         if FlowItem.dragging:
             FlowItem.dragging = False
             self.update()  # repaint smoothly where the drag left rough lines

@@ -155,6 +155,7 @@ class MapView(QGraphicsView):
         for item in behind:
             _paint_item(painter, item, exposed)
         scene.overview_picture.paint(painter, self.zoom, visible)
+        scene.overview_picture.paint_moving(painter, self.zoom)
         for item in decorations[len(behind):]:
             _paint_item(painter, item, exposed)
         band = self.rubberBandRect()
