@@ -30,7 +30,8 @@ MIN_BOX = (4.0, 3.0)   # the smallest a box is drawn, in pixels, so every box sh
 SOLID_BELOW = 10.0     # boxes narrower than this (pixels) are filled with their full colour
 BUNDLE_INK = QColor(70, 80, 95, 60)  # the flows between two groups, as one line, darker
 MAX_SHADE = 8          # for more flows, up to this many
-LINE_INK = QColor(150, 156, 165)     # nearer, each flow (opaque: Qt draws those fastest)
+LINE_INK = QColor(196, 201, 208)     # nearer, each flow (opaque: Qt draws those fastest;
+# light, so where hundreds cross the boxes still stand out)
 BUNDLING = 4          # bundles only when there are at least this many flows per bundle
 MAX_STRONG_LINES = 2000  # more selected flows than this are drawn as bundles too
 MAX_MOVING = 2000      # dragged boxes drawn over the picture on each frame
