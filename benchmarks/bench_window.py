@@ -42,7 +42,8 @@ DRAG_ITEMS = 20       # boxes moved together in a drag frame
 DRAG_STEP = 5.0       # scene units per drag frame
 ZOOMS = ("fit", "25", "100")
 LAUNCH_TIMEOUT = 300  # seconds before a launch counts as failed
-COLOUR_WAIT = 20      # seconds after the window appears to wait for a coloured map
+COLOUR_WAIT = 20      # seconds the screen may stay unchanged (no progress) before a launch
+# counts as never showing a coloured map
 COLOURED_PIXELS = 2000  # a launch is done when the middle of the screen has this many (a
 # progress bar has about 300)
 SPLASH = (0x00, 0x5E, 0xB8)  # the splash's NHS blue is not a map
@@ -473,8 +474,9 @@ def screen_pixels(image) -> tuple[int, int]:
 
 def probe_launch(path: str, plain: bool) -> dict:
     """Seconds from starting the process to its window on screen (``window``) and to a
-    coloured map in it (``seconds``; infinite when none came within COLOUR_WAIT seconds of
-    the window: a map that is not drawn at fit never will be without a gesture)."""
+    coloured map in it (``seconds``; infinite when none came and the screen stayed the same for
+    COLOUR_WAIT seconds: no progress, and a map not drawn by then never will be without a
+    gesture)."""
     from PySide6.QtGui import QGuiApplication
 
     app = QGuiApplication([])
@@ -485,14 +487,18 @@ def probe_launch(path: str, plain: bool) -> dict:
     child = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL,
                              stderr=subprocess.DEVNULL)
     window = seconds = None
+    last, changed = None, 0.0  # the screen's last look, and when it last changed
     try:
         while True:
             now = time.perf_counter() - start
-            if now > LAUNCH_TIMEOUT or (window is not None and now > window + COLOUR_WAIT):
+            if now > LAUNCH_TIMEOUT or (window is not None and now > changed + COLOUR_WAIT):
                 break
             if child.poll() is not None:
                 raise RuntimeError(f"{command} ended with {child.returncode}")
-            shown, coloured = screen_pixels(screen.grabWindow(0).toImage())
+            image = screen.grabWindow(0).toImage()
+            shown, coloured = screen_pixels(image)
+            if image != last:
+                last, changed = image, now
             if window is None and shown:
                 window = now
             if coloured >= COLOURED_PIXELS:
