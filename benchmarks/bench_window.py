@@ -313,6 +313,7 @@ def probe_window(path: str) -> dict:
     centre = window.scene.itemsBoundingRect().center()
 
     def set_zoom(zoom: str) -> None:
+        view.set_zoom(1.0)  # as a zoom by the planner: the view stops refitting on resizes
         if zoom == "fit":
             view.fit_map()
         else:
