@@ -170,11 +170,12 @@ def _check(path: Path) -> rules.MapCheck:
     """Read and check a ``.smap`` or ``.json`` map without building it (``validate``)."""
     if map_format(path) is formats.JSON:
         from servicemap.io.exchange import load_json_data, records_from_node_link
-        from servicemap.io.node_link import comments_from_node_link
+        from servicemap.io.node_link import comments_from_node_link, notes_from_node_link
 
         data = load_json_data(path)
         return rules.check_records(*records_from_node_link(data, path.name),
-                                   comments_from_node_link(data, path.name))
+                                   comments_from_node_link(data, path.name),
+                                   notes_from_node_link(data, path.name))
     from servicemap import store
 
     return store.check(path)
@@ -215,6 +216,8 @@ def cmd_validate(args) -> int:
     if result.comment_problem and not any(p.severity == "error" for p in problems):
         # review comments: checked as one list (a reply after what it answers)
         problems.append(rules.Problem(result.comment_problem))
+    if result.note_problem and not any(p.severity == "error" for p in problems):
+        problems.append(rules.Problem(result.note_problem))
     for problem in problems:
         print(problem)
     errors = sum(1 for p in problems if p.severity == "error")

@@ -129,7 +129,7 @@ def check(path: str | os.PathLike) -> MapCheck:
     cannot be read at all raises FileFormatError."""
     with gc_paused(), _reading(path) as file:
         return rules.check_records(file.map_fields, file.nodes(), file.edges(), file.pathways,
-                                   file.comments)
+                                   file.comments, file.notes)
 
 
 def read_records(path: str | os.PathLike):

@@ -155,6 +155,28 @@ def test_hostile_note_rows_are_refused_and_the_file_unchanged(saved_map, file_st
     assert file_state(saved_map) == before
 
 
+@pytest.mark.parametrize("values, words", [
+    ("('n', 0, 'hi', 0, 0, 5)", "width must be between"),
+    ("('crisis', 0, 'hi', 0, 0, 200)", "id is already used"),
+    ("('n', 0, 'hi', 0, 0, 200), ('f_gp_crisis', 1, 'again', 0, 0, 200)", "id is already used"),
+])
+def test_validate_and_info_refuse_the_notes_opening_refuses(saved_map, values, words):
+    edit(saved_map, "INSERT INTO notes (id, position, text, x, y, width) VALUES " + values)
+    assert words in store.check(saved_map).refusal
+    for command, code in (("validate", 1), ("info", 2)):
+        done = subprocess.run([sys.executable, "-m", "servicemap", command, str(saved_map)],
+                              capture_output=True, text=True, timeout=120)
+        assert done.returncode == code, done
+        assert words in done.stdout + done.stderr
+        assert "Traceback" not in done.stderr
+
+
+def test_good_notes_pass_validate(noted, tmp_path):
+    path = tmp_path / "noted.smap"
+    store.save(noted, path)
+    assert store.check(path).note_problem is None
+
+
 def test_missing_notes_table_in_a_v4_file_is_refused(saved_map):
     edit(saved_map, "DROP TABLE notes")
     with pytest.raises(FileFormatError, match="missing its notes table"):

@@ -15,6 +15,8 @@ from collections import Counter
 from collections.abc import Container, Iterable, Mapping
 from dataclasses import dataclass
 
+from servicemap.errors import ValidationError
+from servicemap.graph.notes import check_note
 from servicemap.model import (
     ALLOWED_EDGES,
     COMMENT_FIELD_NAMES,
@@ -26,6 +28,7 @@ from servicemap.model import (
     EdgeKind,
     Field,
     NodeKind,
+    Note,
     Pathway,
     edge_fields,
     node_fields,
@@ -412,27 +415,50 @@ class MapCheck:
     problems: list[Problem]  # check_map's, errors then warnings
     comment_problem: str | None  # the first problem with the comments
     counts: dict[str, int]
+    note_problem: str | None = None  # the first problem with the notes
 
     @property
     def refusal(self) -> str | None:
         """Why building this map would be refused (what ``Document.from_records`` raises), or
         None when it can be built."""
-        return first_problem(self.problems) or self.comment_problem
+        return first_problem(self.problems) or self.comment_problem or self.note_problem
 
 
 def check_records(map_fields: Mapping[str, object], nodes: Iterable[Mapping[str, object]],
                   edges: Iterable[Mapping[str, object]], pathways: list[Pathway],
-                  comments: Iterable[Comment] = ()) -> MapCheck:
-    """Check a map's records as :func:`check_map` does (reading each once) and count them."""
+                  comments: Iterable[Comment] = (), notes: Iterable[Note] = ()) -> MapCheck:
+    """Check a map's records as :func:`check_map` does (reading each once) and count them;
+    ``notes`` as opening the map checks them (each note, and ids no other item uses)."""
+    notes = list(notes)
     node_kinds: Counter = Counter()
     edge_kinds: Counter = Counter()
-    problems = check_map(map_fields, _tally(nodes, node_kinds), _tally(edges, edge_kinds),
-                         pathways)
+    ids: set | None = set() if notes else None  # kept only when there are notes to check
+    problems = check_map(map_fields, _tally(nodes, node_kinds, ids),
+                         _tally(edges, edge_kinds, ids), pathways)
+    if ids is not None:
+        ids.update(p.id for p in pathways)
     return MapCheck(map_fields, problems, check_comments(comments),
-                    counts(node_kinds, edge_kinds, len(pathways)))
+                    counts(node_kinds, edge_kinds, len(pathways)), check_notes(notes, ids))
 
 
-def _tally(records: Iterable[Mapping[str, object]], kinds: Counter):
+def check_notes(notes: list[Note], taken: Container[str] | None) -> str | None:
+    """The first problem with ``notes`` (each checked by :func:`graph.notes.check_note`, ids
+    unique and used by no node, flow or pathway in ``taken``), or None."""
+    seen: set[str] = set()
+    for note in notes:
+        try:
+            check_note(note)
+        except ValidationError as exc:
+            return str(exc)
+        if note.id in seen or (taken is not None and note.id in taken):
+            return f"note {note.id!r}: id is already used"
+        seen.add(note.id)
+    return None
+
+
+def _tally(records: Iterable[Mapping[str, object]], kinds: Counter, ids: set | None = None):
     for record in records:
         kinds[record.get("kind")] += 1
+        if ids is not None:
+            ids.add(record.get("id"))
         yield record
