@@ -146,6 +146,10 @@ KIND_FIELDS: dict[NodeKind, tuple[Field, ...]] = {
         Field("age_group", str, choices=AGE_GROUPS),
         _count("capacity"),
         Field("capacity_unit", str),
+        # mean episode length: turns a stock capacity (beds, caseload) into people a year
+        _days("length_of_stay_days", "Length of stay (days)"),
+        # empty: the default, 85% when the capacity is beds, else 100% (docs/analysis.md)
+        _pct("target_occupancy_pct", "Target occupancy (%)"),
         _days("wait_target_days", "Wait target (days)"),
         _pct("pct_within_target", "% within target"),
         _pct("dna_rate_most_deprived", "DNA rate, most deprived (%)"),

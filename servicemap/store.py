@@ -49,7 +49,7 @@ SQLITE_MAGIC = b"SQLite format 3\x00"
 
 REAL_FIELDS = {"x", "y", "population", "capacity", "wait_target_days", "pct_within_target",
                "dna_rate_most_deprived", "dna_rate_least_deprived", "volume_per_year",
-               "median_wait_days"}
+               "median_wait_days", "length_of_stay_days", "target_occupancy_pct"}
 INT_FIELDS = {"pinned"}
 
 
@@ -97,11 +97,19 @@ def _migrate_2_to_3(conn: sqlite3.Connection) -> None:
     conn.execute(f"CREATE TABLE comments ({cols}, PRIMARY KEY (id))")
 
 
+# Version 4 (not yet released when both were added): the notes table, and a service's length of
+# stay and target occupancy as node columns (unknown in older maps).
+V4_NODE_COLUMNS = ("length_of_stay_days", "target_occupancy_pct")
+
+
 def _migrate_3_to_4(conn: sqlite3.Connection) -> None:
-    """Version 4 adds the notes table (text boxes on the canvas); a version-3 map has none."""
+    """Version 4 adds the notes table (text boxes on the canvas; a version-3 map has none) and
+    the length-of-stay and target-occupancy columns of nodes."""
     sql_types = {str: "TEXT", int: "INTEGER", float: "REAL"}
     cols = ", ".join(f'"{c}" {sql_types[t]}' for c, t in TABLES["notes"].items())
     conn.execute(f"CREATE TABLE notes ({cols}, PRIMARY KEY (id))")
+    for column in V4_NODE_COLUMNS:
+        conn.execute(f'ALTER TABLE nodes ADD COLUMN "{column}" REAL')
 
 
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _migrate_1_to_2,
@@ -268,11 +276,12 @@ def _check_header(path: Path) -> None:
 def _check_tables(conn: sqlite3.Connection, name: str, version: int) -> None:
     tables = {row[0] for row in conn.execute(
         "SELECT name FROM sqlite_master WHERE type='table'")}
+    v3_nodes = {c: t for c, t in NODE_COLUMNS.items() if c not in V4_NODE_COLUMNS}
     if version == SCHEMA_VERSION:
         wanted = TABLES
     elif version in (2, 3):  # version 3 added the comments table, version 4 the notes
-        added = {"comments", "notes"} if version == 2 else {"notes"}
-        wanted = {t: c for t, c in TABLES.items() if t not in added}
+        added = {"comments", "notes"} if version == 2 else {"notes"}  # and two node columns
+        wanted = {t: c for t, c in TABLES.items() if t not in added} | {"nodes": v3_nodes}
     else:
         wanted = {
             "meta": TABLES["meta"], "nodes": {"id": str, "kind": str, "name": str},

@@ -191,7 +191,8 @@ def file_state():
 
 
 # ----- a version-1 file ---------------------------------------------------------------------
-V1_NODE_COLUMNS = [c for c in store.NODE_COLUMNS if c not in ("pinned", "desde_code")]
+V1_NODE_COLUMNS = [c for c in store.NODE_COLUMNS
+                   if c not in ("pinned", "desde_code", *store.V4_NODE_COLUMNS)]
 SQL_TYPES = {str: "TEXT", float: "REAL", int: "INTEGER"}
 
 

@@ -59,7 +59,9 @@ def v2_file(tmp_path, sample_doc) -> Path:
     """A version-2 file: what servicemap wrote before comments (no comments table)."""
     path = tmp_path / "v2.smap"
     store.save(sample_doc, path)
-    return edit(path, "DROP TABLE comments", "DROP TABLE notes", "PRAGMA user_version=2")
+    return edit(path, "DROP TABLE comments", "DROP TABLE notes",
+                *(f"ALTER TABLE nodes DROP COLUMN {c}" for c in store.V4_NODE_COLUMNS),
+                "PRAGMA user_version=2")
 
 
 def test_schema_version_has_a_comments_table(saved_map):

@@ -6,11 +6,13 @@ Every measure is defined exactly in docs/analysis.md; in short:
   unknown volume is never read as 0: the sum is then a lower bound (``in_complete`` False) and
   ``net`` is unknown. Load = people in / capacity per year. Capacity per year comes from the
   capacity's unit (``per day`` x365, ``per week`` x52, ``per month`` x12, ``per year`` x1; no
-  unit: people per year, like flow volumes). A stock (caseload, beds, places) is a number held at
-  once and is not comparable with people per year: its load is unknown, as it is when capacity or
-  every inflow volume is unknown.
-* bottlenecks: load above 100% (a lower bound above 100% counts), or a flow in whose median wait
-  exceeds its target (the flow's target, else the service's).
+  unit: people per year, like flow volumes). A stock (caseload, beds, places), a number held at
+  once, becomes people a year by Little's law (capacity x 365 / length of stay; occupancy,
+  required places and the implied length of stay follow: servicemap.graph.occupancy); with no
+  length of stay its load is unknown, as it is when capacity or every inflow volume is unknown.
+* bottlenecks: load above 100% (a lower bound above 100% counts), occupancy above the target
+  occupancy (85% for beds unless recorded, else 100%), or a flow in whose median wait exceeds
+  its target (the flow's target, else the service's).
 * dead ends: services with a flow in and no flow out, or whose flows out never reach an exit.
   Unreachable: services no chain of flows reaches from any access point.
 * boundary crossings: service-to-service flows and pathway steps whose two services have
@@ -42,6 +44,7 @@ from typing import NamedTuple
 import igraph
 
 from servicemap.gcpause import gc_paused  # measures make many small dicts, no cycles
+from servicemap.graph import occupancy
 from servicemap.graph.document import Document
 from servicemap.model import EdgeKind, NodeKind
 
@@ -133,8 +136,16 @@ def _total(flows: list[Flow]) -> tuple[float, int]:
     return _r(sum(known)), len(flows) - len(known)
 
 
-def capacity_per_year(capacity: float | None, unit: str | None) -> tuple[float | None, str]:
-    """A capacity as people per year, with why not when it cannot be one."""
+def is_stock(unit: str | None) -> bool:
+    """Whether a capacity unit counts people held at once (beds, caseload), not a throughput."""
+    text = (unit or "").strip().casefold()
+    return bool(text) and not _PERIOD_RE.search(text)
+
+
+def capacity_per_year(capacity: float | None, unit: str | None,
+                      length_of_stay: float | None = None) -> tuple[float | None, str]:
+    """A capacity as people per year, with why not when it cannot be one. A stock (beds,
+    caseload) becomes people a year through its length of stay in days (Little's law)."""
     if capacity is None:
         return None, "capacity unknown"
     text = (unit or "").strip().casefold()
@@ -143,7 +154,10 @@ def capacity_per_year(capacity: float | None, unit: str | None) -> tuple[float |
     m = _PERIOD_RE.search(text)
     if m:
         return _r(float(capacity) * _PERIODS[m.group(1) or m.group(2)]), ""
-    return None, f"capacity is {capacity:g} {unit} (held at once), not people per year"
+    per_year, why = occupancy.stock_per_year(capacity, length_of_stay)
+    if per_year is not None:
+        return per_year, f"{capacity:g} {unit} x 365 / {length_of_stay:g} days' stay"
+    return None, f"capacity is {capacity:g} {unit} (held at once), not people per year; {why}"
 
 
 # ----- per service ---------------------------------------------------------------------------
@@ -181,7 +195,9 @@ def per_service(doc: Document, index: Index | None = None) -> dict:
         people_out, out_unknown = _total(outs)
         people_in = None if ins and in_unknown == len(ins) else people_in
         people_out = None if outs and out_unknown == len(outs) else people_out
-        per_year, note = capacity_per_year(a.get("capacity"), a.get("capacity_unit"))
+        stay, unit = a.get("length_of_stay_days"), a.get("capacity_unit")
+        per_year, note = capacity_per_year(a.get("capacity"), unit, stay)
+        stock = a.get("capacity") is not None and is_stock(unit)
         load, status = None, "unknown"
         if not ins:
             note = "no flows in"
@@ -193,6 +209,11 @@ def per_service(doc: Document, index: Index | None = None) -> dict:
                 status = "over capacity" if people_in > per_year else "within capacity"
             note = f"{in_unknown} flows in of unknown volume" if in_unknown else note
         breaches, waits_known, worst = _wait_breaches(ix, s)
+        target, target_from = occupancy.target_occupancy(a.get("target_occupancy_pct"), unit)
+        occupied = occupancy.occupancy(stock=stock, capacity=a.get("capacity"),
+                                       per_year=per_year, people_in=people_in,
+                                       in_unknown=in_unknown, length_of_stay=stay,
+                                       target_pct=target)
         rows.append({
             "id": s, "name": a["name"], "people_in": people_in, "people_out": people_out,
             "net": None if in_unknown or out_unknown or people_in is None
@@ -202,10 +223,12 @@ def per_service(doc: Document, index: Index | None = None) -> dict:
             "capacity_per_year": per_year, "load": _r(load),
             "load_is_lower_bound": load is not None and in_unknown > 0,
             "load_status": status, "load_note": note,
-            "per_place": _r(people_in / a["capacity"]) if per_year is None and a.get("capacity")
+            "per_place": _r(people_in / a["capacity"]) if stock and a.get("capacity")
             and people_in is not None else None,
             "waits_known": waits_known, "wait_breaches": breaches,
-            "worst_wait_ratio": None if worst in (None, float("inf")) else _r(worst)})
+            "worst_wait_ratio": None if worst in (None, float("inf")) else _r(worst),
+            "capacity_is_stock": stock, "length_of_stay_days": stay,
+            "target_occupancy_pct": target, "target_occupancy_from": target_from, **occupied})
     return {"services": rows,
             "load_unknown": sum(1 for r in rows if r["load_status"] == "unknown")}
 
@@ -216,9 +239,12 @@ def bottlenecks(doc: Document, index: Index | None = None, services: dict | None
     services = services or per_service(doc, ix)
     rows = [{"id": r["id"], "name": r["name"], "reasons": reasons, "load": r["load"],
              "people_in": r["people_in"], "capacity_per_year": r["capacity_per_year"],
+             "occupancy_pct": r["occupancy_pct"],
+             "target_occupancy_pct": r["target_occupancy_pct"],
              "wait_breaches": r["wait_breaches"]}
             for r in services["services"]
-            if (reasons := (["over capacity"] if r["load_status"] == "over capacity" else [])
+            if (reasons := (["over capacity"] if r["load_status"] == "over capacity" else
+                            ["over target occupancy"] if r["over_target_occupancy"] else [])
                 + (["wait over target"] if r["wait_breaches"] else []))]
     rows.sort(key=lambda r: (r["reasons"][0] != "over capacity", -(r["load"] or 0),
                              r["name"].casefold()))
