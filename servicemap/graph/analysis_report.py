@@ -29,6 +29,8 @@ def report_lines(doc: Document, result: dict, limit: int = 25) -> list[str]:
                 ([f"{100 * r['load']:.0f}% of capacity ({_n(r['people_in'])} in a year, "
                   f"capacity {_n(r['capacity_per_year'])})"] if r["load"] is not None and
                  "over capacity" in r["reasons"] else []) +
+                ([f"{r['occupancy_pct']:.0f}% occupied, target {r['target_occupancy_pct']:g}%"]
+                 if "over target occupancy" in r["reasons"] else []) +
                 [f"median wait {w['median_wait_days']:g} days from {name(w['from'])}, target "
                  f"{w['target_days']:g}" for w in r["wait_breaches"]]))
     section("Dead ends", result["dead_ends"]["services"], lambda r: f"{r['name']} ({r['reason']})")

@@ -172,3 +172,30 @@ def test_overlay_follows_edits_and_lets_clicks_through(window, qtbot):
     other = analysis_map()
     window.set_document(other)
     assert f.overlay.key == "load" and window.scene.nodes["crisis"].fill == ov.SCALE[4]
+
+
+def header_titles(view) -> list[str]:
+    model = view.model()
+    return [model.headerData(c, Qt.Horizontal) for c in range(model.columnCount())]
+
+
+def test_a_length_of_stay_makes_a_ward_judged_for_occupancy(window, qtbot):
+    f = feature(window)
+    f.show_analysis("bottlenecks")
+    assert "Acute ward" not in column_values(f.panel.current_view(), 0)
+    # 20 beds for 160 days: 45.6 people a year; 40 come in: 87.7% occupied, over 85%
+    window.editor.update_node("ward", {"length_of_stay_days": 160})
+    qtbot.waitUntil(lambda: "Acute ward" in column_values(f.panel.current_view(), 0))
+    view = f.panel.current_view()
+    row = column_values(view, 0).index("Acute ward")
+    assert column_values(view, header_titles(view).index("Why"))[row] == "over target occupancy"
+    f.show_analysis("per_service")
+    view = f.panel.current_view()
+    titles = header_titles(view)
+    row = column_values(view, 0).index("Acute ward")
+    assert column_values(view, titles.index("Occupancy"))[row] == "87.67%"
+    assert column_values(view, titles.index("Places needed"))[row] == "20.6"
+    assert column_values(view, titles.index("Check stay"))[row] == "no"
+    window.editor.stack.undo()
+    qtbot.waitUntil(lambda: column_values(f.panel.current_view(),
+                                          titles.index("Occupancy"))[row] == "unknown")

@@ -325,3 +325,22 @@ def test_overlay_menu_and_legend_explain_the_measure(qtbot, analysis_window):
     qtbot.mouseClick(legend.help_button, Qt.MouseButton.LeftButton)
     assert legend.explain.isVisibleTo(legend)
     assert legend.explain.text() == MEASURES["waits"].explain
+
+
+def test_length_of_stay_reads_and_types_in_weeks_and_occupancy_as_a_percentage(
+        qtbot, panel, doc, editor, selection):
+    selection.set(["crisis"])
+    type_into(qtbot, box(panel, "length_of_stay_days"), "3 weeks")
+    assert doc.node("crisis")["length_of_stay_days"] == 21 and editor.stack.count() == 1
+    assert editor.stack.undoText() == "Change length of stay"
+    assert (box(panel, "length_of_stay_days").text(),
+            unit_box(panel, "length_of_stay_days").currentText()) == ("3", "weeks")
+    type_into(qtbot, box(panel, "target_occupancy_pct"), "85%")
+    assert doc.node("crisis")["target_occupancy_pct"] == 85 and editor.stack.count() == 2
+    assert box(panel, "target_occupancy_pct").text() == "85%"
+    occupancy = box(panel, "target_occupancy_pct")
+    occupancy.setFocus()
+    occupancy.selectAll()
+    qtbot.keyClick(occupancy, Qt.Key.Key_Delete)
+    qtbot.keyClick(occupancy, Qt.Key.Key_Return)
+    assert doc.node("crisis")["target_occupancy_pct"] is None  # empty: the default again

@@ -204,12 +204,13 @@ def _tables(name: Callable[[str], str]) -> list[Table]:
     return [
         Table("bottlenecks", "Bottlenecks", lambda res: res["bottlenecks"]["services"],
               [svc, Column("Why", lambda r: ", ".join(r["reasons"]),
-                           tip="Over capacity, a wait over its target, or both."),
+                           tip="Over capacity, over its target occupancy, a wait over its "
+                           "target, or both."),
                Column("Load", lambda r: r["load"], "pct", LOAD),
                Column("People in a year", lambda r: r["people_in"], "n", PEOPLE_IN),
                Column("Capacity a year", lambda r: r["capacity_per_year"], "n",
                       "The capacity as people a year; a capacity held at once, such as beds, "
-                      "cannot be counted a year."),
+                      "counts a year only with its length of stay (places x 365 / days)."),
                Column("Waits over target", bottleneck_waits,
                       tip="Each flow in whose median wait is longer than its target.")],
               lambda r: [r["id"]] + [w["flow"] for w in r["wait_breaches"]],
@@ -231,6 +232,18 @@ def _tables(name: Callable[[str], str]) -> list[Table]:
                    if r["capacity"] is not None else None,
                    tip="The capacity as recorded, with its unit."),
                Column("Load", lambda r: r["load"], "pct", LOAD),
+               Column("Occupancy", lambda r: r["occupancy_pct"], "%",
+                      "People in as a share of the capacity a year, against the target "
+                      "occupancy (85% for beds unless recorded, else 100%)."),
+               Column("Places needed", lambda r: r["required_places"], "1",
+                      "Places to take the people in at the target occupancy: people in x "
+                      "length of stay / 365 / target occupancy."),
+               Column("Implied stay", lambda r: r["implied_length_of_stay_days"], "days",
+                      "The mean stay the places and people in imply (places x 365 / people "
+                      "in); a recorded stay more than 20% away is flagged."),
+               Column("Check stay", lambda r: r["length_of_stay_flagged"],
+                      tip="Yes when the recorded length of stay is more than 20% from the "
+                      "implied one."),
                Column("Status", lambda r: r["load_status"],
                       tip="Over capacity, within capacity, or unknown (the note says why)."),
                Column("Note", lambda r: r["load_note"] or None,
