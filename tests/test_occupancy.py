@@ -24,7 +24,8 @@ def ward_map(**ward):
     return make([("ward", {"capacity": 20, "capacity_unit": "beds", **ward}),
                  ("team", {"capacity": 50, "capacity_unit": "caseload",
                            "length_of_stay_days": 146})],
-                [("gp", "ward", {"volume_per_year": 365}), ("ward", "out", {"volume_per_year": 365}),
+                [("gp", "ward", {"volume_per_year": 365}),
+                 ("ward", "out", {"volume_per_year": 365}),
                  ("gp", "team", {"volume_per_year": 100}), ("team", "out", {})])
 
 
