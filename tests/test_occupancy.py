@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from servicemap import store
 from servicemap.cli import EXIT_OK, main
 from servicemap.graph import analysis as an
-from servicemap.io import csvfiles, graphml, xlsx
+from servicemap.io import csvfiles, graphml, graphml_read, xlsx
 from servicemap.io.exchange import read_json, to_node_link, write_json
 from tests.test_analysis import make, rows_by_id
 
@@ -160,7 +160,7 @@ def _through(fmt: str, doc, folder):
         csvfiles.write_csv_folder(doc, folder / "csv")
         return csvfiles.read_csv_folder(folder / "csv")
     graphml.write_graphml(doc, folder / "m.graphml")
-    return graphml.read_graphml(folder / "m.graphml")
+    return graphml_read.read_graphml(folder / "m.graphml")
 
 
 @pytest.mark.parametrize("fmt", ["smap", "json", "xlsx", "csv", "graphml"])
