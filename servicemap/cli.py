@@ -181,6 +181,21 @@ def _check(path: Path) -> rules.MapCheck:
     return store.check(path)
 
 
+def _leaks(path: Path) -> list[str]:
+    """The services of a valid map that more than 10% of their people in never leave."""
+    from servicemap.graph.balance import record_leaks
+
+    if map_format(path) is formats.JSON:
+        from servicemap.io.exchange import load_json_data, records_from_node_link
+
+        _, nodes, edges, _ = records_from_node_link(load_json_data(path), path.name)
+        return record_leaks(nodes, edges)
+    from servicemap import store
+
+    _, nodes, edges, _ = store.read_records(path)
+    return record_leaks(nodes, edges)
+
+
 def _summary(path: Path) -> tuple[dict, dict[str, int]]:
     """``(map fields, counts)`` of a map for ``info``. A ``.smap`` map is checked as opening
     it checks, without building it, and refused with the same sentence; a ``.json`` file is
@@ -221,6 +236,9 @@ def cmd_validate(args) -> int:
     for problem in problems:
         print(problem)
     errors = sum(1 for p in problems if p.severity == "error")
+    if not errors:  # flow balance: a warning, never an error (docs/analysis.md)
+        for leak in _leaks(path):
+            print(rules.Problem(leak, "warning"))
     if errors:
         print(f"{path.name}: {plural(errors, 'problem')} found", file=sys.stderr)
         return EXIT_PROBLEMS

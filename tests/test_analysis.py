@@ -17,7 +17,7 @@ from servicemap.graph.document import Document
 from servicemap.io.exchange import write_json
 
 KEYS = ["per_service", "bottlenecks", "dead_ends", "unreachable", "boundary_crossings",
-        "transitions_at_18", "coverage_gaps", "targets", "critical_services"]
+        "transitions_at_18", "coverage_gaps", "targets", "critical_services", "flow_balance"]
 
 
 def make(services=(), flows=(), parents=None, serves=None) -> Document:

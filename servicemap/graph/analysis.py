@@ -44,7 +44,7 @@ from typing import NamedTuple
 import igraph
 
 from servicemap.gcpause import gc_paused  # measures make many small dicts, no cycles
-from servicemap.graph import occupancy
+from servicemap.graph import balance, occupancy
 from servicemap.graph.document import Document
 from servicemap.model import EdgeKind, NodeKind
 
@@ -507,4 +507,7 @@ def analyse(doc: Document) -> dict:
         "coverage_gaps": coverage(doc, ix),
         "targets": targets(doc, ix, services),
         "critical_services": critical_services(doc, ix),
+        "flow_balance": balance.flow_balance(
+            ix.kind, {n: a["name"] for n, a in ix.attrs.items()},
+            ((f.source, f.target, f.volume) for f in ix.flows)),
     }

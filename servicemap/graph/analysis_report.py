@@ -29,7 +29,7 @@ def report_lines(doc: Document, result: dict, limit: int = 25) -> list[str]:
                 ([f"{100 * r['load']:.0f}% of capacity ({_n(r['people_in'])} in a year, "
                   f"capacity {_n(r['capacity_per_year'])})"] if r["load"] is not None and
                  "over capacity" in r["reasons"] else []) +
-                ([f"{r['occupancy_pct']:.0f}% occupied, target {r['target_occupancy_pct']:g}%"]
+                ([f"{_n(r['occupancy_pct'])}% occupied, target {r['target_occupancy_pct']:g}%"]
                  if "over target occupancy" in r["reasons"] else []) +
                 [f"median wait {w['median_wait_days']:g} days from {name(w['from'])}, target "
                  f"{w['target_days']:g}" for w in r["wait_breaches"]]))
