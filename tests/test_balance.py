@@ -1,4 +1,4 @@
-"""Flow balance on hand-checked maps: people in, out and unaccounted per service and for the
+"""Flow balance and whole-system hand-offs on hand-checked maps: people in, out and unaccounted per service and for the
 map, leaks over 10%, unknown volumes never read as 0, and ``validate`` warning about leaks with
 its exit code unchanged."""
 
@@ -70,3 +70,31 @@ def test_validate_warns_about_leaks_and_still_passes(tmp_path, capsys):
     assert capsys.readouterr().out.splitlines() == out
     assert main(["analyse", str(path), "--json"]) == EXIT_OK
     assert json.loads(capsys.readouterr().out)["flow_balance"]["leaks"][0]["id"] == "liaison"
+
+
+# ----- whole-system hand-offs: access points and exits part of an organisation ---------------
+def test_entry_and_exit_hand_offs():
+    d = make([("liaison", {}), ("ward", {}), ("home_team", {})],
+             [("gp", "liaison", {"volume_per_year": 3000}),       # ED (o2) -> o1: entry
+              ("gp", "home_team", {"volume_per_year": 40}),       # ED (o2) -> o2: none
+              ("liaison", "ward", {"volume_per_year": 200}),      # same directorate
+              ("liaison", "out", {"volume_per_year": 380}),       # o1 -> social care (o2)
+              ("ward", "out", {}),                               # o1 -> o2, volume unknown
+              ("home_team", "out", {"volume_per_year": 40})],    # o2 -> o2: none
+             parents={"liaison": "d1", "ward": "d1", "home_team": "o2"})
+    d.add_edge("part_of", "gp", "o2")   # the emergency department belongs to the acute trust
+    d.add_edge("part_of", "out", "o2")  # discharge to the council's social care
+    result = an.boundary_crossings(d)
+    rows = {(r["source"], r["target"]): r for r in result["flows"]}
+    assert set(rows) == {("gp", "liaison"), ("liaison", "out"), ("ward", "out")}
+    assert rows[("gp", "liaison")]["kind"] == "organisation"
+    assert rows[("gp", "liaison")]["entry"] and not rows[("gp", "liaison")]["exit"]
+    assert rows[("liaison", "out")]["exit"] and not rows[("liaison", "out")]["entry"]
+    totals = result["totals"]
+    assert totals["entry"] == {"flows": 1, "volume": 3000, "volume_unknown_flows": 0}
+    assert totals["exit"] == {"flows": 2, "volume": 380, "volume_unknown_flows": 1}
+    assert totals["organisation"]["flows"] == 3
+    # an access point with no organisation is still an entry, not a hand-off
+    d.remove_edge(next(e for e in d.edge_ids("part_of") if d.edge_ends(e)[0] == "gp"))
+    assert {(r["source"], r["target"]) for r in an.boundary_crossings(d)["flows"]} == {
+        ("liaison", "out"), ("ward", "out")}

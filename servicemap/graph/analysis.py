@@ -300,17 +300,24 @@ def boundary_crossings(doc: Document, index: Index | None = None) -> dict:
     svc = NodeKind.SERVICE
     flows, unknown = [], 0
     for f in ix.flows:
-        if ix.kind[f.source] != svc or ix.kind[f.target] != svc:
-            continue
-        kind = _crossing(ix, f.source, f.target)
+        entry, leaving = ix.kind[f.source] != svc, ix.kind[f.target] != svc
+        if entry or leaving:  # an access point or exit counts only when part of an organisation
+            end = f.source if entry else f.target
+            if entry and leaving or end not in ix.parent:
+                continue
+            own, other = ix.parent[end], ix.org(f.target if entry else f.source)
+            kind = None if other is None else "organisation" if other != own else ""
+        else:
+            kind = _crossing(ix, f.source, f.target)
         if kind is None:
             unknown += 1
         elif kind:
             flows.append({"id": f.id, "source": f.source, "target": f.target, "kind": kind,
-                          "flow_type": f.flow_type, "volume": f.volume})
+                          "flow_type": f.flow_type, "volume": f.volume, "entry": entry,
+                          "exit": leaving})
     totals = {}
-    for kind in ("organisation", "directorate"):
-        mine = [r for r in flows if r["kind"] == kind]
+    for kind in ("organisation", "directorate", "entry", "exit"):
+        mine = [r for r in flows if r["kind"] == kind or r.get(kind) is True]
         totals[kind] = {"flows": len(mine),
                         "volume": _r(sum(r["volume"] for r in mine
                                                if r["volume"] is not None)),
