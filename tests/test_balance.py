@@ -1,6 +1,6 @@
-"""Flow balance and whole-system hand-offs on hand-checked maps: people in, out and unaccounted per service and for the
-map, leaks over 10%, unknown volumes never read as 0, and ``validate`` warning about leaks with
-its exit code unchanged."""
+"""Flow balance and whole-system hand-offs on hand-checked maps: people in, out and unaccounted
+per service and for the map, leaks over 10%, unknown volumes never read as 0, ``validate``
+warning about leaks with its exit code unchanged, and entries and exits owned by organisations."""
 
 from __future__ import annotations
 

@@ -17,8 +17,10 @@ Every measure is defined exactly in docs/analysis.md; in short:
   Unreachable: services no chain of flows reaches from any access point.
 * boundary crossings: service-to-service flows and pathway steps whose two services have
   different homes (parent directorate, else parent organisation); "organisation" when both
-  organisations are known and differ, else "directorate". Access points and exits belong to no
-  organisation and cross nothing; a service with no parent makes the pair unknown.
+  organisations are known and differ, else "directorate". An access point or exit part of an
+  organisation makes a flow to or from another organisation's service an organisation crossing
+  (``entry`` / ``exit``); one part of none crosses nothing; a service with no parent makes the
+  pair unknown.
 * transition at 18: flows from children's services (age group ``children`` or category
   "children and young people") into adult services (age group adults, older adults or all);
   children's services from which no chain of flows reaches an adult service.
