@@ -176,3 +176,12 @@ def test_new_fields_round_trip_through_every_format(fmt, stay, target, tmp_path_
     assert back.node("team")["length_of_stay_days"] == 146
     assert {n["id"]: n for n in to_node_link(back)["nodes"]}["ward"] == \
         {n["id"]: n for n in to_node_link(doc)["nodes"]}["ward"]
+
+
+def test_a_vanishingly_small_target_requires_no_places_instead_of_dividing_by_zero():
+    from servicemap.graph import occupancy
+
+    # 5e-324 % is a positive target whose share (5e-326) is 0.0 in floating point.
+    row = occupancy.occupancy(stock=False, capacity=None, per_year=None, people_in=0,
+                              in_unknown=0, length_of_stay=0, target_pct=5e-324)
+    assert row["required_places"] is None

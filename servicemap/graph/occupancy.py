@@ -53,8 +53,9 @@ def occupancy(*, stock: bool, capacity: float | None, per_year: float | None,
     if occ is not None:
         over = True if occ > target_pct else (False if complete else None)
     required = None
-    if length_of_stay is not None and people_in is not None and target_pct > 0:
-        required = people_in * length_of_stay / 365 / (target_pct / 100)
+    share = target_pct / 100  # a target of 5e-324 % is a share of 0: nothing can be required
+    if length_of_stay is not None and people_in is not None and share > 0:
+        required = people_in * length_of_stay / 365 / share
     implied = None
     if stock and capacity is not None and complete and people_in > 0:
         implied = capacity * 365 / people_in
