@@ -17,6 +17,7 @@ import json
 import os
 import shutil
 import sqlite3
+import stat
 import struct
 import uuid
 from collections.abc import Callable, Iterator
@@ -367,16 +368,26 @@ def backup_path(path: str | os.PathLike) -> Path:
     return path.with_name(path.name + ".bak")
 
 
-def save(document: Document, path: str | os.PathLike) -> None:
-    """Save atomically: the target is either the old file or the new one, never half of each."""
+def save(document: Document, path: str | os.PathLike, mode: int | None = None) -> None:
+    """Save atomically: the target is either the old file or the new one, never half of each.
+
+    The saved file (and its ``.bak``) keeps the old file's permission bits (a private 0600 map
+    stays private); ``mode`` is the permission of a file that does not exist yet (None: the
+    platform's default). A read-only file is refused, never made writable; the temporary copy
+    is private while it is written."""
     path = Path(path)
+    keep = _existing_mode(path)
+    final = keep if keep is not None else mode
     tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
     try:
+        _create_private(tmp, final is None)
         expected = _write(document, tmp)
+        if final is not None:
+            os.chmod(tmp, final)
         _fsync_file(tmp)
         _verify(tmp, expected)
-        if path.exists():
-            _keep_backup(path)
+        if keep is not None:
+            _keep_backup(path, keep)
         os.replace(tmp, path)
         _fsync_dir(path.parent)
     except (OSError, sqlite3.Error, ValueError, OverflowError) as exc:
@@ -395,10 +406,37 @@ def save(document: Document, path: str | os.PathLike) -> None:
                 pass
 
 
+def _existing_mode(path: Path) -> int | None:
+    """The permission bits of the file a save replaces (None: there is none yet); a file
+    that may not be written (no write bit, or the Windows read-only attribute) is refused."""
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise SaveError(f"{path.name} could not be saved ({exc.strerror or exc}); the file on "
+                        "disk is unchanged.") from exc
+    if not stat.S_ISREG(st.st_mode):
+        raise SaveError(f"{path.name} is not a regular file (a folder or a device), so a map "
+                        "cannot be saved there.")
+    if not st.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
+        raise SaveError(f"{path.name} is read-only, so it was not saved over; save the map "
+                        "under another name (File > Save As), or make the file writable first.")
+    return stat.S_IMODE(st.st_mode)
+
+
+def _create_private(tmp: Path, default_mode: bool) -> None:
+    """Make the empty temporary file before SQLite opens it: private to the user (0600 on
+    POSIX) unless the saved file gets the platform's default anyway."""
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0),
+                 0o666 if default_mode else 0o600)
+    os.close(fd)
+
+
 def _write(document: Document, tmp: Path) -> dict[str, int]:
     from sqlite_utils import Database  # only saving uses it: opening needs sqlite3 alone
 
-    db = Database(tmp, recreate=True)
+    db = Database(tmp)  # save() made it, empty and private
     try:
         db.execute("PRAGMA journal_mode=DELETE")
         db.execute("PRAGMA synchronous=OFF")  # the whole file is fsynced before it is used
@@ -463,12 +501,15 @@ def _verify(tmp: Path, expected: dict[str, int]) -> None:
         conn.close()
 
 
-def _keep_backup(path: Path) -> None:
-    """Copy the current file to NAME.smap.bak, atomically: a crash leaves a whole .bak."""
+def _keep_backup(path: Path, mode: int) -> None:
+    """Copy the current file to NAME.smap.bak, atomically (a crash leaves a whole .bak), with
+    the current file's permission bits."""
     bak = backup_path(path)
     tmp = bak.with_name(f".{bak.name}.{uuid.uuid4().hex[:8]}.tmp")
     try:
+        _create_private(tmp, False)
         shutil.copyfile(path, tmp)
+        os.chmod(tmp, mode)
         _fsync_file(tmp)
         os.replace(tmp, bak)
     finally:

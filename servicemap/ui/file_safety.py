@@ -95,6 +95,16 @@ class MapLock:
             self._lock.unlock()
 
 
+def _write_private(path: Path, text: str) -> None:
+    """Write a small text file readable by its owner only (0600 on POSIX)."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0),
+                 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(text)
+    if os.name != "nt":
+        os.chmod(path, 0o600)  # an older file made before this was 0644
+
+
 def recovery_dir() -> Path:
     """The user's recovery folder: ``recovery`` in servicemap's app-data folder."""
     base = QStandardPaths.writableLocation(QStandardPaths.AppDataLocation)
@@ -123,7 +133,12 @@ class Recovery:
     def __init__(self, folder: Path) -> None:
         """Autosave into ``folder`` (made when missing)."""
         self.folder = Path(folder)
-        self.folder.mkdir(parents=True, exist_ok=True)
+        self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if os.name != "nt":  # the folder holds the user's work: private (Windows: the profile)
+            try:
+                os.chmod(self.folder, 0o700)
+            except OSError:
+                pass
         self.session = uuid.uuid4().hex[:12]
         self._lock = QLockFile(str(self.folder / f"{self.session}.lock"))
         self._lock.setStaleLockTime(0)
@@ -141,10 +156,10 @@ class Recovery:
                  read_only: bool = False) -> None:
         """Keep the work; ``read_only``: the map was open for review or read-only, so after a
         crash it must come back as a copy, never bound to (and saved over) its file."""
-        store.save(document, self.map_file)
+        store.save(document, self.map_file, mode=0o600)
         info = {"original": str(original or ""), "title": document.graph.graph.get("title"),
                 "saved": _now(), "read_only": bool(read_only)}
-        self.info_file.write_text(json.dumps(info), encoding="utf-8")
+        _write_private(self.info_file, json.dumps(info))
 
     def clear(self) -> None:
         """The map is saved or closed: nothing to recover."""
