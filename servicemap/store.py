@@ -189,6 +189,7 @@ def _reading(path: str | os.PathLike) -> Iterator[_OpenFile]:
     path = Path(path)
     name = path.name
     _check_header(path)
+    _check_journals(path)
     try:
         conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     except sqlite3.Error as exc:
@@ -272,6 +273,24 @@ def _check_header(path: Path) -> None:
                               "Please update servicemap to open it.")
     if user_version < 1:
         raise FileFormatError(f"{name} has no file format version; it is not a servicemap map.")
+
+
+def _check_journals(path: Path) -> None:
+    """A hot journal (or a write-ahead log) beside the map: a program stopped while it was
+    changing the file in place (servicemap itself never does). Said as such, not as damage."""
+    for journal in _journals(path)[:2]:
+        if not journal.is_file():
+            continue  # none there (a FIFO or folder is not one SQLite could use either)
+        try:
+            with journal.open("rb") as fh:
+                head = fh.read(8)
+        except OSError:
+            continue  # none there (or not a file SQLite could use either)
+        if head == JOURNAL_MAGIC or (journal.name.endswith("-wal") and head):
+            raise FileFormatError(
+                f"{path.name} has an unfinished change beside it ({journal.name}, left by a "
+                "program that stopped while writing the file), so it was not opened; move "
+                f"{journal.name} out of the folder to open the map as it was last saved.")
 
 
 def _check_tables(conn: sqlite3.Connection, name: str, version: int) -> None:
@@ -388,8 +407,10 @@ def save(document: Document, path: str | os.PathLike, mode: int | None = None) -
         _verify(tmp, expected)
         if keep is not None:
             _keep_backup(path, keep)
+        aside = _set_journals_aside(path)
         os.replace(tmp, path)
         _fsync_dir(path.parent)
+        _remove(aside)
     except (OSError, sqlite3.Error, ValueError, OverflowError) as exc:
         # ValueError/OverflowError: text SQLite cannot encode (lone surrogates) or a
         # number too large for it; the map cannot be saved, the old file stays.
@@ -404,6 +425,40 @@ def save(document: Document, path: str | os.PathLike, mode: int | None = None) -
                 pass
             except OSError:
                 pass
+
+
+JOURNAL_SUFFIXES = ("-journal", "-wal", "-shm")
+JOURNAL_MAGIC = bytes.fromhex("d9d505f920a163d7")
+
+
+def _journals(path: Path) -> list[Path]:
+    return [path.with_name(path.name + suffix) for suffix in JOURNAL_SUFFIXES]
+
+
+def _set_journals_aside(path: Path) -> list[Path]:
+    """Rename any SQLite journal, WAL or shared-memory file beside the target to a name SQLite
+    never looks at, just before the new file is renamed into place: an old journal would
+    otherwise be rolled into the map just saved (and corrupt it) or make it refuse to open.
+    They are set aside before the rename, not after, so a crash between the two never pairs the
+    new map with an old journal."""
+    aside = []
+    for journal in _journals(path):
+        if os.path.lexists(journal):
+            moved = journal.with_name(f".{journal.name}.{uuid.uuid4().hex[:8]}.stale")
+            os.replace(journal, moved)
+            aside.append(moved)
+    return aside
+
+
+def _remove(paths: list[Path]) -> None:
+    for path in paths:
+        try:
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path)
+            else:
+                path.unlink()
+        except OSError:
+            pass  # only a renamed leftover: it can no longer touch the map
 
 
 def _existing_mode(path: Path) -> int | None:
