@@ -15,9 +15,7 @@ from __future__ import annotations
 import functools
 import json
 import os
-import shutil
 import sqlite3
-import stat
 import struct
 import uuid
 from collections.abc import Callable, Iterator
@@ -26,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from servicemap import atomic
 from servicemap.errors import FileFormatError, SaveError, ValidationError
 from servicemap.gcpause import gc_paused
 from servicemap.graph import rules
@@ -189,7 +188,7 @@ def _reading(path: str | os.PathLike) -> Iterator[_OpenFile]:
     path = Path(path)
     name = path.name
     _check_header(path)
-    _check_journals(path)
+    atomic.check_journals(path)
     try:
         conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     except sqlite3.Error as exc:
@@ -273,24 +272,6 @@ def _check_header(path: Path) -> None:
                               "Please update servicemap to open it.")
     if user_version < 1:
         raise FileFormatError(f"{name} has no file format version; it is not a servicemap map.")
-
-
-def _check_journals(path: Path) -> None:
-    """A hot journal (or a write-ahead log) beside the map: a program stopped while it was
-    changing the file in place (servicemap itself never does). Said as such, not as damage."""
-    for journal in _journals(path)[:2]:
-        if not journal.is_file():
-            continue  # none there (a FIFO or folder is not one SQLite could use either)
-        try:
-            with journal.open("rb") as fh:
-                head = fh.read(8)
-        except OSError:
-            continue  # none there (or not a file SQLite could use either)
-        if head == JOURNAL_MAGIC or (journal.name.endswith("-wal") and head):
-            raise FileFormatError(
-                f"{path.name} has an unfinished change beside it ({journal.name}, left by a "
-                "program that stopped while writing the file), so it was not opened; move "
-                f"{journal.name} out of the folder to open the map as it was last saved.")
 
 
 def _check_tables(conn: sqlite3.Connection, name: str, version: int) -> None:
@@ -395,22 +376,22 @@ def save(document: Document, path: str | os.PathLike, mode: int | None = None) -
     platform's default). A read-only file is refused, never made writable; the temporary copy
     is private while it is written."""
     path = Path(path)
-    keep = _existing_mode(path)
+    keep = atomic.existing_mode(path)
     final = keep if keep is not None else mode
     tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
     try:
-        _create_private(tmp, final is None)
+        atomic.create_private(tmp, final is None)
         expected = _write(document, tmp)
         if final is not None:
             os.chmod(tmp, final)
-        _fsync_file(tmp)
+        atomic.fsync_file(tmp)
         _verify(tmp, expected)
         if keep is not None:
-            _keep_backup(path, keep)
-        aside = _set_journals_aside(path)
+            atomic.keep_backup(path, keep)
+        aside = atomic.set_journals_aside(path)
         os.replace(tmp, path)
-        _fsync_dir(path.parent)
-        _remove(aside)
+        atomic.fsync_dir(path.parent)
+        atomic.discard(aside)
     except (OSError, sqlite3.Error, ValueError, OverflowError) as exc:
         # ValueError/OverflowError: text SQLite cannot encode (lone surrogates) or a
         # number too large for it; the map cannot be saved, the old file stays.
@@ -425,67 +406,6 @@ def save(document: Document, path: str | os.PathLike, mode: int | None = None) -
                 pass
             except OSError:
                 pass
-
-
-JOURNAL_SUFFIXES = ("-journal", "-wal", "-shm")
-JOURNAL_MAGIC = bytes.fromhex("d9d505f920a163d7")
-
-
-def _journals(path: Path) -> list[Path]:
-    return [path.with_name(path.name + suffix) for suffix in JOURNAL_SUFFIXES]
-
-
-def _set_journals_aside(path: Path) -> list[Path]:
-    """Rename any SQLite journal, WAL or shared-memory file beside the target to a name SQLite
-    never looks at, just before the new file is renamed into place: an old journal would
-    otherwise be rolled into the map just saved (and corrupt it) or make it refuse to open.
-    They are set aside before the rename, not after, so a crash between the two never pairs the
-    new map with an old journal."""
-    aside = []
-    for journal in _journals(path):
-        if os.path.lexists(journal):
-            moved = journal.with_name(f".{journal.name}.{uuid.uuid4().hex[:8]}.stale")
-            os.replace(journal, moved)
-            aside.append(moved)
-    return aside
-
-
-def _remove(paths: list[Path]) -> None:
-    for path in paths:
-        try:
-            if path.is_dir() and not path.is_symlink():
-                shutil.rmtree(path)
-            else:
-                path.unlink()
-        except OSError:
-            pass  # only a renamed leftover: it can no longer touch the map
-
-
-def _existing_mode(path: Path) -> int | None:
-    """The permission bits of the file a save replaces (None: there is none yet); a file
-    that may not be written (no write bit, or the Windows read-only attribute) is refused."""
-    try:
-        st = path.stat()
-    except FileNotFoundError:
-        return None
-    except OSError as exc:
-        raise SaveError(f"{path.name} could not be saved ({exc.strerror or exc}); the file on "
-                        "disk is unchanged.") from exc
-    if not stat.S_ISREG(st.st_mode):
-        raise SaveError(f"{path.name} is not a regular file (a folder or a device), so a map "
-                        "cannot be saved there.")
-    if not st.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
-        raise SaveError(f"{path.name} is read-only, so it was not saved over; save the map "
-                        "under another name (File > Save As), or make the file writable first.")
-    return stat.S_IMODE(st.st_mode)
-
-
-def _create_private(tmp: Path, default_mode: bool) -> None:
-    """Make the empty temporary file before SQLite opens it: private to the user (0600 on
-    POSIX) unless the saved file gets the platform's default anyway."""
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0),
-                 0o666 if default_mode else 0o600)
-    os.close(fd)
 
 
 def _write(document: Document, tmp: Path) -> dict[str, int]:
@@ -554,41 +474,3 @@ def _verify(tmp: Path, expected: dict[str, int]) -> None:
                                             f"not {count}")
     finally:
         conn.close()
-
-
-def _keep_backup(path: Path, mode: int) -> None:
-    """Copy the current file to NAME.smap.bak, atomically (a crash leaves a whole .bak), with
-    the current file's permission bits."""
-    bak = backup_path(path)
-    tmp = bak.with_name(f".{bak.name}.{uuid.uuid4().hex[:8]}.tmp")
-    try:
-        _create_private(tmp, False)
-        shutil.copyfile(path, tmp)
-        os.chmod(tmp, mode)
-        _fsync_file(tmp)
-        os.replace(tmp, bak)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
-
-
-def _fsync_file(path: Path) -> None:
-    with path.open("rb+") as fh:
-        os.fsync(fh.fileno())
-
-
-def _fsync_dir(folder: Path) -> None:
-    """Make the rename durable where the platform allows it (not on Windows, where it is not
-    needed: NTFS journals the rename)."""
-    if os.name == "nt":
-        return
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)

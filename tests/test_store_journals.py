@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from servicemap import demo, store
+from servicemap import atomic, demo, store
 from servicemap.errors import FileFormatError
 
 
@@ -27,7 +27,7 @@ def _hot_journal(tmp_path):
     data = (tmp_path / "victim.smap-journal").read_bytes()
     conn.execute("ROLLBACK")
     conn.close()
-    assert data[:8] == store.JOURNAL_MAGIC
+    assert data[:8] == atomic.JOURNAL_MAGIC
     return data
 
 
@@ -75,7 +75,7 @@ def test_save_of_a_new_file_clears_journals_left_by_another(tmp_path):
     (tmp_path / "new.smap-journal").write_bytes(_hot_journal(tmp_path))
     doc = demo.synthetic(25, 5)
     store.save(doc, path)
-    for suffix in store.JOURNAL_SUFFIXES:
+    for suffix in atomic.JOURNAL_SUFFIXES:
         assert not (tmp_path / f"new.smap{suffix}").exists()
     _assert_whole(path, doc)
 
