@@ -163,6 +163,9 @@ def _check_out(path: str, force: bool, suffixes: tuple[str, ...]) -> Path:
         raise BadInput(f"{out} already exists; add --force to overwrite it")
     if not out.parent.is_dir():
         raise BadInput(f"the folder {out.parent} does not exist")
+    from servicemap import locks  # a window's lock: writers never touch a map it holds
+
+    locks.refuse_if_held(out)
     return out
 
 
@@ -441,6 +444,9 @@ def cmd_layout(args) -> int:
         if by_suffix(source.suffix) is not SMAP:
             raise BadInput(f"{source.name}: only a .smap map can be laid out in place; "
                            "add -o OUT.smap")
+        from servicemap import locks
+
+        locks.refuse_if_held(source)
         out = source
     else:
         out = _check_out(args.out, args.force, _suffixes(formats.MAPS))

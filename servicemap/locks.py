@@ -1,0 +1,150 @@
+"""Whether a servicemap window holds a map, read without Qt (the command line honours it).
+
+A window holds ``NAME.smap.lock``, a QLockFile, and writes ``NAME.smap.lock.json`` beside it
+(who and since when; ``servicemap/ui/file_safety.py``). QLockFile writes the lines: process id,
+application name, host name and, on later Qt versions, the machine's id and its boot id. A lock
+is live when its process still runs on this machine (same boot); on Windows a live QLockFile
+keeps its file open without sharing writes, so a file that opens for writing is stale. A lock
+from another computer is always taken as held (its process cannot be checked from here), as
+is one that cannot be read.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from servicemap.errors import SaveError
+
+MAX_LOCK_BYTES = 4096
+
+
+@dataclass
+class Holder:
+    """Who holds a map's lock, as far as the lock says."""
+
+    user: str
+    host: str
+    since: str
+
+    def describe(self) -> str:
+        when = ""
+        if self.since:
+            try:
+                when = " since " + datetime.fromisoformat(self.since).strftime(
+                    "%d %b %Y at %H:%M")
+            except ValueError:
+                pass
+        return f"{self.user} on {self.host}{when}"
+
+
+def lock_path(path: str | os.PathLike) -> Path:
+    path = Path(path)
+    return path.with_name(path.name + ".lock")
+
+
+def info_path(path: str | os.PathLike) -> Path:
+    path = Path(path)
+    return path.with_name(path.name + ".lock.json")
+
+
+def holder(path: str | os.PathLike) -> Holder | None:
+    """Who holds the window lock on the map ``path``; None when nobody does (no lock, or a
+    stale one left by a process that has gone)."""
+    lock = lock_path(path)
+    if not os.path.lexists(lock):
+        return None
+    if os.name == "nt" and _opens_for_writing(lock):
+        return None  # a live QLockFile on Windows keeps writers out
+    lines = _lock_lines(lock)
+    if lines is None:
+        return _with_info(path, Holder("an unknown program", "this computer", ""))
+    pid_text, _app, host, machine, boot = (lines + ["", "", "", "", ""])[:5]
+    here = socket.gethostname()
+    on_this_host = not host or host == here
+    if on_this_host and machine and _own_id("/etc/machine-id", "/var/lib/dbus/machine-id") \
+            not in ("", machine):
+        on_this_host = False  # the same name, another machine (a shared drive)
+    if not on_this_host:
+        return _with_info(path, Holder("another user", host or "another computer", ""))
+    if boot and _own_id("/proc/sys/kernel/random/boot_id") not in ("", boot):
+        return None  # taken before this machine last started: its process is gone
+    if os.name != "nt" and not _alive(pid_text):
+        return None
+    return _with_info(path, Holder("another user", host or here, ""))
+
+
+def _lock_lines(lock: Path) -> list[str] | None:
+    try:
+        if not lock.is_file():
+            return None  # a folder or device: nothing QLockFile would write
+        with lock.open("rb") as fh:
+            data = fh.read(MAX_LOCK_BYTES)
+    except OSError:
+        return None
+    lines = data.decode("utf-8", "replace").splitlines()
+    if not lines or not lines[0].strip().isdigit():
+        return None
+    return [line.strip() for line in lines]
+
+
+def _alive(pid_text: str) -> bool:
+    pid = int(pid_text)
+    if pid <= 0:
+        return True  # not a process id: keep to the safe side
+    try:
+        os.kill(pid, 0)  # POSIX only: signal 0 checks, sends nothing
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's live process
+    except OSError:
+        return True
+    return True
+
+
+def _opens_for_writing(lock: Path) -> bool:
+    try:
+        fd = os.open(lock, os.O_RDWR)
+    except OSError:
+        return False
+    os.close(fd)
+    return True
+
+
+def _own_id(*candidates: str) -> str:
+    for candidate in candidates:
+        try:
+            return Path(candidate).read_text(encoding="ascii").strip()
+        except (OSError, ValueError):
+            continue
+    return ""
+
+
+def _with_info(path: str | os.PathLike, fallback: Holder) -> Holder:
+    """The holder as the window's ``.lock.json`` names it, where it is readable."""
+    try:
+        info = info_path(path)
+        if not info.is_file() or info.stat().st_size > MAX_LOCK_BYTES:
+            return fallback
+        data = json.loads(info.read_text(encoding="utf-8"))
+    except (OSError, ValueError, RecursionError):
+        return fallback
+    if not isinstance(data, dict):
+        return fallback
+    user, host, since = (data.get(k) for k in ("user", "host", "since"))
+    return Holder(user if isinstance(user, str) and user else fallback.user,
+                  host if isinstance(host, str) and host else fallback.host,
+                  since if isinstance(since, str) else "")
+
+
+def refuse_if_held(path: str | os.PathLike) -> None:
+    """Raise one sentence when a servicemap window holds ``path`` (a command must not write it)."""
+    who = holder(path)
+    if who is not None:
+        raise SaveError(f"{Path(path).name} is open in servicemap by {who.describe()}, so it "
+                        "was not changed; close it there first, or write to another file")
