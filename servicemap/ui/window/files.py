@@ -27,6 +27,17 @@ AUTOSAVE_MS = 3000
 TITLE_SUFFIX = {Mode.EDIT: "", Mode.READ_ONLY: " (read-only)", Mode.REVIEW: " — Review"}
 
 
+def _stamp(path: Path | None) -> tuple[int, int] | None:
+    """What tells a file's content changed: its modification time (ns) and size."""
+    if path is None:
+        return None
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_mtime_ns, st.st_size
+
+
 class FileController:
     """The files of one window's session. Features reach it through the feature API
     (:class:`servicemap.ui.api.Host`): ``show_document``, save handlers, ``maybe_save``,
@@ -41,6 +52,7 @@ class FileController:
         self.save_handlers: list = []
         self.held_by: str | None = None  # who holds the lock of a map opened read-only
         self.opening = None  # the latest open in the background (ui.window.opening.Opening)
+        self.disk_stamp: tuple[int, int] | None = None  # the map's file as opened or saved
         self.autosave_timer = QTimer(window, singleShot=True, interval=AUTOSAVE_MS)
         self.autosave_timer.timeout.connect(self.autosave)
         session.mode_changed.connect(lambda _mode: self.update_title())
@@ -96,6 +108,7 @@ class FileController:
         self.lock = lock
         session = self.session
         session.path = path
+        self.disk_stamp = _stamp(path)
         session.name = name or (path.name if path is not None else
                                 doc.graph.graph.get("title") or "Untitled map")
         self.force_dirty = dirty
@@ -143,6 +156,20 @@ class FileController:
         box.addButton(QMessageBox.Cancel)
         box.exec()
         return {read: "read_only", copy: "copy"}.get(box.clickedButton(), "cancel")
+
+    def ask_changed_on_disk(self, path: Path) -> str:
+        """The map's file was changed by something else since it was opened or saved here."""
+        box = message_box(self.w, QMessageBox.Warning, "Map changed on disk",
+                          f"{path.name} was changed on disk (by another program, or the "
+                          "command line) since you opened or saved it here. Saving now would "
+                          "replace those changes with the map on screen.")
+        reload = box.addButton("Reload from disk", QMessageBox.DestructiveRole)
+        copy = box.addButton("Save as a copy…", QMessageBox.AcceptRole)
+        overwrite = box.addButton("Overwrite", QMessageBox.ActionRole)
+        box.addButton(QMessageBox.Cancel)
+        box.exec()
+        return {reload: "reload", copy: "copy", overwrite: "overwrite"}.get(
+            box.clickedButton(), "cancel")
 
     def ask_open_path(self, title: str = "Open map") -> str:
         return QFileDialog.getOpenFileName(self.w, title, self.folder(),
@@ -273,6 +300,15 @@ class FileController:
                 return result
         if self.path is None or not self.session.editable:
             return self.save_as()
+        if self.disk_stamp is not None and _stamp(self.path) not in (None, self.disk_stamp):
+            answer = self.ask_changed_on_disk(self.path)
+            if answer == "reload":
+                self.open_path(self.path, ask_save=False)
+                return False
+            if answer == "copy":
+                return self.save_as_file()
+            if answer != "overwrite":
+                return False
         return self._save_to(self.path)
 
     def save_as(self) -> bool:
@@ -324,6 +360,7 @@ class FileController:
     def mark_saved(self, path: Path) -> None:
         """The map on screen is now what ``path`` holds: clean, nothing to recover."""
         self.force_dirty = False
+        self.disk_stamp = _stamp(path)
         self.session.editor.stack.setClean()
         self.recovery.clear()
         self.remember(path)
