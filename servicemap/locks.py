@@ -30,16 +30,25 @@ class Holder:
     user: str
     host: str
     since: str
+    elsewhere: bool = False  # taken on another computer: its process cannot be checked here
 
     def describe(self) -> str:
-        when = ""
-        if self.since:
-            try:
-                when = " since " + datetime.fromisoformat(self.since).strftime(
-                    "%d %b %Y at %H:%M")
-            except ValueError:
-                pass
-        return f"{self.user} on {self.host}{when}"
+        """"alex on ward-pc-17 since 01 Dec 2026 at 09:30 (2 days ago)"."""
+        try:
+            taken = datetime.fromisoformat(self.since)
+        except ValueError:
+            return f"{self.user} on {self.host}"
+        return f"{self.user} on {self.host} since {taken:%d %b %Y at %H:%M} ({_age(taken)})"
+
+
+def _age(taken: datetime) -> str:
+    now = datetime.now(taken.tzinfo) if taken.tzinfo else datetime.now()
+    seconds = max(0, int((now - taken).total_seconds()))
+    for size, unit in ((86400, "day"), (3600, "hour"), (60, "minute")):
+        if seconds >= size:
+            n = seconds // size
+            return f"{n} {unit}{'s' if n != 1 else ''} ago"
+    return "just now"
 
 
 def lock_path(path: str | os.PathLike) -> Path:
@@ -50,6 +59,23 @@ def lock_path(path: str | os.PathLike) -> Path:
 def info_path(path: str | os.PathLike) -> Path:
     path = Path(path)
     return path.with_name(path.name + ".lock.json")
+
+
+def owner(path: str | os.PathLike) -> Holder:
+    """Who the lock on ``path`` names (best effort, never raising): the window's ``.lock.json``,
+    else QLockFile's host and the lock file's age."""
+    lines = _lock_lines(lock_path(path)) or []
+    host = lines[2] if len(lines) > 2 and lines[2] else ""
+    elsewhere = bool(host) and host != socket.gethostname()
+    since = ""
+    try:
+        since = datetime.fromtimestamp(lock_path(path).stat().st_mtime).astimezone().isoformat()
+    except (OSError, ValueError, OverflowError):
+        pass
+    held = _with_info(path, Holder("another user", host or "another computer", since))
+    held.elsewhere = elsewhere or (bool(held.host) and held.host != socket.gethostname()
+                                   and held.host != "another computer")
+    return held
 
 
 def holder(path: str | os.PathLike) -> Holder | None:
@@ -139,7 +165,7 @@ def _with_info(path: str | os.PathLike, fallback: Holder) -> Holder:
     user, host, since = (data.get(k) for k in ("user", "host", "since"))
     return Holder(user if isinstance(user, str) and user else fallback.user,
                   host if isinstance(host, str) and host else fallback.host,
-                  since if isinstance(since, str) else "")
+                  since if isinstance(since, str) and since else fallback.since)
 
 
 def refuse_if_held(path: str | os.PathLike) -> None:

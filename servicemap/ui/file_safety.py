@@ -22,7 +22,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QLockFile, QStandardPaths
 
-from servicemap import store
+from servicemap import locks, store
 from servicemap.graph.document import Document
 
 
@@ -45,23 +45,13 @@ def _when(stamp: str) -> str:
         return "an unknown time"
 
 
-@dataclass
-class LockOwner:
-    user: str
-    host: str
-    since: str
-
-    def describe(self) -> str:
-        return f"{self.user} on {self.host} since {_when(self.since)}"
-
-
 class MapLock:
     """The lock a servicemap session holds on a map it has open for editing."""
 
     def __init__(self, path: str | os.PathLike) -> None:
         self.path = Path(path)
         self.lock_path = self.path.with_name(self.path.name + ".lock")
-        self.info_path = self.path.with_name(self.path.name + ".lock.json")
+        self.info_path = locks.info_path(self.path)
         self._lock = QLockFile(str(self.lock_path))
         self._lock.setStaleLockTime(0)  # stale only when its process is gone (same machine)
 
@@ -77,14 +67,20 @@ class MapLock:
             pass  # a read-only folder: the lock itself still works where it could be made
         return True
 
-    def owner(self) -> LockOwner:
-        """Who holds the lock (best effort: the info file may be missing or unreadable)."""
-        try:
-            data = json.loads(self.info_path.read_text(encoding="utf-8"))
-            return LockOwner(str(data["user"]), str(data["host"]), str(data["since"]))
-        except (OSError, ValueError, KeyError, TypeError):
-            ok, _pid, host, _app = self._lock.getLockInfo()
-            return LockOwner("another user", host if ok else "another computer", "")
+    def owner(self) -> locks.Holder:
+        """Who holds the lock, with its age (best effort, never raising: the info file may be
+        missing, garbled or a folder; read Qt-free, as the command line reads it)."""
+        return locks.owner(self.path)
+
+    def take_over(self) -> bool:
+        """Take a lock left on another computer (the user judged it stale from its owner and
+        age: its process cannot be checked from here); False when it cannot be taken."""
+        if not self._lock.removeStaleLockFile():
+            try:
+                self.lock_path.unlink()
+            except OSError:
+                return False
+        return self.acquire()
 
     def release(self) -> None:
         if self._lock.isLocked():
@@ -123,7 +119,8 @@ class Recoverable:
     read_only: bool = False  # open for review or read-only when it was autosaved
 
     def describe(self) -> str:
-        name = Path(self.original).name if self.original else f"“{self.title}” (never saved)"
+        name = (Path(self.original).name if self.original else
+                f"“{self.title}” (never saved)" if self.title else "an unnamed map")
         return f"{name}, autosaved {_when(self.saved)}"
 
 
@@ -187,19 +184,37 @@ class Recovery:
             if not lock.tryLock(0):
                 continue  # that session is alive
             lock.unlock()
+            map_file = self.folder / f"{session}.smap"
+            if not map_file.exists():
+                continue
             try:
                 info = json.loads(info_file.read_text(encoding="utf-8"))
-            except (OSError, ValueError):
-                continue
-            map_file = self.folder / f"{session}.smap"
-            if map_file.exists():
-                found.append(Recoverable(session, map_file, str(info.get("original", "")),
-                                         str(info.get("title", "")), str(info.get("saved", "")),
-                                         info.get("read_only") is True))
+            except (OSError, ValueError, RecursionError):
+                info = {}
+            if not isinstance(info, dict) or not info:
+                info = {"read_only": True}  # damaged: the autosave may still be whole; it
+                # comes back as a copy, since the file it belongs to is not known
+            original, title, saved = (info.get(k) for k in ("original", "title", "saved"))
+            found.append(Recoverable(session, map_file,
+                                     original if isinstance(original, str) else "",
+                                     title if isinstance(title, str) else "",
+                                     saved if isinstance(saved, str) else "",
+                                     info.get("read_only") is True))
         return found
 
     def load(self, item: Recoverable) -> Document:
         return store.load(item.map_file)
+
+    def set_aside(self, item: Recoverable) -> Path | None:
+        """An autosave that cannot be read: keep its file as ``SESSION.damaged.smap`` (for
+        whoever helps) and forget it, so it is not offered again; where it was kept."""
+        kept = self.folder / f"{item.session}.damaged.smap"
+        try:
+            os.replace(item.map_file, kept)
+        except OSError:
+            kept = None
+        self.discard(item)
+        return kept
 
     def discard(self, item: Recoverable) -> None:
         for path in (item.map_file, self.folder / f"{item.session}.json",

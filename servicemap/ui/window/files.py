@@ -148,14 +148,21 @@ class FileController:
         return {QMessageBox.Save: "save", QMessageBox.Discard: "discard"}.get(answer, "cancel")
 
     def ask_locked(self, path: Path, owner) -> str:
-        box = message_box(self.w, QMessageBox.Information, "Map in use",
-                          f"{path.name} is open in servicemap by {owner.describe()}. You can "
-                          "read it, or open a copy to edit and save under a new name.")
+        """"read_only", "copy", "take_over" (only offered for a lock taken on another
+        computer, which cannot be checked from here) or "cancel"."""
+        text = (f"{path.name} is open in servicemap by {owner.describe()}. You can read it, "
+                "or open a copy to edit and save under a new name.")
+        if owner.elsewhere:
+            text += (" If servicemap is no longer running there (the computer was switched off "
+                     "or crashed), you can take the map over.")
+        box = message_box(self.w, QMessageBox.Information, "Map in use", text)
         read = box.addButton("Open read-only", QMessageBox.AcceptRole)
         copy = box.addButton("Open a copy", QMessageBox.ActionRole)
+        take = box.addButton("Take over", QMessageBox.DestructiveRole) if owner.elsewhere else None
         box.addButton(QMessageBox.Cancel)
         box.exec()
-        return {read: "read_only", copy: "copy"}.get(box.clickedButton(), "cancel")
+        return {read: "read_only", copy: "copy", take: "take_over"}.get(box.clickedButton(),
+                                                                        "cancel")
 
     def ask_changed_on_disk(self, path: Path) -> str:
         """The map's file was changed by something else since it was opened or saved here."""
@@ -281,7 +288,13 @@ class FileController:
             if choice == "copy":
                 self.show_document(doc, name=f"Copy of {path.stem}", dirty=True, scene=scene)
                 return True
-            mode, holder, lock = Mode.READ_ONLY, lock.owner().describe(), None
+            if choice == "take_over" and lock.take_over():
+                choice = "taken"
+            elif choice == "take_over":
+                self.tell_error(f"The lock on {path.name} could not be taken over; it opens "
+                                "read-only.")
+            if choice != "taken":
+                mode, holder, lock = Mode.READ_ONLY, lock.owner().describe(), None
         self.show_document(doc, path=path, mode=mode, lock=lock, scene=scene)
         if mode == Mode.READ_ONLY:
             self.held_by = holder
@@ -407,7 +420,9 @@ class FileController:
         try:
             doc = self.recovery.load(item)
         except ServiceMapError as exc:
-            self.tell_error(f"The autosaved work could not be restored: {exc}")
+            kept = self.recovery.set_aside(item)  # said once: never offered again
+            where = f" The damaged file was kept as {kept}." if kept else ""
+            self.tell_error(f"The autosaved work could not be restored: {exc}{where}")
             return False
         original = Path(item.original) if item.original else None
         if item.read_only and original is not None:
