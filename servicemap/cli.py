@@ -469,6 +469,9 @@ HANDLERS["template"] = cmd_template
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    for stream in (sys.stdout, sys.stderr):  # a lone surrogate in a name prints escaped
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
     try:
         if argv and argv[0] in COMMANDS:
             args = _parser().parse_args(argv)

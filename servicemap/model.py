@@ -55,6 +55,13 @@ SUGGESTED_CATEGORIES = (
 )
 
 
+# Numbers are kept as SQLite REALs (doubles): a whole number beyond 2^53 would silently change.
+EXACT_WHOLE = 2**53
+# A box's position, in scene units (a map is a few thousand wide): far beyond it, pictures
+# cannot be drawn (a PNG of a box at 1e10 came out empty), so such positions are refused.
+COORDINATE_LIMIT = 10_000_000.0
+
+
 @dataclass(frozen=True)
 class Field:
     """One data field: its name, type and the values it may take.
@@ -96,6 +103,8 @@ class Field:
                 return "must be a finite number"
             if self.type is int and isinstance(value, float) and not value.is_integer():
                 return "must be a whole number"
+            if isinstance(value, int) and not -EXACT_WHOLE <= value <= EXACT_WHOLE:
+                return "is too large to keep exactly (at most 2^53, about 9 million billion)"
             if self.minimum is not None and value < self.minimum:
                 return f"must be at least {_fmt(self.minimum)} (got {_fmt(value)})"
             if self.maximum is not None and value > self.maximum:
@@ -110,6 +119,8 @@ class Field:
 
 
 def _fmt(number: float) -> str:
+    if isinstance(number, float) and number.is_integer() and 1e5 <= abs(number) < 1e15:
+        return f"{number:,.0f}"
     return f"{number:g}"
 
 
@@ -129,8 +140,8 @@ def _days(name: str, label: str = "") -> Field:
 COMMON_NODE_FIELDS = (
     Field("name", str, optional=False),
     Field("notes", str, optional=False, default=""),
-    Field("x", float),
-    Field("y", float),
+    Field("x", float, minimum=-COORDINATE_LIMIT, maximum=COORDINATE_LIMIT),
+    Field("y", float, minimum=-COORDINATE_LIMIT, maximum=COORDINATE_LIMIT),
     Field("pinned", bool, optional=False, default=False),
 )
 

@@ -16,6 +16,7 @@ import functools
 import json
 import os
 import sqlite3
+import stat
 import struct
 import uuid
 from collections.abc import Callable, Iterator
@@ -238,7 +239,11 @@ def _checked(conn: sqlite3.Connection, name: str) -> sqlite3.Connection:
 def _check_header(path: Path) -> None:
     name = path.name
     try:
-        size = path.stat().st_size
+        st = path.stat()
+        size = st.st_size
+        if not stat.S_ISREG(st.st_mode) and not stat.S_ISDIR(st.st_mode):
+            raise FileFormatError(f"{path} is not a regular file (a pipe or a device), so it "
+                                  "is not a map file.")
         with path.open("rb") as fh:
             header = fh.read(100)
     except FileNotFoundError:
@@ -315,7 +320,7 @@ def _read_map_fields(conn: sqlite3.Connection, name: str) -> dict[str, object]:
     for row in _rows(conn, "SELECT key, value FROM meta"):
         try:
             map_fields[row["key"]] = json.loads(row["value"])
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, RecursionError):
             raise FileFormatError(f"{name} has an unreadable value for the map field "
                                   f"{row['key']!r}.") from None
     return map_fields

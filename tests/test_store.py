@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from servicemap import store
-from servicemap.errors import SaveError
+from servicemap.errors import SaveError, ValidationError
 from servicemap.graph.document import Document
 from servicemap.io.exchange import to_node_link
 
@@ -216,7 +216,9 @@ def test_unencodable_text_raises_save_error(saved_map, sample_doc, file_state):
 
 def test_number_too_large_for_sqlite_raises_save_error(saved_map, sample_doc, file_state):
     before = file_state(saved_map)
-    sample_doc.update_node("crisis", {"capacity": 10**30})
+    with pytest.raises(ValidationError, match="too large to keep exactly"):
+        sample_doc.update_node("crisis", {"capacity": 10**30})  # refused on input now
+    sample_doc.graph.nodes["crisis"]["capacity"] = 10**30  # past the rules: save still refuses
     with pytest.raises(SaveError, match="could not be saved"):
         store.save(sample_doc, saved_map)
     assert file_state(saved_map) == before

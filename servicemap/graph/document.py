@@ -406,7 +406,12 @@ class Document(NotesMixin):
         what = f'pathway "{pathway.name}" ({pathway.id})'
         if not isinstance(pathway.name, str) or not pathway.name.strip():
             raise ValidationError(f"pathway {pathway.id!r}: name must not be empty")
+        if not isinstance(pathway.description, str):
+            raise ValidationError(f"{what}: description must be text")
         for i, step in enumerate(pathway.steps, start=1):
+            if not isinstance(step, str):
+                raise ValidationError(f"{what}: step {i} must be a node id (text), not "
+                                      f"{type(step).__name__}")
             if step not in self.graph:
                 raise ValidationError(f"{what}: step {i} refers to node {step!r}, which does "
                                       "not exist")

@@ -130,7 +130,8 @@ def _clean(record: Mapping[str, object], specs: tuple[tuple, ...], what, attrs: 
                     attrs[name] = value
                     continue
             elif code == _NUMBER:
-                if (vtype is float or vtype is int) and lo <= value <= hi:
+                if (vtype is float or (vtype is int and -_WHOLE <= value <= _WHOLE)) \
+                        and lo <= value <= hi:
                     if vtype is float and value.is_integer() and -_WHOLE < value < _WHOLE:
                         value = int(value)
                     attrs[name] = value
@@ -327,17 +328,26 @@ def check_map(map_fields: Mapping[str, object], nodes: Iterable[Mapping[str, obj
         what = f'pathway "{p.name}" ({p.id})'
         if not isinstance(p.name, str) or not p.name.strip():
             errors.append(f"pathway {p.id!r}: name must not be empty")
+        if not isinstance(p.id, str):
+            errors.append(f"pathway {p.name!r}: id must be text")
+            continue
         if p.id in seen:
             errors.append(f"{what}: id is used twice")
         seen.add(p.id)
+        if not isinstance(p.description, str):
+            errors.append(f"{what}: description must be text")
         for i, step in enumerate(p.steps, start=1):
-            if step not in by_id:
+            if not isinstance(step, str):
+                errors.append(f"{what}: step {i} must be a node id (text), not "
+                              f"{type(step).__name__}")
+            elif step not in by_id:
                 errors.append(f"{what}: step {i} refers to node {step!r}, which does not exist")
             elif by_id[step].get("kind") not in STEP_KINDS:
                 errors.append(f"{what}: step {i} is {describe_node(step, by_id[step])}; steps "
                               "must be access points, services or exits")
         for i, (a, b) in enumerate(zip(p.steps, p.steps[1:], strict=False), start=1):
-            if a in by_id and b in by_id and (a, b) not in flows:
+            if isinstance(a, str) and isinstance(b, str) and a in by_id and b in by_id \
+                    and (a, b) not in flows:
                 warnings.append(Problem(
                     f"{what}: no flow joins step {i} ({by_id[a].get('name')}) to step {i + 1} "
                     f"({by_id[b].get('name')})", "warning", p.id))

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 from pathlib import Path
 
 import networkx as nx
@@ -101,7 +102,11 @@ def import_json(path: str | os.PathLike, undirected: str | None = None) -> Impor
 def load_json_data(path: str | os.PathLike) -> object:
     path = Path(path)
     try:
-        if path.stat().st_size > MAX_JSON_BYTES:
+        st = path.stat()
+        if not stat.S_ISREG(st.st_mode) and not stat.S_ISDIR(st.st_mode):
+            raise FileFormatError(f"{path} is not a regular file (a pipe or a device), so it "
+                                  "is not a JSON map.")
+        if st.st_size > MAX_JSON_BYTES:
             raise FileFormatError(f"{path.name} is too large to be a map "
                                   f"(over {MAX_JSON_BYTES // 2**20} MB).")
         with path.open("r", encoding="utf-8-sig") as fh:
@@ -114,6 +119,10 @@ def load_json_data(path: str | os.PathLike) -> object:
     except json.JSONDecodeError as exc:
         raise FileFormatError(f"{path.name} is not valid JSON (line {exc.lineno}, column "
                               f"{exc.colno}: {exc.msg}).") from None
+    except RecursionError:
+        raise FileFormatError(f"{path.name} is nested too deeply to be a map.") from None
+    except ValueError as exc:  # an integer of thousands of digits
+        raise FileFormatError(f"{path.name} cannot be read as a map ({exc}).") from None
     except OSError as exc:
         raise FileFormatError(f"{path} cannot be read: {exc.strerror or exc}.") from None
 

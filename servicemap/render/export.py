@@ -285,7 +285,18 @@ def svg_bytes(doc: Document, picture: Picture, options: ExportOptions) -> bytes:
     painter = QPainter(svg)
     paint_page(painter, picture, page, paper.background(options))
     painter.end()
-    return font_stack(bytes(buffer.data()))
+    return xml_safe(font_stack(bytes(buffer.data())))
+
+
+# Characters XML 1.0 forbids (C0 controls but tab, newline and return); QSvgGenerator writes a
+# name's controls as they are. A UTF-8 sequence never holds bytes below 0x80, so bytes will do.
+_XML_FORBIDDEN = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def xml_safe(svg: bytes) -> bytes:
+    """The SVG well-formed whatever the names hold: each forbidden control character becomes
+    U+FFFD, the replacement character a viewer shows as a mark."""
+    return _XML_FORBIDDEN.sub("\ufffd".encode(), svg)
 
 
 def font_stack(svg: bytes) -> bytes:
@@ -373,7 +384,14 @@ def export_picture(doc: Document, picture: Picture, path: str | Path,
     if suffix not in WRITERS:
         raise ExportError(f"{path.name}: unknown picture format {suffix or '(no extension)'!r}; "
                           f"use {', '.join(WRITERS)}")
-    _write(path, WRITERS[suffix](doc, picture, options))
+    try:
+        data = WRITERS[suffix](doc, picture, options)
+    except OverflowError:
+        data = b""
+    if not data:  # never an empty file, nor one replacing a good picture
+        raise ExportError(f"{path.name} could not be drawn (the picture came out empty), so "
+                          "nothing was written.")
+    _write(path, data)
     return path
 
 
