@@ -84,10 +84,6 @@ REFUSED = {
     "second parent": (
         lambda d: d.add_edge("part_of", "crisis", "org1", "e1"),
         ['service "Crisis team" (crisis) is already part of \'Acute directorate\'', "(e1)"]),
-    # one flow per (source, target, flow type)
-    "duplicate flow": (
-        lambda d: d.add_edge("flow", "gp", "crisis", "e1", flow_type="referral"),
-        ['"GP practice" -> "Crisis team" (e1)', "already a referral flow"]),
     # numbers in range
     "negative volume": (
         lambda d: d.add_edge("flow", "gp", "ward", "e1", flow_type="referral",
@@ -191,13 +187,19 @@ def test_refused_change_leaves_document_unchanged_and_silent(sample_doc, record,
     assert recorder.events == []
 
 
-def test_flow_type_change_onto_existing_flow_is_refused(sample_doc, record):
-    sample_doc.add_edge("flow", "crisis", "ward", "f2", flow_type="transfer")
-    before = snapshot(sample_doc)
+def test_parallel_flows_of_one_type_stay_separate(sample_doc, record):
+    """A second referral from the GP to the crisis team is its own flow (its own volume and
+    waits), and changing a flow's type onto one that is there already is allowed too."""
+    first = sample_doc.find_flow("gp", "crisis", "referral")
     recorder = record(sample_doc)
-    with pytest.raises(ValidationError, match=r"\(f2\): there is already a escalation flow"):
-        sample_doc.update_edge("f2", {"flow_type": "escalation"})
-    assert snapshot(sample_doc) == before and recorder.events == []
+    sample_doc.add_edge("flow", "gp", "crisis", "e1", flow_type="referral", volume_per_year=7)
+    sample_doc.add_edge("flow", "crisis", "ward", "f2", flow_type="transfer")
+    sample_doc.update_edge("f2", {"flow_type": "escalation"})
+    assert sample_doc.find_flows("gp", "crisis", "referral") == [first, "e1"]
+    assert sample_doc.edge("e1")["volume_per_year"] == 7
+    assert sample_doc.edge(first)["volume_per_year"] != 7
+    assert len(sample_doc.find_flows("crisis", "ward", "escalation")) == 2
+    assert len(recorder.events) == 3
 
 
 # ----- accepted changes ---------------------------------------------------------------------

@@ -45,16 +45,15 @@ def test_an_undirected_igraph_graph_one_way():
     imported = formats.GRAPHML.import_file(DATA / "igraph-undirected.graphml")
     doc = imported.document
     assert imported.undirected
-    flows = {(doc.node(u)["name"], doc.node(v)["name"]): d["volume_per_year"]
-             for u, v, d in doc.graph.edges(data=True)}
-    assert flows == {("GP practice", "Crisis team"): 1200, ("Crisis team", "Acute ward"): 90,
-                     ("Acute ward", "Home treatment team"): 40}
+    flows = sorted((doc.node(u)["name"], doc.node(v)["name"], d["volume_per_year"])
+                   for u, v, d in doc.graph.edges(data=True))
+    assert flows == [("Acute ward", "Home treatment team", 40), ("Crisis team", "Acute ward", 10),
+                     ("Crisis team", "Acute ward", 80), ("GP practice", "Crisis team", 1200)]
+    assert [str(p) for p in doc.problems()] == [
+        'warning: 2 referral flows join "Crisis team" and "Acute ward"; they are kept separate']
     assert imported.notices == [
         "The graph is undirected: its 4 edges became one-way flows, each from the end the file "
         "names first (import both ways for a flow each way).",
-        "1 parallel edge joined the flow of the same type between the same two boxes (a map "
-        "has one flow of each type between two boxes; volumes were added): \"Crisis team\" -> "
-        "\"Acute ward\" (n1-to-n2-2 into n1-to-n2).",
         "Kind set to service for 4 nodes with none.",
         "Kind set to flow, type referral, for 4 edges with none."]
 
@@ -67,9 +66,11 @@ def test_an_undirected_graph_both_ways_on_the_command_line(tmp_path, capsys):
     assert code == EXIT_OK
     assert "  The graph is undirected: 4 edges became a flow each way (8 flows).\n" in err
     doc = store.load(out)
-    flows = {(doc.node(u)["name"], doc.node(v)["name"]): d["volume_per_year"]
-             for u, v, d in doc.graph.edges(data=True)}
-    assert flows[("Acute ward", "Crisis team")] == 90 and len(flows) == 6
+    flows = sorted((doc.node(u)["name"], doc.node(v)["name"], d["volume_per_year"])
+                   for u, v, d in doc.graph.edges(data=True))
+    assert len(flows) == 8  # 4 edges, each both ways, the parallel pair kept apart
+    assert [f for f in flows if f[:2] == ("Acute ward", "Crisis team")] == [
+        ("Acute ward", "Crisis team", 10), ("Acute ward", "Crisis team", 80)]
 
 
 def test_hyperedges_are_reported_and_empty_attributes_skipped():
@@ -78,7 +79,7 @@ def test_hyperedges_are_reported_and_empty_attributes_skipped():
     notes = {a["name"]: a["notes"] for _, a in doc.graph.nodes(data=True)}
     assert notes["Home treatment"] == "url: https://example.org/home"
     assert all(text == "" for name, text in notes.items() if name != "Home treatment")
-    assert doc.counts()["flows"] == 2
+    assert doc.counts()["flows"] == 3  # the primer's two parallel edges stay two flows
     assert imported.notices[-1] == (
         "3 hyperedges (one edge joining several nodes at once) were left out, as a flow joins "
         "one box to another: h0 (\"GP practice\", \"Crisis team\", \"Acute ward\"), "
@@ -104,3 +105,25 @@ def test_an_id_attribute_on_nodes_and_edges_gives_their_ids(tmp_path):
     assert imported.notices[:2] == [
         "Ids taken from the id attribute (as igraph keeps them) for 2 nodes.",
         "Ids taken from the id attribute for 1 edge."]
+
+
+def test_every_edge_of_the_other_tools_files_is_one_edge_of_the_map(tmp_path):
+    """Parallel edges stay separate: each file's <edge> elements (counted from its XML, not by
+    our reader) are as many edges of the map; yEd's two nested groups add a part-of link each."""
+    import xml.etree.ElementTree as ET
+
+    counts = {}
+    for name in ("gephi_sample", "igraph-round-trip", "igraph-undirected",
+                 "primer-hyperedges", "yed_sample"):
+        path = DATA / f"{name}.graphml"
+        in_file = sum(1 for el in ET.parse(path).iter() if el.tag.endswith("}edge"))
+        doc = formats.GRAPHML.import_file(path).document
+        part_of = sum(1 for _, _, k in doc.graph.edges(data="kind") if k == "part_of")
+        counts[name] = (in_file, len(doc.edge_ids()), doc.counts()["flows"], part_of)
+        store.save(doc, tmp_path / f"{name}.smap")  # and a saved map keeps them all
+        assert len(store.load(tmp_path / f"{name}.smap").edge_ids()) == len(doc.edge_ids())
+    assert counts == {"gephi_sample": (2, 2, 2, 0), "igraph-round-trip": (12, 12, 6, 4),
+                      "igraph-undirected": (4, 4, 4, 0), "primer-hyperedges": (3, 3, 3, 0),
+                      "yed_sample": (4, 6, 4, 2)}
+    assert sum(c[0] for c in counts.values()) == 25 == sum(
+        c[1] - (c[3] if n == "yed_sample" else 0) for n, c in counts.items())

@@ -59,6 +59,23 @@ def test_flows_match_by_ends_and_type_and_new_ones_join_matched_nodes():
         "Change flow \"GP practice\" -> \"Crisis team\" (f1): volume per year 300 → 350"]
 
 
+def test_parallel_flows_match_one_each():
+    """Two referral flows from the GP to the crisis team in the file, one in the map: the
+    one matches (by its id), the other is added beside it rather than changing it."""
+    doc = exchange_map()
+    incoming = exchange_map()
+    incoming.add_edge("flow", "gp", "crisis", "other", flow_type="referral",
+                      volume_per_year=20)
+    plan = plan_merge(doc, incoming)
+    assert plan.edge_changes == {}
+    ((edge_id, rec),) = plan.new_edges
+    assert edge_id == "other" and rec["volume_per_year"] == 20
+    doc.add_edge("flow", "gp", "crisis", "mine", flow_type="referral", volume_per_year=25)
+    again = plan_merge(doc, incoming)  # ids differ: matched by ends and type, in order
+    assert again.new_edges == [] and again.edge_changes == {"mine": {"volume_per_year": 20}}
+    assert plan_merge(incoming, incoming).empty
+
+
 def test_a_new_parent_replaces_the_old_link():
     doc = exchange_map()
     incoming = exchange_map()

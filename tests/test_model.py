@@ -218,10 +218,13 @@ def test_record_second_parent_is_refused():
     assert len(msgs) == 1 and "(e2)" in msgs[0] and "is already part of 'dir'" in msgs[0]
 
 
-def test_record_duplicate_flow_is_refused():
-    msgs = errors(edges=[edge("e1", "flow", "svc", "svc2", flow_type="transfer"),
-                         edge("e2", "flow", "svc", "svc2", flow_type="transfer")])
-    assert len(msgs) == 1 and "(e2)" in msgs[0] and "already a transfer flow" in msgs[0]
+def test_parallel_flows_of_one_type_are_a_warning_not_an_error():
+    problems = rules.check_map(MAP, BASE_NODES, [
+        edge("e1", "flow", "svc", "svc2", flow_type="transfer"),
+        edge("e2", "flow", "svc", "svc2", flow_type="transfer"),
+        edge("e3", "flow", "svc2", "svc", flow_type="transfer")], [])
+    assert [str(p) for p in problems] == [
+        'warning: 2 transfer flows join "Crisis team" and "Ward"; they are kept separate']
 
 
 def test_record_flows_of_different_types_between_same_nodes_are_allowed():

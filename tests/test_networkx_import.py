@@ -91,13 +91,15 @@ def test_every_fixture_round_trips_with_nothing_more_to_fill_in(path, tmp_path):
     assert to_node_link(store.load(tmp_path / "again.smap")) == to_node_link(doc)
 
 
-def test_a_multigraph_s_parallel_edges_are_named(tmp_path):
+def test_a_multigraph_s_parallel_edges_stay_separate_flows(tmp_path):
     imported = import_json(DATA / "networkx-3.6-multidigraph.json")
-    assert imported.notices[-2] == (
-        "1 parallel edge joined the flow of the same type between the same two boxes (a map "
-        "has one flow of each type between two boxes; volumes were added): \"GP practice\" -> "
-        "\"Crisis team\" (0-to-1-2 into 0-to-1).")
-    assert imported.document.edge("0-to-1")["volume_per_year"] == 1500
+    doc = imported.document
+    flows = doc.find_flows("0", "1", "referral")
+    assert flows == ["0-to-1", "0-to-1-2"]
+    assert [doc.edge(f)["volume_per_year"] for f in flows] == [1200, 300]
+    assert not any("parallel" in n for n in imported.notices)  # nothing was changed
+    assert [str(p) for p in doc.problems()] == [
+        'warning: 2 referral flows join "GP practice" and "Crisis team"; they are kept separate']
 
 
 def test_an_undirected_graph_one_way_or_both_ways():
@@ -190,10 +192,10 @@ def test_the_command_line_prints_the_summary_and_exits_0(tmp_path, child_env):
                           capture_output=True, text=True, cwd=REPO, timeout=120, env=child_env)
     assert proc.returncode == 0 and proc.stdout == ""
     lines = proc.stderr.splitlines()
-    assert lines[0] == "referrals.json: imported with 9 notes on what was filled in or changed:"
+    assert lines[0] == "referrals.json: imported with 8 notes on what was filled in or changed:"
     assert [STAMP.sub("NOW", line) for line in lines[1:5]] == [f"  {n}" for n in COMMON]
-    assert len(lines) == 10
-    assert store.load(out).counts()["flows"] == 4
+    assert len(lines) == 9
+    assert store.load(out).counts()["flows"] == 5  # the parallel pair kept apart
 
 
 def test_the_command_line_lists_every_contradiction_and_exits_2(tmp_path, child_env):

@@ -104,6 +104,16 @@ def test_given_ids_are_kept_and_flows_get_readable_ids():
     assert set(doc.edge_ids()) == {"gp-to-crisis-team", "crisis-team-to-w"}
 
 
+def test_two_rows_of_one_type_are_two_parallel_flows():
+    rows = basic()
+    rows["Flows"].append([None, "GP practice", "Crisis team", "referral", 3])
+    doc = document_from_tables(tables_of(rows), "x")
+    flows = doc.find_flows("gp-practice", "crisis-team", "referral")
+    assert [doc.edge(f)["volume_per_year"] for f in flows] == [1200, 3]
+    again = document_from_tables(tables_of(sheets.rows_for(doc)), "again")
+    assert canonical(again) == canonical(doc)
+
+
 def test_headings_choices_and_references_are_forgiving():
     rows = {"Services": [[" Name ", "Kind", "Age group"], ["Crisis team", "Service", "Adults"],
                          ["GP", "Access point", None]],
@@ -180,8 +190,6 @@ def test_no_known_sheet_is_not_a_map():
      ("Services", 2, "capacity"), "only services have this field"),
     (lambda r: r["Flows"].append([None, "Recovered", "Crisis team", "referral", 1]),
      ("Flows", 4, "from"), "a flow cannot go from an exit to a service"),
-    (lambda r: r["Flows"].append([None, "GP practice", "Crisis team", "referral", 3]),
-     ("Flows", 4, "flow_type"), "there is already a referral flow"),
     (lambda r: r["Services"][0].append("colour"),
      ("Services", 1, "colour"), "is not a column of this sheet"),
     (lambda r: r["Services"][3].__setitem__(0, "ward"),

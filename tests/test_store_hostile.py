@@ -181,6 +181,14 @@ def test_wrong_types(saved_map, file_state, sql, words):
     refused(saved_map, file_state, "cannot be opened", *words)
 
 
+def test_a_file_with_parallel_flows_opens_with_both(saved_map):
+    edit(saved_map, "INSERT INTO edges (id, kind, source, target, notes, flow_type, "
+         "volume_per_year) VALUES ('f2', 'flow', 'gp', 'crisis', '', 'referral', 5)")
+    doc = store.load(saved_map)
+    assert len(doc.find_flows("gp", "crisis", "referral")) == 2
+    assert doc.edge("f2")["volume_per_year"] == 5
+
+
 # ----- rows that break the rules ------------------------------------------------------------
 @pytest.mark.parametrize(("sql", "words"), [
     ("UPDATE edges SET target='ghost' WHERE id='f_gp_crisis'",
@@ -188,9 +196,6 @@ def test_wrong_types(saved_map, file_state, sql, words):
     ("INSERT INTO edges (id, kind, source, target, notes) "
      "VALUES ('po2', 'part_of', 'crisis', 'org1', '')",
      ["(po2)", "is already part of 'dir1'"]),
-    ("INSERT INTO edges (id, kind, source, target, notes, flow_type) "
-     "VALUES ('f2', 'flow', 'gp', 'crisis', '', 'referral')",
-     ["(f2)", "already a referral flow"]),
     ("UPDATE edges SET kind='friend_of' WHERE id='sv_dir1'",
      ["'sv_dir1'", "kind must be one of"]),
     ("UPDATE edges SET kind='flow', flow_type='referral' WHERE id='po_dir1'",

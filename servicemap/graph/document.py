@@ -355,16 +355,18 @@ class Document(NotesMixin):
         if record["kind"] == EdgeKind.PART_OF and self.parent(src) is not None:
             raise ValidationError(f"{what}: {rules.describe_node(src, nodes[src])} is already "
                                   f"part of {nodes[self.parent(src)]['name']!r}")
-        if record["kind"] == EdgeKind.FLOW and self.find_flow(src, dst, record["flow_type"]):
-            raise ValidationError(f"{what}: there is already a {record['flow_type']} flow "
-                                  "between these two nodes")
 
     def find_flow(self, source: str, target: str, flow_type: str | None = None) -> str | None:
-        """The id of a flow from source to target (of ``flow_type`` if given), or None."""
-        for k, d in self.graph.get_edge_data(source, target, default={}).items():
-            if d["kind"] == EdgeKind.FLOW and flow_type in (None, d["flow_type"]):
-                return k
-        return None
+        """The id of a flow from source to target (of ``flow_type`` if given), or None; the
+        first when there are several (see :meth:`find_flows`)."""
+        found = self.find_flows(source, target, flow_type)
+        return found[0] if found else None
+
+    def find_flows(self, source: str, target: str, flow_type: str | None = None) -> list[str]:
+        """The ids of every flow from source to target (of ``flow_type`` if given). Several
+        flows of one type may join two nodes (parallel flows: each keeps its own figures)."""
+        return [k for k, d in self.graph.get_edge_data(source, target, default={}).items()
+                if d["kind"] == EdgeKind.FLOW and flow_type in (None, d["flow_type"])]
 
     def update_edge(self, edge_id: str, changes: Mapping[str, object]) -> dict[str, object]:
         attrs = self.edge(edge_id)
@@ -377,11 +379,6 @@ class Document(NotesMixin):
         problems = rules.check_fields({**attrs, **changes}, [allowed[n] for n in changes], what)
         if problems:
             raise ValidationError(problems[0])
-        new_type = changes.get("flow_type", attrs.get("flow_type"))
-        if "flow_type" in changes and new_type != attrs["flow_type"] and \
-                self.find_flow(u, v, new_type):
-            raise ValidationError(f"{what}: there is already a {new_type} flow between these "
-                                  "two nodes")
         old = {name: attrs[name] for name in changes}
         for name, value in changes.items():
             attrs[name] = rules.normalise(allowed[name], value)

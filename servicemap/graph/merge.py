@@ -124,14 +124,25 @@ def plan_merge(doc: Document, incoming: Document) -> MergePlan:
         plan.node_ids[n] = target
         if changes := _changes(attrs, doc.node(target)):
             plan.node_changes[target] = changes
-    existing = {(a["kind"], u, v, a.get("flow_type")): k
-                for u, v, k, a in doc.graph.edges(keys=True, data=True)}
+    # an incoming edge matches the edge of the same id and ends, else the next unmatched one
+    # of the same kind, ends and type: parallel flows match one each, in order
+    existing: dict[tuple, list[str]] = {}
+    for u, v, k, a in doc.graph.edges(keys=True, data=True):
+        existing.setdefault((a["kind"], u, v, a.get("flow_type")), []).append(k)
+    ends = {(k, plan.node_ids[u], plan.node_ids[v])
+            for u, v, k in incoming.graph.edges(keys=True)}
+    used = {k for k, mu, mv in ends if doc.has_edge(k) and doc.edge_ends(k) == (mu, mv)}
     for u, v, k, attrs in incoming.graph.edges(keys=True, data=True):
         mu, mv = plan.node_ids[u], plan.node_ids[v]
         kind = attrs["kind"]
-        found = k if doc.has_edge(k) and doc.edge_ends(k) == (mu, mv) \
-            and doc.edge(k)["kind"] == kind else existing.get((kind, mu, mv,
-                                                               attrs.get("flow_type")))
+        if k in used and doc.edge(k)["kind"] == kind:
+            found = k
+        else:
+            free = [e for e in existing.get((kind, mu, mv, attrs.get("flow_type")), [])
+                    if e not in used]
+            found = free[0] if free else None
+            if found is not None:
+                used.add(found)
         if found is not None:
             if changes := _changes(attrs, doc.edge(found)):
                 plan.edge_changes[found] = changes

@@ -240,6 +240,15 @@ _ALLOWED = {(str(e), str(s)): frozenset(str(t) for t in targets)
 STEP_KINDS = frozenset(DRAWN_KINDS)  # a pathway steps through the boxes drawn on the map
 
 
+def _parallel(key: tuple, count: int, by_id: Mapping[str, Mapping]) -> Problem:
+    """The warning for ``count`` flows of one type from one node to another (they stay
+    separate flows: a map may hold several, such as two referral routes with their own waits)."""
+    source, target, flow_type = key
+    names = [str(by_id[n].get("name") or n) for n in (source, target)]
+    return Problem(f"{count} {str(flow_type).replace('_', '-')} flows join \"{names[0]}\" and "
+                   f"\"{names[1]}\"; they are kept separate", "warning", source)
+
+
 def check_map(map_fields: Mapping[str, object], nodes: Iterable[Mapping[str, object]],
               edges: Iterable[Mapping[str, object]], pathways: list[Pathway],
               cleaned: dict[str, list] | None = None) -> list[Problem]:
@@ -273,7 +282,7 @@ def check_map(map_fields: Mapping[str, object], nodes: Iterable[Mapping[str, obj
         by_id[nid] = {"kind": rec.get("kind")} if name is _ABSENT else \
             {"kind": rec.get("kind"), "name": name}
     parents: dict[str, str] = {}
-    flow_keys: set[tuple] = set()
+    flow_keys: dict[tuple, int] = {}  # (source, target, flow type) -> how many flows
     part_of, flow = str(EdgeKind.PART_OF), str(EdgeKind.FLOW)
     for rec in edges:
         attrs, msgs = edge_attrs(rec, by_id)
@@ -317,12 +326,8 @@ def check_map(map_fields: Mapping[str, object], nodes: Iterable[Mapping[str, obj
             parents[source] = target
         elif kind == flow:
             key = (source, target, rec.get("flow_type"))
-            if key in flow_keys:
-                what = describe_edge(str(eid), rec, by_id)
-                errors.append(f"{what}: there is already a {rec.get('flow_type')} flow between "
-                              "these two nodes")
-            flow_keys.add(key)
-    warnings: list[Problem] = []
+            flow_keys[key] = flow_keys.get(key, 0) + 1
+    warnings: list[Problem] = [_parallel(key, n, by_id) for key, n in flow_keys.items() if n > 1]
     flows = {(k[0], k[1]) for k in flow_keys}
     for p in pathways:
         what = f'pathway "{p.name}" ({p.id})'

@@ -320,7 +320,6 @@ class _Reader:
         if self.undirected:
             self.edges += lenient.direct(self.undirected, by_id, self.mode or "one-way",
                                          taken, self.notices)
-        self.edges = lenient.combine_parallel(self.edges, by_id, self.notices)
         self.say(len(self.edges))
         for child, group, edge_id in self.nested:  # servicemap's groups: their part_of links
             if not isinstance(edge_id, str) or edge_id in taken:

@@ -1,12 +1,12 @@
-"""What the readers of other tools' graphs share (networkx JSON, GraphML): undirected edges,
-parallel edges, and the notices that say what was done to them.
+"""What the readers of other tools' graphs share (networkx JSON, GraphML): undirected edges
+and the notices that say what was done to them.
 
 An undirected graph says only that two things are joined. ``"one-way"`` (the default) makes
 each edge one flow, in the order the file gives its ends, turned round where only the other
 way is allowed (a flow never goes into an access point or out of an exit); ``"both-ways"``
-makes it a flow each way where both are allowed. A map holds one flow of each type between
-two boxes, so parallel edges of the same type (a multigraph's repeated edges) become one
-flow: their volumes are added and the notice names each one.
+makes it a flow each way where both are allowed. Parallel edges of the same type (a
+multigraph's repeated edges) stay separate flows, each with its own figures: nothing is
+changed, so no notice; the map's checks warn of them.
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ from servicemap.io.report import listing
 from servicemap.words import plural
 
 UNDIRECTED_CHOICES = ("one-way", "both-ways")
-NUMBERS = ("volume_per_year",)  # added up when parallel edges become one flow
 
 
 def node_label(node_id: str, nodes: dict[str, dict]) -> str:
@@ -83,34 +82,6 @@ def direct(edges: list[dict], nodes: dict[str, dict], mode: str, taken: set[str]
     if turned:
         notices.append(f"{plural(len(turned), 'edge')} turned round, as a flow cannot go into "
                        f"an access point or out of an exit: {listing(turned)}.")
-    return out
-
-
-def combine_parallel(edges: list[dict], nodes: dict[str, dict],
-                     notices: list[str]) -> list[dict]:
-    """``edges`` with repeated flows (same ends, same type) folded into the first one."""
-    first: dict[tuple, dict] = {}
-    out, combined = [], []
-    for edge in edges:
-        if edge.get("kind") != "flow":
-            out.append(edge)
-            continue
-        key = (edge.get("source"), edge.get("target"), edge.get("flow_type"))
-        kept = first.get(key)
-        if kept is None:
-            first[key] = edge
-            out.append(edge)
-            continue
-        for name in NUMBERS:
-            value = edge.get(name)
-            if isinstance(value, (int, float)) and not isinstance(value, bool):
-                old = kept.get(name)
-                kept[name] = value + old if isinstance(old, (int, float)) else value
-        combined.append(f"{edge_label(edge, nodes)} ({edge['id']} into {kept['id']})")
-    if combined:
-        notices.append(f"{plural(len(combined), 'parallel edge')} joined the flow of the same "
-                       "type between the same two boxes (a map has one flow of each type "
-                       f"between two boxes; volumes were added): {listing(combined)}.")
     return out
 
 

@@ -11,7 +11,7 @@ notice (:class:`~servicemap.io.report.Imported`):
 * an edge with no kind is a flow; a flow with no type is a referral; an edge with no id (or a
   multigraph's whole-number key) gets one made from its ends;
 * whole-number ids become text; attributes servicemap has no field for are left out;
-* an undirected graph and parallel edges: :mod:`servicemap.io.lenient`.
+* an undirected graph: :mod:`servicemap.io.lenient`; parallel edges stay separate flows.
 
 What is *given* but wrong is a problem, never a default: an empty id or name, an unknown kind,
 an edge to a node that is not there, a flow out of an exit. Every problem is listed, each
@@ -243,7 +243,7 @@ class _Reader:
                                 f"none: {listing([repr(e['id']) for e in made])}.")
         if self.data.get("directed") is False:
             edges = lenient.direct(edges, nodes, self.mode or "one-way", taken, self.notices)
-        return lenient.combine_parallel(edges, nodes, self.notices)
+        return edges  # parallel edges stay separate flows (the checks warn of them)
 
     @staticmethod
     def node_list(ids: list[str], nodes: dict[str, dict]) -> str:

@@ -422,7 +422,8 @@ class _Builder:
                               "kind": "serves", "source": r.final, "target": found.final})
 
     def link_flows(self, index: dict[str, _Index], edges: list[dict]) -> None:
-        seen: dict[tuple, int] = {}
+        """Each row one flow: two rows of one type between the same services are two
+        parallel flows (the map's checks warn of them)."""
         for r in self.rows["Flows"]:
             src = self.ref(r, "from", index["Services"])
             dst = self.ref(r, "to", index["Services"])
@@ -432,13 +433,6 @@ class _Builder:
             if why:
                 self.problem("Flows", r.row, "from" if src.kind == "exit" else "to", why)
                 continue
-            flow_key = (src.final, dst.final, r.values.get("flow_type"))
-            if flow_key in seen and flow_key[2]:
-                self.problem("Flows", r.row, "flow_type", f"there is already a {flow_key[2]} "
-                             f"flow from {src.values['name']!r} to {dst.values['name']!r} "
-                             f"(row {seen[flow_key]})")
-                continue
-            seen[flow_key] = r.row
             edges.append({"id": self.new_id(r.id, f"{src.final}-to-{dst.final}"),
                           "kind": "flow", "source": src.final, "target": dst.final,
                           **r.values})

@@ -232,10 +232,10 @@ def test_inspector_shows_no_id_outside_the_advanced_fold(qtbot, panel, doc, edit
 
 def test_a_refusal_names_the_item_without_its_id(qtbot, open_window, map_file):
     window = open_window(map_file)
-    window.editor.add_flow("gp", "crisis", "referral")  # f1 is a referral flow already
+    window.editor.add_flow("crisis", "gp", "referral")  # into an access point: refused
     message = window.statusBar().currentMessage()
-    assert "already a referral flow" in message
-    assert "f1" not in message and "(gp)" not in message and '"GP practice"' in message
+    assert "cannot go from" in message
+    assert "(gp)" not in message and "(crisis)" not in message and '"GP practice"' in message
     window.selection.set(["crisis"])
     assert window.selected_label.text() == 'Selected: service "Crisis team"'
 

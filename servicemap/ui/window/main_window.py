@@ -28,6 +28,7 @@ from servicemap.graph.filters import filter_choices, ids_outside
 from servicemap.graph.placement import estimate_size, free_spot
 from servicemap.model import DRAWN_KINDS, KIND_LABELS, FlowType, NodeKind
 from servicemap.render import style
+from servicemap.ui import dialogs
 from servicemap.ui.api import Host
 from servicemap.ui.canvas.mode_bar import ModeBar
 from servicemap.ui.canvas.read_only import ReadOnlyGuard, set_movable
@@ -400,6 +401,9 @@ class MainWindow(QMainWindow):
         flow_type = self.choose_flow_type()
         if flow_type is None:
             return None
+        if self.doc.find_flow(source, target, flow_type) and \
+                not self.ask_parallel_flow(source, target, flow_type):
+            return None
         edge_id = self.editor.add_flow(source, target, flow_type)
         if edge_id is not None:
             self.selection.set([edge_id])
@@ -533,6 +537,17 @@ class MainWindow(QMainWindow):
         for act in self.host.context_actions(item_id, "outline"):
             menu.addAction(act)
         menu.exec(screen_pos)
+
+    def ask_parallel_flow(self, source: str, target: str, flow_type: str) -> bool:
+        """Whether to draw a second flow of a type that already joins the two (tests replace
+        this): a map may hold several, but one drawn twice by mistake is easy to miss."""
+        kind = flow_type.replace("_", "-")
+        names = [self.doc.node(n)["name"] for n in (source, target)]
+        answer = dialogs.ask(self, "Add another flow?",
+                             f"A {kind} flow already goes from {names[0]} to {names[1]}. Add "
+                             "a second, separate one (with its own volume and waits)?",
+                             dialogs.Button.Yes | dialogs.Button.No, dialogs.Button.No)
+        return answer == dialogs.Button.Yes
 
     def ask_name(self, title: str, current: str) -> str | None:
         """A new name (tests replace this); None when cancelled."""
