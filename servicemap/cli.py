@@ -169,19 +169,18 @@ def _check_out(path: str, force: bool, suffixes: tuple[str, ...]) -> Path:
     return out
 
 
-def _check(path: Path) -> rules.MapCheck:
-    """Read and check a ``.smap`` or ``.json`` map without building it (``validate``)."""
+def _check(path: Path) -> tuple[rules.MapCheck, list[str]]:
+    """Read and check a ``.smap`` or ``.json`` map without building it (``validate``), and
+    the defaults filled in as import and File > Open fill them in (JSON only: networkx's own
+    node-link files lack servicemap's fields)."""
     if map_format(path) is formats.JSON:
-        from servicemap.io.exchange import load_json_data, records_from_node_link
-        from servicemap.io.node_link import comments_from_node_link, notes_from_node_link
+        from servicemap.io.exchange import load_json_data
+        from servicemap.io.node_link import check_node_link
 
-        data = load_json_data(path)
-        return rules.check_records(*records_from_node_link(data, path.name),
-                                   comments_from_node_link(data, path.name),
-                                   notes_from_node_link(data, path.name))
+        return check_node_link(load_json_data(path), path.name, path.stem)
     from servicemap import store
 
-    return store.check(path)
+    return store.check(path), []
 
 
 def _leaks(path: Path) -> list[str]:
@@ -229,7 +228,9 @@ def cmd_info(args) -> int:
 
 def cmd_validate(args) -> int:
     path = Path(args.map)
-    result = _check(path)
+    result, defaults = _check(path)
+    for notice in defaults:  # filled in, not wrong: listed, and the exit stays 0
+        print(f"default: {notice}")
     problems = list(result.problems)
     if result.comment_problem and not any(p.severity == "error" for p in problems):
         # review comments: checked as one list (a reply after what it answers)

@@ -360,6 +360,23 @@ def notes_from_node_link(data: object, where: str = "the JSON data") -> list[Not
     return notes
 
 
+def check_node_link(data: object, where: str, stem: str = "Imported map"
+                    ) -> tuple[rules.MapCheck, list[str]]:
+    """What ``servicemap validate`` says of node-link data: the map read as
+    :func:`read_node_link` reads it (the same defaults filled in), checked without building
+    it, and the notices listing those defaults. A contradiction the reading finds (an empty
+    id, an unknown kind) is an error among the check's problems."""
+    if not isinstance(data, dict) or not isinstance(data.get("nodes"), list):
+        raise FileFormatError(f"{where} is not a servicemap map: it has no list of nodes.")
+    reader = _Reader(data, where, stem, None)
+    records, problems = reader.read()
+    result = rules.check_records(*records, comments_from_node_link(data, where),
+                                notes_from_node_link(data, where))
+    found = [p.message for p in result.problems]
+    result.problems[:0] = [rules.Problem(p) for p in problems if p not in found]
+    return result, reader.notices
+
+
 def read_node_link(data: object, where: str, stem: str = "Imported map",
                    undirected: str | None = None) -> Imported:
     """A map and its notices from node-link data; :class:`ImportProblems` lists every
