@@ -38,6 +38,7 @@ from servicemap.io import csvfiles, formats
 from servicemap.io.report import Imported, ImportProblems
 from servicemap.io.sheets import SheetProblems
 from servicemap.model import DRAWN_KINDS
+from servicemap.ui import dialogs
 from servicemap.ui.api import Host, busy
 from servicemap.ui.editing import commands as c
 from servicemap.words import plural, without_ids
@@ -173,16 +174,7 @@ class ExchangeFeature:
 
     def notices_dialog(self, name: str, notices: list[str]) -> QDialog:
         """One line per default filled in or change made (plain text), and Close."""
-        dialog, layout = self._dialog(f"Imported {name}", f"{name} was imported with "
-                                      f"{plural(len(notices), 'note')} on what was filled in "
-                                      "or changed:", None)
-        dialog.list = QListWidget(dialog)
-        dialog.list.setWordWrap(True)
-        dialog.list.setSpacing(3)  # one note from the next
-        dialog.list.addItems(notices)
-        layout.addWidget(dialog.list)
-        layout.addWidget(dialog.buttons)
-        return dialog
+        return dialogs.notices_dialog(self.w, name, notices)
 
     def problems_dialog(self, problems: ImportProblems) -> QDialog:
         """Every problem as a row of sheet, row, column and reason (a spreadsheet's), or one

@@ -18,7 +18,7 @@ from servicemap import store
 from servicemap.errors import ServiceMapError
 from servicemap.graph.document import Document
 from servicemap.io.formats import MAPS, SMAP, dialog_filters, map_format, open_map
-from servicemap.ui.dialogs import ask, message_box, warn
+from servicemap.ui.dialogs import ask, message_box, notices_dialog, warn
 from servicemap.ui.file_safety import MapLock, Recovery
 from servicemap.ui.session import Mode
 
@@ -194,6 +194,10 @@ class FileController:
                      QMessageBox.Yes | QMessageBox.No, QMessageBox.Yes)
         return answer == QMessageBox.Yes
 
+    def show_notices(self, name: str, notices: list[str]) -> None:
+        """The report File > Import shows of what was filled in (tests replace this)."""
+        notices_dialog(self.w, name, notices, "opened").exec()
+
     def tell_error(self, message: str) -> None:
         warn(self.w, "servicemap", message)
 
@@ -248,11 +252,15 @@ class FileController:
             return False
         path = Path(path)
         try:
-            doc = open_map(path)
+            if map_format(path) is SMAP:
+                doc, notices = open_map(path), []
+            else:  # a JSON file, perhaps networkx's own: what was filled in is reported
+                imported = map_format(path).import_file(path)
+                doc, notices = imported.document, imported.notices
         except ServiceMapError as exc:
             self.tell_error(str(exc))
             return False
-        return self.show_opened(path, doc)
+        return self.show_opened(path, doc, notices=notices)
 
     def open_in_background(self, path, ask_save: bool = True, on_end=None):
         """Open a map as :meth:`open_path` does, without freezing the window: read in a
@@ -268,11 +276,14 @@ class FileController:
         opening.start()
         return opening
 
-    def show_opened(self, path: Path, doc: Document, scene=None) -> bool:
+    def show_opened(self, path: Path, doc: Document, scene=None, notices=()) -> bool:
         """Show a map just read from ``path`` (its lock taken, or read-only or a copy when
-        another session holds it, as the planner chooses); False when they cancel."""
+        another session holds it, as the planner chooses); False when they cancel.
+        ``notices``: what reading a JSON file filled in, reported once it is shown."""
         if map_format(path) is not SMAP:  # an exchange file: saving makes a new .smap
             self.show_document(doc, name=path.stem, scene=scene)
+            if notices:
+                self.show_notices(path.name, list(notices))
             return True
         mode = Mode.EDIT
         if self.lock is not None and Path(self.lock.path).resolve() == path.resolve():
