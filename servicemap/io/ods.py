@@ -6,7 +6,9 @@ lxml, has wheels for Windows) makes the document's frame — the Instructions sh
 styles (a named header font, columns fitted to their text) and each sheet's header row —
 and the data rows are streamed into each table as XML, as the Excel writer does. Cells are
 typed (text, float, boolean); an empty value is a blank cell. An OpenDocument text cell is
-never a formula, so text starting with ``=`` is written as it stands.
+never a formula, so text starting with ``=`` is written as it stands. Unlike the workbook it
+has no drop-down lists and no frozen header row: odfdo has no API for either (see
+docs/data-model.md).
 
 Reading never uses odfdo: after the size and zip-bomb checks, ``content.xml`` is streamed
 through expat with defusedxml's guards (:func:`safety.expat_parser`), rows and columns
