@@ -157,7 +157,9 @@ def test_hand_written_yed_file():
     assert doc.node(names["Acute ward"])["notes"] == "url: https://example.org/ward"
     flows = {k: d for *_, k, d in doc.graph.edges(keys=True, data=True) if d["kind"] == "flow"}
     assert flows["e0"]["notes"] == "edge label: urgent"
-    assert len(flows) == 3  # e2 and e3 repeat one edge: one flow
+    assert len(flows) == 4  # e2 and e3 repeat one edge: two parallel flows, kept separate
+    assert (doc.edge_ends("e2"), flows["e2"]["flow_type"]) == \
+        (doc.edge_ends("e3"), flows["e3"]["flow_type"])
     assert doc.graph.graph["description"] == "Drawn in yEd"
 
 
