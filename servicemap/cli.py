@@ -188,9 +188,11 @@ def _leaks(path: Path) -> list[str]:
     from servicemap.graph.balance import record_leaks
 
     if map_format(path) is formats.JSON:
-        from servicemap.io.exchange import load_json_data, records_from_node_link
+        from servicemap.io.exchange import load_json_data
+        from servicemap.io.node_link import filled_records
 
-        _, nodes, edges, _ = records_from_node_link(load_json_data(path), path.name)
+        # the records as validate checked them: networkx's own files get the same defaults
+        _, nodes, edges, _ = filled_records(load_json_data(path), path.name, path.stem)
         return record_leaks(nodes, edges)
     from servicemap import store
 

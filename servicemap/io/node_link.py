@@ -377,6 +377,12 @@ def check_node_link(data: object, where: str, stem: str = "Imported map"
     return result, reader.notices
 
 
+def filled_records(data: object, where: str, stem: str = "Imported map"):
+    """The map's plain records ``(map_fields, nodes, edges, pathways)`` as
+    :func:`read_node_link` reads them (the same defaults filled in), unchecked."""
+    return _Reader(data, where, stem, None).read()[0]
+
+
 def read_node_link(data: object, where: str, stem: str = "Imported map",
                    undirected: str | None = None) -> Imported:
     """A map and its notices from node-link data; :class:`ImportProblems` lists every
