@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from servicemap import demo
 from servicemap.cli import EXIT_BAD_INPUT, EXIT_OK, main
 from servicemap.graph import analysis as an
+from servicemap.graph import criticality
 from servicemap.graph.analysis_report import report_lines
 from servicemap.graph.document import Document
 from servicemap.io.exchange import write_json
@@ -291,7 +292,7 @@ def test_betweenness_chain_exact():
     d = make([("a", {}), ("b", {})], [("gp", "a", {"volume_per_year": 10}),
                                       ("a", "b", {"volume_per_year": 10}),
                                       ("b", "out", {"volume_per_year": 10})])
-    result = an.critical_services(d)
+    result = criticality.critical_services(an.Index(d))
     assert result["method"] == "exact"
     assert [(r["id"], r["betweenness"]) for r in result["services"]] == [
         ("a", round(2 / 6, 6)), ("b", round(2 / 6, 6))]
@@ -302,24 +303,75 @@ def test_betweenness_prefers_busy_routes_and_unknown_is_neutral():
              [("gp", "busy", {"volume_per_year": 100}), ("busy", "out", {"volume_per_year": 100}),
               ("gp", "quiet", {"volume_per_year": 1}), ("quiet", "out", {"volume_per_year": 1}),
               ("gp", "vague", {"volume_per_year": 0}), ("vague", "out", {})])
-    result = an.critical_services(d)
+    result = criticality.critical_services(an.Index(d))
     assert [r["id"] for r in result["services"]] == ["busy"]
     assert result["neutral_volume"] == 50.5  # median of the known, non-zero volumes
     # vague -> out unknown counts as the median (100 now): the route ties with the busy one
     d.update_edge("f4", {"volume_per_year": 100})
-    result = an.critical_services(d)
+    result = criticality.critical_services(an.Index(d))
     assert result["neutral_volume"] == 100
     assert [(r["id"], r["betweenness"]) for r in result["services"]] == [
         ("busy", round(0.5 / 12, 6)), ("vague", round(0.5 / 12, 6))]
 
 
 def test_betweenness_estimate_on_large_maps_is_deterministic(monkeypatch):
-    monkeypatch.setattr(an, "BETWEENNESS_WORK", 10)
-    monkeypatch.setattr(an, "MIN_SAMPLES", 20)
+    monkeypatch.setattr(criticality, "BETWEENNESS_WORK", 10)
+    monkeypatch.setattr(criticality, "MIN_SAMPLES", 20)
     doc = demo.synthetic(100)
-    first, second = an.critical_services(doc), an.critical_services(doc)
+    first = criticality.critical_services(an.Index(doc))
+    second = criticality.critical_services(an.Index(doc))
     assert first["method"].startswith("estimated from 20 of ")
     assert first == second and first["services"]
+
+
+def cut_off(d):
+    return {r["id"]: (r["people_cut_off"], r["cut_off_unknown_flows"], r["services_cut_off"])
+            for r in criticality.critical_services(an.Index(d))["cut_off"]}
+
+
+def test_people_cut_off_by_hand():
+    # gp -100-> a -> b -> out; gp -30-> c -> b; c -> d -> out; gp -5-> e (no route out)
+    # closing b: a loses its only route (100 in from gp), c still reaches out via d: 100 + b's 0
+    # closing a: only a (100); closing c: c (30); d: nobody else (c has b), d itself has no gp
+    # flow; e never had a route, so closing anything (e too) cuts nobody off through e.
+    d = make([(s, {}) for s in "abcde"],
+             [("gp", "a", {"volume_per_year": 100}), ("a", "b", {}), ("b", "out", {}),
+              ("gp", "c", {"volume_per_year": 30}), ("c", "b", {}), ("c", "d", {}),
+              ("d", "out", {}), ("gp", "e", {"volume_per_year": 5})])
+    assert cut_off(d) == {"a": (100, 0, 1), "b": (100, 0, 2), "c": (30, 0, 1),
+                          "d": (0, 0, 1), "e": (0.0, 0, 0)}
+    ranked = criticality.critical_services(an.Index(d))["cut_off"]
+    assert [r["id"] for r in ranked] == ["b", "a", "c", "d", "e"]  # ties: more services first
+    assert [r["rank"] for r in ranked] == [1, 2, 3, 4, 5]
+    assert ranked[1]["betweenness"] > 0  # the second figure stays beside it
+
+
+def test_people_cut_off_unknown_volume_is_never_zero():
+    # gp -?-> a -> b -> out and gp -20-> b: closing b cuts off a's unknown and b's 20 (a lower
+    # bound, one unknown flow); closing a cuts off only people of unknown number
+    d = make([("a", {}), ("b", {})],
+             [("gp", "a", {}), ("a", "b", {}), ("b", "out", {}),
+              ("gp", "b", {"volume_per_year": 20})])
+    assert cut_off(d) == {"b": (20, 1, 2), "a": (None, 1, 1)}
+
+
+def test_people_cut_off_second_route_saves_and_no_route_cuts_nobody():
+    # a reaches out directly and through b: closing b cuts off only b; z has no way out, so
+    # closing it cuts nobody off (it never had a route)
+    d = make([("a", {}), ("b", {}), ("z", {})],
+             [("gp", "a", {"volume_per_year": 7}), ("a", "out", {}), ("a", "b", {}),
+              ("b", "out", {}), ("gp", "b", {"volume_per_year": 3}),
+              ("gp", "z", {"volume_per_year": 9})])
+    assert cut_off(d) == {"a": (7, 0, 1), "b": (3, 0, 1), "z": (0.0, 0, 0)}
+
+
+def test_people_cut_off_in_analyse_json():
+    d = make([("a", {})], [("gp", "a", {"volume_per_year": 4}), ("a", "out", {})])
+    result = an.analyse(d)["critical_services"]
+    assert {"method", "neutral_volume", "services", "cut_off"} <= set(result)
+    assert result["cut_off"] == [{"id": "a", "name": "a", "rank": 1, "people_cut_off": 4,
+                                  "cut_off_unknown_flows": 0, "services_cut_off": 1,
+                                  "betweenness": 0.5}]  # gp -> out through a: 1 / (2 x 1)
 
 
 # ----- whole maps ----------------------------------------------------------------------------

@@ -29,32 +29,26 @@ Every measure is defined exactly in docs/analysis.md; in short:
 * targets (KCHFT "We care" 2023-2028): the share of services, weighted by people in per year,
   with at least 87% within their wait target; the DNA gap (most minus least deprived, in
   percentage points) per service and overall (weighted), flagged above 1 point.
-* critical services: betweenness on the flow graph, distance ∝ 1 / volume (unknown volume: the
-  median known volume; zero volume: no route), by igraph: exact when the estimated work (nodes x
-  mean reach) is within a budget, else estimated from seeded sample sources (Brandes-Pich).
+* critical services (servicemap.graph.criticality): the people a year on flows from access points
+  into the services that lose every route to an exit if a service closes (itself included), and
+  betweenness on the flow graph as a second figure.
 """
 
 from __future__ import annotations
 
 import math
-import random
 import re
 import statistics
 from collections import defaultdict, deque
 from typing import NamedTuple
 
-import igraph
-
 from servicemap.gcpause import gc_paused  # measures make many small dicts, no cycles
-from servicemap.graph import balance, occupancy
+from servicemap.graph import balance, criticality, occupancy
 from servicemap.graph.document import Document
 from servicemap.model import EdgeKind, NodeKind
 
 WAIT_TARGET_PCT = 87.0      # KCHFT: 87% of patients wait less than their service's target
 DNA_GAP_LIMIT = 1.0         # KCHFT: DNA gap below 1 percentage point
-TOP_CRITICAL = 10
-BETWEENNESS_WORK = 1_000_000  # node visits: about half a second of igraph
-MIN_SAMPLES = 100
 CHILDREN_CATEGORY = "children and young people"
 ADULT_AGE_GROUPS = ("adults", "older_adults", "all")
 _PERIODS = {"day": 365, "daily": 365, "evening": 365, "night": 365, "week": 52, "weekly": 52,
@@ -463,44 +457,6 @@ def targets(doc: Document, index: Index | None = None, services: dict | None = N
     return {"wait": wait, "dna": dna}
 
 
-# ----- critical services -----------------------------------------------------------------------
-def critical_services(doc: Document, index: Index | None = None, top: int = TOP_CRITICAL) -> dict:
-    """The services most shortest routes between flow nodes pass through (betweenness)."""
-    ix = _index(doc, index)
-    pairs: dict[tuple[str, str], list[float | None]] = defaultdict(list)
-    for f in ix.flows:
-        if f.source != f.target:
-            pairs[(f.source, f.target)].append(f.volume)
-    known = [min(v, 1e15) for vols in pairs.values() for v in vols if v]  # 1e15: no overflow
-    neutral = statistics.median(known) if known else 1.0
-    volume = {p: min(1e15, sum(neutral if v is None else v for v in vols))
-              for p, vols in pairs.items()}
-    volume = {p: v for p, v in volume.items() if v > 0}
-    nodes = sorted({n for p in volume for n in p})
-    where = {n: i for i, n in enumerate(nodes)}
-    n = len(nodes)
-    method, values = "exact", [0.0] * n
-    if n > 2:
-        g = igraph.Graph(n=n, edges=[(where[u], where[v]) for u, v in volume], directed=True)
-        weights = [min(max(neutral / v, 1e-6), 1e6) for v in volume.values()]
-        rng = random.Random(0)
-        probe = rng.sample(range(n), min(n, 32))
-        reach = statistics.fmean(g.neighborhood_size(probe, order=n, mode="out"))
-        k = max(MIN_SAMPLES, int(BETWEENNESS_WORK / reach))
-        if n * reach <= BETWEENNESS_WORK or k >= n:
-            values = g.betweenness(weights=weights)
-        else:
-            sources = sorted(rng.sample(range(n), k))
-            values = [b * n / k for b in g.betweenness(sources=sources, weights=weights)]
-            method = f"estimated from {k} of {n} sources"
-    scale = 1.0 / ((n - 1) * (n - 2)) if n > 2 else 1.0
-    ranked = sorted(((values[where[s]] * scale, s) for s in ix.services if s in where),
-                    key=lambda t: (-t[0], ix.name(t[1]).casefold()))
-    rows = [{"id": s, "name": ix.name(s), "rank": i + 1, "betweenness": round(b, 6)}
-            for i, (b, s) in enumerate(r for r in ranked if r[0] > 0) if i < top]
-    return {"method": method, "neutral_volume": _r(neutral), "services": rows}
-
-
 @gc_paused()
 def analyse(doc: Document) -> dict:
     """Every measure, as plain data (see docs/analysis.md for the shape of each)."""
@@ -515,7 +471,7 @@ def analyse(doc: Document) -> dict:
         "transitions_at_18": transitions_at_18(doc, ix),
         "coverage_gaps": coverage(doc, ix),
         "targets": targets(doc, ix, services),
-        "critical_services": critical_services(doc, ix),
+        "critical_services": criticality.critical_services(ix),
         "flow_balance": balance.flow_balance(
             ix.kind, {n: a["name"] for n, a in ix.attrs.items()},
             ((f.source, f.target, f.volume) for f in ix.flows)),
