@@ -13,10 +13,8 @@ when shown: its dock calls :meth:`AnalysisPanel.set_shown` from ``visibilityChan
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -31,345 +29,12 @@ from PySide6.QtWidgets import (
 )
 
 from servicemap.graph.analysis import analyse
+from servicemap.ui.panels.analysis_rows import RowsModel
+from servicemap.ui.panels.analysis_tables import coverage_columns, tables
 from servicemap.ui.panels.base import Panel
-from servicemap.units import format_duration, format_percent
 from servicemap.words import plural
 
 REFRESH_MS = 500
-ROOT = QModelIndex()
-
-
-@dataclass(frozen=True)
-class Column:
-    title: str
-    get: Callable[[dict], object]  # the cell's value (number, text or None = unknown)
-    fmt: str = ""  # "n": whole number, "pct": ratio as %, "pct1": ratio as % to 0.1,
-    #                "%": a percentage (0-100), "days": a wait in days, "1": one decimal
-    tip: str = ""  # what the column says, in one sentence (the header's tooltip)
-
-
-def _text(value: object, fmt: str) -> str:
-    if value is None:
-        return "unknown"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, (int, float)):
-        if fmt == "pct":
-            return f"{value:.0%}"
-        if fmt == "pct1":
-            return f"{value:.1%}"
-        if fmt == "%":
-            return format_percent(value)
-        if fmt == "days":
-            return format_duration(value)
-        if fmt == "1":
-            return f"{value:.1f}"
-        return f"{value:,.0f}" if abs(value) >= 10 or float(value).is_integer() else f"{value:g}"
-    return str(value)
-
-
-class RowsModel(QAbstractTableModel):
-    """Rows (dicts) shown through columns; ``ids(row)`` are what a row selects."""
-
-    def __init__(self, columns: list[Column], ids: Callable[[dict], list[str]]) -> None:
-        super().__init__()
-        self.columns, self.ids, self.rows = columns, ids, []
-
-    def set_rows(self, rows: list[dict], columns: list[Column] | None = None) -> None:
-        self.beginResetModel()
-        self.rows = list(rows)
-        self.columns = columns if columns is not None else self.columns
-        self.endResetModel()
-
-    def rowCount(self, parent=ROOT) -> int:
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent=ROOT) -> int:
-        return 0 if parent.isValid() else len(self.columns)
-
-    def headerData(self, section, orientation, role=Qt.DisplayRole):
-        if orientation == Qt.Horizontal and 0 <= section < len(self.columns):
-            if role == Qt.DisplayRole:
-                return self.columns[section].title
-            if role == Qt.ToolTipRole:
-                return self.columns[section].tip or None
-        return None
-
-    def data(self, index, role=Qt.DisplayRole):
-        if role not in (Qt.DisplayRole, Qt.ToolTipRole, Qt.TextAlignmentRole):
-            return None  # asked for every role of every cell: answer the rest at once
-        column = self.columns[index.column()]
-        value = column.get(self.rows[index.row()])
-        if role != Qt.TextAlignmentRole:
-            return _text(value, column.fmt)
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            return int(Qt.AlignRight | Qt.AlignVCenter)
-        return None
-
-    def sort(self, column: int, order=Qt.AscendingOrder) -> None:
-        if not 0 <= column < len(self.columns):
-            return  # -1: the analysis's own order
-        get = self.columns[column].get
-
-        def key(row):  # unknown last, whichever way
-            value = get(row)
-            if value is None:
-                return (1, 0, "")
-            if isinstance(value, (int, float)):
-                return (0, value, "")
-            return (0, 0, str(value).casefold())
-
-        self.layoutAboutToBeChanged.emit()
-        known = [r for r in self.rows if get(r) is not None]
-        self.rows = sorted(known, key=key, reverse=order == Qt.DescendingOrder) + \
-            [r for r in self.rows if get(r) is None]
-        self.layoutChanged.emit()
-
-
-@dataclass(frozen=True)
-class Table:
-    key: str
-    title: str
-    rows: Callable[[dict], list[dict]]
-    columns: list[Column]
-    ids: Callable[[dict], list[str]]
-    summary: Callable[[dict], str]
-    explain: str = ""  # what the measure is, in one sentence (docs/analysis.md)
-
-
-PEOPLE_IN = "People coming in a year: the known volumes of the flows into the service."
-LOAD = ("People coming in a year as a share of what the service can take in a year "
-        "(100% is full).")
-
-
-def _tables(name: Callable[[str], str]) -> list[Table]:
-    """The measures the dock shows; ``name(id)`` gives a node's name."""
-    node = lambda key: (lambda r: name(r[key]))  # noqa: E731
-    svc = Column("Service", lambda r: r["name"])
-    just_id = lambda r: [r["id"]]  # noqa: E731
-    flow_ids = lambda r: [r["id"], r["source"], r["target"]]  # noqa: E731
-
-    def bottleneck_waits(r):
-        return "; ".join(f"{format_duration(w['median_wait_days'])} against a target of "
-                         f"{format_duration(w['target_days'])}, from {name(w['from'])}"
-                         for w in r["wait_breaches"]) or None
-
-    def transitions(res):
-        t = res["transitions_at_18"]
-        return ([{**f, "finding": "transition flow"} for f in t["flows"]]
-                + [{**f, "finding": "into a service of unknown age"}
-                   for f in t["unknown_age_flows"]]
-                + [{"id": r["id"], "source": r["id"], "target": None, "volume": None,
-                    "median_wait_days": None, "wait_target_days": None,
-                    "finding": "no onward adult route" + (" (unless via a service of unknown "
-                                                          "age)" if r["via_unknown_age"] else "")}
-                   for r in t["no_adult_route"]])
-
-    def crossing(r):
-        return "; ".join(f"{name(c['from'])} → {name(c['to'])} ({c['kind']})"
-                         for c in r["crossings"]) or None
-
-    def summary_targets(res):
-        w = res["targets"]["wait"]
-        met = {None: "unknown", True: "met", False: "not met"}[w["meets"]]
-        share = "unknown" if w["share_pct"] is None else f"{w['share_pct']:.0f}%"
-        return (f"{share} of services (weighted by people a year) have at least 87% within "
-                f"their wait target: target 87% {met}. "
-                f"{plural(w['services_counted'], 'service')} counted; "
-                f"{w['pct_unknown']} with % unknown, {w['volume_unknown']} with volume unknown.")
-
-    def summary_dna(res):
-        d = res["targets"]["dna"]
-        gap = "unknown" if d["overall_gap"] is None else f"{d['overall_gap']:.1f} points"
-        return (f"Overall gap {gap} (weighted; KCHFT target: under 1 point). "
-                f"{d['services_flagged']} of {d['services_counted']} services above 1 point; "
-                f"{d['rates_unknown']} unknown.")
-
-    def summary_unreachable(res):
-        u = res["unreachable"]
-        points = u["access_points"]
-        where = ("the map has no access points" if not points else
-                 "its access point" if points == 1 else
-                 f"any of {plural(points, 'access point')}")
-        return f"{plural(len(u['services']), 'service')} with no route from {where}."
-
-    def summary_crossings(res):
-        t, c = res["boundary_crossings"]["totals"], res["boundary_crossings"]
-        return (f"{plural(t['organisation']['flows'], 'flow')} between organisations "
-                f"({_text(t['organisation']['volume'], 'n')} a year), "
-                f"{t['directorate']['flows']} between directorates "
-                f"({_text(t['directorate']['volume'], 'n')} a year); "
-                f"{c['unknown_flows']} unknown (a service without a parent).")
-
-    return [
-        Table("bottlenecks", "Bottlenecks", lambda res: res["bottlenecks"]["services"],
-              [svc, Column("Why", lambda r: ", ".join(r["reasons"]),
-                           tip="Over capacity, over its target occupancy, a wait over its "
-                           "target, or both."),
-               Column("Load", lambda r: r["load"], "pct", LOAD),
-               Column("People in a year", lambda r: r["people_in"], "n", PEOPLE_IN),
-               Column("Capacity a year", lambda r: r["capacity_per_year"], "n",
-                      "The capacity as people a year; a capacity held at once, such as beds, "
-                      "counts a year only with its length of stay (places x 365 / days)."),
-               Column("Waits over target", bottleneck_waits,
-                      tip="Each flow in whose median wait is longer than its target.")],
-              lambda r: [r["id"]] + [w["flow"] for w in r["wait_breaches"]],
-              lambda res: (f"{plural(len(res['bottlenecks']['services']), 'bottleneck')}. "
-                           f"Load unknown for "
-                           f"{plural(res['bottlenecks']['load_unknown'], 'service')}, waits "
-                           f"unknown for {res['bottlenecks']['wait_unknown']}."),
-              "Services with more people coming in a year than they can take, or with a "
-              "median wait over its target on a flow in."),
-        Table("per_service", "People in and out, load", lambda res:
-              res["per_service"]["services"],
-              [svc, Column("In a year", lambda r: r["people_in"], "n", PEOPLE_IN),
-               Column("Out a year", lambda r: r["people_out"], "n",
-                      "People leaving in a year: the known volumes of the flows out."),
-               Column("Net", lambda r: r["net"], "n",
-                      "People in less people out, a year (only when every volume is known)."),
-               Column("Capacity", lambda r: " ".join(
-                   filter(None, [_text(r["capacity"], "n"), r["capacity_unit"]]))
-                   if r["capacity"] is not None else None,
-                   tip="The capacity as recorded, with its unit."),
-               Column("Load", lambda r: r["load"], "pct", LOAD),
-               Column("Occupancy", lambda r: r["occupancy_pct"], "%",
-                      "People in as a share of the capacity a year, against the target "
-                      "occupancy (85% for beds unless recorded, else 100%)."),
-               Column("Places needed", lambda r: r["required_places"], "1",
-                      "Places to take the people in at the target occupancy: people in x "
-                      "length of stay / 365 / target occupancy."),
-               Column("Implied stay", lambda r: r["implied_length_of_stay_days"], "days",
-                      "The mean stay the places and people in imply (places x 365 / people "
-                      "in); a recorded stay more than 20% away is flagged."),
-               Column("Check stay", lambda r: r["length_of_stay_flagged"],
-                      tip="Yes when the recorded length of stay is more than 20% from the "
-                      "implied one."),
-               Column("Status", lambda r: r["load_status"],
-                      tip="Over capacity, within capacity, or unknown (the note says why)."),
-               Column("Note", lambda r: r["load_note"] or None,
-                      tip="Why the load is unknown or only a lower bound.")],
-              just_id, lambda res: "People per year from flow volumes; unknown volumes are "
-              "never counted as 0.",
-              "People a year into and out of each service, from the flow volumes, and its "
-              "load: people in as a share of its capacity a year."),
-        Table("dead_ends", "Dead ends", lambda res: res["dead_ends"]["services"],
-              [svc, Column("Why", lambda r: r["reason"],
-                           tip="No flow out, or flows out that never lead to an exit."),
-               Column("People in a year", lambda r: r["people_in"], "n", PEOPLE_IN)],
-              just_id,
-              lambda res: f"{plural(len(res['dead_ends']['services']), 'service')} people "
-              "enter and cannot leave.",
-              "Services people enter and cannot leave: no flow out, or no chain of flows on "
-              "to an exit."),
-        Table("unreachable", "Unreachable", lambda res: res["unreachable"]["services"],
-              [svc, Column("Why", lambda r: r["reason"],
-                           tip="No flows in, or flows in only from other unreachable "
-                           "services.")],
-              just_id, summary_unreachable,
-              "Services that no chain of flows reaches from any access point."),
-        Table("crossings", "Boundary crossings", lambda res: res["boundary_crossings"]["flows"],
-              [Column("From", node("source"), tip="The service people are handed from."),
-               Column("To", node("target"), tip="The service people are handed to."),
-               Column("Boundary", lambda r: r["kind"],
-                      tip="Organisation: between two organisations; directorate: between "
-                      "directorates of one organisation."),
-               Column("Flow", lambda r: r["flow_type"], tip="The kind of flow."),
-               Column("People a year", lambda r: r["volume"], "n",
-                      "The flow's volume per year.")], flow_ids,
-              summary_crossings,
-              "Flows between services in different directorates or organisations: where "
-              "people are handed from one team to another."),
-        Table("hand_offs", "Hand-offs per pathway", lambda res:
-              res["boundary_crossings"]["pathways"],
-              [Column("Pathway", lambda r: r["name"], tip="The pathway."),
-               Column("Hand-offs", lambda r: r["hand_offs"], "n",
-                      "Consecutive steps in services of different directorates or "
-                      "organisations."),
-               Column("Unknown steps", lambda r: r["unknown_steps"], "n",
-                      "Consecutive steps with a service in no directorate or organisation."),
-               Column("Crossings", crossing, tip="Each hand-off, from → to (boundary).")],
-              lambda r: [x for c in r["crossings"] for x in (c["from"], c["to"], c["flow"]) if x],
-              lambda res: "Hand-off: consecutive steps in services of different directorates "
-              "or organisations.",
-              "For each pathway, how many times a person moves to a service of another "
-              "directorate or organisation."),
-        Table("transitions", "Transition at 18", transitions,
-              [Column("Finding", lambda r: r["finding"],
-                      tip="A flow into adult services, into a service of unknown age group, "
-                      "or a children's service with no adult route on."),
-               Column("From", node("source"), tip="The children's service."),
-               Column("To", lambda r: name(r["target"]) if r["target"] else None,
-                      tip="The service people move on to."),
-               Column("People a year", lambda r: r["volume"], "n",
-                      "The flow's volume per year."),
-               Column("Median wait", lambda r: r["median_wait_days"], "days",
-                      "The flow's median wait."),
-               Column("Wait target", lambda r: r["wait_target_days"], "days",
-                      "The flow's wait target.")],
-              lambda r: [x for x in (r["id"], r["source"], r["target"]) if x],
-              lambda res: (f"{plural(len(res['transitions_at_18']['flows']), 'flow')} from "
-                           f"children's into adult services, "
-                           f"{_text(res['transitions_at_18']['volume'], 'n')} people a year."),
-              "Flows from children's services into adult services, and children's services "
-              "with no onward route to an adult one."),
-        Table("coverage", "Coverage by partnership", lambda res: res["coverage_gaps"]["rows"],
-              [], lambda r: list(r["services"]),
-              lambda res: f"{plural(len(res['coverage_gaps']['gaps']), 'gap')}: present in "
-              "some partnerships, missing (—) in others.",
-              "Categories and service types found in some partnerships but missing in "
-              "others."),
-        Table("waits", "Target: waits (87%)", lambda res: res["targets"]["wait"]["services"],
-              [svc, Column("% within target", lambda r: r["pct_within_target"], "%",
-                           "The share of the service's patients seen within its wait target."),
-               Column("People in a year (weight)", lambda r: r["people_in"], "n",
-                      "People coming in a year: how much the service counts in the share."),
-               Column("At least 87%", lambda r: r["meets"],
-                      tip="Whether at least 87% of its patients are seen within target.")],
-              just_id, summary_targets,
-              "KCHFT's target: 87% of patients wait less than their service's waiting-time "
-              "target (services weighted by people a year)."),
-        Table("dna", "Target: missed-appointment (DNA) gap (1 point)",
-              lambda res: res["targets"]["dna"]["services"],
-              [svc, Column("Missed, most deprived", lambda r: r["most_deprived"], "%",
-                           "The share of appointments missed (did not attend) by people from "
-                           "the most deprived areas."),
-               Column("Missed, least deprived", lambda r: r["least_deprived"], "%",
-                      "The share of appointments missed by people from the least deprived "
-                      "areas."),
-               Column("Gap (points)", lambda r: r["gap"], "1",
-                      "Most deprived less least deprived, in percentage points."),
-               Column("Above 1 point", lambda r: r["flagged"],
-                      tip="Whether the gap is over KCHFT's target of 1 point.")],
-              just_id, summary_dna,
-              "KCHFT's target: under 1 percentage point between the missed-appointment rates "
-              "of the most and least deprived communities."),
-        Table("critical", "Critical services", lambda res:
-              res["critical_services"]["services"],
-              [Column("Rank", lambda r: r["rank"], "n", "1 is the service most journeys "
-                      "depend on."), svc,
-               Column("Share of journeys", lambda r: r["betweenness"], "pct1",
-                      "Of the busiest routes between any two points of the map, the share "
-                      "that pass through this service (betweenness).")], just_id,
-              lambda res: f"Services most routes depend on (betweenness on flows weighted by "
-              f"volume, {res['critical_services']['method']}).",
-              "The services the most journeys pass through, weighted by how many people take "
-              "each route: a problem there reaches the most people."),
-    ]
-
-
-def _coverage_columns(result: dict) -> list[Column]:
-    columns = [Column("Category or service type", lambda r: r["label"] if r["level"] ==
-                      "category" else f"↳ {r['label']}",
-                      tip="A category, or a service type: the part of a service's name before "
-                      "its first comma (\"Street Triage, Thanet\")."),
-               Column("Level", lambda r: r["level"], tip="Category or service type."),
-               Column("Gap", lambda r: bool(r["missing"] and r["present"]),
-                      tip="Present in some partnerships and missing in others.")]
-    for p in result["coverage_gaps"]["partnerships"]:
-        columns.append(Column(p["name"], lambda r, pid=p["id"]: len(r["present"][pid])
-                              if pid in r["present"] else "—",
-                              tip=f"Services of this row serving {p['name']} (— : none)."))
-    return columns
 
 
 class AnalysisPanel(Panel):
@@ -409,7 +74,7 @@ class AnalysisPanel(Panel):
         self.status = QLabel(self)
         self.status.setStyleSheet("color: #425563")
         self.stack = QStackedWidget(self)
-        self.tables = _tables(self._name)
+        self.tables = tables(self._name)
         self.views: dict[str, QTableView] = {}
         for table in self.tables:
             self.chooser.addItem(table.title, table.key)
@@ -491,7 +156,7 @@ class AnalysisPanel(Panel):
         seconds = time.perf_counter() - start
         for table in self.tables:
             view = self.views[table.key]
-            columns = _coverage_columns(self.result) if table.key == "coverage" else None
+            columns = coverage_columns(self.result) if table.key == "coverage" else None
             view.model().set_rows(table.rows(self.result), columns)
             header = view.horizontalHeader()
             if 0 <= header.sortIndicatorSection() < view.model().columnCount():
