@@ -67,6 +67,12 @@ def report_lines(doc: Document, result: dict, limit: int = 25) -> list[str]:
             f"point: {above[d['overall_flagged']]}); {d['services_flagged']} of "
             f"{d['services_counted']} services above 1 point; {d['rates_unknown']} unknown"]
     cs = result["critical_services"]
+    section("Critical services (people a year with no way to an exit if the service closed)",
+            [r for r in cs["cut_off"] if r["people_cut_off"] != 0][:10],
+            lambda r: f"{r['rank']}. {r['name']}: "
+            + ("unknown" if r["people_cut_off"] is None else
+               f"{'at least ' if r['cut_off_unknown_flows'] else ''}{r['people_cut_off']:,.0f}")
+            + f" ({plural(r['services_cut_off'], 'service')})")
     section(f"Critical services ({cs['method']} betweenness on flows, weighted by volume)",
             cs["services"], lambda r: f"{r['rank']}. {r['name']} ({r['betweenness']:.4f})")
     return out

@@ -76,7 +76,14 @@ def test_each_measure_has_its_rows(window):
     assert "1 of 1 services above 1 point" in f.panel.summary.text()
     assert column_values(view, 3).count("unknown") == 3  # unknown rates are not gaps of 0
     f.panel.show_measure("critical")
-    assert column_values(f.panel.current_view(), 1)[0] == "Crisis team"
+    view = f.panel.current_view()
+    # closing the crisis team leaves it and the helpline (whose only way out is through it) with
+    # no route to "Recovered": 300 + 200 from the GP; closing the helpline cuts off its own 200;
+    # the ward never had a way out, so closing it (or the island) cuts nobody off: not listed
+    assert column_values(view, 1) == ["Crisis team", "Helpline"]
+    assert column_values(view, 2) == ["500", "200"]
+    assert column_values(view, 4) == ["2", "1"]
+    assert column_values(view, 5)[0].endswith("%")
 
 
 def test_columns_sort_with_unknown_last(window, qtbot):

@@ -288,8 +288,9 @@ def test_every_measure_and_column_explains_itself(qtbot, analysis_window):
     panel.show_measure("critical")
     headers = [model.headerData(c, Qt.Orientation.Horizontal)
                for model in [panel.current_view().model()] for c in range(model.columnCount())]
-    assert headers == ["Rank", "Service", "Share of journeys"]
-    assert panel.current_view().model().data(panel.current_view().model().index(0, 2)) \
+    assert headers == ["Rank", "Service", "People cut off a year", "Unknown flows",
+                       "Services cut off", "Share of busy journeys (betweenness)"]
+    assert panel.current_view().model().data(panel.current_view().model().index(0, 5)) \
         .endswith("%")
     assert not panel.explain.isVisible()
     qtbot.mouseClick(panel.help_button, Qt.MouseButton.LeftButton)

@@ -217,16 +217,27 @@ def tables(name: Callable[[str], str]) -> list[Table]:
               "KCHFT's target: under 1 percentage point between the missed-appointment rates "
               "of the most and least deprived communities."),
         Table("critical", "Critical services", lambda res:
-              res["critical_services"]["services"],
-              [Column("Rank", lambda r: r["rank"], "n", "1 is the service most journeys "
-                      "depend on."), svc,
-               Column("Share of journeys", lambda r: r["betweenness"], "pct1",
-                      "Of the busiest routes between any two points of the map, the share "
-                      "that pass through this service (betweenness).")], just_id,
-              lambda res: f"Services most routes depend on (betweenness on flows weighted by "
-              f"volume, {res['critical_services']['method']}).",
-              "The services the most journeys pass through, weighted by how many people take "
-              "each route: a problem there reaches the most people."),
+              [r for r in res["critical_services"]["cut_off"]
+               if r["people_cut_off"] != 0 or r["betweenness"] > 0],
+              [Column("Rank", lambda r: r["rank"], "n", "1 is the service whose closing would "
+                      "leave the most people with no way out."), svc,
+               Column("People cut off a year", lambda r: r["people_cut_off"], "n",
+                      "People a year coming in from access points to services that would "
+                      "have no route to an exit if this service closed (itself included)."),
+               Column("Unknown flows", lambda r: r["cut_off_unknown_flows"], "n",
+                      "Flows in from access points, among those cut off, of unknown volume: "
+                      "above 0, the people cut off are at least the figure shown."),
+               Column("Services cut off", lambda r: r["services_cut_off"], "n",
+                      "Services, this one included, that would have no route to an exit if "
+                      "this service closed."),
+               Column("Share of busy journeys (betweenness)", lambda r: r["betweenness"],
+                      "pct1", "Of the busiest routes between any two points of the map, the "
+                      "share that pass through this service: high means many journeys use it, "
+                      "even if they have another way round.")], just_id,
+              lambda res: f"People a year left with no way out if a service closed; "
+              f"betweenness {res['critical_services']['method']}.",
+              "Services ranked by the people a year who would have no route to an exit if "
+              "the service closed; the share of the busiest journeys through it beside."),
     ]
 
 
