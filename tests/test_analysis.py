@@ -18,7 +18,8 @@ from servicemap.graph.document import Document
 from servicemap.io.exchange import write_json
 
 KEYS = ["per_service", "bottlenecks", "dead_ends", "unreachable", "boundary_crossings",
-        "transitions_at_18", "coverage_gaps", "targets", "critical_services", "flow_balance"]
+        "transitions_at_18", "coverage_gaps", "targets", "critical_services", "flow_balance",
+        "rates"]
 
 
 def make(services=(), flows=(), parents=None, serves=None) -> Document:
@@ -372,6 +373,53 @@ def test_people_cut_off_in_analyse_json():
     assert result["cut_off"] == [{"id": "a", "name": "a", "rank": 1, "people_cut_off": 4,
                                   "cut_off_unknown_flows": 0, "services_cut_off": 1,
                                   "betweenness": 0.5}]  # gp -> out through a: 1 / (2 x 1)
+
+
+# ----- rates per head ------------------------------------------------------------------------
+def rates_of(d):
+    return {r["id"]: r for r in an.analyse(d)["rates"]["partnerships"]}
+
+
+def test_rates_split_a_shared_service_by_population():
+    # "shared" (300 in) serves p1 (100,000) and p2 (200,000): 100 to p1, 200 to p2; "own" (50 in)
+    # serves p1 only: p1 has 150 people, 150 per 100,000; p2 200 in 200,000, 100 per 100,000
+    d = make([("shared", {"category": "crisis"}), ("own", {"category": "therapy"})],
+             [("gp", "shared", {"volume_per_year": 300}), ("gp", "own", {"volume_per_year": 50})],
+             serves={"shared": ["p1", "p2"], "own": ["p1"]})
+    d.update_node("p1", {"population": 100_000})
+    d.update_node("p2", {"population": 200_000})
+    r = rates_of(d)
+    assert (r["p1"]["people_in"], r["p1"]["rate_per_100k"], r["p1"]["lower_bound"]) == \
+        (150, 150, False)
+    assert (r["p2"]["people_in"], r["p2"]["rate_per_100k"]) == (200, 100)
+    assert [(c["category"], c["people_in"], c["rate_per_100k"])
+            for c in r["p1"]["by_category"]] == [("crisis", 100, 100), ("therapy", 50, 50)]
+    assert r["p1"]["services"] == 2 and r["p2"]["services"] == 1
+
+
+def test_rates_unknown_is_a_lower_bound_never_zero():
+    # "vague" (volume unknown) and "part" (40 known + one unknown flow) serve p1; "split"
+    # serves p1 and p2 whose population is unknown: its 90 cannot be split
+    d = make([("vague", {}), ("part", {}), ("split", {}), ("home", {})],
+             [("gp", "vague", {}), ("gp", "part", {"volume_per_year": 40}),
+              ("vague", "part", {}), ("gp", "split", {"volume_per_year": 90}),
+              ("gp", "home", {"volume_per_year": 7})],
+             serves={"vague": ["p1"], "part": ["p1"], "split": ["p1", "p2"]})
+    d.update_node("p1", {"population": 50_000})
+    r = rates_of(d)
+    assert r["p1"]["people_in"] == 40 and r["p1"]["rate_per_100k"] == 80
+    assert r["p1"]["lower_bound"] is True
+    assert r["p1"]["unknown_services"] == ["vague", "part", "split"]
+    assert r["p2"]["rate_per_100k"] is None and r["p2"]["people_in"] == 0  # population unknown
+    assert r["p2"]["unknown_services"] == ["split"]
+    assert an.analyse(d)["rates"]["unplaced"] == ["home"]
+
+
+def test_rates_follow_a_directorate_serving_its_partnership():
+    d = make([("a", {"category": "crisis"})], [("gp", "a", {"volume_per_year": 12})],
+             parents={"a": "d1"}, serves={"d1": ["p1"]})
+    d.update_node("p1", {"population": 3_000})
+    assert rates_of(d)["p1"]["rate_per_100k"] == 400
 
 
 # ----- whole maps ----------------------------------------------------------------------------

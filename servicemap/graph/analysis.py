@@ -43,7 +43,7 @@ from collections import defaultdict, deque
 from typing import NamedTuple
 
 from servicemap.gcpause import gc_paused  # measures make many small dicts, no cycles
-from servicemap.graph import balance, criticality, occupancy
+from servicemap.graph import balance, criticality, occupancy, rates
 from servicemap.graph.document import Document
 from servicemap.model import EdgeKind, NodeKind
 
@@ -475,4 +475,5 @@ def analyse(doc: Document) -> dict:
         "flow_balance": balance.flow_balance(
             ix.kind, {n: a["name"] for n, a in ix.attrs.items()},
             ((f.source, f.target, f.volume) for f in ix.flows)),
+        "rates": rates.rates(ix, services),
     }
