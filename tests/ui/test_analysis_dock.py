@@ -206,3 +206,28 @@ def test_a_length_of_stay_makes_a_ward_judged_for_occupancy(window, qtbot):
     window.editor.stack.undo()
     qtbot.waitUntil(lambda: column_values(f.panel.current_view(),
                                           titles.index("Occupancy"))[row] == "unknown")
+
+
+def test_rates_per_head_table(open_window, tmp_path, qtbot):
+    # the crisis team (320 in a year) serves North (60,000) and South (100,000 people): 120 and
+    # 200, i.e. 200 per 100,000 each; the helpline (200) serves South only: South 400 in all,
+    # 400 per 100,000; the ward's 40 have no partnership
+    doc = analysis_map()
+    doc.add_node("partnership", "North", "north", population=60_000)
+    doc.add_node("partnership", "South", "south", population=100_000)
+    doc.update_node("crisis", {"category": "crisis"})
+    doc.update_node("helpline", {"category": "advice"})
+    for sid, place in (("crisis", "north"), ("crisis", "south"), ("helpline", "south")):
+        doc.add_edge("serves", sid, place)
+    path = tmp_path / "rates.smap"
+    store.save(doc, path)
+    window = open_window(path, size=(1400, 900), readable=True)
+    f = feature(window)
+    f.show_analysis("rates")
+    view = f.panel.current_view()
+    assert column_values(view, 0) == ["North", "↳ crisis", "South", "↳ advice", "↳ crisis"]
+    assert column_values(view, 2) == ["120", "120", "400", "200", "200"]
+    assert column_values(view, 3) == ["200.0", "200.0", "400.0", "200.0", "200.0"]
+    assert "1 service with people in serving no partnership" in f.panel.summary.text()
+    click_row(qtbot, view, 2)
+    assert window.selection.ids == ["south"]

@@ -42,6 +42,21 @@ def tables(name: Callable[[str], str]) -> list[Table]:
         return "; ".join(f"{name(c['from'])} → {name(c['to'])} ({c['kind']})"
                          for c in r["crossings"]) or None
 
+    def rate_rows(res):
+        rows = []
+        for p in res["rates"]["partnerships"]:
+            rows.append({**p, "label": p["name"]})
+            rows += [{**c, "id": p["id"], "label": f"↳ {c['category']}",
+                      "population": p["population"]} for c in p["by_category"]]
+        return rows
+
+    def summary_rates(res):
+        parts = res["rates"]["partnerships"]
+        bound = sum(1 for p in parts if p["lower_bound"])
+        unplaced = len(res["rates"]["unplaced"])
+        return (f"{plural(len(parts), 'partnership')}; {bound} with some people in unknown; "
+                f"{plural(unplaced, 'service')} with people in serving no partnership.")
+
     def summary_targets(res):
         w = res["targets"]["wait"]
         met = {None: "unknown", True: "met", False: "not met"}[w["meets"]]
@@ -216,6 +231,23 @@ def tables(name: Callable[[str], str]) -> list[Table]:
               just_id, summary_dna,
               "KCHFT's target: under 1 percentage point between the missed-appointment rates "
               "of the most and least deprived communities."),
+        Table("rates", "Rates per head", rate_rows,
+              [Column("Partnership or category", lambda r: r["label"],
+                      tip="A partnership, then each category of its services (↳)."),
+               Column("Population", lambda r: r["population"], "n",
+                      "The partnership's population, as recorded on the map."),
+               Column("People in a year", lambda r: r["people_in"], "n",
+                      "People coming into its services in a year; a service serving several "
+                      "partnerships shares its people by population."),
+               Column("Per 100,000", lambda r: r["rate_per_100k"], "1",
+                      "People in a year per 100,000 population (unknown when the population "
+                      "is)."),
+               Column("At least (some unknown)", lambda r: r["lower_bound"],
+                      tip="Yes: some services' people in, or how they split, are unknown, so "
+                      "the figures are at least those shown.")],
+              lambda r: [r["id"]], summary_rates,
+              "People coming into services in a year per 100,000 population, for each "
+              "partnership and each category of service."),
         Table("critical", "Critical services", lambda res:
               [r for r in res["critical_services"]["cut_off"]
                if r["people_cut_off"] != 0 or r["betweenness"] > 0],
