@@ -66,6 +66,12 @@ def report_lines(doc: Document, result: dict, limit: int = 25) -> list[str]:
             f"  DNA gap: {_pts(d['overall_gap'])} overall, weighted by people a year (limit 1 "
             f"point: {above[d['overall_flagged']]}); {d['services_flagged']} of "
             f"{d['services_counted']} services above 1 point; {d['rates_unknown']} unknown"]
+    section("Rates per head (people in a year per 100,000 population)",
+            result["rates"]["partnerships"],
+            lambda r: f"{r['name']}: " + ("unknown (population unknown)"
+                                          if r["rate_per_100k"] is None else
+                                          f"{'at least ' if r['lower_bound'] else ''}"
+                                          f"{r['rate_per_100k']:,.0f}"))
     cs = result["critical_services"]
     section("Critical services (people a year with no way to an exit if the service closed)",
             [r for r in cs["cut_off"] if r["people_cut_off"] != 0][:10],
