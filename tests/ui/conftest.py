@@ -94,3 +94,13 @@ def open_window(qtbot, new_window):
         return w
 
     return open_it
+
+
+@pytest.fixture(autouse=True)
+def empty_clipboard_after(qapp):
+    """Each test leaves the clipboard empty: Qt's offscreen platform can crash at exit while
+    the clipboard still holds data a test put there (a segfault after the last test)."""
+    yield
+    from PySide6.QtGui import QGuiApplication
+
+    QGuiApplication.clipboard().clear()
