@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from contextlib import contextmanager
 
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
 from PySide6.QtGui import (
     QBrush,
     QColor,
@@ -26,6 +26,7 @@ from servicemap.graph import routing
 from servicemap.graph.flow_labels import point_at
 from servicemap.model import FlowType, NodeKind
 from servicemap.render import style
+from servicemap.render.clipping import visible_part
 
 DETAIL_LOD = 0.3  # below this zoom, labels give way to plain boxes
 FADE_LOD = 0.45   # names are drawn fully from this zoom (fading in from DETAIL_LOD)
@@ -35,7 +36,7 @@ SMOOTH_LOD = 0.6  # below this zoom, flows are drawn without antialiasing (3x ch
 _POSITION_CHANGED = QGraphicsItem.GraphicsItemChange.ItemPositionHasChanged
 _FONT: list = []
 _LABEL_FONT: list = []  # a flow number's font and its metrics
-_PENS: dict[tuple, tuple[QPen, QPen]] = {}
+_PENS: dict[tuple, tuple[QPen, QPen, bool]] = {}
 
 
 def _font():
@@ -57,8 +58,10 @@ def _label_font():
     return _LABEL_FONT[0], _LABEL_FONT[1]
 
 
-def _flow_pens(flow_type: str, width: float, strong: bool, selected: bool) -> tuple[QPen, QPen]:
-    """The line and arrowhead pens of a flow, made once per look (paint runs per frame)."""
+def _flow_pens(flow_type: str, width: float, strong: bool,
+               selected: bool) -> tuple[QPen, QPen, bool]:
+    """The line and arrowhead pens of a flow and whether the line is dashed, made once per
+    look (paint runs per frame)."""
     key = (flow_type, width, strong, selected)
     pens = _PENS.get(key)
     if pens is None:
@@ -71,8 +74,19 @@ def _flow_pens(flow_type: str, width: float, strong: bool, selected: bool) -> tu
         if dashes:
             line.setDashPattern(dashes)
         head = QPen(colour, max(1.2, min(w, 2.5)), Qt.SolidLine, Qt.RoundCap, Qt.MiterJoin)
-        pens = _PENS[key] = (line, head)
+        pens = _PENS[key] = (line, head, pen_style != Qt.SolidLine and w > 0)
     return pens
+
+
+def _thin_pen(strong: bool) -> QPen:
+    """The hairline pen of a flow drawn without detail (NHS blue when selected or lit)."""
+    pen = _THIN.get(strong)
+    if pen is None:
+        pen = _THIN[strong] = QPen(style.NHS_BLUE if strong else style.DARK_GREY, 0)
+    return pen
+
+
+_THIN: dict[bool, QPen] = {}
 
 
 def wrap_label(text: str, metrics: QFontMetricsF, width: float, max_lines: int) -> list[str]:
@@ -289,37 +303,6 @@ def _rounded(points: list[tuple[float, float]], radius: float = 8.0) -> QPainter
     return path
 
 
-def _visible_part(points: list[tuple[float, float]], rect: QRectF,
-                  pad: float = 40.0) -> tuple[float, float] | None:
-    """Which part of the polyline ``points`` passes within ``pad`` of ``rect`` (the
-    arrowhead and the number sit that near the line): None for none of it; for a straight
-    line the fractions (t0, t1) of its length, else (0, 1). The Liang-Barsky test on each
-    piece."""
-    left, top = rect.left() - pad, rect.top() - pad
-    right, bottom = rect.right() + pad, rect.bottom() + pad
-    for (ax, ay), (bx, by) in zip(points, points[1:], strict=False):
-        if max(ax, bx) < left or min(ax, bx) > right or max(ay, by) < top \
-                or min(ay, by) > bottom:
-            continue
-        dx, dy = bx - ax, by - ay
-        t0, t1 = 0.0, 1.0
-        for p, q in ((-dx, ax - left), (dx, right - ax), (-dy, ay - top), (dy, bottom - ay)):
-            if p == 0:
-                if q < 0:
-                    break
-                continue
-            t = q / p
-            if p < 0:
-                t0 = max(t0, t)
-            else:
-                t1 = min(t1, t)
-            if t0 > t1:
-                break
-        else:
-            return (t0, t1) if len(points) == 2 else (0.0, 1.0)
-    return None
-
-
 class FlowItem(QGraphicsItem):
     """An arrow from one node to another along its route (:mod:`servicemap.graph.routing`,
     given by the scene); width from volume, line style from flow type."""
@@ -441,8 +424,8 @@ class FlowItem(QGraphicsItem):
         return best
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget=None) -> None:
-        part = (0.0, 1.0) if self.full_detail else _visible_part(self._line,
-                                                                   option.exposedRect)
+        part = (0.0, 1.0) if self.full_detail else visible_part(self._line,
+                                                                  option.exposedRect)
         if part is None:
             return  # a long flow whose box, not its line, reaches into the view
         lod = _lod(self, painter)
@@ -450,23 +433,28 @@ class FlowItem(QGraphicsItem):
         strong = selected or self.highlighted or self.hovered
         if lod < DETAIL_LOD:
             painter.setRenderHint(QPainter.Antialiasing, False)
-            self._draw_line(painter, QPen(style.NHS_BLUE if strong else style.DARK_GREY, 0),
-                            part)
+            self._draw_line(painter, _thin_pen(strong), False, part)
             return
         painter.setRenderHint(QPainter.Antialiasing, lod >= SMOOTH_LOD and not FlowItem.dragging)
-        line, head = _flow_pens(self.flow_type, self.width, strong, selected)
+        line, head, dashed = _flow_pens(self.flow_type, self.width, strong, selected)
         painter.setBrush(Qt.NoBrush)
-        self._draw_line(painter, line, part)
-        painter.setPen(head)
-        if self.flow_type == FlowType.ESCALATION:
-            painter.setBrush(head.color())
-            painter.drawPolygon(self._arrow)
-        else:
-            painter.drawPolyline(self._arrow)
-        if self.show_label and self.label:
+        self._draw_line(painter, line, dashed, part)
+        # Of a straight line only the part in view (and 40 units round it) is drawn: the
+        # arrowhead at its end and the number along it only when they fall in that part
+        # (most long flows across a view at 100% show neither).
+        t0, t1 = part
+        if t1 >= 1.0:
+            painter.setPen(head)
+            if self.flow_type == FlowType.ESCALATION:
+                painter.setBrush(head.color())
+                painter.drawPolygon(self._arrow)
+            else:
+                painter.drawPolyline(self._arrow)
+        if self.show_label and self.label and t0 <= self.label_at <= t1:
             self._paint_label(painter)
 
-    def _draw_line(self, painter: QPainter, pen: QPen, part: tuple[float, float]) -> None:
+    def _draw_line(self, painter: QPainter, pen: QPen, dashed: bool,
+                   part: tuple[float, float]) -> None:
         """Stroke the line, or of a long straight one only the part in view: Qt strokes (and
         dashes) a whole path before clipping it, which for a flow across a large map costs
         milliseconds. The dashes keep their phase, so they do not crawl as the view pans."""
@@ -477,11 +465,11 @@ class FlowItem(QGraphicsItem):
             return
         (ax, ay), (bx, by) = self._line
         dx, dy = bx - ax, by - ay
-        if pen.style() != Qt.SolidLine and pen.widthF() > 0:
+        if dashed:
             pen = QPen(pen)
             pen.setDashOffset(t0 * math.hypot(dx, dy) / pen.widthF())
         painter.setPen(pen)
-        painter.drawLine(QPointF(ax + t0 * dx, ay + t0 * dy), QPointF(ax + t1 * dx, ay + t1 * dy))
+        painter.drawLine(QLineF(ax + t0 * dx, ay + t0 * dy, ax + t1 * dx, ay + t1 * dy))
 
     def _paint_label(self, painter: QPainter) -> None:
         font, _metrics = _label_font()
