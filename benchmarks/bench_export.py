@@ -18,8 +18,9 @@ import json
 import shutil
 import subprocess
 import sys
+import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import networkx as nx
@@ -27,6 +28,7 @@ import networkx as nx
 from benchmarks.bench_canvas import peak_rss_mb
 from benchmarks.bench_store import synthetic
 from benchmarks.harness import Benchmark, Target
+from benchmarks.processes import CLI, Command, map_files
 from servicemap import demo, store
 from servicemap.graph.document import Document
 from servicemap.model import DRAWN_KINDS, EdgeKind, NodeKind
@@ -194,6 +196,7 @@ def main_tree() -> Path | None:
     per run; None outside a git checkout."""
     if MAIN_BRANCH not in _main_trees:
         import atexit
+        import compileall
         import tarfile
         import tempfile
 
@@ -208,6 +211,7 @@ def main_tree() -> Path | None:
             archive.write_bytes(done.stdout)
             with tarfile.open(archive) as tar:
                 tar.extractall(folder, filter="data")
+            compileall.compile_dir(folder, quiet=1)  # as installed: no compiling in the runs
             _main_trees[MAIN_BRANCH] = folder
     return _main_trees[MAIN_BRANCH]
 
@@ -237,6 +241,64 @@ def process_bench(name: str, flags: tuple[str, ...], main_flags: tuple[str, ...]
                      memory=lambda job: None, memory_kind="rss")
 
 
+# ----- the whole process at scale (issue #21): `servicemap export big.smap out.png` -----------
+@dataclass
+class ProcessJob(Job):
+    """A whole ``servicemap export MAP OUT`` (default options, as a user types it) by this
+    checkout's code and by main's, each in a fresh process with its peak RSS."""
+
+    cmd: Command | None = None
+    main_cmd: Command | None = None
+    times: list[float] = field(default_factory=list)  # this checkout's runs, in seconds
+
+
+def process_setup(suffix: str) -> Callable[[int, Path], ProcessJob]:
+    def make(size: int, folder: Path) -> ProcessJob:
+        path = map_files(size) / "map.smap"  # written once per size by this checkout's CLI
+        job = ProcessJob(store.load(path), path, folder / f"out{suffix}", folder / "map.dot")
+        args = ["export", str(path), str(job.out), "--force"]
+        job.cmd = Command(CLI, args, ROOT)
+        tree = main_tree()
+        if tree is not None:
+            job.main_cmd = Command(CLI, [*args[:2], str(folder / f"main{suffix}"), "--force"],
+                                   tree)
+        return job
+    return make
+
+
+def main_figures(job: ProcessJob) -> dict[str, float | None]:
+    """Main's whole process on the same map, once (after the timed runs), and this checkout's
+    best time as a ratio to it (above 1: faster than main)."""
+    if job.main_cmd is None:
+        return {f"{MAIN_BRANCH}_seconds": None, f"ratio_vs_{MAIN_BRANCH}": None}
+    start = time.perf_counter()
+    job.main_cmd()
+    seconds = time.perf_counter() - start
+    best = min(job.times) if job.times else None
+    return {f"{MAIN_BRANCH}_seconds": round(seconds, 3),
+            f"{MAIN_BRANCH}_peak_mb": job.main_cmd.peak(),
+            f"ratio_vs_{MAIN_BRANCH}": round(seconds / best, 3) if best else None}
+
+
+def timed(job: ProcessJob) -> None:
+    start = time.perf_counter()
+    job.cmd()
+    job.times.append(time.perf_counter() - start)
+
+
+def whole_process(fmt: str) -> Benchmark:
+    """``servicemap export MAP out.FMT`` as a whole process against Graphviz ``neato -n2`` on
+    the same positions (fitted to A4) in the same run; main's figures beside them. Targets:
+    10,000 services within 3 s, 50,000 within 15 s, peak RSS under 600 MB."""
+    baseline = ({"baseline": "graphviz_neato", "baseline_run": graphviz(fmt)}
+                if graphviz_ready() else {})
+    return Benchmark(f"export_{fmt}_whole", process_setup(f".{fmt}"), timed,
+                     targets={10_000: Target(seconds=3.0, memory_mb=600),
+                              50_000: Target(seconds=15.0, memory_mb=600)},
+                     memory=lambda job: job.cmd.peak(), memory_kind="rss",
+                     figures=main_figures, **baseline)
+
+
 BENCHMARKS = [
     bench("export_scene", build_scene, None),
     bench("export_png", export_file, 2.0),
@@ -244,6 +306,9 @@ BENCHMARKS = [
     bench("export_pdf", export_file, 3.0),
     process_bench("export_a0_process", ("--page", "a0"), ("--page", "a3")),
     process_bench("export_a0_one_process", ("--page", "a0", "--one-page"), ("--page", "a3")),
+    whole_process("png"),
+    whole_process("svg"),
+    whole_process("pdf"),
 ]
 
 
