@@ -12,6 +12,7 @@ A coarse grid of cells keeps this near-linear in the number of flows.
 from __future__ import annotations
 
 import math
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from typing import NamedTuple
@@ -106,13 +107,47 @@ def _segment_cells(p: Point, q: Point) -> set[tuple[int, int]]:
 class _Index:
     """The flows' segments and the labels placed so far, by grid cell."""
 
-    def __init__(self, flows: Sequence[Flow]) -> None:
+    def __init__(self, flows: Sequence[Flow],
+                 wanted: set[tuple[int, int]] | None = None) -> None:
+        """``wanted``: the only cells that will be asked about (None: every cell). A level or
+        upright segment (most routed flows are made of them) is then filed by looking its
+        row or column up in the wanted cells instead of walking it cell by cell, which on a
+        large map is millions of cells no label is in."""
         self.segments: dict[tuple[int, int], list[tuple[int, Point, Point]]] = defaultdict(list)
         self.labels: dict[tuple[int, int], dict[int, Rect]] = defaultdict(dict)
+        segments = self.segments
+        if wanted is None:
+            for n, flow in enumerate(flows):
+                for p, q in zip(flow.line, flow.line[1:], strict=False):
+                    for cell in _segment_cells(p, q):
+                        segments[cell].append((n, p, q))
+            return
+        rows: dict[int, list[int]] = defaultdict(list)
+        cols: dict[int, list[int]] = defaultdict(list)
+        for i, j in wanted:
+            rows[j].append(i)
+            cols[i].append(j)
+        for line in (*rows.values(), *cols.values()):
+            line.sort()
+        floor = math.floor
         for n, flow in enumerate(flows):
             for p, q in zip(flow.line, flow.line[1:], strict=False):
+                entry = (n, p, q)
+                if p[1] == q[1] or p[0] == q[0]:  # the cells of its box, a row or a column
+                    level = p[1] == q[1]
+                    along, at = (0, 1) if level else (1, 0)
+                    cells = (rows if level else cols).get(floor(p[at] / CELL))
+                    if not cells:
+                        continue
+                    k = floor(p[at] / CELL)
+                    lo = bisect_left(cells, floor(min(p[along], q[along]) / CELL))
+                    hi = bisect_right(cells, floor(max(p[along], q[along]) / CELL))
+                    for c in cells[lo:hi]:
+                        segments[(c, k) if level else (k, c)].append(entry)
+                    continue
                 for cell in _segment_cells(p, q):
-                    self.segments[cell].append((n, p, q))
+                    if cell in wanted:
+                        segments[cell].append(entry)
 
     def put_label(self, n: int, rect: Rect) -> None:
         for cell in _cells(rect):
@@ -209,7 +244,10 @@ def clear_labels(flows: Sequence[Flow], placed: Mapping[str, float] | None = Non
     (keys; by default as given), so the first are kept when two would touch. What an exported
     page draws; the others are left out."""
     placed = placed or {}
-    index = _Index(flows)
+    wanted = {cell for f in flows if f.size[0] > 0
+              for t in {placed.get(f.key, 0.5), *candidates}
+              for cell in _cells(label_rect(point_at(f.line, t), f.size))}
+    index = _Index(flows, wanted)  # only the cells a label may be put in are asked about
     box_cells: dict[tuple[int, int], list[Rect]] = defaultdict(list)
     for box in boxes:
         for cell in _cells(box):
