@@ -24,6 +24,7 @@ from PySide6.QtWidgets import QApplication
 
 from benchmarks.bench_store import synthetic
 from benchmarks.harness import Benchmark, Target
+from benchmarks.peak import peak_rss_mb
 from servicemap import store
 from servicemap.graph.document import Document
 from servicemap.render.app import ensure_qapp
@@ -170,30 +171,6 @@ def run_drag(canvas: Canvas) -> None:
 
 
 # ----- peak memory: a fresh process per benchmark and size --------------------------------
-def peak_rss_mb() -> float | None:
-    """This process's peak resident set size in MB; None where it cannot be read (Windows
-    without psutil). On Linux, VmHWM: ``getrusage``'s ru_maxrss would carry the parent's peak
-    over into a child process (the kernel keeps it across exec)."""
-    try:
-        with open("/proc/self/status", encoding="ascii") as status:
-            for line in status:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 2**10  # kB
-    except OSError:
-        pass
-    try:
-        import resource
-    except ImportError:
-        try:
-            import psutil
-        except ImportError:
-            return None
-        info = psutil.Process().memory_info()
-        return getattr(info, "peak_wset", info.rss) / 2**20
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KB (bytes on macOS)
-    return peak / (2**20 if sys.platform == "darwin" else 2**10)
-
-
 def isolated_peak(name: str) -> Callable[[Canvas], float | None]:
     """Peak RSS of a fresh Python process that prepares benchmark ``name`` on the same saved
     map and runs it once (so one map, one scene: nothing left from earlier sizes)."""

@@ -25,9 +25,9 @@ from pathlib import Path
 
 import networkx as nx
 
-from benchmarks.bench_canvas import peak_rss_mb
 from benchmarks.bench_store import synthetic
 from benchmarks.harness import Benchmark, Target
+from benchmarks.peak import peak_rss_mb
 from benchmarks.processes import CLI, Command, map_files
 from servicemap import demo, store
 from servicemap.graph.document import Document

@@ -196,7 +196,7 @@ BENCHMARKS = [
 
 # ----- inside a probe process (on the virtual screen) --------------------------------------
 def peak_rss_mb() -> float | None:
-    from benchmarks.bench_canvas import peak_rss_mb as peak_of_process
+    from benchmarks.peak import peak_rss_mb as peak_of_process
     return peak_of_process()
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import atexit
 import compileall
+import inspect
 import io
 import os
 import shutil
@@ -22,6 +23,8 @@ import tarfile
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from benchmarks import peak
 
 ROOT = Path(__file__).resolve().parent.parent
 CURRENT = ROOT  # the code under test: this checkout
@@ -38,27 +41,7 @@ def _scratch(prefix: str) -> Path:
 # Run in the child after its command: report the peak RSS on stderr's last line. On Linux,
 # VmHWM (getrusage's ru_maxrss would carry the parent's peak into the child across exec);
 # elsewhere ru_maxrss, or psutil's peak working set on Windows (None without psutil).
-_PEAK = r'''
-def _peak_mb():
-    try:
-        with open("/proc/self/status", encoding="ascii") as status:
-            for line in status:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    try:
-        import resource
-    except ImportError:
-        try:
-            import psutil
-        except ImportError:
-            return None
-        info = psutil.Process().memory_info()
-        return getattr(info, "peak_wset", info.rss) / 2**20
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak / (2**20 if sys.platform == "darwin" else 1024)
-'''
+_PEAK = inspect.getsource(peak.peak_rss_mb) + "_peak_mb = peak_rss_mb\n"
 
 # ``servicemap ARGS``: exactly what the console script does (servicemap.cli:main).
 CLI = "import sys\n" + _PEAK + '''
