@@ -136,7 +136,8 @@ def _ref_exists(ref: str) -> bool:
 def _extract(ref: str) -> Path | None:
     try:
         archive = subprocess.run(["git", "-C", str(ROOT), "archive", "--format=tar", ref,
-                                  "servicemap"], capture_output=True, check=True).stdout
+                                  "servicemap", "resources"],  # demo reads the bundled map
+                                 capture_output=True, check=True).stdout
     except (OSError, subprocess.CalledProcessError):
         return None
     folder = _scratch("servicemap-baseline-")
@@ -149,21 +150,22 @@ def _extract(ref: str) -> Path | None:
     return folder
 
 
-_maps: dict[int, Path] = {}
+_maps: dict[tuple[int, Path], Path] = {}
 
 
-def map_files(size: int) -> Path:
+def map_files(size: int, code: Path = CURRENT) -> Path:
     """A folder holding ``map.smap`` (``servicemap demo --services SIZE``; 43: the bundled Kent
-    and Medway map) and ``map.json`` (its exchange file), written once per run by this
-    checkout's command line; later benchmarks of the same size reuse them."""
-    if size not in _maps:
+    and Medway map) and ``map.json`` (its exchange file), written once per run by the command
+    line of ``code`` (this checkout's, or the baseline's, so each side reads files in its own
+    format: an older baseline cannot open a newer file); later benchmarks reuse them."""
+    if (size, code) not in _maps:
         folder = _scratch(f"servicemap-bench-{size}-")
         demo = ["demo", str(folder / "map.smap")] + ([] if size == 43 else
                                                      ["--services", str(size)])
-        Command(CLI, demo, CURRENT)()
-        Command(CLI, ["export", str(folder / "map.smap"), str(folder / "map.json")], CURRENT)()
-        _maps[size] = folder
-    return _maps[size]
+        Command(CLI, demo, code)()
+        Command(CLI, ["export", str(folder / "map.smap"), str(folder / "map.json")], code)()
+        _maps[size, code] = folder
+    return _maps[size, code]
 
 
 @dataclass
@@ -174,10 +176,6 @@ class Pair:
     baseline: Command | None
 
 
-def pair(script: str, args: list[str], compare: bool = True, **options) -> Pair:
-    code = baseline_code() if compare else None
-    return Pair(Command(script, args, CURRENT, **options),
-                None if code is None else Command(script, args, code, **options))
 
 
 def process_benchmark(name: str, script: str, args, targets=None, fixed_size=None,
@@ -187,7 +185,10 @@ def process_benchmark(name: str, script: str, args, targets=None, fixed_size=Non
     from benchmarks.harness import Benchmark
 
     def setup(size: int, scratch: Path) -> Pair:
-        made = pair(script, args(map_files(size), scratch), compare=compare, **options)
+        code = baseline_code() if compare else None
+        made = Pair(Command(script, args(map_files(size), scratch), CURRENT, **options),
+                    None if code is None else
+                    Command(script, args(map_files(size, code), scratch), code, **options))
         made.run()  # once untimed: the files are in the disk cache for both
         return made
 
