@@ -49,6 +49,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print one JSON object of counts")
     p = sub.add_parser("validate", help="check a map against the data model's rules")
     p.add_argument("map")
+    p.add_argument("--stale", metavar="DATE", help="also warn about items whose facts are "
+                   "older than DATE (YYYY-MM-DD) or carry no date (warnings: the exit code "
+                   "is unchanged)")
     p = sub.add_parser("demo", help="write the Kent and Medway map or a synthetic map")
     p.add_argument("out", help="the .smap file to write")
     p.add_argument("--services", type=int, help="write a synthetic map of N services instead")
@@ -183,20 +186,25 @@ def _check(path: Path) -> tuple[rules.MapCheck, list[str]]:
     return store.check(path), []
 
 
-def _leaks(path: Path) -> list[str]:
-    """The services of a valid map that more than 10% of their people in never leave."""
-    from servicemap.graph.balance import record_leaks
-
+def _records(path: Path) -> tuple[list, list]:
+    """The node and edge records of a valid map, as validate checked them (networkx's own
+    JSON files get the same defaults)."""
     if map_format(path) is formats.JSON:
         from servicemap.io.exchange import load_json_data
         from servicemap.io.node_link import filled_records
 
-        # the records as validate checked them: networkx's own files get the same defaults
         _, nodes, edges, _ = filled_records(load_json_data(path), path.name, path.stem)
-        return record_leaks(nodes, edges)
+        return list(nodes), list(edges)
     from servicemap import store
 
     _, nodes, edges, _ = store.read_records(path)
+    return list(nodes), list(edges)
+
+
+def _leaks(nodes: list, edges: list) -> list[str]:
+    """The services of a valid map that more than 10% of their people in never leave."""
+    from servicemap.graph.balance import record_leaks
+
     return record_leaks(nodes, edges)
 
 
@@ -230,6 +238,14 @@ def cmd_info(args) -> int:
 
 def cmd_validate(args) -> int:
     path = Path(args.map)
+    stale_before = None
+    if args.stale is not None:
+        from servicemap.graph.provenance import parse_date
+
+        try:
+            stale_before = parse_date(args.stale)
+        except ValueError as exc:
+            raise BadInput(str(exc)) from None
     result, defaults = _check(path)
     for notice in defaults:  # filled in, not wrong: listed, and the exit stays 0
         print(f"default: {notice}")
@@ -243,8 +259,14 @@ def cmd_validate(args) -> int:
         print(problem)
     errors = sum(1 for p in problems if p.severity == "error")
     if not errors:  # flow balance: a warning, never an error (docs/analysis.md)
-        for leak in _leaks(path):
+        nodes, edges = _records(path)
+        for leak in _leaks(nodes, edges):
             print(rules.Problem(leak, "warning"))
+        if stale_before is not None:  # old or undated facts: warnings (docs/data-model.md)
+            from servicemap.graph.provenance import stale
+
+            for item in stale(nodes, edges, stale_before):
+                print(rules.Problem(f"stale: {item}", "warning"))
     if errors:
         print(f"{path.name}: {plural(errors, 'problem')} found", file=sys.stderr)
         return EXIT_PROBLEMS

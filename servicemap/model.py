@@ -8,6 +8,7 @@ See docs/data-model.md for the meaning of each field.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -79,7 +80,8 @@ class Field:
     label: str = ""
     default: object = None  # what a missing value becomes (None: unknown)
     # "days" for a wait or target (kept in days; people may read and type hours or weeks:
-    # servicemap.units), "%" for a percentage (0-100), "" for anything else
+    # servicemap.units), "%" for a percentage (0-100), "date" for a calendar date kept as
+    # ISO text (YYYY-MM-DD), "" for anything else
     unit: str = ""
 
     @property
@@ -112,10 +114,28 @@ class Field:
             return None
         if not isinstance(value, str):
             return "must be text"
+        if self.unit == "date" and not is_iso_date(value):
+            return f"must be a date written YYYY-MM-DD, such as 2025-03-31 (got {value!r})"
         if self.choices is not None and value not in self.choices:
             shown = ", ".join(c or "(empty)" for c in self.choices)
             return f"must be one of {shown} (got {value!r})"
         return None
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def is_iso_date(text: str) -> bool:
+    """Whether ``text`` is a real calendar date written YYYY-MM-DD (2025-02-30 is not)."""
+    import datetime
+
+    if not _ISO_DATE.fullmatch(text):
+        return False
+    try:
+        datetime.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _fmt(number: float) -> str:
@@ -136,6 +156,23 @@ def _days(name: str, label: str = "") -> Field:
     return Field(name, float, minimum=0, label=label, unit="days")
 
 
+# Provenance: where an item's facts come from (text or a URL), the date they describe and
+# whether someone has checked them against that source (docs/data-model.md). An edge's
+# endpoints are already called ``source`` and ``target`` in the store, in node-link JSON and
+# in GraphML, so on an edge the first is ``source_ref``; both are shown as "Source".
+SOURCE, EDGE_SOURCE, AS_OF, VERIFIED = "source", "source_ref", "as_of", "verified"
+
+
+def _provenance(source_name: str) -> tuple[Field, ...]:
+    return (Field(source_name, str, label="Source"),
+            Field(AS_OF, str, label="As of", unit="date"),
+            Field(VERIFIED, bool, optional=False, default=False, label="Verified"))
+
+
+PROVENANCE_NODE_FIELDS = _provenance(SOURCE)
+PROVENANCE_EDGE_FIELDS = _provenance(EDGE_SOURCE)
+PROVENANCE_FIELD_NAMES = frozenset({SOURCE, EDGE_SOURCE, AS_OF, VERIFIED})
+
 # Fields every node has, whatever its kind. ``x``/``y`` None means "not yet placed".
 COMMON_NODE_FIELDS = (
     Field("name", str, optional=False),
@@ -143,6 +180,7 @@ COMMON_NODE_FIELDS = (
     Field("x", float, minimum=-COORDINATE_LIMIT, maximum=COORDINATE_LIMIT),
     Field("y", float, minimum=-COORDINATE_LIMIT, maximum=COORDINATE_LIMIT),
     Field("pinned", bool, optional=False, default=False),
+    *PROVENANCE_NODE_FIELDS,
 )
 
 KIND_FIELDS: dict[NodeKind, tuple[Field, ...]] = {
@@ -173,7 +211,7 @@ KIND_FIELDS: dict[NodeKind, tuple[Field, ...]] = {
     NodeKind.EXIT: (Field("category", str),),
 }
 
-COMMON_EDGE_FIELDS = (Field("notes", str, optional=False, default=""),)
+COMMON_EDGE_FIELDS = (Field("notes", str, optional=False, default=""), *PROVENANCE_EDGE_FIELDS)
 
 FLOW_FIELDS = (
     Field("flow_type", str, choices=tuple(FlowType), optional=False, label="Flow type"),
@@ -232,13 +270,13 @@ ALL_EDGE_FIELD_NAMES: tuple[str, ...] = tuple(f.name for f in COMMON_EDGE_FIELDS
 def node_defaults(kind: NodeKind | str) -> dict[str, object]:
     """A complete attribute dict for a new node of ``kind`` (unknown numbers are None)."""
     values: dict[str, object] = {f.name: None for f in node_fields(kind)}
-    values.update(kind=str(NodeKind(kind)), notes="", pinned=False)
+    values.update(kind=str(NodeKind(kind)), notes="", pinned=False, verified=False)
     return values
 
 
 def edge_defaults(kind: EdgeKind | str) -> dict[str, object]:
     values: dict[str, object] = {f.name: None for f in edge_fields(kind)}
-    values.update(kind=str(EdgeKind(kind)), notes="")
+    values.update(kind=str(EdgeKind(kind)), notes="", verified=False)
     return values
 
 

@@ -45,13 +45,13 @@ if TYPE_CHECKING:
     from servicemap.graph.document import Document
 
 APPLICATION_ID = 0x534D4150  # "SMAP"
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
 REAL_FIELDS = {"x", "y", "population", "capacity", "wait_target_days", "pct_within_target",
                "dna_rate_most_deprived", "dna_rate_least_deprived", "volume_per_year",
                "median_wait_days", "length_of_stay_days", "target_occupancy_pct"}
-INT_FIELDS = {"pinned"}
+INT_FIELDS = {"pinned", "verified"}
 
 
 def _columns(names: tuple[str, ...]) -> dict[str, type]:
@@ -113,9 +113,28 @@ def _migrate_3_to_4(conn: sqlite3.Connection) -> None:
         conn.execute(f'ALTER TABLE nodes ADD COLUMN "{column}" REAL')
 
 
+# Version 5: provenance on every node and edge (docs/data-model.md): where the facts come from,
+# the date they describe and whether they were checked. An edge's is ``source_ref`` (its
+# ``source`` column is the node it leaves).
+V5_NODE_COLUMNS = {"source": "TEXT", "as_of": "TEXT", "verified": "INTEGER NOT NULL DEFAULT 0"}
+V5_EDGE_COLUMNS = {"source_ref": "TEXT", "as_of": "TEXT",
+                   "verified": "INTEGER NOT NULL DEFAULT 0"}
+
+
+def _migrate_4_to_5(conn: sqlite3.Connection) -> None:
+    """Version 5 adds the provenance columns of nodes and edges (unknown, not verified)."""
+    for table, columns in (("nodes", V5_NODE_COLUMNS), ("edges", V5_EDGE_COLUMNS)):
+        have = {row[1] for row in conn.execute(f'PRAGMA table_info("{table}")')}
+        for column, sql_type in columns.items():
+            if column in have:  # an older file with a column of that name already: keep it
+                continue
+            conn.execute(f'ALTER TABLE {table} ADD COLUMN "{column}" {sql_type}')
+
+
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _migrate_1_to_2,
                                                                2: _migrate_2_to_3,
-                                                               3: _migrate_3_to_4}
+                                                               3: _migrate_3_to_4,
+                                                               4: _migrate_4_to_5}
 
 
 # ----- loading ------------------------------------------------------------------------------
@@ -282,12 +301,17 @@ def _check_header(path: Path) -> None:
 def _check_tables(conn: sqlite3.Connection, name: str, version: int) -> None:
     tables = {row[0] for row in conn.execute(
         "SELECT name FROM sqlite_master WHERE type='table'")}
-    v3_nodes = {c: t for c, t in NODE_COLUMNS.items() if c not in V4_NODE_COLUMNS}
+    v4_nodes = {c: t for c, t in NODE_COLUMNS.items() if c not in V5_NODE_COLUMNS}
+    v4_edges = {c: t for c, t in EDGE_COLUMNS.items() if c not in V5_EDGE_COLUMNS}
+    v3_nodes = {c: t for c, t in v4_nodes.items() if c not in V4_NODE_COLUMNS}
     if version == SCHEMA_VERSION:
         wanted = TABLES
+    elif version == 4:  # version 5 added the provenance columns
+        wanted = TABLES | {"nodes": v4_nodes, "edges": v4_edges}
     elif version in (2, 3):  # version 3 added the comments table, version 4 the notes
         added = {"comments", "notes"} if version == 2 else {"notes"}  # and two node columns
-        wanted = {t: c for t, c in TABLES.items() if t not in added} | {"nodes": v3_nodes}
+        wanted = {t: c for t, c in TABLES.items() if t not in added} | {"nodes": v3_nodes,
+                                                                          "edges": v4_edges}
     else:
         wanted = {
             "meta": TABLES["meta"], "nodes": {"id": str, "kind": str, "name": str},

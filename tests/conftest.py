@@ -192,7 +192,9 @@ def file_state():
 
 # ----- a version-1 file ---------------------------------------------------------------------
 V1_NODE_COLUMNS = [c for c in store.NODE_COLUMNS
-                   if c not in ("pinned", "desde_code", *store.V4_NODE_COLUMNS)]
+                   if c not in ("pinned", "desde_code", *store.V4_NODE_COLUMNS,
+                                *store.V5_NODE_COLUMNS)]
+V1_EDGE_COLUMNS = [c for c in store.EDGE_COLUMNS if c not in store.V5_EDGE_COLUMNS]
 SQL_TYPES = {str: "TEXT", float: "REAL", int: "INTEGER"}
 
 
@@ -209,7 +211,7 @@ def write_v1(path: Path, nodes: list[dict], edges: list[dict], pathways: list[di
         conn.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
         cols = ", ".join(f'"{c}" {SQL_TYPES[store.NODE_COLUMNS[c]]}' for c in V1_NODE_COLUMNS)
         conn.execute(f"CREATE TABLE nodes ({cols}, PRIMARY KEY (id))")
-        cols = ", ".join(f'"{c}" {SQL_TYPES[t]}' for c, t in store.EDGE_COLUMNS.items())
+        cols = ", ".join(f'"{c}" {SQL_TYPES[store.EDGE_COLUMNS[c]]}' for c in V1_EDGE_COLUMNS)
         conn.execute(f"CREATE TABLE edges ({cols}, PRIMARY KEY (id))")
         conn.execute("CREATE TABLE pathways (id TEXT PRIMARY KEY, position INTEGER, name TEXT, "
                      "description TEXT, steps TEXT)")
@@ -287,6 +289,8 @@ def value_strategy(field):
             st.integers(min_value=int(low), max_value=int(high)))
     elif field.choices is not None:
         base = st.sampled_from(field.choices)
+    elif field.unit == "date":  # ISO text (YYYY-MM-DD), such as a fact's as_of
+        base = st.dates().map(lambda d: d.isoformat())
     else:
         base = TEXT
     return st.one_of(st.none(), base) if field.optional else base

@@ -127,7 +127,8 @@ def test_normalise_zero_and_one_become_bools():
 def test_clean_node_fills_missing_fields_with_defaults():
     attrs = rules.clean_node({"id": "a", "kind": "exit", "name": " Home "})
     assert attrs == {"kind": "exit", "name": "Home", "notes": "", "x": None, "y": None,
-                     "pinned": False, "category": None}
+                     "pinned": False, "category": None, "source": None, "as_of": None,
+                     "verified": False}
 
 
 # ----- whole-map checks on plain records ----------------------------------------------------

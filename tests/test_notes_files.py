@@ -108,7 +108,7 @@ def test_cli_analyse_info_and_validate_ignore_notes(noted, sample_doc_copy, tmp_
 def test_schema_version_4_round_trips_notes_in_order(noted, tmp_path):
     path = tmp_path / "noted.smap"
     store.save(noted, path)
-    assert store.SCHEMA_VERSION == 4 and version_of(path) == 4
+    assert store.SCHEMA_VERSION >= 4 and version_of(path) == store.SCHEMA_VERSION
     assert "notes" in tables_of(path)
     loaded = store.load(path)
     assert list(loaded.notes.values()) == [Note(n.id, n.text, float(n.x), float(n.y),
@@ -122,6 +122,8 @@ def test_schema_version_4_round_trips_notes_in_order(noted, tmp_path):
 def test_version_3_file_opens_with_no_notes_and_is_left_alone(saved_map, file_state, tmp_path):
     edit(saved_map, "DROP TABLE notes",  # and version 4's node columns (test_occupancy.py)
          *(f"ALTER TABLE nodes DROP COLUMN {c}" for c in store.V4_NODE_COLUMNS),
+         *(f"ALTER TABLE nodes DROP COLUMN {c}" for c in store.V5_NODE_COLUMNS),
+         *(f"ALTER TABLE edges DROP COLUMN {c}" for c in store.V5_EDGE_COLUMNS),
          "PRAGMA user_version=3")
     before = file_state(saved_map)
     doc = store.load(saved_map)
@@ -130,15 +132,16 @@ def test_version_3_file_opens_with_no_notes_and_is_left_alone(saved_map, file_st
     doc.add_note(Note("n", "Added later", 1, 2))
     out = tmp_path / "v4.smap"
     store.save(doc, out)
-    assert version_of(out) == 4 and list(store.load(out).notes) == ["n"]
+    assert version_of(out) == store.SCHEMA_VERSION and list(store.load(out).notes) == ["n"]
 
 
 def test_newer_version_is_refused_in_one_sentence(saved_map):
-    edit(saved_map, "PRAGMA user_version=5")
+    edit(saved_map, f"PRAGMA user_version={store.SCHEMA_VERSION + 1}")
     with pytest.raises(FileFormatError) as info:
         store.load(saved_map)
     message = str(info.value)
-    assert "newer version of servicemap" in message and "reads up to 4" in message
+    assert "newer version of servicemap" in message
+    assert f"reads up to {store.SCHEMA_VERSION}" in message
     assert "\n" not in message
 
 

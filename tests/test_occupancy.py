@@ -120,6 +120,9 @@ def test_version_3_file_migrates_in_memory_and_is_left_alone(tmp_path, file_stat
     for column in store.V4_NODE_COLUMNS:
         conn.execute(f"ALTER TABLE nodes DROP COLUMN {column}")
     conn.execute("DROP TABLE notes")  # version 4 added the notes table too
+    for table, columns in (("nodes", store.V5_NODE_COLUMNS), ("edges", store.V5_EDGE_COLUMNS)):
+        for column in columns:  # and version 5 the provenance columns
+            conn.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
     conn.execute("PRAGMA user_version=3")
     conn.commit()
     conn.close()
@@ -139,7 +142,7 @@ def test_version_4_file_keeps_both_fields(tmp_path):
     path = tmp_path / "m.smap"
     store.save(ward_map(length_of_stay_days=20, target_occupancy_pct=92.5), path)
     conn = sqlite3.connect(path)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == 4
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == store.SCHEMA_VERSION
     conn.close()
     ward = store.load(path).node("ward")
     assert (ward["length_of_stay_days"], ward["target_occupancy_pct"]) == (20, 92.5)

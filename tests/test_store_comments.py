@@ -61,6 +61,8 @@ def v2_file(tmp_path, sample_doc) -> Path:
     store.save(sample_doc, path)
     return edit(path, "DROP TABLE comments", "DROP TABLE notes",
                 *(f"ALTER TABLE nodes DROP COLUMN {c}" for c in store.V4_NODE_COLUMNS),
+                *(f"ALTER TABLE nodes DROP COLUMN {c}" for c in store.V5_NODE_COLUMNS),
+                *(f"ALTER TABLE edges DROP COLUMN {c}" for c in store.V5_EDGE_COLUMNS),
                 "PRAGMA user_version=2")
 
 

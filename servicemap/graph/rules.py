@@ -76,6 +76,8 @@ def normalise(field: Field, value: object) -> object:
     if value is None:
         return None
     kind = field.type
+    if field.unit == "date" and isinstance(value, str):
+        return value.strip() or None  # an empty date is an unknown one
     if kind is str:
         return value.strip() if field.name == "name" and isinstance(value, str) else value
     if kind is bool:
@@ -94,7 +96,8 @@ _WHOLE = 2**53
 
 
 def _spec(f: Field) -> tuple:
-    code = (_NAME if f.name == "name" else _STR) if f.type is str else \
+    code = _OTHER if f.unit == "date" else \
+        (_NAME if f.name == "name" else _STR) if f.type is str else \
         _NUMBER if f.type is float else _BOOL if f.type is bool else _OTHER
     return (f.name, code, f.default, f.optional and f.default is None,
             None if f.choices is None else frozenset(f.choices),

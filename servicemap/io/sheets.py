@@ -19,7 +19,9 @@ One sheet per kind of thing, one header row of field names, one row per item:
 A reference cell holds a name (or, where names repeat, an id). ``id`` columns are optional:
 empty ids are made from names (``Crisis team`` -> ``crisis-team``); given ids are kept, so an
 exported map comes back exactly. ``part_of_id`` and ``serves_ids`` keep the ids of the
-structural links for the same reason (notes on those links have no cell and are not kept).
+structural links for the same reason (notes and provenance on those links have no cell and are
+not kept; each row's own ``source``, ``as_of`` and ``verified`` are, and a flow's source is
+its ``source_ref`` column).
 A reference is looked up as an id first, then as a name (exactly, then ignoring case); the
 export writes a name wherever that finds the same row, else the id. Reading is all or nothing:
 every problem is collected as (sheet, row, column, reason) and :class:`SheetProblems` is raised
@@ -97,7 +99,7 @@ def _field_columns(kind: str, names: tuple[str, ...]) -> tuple[Column, ...]:
 
 
 ID = Column("id", "Leave empty to make one from the name; kept when given")
-TAIL = ("notes", "x", "y", "pinned")
+TAIL = ("notes", "x", "y", "pinned", model.SOURCE, model.AS_OF, model.VERIFIED)
 LINK_IDS = (Column("part_of_id", "Id of the link to its parent (leave empty)"),
             Column("serves_ids", "Ids of the links to its partnerships, ';'-separated "
                                  "(leave empty)", many=True))
@@ -134,8 +136,9 @@ SHEETS: tuple[Sheet, ...] = (
            Column("to", "Name of the service or exit people go to", required=True,
                   ref="Services"),
            *(Column(f.name, f.title, f, required=f.name == "flow_type", choices=f.choices)
-             for f in edge_fields("flow") if f.name != "notes"),
-           Column("notes", "Notes", edge_fields("flow")[0]))),
+             for f in model.FLOW_FIELDS),
+           Column("notes", "Notes", edge_fields("flow")[0]),
+           *(Column(f.name, f.title, f) for f in model.PROVENANCE_EDGE_FIELDS))),
     Sheet("Pathways", "Named routes: one row per step, in step order.",
           (Column("pathway_id", "Leave empty to make one from the name"),
            Column("pathway", "Name of the pathway", required=True),
@@ -232,8 +235,10 @@ def is_blank(value: object) -> bool:
 def convert(f: Field, raw: object) -> tuple[object, str | None]:
     """The value of a cell for field ``f`` and, if it is not allowed, why."""
     if f.type is str:
+        if f.unit == "date" and isinstance(raw, datetime):
+            raw = raw.date()  # a spreadsheet made the typed date a date cell: its day
         text = text_of(raw)
-        if text and f.name == "name":
+        if text and (f.name == "name" or f.unit == "date"):
             text = text.strip()
         if not text:
             if f.name in ("name", "flow_type"):

@@ -131,6 +131,20 @@ class _TextRow(_Row):
         return self.widget.isModified() and not self.widget.isReadOnly()
 
 
+class _DateRow(_TextRow):
+    """A calendar date typed as YYYY-MM-DD (a fact's "as of"); the document checks it."""
+
+    def __init__(self, field, target, commit, read_only=False):
+        super().__init__(field, target, commit, read_only)
+        self.widget.setPlaceholderText("YYYY-MM-DD")
+        self.widget.setToolTip("The date the facts describe, written YYYY-MM-DD "
+                               "(validate --stale lists items older than a date)")
+
+    def read(self):
+        text = self.widget.text().strip()
+        return text or None
+
+
 class _NumberRow(_TextRow):
     def show(self, value):
         self.widget.setText("" if value is None else format(value, ","))
@@ -310,6 +324,7 @@ def _make_row(field: Field, target: tuple, commit, chosen_units: dict[str, str])
     if units.is_percentage(field):
         return _PercentRow(field, target, commit)
     row_class = (_BoolRow if field.type is bool else
+                 _DateRow if field.unit == "date" else
                  _NumberRow if field.type in (int, float) else
                  _ChoiceRow if field.choices is not None else
                  _CategoryRow if field.name == "category" else
@@ -500,9 +515,14 @@ class InspectorPanel(Panel):
                 label.setWordWrap(True)
             layout.addRow("From", self._ends[0])
             layout.addRow("To", self._ends[1])
-        for field in fields:
+        facts = [f for f in fields if f.name in model.PROVENANCE_FIELD_NAMES]
+        for field in [f for f in fields if f not in facts] + facts:  # provenance last
             if field.name in HIDDEN_FIELDS:
                 continue
+            if field is (facts[0] if facts else None):
+                heading = _plain_label("inspector_facts_heading", bold=True)
+                heading.setText("Where the facts come from")
+                layout.addRow(heading)
             row = _make_row(field, target, self._commit, self.unit_choices)
             self._rows[field.name] = row
             if not self._shown_editable:
