@@ -53,9 +53,9 @@ def test_info_and_validate_of_a_small_map_load_nothing_heavy(child_env, small_ma
     code, out, loaded = run(child_env, argv[0], small_map, *argv[1:])
     assert code == 0
     if argv == ("info", "--json"):
-        assert json.loads(out)["services"] == 43
+        assert json.loads(out)["services"] == 45
     elif argv == ("info",):
-        assert out.startswith("Kent and Medway") and "  services: 43" in out
+        assert out.startswith("Kent and Medway") and "  services: 45" in out
     assert loaded == []
 
 

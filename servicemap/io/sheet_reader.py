@@ -49,6 +49,11 @@ from servicemap.model import (
 STEP = Field("step", int, minimum=1, optional=False)
 
 
+# What an access point's or exit's row may name beside its fields: the organisation it is part
+# of (an emergency department's acute trust) and that link's id.
+END_LINKS = frozenset({"organisation", "part_of_id"})
+
+
 @dataclass
 class _Row:
     """One item read from a sheet, before references are resolved."""
@@ -250,9 +255,9 @@ class _Builder:
                     self.problem(sheet.name, n, "kind", why)
                     kind = "service"
             values = self.fields(sheet, n, cells, kind)
-            if kind in ("access_point", "exit"):
+            if kind in ("access_point", "exit"):  # may sit under an organisation (its ED)
                 for name in links:
-                    if not is_blank(cells.get(name)):
+                    if name not in END_LINKS and not is_blank(cells.get(name)):
                         self.problem(sheet.name, n, name, "only services have this field, not "
                                      f"{KIND_LABELS[NodeKind(kind)]}s")
             self.claim(cells.get("part_of_id"), sheet.name, n, "part_of_id")
@@ -384,9 +389,17 @@ class _Builder:
         return made
 
     def link_nodes(self, index: dict[str, _Index], edges: list[dict]) -> None:
-        """part_of and serves links from the Directorates and Services sheets."""
+        """part_of and serves links from the Directorates and Services sheets (an access point
+        or exit has only its organisation)."""
         org_of: dict[str, str] = {}
         for r in self.rows["Directorates"] + self.rows["Services"]:
+            if r.kind in ("access_point", "exit"):
+                org = self.ref(r, "organisation", index["Organisations"])
+                if org is not None:
+                    edges.append({"id": self.new_id(r.cells.get("part_of_id"),
+                                                    f"{r.final}-in-{org.final}"),
+                                  "kind": "part_of", "source": r.final, "target": org.final})
+                continue
             if r.kind not in ("directorate", "service"):
                 continue
             parent = org = self.ref(r, "organisation", index["Organisations"])
