@@ -166,6 +166,15 @@ def test_a_spreadsheet_date_cell_reads_as_its_day(tmp_path):
     assert xlsx.read_xlsx(path).node("crisis")["as_of"] == "2022-07-01"
 
 
+def test_merging_a_file_that_does_not_say_verified_keeps_the_tick():
+    from servicemap.graph.merge import plan_merge
+
+    doc, incoming = dated(), sample_map()
+    incoming.update_node("crisis", {"as_of": "2025-09-30"})
+    plan = plan_merge(doc, incoming)
+    assert plan.node_changes["crisis"] == {"as_of": "2025-09-30"}  # verified stays true
+
+
 # ----- how old the facts are -------------------------------------------------------------------
 def test_fact_dates_count_nodes_flows_and_dated_links_only():
     doc = dated()

@@ -49,10 +49,11 @@ def _same(key: str, new: object, old: object) -> bool:
 
 
 def _changes(new: dict, old: dict) -> dict:
-    """The known imported values that differ (empty notes and an unset pin change nothing)."""
+    """The known imported values that differ (empty notes, an unset pin and an unticked
+    verified change nothing: the file may just not say)."""
     return {k: v for k, v in new.items() if k != "kind" and v is not None
             and not _same(k, v, old.get(k))
-            and not (k == "notes" and v == "") and not (k == "pinned" and v is False)}
+            and not (k == "notes" and v == "") and not (k in ("pinned", "verified") and v is False)}
 
 
 @dataclass
