@@ -516,34 +516,39 @@ class InspectorPanel(Panel):
             layout.addRow("From", self._ends[0])
             layout.addRow("To", self._ends[1])
         facts = [f for f in fields if f.name in model.PROVENANCE_FIELD_NAMES]
-        for field in [f for f in fields if f not in facts] + facts:  # provenance last
-            if field.name in HIDDEN_FIELDS:
-                continue
-            if field is (facts[0] if facts else None):
-                heading = _plain_label("inspector_facts_heading", bold=True)
-                heading.setText("Where the facts come from")
-                layout.addRow(heading)
-            row = _make_row(field, target, self._commit, self.unit_choices)
-            self._rows[field.name] = row
-            if not self._shown_editable:
-                if isinstance(row.widget, (QLineEdit, QPlainTextEdit)):
-                    row.widget.setReadOnly(True)
-                else:
-                    row.widget.setEnabled(False)
-            label = QLabel(field_title(field))
-            label.setBuddy(row.widget)
-            layout.addRow(label, row.cell)
-            layout.addRow(row.error)  # under the field, across the form; hidden until needed
+        for field in fields:
+            if field.name not in HIDDEN_FIELDS and field not in facts:
+                self._add_row(layout, field, target)
         if kind == "node" and attrs["kind"] in PARENT_TITLES:
             self._structure = StructureRows(self.doc, self.editor, item_id, layout,
                                             self._shown_editable,
                                             lambda orgs: self.ask_new_directorate(orgs))
+        if facts:  # provenance last, under its own heading
+            heading = _plain_label("inspector_facts_heading", bold=True)
+            heading.setText("Where the facts come from")
+            layout.addRow(heading)
+            for field in facts:
+                self._add_row(layout, field, target)
         old = self.scroll.takeWidget()
         if old is not None:
             old.hide()
             old.deleteLater()
         self.scroll.setWidget(form)
         self._refresh()
+
+    def _add_row(self, layout: QFormLayout, field: Field, target: tuple) -> None:
+        """One field's label, editor and (hidden) error line in the form."""
+        row = _make_row(field, target, self._commit, self.unit_choices)
+        self._rows[field.name] = row
+        if not self._shown_editable:
+            if isinstance(row.widget, (QLineEdit, QPlainTextEdit)):
+                row.widget.setReadOnly(True)
+            else:
+                row.widget.setEnabled(False)
+        label = QLabel(field_title(field))
+        label.setBuddy(row.widget)
+        layout.addRow(label, row.cell)
+        layout.addRow(row.error)  # under the field, across the form; hidden until needed
 
     def ask_new_directorate(self, organisations) -> tuple[str, str | None] | None:
         """Name a new directorate and choose its organisation ((id, name) pairs); None when
