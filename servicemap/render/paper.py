@@ -190,6 +190,9 @@ def _tiled(doc, picture, options, paper: str, landscape: bool, box: QSizeF,
     sample = _sheet(Tile(999, 99, 99, QRectF()), 999)  # the longest line of its kind
     room = map_room(doc, picture, options, box, 0.0, _where(landscape), sample)
     columns, rows, scale, gap = _grid(picture, room, need)
+    # A hair smaller, so the tiles cover the map when the scale fits it exactly (rounding
+    # otherwise leaves the map's edge 1e-13 outside them)
+    scale *= 1 - 1e-12
     src = picture.source
     size = QSizeF(room.width() / scale, room.height() / scale)
     overlap = gap / scale
