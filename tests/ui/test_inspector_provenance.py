@@ -45,6 +45,7 @@ def test_typing_provenance_is_one_undo_step_each(qtbot, panel, doc, editor, sele
     type_into(qtbot, field(panel, "source"), "https://www.kmpt.nhs.uk/our-services/")
     type_into(qtbot, field(panel, "as_of"), "2025-07-01")
     click_box(qtbot, field(panel, "verified", QCheckBox))
+    assert field(panel, "source").toolTip() == "https://www.kmpt.nhs.uk/our-services/"
     node = doc.node("crisis")
     assert (node["source"], node["as_of"], node["verified"]) == (
         "https://www.kmpt.nhs.uk/our-services/", "2025-07-01", True)

@@ -120,6 +120,8 @@ class _TextRow(_Row):
     def show(self, value):
         self.widget.setText("" if value is None else str(value))
         self.widget.setCursorPosition(0)  # show the start of long names
+        if self.field.name in (model.SOURCE, model.EDGE_SOURCE):  # often longer than the box
+            self.widget.setToolTip("" if value is None else str(value))
 
     def read(self):
         text = self.widget.text()
