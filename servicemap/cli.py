@@ -92,6 +92,11 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--comments", action="store_true",
                    help="PNG/SVG/PDF: number the review comments on the map; PDF: list them "
                    "on pages after it")
+    p.add_argument("--containers", choices=("directorate", "partnership", "organisation"),
+                   help="PNG/SVG/PDF: draw a titled container round the services of each "
+                   "directorate, partnership or organisation, as the window's Map > "
+                   "Containers does (flows keep out of the titles); best after 'layout "
+                   "--method grouped' with the same --group-by")
     p = sub.add_parser("import", help="make a .smap map from another format")
     p.add_argument("input", help="IN.json, .xlsx, .ods, .zip (CSV files), .graphml or a folder of "
                    "CSV files")
@@ -321,7 +326,7 @@ def _export_picture(doc: Document, out: Path, args) -> None:
         pages="tiles" if args.tiles else "one" if args.one_page else "auto",
         transparent=args.transparent, flow_numbers=not args.no_flow_numbers,
         suppression=not args.no_suppression, comments=args.comments,
-        faded_map=args.faded_map)
+        faded_map=args.faded_map, containers=args.containers)
     picture = export.prepare(doc, options)
     try:
         plan = paper.plan(doc, picture, options, image)

@@ -12,8 +12,13 @@ Plain Python, no Qt: the canvas, every picture export and the draw.io export dra
 - **Routes.** A short stub leaves each port; between the stubs the route is a Z (three
   segments, the middle one in the channel between the boxes) when one is clear of every box,
   else the cheapest path (length plus a penalty per bend) over a sparse orthogonal grid of the
-  boxes' edges near the two ends (A*). Areas to avoid (container titles) are kept clear where
-  a route can be found without them.
+  boxes' edges near the two ends (A*; ties go to the state nearest the goal, and the estimate
+  counts the turns still needed, so it visits few points). Areas to avoid (containers' whole
+  title bands) are kept clear wherever a route can be found round them: a flow into or out of
+  a container comes in by its sides or bottom. Those searches may go further
+  (:data:`AVOID_SEARCH_CAP`) and spend most of a run's budget; only when none is found does a
+  flow cross a title (never a straight line through boxes for want of budget), and tracks
+  moved apart are never moved into a title.
 - **Separation.** Middle segments of different flows that would lie on one line are moved
   apart onto tracks a few units apart (those of one bundle stay together).
 - **Cost.** A grid of cells (:class:`BoxIndex`) finds the boxes near a segment, so a check is
@@ -52,10 +57,14 @@ BEND = 30.0         # what a bend costs in the search, in scene units of length
 CELL = 160.0        # the spatial index's cell
 WINDOW = 220.0      # the search looks this far beyond the two ends
 SEARCH_CAP = 3000   # grid points one search may visit
+AVOID_SEARCH_CAP = 6000  # and one that keeps out of container titles (it goes further round)
+AVOID_SHARE = 0.75  # of a run's budget, what searches keeping out of titles may spend (the
+# rest is for those that may cross one, so that no flow is left a straight line through boxes)
 SEARCH_BOXES = 80  # boxes near the ends past which no search is tried
 SEARCH_CELLS = 200  # nor over a window of more than this many index cells
 SEARCH_BUDGET = 100_000  # grid points all the searches of one run may visit
 MANY_MOVED = 50  # moving more boxes than this (or a tenth of them) routes every flow afresh
+AVOID_GROW = 1.0  # routes keep this far out of areas to avoid (not running along an edge)
 CHECK_BUDGET = 150_000  # segment checks one run may make; past it flows are drawn straight
 
 _OPPOSITE = {"r": "l", "l": "r", "t": "b", "b": "t"}
@@ -392,8 +401,9 @@ class Router:
     def _set_avoid(self, avoid: Iterable[Rect]) -> None:
         self.avoid = [tuple(r) for r in avoid]
         self.avoid_index = BoxIndex()
-        for i, r in enumerate(self.avoid):
-            self.avoid_index.add(str(i), r)
+        for i, (left, top, right, bottom) in enumerate(self.avoid):  # not even along an edge
+            self.avoid_index.add(str(i), (left - AVOID_GROW, top - AVOID_GROW,
+                                          right + AVOID_GROW, bottom + AVOID_GROW))
 
     def _forget(self, key: str) -> None:
         self.routes.pop(key, None)
@@ -427,7 +437,10 @@ class Router:
             return set()
         self.spent = 0
         self.fallbacks = 0
-        self.search_budget = min(SEARCH_BUDGET, SEARCH_CAP * 4 + 1000 * len(keys))
+        if self.avoid:  # searches that go round container titles go further
+            self.search_budget = min(SEARCH_BUDGET, AVOID_SEARCH_CAP * 4 + 2000 * len(keys))
+        else:
+            self.search_budget = min(SEARCH_BUDGET, SEARCH_CAP * 4 + 1000 * len(keys))
         groups = self._groups(keys)  # the sides they were on: their ports move too
         for key in keys:
             f = self.flows[key]
@@ -528,7 +541,7 @@ class Router:
             line = self._z_route(p, q, p1, q1, sa, ends, bundled, avoid)
             if line is None and sa == _OPPOSITE[sb]:
                 line = self._lane_route(p, q, p1, q1, sa, ends, avoid)
-            if line is None and self.spent < self.search_budget * (0.25 if avoid else 1):
+            if line is None and self.spent < self.search_budget * (AVOID_SHARE if avoid else 1):
                 line = self._search(p, q, p1, q1, sa, sb, ends, avoid)
             if line is not None:
                 return _simplify(line)
@@ -713,10 +726,20 @@ class Router:
         gx, gy = q1
         best = {(start, first): 0.0}
         came: dict[tuple, tuple] = {}
-        heap = [(abs(xs[start[0]] - gx) + abs(ys[start[1]] - gy), 0.0, start, first)]
+        def ahead(x: float, y: float, d: tuple[int, int]) -> float:
+            # what is left at least: the length, and a bend for each turn still needed
+            dx, dy = gx - x, gy - y
+            along, across = (dx, dy) if d[1] == 0 else (dy, dx)
+            turns = 1 if abs(across) > 1e-9 else 2 if along * (d[0] + d[1]) < -1e-9 else 0
+            return abs(dx) + abs(dy) + BEND * turns
+
+        # Ties go to the state that has come further (nearer the goal), not breadth first.
+        heap = [(ahead(xs[start[0]], ys[start[1]], first), 0.0, start, first)]
         visited = 0
+        cap = AVOID_SEARCH_CAP if avoid else SEARCH_CAP
         while heap:
             _f, cost, at, heading = heapq.heappop(heap)
+            cost = -cost
             if best.get((at, heading), math.inf) < cost:
                 continue
             visited += 1
@@ -729,7 +752,7 @@ class Router:
                 path.reverse()
                 self.spent += visited
                 return [(xs[i], ys[j]) for i, j in path]
-            if visited > SEARCH_CAP:
+            if visited > cap:
                 break
             i, j = at
             for d in ((1, 0), (-1, 0), (0, 1), (0, -1)):
@@ -751,8 +774,7 @@ class Router:
                 if new < best.get(state, math.inf):
                     best[state] = new
                     came[state] = (at, heading)
-                    heapq.heappush(heap, (new + abs(xs[ni] - gx) + abs(ys[nj] - gy), new,
-                                          nxt, d))
+                    heapq.heappush(heap, (new + ahead(xs[ni], ys[nj], d), -new, nxt, d))
         self.spent += visited
         return None
 
@@ -808,12 +830,22 @@ class Router:
             pt = list(moved[k])
             pt[axis] += offset
             moved[k] = (pt[0], pt[1])
-        if self.index.hits(moved[i], moved[i + 1]):
+        if self.index.hits(moved[i], moved[i + 1]) or self._enters_avoid(line, moved, i):
             return
         for old, new in ((line[i], moved[i]), (line[i + 1], moved[i + 1])):
             if self.index.hits(old, new):  # a neighbour grows by this piece
                 return
         self._set_route(key, moved)
+
+
+    def _enters_avoid(self, line: list[Point], moved: list[Point], i: int) -> bool:
+        """Whether moving segment i (and its neighbours' ends) takes the route into an area to
+        avoid that it kept out of."""
+        if not self.avoid:
+            return False
+        lo, hi = max(0, i - 1), min(len(line) - 1, i + 2)
+        was = any(self.avoid_index.hits(p, q) for p, q in pairs(line[lo:hi + 1]))
+        return not was and any(self.avoid_index.hits(p, q) for p, q in pairs(moved[lo:hi + 1]))
 
 
 def route_flows(boxes: Mapping[str, Box], flows: Iterable[Flow], bundle: Iterable[str] = (),

@@ -194,14 +194,9 @@ class ContainerLayer:
         self._refresh_tags()
 
     def _titles(self, rects: dict[str, QRectF]) -> list[QRectF]:
-        """Where each container's title is written: flows are routed clear of these."""
-        metrics = QFontMetricsF(_small_font(10.5, bold=True))
-        out = []
-        for group, rect in rects.items():
-            width = metrics.horizontalAdvance(self.grouping.names[group]) + grp.CONTAINER_PAD
-            out.append(QRectF(rect.left(), rect.top(), min(rect.width(), width),
-                              grp.CONTAINER_TITLE))
-        return out
+        """Each container's whole title band: flows are routed clear of these, so they come
+        into a container by its sides."""
+        return [QRectF(r.left(), r.top(), r.width(), grp.CONTAINER_TITLE) for r in rects.values()]
 
     def _refresh_tags(self) -> None:
         scene = self.scene
