@@ -333,7 +333,7 @@ def _export_picture(doc: Document, out: Path, args) -> None:
         export.export_picture(doc, picture, out, options)
     finally:
         picture.close()
-    if plan.label_pt < paper.MIN_LABEL_PT - 0.05:
+    if plan.type_pt < paper.MIN_LABEL_PT - 0.05:
         print(f"servicemap: {out.name}: {plan.reason}.", file=sys.stderr)
     if out.suffix.lower() == ".png" and (dpi := paper.image_dpi(plan.page, args.dpi)) < args.dpi:
         size = plan.page.pixels(dpi)

@@ -25,6 +25,7 @@ TITLE_LABELS = {"directorate": "Directorate", "partnership": "Partnership",
                 "organisation": "Organisation"}
 CONTAINERS = "containers"      # the scene's decoration layers: containers, free
 TAGS = "container tags"        # "shared" tags and pins, anchored to their boxes
+TAG_PT = style.FLOW_NUMBER_PT  # the "shared" tag's type: no smaller than flow numbers
 
 
 def _small_font(points: float, bold: bool = False) -> QFont:
@@ -89,7 +90,7 @@ class TagItem(QGraphicsItem):
     def __init__(self, text: str) -> None:
         super().__init__()
         self.text = text  # "" draws a pin
-        font = _small_font(7.5)
+        font = _small_font(TAG_PT)
         width = QFontMetricsF(font).horizontalAdvance(text) + 10 if text else 12.0
         self._rect = QRectF(-width / 2, -7, width, 14)
         self.setZValue(2)
@@ -104,7 +105,7 @@ class TagItem(QGraphicsItem):
             painter.setPen(QPen(style.DARK_GREY, 1.0))
             painter.setBrush(QColor("white"))
             painter.drawRoundedRect(self._rect, 7, 7)
-            painter.setFont(_small_font(7.5))
+            painter.setFont(_small_font(TAG_PT))
             painter.setPen(style.TEXT)
             painter.drawText(self._rect, Qt.AlignCenter, self.text)
             return

@@ -53,7 +53,7 @@ def _metrics() -> QFontMetricsF:
 def _label_font():
     if not _LABEL_FONT:
         font = style.label_font()
-        font.setPointSizeF(8)
+        font.setPointSizeF(style.FLOW_NUMBER_PT)
         _LABEL_FONT.extend([font, QFontMetricsF(font)])
     return _LABEL_FONT[0], _LABEL_FONT[1]
 

@@ -1,5 +1,6 @@
 """Which paper a picture goes on, and how: the page is chosen for the map so that service
-names are at least :data:`MIN_LABEL_PT` on the page (docs/look.md, "Exported page").
+names, and every other text drawn on the map (flow numbers, 2 pt smaller), are at least
+:data:`MIN_LABEL_PT` on the page (docs/look.md, "Exported page"; :func:`map_type_pt`).
 
 ``ExportOptions.page`` is "auto" (the smallest of A4, A3, A2, A1, A0 on which the names reach
 6 pt) or one paper; ``orientation`` is "auto" (whichever draws the map larger: landscape for a
@@ -25,7 +26,9 @@ from PySide6.QtGui import QImage, QPageSize, QPainter
 
 from servicemap.errors import ServiceMapError
 from servicemap.graph.document import Document
-from servicemap.render import style
+from servicemap.render import comment_marks, style
+from servicemap.render.containers import TAG_PT, TAGS
+from servicemap.render.notes import note_font
 from servicemap.render.page import (
     IMAGE_MARGIN,
     PAGES,
@@ -69,13 +72,30 @@ def label_pt(scale: float) -> float:
     return style.label_font().pointSizeF() * scale
 
 
-def readable_scale() -> float:
-    """The smallest scale at which service names are :data:`MIN_LABEL_PT`."""
-    return MIN_LABEL_PT / style.label_font().pointSizeF()
+def map_type_pt(picture: Picture) -> float:
+    """The smallest type the map itself is drawn in, at 100%: the service names, and the flow
+    numbers, "shared" tags, review comment numbers and notes when the picture has any. Pages
+    are chosen so that this, not only the names, is at least :data:`MIN_LABEL_PT`."""
+    sizes = [style.label_font().pointSizeF()]
+    if picture.any_numbers():
+        sizes.append(style.FLOW_NUMBER_PT)
+    scene = picture.scene
+    if scene.decorations(TAGS):
+        sizes.append(TAG_PT)
+    sizes += [d.item.font.pointSizeF() for d in scene.decorations(comment_marks.LAYER)]
+    if scene.notes:
+        sizes.append(note_font().pointSizeF())
+    return min(sizes)
 
 
-def _readable(scale: float) -> bool:
-    return label_pt(scale) >= MIN_LABEL_PT - 1e-6
+def readable_scale(picture: Picture) -> float:
+    """The smallest scale at which the map's smallest type (:func:`map_type_pt`) is
+    :data:`MIN_LABEL_PT`."""
+    return MIN_LABEL_PT / map_type_pt(picture)
+
+
+def _readable(scale: float, picture: Picture) -> bool:
+    return scale >= readable_scale(picture) - 1e-6
 
 
 @dataclass
@@ -104,10 +124,17 @@ class Plan:
     tiles: list[Tile] = field(default_factory=list)
     tile_pages: list[Page] = field(default_factory=list)
     overlap: float = 0.0                # scene units
+    smallest: float = style.LABEL_PT    # the map's smallest type at 100% (map_type_pt)
 
     @property
     def label_pt(self) -> float:
+        """The service names' size on the page."""
         return label_pt(self.scale)
+
+    @property
+    def type_pt(self) -> float:
+        """The size of the map's smallest type on the page (flow numbers, when shown)."""
+        return self.smallest * self.scale
 
     @property
     def page_count(self) -> int:
@@ -186,7 +213,7 @@ def _tiled(doc, picture, options, paper: str, landscape: bool, box: QSizeF,
            full: bool = True) -> Plan:
     """Tiles of ``paper``; ``full``: with each tile's page and the key map (else only the
     grid, to compare papers cheaply)."""
-    need = min(1.0, readable_scale())
+    need = min(1.0, readable_scale(picture))
     sample = _sheet(Tile(999, 99, 99, QRectF()), 999)  # the longest line of its kind
     room = map_room(doc, picture, options, box, 0.0, _where(landscape), sample)
     columns, rows, scale, gap = _grid(picture, room, need)
@@ -225,6 +252,12 @@ def _tiled_best(doc, picture, options, paper: str) -> Plan:
 
 def plan(doc: Document, picture: Picture, options: ExportOptions, image: bool) -> Plan:
     """The paper, orientation and pages for ``picture`` (``image``: PNG or SVG)."""
+    found = _plan(doc, picture, options, image)
+    found.smallest = map_type_pt(picture)
+    return found
+
+
+def _plan(doc: Document, picture: Picture, options: ExportOptions, image: bool) -> Plan:
     papers = list(PAGES) if options.page == "auto" else [options.page]
     if options.pages == "tiles":
         if image:
@@ -240,7 +273,7 @@ def plan(doc: Document, picture: Picture, options: ExportOptions, image: bool) -
         return found
     for paper in papers:
         page, landscape, box = _single(doc, picture, options, paper, image)
-        if _readable(page.scale):
+        if _readable(page.scale, picture):
             found = Plan(paper, landscape, page, page.scale, "", box)
             names = "at least 6 pt" if page.scale < 1 else f"{found.label_pt:.1f} pt (100%)"
             found.reason = f"{found.paper_text()} so names are {names}"
@@ -279,9 +312,10 @@ def plan_on(doc: Document, picture: Picture, options: ExportOptions, box: QSizeF
     name = "a4" if options.page == "auto" else options.page
     page = _one(doc, picture, options, box, False)
     found = Plan(name, landscape, page, page.scale, "", box)
-    if options.pages != "one" and not _readable(page.scale):
+    if options.pages != "one" and not _readable(page.scale, picture):
         found = _tiled(doc, picture, options, name, landscape, box)
     found.reason = f"names are {found.label_pt:.1f} pt"
+    found.smallest = map_type_pt(picture)
     return found
 
 

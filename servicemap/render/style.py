@@ -25,6 +25,8 @@ NO_GROUP = QColor(palette.NO_GROUP)  # NHS mid grey: services with no directorat
 NODE_WIDTH = palette.NODE_WIDTH
 NODE_MIN_HEIGHT = palette.NODE_HEIGHT
 MAX_LABEL_LINES = 3
+LABEL_PT = 9.5        # service names
+FLOW_NUMBER_PT = 8.0  # the numbers on flows, the smallest type on a map (pages are chosen for it)
 
 # Flow width bins by volume per year: (upper bound exclusive, width, legend label).
 _BIN_LABELS = ["under 50 a year", "50–199", "200–999", "1,000 and over"]
@@ -94,6 +96,6 @@ def label_font() -> QFont:
         family = next((f for f in PREFERRED_FAMILIES if f in families), "")
         font = QFont(family) if family else QFont()
         font.setStyleHint(QFont.SansSerif)
-        font.setPointSizeF(9.5)
+        font.setPointSizeF(LABEL_PT)
         _label_font = font
     return QFont(_label_font)

@@ -126,3 +126,22 @@ def test_canvas_keeps_titles_clear_after_a_box_moves(open_window, qtbot, tmp_pat
     qtbot.wait(50)
     assert crossings() == 0
     assert _through_boxes(scene) == {}
+
+
+def test_shared_tags_and_flow_numbers_on_tiles_are_at_least_6_pt(qapp, tmp_path):
+    """Tiles are drawn at the scale where the map's smallest type, not only the names, reaches
+    6 pt: flow numbers and the "shared" tags of services serving several partnerships."""
+    from tests.pdftext import pdf_text_sizes
+
+    path = _grouped_map(tmp_path, "partnership")
+    out = tmp_path / "km.pdf"
+    assert main(["export", str(path), str(out), "--containers", "partnership",
+                 "--page", "a4", "--tiles"]) == EXIT_OK
+    sheets = pdf_text_sizes(out.read_bytes())
+    assert len(sheets) > 2  # a key map and tiles
+    tiles = [item for page in sheets[1:] for item in page]
+    shared = [size for text, size in tiles if text.strip() == "shared"]
+    numbers = [size for text, size in tiles if text.strip().replace(",", "").isdigit()]
+    assert shared and numbers
+    assert min(size for _text, size in tiles) >= 6.0
+    assert min(shared) < 7.0 and min(numbers) < 7.0  # the tiles are no larger than they need

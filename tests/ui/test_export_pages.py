@@ -60,6 +60,16 @@ def test_names_are_at_least_6_pt_on_the_page(synthetic_pdf):
     assert plan.label_pt >= 6.0
 
 
+def test_flow_numbers_are_at_least_6_pt_on_the_page(synthetic_pdf):
+    doc, plan, data = synthetic_pdf
+    sheets = pdf_text_sizes(data)
+    mapped = sheets[1:] if plan.tiles else sheets
+    numbers = [size for page in mapped for text, size in page if is_number(text)]
+    assert len(numbers) >= 10  # numbers are drawn (some are left out where crowded)
+    assert min(numbers) >= 6.0
+    assert plan.type_pt >= 6.0 and plan.type_pt < plan.label_pt  # the numbers are the smaller
+
+
 def test_the_smallest_page_that_reaches_6_pt(synthetic_pdf):
     doc, plan, _data = synthetic_pdf
     picture = prepare(doc, ExportOptions())
@@ -69,10 +79,10 @@ def test_the_smallest_page_that_reaches_6_pt(synthetic_pdf):
             smaller = papers[:papers.index(plan.paper)]
             for name in smaller:
                 tried = paper.plan(doc, picture, ExportOptions(page=name, pages="one"), False)
-                assert tried.label_pt < 6.0
+                assert tried.type_pt < 6.0
         else:  # not even A0 would have done, and the tiles number at most 16
             whole = paper.plan(doc, picture, ExportOptions(page="a0", pages="one"), False)
-            assert whole.label_pt < 6.0 and len(plan.tiles) <= paper.TILE_PAGES
+            assert whole.type_pt < 6.0 and len(plan.tiles) <= paper.TILE_PAGES
     finally:
         picture.close()
 
@@ -87,10 +97,12 @@ def test_pdftotext_agrees_that_names_are_readable(synthetic_pdf, tmp_path):
     xml = subprocess.run(["pdftotext", "-bbox", "-f", str(first), str(path), "-"],
                          capture_output=True, text=True, check=True).stdout
     words = {w for n in doc.nodes_of_kind("service") for w in str(doc.node(n)["name"]).split()}
-    heights = [float(y1) - float(y0) for y0, y1, word in re.findall(
-        r'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]+)</word>', xml)
-        if word in words and not is_number(word)]
+    found = re.findall(r'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]+)</word>', xml)
+    heights = [float(y1) - float(y0) for y0, y1, word in found
+               if word in words and not is_number(word)]
     assert heights and min(heights) >= 6.0  # a word's box is taller than its font size
+    numbers = [float(y1) - float(y0) for y0, y1, word in found if is_number(word)]
+    assert numbers and min(numbers) >= 6.0  # the flow numbers too
 
 
 @pytest.mark.parametrize("which", ["kent_and_medway", 10, 150, 2000])
