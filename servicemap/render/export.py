@@ -336,7 +336,7 @@ def paint_on_paper(device, doc: Document, picture: Picture, options: ExportOptio
         raise ExportError("the page could not be started")
     paint_page(painter, picture, plan.page, WHITE)
     if plan.tiles:
-        paint_key(painter, plan)
+        paint_key(painter, plan, picture)
         for tile, page in zip(plan.tiles, plan.tile_pages, strict=True):
             device.newPage()
             paint_page(painter, picture, page, WHITE)

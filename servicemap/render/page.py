@@ -252,6 +252,7 @@ class Page:
     scale: float
     bands: Bands
     source: QRectF = field(default_factory=QRectF)
+    draw_scene: bool = True  # False: the map is drawn by someone else (a key map's outline)
 
     def pixels(self, dpi: float) -> QSize:
         """The pixel size of this page as a PNG at ``dpi``."""
@@ -398,7 +399,8 @@ def paint_page(painter: QPainter, picture: Picture, page: Page,
     for rule_y in (page.top.bottom() + GAP / 2, page.bottom.top() - GAP / 2):
         painter.drawLine(QPointF(page.top.left(), rule_y), QPointF(page.top.right(), rule_y))
     picture.scene.setBackgroundBrush(Qt.NoBrush if background is None else background)
-    picture.scene.render(painter, page.map, page.source, Qt.KeepAspectRatio)
+    if page.draw_scene:
+        picture.scene.render(painter, page.map, page.source, Qt.KeepAspectRatio)
     if page.legend.columns:
         legend = page.legend
         painter.save()

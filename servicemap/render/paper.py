@@ -50,6 +50,8 @@ OVERLAP_MM = 10.0               # neighbouring tiles repeat this much of the map
 MAX_PIXELS = 64_000_000         # a PNG at most (256 MB while painted): A0 up to 200 DPI
 PAGE_MODES = ("auto", "tiles", "one")
 MM = UNIT_DPI / 25.4            # units per millimetre
+# What a key map too small for readable names says of itself (it draws no names).
+KEY_OUTLINE = "names are too small to read here and left out"
 
 
 class PageError(ServiceMapError):
@@ -237,9 +239,14 @@ def _tiled(doc, picture, options, paper: str, landscape: bool, box: QSizeF,
         return Plan(paper, landscape, None, scale, "", box, rows, columns, tiles, [], overlap)
     pages = [layout(doc, picture, options, box, 0.0, False, _where(landscape),
                     source=t.source, scale=scale, sheet=_sheet(t, len(tiles))) for t in tiles]
+    sheet = (f"Key map: the map at {label_pt(scale):.1f} pt names is on the {len(tiles)} "
+             "pages that follow, numbered here")
     key = layout(doc, picture, options, box, 0.0, False, _where(landscape),
-                 sheet=f"Key map: the map at {label_pt(scale):.1f} pt names is on the "
-                 f"{len(tiles)} pages that follow, numbered here")
+                 sheet=f"{sheet}; {KEY_OUTLINE}")
+    if _readable(key.scale, picture):  # names as readable here: the key map is the map
+        key = layout(doc, picture, options, box, 0.0, False, _where(landscape), sheet=sheet)
+    else:  # too small to read: the key map draws the boxes and flows only, without names
+        key.draw_scene = False
     return Plan(paper, landscape, key, scale, "", box, rows, columns, tiles, pages, overlap)
 
 

@@ -1,16 +1,23 @@
 """The marks of a tiled map (:mod:`servicemap.render.paper`): on the key map, each tile's
 outline and number; on each tile, where its neighbours' pages begin (dashed, with the page
 they continue on) and crop marks at the map's corners, so printed pages can be trimmed and
-joined."""
+joined.
+
+A key map too small for names of at least 6 pt (most are: the map needed tiles) leaves them
+out on purpose: it draws the map's outline instead of the map (containers, flows as thin lines
+and boxes in their colours, no text), so the page numbers over it are all it reads."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QPainter, QPen
+from PySide6.QtGui import QColor, QFont, QPainter, QPen, QPolygonF
 
 from servicemap.render import style
+from servicemap.render.containers import CONTAINERS
 from servicemap.render.page import Page
 from servicemap.render.paper import Plan, Tile, to_page
+
+OUTLINE_PEN = 0.5   # the key map's outline: flows and box borders this wide on the page
 
 TILE_LINE = QColor(style.NHS_BLUE)
 CROP = 8.0          # crop marks: this long, outside the map's corners
@@ -34,9 +41,40 @@ def _boxed_text(painter: QPainter, rect: QRectF, text: str, font: QFont,
     painter.drawText(rect, int(align), text)
 
 
-def paint_key(painter: QPainter, plan: Plan) -> None:
-    """Each tile's outline and page number over the key map."""
+def paint_outline(painter: QPainter, page: Page, picture) -> None:
+    """The map without its text where ``page`` draws it: containers in their tints, flows as
+    thin grey lines along their routes, boxes in their fill and border colours."""
+    scale, left, top = page.scale, page.source.left(), page.source.top()
+    ox, oy = page.map.left(), page.map.top()
+
+    def at(x: float, y: float) -> QPointF:
+        return QPointF(ox + (x - left) * scale, oy + (y - top) * scale)
+
+    painter.save()
+    painter.setClipRect(page.map)
+    painter.setRenderHint(QPainter.Antialiasing, True)
+    for decoration in picture.scene.decorations(CONTAINERS):
+        item = decoration.item
+        painter.setPen(QPen(style.border_colour(item.colour), OUTLINE_PEN))
+        painter.setBrush(style.tint(item.colour, 0.9))
+        painter.drawRect(to_page(page, item.rect))
+    painter.setPen(QPen(style.DARK_GREY, OUTLINE_PEN))
+    painter.setBrush(Qt.NoBrush)
+    for flow in picture.shown.flows.values():
+        painter.drawPolyline(QPolygonF([at(x, y) for x, y in flow.line_points()]))
+    for node in picture.shown.nodes.values():
+        painter.setPen(QPen(node.border, OUTLINE_PEN))
+        painter.setBrush(node.fill)
+        painter.drawRect(to_page(page, node.mapRectToScene(node.rect)))
+    painter.restore()
+
+
+def paint_key(painter: QPainter, plan: Plan, picture=None) -> None:
+    """Each tile's outline and page number over the key map (over the map's outline when the
+    key map is too small for its names: ``plan.page.draw_scene`` is False)."""
     page = plan.page
+    if not page.draw_scene and picture is not None:
+        paint_outline(painter, page, picture)
     painter.save()
     painter.setClipRect(page.map.adjusted(-2, -2, 2, 2))
     pen = QPen(TILE_LINE, 1.5)

@@ -193,6 +193,50 @@ def test_tiled_pdf_from_the_command_line(qapp, tmp_path, capsys):
     assert all(name.split()[0] in on_tiles for name in names)
 
 
+def test_key_map_leaves_out_names_too_small_to_read_and_numbers_its_tiles(qapp, tmp_path):
+    """A 300-service map tiled on A4: the key map draws the map's outline (boxes in their
+    colours, flows, no names, which would be about 1 pt) under tile numbers that read."""
+    from servicemap.render.tiles import paint_key
+
+    doc = demo.synthetic(300)
+    path, out = tmp_path / "s300.smap", tmp_path / "s300.pdf"
+    store.save(doc, path)
+    assert main(["export", str(path), str(out), "--page", "a4", "--tiles"]) == EXIT_OK
+    sheets = pdf_text_sizes(out.read_bytes())
+    key = sheets[0]
+    names = {str(doc.node(n)["name"]) for n in doc.nodes_of_kind("service")}
+    on_key = [text for text, _size in key]
+    kinds = {name.rsplit(" ", 1)[0] for name in names}  # "Acute ward", "Memory service", ...
+    assert not any(kind in text for kind in kinds for text in on_key)  # left out, on purpose
+    assert paper.KEY_OUTLINE in " ".join(on_key)  # and it says so
+    numbers = [size for text, size in key if re.fullmatch(r"page \d+", text)]
+    assert len(numbers) == len(sheets) - 1 > 4 and min(numbers) >= 9.0
+    assert min(size for _text, size in key) >= 6.0  # every word on the key map reads
+    on_tiles = {word for page in sheets[1:] for text, _size in page for word in text.split()}
+    assert all(set(name.split()) <= on_tiles for name in names)  # the names are on the tiles
+    # The outline is drawn: most boxes show their own fill where the key map puts them.
+    options = ExportOptions(page="a4", pages="tiles")
+    picture = prepare(doc, options)
+    try:
+        plan = paper.plan(doc, picture, options, False)
+        assert not plan.page.draw_scene
+        image = QImage(round(plan.page.size.width()) * 2, round(plan.page.size.height()) * 2,
+                       QImage.Format_RGB32)
+        painter = QPainter(image)
+        painter.scale(2, 2)
+        pages.paint_page(painter, picture, plan.page, pages.WHITE)
+        paint_key(painter, plan, picture)
+        painter.end()
+        filled = 0
+        for node in picture.shown.nodes.values():
+            centre = paper.to_page(plan.page, node.mapRectToScene(node.rect)).center() * 2
+            colour = image.pixelColor(round(centre.x()), round(centre.y()))
+            filled += colour == node.fill and node.fill != pages.WHITE
+        assert filled > len(picture.shown.nodes) / 2
+    finally:
+        picture.close()
+
+
 # ----- PNG and transparency -------------------------------------------------------------------
 def test_png_follows_the_page_past_a4(qapp, tmp_path):
     doc = demo.synthetic(300)
