@@ -62,6 +62,10 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("out", nargs="?", help="OUT.json, .xlsx, .ods, .zip (CSV files), .graphml, "
                    ".drawio, ...")
     p.add_argument("--csv", metavar="DIR", help="instead of OUT: one CSV file per sheet in DIR")
+    p.add_argument("--flat", action="store_true", help="GraphML: flat, for igraph, networkx, "
+                   "Gephi and Cytoscape (every node at the top level with all its fields, "
+                   "structure links as edges, no yEd drawing); without it, GraphML for yEd "
+                   "(directorates and organisations as group nodes)")
     p.add_argument("--force", action="store_true", help="overwrite an existing file")
     p.add_argument("--dpi", type=_dpi, default=150, help="PNG resolution, 96 to 600 (default 150)")
     p.add_argument("--pathway", metavar="NAME_OR_ID", help="PNG/SVG/PDF: only this pathway (by "
@@ -393,8 +397,12 @@ def cmd_export(args) -> int:
     if args.out is None:
         raise BadInput("export needs OUT or --csv DIR (see 'servicemap export --help')")
     out = _check_out(args.out, args.force, _suffixes(EXPORTS))
-    doc = open_map(args.map)
     fmt = by_suffix(out.suffix)
+    if args.flat:
+        if fmt is not formats.GRAPHML:
+            raise BadInput(f"--flat is for GraphML (.graphml), not {out.name}")
+        fmt = formats.GRAPHML_FLAT
+    doc = open_map(args.map)
     if fmt.role == formats.PICTURE:
         _export_picture(doc, out, args)
     else:

@@ -110,6 +110,14 @@ CSV_FOLDER = Format("Folder of CSV files", (), DATA,
                     _lazy("servicemap.io.csvfiles", "read_csv_folder"),
                     _lazy("servicemap.io.csvfiles", "write_csv_folder"))
 
+# A second way of writing a suffix of the table: flat GraphML, for igraph, networkx, Gephi and
+# Cytoscape (every node at the top level, no yEd graphics). Not in FORMATS, where each suffix
+# names one format (``.graphml`` is read by GRAPHML's reader whichever was written): Export
+# data… offers it as a choice of its own and the command line as ``export ... --flat``.
+GRAPHML_FLAT = Format("Flat GraphML for igraph, networkx, Gephi", (".graphml",), DATA,
+                      write=_lazy("servicemap.io.graphml", "write_flat_graphml"))
+VARIANTS: dict[Format, tuple[Format, ...]] = {GRAPHML: (GRAPHML_FLAT,)}
+
 # In the order the command line lists them in its messages.
 FORMATS: tuple[Format, ...] = (SMAP, JSON, PNG, SVG, PDF, XLSX, ODS, CSV_ZIP, GRAPHML, DRAWIO,
                                CSV_FOLDER)
@@ -146,6 +154,11 @@ def exchange_formats(*, reads: bool = False, writes: bool = False) -> list[Forma
     formats, then the JSON exchange file; never the ``.smap`` file or a picture."""
     return [f for f in (*(f for f in FORMATS if f.role == DATA), JSON)
             if (not reads or f.read is not None) and (not writes or f.write is not None)]
+
+
+def with_variants(formats: Iterable[Format]) -> list[Format]:
+    """``formats`` with each one's :data:`VARIANTS` after it (the choices of a save dialog)."""
+    return [v for f in formats for v in (f, *VARIANTS.get(f, ()))]
 
 
 def dialog_filters(formats: Iterable[Format], *, combined: str = "",

@@ -18,6 +18,15 @@ The graphics ``<data>`` comes first in each node so that networkx, which copies 
 into ``x``/``y``, ends with the real centre. Nodes with no position are drawn on a grid below
 the map and stay unplaced when read back.
 
+**Flat GraphML** (:func:`write_flat_graphml`, ``servicemap export MAP OUT.graphml --flat``,
+"Flat GraphML" in Export data…) is for igraph, networkx, Gephi and Cytoscape: every node at the
+top level (organisations and directorates too), every link an ``<edge>`` with its id, the
+``part_of`` links included, and no yEd graphics, so igraph, which skips nested graphs, reads
+every field of every node. Each edge also carries its id as ``id`` data (igraph's own way of
+writing it: igraph 1.0 fills its ``id`` edge attribute with vertex ids otherwise; with it,
+igraph warns that it keeps that attribute, and has the right ids). servicemap reads either
+back.
+
 Import is :mod:`servicemap.io.graphml_read`.
 """
 
@@ -79,19 +88,23 @@ def _field_types() -> tuple[dict[str, type], dict[str, type]]:
     return nodes, edges
 
 
-def _keys() -> list[str]:
+def _keys(flat: bool = False) -> list[str]:
     nodes, edges = _field_types()
-    lines = ['<key id="ng" for="node" yfiles.type="nodegraphics"/>',
-             '<key id="eg" for="edge" yfiles.type="edgegraphics"/>']
+    lines = [] if flat else ['<key id="ng" for="node" yfiles.type="nodegraphics"/>',
+                             '<key id="eg" for="edge" yfiles.type="edgegraphics"/>']
     for f in MAP_FIELDS:
         lines.append(f'<key id="g_{f.name}" for="graph" attr.name="{f.name}" '
                      f'attr.type="{XML_TYPES[f.type]}"/>')
     lines += ['<key id="g_pathways" for="graph" attr.name="pathways" attr.type="string"/>',
               f'<key id="g_format" for="graph" attr.name="{FORMAT_KEY}" attr.type="string"/>',
-              '<key id="n_label" for="node" attr.name="label" attr.type="string"/>',
-              '<key id="n_part_of" for="node" attr.name="part_of" attr.type="string"/>',
-              '<key id="n_part_of_edge" for="node" attr.name="part_of_edge" '
-              'attr.type="string"/>']
+              '<key id="n_label" for="node" attr.name="label" attr.type="string"/>']
+    if flat:  # each edge's id as data too, as igraph writes it: igraph 1.0 reads <edge id>
+        # into its "id" edge attribute wrongly (the vertices' ids), and this one instead
+        lines.append('<key id="e_id" for="edge" attr.name="id" attr.type="string"/>')
+    else:  # the links that the nesting stands for, named on the members
+        lines += ['<key id="n_part_of" for="node" attr.name="part_of" attr.type="string"/>',
+                  '<key id="n_part_of_edge" for="node" attr.name="part_of_edge" '
+                  'attr.type="string"/>']
     for prefix, what, types in (("n", "node", nodes), ("e", "edge", edges)):
         for name, kind in types.items():
             lines.append(f'<key id="{prefix}_{name}" for="{what}" attr.name="{name}" '
@@ -205,8 +218,47 @@ def _structure(doc: Document, boxes: dict) -> tuple[dict[str, list[str]], dict]:
     return inside, rects
 
 
-def graphml_text(doc: Document) -> str:
-    """The map as GraphML text (yFiles graphics included)."""
+def _flat_text(doc: Document) -> list[str]:
+    """The nodes and edges of flat GraphML: one ``<node>`` per node, one ``<edge>`` per link,
+    every field as data."""
+    graph = doc.graph
+    out = []
+    for n, attrs in graph.nodes(data=True):
+        data = "".join(f'<data key="n_{k}">{_value(v)}</data>' for k, v in attrs.items()
+                       if v is not None)
+        out.append(f'<node id="{_attr(n)}"><data key="n_label">{_text(attrs["name"])}</data>'
+                   f'{data}</node>')
+    for u, v, k, attrs in graph.edges(keys=True, data=True):
+        data = "".join(f'<data key="e_{name}">{_value(value)}</data>'
+                       for name, value in attrs.items() if value is not None)
+        out.append(f'<edge id="{_attr(k)}" source="{_attr(u)}" target="{_attr(v)}">'
+                   f'<data key="e_id">{_text(k)}</data>{data}</edge>')
+    return out
+
+
+def _head(doc: Document, flat: bool) -> list[str]:
+    """The document's start: namespaces, keys, the graph and the map's own fields."""
+    graph = doc.graph
+    schema = ("http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd" if flat
+              else "http://www.yworks.com/xml/schema/graphml/1.1/ygraphml.xsd")
+    yed = "" if flat else (f'xmlns:y="{YFILES}" xmlns:yed="http://www.yworks.com/xml/yed/3" ')
+    out = ['<?xml version="1.0" encoding="UTF-8" standalone="no"?>',
+           f'<graphml xmlns="{GRAPHML}" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+           f'{yed}xsi:schemaLocation="{GRAPHML} {schema}">', *_keys(flat),
+           '<graph id="G" edgedefault="directed">', '<data key="g_format">1</data>']
+    for f in MAP_FIELDS:
+        if graph.graph.get(f.name) is not None:
+            out.append(f'<data key="g_{f.name}">{_value(graph.graph[f.name])}</data>')
+    pathways = json.dumps([p.to_dict() for p in doc.pathways.values()], ensure_ascii=False)
+    out.append(f'<data key="g_pathways">{_text(pathways)}</data>')
+    return out
+
+
+def graphml_text(doc: Document, flat: bool = False) -> str:
+    """The map as GraphML text: for yEd (yFiles graphics, organisations and directorates as
+    group nodes), or ``flat`` (no graphics or nesting: for igraph, networkx, Gephi)."""
+    if flat:
+        return "\n".join([*_head(doc, True), *_flat_text(doc), "</graph>", "</graphml>", ""])
     graph = doc.graph
     colours = palette.group_colours(doc)
     boxes = drawing_boxes(doc, list(graph.nodes), {  # room for each wrapped label
@@ -216,17 +268,7 @@ def graphml_text(doc: Document) -> str:
     parent = {m: g for g, members in inside.items() for m in members}
     part_of_ids = {u: k for u, v, k, kind in graph.edges(keys=True, data="kind")
                    if kind == EdgeKind.PART_OF and parent.get(u) == v}
-    out = ['<?xml version="1.0" encoding="UTF-8" standalone="no"?>',
-           f'<graphml xmlns="{GRAPHML}" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
-           f'xmlns:y="{YFILES}" xmlns:yed="http://www.yworks.com/xml/yed/3" '
-           f'xsi:schemaLocation="{GRAPHML} '
-           'http://www.yworks.com/xml/schema/graphml/1.1/ygraphml.xsd">', *_keys(),
-           '<graph id="G" edgedefault="directed">', '<data key="g_format">1</data>']
-    for f in MAP_FIELDS:
-        if graph.graph.get(f.name) is not None:
-            out.append(f'<data key="g_{f.name}">{_value(graph.graph[f.name])}</data>')
-    pathways = json.dumps([p.to_dict() for p in doc.pathways.values()], ensure_ascii=False)
-    out.append(f'<data key="g_pathways">{_text(pathways)}</data>')
+    out = _head(doc, False)
 
     def write_node(n: str) -> None:
         attrs = graph.nodes[n]
@@ -269,7 +311,12 @@ def graphml_text(doc: Document) -> str:
     return "\n".join(out)
 
 
-def write_graphml(doc: Document, path: str | os.PathLike) -> None:
-    """Write the map as GraphML (atomically)."""
-    text = graphml_text(doc)
+def write_graphml(doc: Document, path: str | os.PathLike, flat: bool = False) -> None:
+    """Write the map as GraphML for yEd, or ``flat`` (atomically)."""
+    text = graphml_text(doc, flat)
     safety.write_atomically(path, lambda fh: fh.write(text.encode("utf-8")))
+
+
+def write_flat_graphml(doc: Document, path: str | os.PathLike) -> None:
+    """Write the map as flat GraphML, for igraph, networkx, Gephi and Cytoscape."""
+    write_graphml(doc, path, flat=True)

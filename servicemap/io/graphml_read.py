@@ -364,7 +364,10 @@ class _Reader:
         if not kept:
             return
         if len(set(kept)) == len(kept) and not node_ids & set(kept):
-            self.notices.append(f"Ids taken from the id attribute for {plural(len(kept), 'edge')}.")
+            taken = sum(1 for e, graphml_id in self.own_edge_ids if e["id"] != graphml_id)
+            if taken:  # (flat GraphML repeats each edge's own id: nothing to say)
+                self.notices.append(f"Ids taken from the id attribute for "
+                                    f"{plural(taken, 'edge')}.")
             return
         for e, graphml_id in self.own_edge_ids:
             e["id"] = graphml_id

@@ -195,13 +195,32 @@ def test_problems_dialog_is_scrollable_and_plain(window, feature):
 @pytest.mark.parametrize("suffix", [".xlsx", ".ods", ".zip", ".graphml", ".drawio", ".json"])
 def test_export_each_format(window, feature, tmp_path, suffix):
     path = tmp_path / f"out{suffix}"
-    feature.ask_export_path = lambda: str(path)
+    feature.ask_export_path = lambda: (str(path), None)
     window.actions.action("file.export_data").trigger()
     assert path.exists() and not feature.errors
     if suffix in (".xlsx", ".graphml", ".ods"):
         reader = {".xlsx": xlsx.read_xlsx, ".ods": ods.read_ods,
                   ".graphml": graphml_read.read_graphml}[suffix]
         assert reader(path).counts() == window.doc.counts()
+
+
+def test_export_data_offers_flat_graphml_for_igraph(window, feature, tmp_path):
+    from servicemap.io import formats
+
+    filters = formats.dialog_filters(exchange_feature.EXPORT_CHOICES).split(";;")
+    yed = filters.index(formats.GRAPHML.dialog_filter)
+    assert filters[yed + 1] == "Flat GraphML for igraph, networkx, Gephi (*.graphml)"
+    path = tmp_path / "for igraph.graphml"
+    feature.ask_export_path = lambda: (str(path), formats.GRAPHML_FLAT)
+    window.actions.action("file.export_data").trigger()
+    assert not feature.errors
+    text = path.read_text(encoding="utf-8")
+    assert "yfiles" not in text and text.count("<graph ") == 1  # flat: no yEd groups
+    assert graphml_read.read_graphml(path).counts() == window.doc.counts()
+    plain = tmp_path / "for yed.graphml"
+    feature.ask_export_path = lambda: (str(plain), formats.GRAPHML)
+    window.actions.action("file.export_data").trigger()
+    assert "yfiles" in plain.read_text(encoding="utf-8")
 
 
 def test_an_ods_file_imports_through_the_menu(window, feature, tmp_path):

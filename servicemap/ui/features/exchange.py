@@ -45,6 +45,7 @@ from servicemap.words import plural, without_ids
 
 IMPORTS = formats.exchange_formats(reads=True)
 EXPORTS = [f for f in formats.exchange_formats(writes=True) if not f.is_folder]
+EXPORT_CHOICES = formats.with_variants(EXPORTS)  # and flat GraphML, a choice of its own
 
 
 # ----- the feature ----------------------------------------------------------------------------
@@ -113,10 +114,13 @@ class ExchangeFeature:
         box.exec()
         return {one: "one-way", both: "both-ways"}.get(box.clickedButton())
 
-    def ask_export_path(self) -> str:
+    def ask_export_path(self) -> tuple[str, formats.Format | None]:
+        """The path to write and the format chosen in the dialog's list (None: by suffix);
+        ("", None) when cancelled."""
         path, chosen = QFileDialog.getSaveFileName(self.w, "Export data", "",
-                                                   formats.dialog_filters(EXPORTS))
-        return formats.with_suffix(path, chosen, EXPORTS)
+                                                   formats.dialog_filters(EXPORT_CHOICES))
+        return (formats.with_suffix(path, chosen, EXPORT_CHOICES),
+                formats.chosen_format(chosen, EXPORT_CHOICES))
 
     def ask_export_folder(self) -> str:
         return QFileDialog.getExistingDirectory(self.w, "Export CSV files into a folder")
@@ -348,14 +352,18 @@ class ExchangeFeature:
 
     # ----- export and template --------------------------------------------------------------
     def export_dialog(self) -> None:
-        path = self.ask_export_path()
+        path, chosen = self.ask_export_path()
         if path:
-            self.export_to(path)
+            self.export_to(path, chosen)
 
-    def export_to(self, path) -> bool:
+    def export_to(self, path, chosen: formats.Format | None = None) -> bool:
+        """Write the map to ``path`` in the format of its suffix, or in ``chosen`` (a choice
+        of the dialog, such as flat GraphML) when that is a format for this suffix."""
         path = Path(path)
         fmt = formats.by_suffix(path.suffix)
-        if fmt not in EXPORTS:
+        if chosen is not None and path.suffix.lower() in chosen.suffixes:
+            fmt = chosen
+        if fmt not in EXPORT_CHOICES:
             *others, last = [f.suffix for f in EXPORTS]
             self.tell_error(f"{path.name}: choose {', '.join(others)} or {last}.")
             return False
