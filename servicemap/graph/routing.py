@@ -62,6 +62,11 @@ AVOID_SHARE = 0.75  # of a run's budget, what searches keeping out of titles may
 # rest is for those that may cross one, so that no flow is left a straight line through boxes)
 SEARCH_BOXES = 80  # boxes near the ends past which no search is tried
 SEARCH_CELLS = 200  # nor over a window of more than this many index cells
+# On a map of up to SMALL_MAP boxes a search may look over more (a long flow across a
+# 300-service map finds its way instead of being drawn straight through boxes); on larger
+# maps that would spend the whole budget on a few flows.
+SMALL_MAP = 500
+SMALL_MAP_BOXES, SMALL_MAP_CELLS = 250, 600
 SEARCH_BUDGET = 100_000  # grid points all the searches of one run may visit
 MANY_MOVED = 50  # moving more boxes than this (or a tenth of them) routes every flow afresh
 AVOID_GROW = 1.0  # routes keep this far out of areas to avoid (not running along an edge)
@@ -691,10 +696,12 @@ class Router:
         return None
 
     def _search_in(self, window, p1, q1, sa, sb, ends, avoid) -> list[Point] | None:
-        if (window[2] - window[0]) * (window[3] - window[1]) > SEARCH_CELLS * CELL * CELL:
+        small = len(self.boxes) <= SMALL_MAP
+        cells, most = (SMALL_MAP_CELLS, SMALL_MAP_BOXES) if small else (SEARCH_CELLS, SEARCH_BOXES)
+        if (window[2] - window[0]) * (window[3] - window[1]) > cells * CELL * CELL:
             return None
         rects = [self.index.rects[n] for n in self.index.near(window) if n not in ends]
-        if len(rects) > SEARCH_BOXES:
+        if len(rects) > most:
             return None
         rects += [rect_of(self.boxes[n], -0.5) for n in ends]  # pass close by its own boxes
         if avoid:
