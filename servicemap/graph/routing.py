@@ -58,8 +58,10 @@ CELL = 160.0        # the spatial index's cell
 WINDOW = 220.0      # the search looks this far beyond the two ends
 SEARCH_CAP = 3000   # grid points one search may visit
 AVOID_SEARCH_CAP = 6000  # and one that keeps out of container titles (it goes further round)
-AVOID_SHARE = 0.75  # of a run's budget, what searches keeping out of titles may spend (the
-# rest is for those that may cross one, so that no flow is left a straight line through boxes)
+RETRY_STRAIGHT = 50  # new areas to avoid: flows drawn straight are routed again, up to this many
+AVOID_SHARE = 0.75  # of a run's budget, what searches keeping out of titles may spend; those
+# that may cross one still get a whole budget after them, so that no flow is left a straight
+# line through boxes for want of it
 SEARCH_BOXES = 80  # boxes near the ends past which no search is tried
 SEARCH_CELLS = 200  # nor over a window of more than this many index cells
 # On a map of up to SMALL_MAP boxes a search may look over more (a long flow across a
@@ -401,7 +403,10 @@ class Router:
             return set()
         old = set(self.avoid)
         self._set_avoid(avoid)
-        return self._route(self._running_through([r for r in avoid if r not in old]))
+        keys = self._running_through([r for r in avoid if r not in old])
+        if len(self.straight) <= RETRY_STRAIGHT:  # a few straight fallbacks: tried again
+            keys |= self.straight & self.flows.keys()
+        return self._route(keys)
 
     def _set_avoid(self, avoid: Iterable[Rect]) -> None:
         self.avoid = [tuple(r) for r in avoid]
@@ -442,8 +447,12 @@ class Router:
             return set()
         self.spent = 0
         self.fallbacks = 0
-        if self.avoid:  # searches that go round container titles go further
-            self.search_budget = min(SEARCH_BUDGET, AVOID_SEARCH_CAP * 4 + 2000 * len(keys))
+        if self.avoid:  # searches that go round container titles go further (on a small
+            # map, with twice the budget: every flow kept out of the titles where it can be)
+            small = len(self.boxes) <= SMALL_MAP  # (searches there may go twice as far)
+            most = SEARCH_BUDGET * (2 if small else 1)
+            self.search_budget = min(most, AVOID_SEARCH_CAP * (8 if small else 4)
+                                     + 2000 * len(keys))
         else:
             self.search_budget = min(SEARCH_BUDGET, SEARCH_CAP * 4 + 1000 * len(keys))
         groups = self._groups(keys)  # the sides they were on: their ports move too
@@ -546,7 +555,8 @@ class Router:
             line = self._z_route(p, q, p1, q1, sa, ends, bundled, avoid)
             if line is None and sa == _OPPOSITE[sb]:
                 line = self._lane_route(p, q, p1, q1, sa, ends, avoid)
-            if line is None and self.spent < self.search_budget * (AVOID_SHARE if avoid else 1):
+            share = AVOID_SHARE if avoid else 1 + AVOID_SHARE * bool(self.avoid)
+            if line is None and self.spent < self.search_budget * share:
                 line = self._search(p, q, p1, q1, sa, sb, ends, avoid)
             if line is not None:
                 return _simplify(line)
@@ -743,7 +753,7 @@ class Router:
         # Ties go to the state that has come further (nearer the goal), not breadth first.
         heap = [(ahead(xs[start[0]], ys[start[1]], first), 0.0, start, first)]
         visited = 0
-        cap = AVOID_SEARCH_CAP if avoid else SEARCH_CAP
+        cap = SEARCH_CAP if not avoid else AVOID_SEARCH_CAP * (2 if small else 1)
         while heap:
             _f, cost, at, heading = heapq.heappop(heap)
             cost = -cost
