@@ -186,6 +186,8 @@ BENCHMARKS = [
     *[window_bench(f"window_{op}_{zoom}", f"{op}_{zoom}", "plain_scene",
                    targets=_frame_targets(0.050, 0.100))
       for op in ("pan", "zoom", "drag") for zoom in ZOOMS],
+    *[window_bench(f"window_zoom_smooth_{zoom}", f"zoom_smooth_{zoom}", "plain_scene",
+                   targets=_frame_targets(0.050, 0.100)) for zoom in ZOOMS],
     window_bench("window_select_all", "select_all", "plain_scene",
                  targets={10_000: Target(seconds=0.2), 50_000: Target(seconds=0.2)}),
     window_bench("window_layout", "layout"),
@@ -282,6 +284,8 @@ def frame_figures(clock: Clock, view, paint, set_zoom: Callable[[str], object],
         figures[f"pan_{zoom}"] = clock.frames(pan, paint)
         figures[f"zoom_{zoom}"] = clock.frames(
             lambda i: zoom_by(1.25 if i % 2 == 0 else 1 / 1.25), paint)
+        # what the loop then does until idle: the window's smooth repaint once zooming pauses
+        figures[f"zoom_smooth_{zoom}"] = clock.settle()
         set_zoom(zoom)
         items = movable()
         press()

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 from PySide6.QtCore import QRectF
 
+PAD = 40.0  # scene units round the view: an arrowhead or a number this near a line shows
+
 
 def visible_part(points: list[tuple[float, float]], rect: QRectF,
-                 pad: float = 40.0) -> tuple[float, float] | None:
+                 pad: float = PAD) -> tuple[float, float] | None:
     """Which part of the polyline ``points`` passes within ``pad`` of ``rect`` (the
     arrowhead and the number sit that near the line): None for none of it; for a straight
     line the fractions (t0, t1) of its length, else (0, 1). The Liang-Barsky test on each
@@ -17,14 +19,14 @@ def visible_part(points: list[tuple[float, float]], rect: QRectF,
     left, top, right, bottom = x1 - pad, y1 - pad, x2 + pad, y2 + pad
     ax, ay = points[0]
     for bx, by in points[1:]:
-        piece = _clip(ax, ay, bx, by, left, top, right, bottom)
+        piece = clip_segment(ax, ay, bx, by, left, top, right, bottom)
         if piece is not None:
             return piece if len(points) == 2 else (0.0, 1.0)
         ax, ay = bx, by
     return None
 
 
-def _clip(ax: float, ay: float, bx: float, by: float, left: float, top: float,
+def clip_segment(ax: float, ay: float, bx: float, by: float, left: float, top: float,
           right: float, bottom: float) -> tuple[float, float] | None:
     """The fractions (t0, t1) of the segment from (ax, ay) to (bx, by) inside the rectangle,
     or None when it misses it."""

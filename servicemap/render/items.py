@@ -326,6 +326,7 @@ class FlowItem(QGraphicsItem):
         self.highlighted = False
         self.full_detail = False  # the scene sets it: draw all detail at any scale
         self.hovered = False  # the pointer is on it (the canvas sets this)
+        self.layer = None  # the canvas's FlowLayer that draws it (render/flow_layer.py)
         self._path = QPainterPath()
         self._arrow = QPolygonF()
         self._bounds = QRectF()
@@ -348,7 +349,17 @@ class FlowItem(QGraphicsItem):
         self._route_for = (self.source.box(), self.target.box())
         self.adjust()
 
+    def update(self, *area) -> None:
+        """Repaint the flow: with a layer, the layer's part under it (Qt does not repaint an
+        item with no contents)."""
+        if self.layer is None:
+            super().update(*area)
+        else:
+            self.layer.changed(self._bounds)
+
     def detach(self) -> None:
+        if self.layer is not None:
+            self.layer.leave(self)
         for node in (self.source, self.target):
             if self in node.edges:
                 node.edges.remove(self)
@@ -374,6 +385,8 @@ class FlowItem(QGraphicsItem):
         self._path = path
         self._arrow = QPolygonF([left, end, right])
         pad = max(size + self.width + 12, 32.0)  # room for the number off the middle
+        if self.layer is not None:
+            self.layer.moved(self, self._bounds)  # filed again, repainted where it was
         self._bounds = path.boundingRect().adjusted(-pad, -pad, pad, pad)
         self.update()
 
@@ -439,6 +452,10 @@ class FlowItem(QGraphicsItem):
         line, head, dashed = _flow_pens(self.flow_type, self.width, strong, selected)
         painter.setBrush(Qt.NoBrush)
         self._draw_line(painter, line, dashed, part)
+        self._draw_end(painter, head, part)
+
+    def _draw_end(self, painter: QPainter, head: QPen, part: tuple[float, float]) -> None:
+        """The arrowhead and the number, when they fall in ``part`` of the line."""
         # Of a straight line only the part in view (and 40 units round it) is drawn: the
         # arrowhead at its end and the number along it only when they fall in that part
         # (most long flows across a view at 100% show neither).

@@ -27,6 +27,7 @@ from servicemap.graph.document import Document
 from servicemap.graph.pathways import step_flows
 from servicemap.model import DRAWN_EDGE_KINDS, DRAWN_KINDS, EdgeKind, NodeKind
 from servicemap.render import style
+from servicemap.render.flow_layer import FlowLayer
 from servicemap.render.items import FlowItem, NodeItem, StepBadge, moving_together
 from servicemap.render.notes import NoteItem, NoteLayer
 from servicemap.render.overview import Overview
@@ -46,6 +47,8 @@ class Decoration(NamedTuple):
 
 
 class MapScene(NoteLayer, QGraphicsScene):
+    uses_flow_layer = False  # draw the flows with one FlowLayer (the canvas; exports: each)
+
     def __init__(self, document: Document, parent=None, build: bool = True) -> None:
         super().__init__(parent)
         self.doc = document
@@ -66,6 +69,7 @@ class MapScene(NoteLayer, QGraphicsScene):
         self._highlight: str | None = None
         self.overview = False  # far zoomed out: the view draws the overview picture
         self.overview_picture = Overview(self)
+        self.flow_layer: FlowLayer | None = None  # draws the flows (uses_flow_layer)
         # Items draw labels, arrowheads and smooth lines at every scale (exports set this);
         # False: below DETAIL_LOD / SMOOTH_LOD of the view's zoom they draw plain boxes and
         # lines, which keeps a far zoomed-out canvas fast.
@@ -76,6 +80,7 @@ class MapScene(NoteLayer, QGraphicsScene):
         for signal, slot in self._subscriptions():
             signal.connect(slot)
         self.selectionChanged.connect(self.overview_picture.invalidate)
+        self.selectionChanged.connect(self._repaint_flows)
         if build:  # else the caller builds it, with rebuild() or rebuild_in_slices()
             self.rebuild()
 
@@ -104,6 +109,9 @@ class MapScene(NoteLayer, QGraphicsScene):
         after every ``every`` items made, so a window can build a large map a slice at a
         time between its events (showing progress, able to stop) instead of freezing."""
         self.clear()
+        self.flow_layer = FlowLayer() if self.uses_flow_layer else None
+        if self.flow_layer is not None:
+            self.flow_layer.full_detail = self._full_detail
         self._layers, self._anchored = {}, {}
         self.nodes.clear()
         self.flows.clear()
@@ -128,6 +136,9 @@ class MapScene(NoteLayer, QGraphicsScene):
             if made % every == 0:
                 yield made / total
         self.route_flows()
+        if self.flow_layer is not None:
+            self.addItem(self.flow_layer)
+            self.flow_layer.fit(self.flows.values())
         self._build_notes()
         self.place_flow_labels()
         self.fit_scene_rect()
@@ -228,6 +239,8 @@ class MapScene(NoteLayer, QGraphicsScene):
         item.full_detail = self._full_detail
         self.flows[edge_id] = item
         item.show_label = self.show_flow_labels
+        if self.flow_layer is not None:
+            self.flow_layer.join(item)
         self._style_flow(edge_id, attrs)
         if edge_id in self._dimmed:
             item.setOpacity(DIM_OPACITY)
@@ -251,6 +264,14 @@ class MapScene(NoteLayer, QGraphicsScene):
         self._full_detail = bool(on)
         for item in (*self.nodes.values(), *self.flows.values()):
             item.full_detail = self._full_detail
+        if self.flow_layer is not None:
+            self.flow_layer.full_detail = self._full_detail
+            self.flow_layer.update()
+
+    def _repaint_flows(self) -> None:
+        """The flow layer again (Qt repaints no flow item: they have no contents)."""
+        if self.flow_layer is not None:
+            self.flow_layer.update()
 
     def set_flow_labels(self, show: bool) -> None:
         """Show or hide the number (people per year) on every flow."""
@@ -448,6 +469,8 @@ class MapScene(NoteLayer, QGraphicsScene):
             if node_id in self.nodes:
                 self._grow_rect(self.nodes[node_id])
         self._reroute(boxes={n: self.nodes[n].box() for n in node_ids if n in self.nodes})
+        if self.flow_layer is not None:
+            self.flow_layer.fit(self.flows.values())
         self.place_flow_labels()
         if self._highlight is not None:
             self.highlight_pathway(self._highlight)
@@ -508,6 +531,7 @@ class MapScene(NoteLayer, QGraphicsScene):
         self.overview_picture.invalidate()
         for key, item in list(self.nodes.items()) + list(self.flows.items()):
             item.setOpacity(DIM_OPACITY if key in self._dimmed else 1.0)
+        self._repaint_flows()
 
     def highlight_pathway(self, pathway_id: str | None) -> None:
         """Highlight a pathway's steps (numbered) and the flows between them; dim the rest.

@@ -88,6 +88,7 @@ def item_key(item) -> str:
 
 
 class CanvasScene(NoteGestures, MapScene):
+    uses_flow_layer = True  # flows drawn by one item (render/flow_layer.py), not each
     moved = Signal(dict, dict)              # old positions, new positions (after a drag)
     connect_requested = Signal(str, str)    # source id, target id
     add_requested = Signal(QPointF)         # double-click on empty canvas

@@ -8,18 +8,19 @@ scrolls and Ctrl+wheel zooms.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QFontInfo, QMouseEvent, QPainter, QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsView, QStyleOptionGraphicsItem
 
 from servicemap.model import NodeKind
 from servicemap.render import style
-from servicemap.render.items import DETAIL_LOD
+from servicemap.render.items import DETAIL_LOD, SMOOTH_LOD
 
 MIN_ZOOM, MAX_ZOOM = 0.002, 8.0
 READABLE_PX = 8.0  # service names at least this tall when a map first opens (issue #15)
 OVERVIEW_ZOOM = DETAIL_LOD  # below this (no labels yet) the overview picture is drawn
 STEP = 1.25
+SMOOTH_AFTER_MS = 250  # flows are drawn smooth again this long after the last zoom step
 
 
 class MapView(QGraphicsView):
@@ -38,6 +39,13 @@ class MapView(QGraphicsView):
         self._middle_pan = False
         self.wheel_scrolls = False
         self._fit_pending = False  # a new map: fit again when the view is resized
+        # While the planner zooms, the flow layer draws without antialiasing (as while boxes
+        # are dragged: Qt strokes thousands of smooth wide lines three times slower), and
+        # smooth again once the zooming pauses.
+        self._smooth_later = QTimer(self)
+        self._smooth_later.setSingleShot(True)
+        self._smooth_later.setInterval(SMOOTH_AFTER_MS)
+        self._smooth_later.timeout.connect(self._smooth_again)
 
     @property
     def zoom(self) -> float:
@@ -60,7 +68,18 @@ class MapView(QGraphicsView):
         scene = self.scene()
         if scene is not None and hasattr(scene, "set_overview"):
             scene.set_overview(self.zoom < OVERVIEW_ZOOM)
+        layer = getattr(scene, "flow_layer", None)
+        if layer is not None:
+            layer.smooth = False
+            self._smooth_later.start()
         self.zoom_changed.emit(self.zoom)
+
+    def _smooth_again(self) -> None:
+        layer = getattr(self.scene(), "flow_layer", None)
+        if layer is not None and not layer.smooth:
+            layer.smooth = True
+            if self.zoom >= SMOOTH_LOD and not getattr(self.scene(), "overview", False):
+                layer.update()  # below SMOOTH_LOD flows are drawn rough anyway
 
     def zoom_in(self) -> None:
         self.set_zoom(self.zoom * STEP)
