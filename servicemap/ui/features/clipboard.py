@@ -39,11 +39,11 @@ class ClipboardFeature:
         self.cut_action = add(
             "edit.cut", "Cu&t", self.cut, shortcut=QKeySequence.StandardKey.Cut,
             tip="Cut the selected boxes, with the flows between them, to paste elsewhere",
-            enabled=lambda: self.host.session.editable and bool(self.items()), **where)
+            enabled=lambda: self.host.session.editable and self.has_items(), **where)
         self.copy_action = add(
             "edit.copy", "&Copy", self.copy, shortcut=QKeySequence.StandardKey.Copy,
             tip="Copy the selected boxes, with the flows between them, to paste in this or "
-            "another map", enabled=lambda: bool(self.items()), **where)
+            "another map", enabled=self.has_items, **where)
         self.paste_action = add(
             "edit.paste", "&Paste", lambda: self.paste(), shortcut=QKeySequence.StandardKey.Paste,
             tip="Paste copied boxes and their flows beside the originals", enabled="edit",
@@ -51,7 +51,7 @@ class ClipboardFeature:
         self.duplicate_action = add(
             "edit.duplicate", "D&uplicate", self.duplicate, shortcut="Ctrl+D",
             tip="Make a copy of the selected boxes, with the flows between them, beside them",
-            enabled=lambda: self.host.session.editable and bool(self.items()), **where)
+            enabled=lambda: self.host.session.editable and self.has_items(), **where)
         host.add_context_actions(self.context_actions)
 
     # ----- what is selected and drawn -------------------------------------------------------
@@ -63,6 +63,16 @@ class ClipboardFeature:
         nodes = doc.graph.nodes
         return [i for i in self.host.selection.ids
                 if i in nodes and nodes[i]["kind"] in DRAWN_KINDS]
+
+    def has_items(self) -> bool:
+        """Whether anything that can be copied is selected (the menus ask on every change of
+        the selection: after Select all on 10,000 services, stop at the first box)."""
+        doc = self.host.session.doc
+        if doc is None:
+            return False
+        nodes = doc.graph.nodes
+        return any((i in nodes and nodes[i]["kind"] in DRAWN_KINDS) or doc.has_note(i)
+                   for i in self.host.selection.ids)
 
     def items(self) -> list[str]:
         """The selected boxes, then the selected notes (copied and pasted with them)."""
