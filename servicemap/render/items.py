@@ -27,6 +27,7 @@ from servicemap.graph.flow_labels import point_at
 from servicemap.model import FlowType, NodeKind
 from servicemap.render import style
 from servicemap.render.clipping import visible_part
+from servicemap.render.hairline import raster_pen
 
 DETAIL_LOD = 0.3  # below this zoom, labels give way to plain boxes
 FADE_LOD = 0.45   # names are drawn fully from this zoom (fading in from DETAIL_LOD)
@@ -477,7 +478,7 @@ class FlowItem(QGraphicsItem):
         milliseconds. The dashes keep their phase, so they do not crawl as the view pans."""
         t0, t1 = part
         if (t0, t1) == (0.0, 1.0) or len(self._line) != 2:
-            painter.setPen(pen)
+            painter.setPen(raster_pen(painter, pen) if self.full_detail else pen)
             painter.drawPath(self._path)
             return
         (ax, ay), (bx, by) = self._line
