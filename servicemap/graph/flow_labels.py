@@ -104,6 +104,26 @@ def _segment_cells(p: Point, q: Point) -> set[tuple[int, int]]:
     return cells
 
 
+def _wanted_cells(p: Point, q: Point, cols: Mapping[int, list[int]]) -> list[tuple[int, int]]:
+    """The cells in ``cols`` (column: its wanted rows, sorted) that a slanted segment passes
+    through, column by column: in each column it spans the rows between where it enters
+    and leaves, so a long line costs a lookup per column, not a step per cell."""
+    floor = math.floor
+    (x0, y0), (x1, y1) = (p, q) if p[0] <= q[0] else (q, p)
+    slope = (y1 - y0) / (x1 - x0)
+    found = []
+    for i in range(floor(x0 / CELL), floor(x1 / CELL) + 1):
+        rows = cols.get(i)
+        if not rows:
+            continue
+        a, b = max(x0, i * CELL), min(x1, (i + 1) * CELL)
+        ya, yb = y0 + (a - x0) * slope, y0 + (b - x0) * slope
+        lo = bisect_left(rows, floor(min(ya, yb) / CELL))
+        hi = bisect_right(rows, floor(max(ya, yb) / CELL))
+        found.extend((i, j) for j in rows[lo:hi])
+    return found
+
+
 class _Index:
     """The flows' segments and the labels placed so far, by grid cell."""
 
@@ -145,9 +165,8 @@ class _Index:
                     for c in cells[lo:hi]:
                         segments[(c, k) if level else (k, c)].append(entry)
                     continue
-                for cell in _segment_cells(p, q):
-                    if cell in wanted:
-                        segments[cell].append(entry)
+                for cell in _wanted_cells(p, q, cols):
+                    segments[cell].append(entry)
 
     def put_label(self, n: int, rect: Rect) -> None:
         for cell in _cells(rect):
