@@ -335,8 +335,11 @@ def _export_picture(doc: Document, out: Path, args) -> None:
     try:
         plan = paper.plan(doc, picture, options, image)
         export.export_picture(doc, picture, out, options)
+        straight = 0 if picture.scene.routed() else len(picture.scene.flows)
     finally:
         picture.close()
+    if straight:
+        print(f"servicemap: {out.name}: {export.straight_note(straight)}", file=sys.stderr)
     if plan.type_pt < paper.MIN_LABEL_PT - 0.05:
         print(f"servicemap: {out.name}: {plan.reason}.", file=sys.stderr)
     if out.suffix.lower() == ".png" and (dpi := paper.image_dpi(plan.page, args.dpi)) < args.dpi:

@@ -41,6 +41,10 @@ WHAT = ("map", "selection", "visible", "pathway")
 DPI_RANGE = (96, 600)
 PAD = 16.0                      # around the items' bounding box
 MAX_GROUP_ROWS = 20              # more groups than this: one legend row per colour
+# More flows than this in a picture: they are drawn straight between their boxes' middle
+# ports, not routed round the boxes (routing 20,000 flows takes seconds, and on a page where
+# names are that small the routes cannot be followed anyway); the page says so.
+ROUTE_LIMIT = 5_000
 # SVG viewers without the family the page was measured with fall back along this stack.
 SVG_FONT_FAMILY = 'Arial, "Liberation Sans", Helvetica, sans-serif'
 _SVG_START_TAG = re.compile(rb"<[A-Za-z][^<>]*>")
@@ -214,7 +218,9 @@ def prepare(doc: Document, options: ExportOptions) -> Picture:
         return _prepare_pathway(doc, options)
     title = doc.graph.graph.get("title") or "Untitled map"
     with gc_paused():  # tens of thousands of items: no point scanning them while made
-        scene = MapScene(doc)
+        scene = MapScene(doc, build=False)
+        scene.route_limit = ROUTE_LIMIT
+        scene.rebuild()
     try:
         scene.setItemIndexMethod(MapScene.NoIndex)  # one render: no index to build
         scene.full_detail = True  # names, numbers and arrowheads at any page scale
@@ -250,11 +256,19 @@ def prepare(doc: Document, options: ExportOptions) -> Picture:
         shown = SimpleNamespace(doc=doc, nodes=shown_nodes, flows=shown_flows,
                                 colours=scene.colours, group_of=scene.group_of)
         picture = Picture(scene, source, shown, title, "", true_labels)
+        if not scene.routed():
+            picture.notes.append(straight_note(len(scene.flows)))
         picture.set_numbers(options.flow_numbers, options.suppression)
         return picture
     except BaseException:
         scene.detach()
         raise
+
+
+def straight_note(flows: int) -> str:
+    """The page's line saying why a picture's flows are straight."""
+    return (f"Flows are drawn straight between their boxes: {flows:,} flows are more than "
+            f"the {ROUTE_LIMIT:,} a picture routes round the boxes.")
 
 
 def _buffer() -> QBuffer:

@@ -63,6 +63,9 @@ class MapScene(NoteLayer, QGraphicsScene):
         self._corner: tuple[float, float] | None = None  # (left, bottom) of the boxes
         self._corner_known = False
         self.router: routing.Router | None = None  # the flows' routes (route_flows)
+        # More flows than this: none is routed, each runs between its boxes' middle ports
+        # (an export of a very large map sets it; None: always routed, as on the canvas)
+        self.route_limit: int | None = None
         self._avoid: list[tuple[float, float, float, float]] = []  # areas routes avoid
         self.show_flow_labels = False
         self._dimmed: set[str] = set()
@@ -299,7 +302,11 @@ class MapScene(NoteLayer, QGraphicsScene):
     # ----- routes -----------------------------------------------------------------------
     def route_flows(self) -> None:
         """Route every flow round the boxes afresh (:mod:`servicemap.graph.routing`): once per
-        build; after that only the flows of boxes that move, come or go are routed again."""
+        build; after that only the flows of boxes that move, come or go are routed again.
+        Past :attr:`route_limit` flows nothing is routed (:meth:`routed` is then False)."""
+        if self.route_limit is not None and len(self.flows) > self.route_limit:
+            self.router = None
+            return
         bundle = [n for n, item in self.nodes.items() if item.kind == NodeKind.EXIT]
         self.router = routing.Router(
             {n: item.box() for n, item in self.nodes.items()},
@@ -307,6 +314,10 @@ class MapScene(NoteLayer, QGraphicsScene):
             bundle, self._avoid)
         for key, item in self.flows.items():
             item.set_route(self.router.routes[key])
+
+    def routed(self) -> bool:
+        """Whether the flows run along routes round the boxes (not past ``route_limit``)."""
+        return self.router is not None or not self.flows
 
     def set_route_avoid(self, rects: Iterable[QRectF]) -> None:
         """Areas flows keep out of where they can (the containers' titles): the flows that run
