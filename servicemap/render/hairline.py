@@ -17,6 +17,9 @@ from PySide6.QtGui import QPaintEngine, QPainter, QPen
 
 MIN_ALPHA = 0.08  # a line stays just visible, however thin it would be drawn
 MIN_DASH_PX = 2.0  # shorter dashes than this are not drawn as dashes
+RASTER = QPaintEngine.Type.Raster
+ANTIALIASING = QPainter.RenderHint.Antialiasing
+_MADE: dict[int, tuple[QPen, float, QPen]] = {}  # id(pen): (pen, device width, its thin pen)
 
 
 def device_width(painter: QPainter, pen: QPen) -> float:
@@ -27,15 +30,28 @@ def device_width(painter: QPainter, pen: QPen) -> float:
 
 def raster_pen(painter: QPainter, pen: QPen) -> QPen:
     """``pen``, or on an antialiased raster device where it is thinner than a pixel its
-    one-pixel cosmetic equivalent (colour alpha scaled by the width it would have had)."""
-    if pen.isCosmetic() or not painter.testRenderHint(QPainter.Antialiasing):
-        return pen
+    one-pixel cosmetic equivalent (colour alpha scaled by the width it would have had).
+    The equivalent is kept for the pen object, so a pen is not to be changed once drawn with
+    (the items' pens are made once per look and never changed)."""
     engine = painter.paintEngine()
-    if engine is None or engine.type() != QPaintEngine.Raster:
+    if engine is None or engine.type() != RASTER:
         return pen  # vector devices (PDF, SVG, printers) keep the true width
+    if pen.isCosmetic() or not painter.testRenderHint(ANTIALIASING):
+        return pen
     width = device_width(painter, pen)
     if width >= 1.0:
         return pen
+    made = _MADE.get(id(pen))
+    if made is not None and made[0] is pen and made[1] == width:
+        return made[2]  # one page draws thousands of flows with a few pens at one scale
+    if len(_MADE) > 256:
+        _MADE.clear()
+    thin = _thin(pen, width)
+    _MADE[id(pen)] = (pen, width, thin)  # holding the pen keeps its id from being reused
+    return thin
+
+
+def _thin(pen: QPen, width: float) -> QPen:
     thin = QPen(pen)
     thin.setCosmetic(True)
     thin.setWidthF(1.0)
