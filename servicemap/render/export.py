@@ -118,8 +118,13 @@ class Picture:
         shown = {k: item for k, item in self.shown.flows.items() if item.label}
         if not shown:
             return
-        flows = [flow_labels.Flow(k, item.line_points(), item.label_size())
-                 for k, item in shown.items()]
+        sizes: dict[str, tuple[float, float]] = {}  # by text: most numbers repeat
+        flows = []
+        for k, item in shown.items():
+            size = sizes.get(item.label)
+            if size is None:
+                size = sizes[item.label] = item.label_size()
+            flows.append(flow_labels.Flow(k, item.line_points(), size))
         boxes = []
         for item in self.shown.nodes.values():
             r = item.mapRectToScene(item.rect)
