@@ -85,7 +85,7 @@ class Command:
         if self.compile_each_run:
             env.update(PYTHONDONTWRITEBYTECODE="1",
                        PYTHONPYCACHEPREFIX=str(_scratch("servicemap-nopyc-")))
-        before = _children_cpu()
+        before = children_cpu()
         # cwd: ``python -c`` puts the working folder first on sys.path, before PYTHONPATH
         proc = subprocess.run([sys.executable, "-c", self.script, *self.args], env=env,
                               cwd=self.code,
@@ -95,7 +95,7 @@ class Command:
             raise RuntimeError(f"{self.args} failed ({proc.returncode}): {proc.stderr[-2000:]}")
         if last.strip() != "None":
             self.peaks.append(float(last))
-        after = _children_cpu()
+        after = children_cpu()
         if before is not None and after is not None:
             self.cpus.append(after - before)
 
@@ -103,7 +103,7 @@ class Command:
         return max(self.peaks) if self.peaks else None
 
 
-def _children_cpu() -> float | None:
+def children_cpu() -> float | None:
     """User + system CPU seconds of this process's finished children (None on Windows). On a
     shared, loaded machine this varies far less than wall time."""
     try:
