@@ -22,6 +22,7 @@ from servicemap.graph import rules
 from servicemap.graph.document import Document
 from servicemap.io import lenient, safety
 from servicemap.io.graphml import FORMAT_KEY
+from servicemap.io.ids import Taken, unique
 from servicemap.io.report import Imported, ImportProblems, listing
 from servicemap.model import (
     FLOW_FIELDS,
@@ -309,11 +310,11 @@ class _Reader:
         for e in edges:
             e["source"] = rename.get(e["source"], e["source"])
             e["target"] = rename.get(e["target"], e["target"])
-        taken = set(kinds) | {e["id"] for e in edges if e["id"]}
+        taken = Taken(set(kinds) | {e["id"] for e in edges if e["id"]})
         seen: set[str] = set()
         for e in edges:  # other tools may leave edge ids out or repeat them
             if not e["id"] or e["id"] in seen or e["id"] in kinds:
-                e["id"] = _unique(e["id"] or f"{e['source']}-to-{e['target']}", taken)
+                e["id"] = unique(e["id"] or f"{e['source']}-to-{e['target']}", taken)
                 taken.add(e["id"])
             seen.add(e["id"])
         by_id = {n[0]["id"]: n[0] for n in self.nodes}
@@ -323,7 +324,7 @@ class _Reader:
         self.say(len(self.edges))
         for child, group, edge_id in self.nested:  # servicemap's groups: their part_of links
             if not isinstance(edge_id, str) or edge_id in taken:
-                edge_id = _unique(f"{child}-in-{group}", taken)
+                edge_id = unique(f"{child}-in-{group}", taken)
             taken.add(edge_id)
             self.edges.append({"id": edge_id, "kind": "part_of",
                                "source": rename.get(child, child),
@@ -331,7 +332,7 @@ class _Reader:
         self.parts = [(rename.get(c, c), rename.get(g, g)) for c, g in self.parts]
         for child, group in self.parts:
             if kinds.get(group) == ("directorate", False):
-                edge_id = _unique(f"{child}-in-{group}", taken)
+                edge_id = unique(f"{child}-in-{group}", taken)
                 taken.add(edge_id)
                 self.edges.append({"id": edge_id, "kind": "part_of", "source": child,
                                    "target": group})
@@ -427,13 +428,6 @@ def _place(record: dict, attrs: dict, centre, ours: bool) -> None:
     elif not given:
         xy = centre if centre is not None and not ours else (None, None)
     record["x"], record["y"] = xy
-
-
-def _unique(base: str, taken: set[str]) -> str:
-    n = 2
-    while f"{base}-{n}" in taken:
-        n += 1
-    return base if base not in taken else f"{base}-{n}"
 
 
 def read_graphml(path: str | os.PathLike) -> Document:

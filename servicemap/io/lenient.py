@@ -12,6 +12,7 @@ changed, so no notice; the map's checks warn of them.
 from __future__ import annotations
 
 from servicemap.graph import rules
+from servicemap.io.ids import unique
 from servicemap.io.report import listing
 from servicemap.words import plural
 
@@ -84,12 +85,3 @@ def direct(edges: list[dict], nodes: dict[str, dict], mode: str, taken: set[str]
                        f"an access point or out of an exit: {listing(turned)}.")
     return out
 
-
-def unique(base: str, taken: set[str]) -> str:
-    """``base``, or ``base-2``, ``base-3``, ... whichever is not in ``taken``."""
-    if base not in taken:
-        return base
-    n = 2
-    while f"{base}-{n}" in taken:
-        n += 1
-    return f"{base}-{n}"

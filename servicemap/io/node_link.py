@@ -29,6 +29,7 @@ from servicemap.errors import FileFormatError, ValidationError
 from servicemap.graph import rules
 from servicemap.graph.document import Document
 from servicemap.io import lenient
+from servicemap.io.ids import Taken, unique
 from servicemap.io.report import Imported, ImportProblems, listing
 from servicemap.model import (
     COMMENT_FIELD_NAMES,
@@ -177,7 +178,7 @@ class _Reader:
     # ----- edges ---------------------------------------------------------------------------
     def edges(self, raw_edges: list, nodes: dict[str, dict]) -> list[dict]:
         edges, made, no_kind, no_type = [], [], [], []
-        taken = set(nodes)
+        taken = Taken(nodes)
         for i, raw in enumerate(raw_edges, start=1):
             if not isinstance(raw, dict):
                 raise FileFormatError(f"{self.where}: edge {i} is not an object.")
@@ -229,7 +230,7 @@ class _Reader:
             edges.append(rec)
         for rec in edges:  # ids made once every given id is known, so none is taken twice
             if rec["id"] is None:
-                rec["id"] = lenient.unique(f"{rec['source']}-to-{rec['target']}", taken)
+                rec["id"] = unique(f"{rec['source']}-to-{rec['target']}", taken)
                 taken.add(rec["id"])
                 made.append(rec)
         if no_kind:
@@ -271,7 +272,7 @@ class _Reader:
             if p.get("id") is None and isinstance(name, str) and name.strip():
                 from servicemap.io.sheets import slug  # lazily: it loads the XML guards
 
-                pid = lenient.unique(slug(name, "pathway"), taken)
+                pid = unique(slug(name, "pathway"), taken)
                 made.append(f'"{name}" ({pid})')
             else:
                 pid = self.ident(p.get("id"), "id" in p, lambda what=what: what)

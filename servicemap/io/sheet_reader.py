@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from servicemap.errors import FileFormatError, ValidationError
 from servicemap.graph import rules
 from servicemap.graph.document import Document
+from servicemap.io.ids import Taken, unique
 from servicemap.io.sheets import (
     ALIASES,
     KIND_FIELD,
@@ -31,7 +32,6 @@ from servicemap.io.sheets import (
     slug,
     split_list,
     text_of,
-    unique,
 )
 from servicemap.model import (
     KIND_LABELS,
@@ -339,7 +339,7 @@ class _Builder:
         self.read_flows()
         self.read_pathways()
         notes = self.read_notes()
-        taken = set(self.claimed)
+        taken = Taken(self.claimed)
         for name in (*NODE_SHEETS, "Pathways"):
             for r in self.rows[name]:
                 r.final = r.id if r.id is not None else unique(

@@ -280,15 +280,6 @@ def slug(text: str, fallback: str) -> str:
     return made or fallback
 
 
-def unique(base: str, taken) -> str:
-    if base not in taken:
-        return base
-    n = 2
-    while f"{base}-{n}" in taken:
-        n += 1
-    return f"{base}-{n}"
-
-
 def split_list(text: str | None) -> list[str]:
     """The parts of a ';'-separated cell (written ``"a; b"``), without the one space after
     each separator; empty parts are left out. References try the part as it is, then trimmed,
