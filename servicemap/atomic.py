@@ -6,6 +6,7 @@ Qt-free and stdlib only, so opening a map (``store.load``, ``info``, ``validate`
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import stat
@@ -16,6 +17,37 @@ from servicemap.errors import FileFormatError, SaveError
 
 JOURNAL_SUFFIXES = ("-journal", "-wal", "-shm")
 JOURNAL_MAGIC = bytes.fromhex("d9d505f920a163d7")
+
+
+# Why a write failed, in words: the errors a full disk, a quota or a locked-down folder give.
+REASONS = {errno.ENOSPC: "the disk is full", errno.EFBIG: "the file is larger than this disk "
+           "or account allows", errno.EROFS: "the disk is read-only",
+           errno.EACCES: "permission denied", errno.EPERM: "permission denied",
+           errno.ENAMETOOLONG: "its name is too long for this disk"}
+if hasattr(errno, "EDQUOT"):
+    REASONS[errno.EDQUOT] = "the disk quota is used up"
+
+
+def reason(exc: BaseException) -> str:
+    """Why ``exc`` stopped a write, in words (never naming a temporary file)."""
+    if isinstance(exc, OSError) and exc.errno in REASONS:
+        return REASONS[exc.errno]
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror
+    text = str(exc)
+    return "the disk is full" if "disk is full" in text else text
+
+
+def temporary(path: Path) -> Path:
+    """A hidden temporary name beside ``path`` (unique, so two writers never share one)."""
+    return path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
+
+
+def write_error(path: Path, exc: BaseException, existed: bool) -> SaveError:
+    """The one sentence for a write to ``path`` that failed: the user's file named, never the
+    temporary one the write went to."""
+    after = "the file on disk is unchanged" if existed else "nothing was written"
+    return SaveError(f"{path.name} could not be written ({reason(exc)}); {after}.")
 
 
 def journals(path: Path) -> list[Path]:

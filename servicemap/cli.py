@@ -22,12 +22,13 @@ from servicemap.errors import FileFormatError, ServiceMapError
 from servicemap.graph import rules
 from servicemap.io import formats
 from servicemap.io.formats import SMAP, by_suffix, for_path, map_format, open_map
-from servicemap.words import plural
+from servicemap.words import escaped, plural
 
 if TYPE_CHECKING:
     from servicemap.graph.document import Document
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_BAD_INPUT = 0, 1, 2
+SHOWN_PROBLEMS = 20  # an import lists at most this many problems, then counts the rest
 COMMANDS = ("info", "validate", "demo", "export", "import", "analyse", "diff", "layout",
             "template")
 
@@ -237,7 +238,7 @@ def cmd_info(args) -> int:
     if args.json:
         print(json.dumps(counts))
         return EXIT_OK
-    print(map_fields.get("title") or Path(args.map).name)
+    print(escaped(str(map_fields.get("title") or Path(args.map).name)))
     for key, value in counts.items():
         print(f"  {key.replace('_', ' ')}: {value}")
     if map_fields.get("illustrative"):
@@ -257,7 +258,7 @@ def cmd_validate(args) -> int:
             raise BadInput(str(exc)) from None
     result, defaults = _check(path)
     for notice in defaults:  # filled in, not wrong: listed, and the exit stays 0
-        print(f"default: {notice}")
+        print(escaped(f"default: {notice}"))
     problems = list(result.problems)
     if result.comment_problem and not any(p.severity == "error" for p in problems):
         # review comments: checked as one list (a reply after what it answers)
@@ -265,19 +266,19 @@ def cmd_validate(args) -> int:
     if result.note_problem and not any(p.severity == "error" for p in problems):
         problems.append(rules.Problem(result.note_problem))
     for problem in problems:
-        print(problem)
+        print(escaped(str(problem)))
     errors = sum(1 for p in problems if p.severity == "error")
     if not errors:  # flow balance: a warning, never an error (docs/analysis.md)
         nodes, edges = _records(path)
         for leak in _leaks(nodes, edges):
-            print(rules.Problem(leak, "warning"))
+            print(escaped(str(rules.Problem(leak, "warning"))))
         if stale_before is not None:  # old or undated facts: warnings (docs/data-model.md)
             from servicemap.graph.provenance import stale
 
             for item in stale(nodes, edges, stale_before):
-                print(rules.Problem(f"stale: {item}", "warning"))
+                print(escaped(str(rules.Problem(f"stale: {item}", "warning"))))
     if errors:
-        print(f"{path.name}: {plural(errors, 'problem')} found", file=sys.stderr)
+        print(escaped(f"{path.name}: {plural(errors, 'problem')} found"), file=sys.stderr)
         return EXIT_PROBLEMS
     return EXIT_OK
 
@@ -339,32 +340,38 @@ def _export_picture(doc: Document, out: Path, args) -> None:
     finally:
         picture.close()
     if straight:
-        print(f"servicemap: {out.name}: {export.straight_note(straight)}", file=sys.stderr)
+        print(escaped(f"servicemap: {out.name}: {export.straight_note(straight)}"),
+              file=sys.stderr)
     if plan.type_pt < paper.MIN_LABEL_PT - 0.05:
-        print(f"servicemap: {out.name}: {plan.reason}.", file=sys.stderr)
+        print(escaped(f"servicemap: {out.name}: {plan.reason}."), file=sys.stderr)
     if out.suffix.lower() == ".png" and (dpi := paper.image_dpi(plan.page, args.dpi)) < args.dpi:
         size = plan.page.pixels(dpi)
-        print(f"servicemap: {out.name}: drawn at {dpi:.0f} DPI ({size.width():,} × "
+        print(f"servicemap: {escaped(out.name)}: drawn at {dpi:.0f} DPI ({size.width():,} × "
               f"{size.height():,} pixels), the most that keeps the picture under "
               f"{paper.MAX_PIXELS // 1_000_000} million pixels.", file=sys.stderr)
 
 
 def _read(fmt: formats.Format, source: Path, undirected: str | None = None) -> Document:
     """Read ``source``; the defaults it filled in and its warnings are printed on stderr (one
-    summary, exit 0); its problems are printed one per line on stderr, then exit 2."""
+    summary, exit 0); its problems are printed one per line on stderr (the first
+    :data:`SHOWN_PROBLEMS`, then how many more), then exit 2."""
     from servicemap.io.report import ImportProblems
 
     try:
         imported = fmt.import_file(source, undirected=undirected)
     except ImportProblems as exc:
-        for problem in exc.problems:
-            print(f"{source.name}: {problem}", file=sys.stderr)
+        for problem in exc.problems[:SHOWN_PROBLEMS]:
+            print(escaped(f"{source.name}: {problem}"), file=sys.stderr)
+        if len(exc.problems) > SHOWN_PROBLEMS:
+            rest = len(exc.problems) - SHOWN_PROBLEMS
+            print(escaped(f"{source.name}: and {plural(rest, 'more problem')} not listed here "
+                          "(File > Import in the window lists them all)"), file=sys.stderr)
         raise BadInput(exc.summary) from None
     if imported.notices:
-        print(f"{source.name}: imported with {plural(len(imported.notices), 'note')} on what "
-              "was filled in or changed:", file=sys.stderr)
+        print(escaped(f"{source.name}: imported with {plural(len(imported.notices), 'note')} "
+                      "on what was filled in or changed:"), file=sys.stderr)
         for notice in imported.notices:
-            print(f"  {notice}", file=sys.stderr)
+            print(f"  {escaped(notice)}", file=sys.stderr)
     return imported.document
 
 
@@ -439,10 +446,10 @@ def cmd_analyse(args) -> int:
     if args.json:
         print(json.dumps(result, ensure_ascii=False))
         return EXIT_OK
-    print(doc.graph.graph.get("title") or Path(args.map).name)
+    print(escaped(str(doc.graph.graph.get("title") or Path(args.map).name)))
     if doc.graph.graph.get("illustrative"):
         print("(illustrative data: the numbers are not real)")
-    print("\n".join(report_lines(doc, result)))
+    print("\n".join(map(escaped, report_lines(doc, result))))
     return EXIT_OK
 
 
@@ -466,8 +473,8 @@ def cmd_diff(args) -> int:
     if args.json:
         print(json.dumps(result, ensure_ascii=False))
     else:
-        print(f"{Path(args.old).name} → {Path(args.new).name}")
-        print("\n".join(report_lines(result, old, new)))
+        print(escaped(f"{Path(args.old).name} → {Path(args.new).name}"))
+        print("\n".join(map(escaped, report_lines(result, old, new))))
     return EXIT_OK if result["identical"] else EXIT_PROBLEMS
 
 
@@ -497,7 +504,7 @@ def cmd_layout(args) -> int:
         doc.move_nodes(positions)
     map_format(out).write(doc, out)
     count = len(positions)
-    print(f"{out.name}: {plural(count, 'node')} placed by the {args.method} layout; "
+    print(f"{escaped(out.name)}: {plural(count, 'node')} placed by the {args.method} layout; "
           f"{layout.left_to_right_share(doc):.0%} of flows run left to right.")
     return EXIT_OK
 
@@ -522,7 +529,7 @@ def main(argv: list[str] | None = None) -> int:
             return EXIT_OK
         return cmd_open(_open_parser().parse_args(argv))
     except ServiceMapError as exc:
-        message = str(exc).rstrip(".")
+        message = escaped(str(exc)).rstrip(".")
         print(f"servicemap: {message}.", file=sys.stderr)
         return EXIT_BAD_INPUT
     except OSError as exc:

@@ -40,6 +40,7 @@ from servicemap.model import (
     Note,
     Pathway,
 )
+from servicemap.words import escaped
 
 if TYPE_CHECKING:
     from servicemap.graph.document import Document
@@ -227,10 +228,9 @@ def _checked(conn: sqlite3.Connection, name: str) -> sqlite3.Connection:
     """The connection to read from once the file passed its checks: ``conn`` itself, or for
     an older version a migrated copy in memory (``conn`` is then closed)."""
     conn.execute("PRAGMA trusted_schema=OFF")
-    check = conn.execute("PRAGMA quick_check").fetchone()[0]
-    if check != "ok":
-        raise FileFormatError(f"{name} is damaged and cannot be opened (SQLite reports: "
-                              f"{check}).")
+    report = _check_report(conn)
+    if report is not None:
+        raise FileFormatError(f"{name} is damaged and cannot be opened ({report}).")
     version = conn.execute("PRAGMA user_version").fetchone()[0]
     if version < SCHEMA_VERSION:
         memory = sqlite3.connect(":memory:")
@@ -253,6 +253,33 @@ def _checked(conn: sqlite3.Connection, name: str) -> sqlite3.Connection:
             version += 1
     _check_tables(conn, name, SCHEMA_VERSION)
     return conn
+
+
+CHECK_LINES = 100  # what SQLite's quick_check lists at most; more are counted as "or more"
+
+
+def _check_report(conn: sqlite3.Connection) -> str | None:
+    """SQLite's quick_check of the file summarised in one clause (None: it passed). The report
+    can run to a hundred lines, name internal pages and hold bytes that are not UTF-8: it is
+    counted, its first finding kept (decoded leniently, control characters escaped)."""
+    conn.text_factory = lambda raw: raw.decode("utf-8", "replace")
+    try:
+        rows = [row[0] for row in conn.execute(f"PRAGMA quick_check({CHECK_LINES})")]
+    finally:
+        conn.text_factory = str
+    if rows == ["ok"]:
+        return None
+    findings = [line.strip() for row in rows for line in str(row).splitlines()
+                if line.strip() and not line.startswith("*** in database")]
+    if not findings:
+        return "SQLite's check of the file failed"
+    first = escaped(findings[0].rstrip("."))
+    if len(first) > 120:
+        first = first[:117] + "..."
+    if len(findings) == 1:
+        return f"SQLite's check of the file found a problem: {first}"
+    more = " or more" if len(findings) >= CHECK_LINES else ""
+    return f"SQLite's check of the file found {len(findings):,}{more} problems, the first: {first}"
 
 
 def _check_header(path: Path) -> None:
@@ -424,9 +451,8 @@ def save(document: Document, path: str | os.PathLike, mode: int | None = None) -
     except (OSError, sqlite3.Error, ValueError, OverflowError) as exc:
         # ValueError/OverflowError: text SQLite cannot encode (lone surrogates) or a
         # number too large for it; the map cannot be saved, the old file stays.
-        reason = getattr(exc, "strerror", None) or str(exc)
-        raise SaveError(f"{path.name} could not be saved ({reason}); the file on disk is "
-                        "unchanged.") from exc
+        raise SaveError(f"{path.name} could not be saved ({atomic.reason(exc)}); the file on "
+                        "disk is unchanged.") from exc
     finally:
         for leftover in (tmp, tmp.with_name(tmp.name + "-journal")):
             try:
@@ -493,9 +519,9 @@ def _write(document: Document, tmp: Path) -> dict[str, int]:
 def _verify(tmp: Path, expected: dict[str, int]) -> None:
     conn = sqlite3.connect(f"{tmp.resolve().as_uri()}?mode=ro", uri=True)
     try:
-        check = conn.execute("PRAGMA quick_check").fetchone()[0]
-        if check != "ok":
-            raise sqlite3.DatabaseError(f"the written copy failed its check: {check}")
+        report = _check_report(conn)
+        if report is not None:
+            raise sqlite3.DatabaseError(f"the written copy failed its check: {report}")
         for table, count in expected.items():
             got = conn.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
             if got != count:

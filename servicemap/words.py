@@ -51,3 +51,20 @@ def without_ids(message: str, name_of: Callable[[str], str | None] | None = None
 
         message = _QUOTED_ID.sub(named, message)
     return message
+
+
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_NAMED_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escape(match: re.Match) -> str:
+    char = match.group(0)
+    return _NAMED_ESCAPES.get(char) or (f"\\x{ord(char):02x}" if ord(char) < 0x100
+                                        else f"\\u{ord(char):04x}")
+
+
+def escaped(text: str) -> str:
+    """``text`` on one line: a newline, tab or other control character in it (a name typed or
+    imported with one) shown as ``\\n``, ``\\t``, ``\\x07``, so a message stays one line and
+    says exactly what the name holds."""
+    return _CONTROL.sub(_escape, text) if _CONTROL.search(text) else text

@@ -18,6 +18,7 @@ from pathlib import Path
 from servicemap.errors import SaveError
 from servicemap.graph.comments import rows
 from servicemap.graph.document import Document
+from servicemap.io import safety
 from servicemap.io.safety import escape_formula
 
 COLUMNS = ("number", "status", "on", "item", "item_id", "author", "created", "text", "id",
@@ -42,16 +43,8 @@ def to_csv_text(doc: Document) -> str:
 def write_comments_csv(doc: Document, path: str | os.PathLike) -> None:
     """Write the comments atomically (temporary file, then rename)."""
     path = Path(path)
-    tmp = path.with_name(f".{path.name}.tmp")
     try:
-        with tmp.open("w", encoding="utf-8-sig", newline="") as fh:
-            fh.write(to_csv_text(doc))
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except (OSError, ValueError) as exc:
-        reason = getattr(exc, "strerror", None) or str(exc)
-        raise SaveError(f"{path.name} could not be written ({reason}).") from None
-    finally:
-        if tmp.exists():
-            tmp.unlink()
+        data = to_csv_text(doc).encode("utf-8-sig")
+    except ValueError as exc:  # text that cannot be written as UTF-8 (lone surrogates)
+        raise SaveError(f"{path.name} could not be written ({exc}).") from None
+    safety.write_atomically(path, lambda fh: fh.write(data))

@@ -14,6 +14,7 @@ what it filled in.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import stat
@@ -129,17 +130,19 @@ def load_json_data(path: str | os.PathLike) -> object:
 
 def write_json(document: Document, path: str | os.PathLike) -> None:
     """Write the exchange format atomically (temporary file, then rename)."""
+    from servicemap.io import safety  # lazily: it loads the XML guards, which reading skips
+
     path = Path(path)
-    tmp = path.with_name(f".{path.name}.tmp")
+    data = to_node_link(document)
+
+    def write(fh) -> None:
+        text = io.TextIOWrapper(fh, encoding="utf-8", newline="\n")
+        json.dump(data, text, indent=1, ensure_ascii=False)
+        text.write("\n")
+        text.flush()
+        text.detach()  # the binary file stays open for write_atomically to sync and close
+
     try:
-        with tmp.open("w", encoding="utf-8", newline="\n") as fh:
-            json.dump(to_node_link(document), fh, indent=1, ensure_ascii=False)
-            fh.write("\n")
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
+        safety.write_atomically(path, write)
     except ValueError as exc:  # text that cannot be written as UTF-8 (lone surrogates)
         raise SaveError(f"{path.name} could not be written ({exc}).") from None
-    finally:
-        if tmp.exists():
-            tmp.unlink()

@@ -26,6 +26,7 @@ from xml.parsers import expat
 import defusedxml
 import defusedxml.ElementTree as SafeET
 
+from servicemap import atomic
 from servicemap.errors import FileFormatError, SaveError
 
 MAX_FILE_BYTES = 50 * 2**20
@@ -99,6 +100,11 @@ def check_zip(archive: zipfile.ZipFile, name: str) -> None:
     if len(members) > MAX_MEMBERS:
         raise FileFormatError(f"{name} holds {len(members):,} files; servicemap refuses more "
                               f"than {MAX_MEMBERS:,} (it may be a zip bomb).")
+    locked = next((info for info in members if info.flag_bits & ENCRYPTED), None)
+    if locked is not None:
+        raise FileFormatError(f"{name} is protected by a password ({locked.filename} is "
+                              "encrypted), so it cannot be read; save a copy without the "
+                              "password and import that.")
     total = 0
     for info in members:
         total += info.file_size
@@ -113,6 +119,18 @@ def check_zip(archive: zipfile.ZipFile, name: str) -> None:
                               f"{_mb(MAX_UNZIPPED_BYTES)}.")
 
 
+ENCRYPTED = 0x1  # a zip member's general-purpose flag: encrypted (a password is needed)
+OLE_MAGIC = bytes.fromhex("d0cf11e0a1b11ae1")  # a compound file: .xls, or an encrypted .xlsx
+
+
+def _starts_with(path: Path, magic: bytes) -> bool:
+    try:
+        with path.open("rb") as fh:
+            return fh.read(len(magic)) == magic
+    except OSError:
+        return False
+
+
 def open_zip(path: str | os.PathLike, what: str = "a zip file") -> zipfile.ZipFile:
     """Open a zip container after the size and zip-bomb checks."""
     path = Path(path)
@@ -120,8 +138,15 @@ def open_zip(path: str | os.PathLike, what: str = "a zip file") -> zipfile.ZipFi
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError):
+        if _starts_with(path, OLE_MAGIC):  # Excel keeps a password-protected workbook so
+            raise FileFormatError(f"{path.name} is protected by a password (or saved in the "
+                                  "old Excel 97-2003 format), so it cannot be read; save a "
+                                  "copy as an Excel workbook (.xlsx) without a password and "
+                                  "import that.") from None
         raise FileFormatError(f"{path.name} is not {what} (it is not a valid zip "
                               "container).") from None
+    except OSError as exc:
+        raise FileFormatError(f"{path.name} cannot be read ({exc.strerror or exc}).") from None
     try:
         check_zip(archive, path.name)
     except FileFormatError:
@@ -141,7 +166,8 @@ def read_member(archive: zipfile.ZipFile, member: str | zipfile.ZipInfo, name: s
             data = fh.read(limit + 1)
     except KeyError:
         raise FileFormatError(f"{name} is damaged: {label} is missing.") from None
-    except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError) as exc:
+    except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError,
+            RuntimeError) as exc:  # RuntimeError: zipfile's "encrypted, password required"
         raise FileFormatError(f"{name} is damaged: {label} cannot be read ({exc}).") from None
     if len(data) > limit:
         raise FileFormatError(f"{name} looks like a zip bomb: {label} expands beyond "
@@ -210,11 +236,13 @@ def parse_xml(data: bytes, name: str):
 
 def write_atomically(path: str | os.PathLike, write) -> None:
     """Call ``write(file object)`` on a temporary file beside ``path``, then rename it over
-    ``path``: a failed export never leaves half a file. Unicode errors become SaveError."""
+    ``path``: a failed export never leaves half a file. Unicode errors and a full disk (any
+    OS error) become one SaveError sentence naming ``path``, never the temporary file."""
     path = Path(path)
-    tmp = path.with_name(f".{path.name}.tmp")
+    existed = path.exists()
+    tmp = atomic.temporary(path)
     try:
-        with tmp.open("wb") as fh:
+        with tmp.open("xb") as fh:
             write(fh)
             fh.flush()
             os.fsync(fh.fileno())
@@ -222,6 +250,10 @@ def write_atomically(path: str | os.PathLike, write) -> None:
     except UnicodeEncodeError as exc:
         raise SaveError(f"{path.name} could not be written: some text is not valid Unicode "
                         f"({exc.reason}).") from None
+    except OSError as exc:
+        raise atomic.write_error(path, exc, existed) from None
     finally:
-        if tmp.exists():
-            tmp.unlink()
+        try:
+            tmp.unlink(missing_ok=True)
+        except OSError:
+            pass
