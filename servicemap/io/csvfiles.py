@@ -16,11 +16,14 @@ import csv
 import io
 import os
 import posixpath
+import shutil
 import stat
 import time
+import uuid
 import zipfile
 from pathlib import Path
 
+from servicemap import atomic
 from servicemap.errors import FileFormatError, SaveError
 from servicemap.gcpause import gc_paused
 from servicemap.graph.document import Document
@@ -63,19 +66,81 @@ def csv_files(doc: Document) -> dict[str, bytes]:
 
 
 def write_csv_folder(doc: Document, folder: str | os.PathLike) -> list[Path]:
-    """Write one CSV file per sheet into ``folder`` (made if missing); each file atomically."""
+    """Write one CSV file per sheet into ``folder`` (made if missing), all or none: every file
+    is written into a hidden temporary folder beside it first (where a full disk stops an
+    export), then each is renamed into place, the file it replaces kept until all are in. A
+    rename that fails (a file open in Excel on Windows) puts the old files back, so the folder
+    never holds files from two exports, which would import as a map matching neither."""
     folder = Path(folder)
     try:
         files = csv_files(doc)
     except UnicodeEncodeError as exc:
         raise SaveError(f"The CSV files could not be written: some text is not valid "
                         f"Unicode ({exc.reason}).") from None
-    folder.mkdir(exist_ok=True)
-    written = []
-    for name, data in files.items():
-        safety.write_atomically(folder / name, lambda fh, data=data: fh.write(data))
-        written.append(folder / name)
-    return written
+    for name in files:
+        if os.path.lexists(folder / name) and not (folder / name).is_file():
+            raise SaveError(f"{folder.name}/{name} is not a file (a folder or a link), so the "
+                            "CSV files were not written there.")
+    staging = folder.with_name(f".{folder.name}.{uuid.uuid4().hex[:8]}.tmp")
+    existed = folder.is_dir()
+    current = ""  # the file being written, named if the disk fills up
+    try:
+        staging.mkdir()
+        for current, data in files.items():
+            with (staging / current).open("xb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+        current = ""
+        folder.mkdir(exist_ok=True)
+        _move_in(staging, folder, list(files))
+        atomic.fsync_dir(folder)
+    except OSError as exc:
+        if not existed:
+            try:
+                folder.rmdir()  # made for this export: nothing of it is left
+            except OSError:
+                pass
+        if isinstance(exc, _MoveFailed):
+            current, exc = exc.name, exc.__cause__
+        what = f"{folder.name}/{current}" if current else f"The CSV files in {folder.name}"
+        after = "the folder is as it was" if existed else "nothing was written"
+        raise SaveError(f"{what} could not be written ({atomic.reason(exc)}); "
+                        f"{after}.") from None
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return [folder / name for name in files]
+
+
+class _MoveFailed(OSError):
+    def __init__(self, name: str) -> None:
+        super().__init__(name)
+        self.name = name
+
+
+def _move_in(staging: Path, folder: Path, names: list[str]) -> None:
+    """Rename each written file from ``staging`` into ``folder``, the old one set aside in
+    ``staging`` (``NAME.old``); on a failure every file moved so far goes back."""
+    moved: list[str] = []
+    try:
+        for name in names:
+            target, old = folder / name, staging / f"{name}.old"
+            if os.path.lexists(target):
+                os.replace(target, old)
+            moved.append(name)
+            os.replace(staging / name, target)
+    except OSError as exc:
+        failed = name
+        for name in reversed(moved):
+            target, old = folder / name, staging / f"{name}.old"
+            try:
+                if os.path.lexists(target) and not (staging / name).exists():
+                    os.replace(target, staging / name)
+                if os.path.lexists(old):
+                    os.replace(old, target)
+            except OSError:
+                pass  # best effort: the old file is still in the staging folder's name
+        raise _MoveFailed(failed) from exc
 
 
 MEMBER_MODE = stat.S_IFREG | 0o644  # a plain file anyone may read, whoever unzips it
