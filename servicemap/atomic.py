@@ -50,6 +50,42 @@ def write_error(path: Path, exc: BaseException, existed: bool) -> SaveError:
     return SaveError(f"{path.name} could not be written ({reason(exc)}); {after}.")
 
 
+# The longest name a save writes beside NAME: ".NAME.1234abcd.tmp-journal", SQLite's journal
+# of the temporary copy; the others are ".NAME.bak.1234abcd.tmp", NAME.lock.json and so on.
+NAME_ROOM = len("..12345678.tmp-journal")
+DEFAULT_NAME_MAX = 255  # bytes on ext4, APFS and most disks; UTF-16 units on NTFS
+
+
+def name_max(folder: Path) -> int:
+    """The longest file name the folder's disk takes."""
+    try:
+        return int(os.pathconf(folder, "PC_NAME_MAX"))  # POSIX only
+    except (AttributeError, OSError, ValueError):
+        return DEFAULT_NAME_MAX
+
+
+def name_length(name: str) -> int:
+    """A name's length as the disk counts it: UTF-16 units on Windows, bytes elsewhere."""
+    if os.name == "nt":
+        return len(name.encode("utf-16-le", "surrogatepass")) // 2
+    return len(os.fsencode(name))
+
+
+def check_name_room(path: Path) -> None:
+    """Refuse, in one sentence, a map whose name leaves no room for the names a save and a
+    lock write beside it (a backup, temporary files, the lock): said before any editing or
+    writing starts, not as a failed save after it."""
+    path = Path(path)
+    limit = name_max(path.parent if path.parent.is_dir() else Path("."))
+    if name_length(path.name) + NAME_ROOM <= limit:
+        return
+    shown = path.name if len(path.name) <= 60 else f"{path.name[:40]}…{path.name[-12:]}"
+    raise SaveError(f"{shown} has too long a name to be saved ({name_length(path.name)} "
+                    f"characters): a save writes a backup and temporary files beside it with "
+                    f"names {NAME_ROOM} characters longer, and this disk allows {limit}; give "
+                    f"it a name of at most {limit - NAME_ROOM} characters.")
+
+
 def journals(path: Path) -> list[Path]:
     return [path.with_name(path.name + suffix) for suffix in JOURNAL_SUFFIXES]
 

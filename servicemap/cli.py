@@ -176,10 +176,19 @@ def _check_out(path: str, force: bool, suffixes: tuple[str, ...]) -> Path:
         raise BadInput(f"{out} already exists; add --force to overwrite it")
     if not out.parent.is_dir():
         raise BadInput(f"the folder {out.parent} does not exist")
-    from servicemap import locks  # a window's lock: writers never touch a map it holds
+    from servicemap import atomic, locks  # a window's lock: writers never touch a map it holds
 
+    if out.suffix.lower() in SMAP.suffixes:
+        atomic.check_name_room(out)  # said now, not after a long import
     locks.refuse_if_held(out)
     return out
+
+
+def _writing(path: Path):
+    """Hold ``path``'s lock while it is written (servicemap/locks.py)."""
+    from servicemap import locks
+
+    return locks.holding(path)
 
 
 def _check(path: Path) -> tuple[rules.MapCheck, list[str]]:
@@ -293,7 +302,8 @@ def cmd_demo(args) -> int:
         doc = demo.synthetic(args.services, args.seed)
     else:
         doc = demo.kent_and_medway()
-    store.save(doc, out)
+    with _writing(out):
+        store.save(doc, out)
     return EXIT_OK
 
 
@@ -397,7 +407,8 @@ def cmd_template(args) -> int:
     """``template OUT.xlsx`` (or ``.ods``): the spreadsheet template with instructions and
     examples."""
     out = _check_out(args.out, args.force, _suffixes(formats.TEMPLATES))
-    by_suffix(out.suffix).template(out)
+    with _writing(out):
+        by_suffix(out.suffix).template(out)
     return EXIT_OK
 
 
@@ -413,10 +424,11 @@ def cmd_export(args) -> int:
             raise BadInput(f"--flat is for GraphML (.graphml), not {out.name}")
         fmt = formats.GRAPHML_FLAT
     doc = open_map(args.map)
-    if fmt.role == formats.PICTURE:
-        _export_picture(doc, out, args)
-    else:
-        fmt.write(doc, out)
+    with _writing(out):
+        if fmt.role == formats.PICTURE:
+            _export_picture(doc, out, args)
+        else:
+            fmt.write(doc, out)
     return EXIT_OK
 
 
@@ -432,7 +444,9 @@ def cmd_import(args) -> int:
     if not source.exists():
         raise BadInput(f"{source} does not exist")
     out = _check_out(args.out, args.force, SMAP.suffixes)
-    store.save(_read(fmt, source, args.undirected), out)
+    doc = _read(fmt, source, args.undirected)
+    with _writing(out):
+        store.save(doc, out)
     return EXIT_OK
 
 
@@ -492,17 +506,19 @@ def cmd_layout(args) -> int:
         if by_suffix(source.suffix) is not SMAP:
             raise BadInput(f"{source.name}: only a .smap map can be laid out in place; "
                            "add -o OUT.smap")
-        from servicemap import locks
+        from servicemap import atomic, locks
 
+        atomic.check_name_room(source)
         locks.refuse_if_held(source)
         out = source
     else:
         out = _check_out(args.out, args.force, _suffixes(formats.MAPS))
-    doc = open_map(source)
-    positions = layout.run(doc, args.method, args.group_by or "directorate", args.seed)
-    if positions:
-        doc.move_nodes(positions)
-    map_format(out).write(doc, out)
+    with _writing(out):  # in place: held from reading it to writing it back
+        doc = open_map(source)
+        positions = layout.run(doc, args.method, args.group_by or "directorate", args.seed)
+        if positions:
+            doc.move_nodes(positions)
+        map_format(out).write(doc, out)
     count = len(positions)
     print(f"{escaped(out.name)}: {plural(count, 'node')} placed by the {args.method} layout; "
           f"{layout.left_to_right_share(doc):.0%} of flows run left to right.")

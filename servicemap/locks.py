@@ -11,9 +11,13 @@ is one that cannot be read.
 
 from __future__ import annotations
 
+import getpass
 import json
 import os
 import socket
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -174,3 +178,73 @@ def refuse_if_held(path: str | os.PathLike) -> None:
     if who is not None:
         raise SaveError(f"{Path(path).name} is open in servicemap by {who.describe()}, so it "
                         "was not changed; close it there first, or write to another file")
+
+
+@contextmanager
+def holding(path: str | os.PathLike) -> Iterator[None]:
+    """Hold ``path``'s window lock while a command writes it: a window opening the map in that
+    moment finds it held (by "the servicemap command line") instead of reading a file about
+    to change. Written as QLockFile writes it (process id, program, host, machine and boot
+    ids), so Qt sees a live lock while this process runs and a stale one after a crash; on
+    Windows the open file keeps QLockFile from removing it. One sentence when a window (or
+    another command) holds it already; a stale lock is taken over, as QLockFile does."""
+    lock = lock_path(path)
+    fd = _create(lock)
+    if fd is None:  # there is a lock: held, or left by a process that has gone
+        refuse_if_held(path)
+        try:
+            os.unlink(lock)
+        except OSError:
+            pass
+        fd = _create(lock)
+        if fd is None:
+            refuse_if_held(path)
+            raise SaveError(f"{Path(path).name} is being changed by another program, so it "
+                            "was not changed; try again")
+    info = info_path(path)
+    try:
+        os.write(fd, _lock_text().encode("utf-8"))
+        try:
+            info.write_text(json.dumps({"user": f"{_user()} (a servicemap command)",
+                                        "host": socket.gethostname(),
+                                        "since": datetime.now().astimezone().isoformat(
+                                            timespec="seconds")}),
+                            encoding="utf-8")
+        except OSError:
+            pass  # the lock itself is what counts
+        yield
+    finally:
+        os.close(fd)
+        for made in (info, lock):
+            try:
+                os.unlink(made)
+            except OSError:
+                pass
+
+
+def _create(lock: Path) -> int | None:
+    """A new lock file, open for writing; None when one is there already."""
+    try:
+        return os.open(lock, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0),
+                       0o644)
+    except FileExistsError:
+        return None
+    except OSError as exc:
+        raise SaveError(f"{Path(lock).name[:-5]} could not be locked for writing "
+                        f"({exc.strerror or exc}), so it was not changed") from None
+
+
+def _lock_text() -> str:
+    """QLockFile's lines: pid, the program's file name (what Qt compares with the running
+    process's), host, machine id, boot id."""
+    program = Path(os.path.realpath(sys.executable)).name
+    machine = _own_id("/etc/machine-id", "/var/lib/dbus/machine-id")
+    boot = _own_id("/proc/sys/kernel/random/boot_id")
+    return f"{os.getpid()}\n{program}\n{socket.gethostname()}\n{machine}\n{boot}\n"
+
+
+def _user() -> str:
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError, ImportError):
+        return "another user"

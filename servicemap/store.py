@@ -432,6 +432,7 @@ def save(document: Document, path: str | os.PathLike, mode: int | None = None) -
     platform's default). A read-only file is refused, never made writable; the temporary copy
     is private while it is written."""
     path = Path(path)
+    atomic.check_name_room(path)
     keep = atomic.existing_mode(path)
     final = keep if keep is not None else mode
     tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")

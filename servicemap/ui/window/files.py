@@ -14,7 +14,7 @@ from pathlib import Path
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
-from servicemap import store
+from servicemap import atomic, store
 from servicemap.errors import ServiceMapError
 from servicemap.graph.document import Document
 from servicemap.io.formats import MAPS, SMAP, dialog_filters, map_format, open_map
@@ -291,6 +291,12 @@ class FileController:
             self.show_document(doc, path=path, lock=self.lock, scene=scene)
             self.remember(path)
             return True
+        try:
+            atomic.check_name_room(path)
+        except ServiceMapError as exc:  # said now, before any editing, not at the first save
+            self.tell_error(f"{exc} It opens as a copy, to save under a shorter name.")
+            self.show_document(doc, name=f"Copy of {path.stem}", dirty=True, scene=scene)
+            return True
         lock = MapLock(path)
         if not lock.acquire():
             choice = self.ask_locked(path, lock.owner())
@@ -352,6 +358,11 @@ class FileController:
         path = Path(target)
         if path.suffix.lower() != ".smap":
             path = path.with_name(path.name + ".smap")
+        try:
+            atomic.check_name_room(path)
+        except ServiceMapError as exc:
+            self.tell_error(str(exc))
+            return False
         if path != self.path:
             lock = MapLock(path)
             if not lock.acquire():
