@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -174,6 +175,9 @@ def _check_out(path: str, force: bool, suffixes: tuple[str, ...]) -> Path:
                        f"use {' or '.join(suffixes)}")
     if out.exists() and not force:
         raise BadInput(f"{out} already exists; add --force to overwrite it")
+    if os.path.lexists(out) and not out.is_file():
+        raise BadInput(f"{out.name} is not a regular file (a folder, a pipe or a device), so "
+                       "nothing was written over it")
     if not out.parent.is_dir():
         raise BadInput(f"the folder {out.parent} does not exist")
     from servicemap import atomic, locks  # a window's lock: writers never touch a map it holds
@@ -370,6 +374,8 @@ def _read(fmt: formats.Format, source: Path, undirected: str | None = None) -> D
     try:
         imported = fmt.import_file(source, undirected=undirected)
     except ImportProblems as exc:
+        if len(exc.problems) == 1:  # one sentence: the summary naming its problem
+            raise BadInput(str(exc)) from None
         for problem in exc.problems[:SHOWN_PROBLEMS]:
             print(escaped(f"{source.name}: {problem}"), file=sys.stderr)
         if len(exc.problems) > SHOWN_PROBLEMS:

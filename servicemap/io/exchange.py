@@ -123,6 +123,9 @@ def load_json_data(path: str | os.PathLike) -> object:
     except RecursionError:
         raise FileFormatError(f"{path.name} is nested too deeply to be a map.") from None
     except ValueError as exc:  # an integer of thousands of digits
+        if "digits" in str(exc):
+            raise FileFormatError(f"{path.name} holds a number thousands of digits long, too "
+                                  "long to be a value of a map, so it was not read.") from None
         raise FileFormatError(f"{path.name} cannot be read as a map ({exc}).") from None
     except OSError as exc:
         raise FileFormatError(f"{path} cannot be read: {exc.strerror or exc}.") from None
