@@ -213,13 +213,14 @@ def _reading(path: str | os.PathLike) -> Iterator[_OpenFile]:
     try:
         conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     except sqlite3.Error as exc:
-        raise FileFormatError(f"{name} cannot be opened: {exc}.") from None
+        raise FileFormatError(f"{name} cannot be opened: {escaped(str(exc))}.") from None
     try:
         conn = _checked(conn, name)
         yield _OpenFile(name, conn, _read_map_fields(conn, name), _read_pathways(conn, name),
                         _read_comments(conn, name), _read_notes(conn, name))
     except sqlite3.DatabaseError as exc:
-        raise FileFormatError(f"{name} is damaged or is not a servicemap map ({exc}).") from None
+        raise FileFormatError(f"{name} is damaged or is not a servicemap map "
+                              f"({escaped(str(exc))}).") from None
     finally:
         conn.close()
 

@@ -73,8 +73,8 @@ def describe_edge(edge_id: str, record: Mapping[str, object],
 
 def normalise(field: Field, value: object) -> object:
     """The stored form of a value: trimmed names, whole floats as ints, 0/1 as bools."""
-    if value is None:
-        return None
+    if value is None:  # unknown; a field that is never unknown takes its default, as on load
+        return None if field.optional else field.default
     kind = field.type
     if field.unit == "date" and isinstance(value, str):
         return value.strip() or None  # an empty date is an unknown one
