@@ -259,11 +259,16 @@ def _checked(conn: sqlite3.Connection, name: str) -> sqlite3.Connection:
 CHECK_LINES = 100  # what SQLite's quick_check lists at most; more are counted as "or more"
 
 
+def _lenient_text(raw: bytes) -> str:
+    """SQLite text as str, bytes that are not UTF-8 shown as U+FFFD (sqlite3's text_factory)."""
+    return raw.decode("utf-8", "replace")
+
+
 def _check_report(conn: sqlite3.Connection) -> str | None:
     """SQLite's quick_check of the file summarised in one clause (None: it passed). The report
     can run to a hundred lines, name internal pages and hold bytes that are not UTF-8: it is
     counted, its first finding kept (decoded leniently, control characters escaped)."""
-    conn.text_factory = lambda raw: raw.decode("utf-8", "replace")
+    conn.text_factory = _lenient_text
     try:
         rows = [row[0] for row in conn.execute(f"PRAGMA quick_check({CHECK_LINES})")]
     finally:
