@@ -1,9 +1,12 @@
 """The files servicemap ships beside its code (the Kent and Medway map, fonts for exports,
-the app icon), where to find them, and which are missing.
+the app icon, the definitions of the measures), where to find them, and which are missing.
 
 They sit in the repository's top-level ``resources/`` when run from a checkout, in
 ``servicemap/resources/`` when installed from a wheel, and in the one-folder build's
-``_internal/servicemap/resources/`` (the same place relative to this module)."""
+``_internal/servicemap/resources/`` (the same place relative to this module). The pages of
+``docs/`` the app shows (:data:`DOCS`: Help > What the measures mean) are in the checkout's
+``docs/`` and go to ``resources/docs/`` in a wheel (pyproject.toml's force-include) and in the
+one-folder build (packaging/servicemap.spec)."""
 
 from __future__ import annotations
 
@@ -14,6 +17,8 @@ FONT_FILES = ("fonts/LiberationSans-Regular.ttf", "fonts/LiberationSans-Bold.ttf
               "fonts/LiberationSans-Italic.ttf")
 ICON_PNG = "icon/servicemap.png"
 ICON_ICO = "icon/servicemap.ico"
+MEASURES_DOC = "analysis.md"
+DOCS = (MEASURES_DOC,)  # pages of docs/ shipped with the app
 REQUIRED = {MAP_FILE: "the bundled Kent and Medway map",
             **{font: "a font the exports use" for font in FONT_FILES},
             ICON_PNG: "the app icon"}
@@ -32,6 +37,15 @@ def resources_dir() -> Path:
 def path(name: str) -> Path:
     """The bundled file ``name`` (a path relative to the resources folder)."""
     return resources_dir() / name
+
+
+def doc_path(name: str) -> Path:
+    """The shipped page ``name`` of docs/ (``analysis.md``): in the resources' ``docs/`` when
+    installed or frozen, else the checkout's ``docs/``."""
+    shipped = resources_dir() / "docs" / name
+    if shipped.is_file():
+        return shipped
+    return Path(__file__).resolve().parent.parent / "docs" / name
 
 
 def missing(folder: Path | None = None) -> list[str]:

@@ -4,6 +4,9 @@ list; columns sort on click; selecting rows selects their services and flows on 
 Every measure and column is named in plain words and explained in one sentence (from
 docs/analysis.md): the measure in the chooser's tooltip and under the "?" button beside it, each
 column in its header's tooltip. Waits show in hours, days or weeks, percentages with "%".
+Under the table, Copy and Export… take the table away as shown (sorted, every row): the
+panel gives it as plain values (:meth:`AnalysisPanel.result_table`) and the analysis feature
+puts it on the clipboard or in a file.
 
 It follows the document (debounced: one analysis after edits stop for a moment); while the dock
 is hidden (closed, or a tab behind another) it only notes that it is out of date and catches up
@@ -13,6 +16,7 @@ when shown: its dock calls :meth:`AnalysisPanel.set_shown` from ``visibilityChan
 from __future__ import annotations
 
 import time
+from datetime import datetime
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -29,7 +33,8 @@ from PySide6.QtWidgets import (
 )
 
 from servicemap.graph.analysis import analyse
-from servicemap.ui.panels.analysis_rows import RowsModel
+from servicemap.io.table_file import ResultTable
+from servicemap.ui.panels.analysis_rows import RowsModel, Table, result_table
 from servicemap.ui.panels.analysis_tables import coverage_columns, tables
 from servicemap.ui.panels.base import Panel
 from servicemap.words import plural
@@ -73,6 +78,13 @@ class AnalysisPanel(Panel):
         self.summary.setWordWrap(True)
         self.status = QLabel(self)
         self.status.setStyleSheet("color: #425563")
+        self.copy_button = QPushButton("Copy", self)
+        self.copy_button.setObjectName("analysis-copy")
+        self.copy_button.setToolTip("Copy this table, every row as shown, to paste into Excel, "
+                                    "LibreOffice, Word or an e-mail")
+        self.export_button = QPushButton("Export…", self)
+        self.export_button.setObjectName("analysis-export")
+        self.export_button.setToolTip("Save this table as a CSV file or an Excel workbook")
         self.stack = QStackedWidget(self)
         self.tables = tables(self._name)
         self.views: dict[str, QTableView] = {}
@@ -107,7 +119,12 @@ class AnalysisPanel(Panel):
         layout.addWidget(self.explain)
         layout.addWidget(self.summary)
         layout.addWidget(self.stack, 1)
-        layout.addWidget(self.status)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.status, 1)
+        bottom.addWidget(self.copy_button)
+        bottom.addWidget(self.export_button)
+        layout.addLayout(bottom)
+        self._enable_takeaway()
 
     def _name(self, node_id: str) -> str:
         graph = self.doc.graph if self.doc is not None else {}
@@ -124,6 +141,7 @@ class AnalysisPanel(Panel):
         self.follow(doc)
         self.stale = True
         self.result = None
+        self._enable_takeaway()
         for view in self.views.values():
             view.model().set_rows([])  # no rows of the previous map, even while hidden
         self.summary.setText("")
@@ -150,6 +168,7 @@ class AnalysisPanel(Panel):
             for view in self.views.values():
                 view.model().set_rows([])
             self.summary.setText("No map.")
+            self._enable_takeaway()
             return
         start = time.perf_counter()
         self.result = analyse(self.doc)
@@ -181,6 +200,7 @@ class AnalysisPanel(Panel):
         self.stack.setCurrentIndex(index)
         table = self.tables[index]
         self.summary.setText(table.summary(self.result) if self.result else "")
+        self._enable_takeaway()
         self.explain.setText(table.explain)
         self.chooser.setToolTip(table.explain)
         self.help_button.setToolTip(table.explain)
@@ -190,6 +210,34 @@ class AnalysisPanel(Panel):
             view.resizeColumnsToContents()
             for column in range(view.model().columnCount()):
                 view.setColumnWidth(column, min(view.columnWidth(column), 240))
+
+    def current_table(self) -> Table:
+        return self.tables[max(0, self.chooser.currentIndex())]
+
+    def _enable_takeaway(self) -> None:
+        has = self.result is not None
+        self.copy_button.setEnabled(has)
+        self.export_button.setEnabled(has)
+
+    def result_table(self) -> ResultTable | None:
+        """The table shown, as plain values in the order shown, with what it is (the map, the
+        measure, when), or None before an analysis."""
+        if self.result is None or self.doc is None:
+            return None
+        table = self.current_table()
+        model = self.views[table.key].model()
+        graph = self.doc.graph.graph
+        about = [f"{table.title}: {graph.get('title') or 'untitled map'}",
+                 table.explain, table.summary(self.result),
+                 f"Analysed by servicemap on {datetime.now().astimezone():%d %B %Y at %H:%M}."]
+        if graph.get("illustrative"):
+            about.append("Illustrative data: the numbers on this map are not real.")
+        if graph.get("marking"):
+            about.append(f"Protective marking: {graph['marking']}.")
+        about.append("Unknown values are written \"unknown\", never 0. Every measure is "
+                     "defined in servicemap's Help > What the measures mean.")
+        about += [f"{c.title}: {c.tip}" for c in model.columns if c.tip]
+        return result_table(table.title, model.columns, model.rows, about)
 
     def _rows_selected(self, view: QTableView) -> None:
         model = view.model()

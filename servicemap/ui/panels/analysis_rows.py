@@ -1,13 +1,16 @@
 """The rows of one Analysis table: its columns (title, value, format, tooltip), the Qt model
-that shows them sorted with unknown last, and the description of a measure's table."""
+that shows them sorted with unknown last, the description of a measure's table, and the table
+as it is shown made into plain values to copy or export (:func:`result_table`)."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 
+from servicemap.io.table_file import ResultTable
 from servicemap.units import format_duration, format_percent
 
 ROOT = QModelIndex()
@@ -109,3 +112,41 @@ class Table:
     ids: Callable[[dict], list[str]]
     summary: Callable[[dict], str]
     explain: str = ""  # what the measure is, in one sentence (docs/analysis.md)
+
+
+# ----- taking a table away ------------------------------------------------------------------
+EXPORT_FORMATS = {"n": "#,##0", "pct": "0%", "pct1": "0.0%", "1": "0.0"}
+
+
+def export_value(value: object, fmt: str) -> object:
+    """A cell's value for a spreadsheet: numbers stay numbers (a ratio with a percent format,
+    a wait in days), yes/no for booleans, "unknown" for unknown (never an empty cell a sum
+    would count as 0)."""
+    if value is None:
+        return "unknown"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, (int, float)):
+        if not math.isfinite(value):
+            return "over any limit" if value > 0 else "unknown"
+        return value
+    return str(value)
+
+
+def export_title(column: Column) -> str:
+    """The column's title, with the unit a bare number needs ("Median wait (days)",
+    "Occupancy (%)")."""
+    if column.fmt == "days":
+        return f"{column.title} (days)"
+    if column.fmt == "%" and "%" not in column.title:
+        return f"{column.title} (%)"
+    return column.title
+
+
+def result_table(title: str, columns: list[Column], rows: list[dict],
+                 about: list[str]) -> ResultTable:
+    """The rows in the order shown, through ``columns``, as plain values."""
+    return ResultTable(
+        title, [export_title(c) for c in columns],
+        [[export_value(c.get(r), c.fmt) for c in columns] for r in rows],
+        [EXPORT_FORMATS.get(c.fmt) for c in columns], about)

@@ -1,5 +1,7 @@
 """The analysis feature: the Analysis dock (tabbed with Inspector and Pathways), canvas overlays
-with their own legend dock, and their entries in the View menu.
+with their own legend dock, and their entries in the View menu; each table's Copy (tab-separated
+text and HTML on the clipboard) and Export… (CSV or Excel, :mod:`servicemap.io.table_file`);
+Help > What the measures mean (docs/analysis.md, :mod:`.definitions`).
 
 It follows the session: every new document is analysed (when the dock is shown) and
 the overlay moves to the new canvas.
@@ -7,14 +9,24 @@ the overlay moves to the new canvas.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QActionGroup
-from PySide6.QtWidgets import QScrollArea
+from pathlib import Path
 
+from PySide6.QtCore import QMimeData, Qt
+from PySide6.QtGui import QAction, QActionGroup, QGuiApplication
+from PySide6.QtWidgets import QFileDialog, QScrollArea
+
+from servicemap import bundled
+from servicemap.errors import ServiceMapError
 from servicemap.graph.measures import MEASURES
+from servicemap.io import table_file
 from servicemap.ui.api import Host
+from servicemap.ui.features.analysis.definitions import TITLE, DefinitionsWindow
 from servicemap.ui.features.analysis.overlay import Overlay, OverlayLegend
 from servicemap.ui.panels.analysis import AnalysisPanel
+from servicemap.words import plural
+
+CSV_FILTER = "CSV files (*.csv)"
+XLSX_FILTER = "Excel workbooks (*.xlsx)"
 
 
 class AnalysisFeature:
@@ -37,6 +49,12 @@ class AnalysisFeature:
                                          area="left", tab_with="legend", shown=False,
                                          section="analysis")
         self._make_actions()
+        self.definitions: DefinitionsWindow | None = None
+        host.add_action("help.measures", f"&{TITLE}", self.show_definitions, menu="help",
+                        tip="The definitions of every figure in the Analysis dock, the "
+                        "overlays and servicemap analyse")
+        self.panel.copy_button.clicked.connect(self.copy_table)
+        self.panel.export_button.clicked.connect(self.export_table)
         self.overlay.changed.connect(self._overlay_changed)
         host.session.document_changed.connect(self._document_changed)
 
@@ -90,3 +108,63 @@ class AnalysisFeature:
     def _document_changed(self) -> None:
         self.panel.set_document(self.host.session.doc)
         self.overlay.set_scene(self.host.session.scene)
+
+    # ----- taking a table away ------------------------------------------------------------
+    def copy_table(self) -> bool:
+        """Put the table shown on the clipboard: tab-separated text (pastes into cells) and
+        HTML (a table in Word or an e-mail)."""
+        table = self.panel.result_table()
+        if table is None:
+            return False
+        data = QMimeData()
+        data.setText(table_file.tsv_text(table))
+        data.setHtml(table_file.html_text(table))
+        QGuiApplication.clipboard().setMimeData(data)
+        self.host.status(f"Copied {table.title}: {plural(len(table.rows), 'row')}", 5000)
+        return True
+
+    def ask_table_path(self, title: str) -> tuple[str, str]:
+        """Where to save the table, and the chosen filter ("" when cancelled)."""
+        stem = self.host.session.name.removesuffix(".smap").removesuffix(".json")
+        name = table_file.sheet_name(title)
+        start = str(Path(self.host.files.folder()) / f"{stem} {name}.xlsx")
+        return QFileDialog.getSaveFileName(self.host.widget, f"Export {title}", start,
+                                           f"{XLSX_FILTER};;{CSV_FILTER}")
+
+    def export_table(self) -> Path | None:
+        """Save the table shown as CSV or xlsx (by the name's ending, else the filter)."""
+        table = self.panel.result_table()
+        if table is None:
+            return None
+        target, chosen = self.ask_table_path(table.title)
+        if not target:
+            return None
+        path = Path(target)
+        suffix = path.suffix.lower()
+        if suffix not in (".csv", ".xlsx"):
+            suffix = ".csv" if chosen == CSV_FILTER else ".xlsx"
+            path = path.with_name(path.name + suffix)
+        try:
+            (table_file.write_csv if suffix == ".csv" else table_file.write_xlsx)(table, path)
+        except ServiceMapError as exc:
+            self.host.tell_error(str(exc))
+            return None
+        self.host.status(f"Exported {table.title} ({plural(len(table.rows), 'row')}) to {path}",
+                         8000)
+        return path
+
+    # ----- the definitions --------------------------------------------------------------------
+    def show_definitions(self) -> DefinitionsWindow | None:
+        """Open (or raise) the page of definitions shipped with the app."""
+        path = bundled.doc_path(bundled.MEASURES_DOC)
+        if self.definitions is None:
+            try:
+                self.definitions = DefinitionsWindow(path, self.host.widget)
+            except (OSError, UnicodeDecodeError) as exc:
+                self.host.tell_error(f"The definitions of the measures could not be read from "
+                                     f"{path} ({getattr(exc, 'strerror', None) or exc}).")
+                return None
+        self.definitions.show()
+        self.definitions.raise_()
+        self.definitions.activateWindow()
+        return self.definitions
