@@ -194,7 +194,9 @@ def test_the_command_line_prints_the_summary_and_exits_0(tmp_path, child_env):
     lines = proc.stderr.splitlines()
     assert lines[0] == "referrals.json: imported with 8 notes on what was filled in or changed:"
     assert [STAMP.sub("NOW", line) for line in lines[1:5]] == [f"  {n}" for n in COMMON]
-    assert len(lines) == 9
+    assert len(lines) == 10
+    assert lines[9] == ('referrals.json: warning: 2 referral flows join "GP practice" and '
+                        '"Crisis team"; they are kept separate')
     assert store.load(out).counts()["flows"] == 5  # the parallel pair kept apart
 
 

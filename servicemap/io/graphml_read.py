@@ -398,7 +398,9 @@ class _Reader:
             shown = [(f"{h.attrs['id']} " if h.attrs.get("id") else "") + "(" + ", ".join(
                 f'"{names.get(e, e)}"' for e in h.ends) + ")" for h in self.hyperedges]
             self.notices.append(f"{plural(len(self.hyperedges), 'hyperedge')} (one edge "
-                                "joining several nodes at once) were left out, as a flow joins "
+                                f"joining several nodes at once) "
+                                f"{'was' if len(self.hyperedges) == 1 else 'were'} left out, "
+                                "as a flow joins "
                                 f"one box to another: {listing(shown)}.")
 
     def pathways(self, text: object) -> list[Pathway]:
