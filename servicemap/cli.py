@@ -388,16 +388,11 @@ def _read(fmt: formats.Format, source: Path, undirected: str | None = None) -> D
                       "on what was filled in or changed:"), file=sys.stderr)
         for notice in imported.notices:
             print(f"  {escaped(notice)}", file=sys.stderr)
-    for warning in _warnings(imported.document):
+    # the rules' warnings (parallel flows kept separate, ...), as validate gives them: exit 0
+    for warning in (p for p in imported.document.problems() if p.severity == "warning"):
         print(escaped(f"{source.name}: {warning}"), file=sys.stderr)
     return imported.document
 
-
-def _warnings(doc: Document) -> list[rules.Problem]:
-    """The rules' warnings about an imported map, as ``validate`` prints them (parallel flows
-    kept separate, a pathway step with no flow): imported all the same, exit 0. Flow balance
-    is a finding of the analysis, not of the import: ``validate`` and ``analyse`` give it."""
-    return [p for p in doc.problems() if p.severity == "warning"]
 
 
 def _export_csv_folder(args) -> int:

@@ -7,12 +7,8 @@ styles (a named header font, columns fitted to their text) and each sheet's head
 and the data rows are streamed into each table as XML, as the Excel writer does. Cells are
 typed (text, float, boolean); an empty value is a blank cell. An OpenDocument text cell is
 never a formula, so text starting with ``=`` is written as it stands. Like the workbook, each
-sheet's header row is frozen and the same columns have drop-down lists: odfdo has no helper for
-either, so they are written through its element API as LibreOffice writes them — the lists as
-``<table:content-validations>`` (a list of choices, or the names on the sheet a column refers
-to; a stop message only where the choices are the only values allowed) named on every cell of
-their column down to the sheet's last row (the rows past the data as one repeated row), and the
-frozen row as each sheet's split settings in ``settings.xml``.
+sheet's header row is frozen and the same columns have drop-down lists
+(:mod:`servicemap.io.ods_lists`).
 
 Reading never uses odfdo: after the size and zip-bomb checks, ``content.xml`` is streamed
 through expat with defusedxml's guards (:func:`safety.expat_parser`), rows and columns
@@ -32,6 +28,7 @@ from servicemap.errors import FileFormatError
 from servicemap.gcpause import gc_paused
 from servicemap.graph.document import Document
 from servicemap.io import safety, sheets
+from servicemap.io.ods_lists import LAST_ROW, blank_rows, drop_downs, freeze_headers, list_cell
 from servicemap.io.sheet_reader import document_from_tables
 from servicemap.io.sheets import SHEETS, SheetProblem, Table, letter
 from servicemap.io.template import (
@@ -44,12 +41,6 @@ from servicemap.io.template import (
 )
 
 MIMETYPE = "application/vnd.oasis.opendocument.spreadsheet"
-LAST_ROW = 1_048_576  # LibreOffice's (and Excel's) rows: drop-downs reach the last one
-FROZEN = (("HorizontalSplitMode", "short", "0"), ("VerticalSplitMode", "short", "2"),
-          ("HorizontalSplitPosition", "int", "0"), ("VerticalSplitPosition", "int", "1"),
-          ("ActiveSplitRange", "short", "2"), ("PositionLeft", "int", "0"),
-          ("PositionRight", "int", "0"), ("PositionTop", "int", "0"),
-          ("PositionBottom", "int", "1"))  # a split below row 1, frozen, as LibreOffice writes
 MAX_CELLS = 5_000_000  # cells after expanding repeats: more is a "repeat bomb"
 CM_PER_CHARACTER = 0.21
 _STYLES = (
@@ -140,102 +131,9 @@ def rows_xml(rows: list[list[object]], lists: list[str | None] | None = None) ->
                 cell = cell.replace("<table:table-cell",
                                     f'<table:table-cell table:content-validation-name="{name}"', 1)
             cells.append(cell)
-        cells += [_list_cell(lists[i]) for i in range(len(row), last + 1)]
+        cells += [list_cell(lists[i]) for i in range(len(row), last + 1)]
         out.append(f"<table:table-row>{''.join(cells)}</table:table-row>")
     return "".join(out)
-
-
-def _list_cell(name: str | None) -> str:
-    return (f'<table:table-cell table:content-validation-name="{name}"/>' if name
-            else "<table:table-cell/>")
-
-
-def _blank_rows(count: int, lists: list[str | None]) -> str:
-    """``count`` empty rows (one repeated row) whose cells keep their columns' drop-downs."""
-    last = max((i for i, name in enumerate(lists) if name), default=-1)
-    if count <= 0 or last < 0:
-        return ""
-    cells, i = [], 0
-    while i <= last:
-        j = i
-        while j <= last and lists[j] == lists[i]:
-            j += 1
-        repeat = f' table:number-columns-repeated="{j - i}"' if j - i > 1 else ""
-        name = f' table:content-validation-name="{lists[i]}"' if lists[i] else ""
-        cells.append(f"<table:table-cell{repeat}{name}/>")
-        i = j
-    return (f'<table:table-row table:number-rows-repeated="{count}">{"".join(cells)}'
-            "</table:table-row>")
-
-
-# ----- drop-down lists and the frozen header ---------------------------------------------------
-def _formula_text(text: str) -> str:
-    return '"' + text.replace('"', '""') + '"'
-
-
-def drop_downs() -> tuple[dict[str, list[str | None]], list[str]]:
-    """Each sheet's drop-down name per column, and the ``<table:content-validation>``
-    elements: the workbook's lists (:func:`servicemap.io.xlsx._validate`) in OpenDocument."""
-    names: dict[str, list[str | None]] = {}
-    elements: list[str] = []
-    by_source: dict[tuple, str] = {}
-    for sheet in SHEETS:
-        names[sheet.name] = []
-        for i, column in enumerate(sheet.columns):
-            choices = column.choices or (("TRUE", "FALSE") if column.field and
-                                         column.field.type is bool else None)
-            if choices:
-                condition = ("of:cell-content-is-in-list("
-                             + ";".join(_formula_text(c) for c in choices) + ")")
-            elif column.ref and not column.many:
-                target = sheets.SHEET[column.ref]
-                col = letter(target.columns.index(target.column("name")))
-                condition = (f"of:cell-content-is-in-list([$'{column.ref}'.${col}$2:"
-                             f".${col}${LAST_ROW}])")
-            else:
-                names[sheet.name].append(None)
-                continue
-            strict = bool(column.choices) and not column.free
-            key = (condition, strict, column.help, column.name)
-            if key not in by_source:
-                name = f"smList{len(by_source) + 1}"
-                by_source[key] = name
-                message = _xml(f"Choose one of the listed values for {column.name}.")
-                elements.append(
-                    f'<table:content-validation table:name="{name}" '
-                    f'table:condition="{_xml(condition).replace(chr(34), "&quot;")}" '
-                    f'table:allow-empty-cell="true" table:display-list="unsorted" '
-                    f'table:base-cell-address="$\'{sheet.name}\'.${letter(i)}$2">'
-                    f'<table:help-message table:title="{_xml(column.name)}" '
-                    f'table:display="true"><text:p>{_xml(column.help)}</text:p>'
-                    f'</table:help-message>'
-                    f'<table:error-message table:message-type="stop" '
-                    f'table:display="{"true" if strict else "false"}">'
-                    f"<text:p>{message}</text:p></table:error-message>"
-                    "</table:content-validation>")
-            names[sheet.name].append(by_source[key])
-    return names, elements
-
-
-def _freeze_headers(doc, tables: list[str], active: str) -> None:
-    """Freeze the first row of each of ``tables`` and open on ``active``: the view settings
-    LibreOffice keeps per sheet (``settings.xml``), written through odfdo's elements."""
-    from odfdo import Element
-
-    settings = doc.settings
-    found = settings.get_element("//config:config-item-map-named[@config:name='Tables']")
-    found.clear()
-    found.set_attribute("config:name", "Tables")
-    for name in tables:
-        items = "".join(f'<config:config-item config:name="{key}" config:type="{kind}">'
-                        f"{value}</config:config-item>" for key, kind, value in FROZEN)
-        found.append(Element.from_tag(
-            f'<config:config-item-map-entry config:name="{_xml(name)}">{items}'
-            "</config:config-item-map-entry>"))
-    active_name = active
-    active = settings.get_element("//config:config-item[@config:name='ActiveTable']")
-    if active is not None:
-        active.text = active_name
 
 
 def _frame(rows: dict[str, list[list[object]]]) -> bytes:
@@ -281,7 +179,7 @@ def _frame(rows: dict[str, list[list[object]]]) -> bytes:
             header.append(Cell(c.name, style="smHeader"))
         table.append(header)
         body.append(table)
-    _freeze_headers(doc, [sheet.name for sheet in SHEETS], info.name)
+    freeze_headers(doc, [sheet.name for sheet in SHEETS], info.name)
     buffer = io.BytesIO()
     doc.save(buffer)
     return buffer.getvalue()
@@ -295,7 +193,7 @@ def _with_rows(content: str, rows: dict[str, list[list[object]]]) -> str:
         data = rows[sheet.name][1:]
         start = content.index(f'<table:table table:name="{sheet.name}"')
         end = content.index("</table:table>", start)
-        body = rows_xml(data, lists[sheet.name]) + _blank_rows(LAST_ROW - 1 - len(data),
+        body = rows_xml(data, lists[sheet.name]) + blank_rows(LAST_ROW - 1 - len(data),
                                                                lists[sheet.name])
         content = content[:end] + body + content[end:]
     return content
