@@ -114,3 +114,48 @@ def test_an_edge_value_falls_in_the_lower_bin(key, edge):
     measure = MEASURES[key]
     i = measure.uppers.index(edge)
     assert measure.bin_of(edge) == i and measure.bin_of(edge + 1e-9) == i + 1
+
+
+def rates_map() -> Document:
+    """North (60,000) and South (100,000 people): a crisis team of 320 a year serving both
+    (120 to North, 200 to South by population), a helpline of 200 serving South, a clinic of 30
+    serving North, and a ward of 40 serving no partnership."""
+    doc = with_services(("crisis", {}, [{"volume_per_year": 320}]),
+                        ("helpline", {}, [{"volume_per_year": 200}]),
+                        ("clinic", {}, [{"volume_per_year": 30}]),
+                        ("ward", {}, [{"volume_per_year": 40}]))
+    doc.add_node("partnership", "North", "north", population=60_000)
+    doc.add_node("partnership", "South", "south", population=100_000)
+    for sid, place in (("crisis", "north"), ("crisis", "south"), ("helpline", "south"),
+                       ("clinic", "north")):
+        doc.add_edge("serves", sid, place)
+    return doc
+
+
+def test_rates_per_head_by_partnership():
+    # North 150 a year: 250 per 100,000; South 400: 400 per 100,000; both 550 over 160,000:
+    # 343.75, the map-wide rate the bins compare with
+    doc = rates_map()
+    values = read("rates", doc)
+    assert values["crisis"] == (pytest.approx(1.0), "344")  # North and South together
+    assert values["helpline"] == (pytest.approx(400 / 343.75), "400")
+    assert values["clinic"] == (pytest.approx(250 / 343.75), "250")
+    assert values["ward"] == (None, "?")  # serves no partnership: unknown, not 0
+    measure = MEASURES["rates"]
+    bins = {sid: measure.bin_of(v) for sid, (v, _) in values.items()}
+    assert bins == {"crisis": 2, "helpline": 3, "clinic": 0, "ward": None}
+    assert measure.reference(doc) == "Map-wide: 344 people a year per 100,000"
+
+
+def test_rates_with_unknowns_stay_unknown():
+    doc = rates_map()
+    doc.update_edge("helpline-f0", {"volume_per_year": None})  # South: a lower bound
+    values = read("rates", doc)
+    assert values["helpline"] == (None, "≥200")  # South's crisis share only: 200 per 100,000
+    assert values["crisis"] == (None, "≥219")  # (150 + 200) over 160,000, at least
+    assert values["clinic"] == (pytest.approx(1.0), "250")  # North alone is known in full
+    doc.update_node("north", {"population": None})
+    values = read("rates", doc)
+    assert values["clinic"] == values["crisis"] == (None, "?")
+    assert MEASURES["rates"].reference(doc) == \
+        "Map-wide: unknown (no partnership's rate is known in full)"

@@ -79,8 +79,11 @@ def report_lines(doc: Document, result: dict, limit: int = 25) -> list[str]:
             + ("unknown" if r["people_cut_off"] is None else
                f"{'at least ' if r['cut_off_unknown_flows'] else ''}{r['people_cut_off']:,.0f}")
             + f" ({plural(r['services_cut_off'], 'service')})")
-    section(f"Critical services ({cs['method']} betweenness on flows, weighted by volume)",
-            cs["services"], lambda r: f"{r['rank']}. {r['name']} ({r['betweenness']:.4f})")
+    section("Second figure: share of the busiest journeys through each service (of the busiest "
+            "routes between any two points of the map, the share that pass through it, even if "
+            f"they have another way round; {cs['method']} betweenness on flows, weighted by "
+            "volume)",
+            cs["services"], lambda r: f"{r['rank']}. {r['name']} ({r['betweenness']:.1%})")
     return out
 
 

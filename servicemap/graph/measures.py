@@ -1,6 +1,8 @@
 """The measures an overlay colours services by (no Qt): load against capacity, waits against
-target and the DNA gap. Each gives every service a value and a badge text ("157%", "1.4×",
-"4.5 pt"), and sorts the value into one of five bins. An unknown value stays unknown (None,
+target, the DNA gap, and the rate per head of the partnership each service serves. Each gives
+every service a value and a badge text ("157%", "1.4×", "4.5 pt", "18,124"), and sorts the
+value into one of five bins; a measure may also say what its figures are compared with
+(``reference``: the rates' map-wide rate), for the legend. An unknown value stays unknown (None,
 in no bin, badge "?" or a lower bound such as "≥80%"), never 0; a figure past every edge
 that has no number (over a capacity of 0, a missed wait target of 0 days) is ``math.inf``,
 badge "over". Definitions of the figures: docs/analysis.md; colours, rings and badges on the
@@ -13,7 +15,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from servicemap.graph import analysis
+from servicemap.graph import analysis, rates
 from servicemap.graph.document import Document
 
 
@@ -29,6 +31,7 @@ class Measure:
     unknown_label: str
     read: Callable[[Document], dict[str, tuple[float | None, str]]]  # doc -> {id: (value, badge)}
     explain: str = ""  # what the figure is, in one plain sentence (docs/analysis.md)
+    reference: Callable[[Document], str] | None = None  # what the bins compare with, or None
 
     def bin_of(self, value: float | None) -> int | None:
         if value is None:
@@ -66,6 +69,39 @@ def _dna(doc: Document) -> dict[str, tuple[float | None, str]]:
             for r in analysis.targets(doc)["dna"]["services"]}
 
 
+def partnership_rates(doc: Document) -> tuple[dict[str, tuple[float | None, str]],
+                                               float | None]:
+    """Per service: (its partnerships' rate per 100,000 as a multiple of the map-wide rate, the
+    badge), and the map-wide rate. A service serving several partnerships takes their rate
+    together (their people in over their population); a rate with an unknown part is a lower
+    bound ("≥18,124"), unknown on the scale; no partnership or population: unknown, "?".
+    The map-wide rate is over the partnerships whose rate is known in full."""
+    ix = analysis.Index(doc)
+    rows = {p["id"]: p for p in rates.rates(ix, analysis.per_service(doc, ix))["partnerships"]}
+    full = [p for p in rows.values() if p["rate_per_100k"] is not None and not p["lower_bound"]]
+    whole = sum(p["population"] for p in full)
+    overall = sum(p["people_in"] for p in full) * rates.PER / whole if whole else None
+    out: dict[str, tuple[float | None, str]] = {}
+    for s in ix.services:
+        places = [rows[p] for p in rates.places_served(ix, s) if p in rows]
+        if not places or any(not p["population"] for p in places):
+            out[s] = (None, "?")
+            continue
+        rate = sum(p["people_in"] or 0 for p in places) * rates.PER / \
+            sum(p["population"] for p in places)
+        if any(p["lower_bound"] for p in places):
+            out[s] = (None, f"≥{rate:,.0f}")
+        else:
+            out[s] = (rate / overall if overall else None, f"{rate:,.0f}")
+    return out, overall
+
+
+def _rates_reference(doc: Document) -> str:
+    overall = partnership_rates(doc)[1]
+    return ("Map-wide: unknown (no partnership's rate is known in full)" if overall is None
+            else f"Map-wide: {overall:,.0f} people a year per 100,000")
+
+
 MEASURES: dict[str, Measure] = {m.key: m for m in (
     Measure("load", "Load against capacity", (0.5, 0.85, 1.0, 1.5, math.inf),
             ("up to 50%", "50–85%", "85–100%", "100–150% (over capacity)", "over 150%"),
@@ -85,4 +121,12 @@ MEASURES: dict[str, Measure] = {m.key: m for m in (
             "How many percentage points more often people from the most deprived areas miss "
             "appointments (did not attend) than people from the least deprived; KCHFT aims "
             "for under 1 point."),
+    Measure("rates", "Rates per head by partnership", (0.8, 0.95, 1.05, 1.2, math.inf),
+            ("under 80% of the map-wide rate", "80–95% of it", "95–105% (about the same)",
+             "105–120% of it", "over 120% of it"),
+            "Partnership, population or people in unknown", lambda d: partnership_rates(d)[0],
+            "People coming into services in a year per 100,000 population of the partnership "
+            "each service serves (a service serving several: those partnerships together), "
+            "against the rate over the whole map; the badge gives the rate per 100,000.",
+            _rates_reference),
 )}

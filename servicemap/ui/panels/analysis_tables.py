@@ -266,8 +266,9 @@ def tables(name: Callable[[str], str]) -> list[Table]:
                       "pct1", "Of the busiest routes between any two points of the map, the "
                       "share that pass through this service: high means many journeys use it, "
                       "even if they have another way round.")], just_id,
-              lambda res: f"People a year left with no way out if a service closed; "
-              f"betweenness {res['critical_services']['method']}.",
+              lambda res: "People a year left with no way out if a service closed; beside "
+              "it, the share of the busiest journeys through the service (betweenness, "
+              f"{res['critical_services']['method']}).",
               "Services ranked by the people a year who would have no route to an exit if "
               "the service closed; the share of the busiest journeys through it beside."),
     ]

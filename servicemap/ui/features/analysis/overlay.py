@@ -115,6 +115,7 @@ class Overlay(QObject):
         self.key: str | None = None
         self.marks: dict[str, OverlayMark] = {}
         self.counts: list[int] = []   # services per bin, then unknown
+        self.reference = ""           # what the bins compare with ("Map-wide: ..."), if anything
         self._timer = QTimer(self, singleShot=True, interval=REFRESH_MS)
         self._timer.timeout.connect(self.apply)
 
@@ -156,12 +157,14 @@ class Overlay(QObject):
         if self.scene is None or measure is None:
             self._drop_marks()
             self.counts = []
+            self.reference = ""
             if self.scene is not None:
                 self.scene.set_node_colours({})
             self.applied.emit()
             return
         scene = self.scene
         values = measure.read(scene.doc)
+        self.reference = measure.reference(scene.doc) if measure.reference else ""
         self.counts = [0] * (len(SCALE) + 1)
         old = {d.anchor: d.item for d in scene.decorations(LAYER)}  # a removed box took its own
         self.marks, colours = {}, {}
@@ -255,7 +258,7 @@ class OverlayLegend(QWidget):
         self.help_button.setToolTip(explain)
         self.setToolTip(explain)
         self.help_button.setEnabled(bool(explain))
-        rows = len(self.overlay.entries())
+        rows = len(self.overlay.entries()) + (1 if self.overlay.reference else 0)
         extra = max(self.explain.heightForWidth(max(self.width(), 260) - 16), 0) + 6 \
             if self.explain.isVisibleTo(self) else 0
         self.setMinimumHeight(int(self.ROW_H * (rows + 6)) + self.button.sizeHint().height()
@@ -285,6 +288,10 @@ class OverlayLegend(QWidget):
         painter.setFont(style.label_font())
         metrics = QFontMetricsF(painter.font())
         y = head.bottom() + 6
+        if self.overlay.reference:
+            painter.drawText(QRectF(8, y, width, self.ROW_H), Qt.AlignVCenter,
+                             metrics.elidedText(self.overlay.reference, Qt.ElideRight, width))
+            y += self.ROW_H
         for label, fill, border, ring, hatched, count in self.overlay.entries():
             swatch = QRectF(8, y + 3, 44, self.ROW_H - 6)
             painter.setPen(QPen(border, 1.5))
