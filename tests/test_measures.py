@@ -144,7 +144,7 @@ def test_rates_per_head_by_partnership():
     measure = MEASURES["rates"]
     bins = {sid: measure.bin_of(v) for sid, (v, _) in values.items()}
     assert bins == {"crisis": 2, "helpline": 3, "clinic": 0, "ward": None}
-    assert measure.reference(doc) == "Map-wide: 344 people a year per 100,000"
+    assert measure.reference(doc) == "Map-wide: 344 per 100,000"
 
 
 def test_rates_with_unknowns_stay_unknown():
@@ -158,4 +158,4 @@ def test_rates_with_unknowns_stay_unknown():
     values = read("rates", doc)
     assert values["clinic"] == values["crisis"] == (None, "?")
     assert MEASURES["rates"].reference(doc) == \
-        "Map-wide: unknown (no partnership's rate is known in full)"
+        "Map-wide: unknown"

@@ -98,8 +98,8 @@ def partnership_rates(doc: Document) -> tuple[dict[str, tuple[float | None, str]
 
 def _rates_reference(doc: Document) -> str:
     overall = partnership_rates(doc)[1]
-    return ("Map-wide: unknown (no partnership's rate is known in full)" if overall is None
-            else f"Map-wide: {overall:,.0f} people a year per 100,000")
+    return ("Map-wide: unknown" if overall is None
+            else f"Map-wide: {overall:,.0f} per 100,000")
 
 
 MEASURES: dict[str, Measure] = {m.key: m for m in (
@@ -122,9 +122,9 @@ MEASURES: dict[str, Measure] = {m.key: m for m in (
             "appointments (did not attend) than people from the least deprived; KCHFT aims "
             "for under 1 point."),
     Measure("rates", "Rates per head by partnership", (0.8, 0.95, 1.05, 1.2, math.inf),
-            ("under 80% of the map-wide rate", "80–95% of it", "95–105% (about the same)",
-             "105–120% of it", "over 120% of it"),
-            "Partnership, population or people in unknown", lambda d: partnership_rates(d)[0],
+            ("under 80% of map-wide", "80–95% of map-wide", "95–105% (about the same)",
+             "105–120% of map-wide", "over 120% of map-wide"),
+            "Unknown, or a lower bound (≥)", lambda d: partnership_rates(d)[0],
             "People coming into services in a year per 100,000 population of the partnership "
             "each service serves (a service serving several: those partnerships together), "
             "against the rate over the whole map; the badge gives the rate per 100,000.",

@@ -42,10 +42,10 @@ def test_rates_overlay_colours_services_by_their_partnership(window, qtbot):
     assert marks["helpline"].badge == "400" and nodes["helpline"].fill == ov.SCALE[4]  # 1.23x
     assert nodes["ward"].fill == ov.UNKNOWN_FILL and marks["ward"].badge == "?"
     assert nodes["island"].fill == ov.UNKNOWN_FILL  # no partnership: unknown, never 0
-    assert f.overlay.reference == "Map-wide: 325 people a year per 100,000"
+    assert f.overlay.reference == "Map-wide: 325 per 100,000"
     labels = [e[0] for e in f.overlay.entries()]
     assert labels[2] == "95–105% (about the same)"
-    assert labels[-1] == "Partnership, population or people in unknown"
+    assert labels[-1] == "Unknown, or a lower bound (≥)"
     assert f.overlay.entries()[-1][-1] == 2  # the ward and the island
     assert "Rates per head by partnership" in marks["helpline"].toolTip()
 
@@ -55,6 +55,6 @@ def test_rates_overlay_colours_services_by_their_partnership(window, qtbot):
     qtbot.waitUntil(lambda: marks["helpline"].badge == "223", timeout=3000)
     assert nodes["helpline"].fill == ov.SCALE[3]  # 1.12x the map-wide rate
     assert marks["crisis"].badge == "200" and nodes["crisis"].fill == ov.SCALE[2]
-    assert f.overlay.reference == "Map-wide: 200 people a year per 100,000"
+    assert f.overlay.reference == "Map-wide: 200 per 100,000"
     qtbot.mouseClick(f.legend.button, Qt.LeftButton)
     assert f.overlay.key is None and f.overlay.reference == ""

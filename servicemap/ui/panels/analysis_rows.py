@@ -40,7 +40,7 @@ def text(value: object, fmt: str) -> str:
         if fmt == "days":
             return format_duration(value)
         if fmt == "1":
-            return f"{value:.1f}"
+            return f"{value:,.1f}"
         return f"{value:,.0f}" if abs(value) >= 10 or float(value).is_integer() else f"{value:g}"
     return str(value)
 
