@@ -6,7 +6,8 @@ a ratio shown as a percentage (a column whose format is ``"0%"`` or ``"0.0%"``).
 spreadsheet could run as a formula gets through: in CSV and tab-separated text such text takes
 a leading quote (:func:`servicemap.io.safety.escape_formula`, as every other export); in the
 workbook it is a text cell with Excel's quote prefix (as typing ``'=x`` in Excel gives); in
-HTML it is a cell Excel and LibreOffice keep as text (``mso-number-format:"\\@"``). Unknown
+HTML it is a cell marked as text for Excel (``mso-number-format``) and LibreOffice (``sdnum``):
+LibreOffice 7.4 reads ``=1+2`` in a plain HTML cell as a formula, in a marked one as text. Unknown
 values are the word "unknown", never an empty cell a sum would read as 0.
 """
 
@@ -96,8 +97,10 @@ def tsv_text(table: ResultTable) -> str:
 
 def html_text(table: ResultTable) -> str:
     """An HTML table (bold header, numbers right-aligned) for word processors, e-mail and
-    spreadsheets; text cells are marked as text so no spreadsheet runs them."""
-    text_cell = ' style="mso-number-format:\'\\@\'"'
+    spreadsheets. Text cells are marked as text for Excel (``mso-number-format:"\\@"``) and
+    LibreOffice (``sdnum``), so neither runs them; numbers carry their value and format for
+    both (``x:num``, ``sdval``), so a percentage shown "320%" pastes as the number 3.2."""
+    text_cell = ' style="mso-number-format:\'\\@\'" sdnum="1033;0;@"'
     out = ["<html><head><meta charset=\"utf-8\"></head><body>",
            f"<table border=\"1\" cellspacing=\"0\" cellpadding=\"3\" "
            f"summary=\"{html.escape(table.title)}\">",
@@ -107,7 +110,12 @@ def html_text(table: ResultTable) -> str:
         cells = []
         for i, value in enumerate(row):
             if isinstance(value, (int, float)) and not isinstance(value, bool):
-                cells.append(f"<td align=\"right\">{plain_cell(table, i, value)}</td>")
+                fmt = table.format_of(i) or "General"
+                number = _number_text(value)
+                cells.append(f'<td align="right" x:num="{number}" sdval="{number}" '
+                             f'sdnum="1033;0;{html.escape(fmt)}" '
+                             f"style=\"mso-number-format:'{html.escape(fmt)}'\">"
+                             f"{html.escape(plain_cell(table, i, value))}</td>")
             else:
                 cells.append(f"<td{text_cell}>{html.escape('' if value is None else str(value))}"
                              "</td>")
@@ -139,6 +147,11 @@ def write_xlsx(table: ResultTable, path: str | os.PathLike) -> None:
         column_widths,
     )
 
+    for n, row in enumerate(table.rows, start=2):  # before the workbook is begun
+        for value in row:
+            if isinstance(value, str) and len(value) >= MAX_CELL_TEXT:
+                raise SaveError(f"row {n}: a text of {len(value):,} characters is too long "
+                                f"for an Excel cell (at most {MAX_CELL_TEXT - 1:,}).")
     header_font = Font(name=HEADER_FONT_NAME, size=HEADER_FONT_SIZE, bold=True, color="FFFFFF")
     body_font = Font(name=BODY_FONT_NAME, size=BODY_FONT_SIZE)
     fill = PatternFill("solid", fgColor="005EB8")
@@ -157,7 +170,7 @@ def write_xlsx(table: ResultTable, path: str | os.PathLike) -> None:
         cell.font, cell.fill = header_font, fill
         heads.append(cell)
     ws.append(heads)
-    for n, row in enumerate(table.rows, start=2):
+    for row in table.rows:
         cells = []
         for i, value in enumerate(row):
             if value is None or value == "":
@@ -169,11 +182,7 @@ def write_xlsx(table: ResultTable, path: str | os.PathLike) -> None:
                 if fmt:
                     cell.number_format = fmt
             else:
-                text = str(value)
-                if len(text) >= MAX_CELL_TEXT:
-                    raise SaveError(f"row {n}: a text of {len(text):,} characters is too long "
-                                    f"for an Excel cell (at most {MAX_CELL_TEXT - 1:,}).")
-                cell = _text_cell(ws, WriteOnlyCell, text)
+                cell = _text_cell(ws, WriteOnlyCell, str(value))
             cell.font = body_font
             cells.append(cell)
         ws.append(cells)

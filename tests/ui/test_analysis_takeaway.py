@@ -64,6 +64,7 @@ def test_copy_puts_the_table_as_shown_on_the_clipboard(window, qtbot):
     html = data.html()
     assert html.count("<tr>") == 5 and "<th" in html
     assert "mso-number-format:'\\@'" in html  # text cells stay text in Excel
+    assert 'sdnum="1033;0;@"' in html  # and in LibreOffice
     assert "=HYPERLINK(&quot;http://example.invalid&quot;,&quot;x&quot;)" in html
     assert "Copied People in and out, load: 4 rows" in window.statusBar().currentMessage()
 
