@@ -151,3 +151,12 @@ def test_the_definitions_ship_in_the_wheel_and_the_one_folder_build():
     assert include["docs/analysis.md"] == "servicemap/resources/docs/analysis.md"
     spec = (root / "packaging" / "servicemap.spec").read_text()
     assert '(str(ROOT / "docs" / "analysis.md"), "servicemap/resources/docs")' in spec
+
+
+def test_copy_straight_after_an_edit_takes_the_map_as_it_is_now(window, qtbot):
+    f = feature(window)
+    f.show_analysis("dead_ends")
+    window.editor.update_node("ward", {"name": "Ward 7"})  # the analysis is due, not yet run
+    click(qtbot, f.panel.copy_button)
+    lines = QGuiApplication.clipboard().text().split("\r\n")
+    assert lines[1].split("\t")[0] == "Ward 7"

@@ -222,6 +222,8 @@ class AnalysisPanel(Panel):
     def result_table(self) -> ResultTable | None:
         """The table shown, as plain values in the order shown, with what it is (the map, the
         measure, when), or None before an analysis."""
+        if self.doc is not None and self.stale:
+            self.refresh()  # an edit the debounced analysis has not caught up with yet
         if self.result is None or self.doc is None:
             return None
         table = self.current_table()
@@ -229,7 +231,7 @@ class AnalysisPanel(Panel):
         graph = self.doc.graph.graph
         about = [f"{table.title}: {graph.get('title') or 'untitled map'}",
                  table.explain, table.summary(self.result),
-                 f"Analysed by servicemap on {datetime.now().astimezone():%d %B %Y at %H:%M}."]
+                 f"From servicemap, {datetime.now().astimezone():%d %B %Y at %H:%M}."]
         if graph.get("illustrative"):
             about.append("Illustrative data: the numbers on this map are not real.")
         if graph.get("marking"):
