@@ -4,7 +4,8 @@
 
 Checks, as a user of the folder would see them: ``--help``; ``info --json`` of the bundled
 map (written by the frozen ``demo``); ``export`` to PNG and PDF (non-empty files, the PDF's
-text holds service names); export to xlsx, ods and GraphML and import again; ``validate``
+text holds service names); export to xlsx, ods and GraphML and import again; the definitions
+page (docs/analysis.md) shipped for Help > What the measures mean; ``validate``
 of a broken file (exit 2, one sentence, no traceback); the window opening under Xvfb and
 staying up for a few seconds with its title shown and nothing on stderr. Exits 1 with the
 failures listed."""
@@ -73,6 +74,9 @@ def commands(folder: Path) -> None:
         again = run("import", str(out), str(back), env=env)
         check(done.returncode == 0 and again.returncode == 0 and back.is_file(),
               f"export to {ext} and import it again ({again.stderr.strip()[:200]})")
+    measures = APP.parent / "_internal" / "servicemap" / "resources" / "docs" / "analysis.md"
+    check(measures.is_file() and "Unknown is not zero" in measures.read_text("utf-8"),
+          "Help > What the measures mean has docs/analysis.md beside the app")
     broken = folder / "broken.smap"
     broken.write_bytes(b"this is not a map\n" * 10)
     done = run("validate", str(broken), env=env)
