@@ -389,7 +389,7 @@ def _read(fmt: formats.Format, source: Path, undirected: str | None = None) -> D
         for notice in imported.notices:
             print(f"  {escaped(notice)}", file=sys.stderr)
     # the rules' warnings (parallel flows kept separate, ...), as validate gives them: exit 0
-    for warning in (p for p in imported.document.problems() if p.severity == "warning"):
+    for warning in imported.document.warnings_when_built:
         print(escaped(f"{source.name}: {warning}"), file=sys.stderr)
     return imported.document
 

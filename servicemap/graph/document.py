@@ -89,6 +89,9 @@ class Document(NotesMixin):
         self.graph.graph.update(map_defaults())
         self.pathways: dict[str, Pathway] = {}
         self._edge_ends: dict[str, tuple[str, str]] = {}
+        # The rules' warnings about the records this document was built from (from_records
+        # checks them anyway): what `import` prints without checking the whole map again.
+        self.warnings_when_built: list[rules.Problem] = []
         # Events. Arguments are ids (and, for changes, the names of the changed fields).
         self.node_added = Signal()
         self.node_removed = Signal()
@@ -127,8 +130,8 @@ class Document(NotesMixin):
 
         ``nodes`` and ``edges`` are read once, in order (a file's rows may stream through)."""
         cleaned: dict[str, list] = {"nodes": [], "edges": []}
-        refusal = rules.first_problem(rules.check_map(map_fields, nodes, edges, pathways,
-                                                      cleaned))
+        problems = rules.check_map(map_fields, nodes, edges, pathways, cleaned)
+        refusal = rules.first_problem(problems)
         if refusal:
             raise ValidationError(refusal)
         comments = list(comments)
@@ -136,6 +139,7 @@ class Document(NotesMixin):
         if refusal:
             raise ValidationError(refusal)
         doc = cls()
+        doc.warnings_when_built = [p for p in problems if p.severity == "warning"]
         doc.graph.graph.update({f.name: rules.normalise(f, map_fields.get(f.name))
                                 for f in MAP_FIELDS})
         doc._edge_ends = _fill_graph(doc.graph, cleaned.pop("nodes"), cleaned.pop("edges"))
