@@ -137,6 +137,9 @@ REFUSED = {
     "position minus infinity": (
         lambda d: d.move_nodes({"ward": (-math.inf, 0.0)}),
         ["(ward)", "x must be a finite number"]),
+    "position half missing": (
+        lambda d: d.move_nodes({"ward": (None, 16036)}),
+        ['"Acute ward" (ward)', "two numbers, x and y"]),
     "move missing node": (lambda d: d.move_nodes({"ghost": (0.0, 0.0)}), ["'ghost'"]),
     # pathways
     "pathway without name": (

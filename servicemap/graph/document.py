@@ -273,6 +273,11 @@ class Document(NotesMixin):
         for node_id, pos in positions.items():
             self.node(node_id)
             if pos is not None:
+                if (not isinstance(pos, (tuple, list)) or len(pos) != 2
+                        or pos[0] is None or pos[1] is None):
+                    raise ValidationError(
+                        f"{rules.describe_node(node_id, self.node(node_id))} needs a position "
+                        "of two numbers, x and y (or none at all).")
                 bad = rules.check_fields({"x": pos[0], "y": pos[1]}, node_fields("exit")[2:4],
                                          rules.describe_node(node_id, self.node(node_id)))
                 if bad:
