@@ -278,6 +278,8 @@ def cmd_validate(args) -> int:
         problems.append(rules.Problem(result.comment_problem))
     if result.note_problem and not any(p.severity == "error" for p in problems):
         problems.append(rules.Problem(result.note_problem))
+    if not any(p.severity == "error" for p in problems):  # targets: every problem, each
+        problems += [rules.Problem(p) for p in result.target_problems]  # one sentence
     for problem in problems:
         print(escaped(str(problem)))
     errors = sum(1 for p in problems if p.severity == "error")

@@ -203,6 +203,8 @@ KIND_FIELDS: dict[NodeKind, tuple[Field, ...]] = {
         _pct("pct_within_target", "% within target"),
         _pct("dna_rate_most_deprived", "DNA rate, most deprived (%)"),
         _pct("dna_rate_least_deprived", "DNA rate, least deprived (%)"),
+        # discharges from the service followed up within 72 hours (the national standard)
+        _pct("pct_followed_up_72h", "% followed up within 72 hours"),
         Field("hours", str),
         Field("location", str),
         Field("desde_code", str, label="DESDE code"),
@@ -369,3 +371,50 @@ NOTE_FIELDS: tuple[Field, ...] = (
     Field("text", str, optional=False, default="", label="Text"),
     Field("x", float, optional=False), Field("y", float, optional=False),
     Field("width", float, NOTE_MIN_WIDTH, NOTE_MAX_WIDTH, default=NOTE_WIDTH, label="Width"))
+
+
+# ----- targets ----------------------------------------------------------------------------------
+# What a target measures, and how its threshold reads: "at least" a percentage of patients, or a
+# gap in percentage points "below" the threshold (docs/analysis.md defines each exactly).
+TARGET_MEASURES: dict[str, tuple[str, str]] = {
+    "patients_within_wait_target": ("% of patients within the wait target", "at least"),
+    "dna_gap": ("missed-appointment (DNA) gap, points", "below"),
+    "followed_up_within_72_hours": ("% of discharges followed up within 72 hours", "at least"),
+}
+
+
+@dataclass
+class Target:
+    """A target an organisation holds itself to, measured on the map: ``measure`` (one of
+    :data:`TARGET_MEASURES`) over the services of ``organisation`` (directly or through its
+    directorates), narrowed to one ``service_type`` (a category, or the name before a comma)
+    when given; ``wait_days`` is the wait a waiting-time standard counts (a service counts only
+    when its own wait target is that wait). ``due`` is an ISO date (YYYY-MM-DD) or empty.
+    Like notes and comments it belongs to the map, beside the graph."""
+
+    id: str
+    name: str
+    organisation: str
+    measure: str
+    threshold: float
+    due: str = ""
+    notes: str = ""
+    service_type: str = ""
+    wait_days: float | None = None
+
+    def to_dict(self) -> dict[str, object]:
+        return {n: getattr(self, n) for n in TARGET_FIELD_NAMES}
+
+
+TARGET_FIELD_NAMES: tuple[str, ...] = ("id", "name", "organisation", "measure", "threshold",
+                                       "due", "notes", "service_type", "wait_days")
+TARGET_FIELDS: tuple[Field, ...] = (
+    Field("name", str, optional=False, label="Name"),
+    Field("organisation", str, optional=False, label="Organisation"),
+    Field("measure", str, choices=tuple(TARGET_MEASURES), optional=False, label="Measure"),
+    Field("threshold", float, minimum=0, maximum=100, optional=False, label="Threshold"),
+    Field("due", str, default="", label="Due"),
+    Field("notes", str, default="", label="Notes"),
+    Field("service_type", str, default="", label="Services of type"),
+    Field("wait_days", float, minimum=0, label="Wait counted (days)", unit="days"),
+)

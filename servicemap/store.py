@@ -36,9 +36,11 @@ from servicemap.model import (
     COMMENT_FIELD_NAMES,
     MAP_FIELDS,
     NOTE_FIELD_NAMES,
+    TARGET_FIELD_NAMES,
     Comment,
     Note,
     Pathway,
+    Target,
 )
 from servicemap.words import escaped
 
@@ -46,12 +48,13 @@ if TYPE_CHECKING:
     from servicemap.graph.document import Document
 
 APPLICATION_ID = 0x534D4150  # "SMAP"
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
 REAL_FIELDS = {"x", "y", "population", "capacity", "wait_target_days", "pct_within_target",
                "dna_rate_most_deprived", "dna_rate_least_deprived", "volume_per_year",
-               "median_wait_days", "length_of_stay_days", "target_occupancy_pct"}
+               "median_wait_days", "length_of_stay_days", "target_occupancy_pct",
+               "pct_followed_up_72h"}
 INT_FIELDS = {"pinned", "verified"}
 
 
@@ -72,6 +75,10 @@ TABLES = {
     "comments": {"id": str, "position": int, **{n: str for n in COMMENT_FIELD_NAMES[1:]}},
     # Version 4: notes (free text boxes on the canvas), in drawing order.
     "notes": {"id": str, "position": int, "text": str, "x": float, "y": float, "width": float},
+    # Version 5: targets (what an organisation holds itself to), in order.
+    "targets": {"id": str, "position": int, "name": str, "organisation": str, "measure": str,
+                "threshold": float, "due": str, "notes": str, "service_type": str,
+                "wait_days": float},
 }
 
 
@@ -132,10 +139,24 @@ def _migrate_4_to_5(conn: sqlite3.Connection) -> None:
             conn.execute(f'ALTER TABLE {table} ADD COLUMN "{column}" {sql_type}')
 
 
+# Version 6: the targets table, and a service's share of discharges followed up within 72 hours.
+V6_NODE_COLUMNS = ("pct_followed_up_72h",)
+
+
+def _migrate_5_to_6(conn: sqlite3.Connection) -> None:
+    """Version 6 adds the targets table (a version-5 map has none) and the follow-up column."""
+    sql_types = {str: "TEXT", int: "INTEGER", float: "REAL"}
+    cols = ", ".join(f'"{c}" {sql_types[t]}' for c, t in TABLES["targets"].items())
+    conn.execute(f"CREATE TABLE targets ({cols}, PRIMARY KEY (id))")
+    for column in V6_NODE_COLUMNS:
+        conn.execute(f'ALTER TABLE nodes ADD COLUMN "{column}" REAL')
+
+
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _migrate_1_to_2,
                                                                2: _migrate_2_to_3,
                                                                3: _migrate_3_to_4,
-                                                               4: _migrate_4_to_5}
+                                                               4: _migrate_4_to_5,
+                                                               5: _migrate_5_to_6}
 
 
 # ----- loading ------------------------------------------------------------------------------
@@ -146,7 +167,8 @@ def load(path: str | os.PathLike) -> Document:
     with gc_paused(), _reading(path) as file:  # tens of thousands of acyclic records
         try:
             return Document.from_records(file.map_fields, file.nodes(), file.edges(),
-                                         file.pathways, file.comments, file.notes)
+                                         file.pathways, file.comments, file.notes,
+                                         file.targets)
         except ValidationError as exc:
             raise FileFormatError(f"{file.name} cannot be opened: {exc}") from None
 
@@ -158,7 +180,7 @@ def check(path: str | os.PathLike) -> MapCheck:
     cannot be read at all raises FileFormatError."""
     with gc_paused(), _reading(path) as file:
         return rules.check_records(file.map_fields, file.nodes(), file.edges(), file.pathways,
-                                   file.comments, file.notes)
+                                   file.comments, file.notes, file.targets)
 
 
 def read_records(path: str | os.PathLike):
@@ -180,6 +202,12 @@ def read_notes(path: str | os.PathLike) -> list[Note]:
         return file.notes
 
 
+def read_targets(path: str | os.PathLike) -> list[Target]:
+    """The targets of a .smap file, in order (unchecked, like :func:`read_records`)."""
+    with _reading(path) as file:
+        return file.targets
+
+
 @dataclass
 class _OpenFile:
     """A .smap file open for reading: the small tables read, the large ones streamed."""
@@ -190,6 +218,7 @@ class _OpenFile:
     pathways: list[Pathway]
     comments: list[Comment]
     notes: list[Note]
+    targets: list[Target]
 
     def nodes(self) -> Iterator[dict[str, object]]:
         """The node rows as records, in file order (read while iterating)."""
@@ -217,7 +246,8 @@ def _reading(path: str | os.PathLike) -> Iterator[_OpenFile]:
     try:
         conn = _checked(conn, name)
         yield _OpenFile(name, conn, _read_map_fields(conn, name), _read_pathways(conn, name),
-                        _read_comments(conn, name), _read_notes(conn, name))
+                        _read_comments(conn, name), _read_notes(conn, name),
+                        _read_targets(conn, name))
     except sqlite3.DatabaseError as exc:
         raise FileFormatError(f"{name} is damaged or is not a servicemap map "
                               f"({escaped(str(exc))}).") from None
@@ -334,15 +364,20 @@ def _check_header(path: Path) -> None:
 def _check_tables(conn: sqlite3.Connection, name: str, version: int) -> None:
     tables = {row[0] for row in conn.execute(
         "SELECT name FROM sqlite_master WHERE type='table'")}
-    v4_nodes = {c: t for c, t in NODE_COLUMNS.items() if c not in V5_NODE_COLUMNS}
+    v4_nodes = {c: t for c, t in NODE_COLUMNS.items()
+                if c not in V5_NODE_COLUMNS and c not in V6_NODE_COLUMNS}
+    v5_nodes = {c: t for c, t in NODE_COLUMNS.items() if c not in V6_NODE_COLUMNS}
     v4_edges = {c: t for c, t in EDGE_COLUMNS.items() if c not in V5_EDGE_COLUMNS}
     v3_nodes = {c: t for c, t in v4_nodes.items() if c not in V4_NODE_COLUMNS}
     if version == SCHEMA_VERSION:
         wanted = TABLES
+    elif version == 5:  # version 6 added the targets table and the follow-up column
+        wanted = {t: c for t, c in TABLES.items() if t != "targets"} | {"nodes": v5_nodes}
     elif version == 4:  # version 5 added the provenance columns
-        wanted = TABLES | {"nodes": v4_nodes, "edges": v4_edges}
+        wanted = {t: c for t, c in TABLES.items() if t != "targets"} | {"nodes": v4_nodes,
+                                                                          "edges": v4_edges}
     elif version in (2, 3):  # version 3 added the comments table, version 4 the notes
-        added = {"comments", "notes"} if version == 2 else {"notes"}  # and two node columns
+        added = {"comments", "notes", "targets"} if version == 2 else {"notes", "targets"}
         wanted = {t: c for t, c in TABLES.items() if t not in added} | {"nodes": v3_nodes,
                                                                           "edges": v4_edges}
     else:
@@ -424,6 +459,19 @@ def _read_notes(conn: sqlite3.Connection, name: str) -> list[Note]:
     return notes
 
 
+def _read_targets(conn: sqlite3.Connection, name: str) -> list[Target]:
+    cols = ", ".join(f'"{c}"' for c in TARGET_FIELD_NAMES)
+    targets = []
+    for row in _rows(conn, f"SELECT {cols} FROM targets ORDER BY position, rowid"):
+        for key in ("id", "name", "organisation", "measure"):
+            if not isinstance(row[key], str):
+                raise FileFormatError(f"{name} has a target whose {key} is not text.")
+        for key in ("due", "notes", "service_type"):
+            row[key] = "" if row[key] is None else row[key]
+        targets.append(Target(**row))  # its numbers and text checked with the map
+    return targets
+
+
 # ----- saving -------------------------------------------------------------------------------
 def backup_path(path: str | os.PathLike) -> Path:
     path = Path(path)
@@ -487,6 +535,8 @@ def _write(document: Document, tmp: Path) -> dict[str, int]:
             db["pathway_steps"].create(TABLES["pathway_steps"], pk=("pathway_id", "position"))
             db["comments"].create(TABLES["comments"], pk="id")
             db["notes"].create(TABLES["notes"], pk="id", not_null={"x", "y", "width"})
+            db["targets"].create(TABLES["targets"], pk="id",
+                                 not_null={"name", "organisation", "measure", "threshold"})
             db.conn.executemany("INSERT INTO meta VALUES (?, ?)",
                                 [(f.name, json.dumps(document.graph.graph.get(f.name)))
                                  for f in MAP_FIELDS])
@@ -515,12 +565,17 @@ def _write(document: Document, tmp: Path) -> dict[str, int]:
             db.conn.executemany("INSERT INTO notes VALUES (?, ?, ?, ?, ?, ?)",
                                 [(n.id, i, n.text, n.x, n.y, n.width)
                                  for i, n in enumerate(document.notes.values())])
+            db.conn.executemany(f"INSERT INTO targets VALUES "
+                                f"({', '.join('?' * len(TABLES['targets']))})",
+                                [(t.id, i, *(getattr(t, n) for n in TARGET_FIELD_NAMES[1:]))
+                                 for i, t in enumerate(document.targets.values())])
     finally:
         db.close()
     return {"meta": len(MAP_FIELDS), "nodes": len(nodes), "edges": len(edges),
             "pathways": len(document.pathways),
             "pathway_steps": sum(len(p.steps) for p in document.pathways.values()),
-            "comments": len(document.comments), "notes": len(document.notes)}
+            "comments": len(document.comments), "notes": len(document.notes),
+            "targets": len(document.targets)}
 
 
 def _verify(tmp: Path, expected: dict[str, int]) -> None:

@@ -193,8 +193,26 @@ def file_state():
 # ----- a version-1 file ---------------------------------------------------------------------
 V1_NODE_COLUMNS = [c for c in store.NODE_COLUMNS
                    if c not in ("pinned", "desde_code", *store.V4_NODE_COLUMNS,
-                                *store.V5_NODE_COLUMNS)]
+                                *store.V5_NODE_COLUMNS, *store.V6_NODE_COLUMNS)]
 V1_EDGE_COLUMNS = [c for c in store.EDGE_COLUMNS if c not in store.V5_EDGE_COLUMNS]
+
+
+def as_version(version: int) -> list[str]:
+    """The SQL that makes a map saved now look as servicemap wrote it at schema ``version``
+    (2 or later): the tables and columns later versions added, dropped."""
+    steps = []
+    if version < 6:
+        steps += ["DROP TABLE targets",
+                  *(f"ALTER TABLE nodes DROP COLUMN {c}" for c in store.V6_NODE_COLUMNS)]
+    if version < 5:
+        steps += [*(f"ALTER TABLE nodes DROP COLUMN {c}" for c in store.V5_NODE_COLUMNS),
+                  *(f"ALTER TABLE edges DROP COLUMN {c}" for c in store.V5_EDGE_COLUMNS)]
+    if version < 4:
+        steps += ["DROP TABLE notes",
+                  *(f"ALTER TABLE nodes DROP COLUMN {c}" for c in store.V4_NODE_COLUMNS)]
+    if version < 3:
+        steps.append("DROP TABLE comments")
+    return [*steps, f"PRAGMA user_version={version}"]
 SQL_TYPES = {str: "TEXT", float: "REAL", int: "INTEGER"}
 
 

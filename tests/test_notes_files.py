@@ -15,6 +15,7 @@ from servicemap.errors import FileFormatError, ValidationError
 from servicemap.graph import analysis, rules
 from servicemap.io import csvfiles, exchange, xlsx
 from servicemap.model import Note
+from tests.conftest import as_version
 from tests.test_store_comments import edit, tables_of, version_of
 
 NOTES = [Note("n1", "=SUM(A1) stays text\nWaits are from March 2025", 10.0, -20.5, 240.0),
@@ -120,11 +121,7 @@ def test_schema_version_4_round_trips_notes_in_order(noted, tmp_path):
 
 
 def test_version_3_file_opens_with_no_notes_and_is_left_alone(saved_map, file_state, tmp_path):
-    edit(saved_map, "DROP TABLE notes",  # and version 4's node columns (test_occupancy.py)
-         *(f"ALTER TABLE nodes DROP COLUMN {c}" for c in store.V4_NODE_COLUMNS),
-         *(f"ALTER TABLE nodes DROP COLUMN {c}" for c in store.V5_NODE_COLUMNS),
-         *(f"ALTER TABLE edges DROP COLUMN {c}" for c in store.V5_EDGE_COLUMNS),
-         "PRAGMA user_version=3")
+    edit(saved_map, *as_version(3))  # no notes, nor version 4's node columns
     before = file_state(saved_map)
     doc = store.load(saved_map)
     assert file_state(saved_map) == before

@@ -16,6 +16,7 @@ from servicemap.cli import EXIT_OK, main
 from servicemap.graph import analysis as an
 from servicemap.io import csvfiles, graphml, graphml_read, xlsx
 from servicemap.io.exchange import read_json, to_node_link, write_json
+from tests.conftest import as_version
 from tests.test_analysis import make, rows_by_id
 
 
@@ -117,13 +118,8 @@ def test_version_3_file_migrates_in_memory_and_is_left_alone(tmp_path, file_stat
     path = tmp_path / "v3.smap"
     store.save(doc, path)
     conn = sqlite3.connect(path)
-    for column in store.V4_NODE_COLUMNS:
-        conn.execute(f"ALTER TABLE nodes DROP COLUMN {column}")
-    conn.execute("DROP TABLE notes")  # version 4 added the notes table too
-    for table, columns in (("nodes", store.V5_NODE_COLUMNS), ("edges", store.V5_EDGE_COLUMNS)):
-        for column in columns:  # and version 5 the provenance columns
-            conn.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
-    conn.execute("PRAGMA user_version=3")
+    for statement in as_version(3):  # version 4 added the notes table and two node columns
+        conn.execute(statement)
     conn.commit()
     conn.close()
     before = file_state(path)

@@ -15,6 +15,7 @@ from servicemap.errors import ValidationError
 from servicemap.graph import provenance
 from servicemap.io import csvfiles, graphml, graphml_read, ods, xlsx
 from servicemap.io.exchange import read_json, to_node_link, write_json
+from tests.conftest import as_version
 from tests.maps import sample_map
 from tests.pdftext import pdf_lines
 
@@ -83,10 +84,8 @@ def test_version_4_file_opens_unverified_and_undated_and_is_left_alone(tmp_path,
     path = tmp_path / "v4.smap"
     store.save(sample_map(), path)
     conn = sqlite3.connect(path)
-    for table, columns in (("nodes", store.V5_NODE_COLUMNS), ("edges", store.V5_EDGE_COLUMNS)):
-        for column in columns:
-            conn.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
-    conn.execute("PRAGMA user_version=4")
+    for statement in as_version(4):
+        conn.execute(statement)
     conn.commit()
     conn.close()
     before = file_state(path)
@@ -98,7 +97,7 @@ def test_version_4_file_opens_unverified_and_undated_and_is_left_alone(tmp_path,
     store.save(doc, tmp_path / "v5.smap")
     assert store.load(tmp_path / "v5.smap").node("crisis")["as_of"] == "2025-06-01"
     conn = sqlite3.connect(tmp_path / "v5.smap")
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == store.SCHEMA_VERSION == 5
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == store.SCHEMA_VERSION == 6
     conn.close()
 
 

@@ -11,6 +11,7 @@ import pytest
 from servicemap import store
 from servicemap.errors import FileFormatError
 from servicemap.io.exchange import to_node_link
+from tests.conftest import as_version
 
 
 def edit(path: Path, *statements: str) -> Path:
@@ -59,11 +60,7 @@ def v2_file(tmp_path, sample_doc) -> Path:
     """A version-2 file: what servicemap wrote before comments (no comments table)."""
     path = tmp_path / "v2.smap"
     store.save(sample_doc, path)
-    return edit(path, "DROP TABLE comments", "DROP TABLE notes",
-                *(f"ALTER TABLE nodes DROP COLUMN {c}" for c in store.V4_NODE_COLUMNS),
-                *(f"ALTER TABLE nodes DROP COLUMN {c}" for c in store.V5_NODE_COLUMNS),
-                *(f"ALTER TABLE edges DROP COLUMN {c}" for c in store.V5_EDGE_COLUMNS),
-                "PRAGMA user_version=2")
+    return edit(path, *as_version(2))
 
 
 def test_schema_version_has_a_comments_table(saved_map):

@@ -39,7 +39,8 @@ def test_every_days_field_is_a_duration_and_only_those():
 def test_percentages_are_the_0_to_100_fields():
     percentages = {f.name for f in ALL_FIELDS if units.is_percentage(f)}
     assert percentages == {"pct_within_target", "dna_rate_most_deprived",
-                           "dna_rate_least_deprived", "target_occupancy_pct"}
+                           "dna_rate_least_deprived", "target_occupancy_pct",
+                           "pct_followed_up_72h"}
     assert all((f.minimum, f.maximum) == (0, 100) for f in ALL_FIELDS if units.is_percentage(f))
 
 

@@ -26,9 +26,10 @@ Every measure is defined exactly in docs/analysis.md; in short:
   children's services from which no chain of flows reaches an adult service.
 * coverage: which partnerships each category (and each service type, the name before a comma,
   as in "Street Triage, Thanet") is present in; a gap is a row present in some but not all.
-* targets (KCHFT "We care" 2023-2028): the share of services, weighted by people in per year,
-  with at least 87% within their wait target; the DNA gap (most minus least deprived, in
-  percentage points) per service and overall (weighted), flagged above 1 point.
+* targets (the map's own, each owned by an organisation: servicemap.graph.target_results): over
+  the organisation's services, the patient-weighted share within the wait target, the DNA gap
+  (most minus least deprived, in points) or the share followed up within 72 hours of discharge,
+  against the target's threshold.
 * critical services (servicemap.graph.criticality): the people a year on flows from access points
   into the services that lose every route to an exit if a service closes (itself included), and
   betweenness on the flow graph as a second figure.
@@ -38,17 +39,14 @@ from __future__ import annotations
 
 import math
 import re
-import statistics
 from collections import defaultdict, deque
 from typing import NamedTuple
 
 from servicemap.gcpause import gc_paused  # measures make many small dicts, no cycles
-from servicemap.graph import balance, criticality, occupancy, rates
+from servicemap.graph import balance, criticality, occupancy, rates, target_results
 from servicemap.graph.document import Document
 from servicemap.model import EdgeKind, NodeKind
 
-WAIT_TARGET_PCT = 87.0      # KCHFT: 87% of patients wait less than their service's target
-DNA_GAP_LIMIT = 1.0         # KCHFT: DNA gap below 1 percentage point
 CHILDREN_CATEGORY = "children and young people"
 ADULT_AGE_GROUPS = ("adults", "older_adults", "all")
 _PERIODS = {"day": 365, "daily": 365, "evening": 365, "night": 365, "week": 52, "weekly": 52,
@@ -412,49 +410,10 @@ def coverage(doc: Document, index: Index | None = None) -> dict:
 # ----- targets -------------------------------------------------------------------------------
 @gc_paused()
 def targets(doc: Document, index: Index | None = None, services: dict | None = None) -> dict:
-    """KCHFT's two targets measured on the map: waits (87%) and the DNA gap (1 point)."""
+    """The map's targets measured on it (servicemap.graph.target_results): ``wait`` and ``dna``,
+    the first target of each measure over its organisation's services, and ``list``."""
     ix = _index(doc, index)
-    services = services or per_service(doc, ix)
-    weight = {r["id"]: r["people_in"] if r["people_in"] and not r["in_unknown_flows"] else None
-              for r in services["services"]}
-    wait_rows, dna_rows = [], []
-    for s in ix.services:
-        a = ix.attrs[s]
-        pct = a.get("pct_within_target")
-        wait_rows.append({"id": s, "name": a["name"], "pct_within_target": pct,
-                          "people_in": weight[s],
-                          "meets": None if pct is None else pct >= WAIT_TARGET_PCT})
-        most, least = a.get("dna_rate_most_deprived"), a.get("dna_rate_least_deprived")
-        gap = None if most is None or least is None else most - least
-        dna_rows.append({"id": s, "name": a["name"], "most_deprived": most,
-                         "least_deprived": least, "gap": _r(gap),
-                         "flagged": None if gap is None else gap > DNA_GAP_LIMIT,
-                         "people_in": weight[s]})
-    counted = [r for r in wait_rows if r["meets"] is not None and r["people_in"]]
-    total = sum(r["people_in"] for r in counted)
-    share = _r(100 * sum(r["people_in"] for r in counted if r["meets"]) / total) if total \
-        else None
-    within = _r(sum(r["people_in"] * r["pct_within_target"] for r in counted) / total) \
-        if total else None
-    wait = {"target_pct": WAIT_TARGET_PCT, "share_pct": share,
-            "meets": None if share is None else share >= WAIT_TARGET_PCT,
-            "patients_within_target_pct": within, "services_counted": len(counted),
-            "pct_unknown": sum(1 for r in wait_rows if r["meets"] is None),
-            "volume_unknown": sum(1 for r in wait_rows
-                                  if r["meets"] is not None and not r["people_in"]),
-            "services": wait_rows}
-    known = [r for r in dna_rows if r["gap"] is not None]
-    weighted = [r for r in known if r["people_in"]]
-    w_total = sum(r["people_in"] for r in weighted)
-    overall = _r(sum(r["people_in"] * r["gap"] for r in weighted) / w_total) if w_total \
-        else None
-    dna = {"limit_points": DNA_GAP_LIMIT, "overall_gap": overall,
-           "overall_flagged": None if overall is None else overall > DNA_GAP_LIMIT,
-           "mean_gap": _r(statistics.fmean(r["gap"] for r in known)) if known else None,
-           "services_counted": len(known), "services_flagged": sum(r["flagged"] for r in known),
-           "rates_unknown": len(dna_rows) - len(known),
-           "volume_unknown": len(known) - len(weighted), "services": dna_rows}
-    return {"wait": wait, "dna": dna}
+    return target_results.targets(doc, ix, services or per_service(doc, ix))
 
 
 @gc_paused()

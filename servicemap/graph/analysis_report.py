@@ -55,17 +55,7 @@ def report_lines(doc: Document, result: dict, limit: int = 25) -> list[str]:
     section("Coverage gaps", result["coverage_gaps"]["gaps"], lambda r: (
         f"{r['label']} ({kind(r)}): in {', '.join(parts[p] for p in r['present'])}; "
         f"missing in {', '.join(parts[p] for p in r['missing'])}"))
-    w, d = result["targets"]["wait"], result["targets"]["dna"]
-    met = {None: "unknown", True: "met", False: "not met"}
-    above = {None: "unknown", True: "above the limit", False: "within the limit"}
-    out += ['Targets (KCHFT "We care" 2023-2028)',
-            f"  Waits: {_pct(w['share_pct'])} of services, weighted by people a year, have at "
-            f"least 87% within their wait target (target 87%: {met[w['meets']]}); "
-            f"{w['services_counted']} services counted, {w['pct_unknown']} with % unknown, "
-            f"{w['volume_unknown']} with volume unknown",
-            f"  DNA gap: {_pts(d['overall_gap'])} overall, weighted by people a year (limit 1 "
-            f"point: {above[d['overall_flagged']]}); {d['services_flagged']} of "
-            f"{d['services_counted']} services above 1 point; {d['rates_unknown']} unknown"]
+    out += target_lines(result["targets"], limit)
     section("Rates per head (people in a year per 100,000 population)",
             result["rates"]["partnerships"],
             lambda r: f"{r['name']}: " + ("unknown (population unknown)"
@@ -84,6 +74,38 @@ def report_lines(doc: Document, result: dict, limit: int = 25) -> list[str]:
             f"they have another way round; {cs['method']} betweenness on flows, weighted by "
             "volume)",
             cs["services"], lambda r: f"{r['rank']}. {r['name']} ({r['betweenness']:.1%})")
+    return out
+
+
+def target_lines(targets: dict, limit: int = 25) -> list[str]:
+    """The Targets section: each of the map's targets, its patient-weighted value and whether
+    it is met (or, with none, KCHFT's figures over every service)."""
+    met = {None: "unknown", True: "met", False: "not met"}
+    entries = targets["list"]
+    if not entries:
+        w, d = targets["wait"], targets["dna"]
+        return ["Targets: none in the map; KCHFT's figures over every service:",
+                f"  Waits: {_pct(w['patients_within_target_pct'])} of patients within their "
+                f"wait target (87%: {met[w['meets']]}); {w['services_counted']} services "
+                f"counted, {w['pct_unknown']} with % unknown, {w['volume_unknown']} with volume "
+                "unknown",
+                f"  DNA gap: {_pts(d['overall_gap'])}, weighted by people a year (below 1 "
+                f"point: {met[d['meets']]}); {d['rates_unknown']} services unknown"]
+    out = [f"Targets: {len(entries)}"]
+    for e in entries[:limit]:
+        unit = "points" if e["unit"] == "points" else "%"
+        value = "unknown" if e["value"] is None else (
+            f"{e['value']:.1f} points" if unit == "points" else f"{e['value']:.1f}%"
+            + (" of patients" if e["measure"] == "patients_within_wait_target"
+               else " of discharges"))
+        goal = f"{e['threshold']:g} points" if unit == "points" else f"{e['threshold']:g}%"
+        due = f" by {e['due']}" if e["due"] else ""
+        out.append(f"  {e['name']} ({e['organisation_name']}): {value}, target "
+                   f"{e['direction']} {goal}{due}: {met[e['meets']]}; "
+                   f"{plural(e['services_counted'], 'service')} of {len(e['services'])} "
+                   f"counted, {len(e['unknown'])} unknown")
+    if len(entries) > limit:
+        out.append(f"  ... and {len(entries) - limit:,} more (--json lists them all)")
     return out
 
 

@@ -20,6 +20,7 @@ from servicemap.errors import ValidationError
 from servicemap.events import Signal
 from servicemap.graph import rules
 from servicemap.graph.notes import NOTE_EVENTS, NotesMixin, note_words
+from servicemap.graph.targets import TARGET_EVENTS, TargetsMixin, check_targets, target_words
 from servicemap.model import (
     COMMENT_STATUSES,
     MAP_FIELDS,
@@ -28,6 +29,7 @@ from servicemap.model import (
     NodeKind,
     Note,
     Pathway,
+    Target,
     edge_defaults,
     edge_fields,
     map_defaults,
@@ -75,9 +77,10 @@ class RemovedNode:
     node: dict[str, object]
     edges: list[dict[str, object]] = field(default_factory=list)
     steps: list[tuple[str, int]] = field(default_factory=list)  # (pathway id, index), ascending
+    targets: list[tuple[int, Target]] = field(default_factory=list)  # an organisation's, ascending
 
 
-class Document(NotesMixin):
+class Document(NotesMixin, TargetsMixin):
     """A service map: a networkx MultiDiGraph keyed by stable string ids, plus pathways.
 
     Read freely through :attr:`graph`, :meth:`node`, :meth:`edge` and :attr:`pathways`; change
@@ -110,11 +113,12 @@ class Document(NotesMixin):
         self.comment_changed = Signal()   # (id, field names)
         self.comment_removed = Signal()   # (id)
         self._init_notes()  # free text boxes on the canvas (graph/notes.py)
+        self._init_targets()  # what organisations hold themselves to (graph/targets.py)
 
     EVENTS = ("node_added", "node_removed", "node_changed", "nodes_moved", "edge_added",
               "edge_removed", "edge_changed", "pathway_added", "pathway_removed",
               "pathway_changed", "map_changed", "comment_added", "comment_changed",
-              "comment_removed", *NOTE_EVENTS)
+              "comment_removed", *NOTE_EVENTS, *TARGET_EVENTS)
 
     def events(self) -> list[tuple[str, Signal]]:
         """Every event the document emits, by name: what a view follows to stay current."""
@@ -125,7 +129,8 @@ class Document(NotesMixin):
     def from_records(cls, map_fields: Mapping[str, object],
                      nodes: Iterable[Mapping[str, object]],
                      edges: Iterable[Mapping[str, object]], pathways: list[Pathway],
-                     comments: Iterable[Comment] = (), notes: Iterable[Note] = ()) -> Document:
+                     comments: Iterable[Comment] = (), notes: Iterable[Note] = (),
+                     targets: Iterable[Target] = ()) -> Document:
         """Check every record, then build. Raises ValidationError naming the first problem.
 
         ``nodes`` and ``edges`` are read once, in order (a file's rows may stream through)."""
@@ -149,6 +154,14 @@ class Document(NotesMixin):
         for note in notes:
             note = doc._check_new_note(note)
             doc.notes[note.id] = note
+        targets = list(targets)
+        if targets:
+            refusal = check_targets(targets, doc.organisation_ids(), doc._taken_or_note)
+            if refusal:
+                raise ValidationError(refusal[0] + (f" (and {len(refusal) - 1} more problems)"
+                                                    if len(refusal) > 1 else ""))
+            for target in targets:
+                doc.add_target(target)
         return doc
 
     def node_records(self) -> list[dict[str, object]]:
@@ -211,6 +224,8 @@ class Document(NotesMixin):
             return f'pathway "{self.pathways[item_id].name}" ({item_id})'
         if item_id in self.notes:
             return note_words(self.notes[item_id].text)
+        if item_id in self.targets:
+            return target_words(self.targets[item_id])
         return repr(item_id)
 
     def counts(self) -> dict[str, int]:
@@ -230,6 +245,12 @@ class Document(NotesMixin):
     # ----- nodes --------------------------------------------------------------------------
     def _taken(self, item_id: str) -> bool:
         return item_id in self.graph or item_id in self._edge_ends or item_id in self.pathways
+
+    def _taken_or_note(self, item_id: str) -> bool:
+        return self._taken(item_id) or item_id in self.notes
+
+    def organisation_ids(self) -> set[str]:
+        return set(self.nodes_of_kind(NodeKind.ORGANISATION))
 
     def add_node(self, kind: NodeKind | str, name: str, node_id: str | None = None,
                  **fields: object) -> str:
@@ -305,6 +326,10 @@ class Document(NotesMixin):
                 removed.steps += [(pid, i) for i in indexes]
                 pathway.steps = [s for s in pathway.steps if s != node_id]
                 self.pathway_changed.emit(pid)
+        removed.targets = [(i, t) for i, t in enumerate(self.targets.values())
+                           if t.organisation == node_id]  # an organisation's own targets
+        for _, target in reversed(removed.targets):
+            self.remove_target(target.id)
         self.graph.remove_node(node_id)
         self.node_removed.emit(node_id)
         return removed
@@ -327,6 +352,8 @@ class Document(NotesMixin):
                 if p == pid:
                     pathway.steps.insert(index, node_id)
             self.pathway_changed.emit(pid)
+        for removed_target in removed.targets:
+            self.restore_target(removed_target)
 
     # ----- edges --------------------------------------------------------------------------
     def add_edge(self, kind: EdgeKind | str, source: str, target: str,

@@ -13,10 +13,11 @@ from __future__ import annotations
 import sys
 from collections import Counter
 from collections.abc import Container, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from servicemap.errors import ValidationError
 from servicemap.graph.notes import check_note
+from servicemap.graph.targets import check_targets
 from servicemap.model import (
     ALLOWED_EDGES,
     COMMENT_FIELD_NAMES,
@@ -30,6 +31,7 @@ from servicemap.model import (
     NodeKind,
     Note,
     Pathway,
+    Target,
     edge_fields,
     node_fields,
 )
@@ -434,29 +436,39 @@ class MapCheck:
     comment_problem: str | None  # the first problem with the comments
     counts: dict[str, int]
     note_problem: str | None = None  # the first problem with the notes
+    target_problems: list[str] = field(default_factory=list)  # every one, a sentence each
 
     @property
     def refusal(self) -> str | None:
         """Why building this map would be refused (what ``Document.from_records`` raises), or
         None when it can be built."""
-        return first_problem(self.problems) or self.comment_problem or self.note_problem
+        return first_problem(self.problems) or self.comment_problem or self.note_problem or (
+            first_problem([Problem(p) for p in self.target_problems]))
 
 
 def check_records(map_fields: Mapping[str, object], nodes: Iterable[Mapping[str, object]],
                   edges: Iterable[Mapping[str, object]], pathways: list[Pathway],
-                  comments: Iterable[Comment] = (), notes: Iterable[Note] = ()) -> MapCheck:
+                  comments: Iterable[Comment] = (), notes: Iterable[Note] = (),
+                  targets: Iterable[Target] = ()) -> MapCheck:
     """Check a map's records as :func:`check_map` does (reading each once) and count them;
-    ``notes`` as opening the map checks them (each note, and ids no other item uses)."""
-    notes = list(notes)
+    ``notes`` and ``targets`` as opening the map checks them (each one, and ids no other item
+    uses; a target's organisation in the map)."""
+    notes, targets = list(notes), list(targets)
     node_kinds: Counter = Counter()
     edge_kinds: Counter = Counter()
-    ids: set | None = set() if notes else None  # kept only when there are notes to check
-    problems = check_map(map_fields, _tally(nodes, node_kinds, ids),
+    # kept only when there are notes or targets to check
+    ids: set | None = set() if notes or targets else None
+    orgs: set | None = set() if targets else None
+    problems = check_map(map_fields, _tally(nodes, node_kinds, ids, orgs),
                          _tally(edges, edge_kinds, ids), pathways)
     if ids is not None:
         ids.update(p.id for p in pathways)
+    note_problem = check_notes(notes, ids)
+    if targets:
+        ids.update(n.id for n in notes)
     return MapCheck(map_fields, problems, check_comments(comments),
-                    counts(node_kinds, edge_kinds, len(pathways)), check_notes(notes, ids))
+                    counts(node_kinds, edge_kinds, len(pathways)), note_problem,
+                    check_targets(targets, orgs, None if ids is None else ids.__contains__))
 
 
 def check_notes(notes: list[Note], taken: Container[str] | None) -> str | None:
@@ -474,9 +486,12 @@ def check_notes(notes: list[Note], taken: Container[str] | None) -> str | None:
     return None
 
 
-def _tally(records: Iterable[Mapping[str, object]], kinds: Counter, ids: set | None = None):
+def _tally(records: Iterable[Mapping[str, object]], kinds: Counter, ids: set | None = None,
+           organisations: set | None = None):
     for record in records:
         kinds[record.get("kind")] += 1
         if ids is not None:
             ids.add(record.get("id"))
+        if organisations is not None and record.get("kind") == NodeKind.ORGANISATION:
+            organisations.add(record.get("id"))
         yield record

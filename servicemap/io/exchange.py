@@ -6,10 +6,11 @@ Top level ``directed``, ``multigraph``, ``graph`` (the map fields plus ``pathway
 the edge's fields). ``graph["comments"]`` lists the review comments (``{id, target, author,
 created, text, status, reply_to, target_name}``, a reply after the comment it answers);
 ``graph["notes"]`` the notes, the canvas's text boxes (``{id, text, x, y, width}``, in drawing
-order). Either may be absent (none). Reading checks every record before building, like
-opening a .smap file. Files written by networkx itself (no map fields, whole-number ids,
-``links``) are read by :mod:`servicemap.io.node_link`, which fills in what is missing and says
-what it filled in.
+order); ``graph["targets"]`` the targets (``{id, name, organisation, measure, threshold, due,
+notes, service_type, wait_days}``, in order). Any may be absent (none). Reading checks every
+record before building, like opening a .smap file. Files written by networkx itself (no map
+fields, whole-number ids, ``links``) are read by :mod:`servicemap.io.node_link`, which fills in
+what is missing and says what it filled in.
 """
 
 from __future__ import annotations
@@ -24,7 +25,12 @@ import networkx as nx
 
 from servicemap.errors import FileFormatError, SaveError, ValidationError
 from servicemap.graph.document import Document
-from servicemap.io.node_link import comments_from_node_link, notes_from_node_link, read_node_link
+from servicemap.io.node_link import (
+    comments_from_node_link,
+    notes_from_node_link,
+    read_node_link,
+    targets_from_node_link,
+)
 from servicemap.io.report import Imported
 from servicemap.model import MAP_FIELDS, Pathway
 
@@ -36,7 +42,8 @@ def to_node_link(document: Document) -> dict:
     data["graph"] = {**document.map_fields(),
                      "pathways": [p.to_dict() for p in document.pathways.values()],
                      "comments": [c.to_dict() for c in document.comments.values()],
-                     "notes": [n.to_dict() for n in document.notes.values()]}
+                     "notes": [n.to_dict() for n in document.notes.values()],
+                     "targets": [t.to_dict() for t in document.targets.values()]}
     for edge in data["edges"]:
         edge["id"] = edge["key"]
     return data
@@ -82,8 +89,9 @@ def from_node_link(data: object, where: str = "the JSON data") -> Document:
     records = records_from_node_link(data, where)
     comments = comments_from_node_link(data, where)
     notes = notes_from_node_link(data, where)
+    targets = targets_from_node_link(data, where)
     try:
-        return Document.from_records(*records, comments, notes)
+        return Document.from_records(*records, comments, notes, targets)
     except ValidationError as exc:
         raise FileFormatError(f"{where} cannot be used: {exc}") from None
 

@@ -96,6 +96,7 @@ def _keys(flat: bool = False) -> list[str]:
         lines.append(f'<key id="g_{f.name}" for="graph" attr.name="{f.name}" '
                      f'attr.type="{XML_TYPES[f.type]}"/>')
     lines += ['<key id="g_pathways" for="graph" attr.name="pathways" attr.type="string"/>',
+              '<key id="g_targets" for="graph" attr.name="targets" attr.type="string"/>',
               f'<key id="g_format" for="graph" attr.name="{FORMAT_KEY}" attr.type="string"/>',
               '<key id="n_label" for="node" attr.name="label" attr.type="string"/>']
     if flat:  # each edge's id as data too, as igraph writes it: igraph 1.0 reads <edge id>
@@ -251,6 +252,9 @@ def _head(doc: Document, flat: bool) -> list[str]:
             out.append(f'<data key="g_{f.name}">{_value(graph.graph[f.name])}</data>')
     pathways = json.dumps([p.to_dict() for p in doc.pathways.values()], ensure_ascii=False)
     out.append(f'<data key="g_pathways">{_text(pathways)}</data>')
+    if doc.targets:  # graph data, as the pathways: one JSON list of {id, name, ...}
+        targets = json.dumps([t.to_dict() for t in doc.targets.values()], ensure_ascii=False)
+        out.append(f'<data key="g_targets">{_text(targets)}</data>')
     return out
 
 

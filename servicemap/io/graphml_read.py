@@ -23,6 +23,7 @@ from servicemap.graph.document import Document
 from servicemap.io import lenient, safety
 from servicemap.io.graphml import FORMAT_KEY
 from servicemap.io.ids import Taken, unique
+from servicemap.io.node_link import targets_from_node_link
 from servicemap.io.report import Imported, ImportProblems, listing
 from servicemap.model import (
     FLOW_FIELDS,
@@ -30,6 +31,7 @@ from servicemap.model import (
     EdgeKind,
     NodeKind,
     Pathway,
+    Target,
     edge_fields,
     map_defaults,
     node_fields,
@@ -403,6 +405,20 @@ class _Reader:
                                 "as a flow joins "
                                 f"one box to another: {listing(shown)}.")
 
+    def targets(self) -> list[Target]:
+        """The targets kept as JSON text on the graph (servicemap's own files), unchecked."""
+        text = self.typed(self.graph, "graph").get("targets") if self.graph is not None \
+            else None
+        if text is None:
+            return []
+        try:
+            data = {"graph": {"targets": json.loads(text) if isinstance(text, str) else None}}
+        except ValueError:
+            data = {"graph": {"targets": None}}
+        if not isinstance(data["graph"]["targets"], list):
+            raise FileFormatError(f"{self.name}: its targets are not a list of targets.")
+        return targets_from_node_link(data, self.name)
+
     def pathways(self, text: object) -> list[Pathway]:
         if text is None:
             return []
@@ -449,7 +465,7 @@ def import_graphml(path: str | os.PathLike, undirected: str | None = None) -> Im
         reader.parse(path.read_bytes())
         records = reader.records()
         try:
-            doc = Document.from_records(*records)
+            doc = Document.from_records(*records, targets=reader.targets())
         except ValidationError as exc:
             found = [p.message for p in rules.check_map(*records) if p.severity == "error"]
             raise ImportProblems(path.name, found or [str(exc)]) from None

@@ -28,6 +28,7 @@ from datetime import datetime
 from servicemap.errors import FileFormatError, ValidationError
 from servicemap.graph import rules
 from servicemap.graph.document import Document
+from servicemap.graph.targets import check_targets
 from servicemap.io import lenient
 from servicemap.io.ids import Taken, unique
 from servicemap.io.report import Imported, ImportProblems, listing
@@ -35,11 +36,13 @@ from servicemap.model import (
     COMMENT_FIELD_NAMES,
     MAP_FIELDS,
     NOTE_WIDTH,
+    TARGET_FIELD_NAMES,
     Comment,
     EdgeKind,
     NodeKind,
     Note,
     Pathway,
+    Target,
     edge_fields,
     node_fields,
 )
@@ -361,6 +364,26 @@ def notes_from_node_link(data: object, where: str = "the JSON data") -> list[Not
     return notes
 
 
+def targets_from_node_link(data: object, where: str = "the JSON data") -> list[Target]:
+    """The targets in ``graph["targets"]`` (none when absent), unchecked: a missing due date,
+    notes or type of service is empty, a missing wait counted is none."""
+    graph = data.get("graph") if isinstance(data, dict) else None
+    raw = graph.get("targets") if isinstance(graph, dict) else None
+    if raw is None:
+        return []
+    if not isinstance(raw, list):
+        raise FileFormatError(f"{where}: targets are not a list.")
+    targets = []
+    for i, t in enumerate(raw, start=1):
+        if not isinstance(t, dict) or not isinstance(t.get("id"), str):
+            raise FileFormatError(f"{where}: target {i} needs an id.")
+        values = {n: t.get(n, "") for n in TARGET_FIELD_NAMES}
+        values["due"] = "" if values["due"] is None else values["due"]
+        values["threshold"], values["wait_days"] = t.get("threshold"), t.get("wait_days")
+        targets.append(Target(**values))
+    return targets
+
+
 def check_node_link(data: object, where: str, stem: str = "Imported map"
                     ) -> tuple[rules.MapCheck, list[str]]:
     """What ``servicemap validate`` says of node-link data: the map read as
@@ -372,7 +395,8 @@ def check_node_link(data: object, where: str, stem: str = "Imported map"
     reader = _Reader(data, where, stem, None)
     records, problems = reader.read()
     result = rules.check_records(*records, comments_from_node_link(data, where),
-                                notes_from_node_link(data, where))
+                                notes_from_node_link(data, where),
+                                targets_from_node_link(data, where))
     found = [p.message for p in result.problems]
     result.problems[:0] = [rules.Problem(p) for p in problems if p not in found]
     return result, reader.notices
@@ -395,13 +419,17 @@ def read_node_link(data: object, where: str, stem: str = "Imported map",
     records, problems = reader.read()
     comments = comments_from_node_link(data, where)
     notes = notes_from_node_link(data, where)
+    targets = targets_from_node_link(data, where)
     fallback = ""
     if not problems:
         try:
-            doc = Document.from_records(*records, comments, notes)
+            doc = Document.from_records(*records, comments, notes, targets)
             return Imported(doc, reader.notices, data.get("directed") is False)
         except ValidationError as exc:  # the first problem; the checks below list them all
             fallback = str(exc)
     found = [p.message for p in rules.check_map(*records) if p.severity == "error"]
     problems += [p for p in found if p not in problems]
+    if not problems and targets:  # every target's problems, each one sentence
+        problems = check_targets(targets, {n.get("id") for n in records[1]
+                                           if n.get("kind") == NodeKind.ORGANISATION})
     raise ImportProblems(where, problems or [fallback])

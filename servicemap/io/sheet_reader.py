@@ -7,8 +7,10 @@ ids and references are described in :mod:`servicemap.io.sheets`.
 
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import dataclass
+from datetime import date, datetime
 
 from servicemap.errors import FileFormatError, ValidationError
 from servicemap.graph import rules
@@ -21,6 +23,7 @@ from servicemap.io.sheets import (
     NOTE_FIELDS,
     SHEET,
     SHEETS,
+    TARGET_FIELDS,
     Sheet,
     SheetProblem,
     SheetProblems,
@@ -40,6 +43,7 @@ from servicemap.model import (
     NodeKind,
     Note,
     Pathway,
+    Target,
     edge_fields,
     map_defaults,
     node_fields,
@@ -47,6 +51,7 @@ from servicemap.model import (
 
 # ----- reading: tables -> records -----------------------------------------------------------
 STEP = Field("step", int, minimum=1, optional=False)
+_DUE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 # What an access point's or exit's row may name beside its fields: the organisation it is part
@@ -245,6 +250,41 @@ class _Builder:
                 notes.append(Note(note_id, **values))
         return notes
 
+    def read_targets(self, organisations: _Index) -> list[Target]:
+        """The Targets sheet's rows, their organisations found by name or id on the
+        Organisations sheet (an empty id is made from the name)."""
+        targets = []
+        for n, cells in self.records(SHEET["Targets"]):
+            values: dict[str, object] = {}
+            for name, f in TARGET_FIELDS.items():
+                raw = cells.get(name)
+                if name == "due" and isinstance(raw, (datetime, date)):
+                    raw = (raw.date() if isinstance(raw, datetime) else raw).isoformat()
+                if name == "organisation":
+                    text = text_of(raw)
+                    found, why = organisations.find(text) if text and text.strip() else \
+                        (None, "must name a row of the Organisations sheet")
+                    if why:
+                        self.problem("Targets", n, name, why)
+                    if found is not None:
+                        values[name] = found.final
+                    continue
+                value, why = convert(f, raw)
+                if why or (value is None and not f.optional):
+                    self.problem("Targets", n, name, why or "must not be empty")
+                    continue
+                values[name] = f.default if value is None and f.default is not None else value
+            if _DUE.fullmatch(str(values.get("due") or "")) is None and values.get("due"):
+                self.problem("Targets", n, "due", f"{values['due']!r} is not a date written "
+                             "YYYY-MM-DD")
+            given = self.claim(cells.get("id"), "Targets", n, "id")
+            target_id = given or unique(slug(str(values.get("name") or ""), "target"),
+                                        self.taken)
+            self.taken.add(target_id)
+            if len(values) == len(TARGET_FIELDS):
+                targets.append(Target(target_id, **values))
+        return targets
+
     def read_nodes(self, sheet: Sheet) -> None:
         links = [c.name for c in sheet.columns if c.ref or c.name in ("part_of_id", "serves_ids")]
         for n, cells in self.records(sheet):
@@ -347,6 +387,7 @@ class _Builder:
                 taken.add(r.final)
         self.taken = taken
         index = {name: _Index(name, self.rows[name], self) for name in NODE_SHEETS}
+        targets = self.read_targets(index["Organisations"])
         nodes = [{"id": r.final, "kind": r.kind, **r.values}
                  for name in NODE_SHEETS for r in self.rows[name]]
         edges: list[dict] = []
@@ -368,7 +409,8 @@ class _Builder:
             self.problems.sort(key=lambda p: (order.get(p.sheet, -1), p.row or 0))
             raise SheetProblems(self.where, self.problems)
         try:
-            return Document.from_records(map_fields, nodes, edges, pathways, notes=notes)
+            return Document.from_records(map_fields, nodes, edges, pathways, notes=notes,
+                                         targets=targets)
         except ValidationError as exc:  # a rule the checks above do not cover
             raise SheetProblems(self.where, [SheetProblem("", None, "", str(exc))]) from None
 

@@ -108,6 +108,7 @@ SERVICE_ONLY = tuple(f.name for f in node_fields("service")
                      if f.name not in {g.name for g in node_fields("exit")})
 
 NOTE_FIELDS = {f.name: f for f in model.NOTE_FIELDS}
+TARGET_FIELDS = {f.name: f for f in model.TARGET_FIELDS}
 
 SHEETS: tuple[Sheet, ...] = (
     Sheet("Organisations", "Trusts, the ICB, councils, voluntary and primary care bodies.",
@@ -156,6 +157,26 @@ SHEETS: tuple[Sheet, ...] = (
            Column("y", "Its top edge on the canvas", NOTE_FIELDS["y"], required=True),
            Column("width", f"Its width ({NOTE_MIN_WIDTH:g} to {NOTE_MAX_WIDTH:g}; empty: "
                            f"{NOTE_WIDTH:g})", NOTE_FIELDS["width"]))),
+    Sheet("Targets", "What an organisation holds itself to, measured over its services.",
+          (Column("id", "Leave empty to make one from the name; kept when given"),
+           Column("name", "What the target is called", TARGET_FIELDS["name"], required=True),
+           Column("organisation", "Name of the organisation that owns it (its services, "
+                                  "directly or through its directorates, are in scope)",
+                  required=True, ref="Organisations"),
+           Column("measure", "patients_within_wait_target (percent of patients, at least), "
+                             "dna_gap (percentage points, below) or followed_up_within_72_hours "
+                             "(percent of discharges, at least)", TARGET_FIELDS["measure"],
+                  required=True, choices=TARGET_FIELDS["measure"].choices),
+           Column("threshold", "The figure to reach: a percentage, or points for dna_gap",
+                  TARGET_FIELDS["threshold"], required=True),
+           Column("due", "When it is due, as YYYY-MM-DD (may be empty)", TARGET_FIELDS["due"]),
+           Column("notes", "Notes", TARGET_FIELDS["notes"]),
+           Column("service_type", "Only the organisation's services of this category or type "
+                                  "(the name before a comma); empty: all of them",
+                  TARGET_FIELDS["service_type"]),
+           Column("wait_days", "For a waiting-time standard: the wait it counts, in days (a "
+                               "service counts when its wait target is this wait)",
+                  TARGET_FIELDS["wait_days"]))),
 )
 SHEET = {s.name: s for s in SHEETS}
 ALIASES = {"source": "from", "target": "to", "type": "flow_type", "name": "pathway"}
@@ -361,4 +382,6 @@ def rows_for(doc: Document, blank_ids: bool = False) -> dict[str, list[list[obje
     table(SHEET["Map"], [{"field": f.name, "value": doc.graph.graph.get(f.name)}
                          for f in MAP_FIELDS])
     table(SHEET["Notes"], [n.to_dict() for n in doc.notes.values()])
+    table(SHEET["Targets"], [{**t.to_dict(), "organisation": namers["Organisations"](
+        t.organisation)} for t in doc.targets.values()])
     return out
