@@ -98,7 +98,8 @@ def target_lines(targets: dict, limit: int = 25) -> list[str]:
             f"{e['value']:.1f} points" if unit == "points" else f"{e['value']:.1f}%"
             + (" of patients" if e["measure"] == "patients_within_wait_target"
                else " of discharges"))
-        goal = f"{e['threshold']:g} points" if unit == "points" else f"{e['threshold']:g}%"
+        goal = (f"{e['threshold']:g} point" + ("" if e["threshold"] == 1 else "s")
+                if unit == "points" else f"{e['threshold']:g}%")
         due = f" by {e['due']}" if e["due"] else ""
         out.append(f"  {e['name']} ({e['organisation_name']}): {value}, target "
                    f"{e['direction']} {goal}{due}: {met[e['meets']]}; "
