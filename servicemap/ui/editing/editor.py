@@ -24,19 +24,23 @@ from servicemap.model import (
     KIND_LABELS,
     MAP_FIELDS,
     NOTE_WIDTH,
+    TARGET_FIELDS,
     EdgeKind,
     NodeKind,
     Note,
     Pathway,
+    Target,
     edge_fields,
     node_fields,
 )
 from servicemap.ui.editing import commands as c
 from servicemap.ui.editing.comment_commands import CommentCommand
 from servicemap.ui.editing.note_commands import AddNote, RemoveNote, UpdateNote
+from servicemap.ui.editing.target_commands import AddTarget, RemoveTarget, UpdateTarget
 from servicemap.words import plural, without_ids
 
 READ_ONLY_REASON = "This map is open read-only; changes are not allowed."
+TARGET_TITLES = {f.name: f.title.removesuffix(" (days)") for f in TARGET_FIELDS}
 
 
 class Refused(Exception):
@@ -130,6 +134,8 @@ class Editor(QObject):
             return doc.comment_item_name(item_id)
         if doc.has_note(item_id):
             return note_snippet(doc.note(item_id).text) or "empty"
+        if doc.has_target(item_id):
+            return doc.target(item_id).name
         return None
 
     @contextmanager
@@ -332,6 +338,31 @@ class Editor(QObject):
                 "Resize note" if set(changes) == {"width"} else
                 "Move note" if set(changes) <= {"x", "y"} else "Change note")
         return self.push(UpdateNote(self.doc, note_id, changes, text))
+
+    # ----- targets: what organisations hold themselves to (beside the graph) -------------
+    def add_target(self, target: Target) -> str | None:
+        """Add a target as one undo step; returns its id, or None when refused."""
+        error = self.push(AddTarget(self.doc, target, f"Add target “{target.name}”"))
+        return None if error else target.id
+
+    def update_target(self, target_id: str, changes: dict) -> str | None:
+        """Change a target's fields as one undo step; why not, or None."""
+        if not self.doc.has_target(target_id):
+            return self._refuse(f"There is no target {target_id!r} in the map.")
+        target = self.doc.target(target_id)
+        changes = {k: v for k, v in changes.items() if getattr(target, k, object()) != v}
+        if not changes:
+            return None
+        words = ", ".join(TARGET_TITLES.get(k, k).lower() for k in changes)
+        return self.push(UpdateTarget(self.doc, target_id, changes,
+                                      f"Change target “{target.name}” ({words})"))
+
+    def remove_target(self, target_id: str) -> str | None:
+        """Delete a target as one undo step; why not, or None."""
+        if not self.doc.has_target(target_id):
+            return self._refuse(f"There is no target {target_id!r} in the map.")
+        return self.push(RemoveTarget(self.doc, target_id,
+                                      f"Delete target “{self.doc.target(target_id).name}”"))
 
     # ----- structure: organisations, directorates, partnerships ---------------------------
     def add_directorate(self, name: str, organisation: str | None, **fields) -> str | None:

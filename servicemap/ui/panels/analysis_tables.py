@@ -60,11 +60,31 @@ def tables(name: Callable[[str], str]) -> list[Table]:
     def summary_targets(res):
         w = res["targets"]["wait"]
         met = {None: "unknown", True: "met", False: "not met"}[w["meets"]]
-        share = "unknown" if w["share_pct"] is None else f"{w['share_pct']:.0f}%"
-        return (f"{share} of services (weighted by people a year) have at least 87% within "
-                f"their wait target: target 87% {met}. "
+        within = "unknown" if w["patients_within_target_pct"] is None else \
+            f"{w['patients_within_target_pct']:.1f}%"
+        whose = "every service's" if w["organisation"] is None else \
+            f"{name(w['organisation'])}'s services'"
+        return (f"{within} of {whose} patients within their wait target (weighted by people a "
+                f"year): target {w['target_pct']:g}% {met}. "
                 f"{plural(w['services_counted'], 'service')} counted; "
                 f"{w['pct_unknown']} with % unknown, {w['volume_unknown']} with volume unknown.")
+
+    def summary_list(res):
+        entries = res["targets"]["list"]
+        met = sum(1 for e in entries if e["meets"])
+        unknown = sum(1 for e in entries if e["meets"] is None)
+        return (f"{plural(len(entries), 'target')} in the map: {met} met, "
+                f"{len(entries) - met - unknown} not met, {unknown} unknown. Map > Targets… "
+                "adds and changes them.")
+
+    def target_value(r):
+        if r["value"] is None:
+            return None
+        return f"{r['value']:.1f} points" if r["unit"] == "points" else f"{r['value']:.1f}%"
+
+    def target_goal(r):
+        goal = f"{r['threshold']:g} points" if r["unit"] == "points" else f"{r['threshold']:g}%"
+        return f"{r['direction']} {goal}" + (f" by {r['due']}" if r["due"] else "")
 
     def summary_dna(res):
         d = res["targets"]["dna"]
@@ -206,16 +226,36 @@ def tables(name: Callable[[str], str]) -> list[Table]:
               "some partnerships, missing (—) in others.",
               "Categories and service types found in some partnerships but missing in "
               "others."),
-        Table("waits", "Target: waits (87%)", lambda res: res["targets"]["wait"]["services"],
+        Table("targets", "Targets", lambda res: res["targets"]["list"],
+              [Column("Target", lambda r: r["name"], tip="The target's name."),
+               Column("Owner", lambda r: r["organisation_name"],
+                      tip="The organisation that owns it; its services are in scope."),
+               Column("Value", target_value,
+                      tip="Over the services in scope, weighted by people a year (people out "
+                          "for follow-up after discharge)."),
+               Column("Target", target_goal, tip="What it aims for, and by when."),
+               Column("Met", lambda r: r["meets"],
+                      tip="Whether the value reaches the target (unknown when no service in "
+                          "scope has both its figure and its people a year)."),
+               Column("Services counted", lambda r: r["services_counted"], "n",
+                      "Services in scope whose figure and people a year are both known."),
+               Column("Unknown", lambda r: len(r["unknown"]), "n",
+                      "Services in scope skipped because a figure is unknown.")],
+              lambda r: list(r["services"]), summary_list,
+              "Each target of the map, measured over its owner's services: the share of "
+              "patients within the wait target, the DNA gap or follow-up after discharge, "
+              "weighted by people a year."),
+        Table("waits", "Target: waits (first wait target)",
+              lambda res: res["targets"]["wait"]["services"],
               [svc, Column("% within target", lambda r: r["pct_within_target"], "%",
                            "The share of the service's patients seen within its wait target."),
                Column("People in a year (weight)", lambda r: r["people_in"], "n",
                       "People coming in a year: how much the service counts in the share."),
-               Column("At least 87%", lambda r: r["meets"],
-                      tip="Whether at least 87% of its patients are seen within target.")],
+               Column("Meets the target", lambda r: r["meets"],
+                      tip="Whether the service alone reaches the target's share.")],
               just_id, summary_targets,
-              "KCHFT's target: 87% of patients wait less than their service's waiting-time "
-              "target (services weighted by people a year)."),
+              "The map's first waiting-time target over its owner's services (with none, "
+              "KCHFT's 87% over every service), weighted by people a year."),
         Table("dna", "Target: missed-appointment (DNA) gap (1 point)",
               lambda res: res["targets"]["dna"]["services"],
               [svc, Column("Missed, most deprived", lambda r: r["most_deprived"], "%",
