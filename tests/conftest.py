@@ -25,9 +25,11 @@ from servicemap.model import (  # noqa: E402
     MARKINGS,
     NOTE_MAX_WIDTH,
     NOTE_MIN_WIDTH,
+    TARGET_MEASURES,
     FlowType,
     NodeKind,
     Note,
+    Target,
     edge_fields,
     node_fields,
 )
@@ -374,6 +376,15 @@ def documents(draw) -> Document:
     for _ in range(draw(st.integers(0, 3))):
         doc.add_note(Note(next(spare_ids), draw(TEXT), draw(FINITE), draw(FINITE),
                           draw(st.floats(NOTE_MIN_WIDTH, NOTE_MAX_WIDTH))))
+    # targets: owned by an organisation, beside the graph
+    for _ in range(draw(st.integers(0, 3)) if some(NodeKind.ORGANISATION) else 0):
+        due = draw(st.one_of(st.just(""), st.dates().map(lambda d: d.isoformat())))
+        wait = draw(st.one_of(st.none(), st.floats(0, 1e6), st.integers(0, 1000)))
+        doc.add_target(Target(next(spare_ids), draw(NAMES),
+                              draw(st.sampled_from(some(NodeKind.ORGANISATION))),
+                              draw(st.sampled_from(list(TARGET_MEASURES))),
+                              draw(st.one_of(st.floats(0, 100), st.integers(0, 100))), due,
+                              draw(TEXT), draw(TEXT), wait))
     return doc
 
 

@@ -39,7 +39,8 @@ def canonical(doc) -> tuple:
     edges = {r["id"]: clean(r) for r in doc.edge_records()}
     paths = [p.to_dict() for p in doc.pathways.values()]
     notes = [n.to_dict() for n in doc.notes.values()]  # the Notes sheet, in order
-    return nodes, edges, paths, clean(doc.map_fields()), notes
+    targets = [t.to_dict() for t in doc.targets.values()]  # the Targets sheet, in order
+    return nodes, edges, paths, clean(doc.map_fields()), notes, targets
 
 
 def basic(**extra) -> dict[str, list[list]]:

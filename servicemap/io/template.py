@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from servicemap.graph.document import Document
 from servicemap.io.sheets import SHEETS
-from servicemap.model import Note
+from servicemap.model import Note, Target
 
 HEADER_FONT_NAME, HEADER_FONT_SIZE = "Arial", 11  # named, so LibreOffice shows no serif
 BODY_FONT_NAME, BODY_FONT_SIZE = "Arial", 10
@@ -103,4 +103,7 @@ def example_document() -> Document:
                     "crisis-and-recovery")
     doc.add_note(Note("example-note", "Example note: text on the map that is not part of "
                       "the analysis (replace or delete it)", -120.0, -160.0, 240.0))
+    doc.add_target(Target("example-target", "80% of patients wait less than their service's "
+                          "target", "example-trust", "patients_within_wait_target", 80,
+                          "2027-03-31", "Example target (replace or delete it)"))
     return doc
