@@ -32,11 +32,13 @@ from servicemap.ui.panels.base import Panel
 from servicemap.units import format_duration, parse_duration, parse_percent
 from servicemap.words import plural
 
-COLUMNS = ("name", "organisation", "measure", "threshold", "due", "service_type", "wait_days",
-           "notes", "result")
-HEADINGS = ("Target", "Owner", "Measure", "Threshold", "Due (YYYY-MM-DD)", "Services of type",
-            "Wait counted", "Notes", "Result on this map")
+COLUMNS = ("name", "result", "organisation", "measure", "threshold", "due", "service_type",
+           "wait_days", "notes")
+HEADINGS = ("Target", "Result on this map", "Owner", "Measure", "Threshold", "Due (YYYY-MM-DD)",
+            "Services of type", "Wait counted", "Notes")
 TIPS = ("What the target is called.",
+        "The patient-weighted value over the services in scope, and whether it is met (the "
+        "tooltip lists the services left out and why).",
         "The organisation that owns it: its services, directly or through its directorates, "
         "are in scope.",
         "What is measured over the services in scope.",
@@ -46,8 +48,7 @@ TIPS = ("What the target is called.",
         "all of them.",
         "For a waiting-time standard: the wait it counts (such as 2 weeks); a service counts "
         "when its wait target is this wait.",
-        "Where the target comes from, or anything else.",
-        "The patient-weighted value over the services in scope, and whether it is met.")
+        "Where the target comes from, or anything else.")
 MEASURE_LABELS = {m: words for m, (words, _) in TARGET_MEASURES.items()}
 
 
@@ -78,6 +79,9 @@ class TargetsPanel(Panel):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setWordWrap(True)
+        for column, width in enumerate((260, 250, 230, 220, 80, 120, 150, 100, 300)):
+            self.table.setColumnWidth(column, width)
         self.table.itemChanged.connect(self._item_changed)
         self.add_button = QPushButton("&Add target", self)
         self.add_button.setObjectName("targets_add")
@@ -108,6 +112,7 @@ class TargetsPanel(Panel):
             self.table.setRowCount(len(self.ids))
             for row, target_id in enumerate(self.ids):
                 self._fill_row(row, doc.target(target_id), results[target_id], organisations)
+            self.table.resizeRowsToContents()
         finally:
             self._filling = False
         editable = self.host.session.editable and doc is not None
@@ -221,7 +226,7 @@ class TargetsDialog(QDialog):
         close.setAutoDefault(False)  # Return ends typing in a cell, never closes the window
         close.clicked.connect(self.close)
         layout.addWidget(close, alignment=Qt.AlignmentFlag.AlignRight)
-        self.resize(1100, 380)
+        self.resize(1300, 380)
 
 
 class TargetsFeature:

@@ -228,8 +228,6 @@ def tables(name: Callable[[str], str]) -> list[Table]:
               "others."),
         Table("targets", "Targets", lambda res: res["targets"]["list"],
               [Column("Target", lambda r: r["name"], tip="The target's name."),
-               Column("Owner", lambda r: r["organisation_name"],
-                      tip="The organisation that owns it; its services are in scope."),
                Column("Value", target_value,
                       tip="Over the services in scope, weighted by people a year (people out "
                           "for follow-up after discharge)."),
@@ -237,6 +235,8 @@ def tables(name: Callable[[str], str]) -> list[Table]:
                Column("Met", lambda r: r["meets"],
                       tip="Whether the value reaches the target (unknown when no service in "
                           "scope has both its figure and its people a year)."),
+               Column("Owner", lambda r: r["organisation_name"],
+                      tip="The organisation that owns it; its services are in scope."),
                Column("Services counted", lambda r: r["services_counted"], "n",
                       "Services in scope whose figure and people a year are both known."),
                Column("Unknown", lambda r: len(r["unknown"]), "n",
