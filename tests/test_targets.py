@@ -325,3 +325,33 @@ def test_rows_list_every_service_in_scope(targeted):
     assert list(rows) == ["a", "b", "c"]
     assert rows["a"] == {"id": "a", "name": "a", "value": 90, "weight": 600, "counted": True,
                          "reason": ""}
+
+
+# ----- what people type in a spreadsheet ----------------------------------------------------------
+def test_a_targets_sheet_names_its_owner_and_says_each_problem_by_row_and_column(targeted):
+    import datetime
+
+    from servicemap.io import sheets
+    from servicemap.io.sheet_reader import document_from_tables
+    from tests.test_sheets import tables_of
+
+    rows = sheets.rows_for(targeted)
+    header = rows["Targets"][0]
+    assert rows["Targets"][1][header.index("organisation")] == "Trust one"  # by name
+    typed = dict(zip(header, rows["Targets"][1], strict=True))
+    typed.update(id=None, due=datetime.datetime(2027, 3, 31), measure="DNA gap")
+    rows["Targets"].append([typed[c] if c != "measure" else "dna_gap" for c in header])
+    rows["Targets"][-1][header.index("name")] = "Typed by hand"
+    rows["Targets"][-1][header.index("due")] = datetime.datetime(2027, 3, 31)  # a date cell
+    back = document_from_tables(tables_of(rows), "typed.xlsx")
+    made = back.target("typed-by-hand")  # an id made from the name
+    assert (made.due, made.organisation, made.measure) == ("2027-03-31", "o1", "dna_gap")
+    rows["Targets"][2][header.index("organisation")] = "Nobody"
+    rows["Targets"][3][header.index("threshold")] = "lots"
+    rows["Targets"][4][header.index("due")] = "soon"
+    with pytest.raises(sheets.SheetProblems) as info:
+        document_from_tables(tables_of(rows), "typed.xlsx")
+    assert [str(p) for p in info.value.problems] == [
+        "Targets, row 3, column organisation: there is no 'Nobody' on the Organisations sheet",
+        "Targets, row 4, column threshold: must be a number (got 'lots')",
+        "Targets, row 5, column due: 'soon' is not a date written YYYY-MM-DD"]
