@@ -145,3 +145,19 @@ def test_analysis_dock_shows_each_targets_result(window, qtbot):
     assert window.selection.ids == ["crisis", "ward", "helpline"]  # its scope (not "island")
     window.editor.update_target("t1", {"threshold": 70})
     qtbot.waitUntil(lambda: model.data(model.index(0, 3)) == "yes")
+
+
+def test_a_map_open_read_only_shows_its_targets_and_changes_nothing(window, qtbot):
+    from servicemap.ui.session import Mode
+
+    window.session.set_mode(Mode.READ_ONLY)
+    panel = open_targets(window)
+    assert panel.table.rowCount() == 1
+    assert not panel.add_button.isEnabled() and not panel.delete_button.isEnabled()
+    assert not panel.table.cellWidget(0, COLUMNS.index("organisation")).isEnabled()
+    table = panel.table
+    rect = table.visualItemRect(table.item(0, COLUMNS.index("threshold")))
+    qtbot.mouseClick(table.viewport(), Qt.LeftButton, pos=rect.center())
+    qtbot.keyClick(table, Qt.Key_F2)
+    assert not editors(table)
+    assert window.session.doc.target("t1").threshold == 87
