@@ -355,3 +355,21 @@ def test_a_targets_sheet_names_its_owner_and_says_each_problem_by_row_and_column
         "Targets, row 3, column organisation: there is no 'Nobody' on the Organisations sheet",
         "Targets, row 4, column threshold: must be a number (got 'lots')",
         "Targets, row 5, column due: 'soon' is not a date written YYYY-MM-DD"]
+
+
+def test_diff_lists_targets_added_removed_and_changed(targeted):
+    from servicemap.graph import diff
+
+    old = exchange.from_node_link(exchange.to_node_link(targeted))
+    targeted.update_target("t-wait", {"threshold": 90, "due": ""})
+    targeted.remove_target("t-fu")
+    targeted.add_target(Target("t-new", "New one", "o2", "dna_gap", 2))
+    result = diff.diff(old, targeted)
+    assert result["targets"]["added"] == [{"id": "t-new", "name": "New one"}]
+    assert result["targets"]["removed"] == [{"id": "t-fu", "name": "72-hour follow-up"}]
+    assert result["targets"]["changed"][0]["fields"] == {
+        "threshold": {"old": 87.0, "new": 90.0}, "due": {"old": "2027-03-31", "new": ""}}
+    assert result["counts"] == {"added": 1, "removed": 1, "changed": 1}
+    lines = diff.report_lines(result, old, targeted)
+    assert "  ~ target “87% within wait target” (t-wait): threshold 87 → 90; due " \
+           "“2027-03-31” → (empty)" in lines

@@ -1,5 +1,5 @@
-"""What changed between two versions of a map: nodes, edges and pathways added, removed and
-changed (field by field, pathway steps as lists), and the map's own fields.
+"""What changed between two versions of a map: nodes, edges, pathways and targets added,
+removed and changed (field by field, pathway steps as lists), and the map's own fields.
 
 Items are matched by id (ids are stable: see docs/data-model.md). The result is plain JSON-ready
 data (:func:`diff`), with a plain-text report (:func:`report_lines`) for ``servicemap diff``.
@@ -17,6 +17,8 @@ from servicemap.model import (
     KIND_FIELDS,
     KIND_LABELS,
     MAP_FIELDS,
+    TARGET_FIELD_NAMES,
+    TARGET_FIELDS,
     EdgeKind,
 )
 
@@ -24,8 +26,9 @@ LAYOUT_FIELDS = frozenset({"x", "y", "pinned"})
 IGNORED_MAP_FIELDS = frozenset({"modified"})
 PATHWAY_FIELDS = ("name", "description", "steps")
 # Fields by name, for how a change is written: waits in hours, days or weeks, percentages with %
-_FIELDS = {f.name: f for fields in (COMMON_NODE_FIELDS, FLOW_FIELDS, *KIND_FIELDS.values())
-           for f in fields}
+_FIELDS = {f.name: f for fields in (COMMON_NODE_FIELDS, FLOW_FIELDS, *KIND_FIELDS.values(),
+                                   TARGET_FIELDS) for f in fields}
+SECTIONS = ("nodes", "edges", "pathways", "targets")
 _ENDS = frozenset({"source", "target"})
 
 
@@ -65,7 +68,8 @@ def diff(old: Document, new: Document, include_layout: bool = False) -> dict:
          "nodes": {"added": [summary], "removed": [summary],
                    "changed": [summary + {"fields": {field: {"old": a, "new": b}}}]},
          "edges": {... the same, summaries with source, target, name "From → To"},
-         "pathways": {... the same; "fields" among name, description, steps}}
+         "pathways": {... the same; "fields" among name, description, steps},
+         "targets": {... the same, summaries {id, name}; "fields" any of the target's}}
 
     A node summary is ``{id, kind, name}`` (the new name for changed nodes, the old one for
     removed ones); lists follow the new map's order (removed items: the old map's).
@@ -113,7 +117,20 @@ def diff(old: Document, new: Document, include_layout: bool = False) -> dict:
                            if pid not in new.pathways]
     result["pathways"] = pathways
 
-    sections = (nodes, edges, pathways)
+    targets = {"added": [], "removed": [], "changed": []}
+    for tid, target in new.targets.items():
+        if tid not in old.targets:
+            targets["added"].append({"id": tid, "name": target.name})
+            continue
+        fields = _fields({k: getattr(old.targets[tid], k) for k in TARGET_FIELD_NAMES[1:]},
+                         {k: getattr(target, k) for k in TARGET_FIELD_NAMES[1:]})
+        if fields:
+            targets["changed"].append({"id": tid, "name": target.name, "fields": fields})
+    targets["removed"] = [{"id": tid, "name": t.name} for tid, t in old.targets.items()
+                          if tid not in new.targets]
+    result["targets"] = targets
+
+    sections = (nodes, edges, pathways, targets)
     result["counts"] = {
         "added": sum(len(s["added"]) for s in sections),
         "removed": sum(len(s["removed"]) for s in sections),
@@ -157,6 +174,8 @@ def describe(item: dict, section: str, with_id: bool = True) -> str:
         else:
             what = str(item["kind"]).replace("_", " ") + " link"
         return f"{what} {item['name']}{tail}"
+    if section == "targets":
+        return f"target {_value(item['name'])}{tail}"
     return f"pathway {_value(item['name'])}{tail}"
 
 
@@ -209,7 +228,7 @@ def report_lines(result: dict, old: Document | None = None,
     lines: list[str] = []
     for state, mark, title in (("added", "+", "Added"), ("removed", "-", "Removed"),
                                ("changed", "~", "Changed")):
-        items = [(section, item) for section in ("nodes", "edges", "pathways")
+        items = [(section, item) for section in SECTIONS
                  for item in result[section][state]]
         has_map = state == "changed" and result["map"]["changed"]
         if not items and not has_map:

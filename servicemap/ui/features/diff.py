@@ -59,7 +59,7 @@ STATES = {  # state: (colour, mark, legend text)
     "changed": (CHANGED, "Δ", "Changed: fields differ (outline)"),
 }
 ENTRY_ROLE = Qt.ItemDataRole.UserRole
-SECTIONS = ("nodes", "edges", "pathways")
+SECTIONS = ("nodes", "edges", "pathways", "targets")  # a target row selects nothing
 LAYER = "comparison"  # the scene's decoration layer of the marks, outlines and ghosts
 
 
