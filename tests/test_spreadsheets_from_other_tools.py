@@ -28,9 +28,9 @@ def test_the_fixture_has_libreoffice_s_formulas_without_saved_values():
 
 def test_libreoffice_then_openpyxl_reads_as_the_map_it_was_made_from():
     doc = xlsx.read_xlsx(FILLED)
-    nodes, edges, paths, fields, notes = canonical(doc)
-    want_nodes, want_edges, want_paths, want_fields, _ = canonical(sample_map())
-    assert notes == []  # the file has no Notes sheet
+    nodes, edges, paths, fields, notes, targets = canonical(doc)
+    want_nodes, want_edges, want_paths, want_fields, _, _ = canonical(sample_map())
+    assert notes == [] and targets == []  # the file has no Notes or Targets sheet
     added = {n for n in nodes if n not in want_nodes}
     assert added == {"home-treatment-team"}
     home = nodes.pop("home-treatment-team")

@@ -45,6 +45,11 @@ def test_every_event_of_the_document_reaches_the_panel(qtbot, doc):
     doc.add_note(Note("n", "A note", 0, 0))
     doc.update_note("n", {"text": "Changed"})
     doc.remove_note("n")
+    from servicemap.model import Target
+    doc.add_target(Target("t", "Waits", doc.nodes_of_kind("organisation")[0],
+                          "patients_within_wait_target", 87))
+    doc.update_target("t", {"threshold": 90})
+    doc.remove_target("t")
     doc.remove_pathway("p")
     doc.remove_edge(flow)
     doc.remove_node("beds")
