@@ -101,6 +101,16 @@ class TargetsPanel(Panel):
         self._filling = False
 
     # ----- showing ----------------------------------------------------------------------
+    def on_event(self, name: str, *args) -> bool:
+        """Moves and review comments change no target's result: nothing to redo."""
+        return name == "nodes_moved" or name.startswith("comment_") or name.startswith("note_")
+
+    def refresh_due(self) -> None:
+        """Measured again only while the window is open (:meth:`TargetsFeature.show` refreshes
+        when it opens)."""
+        if self.isVisible():
+            self.refresh()
+
     def refresh(self) -> None:
         doc = self.doc
         self._filling = True
