@@ -231,6 +231,29 @@ def _leaks(nodes: list, edges: list) -> list[str]:
     return record_leaks(nodes, edges)
 
 
+def _empty_targets(path: Path) -> list[str]:
+    """The targets of a valid map that cover no service (nothing to measure)."""
+    from servicemap.graph.target_results import empty_scopes
+
+    if map_format(path) is formats.JSON:
+        from servicemap.io.exchange import load_json_data
+        from servicemap.io.node_link import filled_records, targets_from_node_link
+
+        data = load_json_data(path)
+        targets = targets_from_node_link(data, path.name)
+        if not targets:
+            return []
+        _, nodes, edges, _ = filled_records(data, path.name, path.stem)
+        return empty_scopes(nodes, edges, targets)
+    from servicemap import store
+
+    targets = store.read_targets(path)
+    if not targets:
+        return []
+    _, nodes, edges, _ = store.read_records(path)
+    return empty_scopes(nodes, edges, targets)
+
+
 def _summary(path: Path) -> tuple[dict, dict[str, int]]:
     """``(map fields, counts)`` of a map for ``info``. A ``.smap`` map is checked as opening
     it checks, without building it, and refused with the same sentence; a ``.json`` file is
@@ -292,6 +315,8 @@ def cmd_validate(args) -> int:
 
             for item in stale(nodes, edges, stale_before):
                 print(escaped(str(rules.Problem(f"stale: {item}", "warning"))))
+        for empty in _empty_targets(path):  # targets that cover no service: a warning too
+            print(escaped(str(rules.Problem(empty, "warning"))))
     if errors:
         print(escaped(f"{path.name}: {plural(errors, 'problem')} found"), file=sys.stderr)
         return EXIT_PROBLEMS

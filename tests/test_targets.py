@@ -373,3 +373,20 @@ def test_diff_lists_targets_added_removed_and_changed(targeted):
     lines = diff.report_lines(result, old, targeted)
     assert "  ~ target “87% within wait target” (t-wait): threshold 87 → 90; due " \
            "“2027-03-31” → (empty)" in lines
+
+
+def test_validate_warns_of_a_target_that_covers_no_services_and_exits_0(targeted, tmp_path):
+    targeted.update_target("t-dna", {"service_type": "crisis teams"})  # misspelt
+    for path in (tmp_path / "m.smap", tmp_path / "m.json"):
+        (store.save if path.suffix == ".smap" else exchange.write_json)(targeted, path)
+        code, out, _ = run("validate", path)
+        assert code == 0
+        assert [line for line in out.splitlines() if "target" in line] == [
+            "warning: target \"DNA gap\" (t-dna) covers no services: Trust one runs no "
+            "service of the type 'crisis teams', so it can never be measured"]
+
+
+def test_the_bundled_map_validates_and_every_target_covers_services():
+    code, out, err = run("validate", "resources/kent_medway.json")
+    assert code == 0, err
+    assert "covers no services" not in out

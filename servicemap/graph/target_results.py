@@ -13,7 +13,8 @@ from __future__ import annotations
 import math
 import statistics
 
-from servicemap.model import TARGET_MEASURES, Target
+from servicemap.graph.targets import target_words
+from servicemap.model import TARGET_MEASURES, EdgeKind, NodeKind, Target
 from servicemap.units import format_duration
 
 WAIT, DNA, FOLLOW_UP = "patients_within_wait_target", "dna_gap", "followed_up_within_72_hours"
@@ -183,3 +184,34 @@ def targets(doc, ix, services: dict) -> dict:
     return {"wait": wait_summary(ix, rows_by_id, _first(doc, WAIT)),
             "dna": dna_summary(ix, rows_by_id, _first(doc, DNA)),
             "list": [evaluate(ix, rows_by_id, t) for t in doc.targets.values()]}
+
+
+class _Records:
+    """What :func:`in_scope` reads (``services``, ``attrs``, ``org``), from plain records."""
+
+    def __init__(self, nodes, edges) -> None:
+        self.attrs = {n["id"]: n for n in nodes}
+        self.kind = {i: n.get("kind") for i, n in self.attrs.items()}
+        self.services = [i for i, k in self.kind.items() if k == NodeKind.SERVICE]
+        self.parent = {e["source"]: e["target"] for e in edges if e.get("kind") == EdgeKind.PART_OF}
+
+    def org(self, node_id: str) -> str | None:
+        home = self.parent.get(node_id)
+        if home is not None and self.kind.get(home) == NodeKind.DIRECTORATE:
+            return self.parent.get(home)
+        return home
+
+
+def empty_scopes(nodes, edges, targets) -> list[str]:
+    """One sentence per target that covers no service (``validate`` warns: a type of service
+    misspelt, or an owner with no services yet), from a valid map's plain records."""
+    ix = _Records(list(nodes), list(edges))
+    out = []
+    for t in targets:
+        if in_scope(ix, t) or t.organisation not in ix.attrs:
+            continue
+        owner = ix.attrs[t.organisation].get("name") or t.organisation
+        which = f" of the type {t.service_type!r}" if t.service_type.strip() else ""
+        out.append(f"{target_words(t)} covers no services: {owner} runs no service{which}, "
+                   "so it can never be measured")
+    return out
