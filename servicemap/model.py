@@ -46,6 +46,9 @@ class FlowType(StrEnum):
     SIGNPOST = "signpost"
 
 
+# How a service's length of stay varies about its mean (docs/data-model.md, queueing): empty
+# means exponential, the queueing formulas' own assumption.
+LOS_DISTRIBUTIONS = ("exponential", "lognormal", "gamma", "uniform", "fixed")
 ORG_TYPES = ("trust", "icb", "council", "voluntary", "primary_care", "police", "justice", "other")
 AGE_GROUPS = ("children", "adults", "older_adults", "all")
 MARKINGS = ("OFFICIAL", "OFFICIAL-SENSITIVE", "")
@@ -197,6 +200,15 @@ KIND_FIELDS: dict[NodeKind, tuple[Field, ...]] = {
         Field("capacity_unit", str),
         # mean episode length: turns a stock capacity (beds, caseload) into people a year
         _days("length_of_stay_days", "Length of stay (days)"),
+        # queueing (docs/data-model.md): how the stay varies, its spread, the queue's limit
+        # (people waiting beyond it are refused) and blocking (wait in place when the next
+        # service is full)
+        Field("los_distribution", str, choices=LOS_DISTRIBUTIONS,
+              label="Length of stay varies as"),
+        _days("los_sd_days", "Length of stay spread (sd, days)"),
+        Field("queue_limit", int, minimum=0, label="Queue limit (people waiting)"),
+        Field("blocking", bool, optional=False, default=False,
+              label="Waits in place when the next is full"),
         # empty: the default, 85% when the capacity is beds, else 100% (docs/analysis.md)
         _pct("target_occupancy_pct", "Target occupancy (%)"),
         _days("wait_target_days", "Wait target (days)"),
@@ -209,7 +221,8 @@ KIND_FIELDS: dict[NodeKind, tuple[Field, ...]] = {
         Field("location", str),
         Field("desde_code", str, label="DESDE code"),
     ),
-    NodeKind.ACCESS_POINT: (Field("category", str),),
+    NodeKind.ACCESS_POINT: (Field("category", str), _count("arrivals_per_year",
+                                                           "Arrivals per year")),
     NodeKind.EXIT: (Field("category", str),),
 }
 
@@ -218,6 +231,9 @@ COMMON_EDGE_FIELDS = (Field("notes", str, optional=False, default=""), *PROVENAN
 FLOW_FIELDS = (
     Field("flow_type", str, choices=tuple(FlowType), optional=False, label="Flow type"),
     _count("volume_per_year", "Volume per year"),
+    # the share of the people leaving the flow's source that take it (traffic equations)
+    _pct("share_pct", "Share of people leaving (%)"),
+    _days("transfer_delay_days", "Transfer delay (days)"),
     _days("median_wait_days", "Median wait (days)"),
     _days("wait_target_days", "Wait target (days)"),
 )
@@ -272,6 +288,8 @@ ALL_EDGE_FIELD_NAMES: tuple[str, ...] = tuple(f.name for f in COMMON_EDGE_FIELDS
 def node_defaults(kind: NodeKind | str) -> dict[str, object]:
     """A complete attribute dict for a new node of ``kind`` (unknown numbers are None)."""
     values: dict[str, object] = {f.name: None for f in node_fields(kind)}
+    values.update({f.name: f.default for f in node_fields(kind)
+                   if not f.optional and f.default is not None})
     values.update(kind=str(NodeKind(kind)), notes="", pinned=False, verified=False)
     return values
 

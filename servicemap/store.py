@@ -48,14 +48,15 @@ if TYPE_CHECKING:
     from servicemap.graph.document import Document
 
 APPLICATION_ID = 0x534D4150  # "SMAP"
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
 REAL_FIELDS = {"x", "y", "population", "capacity", "wait_target_days", "pct_within_target",
                "dna_rate_most_deprived", "dna_rate_least_deprived", "volume_per_year",
                "median_wait_days", "length_of_stay_days", "target_occupancy_pct",
-               "pct_followed_up_72h"}
-INT_FIELDS = {"pinned", "verified"}
+               "pct_followed_up_72h", "arrivals_per_year", "share_pct", "transfer_delay_days",
+               "los_sd_days", "queue_limit"}
+INT_FIELDS = {"pinned", "verified", "blocking"}
 
 
 def _columns(names: tuple[str, ...]) -> dict[str, type]:
@@ -152,11 +153,29 @@ def _migrate_5_to_6(conn: sqlite3.Connection) -> None:
         conn.execute(f'ALTER TABLE nodes ADD COLUMN "{column}" REAL')
 
 
+# Version 7: the queueing model (docs/data-model.md): an access point's arrivals, a service's
+# length-of-stay distribution and spread, queue limit and blocking, a flow's share and transfer
+# delay (all unknown in older maps; blocking off).
+QUEUE_NODE_COLUMNS = {"arrivals_per_year": "REAL", "los_distribution": "TEXT",
+                      "los_sd_days": "REAL", "queue_limit": "REAL", "blocking": "INTEGER"}
+QUEUE_EDGE_COLUMNS = {"share_pct": "REAL", "transfer_delay_days": "REAL"}
+
+
+def _migrate_6_to_7(conn: sqlite3.Connection) -> None:
+    """Version 7 adds the queueing columns of nodes and edges."""
+    for table, columns in (("nodes", QUEUE_NODE_COLUMNS), ("edges", QUEUE_EDGE_COLUMNS)):
+        have = {row[1] for row in conn.execute(f'PRAGMA table_info("{table}")')}
+        for column, sql_type in columns.items():
+            if column not in have:
+                conn.execute(f'ALTER TABLE {table} ADD COLUMN "{column}" {sql_type}')
+
+
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _migrate_1_to_2,
                                                                2: _migrate_2_to_3,
                                                                3: _migrate_3_to_4,
                                                                4: _migrate_4_to_5,
-                                                               5: _migrate_5_to_6}
+                                                               5: _migrate_5_to_6,
+                                                               6: _migrate_6_to_7}
 
 
 # ----- loading ------------------------------------------------------------------------------
@@ -364,15 +383,20 @@ def _check_header(path: Path) -> None:
 def _check_tables(conn: sqlite3.Connection, name: str, version: int) -> None:
     tables = {row[0] for row in conn.execute(
         "SELECT name FROM sqlite_master WHERE type='table'")}
-    v4_nodes = {c: t for c, t in NODE_COLUMNS.items()
+    v6_nodes = {c: t for c, t in NODE_COLUMNS.items() if c not in QUEUE_NODE_COLUMNS}
+    v6_edges = {c: t for c, t in EDGE_COLUMNS.items() if c not in QUEUE_EDGE_COLUMNS}
+    v4_nodes = {c: t for c, t in v6_nodes.items()
                 if c not in V5_NODE_COLUMNS and c not in V6_NODE_COLUMNS}
-    v5_nodes = {c: t for c, t in NODE_COLUMNS.items() if c not in V6_NODE_COLUMNS}
-    v4_edges = {c: t for c, t in EDGE_COLUMNS.items() if c not in V5_EDGE_COLUMNS}
+    v5_nodes = {c: t for c, t in v6_nodes.items() if c not in V6_NODE_COLUMNS}
+    v4_edges = {c: t for c, t in v6_edges.items() if c not in V5_EDGE_COLUMNS}
     v3_nodes = {c: t for c, t in v4_nodes.items() if c not in V4_NODE_COLUMNS}
     if version == SCHEMA_VERSION:
         wanted = TABLES
+    elif version == 6:  # version 7 added the queueing columns
+        wanted = TABLES | {"nodes": v6_nodes, "edges": v6_edges}
     elif version == 5:  # version 6 added the targets table and the follow-up column
-        wanted = {t: c for t, c in TABLES.items() if t != "targets"} | {"nodes": v5_nodes}
+        wanted = {t: c for t, c in TABLES.items() if t != "targets"} | {"nodes": v5_nodes,
+                                                                          "edges": v6_edges}
     elif version == 4:  # version 5 added the provenance columns
         wanted = {t: c for t, c in TABLES.items() if t != "targets"} | {"nodes": v4_nodes,
                                                                           "edges": v4_edges}

@@ -195,14 +195,19 @@ def file_state():
 # ----- a version-1 file ---------------------------------------------------------------------
 V1_NODE_COLUMNS = [c for c in store.NODE_COLUMNS
                    if c not in ("pinned", "desde_code", *store.V4_NODE_COLUMNS,
-                                *store.V5_NODE_COLUMNS, *store.V6_NODE_COLUMNS)]
-V1_EDGE_COLUMNS = [c for c in store.EDGE_COLUMNS if c not in store.V5_EDGE_COLUMNS]
+                                *store.V5_NODE_COLUMNS, *store.V6_NODE_COLUMNS,
+                                *store.QUEUE_NODE_COLUMNS)]
+V1_EDGE_COLUMNS = [c for c in store.EDGE_COLUMNS
+                   if c not in store.V5_EDGE_COLUMNS and c not in store.QUEUE_EDGE_COLUMNS]
 
 
 def as_version(version: int) -> list[str]:
     """The SQL that makes a map saved now look as servicemap wrote it at schema ``version``
     (2 or later): the tables and columns later versions added, dropped."""
     steps = []
+    if version < 7:
+        steps += [*(f"ALTER TABLE nodes DROP COLUMN {c}" for c in store.QUEUE_NODE_COLUMNS),
+                  *(f"ALTER TABLE edges DROP COLUMN {c}" for c in store.QUEUE_EDGE_COLUMNS)]
     if version < 6:
         steps += ["DROP TABLE targets",
                   *(f"ALTER TABLE nodes DROP COLUMN {c}" for c in store.V6_NODE_COLUMNS)]
@@ -300,7 +305,11 @@ def value_strategy(field):
     """Random valid values for one model field (None where the field is optional)."""
     if field.type is bool:
         base = st.booleans()
-    elif field.type in (int, float):
+    elif field.type is int:  # a whole number (a queue limit)
+        low = field.minimum if field.minimum is not None else -1e12
+        high = field.maximum if field.maximum is not None else 1e12
+        base = st.integers(min_value=int(low), max_value=int(min(high, 2**53)))
+    elif field.type is float:
         low = field.minimum if field.minimum is not None else -1e12
         high = field.maximum if field.maximum is not None else 1e12
         base = st.one_of(

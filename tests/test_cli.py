@@ -207,14 +207,16 @@ def test_sample_sets_every_field(sample_doc):
         assert any(attrs[f.name] not in (None, "", False) for attrs in nodes), f.name
     for kind, fields in KIND_FIELDS.items():
         for f in fields:
-            if f.name in (*store.V4_NODE_COLUMNS, *store.V6_NODE_COLUMNS):
+            if f.name in (*store.V4_NODE_COLUMNS, *store.V6_NODE_COLUMNS,
+                          *store.QUEUE_NODE_COLUMNS):
                 # not in the sample, from which the stored igraph and LibreOffice files in
-                # tests/data were made; tests/test_occupancy.py round-trips them everywhere
+                # tests/data were made; tests/test_occupancy.py and test_queue_fields.py
+                # round-trip them everywhere
                 continue
             assert any(attrs[f.name] not in (None, "") for attrs in nodes
                        if attrs["kind"] == kind), (kind, f.name)
     for f in edge_fields("flow"):
-        if f.name in PROVENANCE_FIELD_NAMES:
+        if f.name in PROVENANCE_FIELD_NAMES or f.name in store.QUEUE_EDGE_COLUMNS:
             continue
         assert any(sample_doc.edge(e)[f.name] not in (None, "")
                    for e in sample_doc.edge_ids("flow")), f.name

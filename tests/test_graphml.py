@@ -56,7 +56,7 @@ def test_yed_structure(sample_doc, written):
     assert keys["ng"].get("yfiles.type") == "nodegraphics" and keys["ng"].get("for") == "node"
     assert keys["eg"].get("yfiles.type") == "edgegraphics" and keys["eg"].get("for") == "edge"
     for k in keys.values():
-        assert k.get("yfiles.type") or k.get("attr.type") in ("string", "double", "boolean")
+        assert k.get("yfiles.type") or k.get("attr.type") in ("string", "double", "boolean", "long")
     graph = root.find(f"{G}graph")
     assert graph.get("edgedefault") == "directed"
     nodes = list(graph.iter(f"{G}node"))  # structure items hold their members, nested

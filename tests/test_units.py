@@ -32,7 +32,8 @@ ALL_FIELDS = [f for kind in model.NodeKind for f in model.node_fields(kind)] + \
 def test_every_days_field_is_a_duration_and_only_those():
     durations = {f.name for f in ALL_FIELDS if units.is_duration(f)}
     assert durations == {f.name for f in ALL_FIELDS if f.name.endswith("_days")}
-    assert durations == {"wait_target_days", "median_wait_days", "length_of_stay_days"}
+    assert durations == {"wait_target_days", "median_wait_days", "length_of_stay_days",
+                         "transfer_delay_days", "los_sd_days"}
     assert all(f.type is float and f.minimum == 0 for f in ALL_FIELDS if units.is_duration(f))
 
 
@@ -40,7 +41,7 @@ def test_percentages_are_the_0_to_100_fields():
     percentages = {f.name for f in ALL_FIELDS if units.is_percentage(f)}
     assert percentages == {"pct_within_target", "dna_rate_most_deprived",
                            "dna_rate_least_deprived", "target_occupancy_pct",
-                           "pct_followed_up_72h"}
+                           "pct_followed_up_72h", "share_pct"}
     assert all((f.minimum, f.maximum) == (0, 100) for f in ALL_FIELDS if units.is_percentage(f))
 
 

@@ -17,6 +17,7 @@ from servicemap.graph import rules
 from servicemap.graph.document import Document
 from servicemap.io.ids import Taken, unique
 from servicemap.io.sheets import (
+    ACCESS_ONLY,
     ALIASES,
     KIND_FIELD,
     NODE_SHEETS,
@@ -203,7 +204,8 @@ class _Builder:
             raw = cells.get(name)
             if f is None:
                 if not is_blank(raw):
-                    self.problem(sheet.name, n, name, "only services have this field")
+                    self.problem(sheet.name, n, name, "only access points have this field"
+                                 if name in ACCESS_ONLY else "only services have this field")
                 continue
             value, why = empty if raw is None else convert(f, raw)
             if why:

@@ -107,6 +107,9 @@ KIND_FIELD = Field("kind", str, choices=tuple(k.value for k in DRAWN_KINDS))  # 
 SERVICE_ONLY = tuple(f.name for f in node_fields("service")
                      if f.name not in {g.name for g in node_fields("exit")})
 
+ACCESS_ONLY = tuple(f.name for f in node_fields("access_point")
+                    if f.name not in {g.name for g in node_fields("exit")})
+
 NOTE_FIELDS = {f.name: f for f in model.NOTE_FIELDS}
 TARGET_FIELDS = {f.name: f for f in model.TARGET_FIELDS}
 
@@ -130,7 +133,9 @@ SHEETS: tuple[Sheet, ...] = (
                   ref="Organisations"),
            Column("partnerships", "Names of the partnerships it serves, ';'-separated",
                   ref="Partnerships", many=True),
-           *_field_columns("service", ("category",) + SERVICE_ONLY + TAIL), *LINK_IDS)),
+           *_field_columns("service", ("category",) + SERVICE_ONLY),
+           *_field_columns("access_point", ACCESS_ONLY),
+           *_field_columns("service", TAIL), *LINK_IDS)),
     Sheet("Flows", "People moving from one row of the Services sheet to another.",
           (ID, Column("from", "Name of the access point or service people come from",
                       required=True, ref="Services"),
