@@ -231,6 +231,15 @@ def _leaks(nodes: list, edges: list) -> list[str]:
     return record_leaks(nodes, edges)
 
 
+def _shares(nodes: list, edges: list) -> list[str]:
+    """Shares of people leaving that do not make 100%, and recorded volumes that disagree
+    with the ones the shares derive (docs/analysis.md, derived volumes)."""
+    from servicemap.graph import traffic
+
+    return traffic.record_share_problems(nodes, edges) + \
+        traffic.record_disagreements(nodes, edges)
+
+
 def _empty_targets(path: Path) -> list[str]:
     """The targets of a valid map that cover no service (nothing to measure)."""
     from servicemap.graph.target_results import empty_scopes
@@ -310,6 +319,8 @@ def cmd_validate(args) -> int:
         nodes, edges = _records(path)
         for leak in _leaks(nodes, edges):
             print(escaped(str(rules.Problem(leak, "warning"))))
+        for line in _shares(nodes, edges):  # shares not making 100%, derived volumes
+            print(escaped(str(rules.Problem(line, "warning"))))
         if stale_before is not None:  # old or undated facts: warnings (docs/data-model.md)
             from servicemap.graph.provenance import stale
 

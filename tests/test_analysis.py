@@ -19,7 +19,7 @@ from servicemap.io.exchange import write_json
 
 KEYS = ["per_service", "bottlenecks", "dead_ends", "unreachable", "boundary_crossings",
         "transitions_at_18", "coverage_gaps", "targets", "critical_services", "flow_balance",
-        "rates"]
+        "rates", "derived_volumes"]
 
 
 def make(services=(), flows=(), parents=None, serves=None) -> Document:

@@ -43,7 +43,15 @@ from collections import defaultdict, deque
 from typing import NamedTuple
 
 from servicemap.gcpause import gc_paused  # measures make many small dicts, no cycles
-from servicemap.graph import balance, criticality, occupancy, rates, target_results
+from servicemap.graph import (
+    balance,
+    criticality,
+    occupancy,
+    queueing,
+    rates,
+    target_results,
+    traffic,
+)
 from servicemap.graph.document import Document
 from servicemap.model import EdgeKind, NodeKind
 
@@ -79,9 +87,14 @@ class Index:
         self.flows_out: dict[str, list[Flow]] = defaultdict(list)
         self.parent: dict[str, str] = {}
         self.serves: dict[str, list[str]] = defaultdict(list)
+        # derived volumes (servicemap.graph.traffic): a flow with no recorded volume takes the
+        # one its share derives
+        self.traffic = traffic.derive(*_traffic_inputs(doc))
+        derived = self.traffic["flow_volume"]
         for u, v, k, d in doc.graph.edges(keys=True, data=True):
             if d["kind"] == EdgeKind.FLOW:
-                f = Flow(k, u, v, d["flow_type"], d.get("volume_per_year"),
+                volume = d.get("volume_per_year")
+                f = Flow(k, u, v, d["flow_type"], derived.get(k) if volume is None else volume,
                          d.get("median_wait_days"), d.get("wait_target_days"))
                 self.flows.append(f)
                 self.flows_out[u].append(f)
@@ -113,6 +126,11 @@ class Index:
                     seen.add(nxt)
                     todo.append(nxt)
         return seen
+
+
+def _traffic_inputs(doc: Document):
+    kinds, flows, arrivals, _ = traffic.from_document(doc)
+    return kinds, arrivals, flows
 
 
 def _index(doc: Document, index: Index | None) -> Index:
@@ -208,8 +226,15 @@ def per_service(doc: Document, index: Index | None = None) -> dict:
                                        per_year=per_year, people_in=people_in,
                                        in_unknown=in_unknown, length_of_stay=stay,
                                        target_pct=target)
+        derived = ix.traffic["derived"].get(s, False)
+        queue_in = ix.traffic["people_in"][s] if derived else \
+            (people_in if ins and not in_unknown else None)
+        queued = queueing.service_estimate(queue_in, stay, a.get("capacity"), stock,
+                                           a.get("queue_limit"))
         rows.append({
             "id": s, "name": a["name"], "people_in": people_in, "people_out": people_out,
+            "people_in_derived": derived,
+            "derived_people_in": _r(ix.traffic["people_in"][s]) if derived else None,
             "net": None if in_unknown or out_unknown or people_in is None
             or people_out is None else _r(people_in - people_out),
             "in_unknown_flows": in_unknown, "out_unknown_flows": out_unknown,
@@ -222,7 +247,8 @@ def per_service(doc: Document, index: Index | None = None) -> dict:
             "waits_known": waits_known, "wait_breaches": breaches,
             "worst_wait_ratio": None if worst in (None, float("inf")) else _r(worst),
             "capacity_is_stock": stock, "length_of_stay_days": stay,
-            "target_occupancy_pct": target, "target_occupancy_from": target_from, **occupied})
+            "target_occupancy_pct": target, "target_occupancy_from": target_from, **occupied,
+            **queued})
     return {"services": rows,
             "load_unknown": sum(1 for r in rows if r["load_status"] == "unknown")}
 
@@ -435,4 +461,5 @@ def analyse(doc: Document) -> dict:
             ix.kind, {n: a["name"] for n, a in ix.attrs.items()},
             ((f.source, f.target, f.volume) for f in ix.flows)),
         "rates": rates.rates(ix, services),
+        "derived_volumes": traffic.derived_volumes(doc, ix.traffic),
     }
