@@ -159,3 +159,19 @@ def test_rates_with_unknowns_stay_unknown():
     assert values["clinic"] == values["crisis"] == (None, "?")
     assert MEASURES["rates"].reference(doc) == \
         "Map-wide: unknown"
+
+
+def test_queueing_wait_overlay():
+    # a clinic of 1 place, 1-day stays, 292 a year (0.8 a day): Wq = 4 days; 2 places with
+    # 730 a year (2 a day) never keep up; the team's capacity is a throughput: unknown
+    doc = with_services(
+        ("clinic", {"capacity": 1, "capacity_unit": "places", "length_of_stay_days": 1},
+         [{"volume_per_year": 292}]),
+        ("swamped", {"capacity": 2, "capacity_unit": "beds", "length_of_stay_days": 1},
+         [{"volume_per_year": 730}]),
+        ("team", {"capacity": 50, "capacity_unit": "per week"}, [{"volume_per_year": 10}]))
+    values = read("queue", doc)
+    assert values["clinic"] == (pytest.approx(4.0), "4.0 d")
+    assert values["swamped"] == (math.inf, "∞") and values["team"] == (None, "?")
+    bins = {sid: MEASURES["queue"].bin_of(v) for sid, (v, _) in values.items()}
+    assert bins == {"clinic": 2, "swamped": 4, "team": None}

@@ -64,6 +64,29 @@ def _waits(doc: Document) -> dict[str, tuple[float | None, str]]:
     return out
 
 
+def _queue(doc: Document) -> dict[str, tuple[float | None, str]]:
+    """The queueing estimate's mean wait in days (docs/analysis.md, queueing estimates); an
+    unstable service (the queue grows without end) is past every edge."""
+    out = {}
+    for r in analysis.per_service(doc)["services"]:
+        wait = r["expected_wait_days"]
+        if r["queue_stable"] is False:
+            out[r["id"]] = (math.inf, "∞")
+        elif wait is None:
+            out[r["id"]] = (None, "?")
+        else:
+            out[r["id"]] = (wait, _days_badge(wait))
+    return out
+
+
+def _days_badge(days: float) -> str:
+    if days < 1 / 24:
+        return f"{days * 24 * 60:.0f} min"
+    if days < 1:
+        return f"{days * 24:.1f} h"
+    return f"{days:.1f} d" if days < 14 else f"{days / 7:.0f} wk"
+
+
 def _dna(doc: Document) -> dict[str, tuple[float | None, str]]:
     return {r["id"]: (r["gap"], "?" if r["gap"] is None else f"{r['gap']:.1f} pt")
             for r in analysis.targets(doc)["dna"]["services"]}
@@ -114,6 +137,13 @@ MEASURES: dict[str, Measure] = {m.key: m for m in (
             "Wait or target unknown", _waits,
             "The longest median wait on a flow into the service as a multiple of its wait "
             "target: 1× is on target, 2× twice as long."),
+    Measure("queue", "Queueing: expected wait", (1 / 24, 1.0, 7.0, 28.0, math.inf),
+            ("under an hour", "1 hour to a day", "1–7 days", "1–4 weeks",
+             "over 4 weeks, or growing without end"),
+            "Places, stay or people in unknown", _queue,
+            "The mean wait for a place that the queueing formulas give (Erlang C, or M/M/c/K "
+            "with a queue limit) from the people in, the places and the length of stay; ∞: "
+            "more people arrive than the places can serve."),
     Measure("dna", "Missed-appointment (DNA) gap", (0.0, 1.0, 3.0, 5.0, math.inf),
             ("none or reversed", "up to 1 point (meets target)", "1–3 points",
              "3–5 points", "over 5 points"),

@@ -44,7 +44,8 @@ def test_dock_is_tabbed_with_the_pathways_and_in_the_view_menu(window):
     assert "Analysis" in texts and "Overlay" in texts
     overlay_texts = [a.text().replace("&", "") for a in f.overlay_menu.actions() if a.text()]
     assert overlay_texts == ["Directorate colours", "Load against capacity",
-                             "Waits against target", "Missed-appointment (DNA) gap",
+                             "Waits against target", "Queueing: expected wait",
+                             "Missed-appointment (DNA) gap",
                              "Rates per head by partnership"]
 
 

@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 from servicemap import model, units
 from servicemap.model import Field
 from servicemap.ui.panels.base import ERROR_STYLE, Panel
+from servicemap.ui.panels.queue_rows import QueueRows
 from servicemap.ui.panels.structure_rows import PARENT_TITLES, StructureRows
 from servicemap.words import plural, without_ids
 
@@ -334,6 +335,9 @@ def _make_row(field: Field, target: tuple, commit, chosen_units: dict[str, str])
     return row_class(field, target, commit)
 
 
+QUEUED_KINDS = frozenset({"service", "access_point", "flow"})  # with queueing rows
+
+
 class InspectorPanel(Panel):
     """Edits the fields of the one selected node or edge, or the map when nothing is selected."""
 
@@ -350,6 +354,7 @@ class InspectorPanel(Panel):
         self._ends: tuple[QLabel, QLabel] | None = None
         self._shown_editable = editor.editable  # the mode the form was built for
         self._structure: StructureRows | None = None
+        self._queue: QueueRows | None = None
 
         self.heading = _plain_label("inspector_heading", 1.2, bold=True)
         self.summary = _plain_label("inspector_summary")
@@ -367,6 +372,8 @@ class InspectorPanel(Panel):
         self._follow_selection()
 
     def on_event(self, name: str, *args) -> bool:
+        if self._queue is not None and name != "nodes_moved":
+            self._queue.schedule()  # a share or arrival anywhere upstream changes them
         if name == "node_changed":
             self._on_node_changed(*args)
             if self._structure is not None and "name" in args[1]:
@@ -478,7 +485,7 @@ class InspectorPanel(Panel):
     def _build(self, target: tuple) -> None:
         """Make the form for a new target: one row per field, then show the values."""
         self.target, self._rows, self._ends = target, {}, None
-        self._structure = None
+        self._structure = self._queue = None
         kind, item_id = target
         attrs = self._attrs(target)
         fields: tuple[Field, ...] = ()
@@ -525,6 +532,8 @@ class InspectorPanel(Panel):
             self._structure = StructureRows(self.doc, self.editor, item_id, layout,
                                             self._shown_editable,
                                             lambda orgs: self.ask_new_directorate(orgs))
+        if kind in ("node", "edge") and (attrs["kind"] in QUEUED_KINDS):
+            self._queue = QueueRows(self.doc, target, layout, form)
         if facts:  # provenance last, under its own heading
             heading = _plain_label("inspector_facts_heading", bold=True)
             heading.setText("Where the facts come from")
@@ -566,6 +575,11 @@ class InspectorPanel(Panel):
         if not ok:
             return None
         return name, organisations[names.index(chosen)][0]
+
+    @property
+    def queueing(self) -> QueueRows | None:
+        """The selected service's, access point's or flow's queueing rows, if it has them."""
+        return self._queue
 
     @property
     def structure(self) -> StructureRows | None:
