@@ -20,6 +20,9 @@ def hide_own_console() -> None:
 
 
 if __name__ == "__main__":
+    import multiprocessing
+
+    multiprocessing.freeze_support()  # the simulation's spawned workers start here too
     from servicemap.cli import COMMANDS, main
 
     args = sys.argv[1:]

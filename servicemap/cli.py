@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import sys
 from pathlib import Path
@@ -31,7 +32,7 @@ if TYPE_CHECKING:
 EXIT_OK, EXIT_PROBLEMS, EXIT_BAD_INPUT = 0, 1, 2
 SHOWN_PROBLEMS = 20  # an import lists at most this many problems, then counts the rest
 COMMANDS = ("info", "validate", "demo", "export", "import", "analyse", "diff", "layout",
-            "template")
+            "template", "simulate")
 
 
 class BadInput(ServiceMapError):
@@ -118,6 +119,17 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("analyse", help="bottlenecks, dead ends, boundaries, coverage, targets")
     p.add_argument("map", help="a .smap or .json map")
     p.add_argument("--json", action="store_true", help="print one JSON object of results")
+    p = sub.add_parser("simulate", help="simulate the map: occupancy, queues, waits, refusals "
+                                        "per service, with 95%% intervals over runs")
+    p.add_argument("map", help="a .smap or .json map")
+    p.add_argument("--days", type=_positive(float, "--days"), default=365,
+                   help="days measured after the warm-up (default 365)")
+    p.add_argument("--warm-up", type=_positive(float, "--warm-up", zero=True), default=90,
+                   help="days simulated before measuring, from an empty map (default 90)")
+    p.add_argument("--runs", type=_positive(int, "--runs"), default=10,
+                   help="independent runs, seeds S, S+1, ... (default 10)")
+    p.add_argument("--seed", type=int, default=1, help="the first run's seed (default 1)")
+    p.add_argument("--json", action="store_true", help="print one JSON object of results")
     p = sub.add_parser("diff", help="what changed between two versions of a map (exit 0: none, "
                        "1: differences, like diff(1))")
     p.add_argument("old", help="the earlier .smap or .json map")
@@ -137,6 +149,22 @@ def _parser() -> argparse.ArgumentParser:
                    help="write to OUT.smap or OUT.json instead of changing MAP")
     p.add_argument("--force", action="store_true", help="overwrite an existing OUT")
     return parser
+
+
+def _positive(kind, flag: str, zero: bool = False):
+    """An argparse type: a number above 0 (or 0 too), else one sentence naming the flag."""
+    def parse(text: str):
+        try:
+            value = kind(text)
+        except ValueError:
+            value = None
+        if value is None or not math.isfinite(value) or value < 0 or (value == 0 and not zero) \
+                or value > 1_000_000:
+            raise argparse.ArgumentTypeError(
+                f"{flag} must be a {'whole ' if kind is int else ''}number "
+                f"{'from 0' if zero else 'above 0'} up to 1,000,000 (got {text!r})")
+        return value
+    return parse
 
 
 def _dpi(text: str) -> int:
@@ -515,6 +543,25 @@ def cmd_analyse(args) -> int:
     return EXIT_OK
 
 
+def cmd_simulate(args) -> int:
+    """Exit 0 with the results (findings are not errors); a map that cannot be read: 2."""
+    from servicemap.graph.sim_report import report_lines
+    from servicemap.graph.simulate import simulate
+
+    doc = open_map(args.map)
+    result = simulate(doc, days=args.days, warm_up=args.warm_up, runs=args.runs,
+                      seed=args.seed)
+    if args.json:
+        print(json.dumps({"days": args.days, "warm_up": args.warm_up, "runs": args.runs,
+                          "seed": args.seed,
+                          "results": [{"scenario": None, **result}]}, ensure_ascii=False))
+        return EXIT_OK
+    print(escaped(str(doc.graph.graph.get("title") or Path(args.map).name)))
+    print("\n".join(map(escaped, report_lines(result, args.days, args.warm_up, args.runs,
+                                               args.seed))))
+    return EXIT_OK
+
+
 def cmd_open(args) -> int:
     """Open the map window (the bundled Kent and Medway map when no MAP is given)."""
     if args.map is not None and not Path(args.map).exists():
@@ -575,7 +622,7 @@ def cmd_layout(args) -> int:
 
 HANDLERS = {"info": cmd_info, "validate": cmd_validate, "demo": cmd_demo,
             "export": cmd_export, "import": cmd_import, "analyse": cmd_analyse,
-            "diff": cmd_diff, "layout": cmd_layout}
+            "diff": cmd_diff, "layout": cmd_layout, "simulate": cmd_simulate}
 HANDLERS["template"] = cmd_template
 
 

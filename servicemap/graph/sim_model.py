@@ -1,0 +1,156 @@
+"""The map as an open queueing network for the simulation (no Qt, no ciw): a plain, picklable
+:class:`Network` that each simulation process turns into ciw's own (servicemap.graph.simulate).
+
+Defined in docs/analysis.md (simulation); in short:
+
+* every service is a node; an access point's people arrive at random (Poisson) at the services
+  it feeds, at the rate its flows carry (their derived volume, or their recorded one);
+* leaving a service, a person takes each flow out with its share, or, where the flows have no
+  shares, with the flow's volume over the volumes of all its flows out; what is left over (and
+  the flows into exits) leaves the map;
+* places: the whole part of a stock capacity (beds, caseload, places); a service without one
+  has as many places as it needs (no one waits); a stay follows ``los_distribution`` about the
+  mean ``length_of_stay_days`` with spread ``los_sd_days``; no length of stay: no time there;
+* ``queue_limit`` caps the people waiting (arrivals beyond it are refused); a person finishing
+  at a service with ``blocking`` waits in place, holding theirs, while the next service is full;
+  without it they are refused there (sent elsewhere);
+* a flow's ``transfer_delay_days`` is time in transit, in a node of its own with no limit,
+  after the person has given up their place; one arriving at a full service then waits in
+  transit (the source blocks) or is refused.
+
+What was assumed is listed (``assumptions``), one sentence per service, so a result is never
+read as more than the map holds.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from servicemap.graph import traffic
+from servicemap.graph.analysis import is_stock
+from servicemap.model import NodeKind
+
+
+@dataclass
+class Station:
+    """One node of the network: a service, or a flow's transfer delay."""
+
+    id: str
+    name: str
+    places: float  # math.inf: no limit
+    stay: tuple  # ("exponential", mean) | ("lognormal", mean, sd) | ... | ("fixed", mean)
+    queue_limit: float = math.inf
+    blocking: bool = True
+    arrivals_per_day: float = 0.0
+    routes: list[tuple[int, float]] = field(default_factory=list)  # (station index, probability)
+    delay: bool = False  # a transfer delay, not a service
+
+
+@dataclass
+class Network:
+    stations: list[Station]
+    assumptions: list[str]
+
+    @property
+    def services(self) -> list[int]:
+        return [i for i, s in enumerate(self.stations) if not s.delay]
+
+
+def _stay(attrs: dict) -> tuple:
+    mean = attrs.get("length_of_stay_days")
+    if not mean:
+        return ("fixed", 0.0)
+    name = attrs.get("los_distribution") or "exponential"
+    sd = attrs.get("los_sd_days")
+    sd = mean if sd is None else sd
+    if name == "exponential":
+        return ("exponential", mean)
+    if name == "fixed" or sd == 0:
+        return ("fixed", mean)
+    return (name, mean, sd)
+
+
+def build(doc) -> Network:
+    """The network of a document (docs/analysis.md, simulation)."""
+    kinds, flows, arrivals, names = traffic.from_document(doc)
+    solved = traffic.derive(kinds, arrivals, flows)
+    attrs = doc.graph.nodes
+    stations: list[Station] = []
+    index: dict[str, int] = {}
+    assumptions: list[str] = []
+    for s, kind in kinds.items():
+        if kind != NodeKind.SERVICE:
+            continue
+        a = attrs[s]
+        stock = a.get("capacity") is not None and is_stock(a.get("capacity_unit"))
+        places = math.floor(a["capacity"]) if stock and a["capacity"] >= 1 else math.inf
+        if places == math.inf:
+            assumptions.append(f"{a['name']}: no number of places held at once (beds, "
+                               "caseload, places), so no one waits for a place")
+        if not a.get("length_of_stay_days"):
+            assumptions.append(f"{a['name']}: no length of stay, so people pass through at "
+                               "once")
+        limit = a.get("queue_limit")
+        index[s] = len(stations)
+        stations.append(Station(s, a["name"], places, _stay(a),
+                                math.inf if limit is None else limit,
+                                bool(a.get("blocking"))))
+    outs: dict[str, list] = {}
+    for f in flows:
+        outs.setdefault(f.source, []).append(f)
+    volume = solved["flow_volume"]
+    for source, mine in outs.items():
+        if kinds[source] == NodeKind.ACCESS_POINT:
+            for f in mine:
+                if f.target in index and volume.get(f.id):
+                    stations[index[f.target]].arrivals_per_day += volume[f.id] / 365
+                elif f.target in index and volume.get(f.id) is None:
+                    assumptions.append(f"{names[source]} -> {names[f.target]}: neither a "
+                                       "volume nor a share with arrivals, so no one arrives "
+                                       "this way")
+            continue
+        if source not in index:
+            continue
+        if all(f.share is not None for f in mine):
+            probs = [(f, f.share / 100) for f in mine]
+        elif all(volume.get(f.id) is not None for f in mine):
+            total = sum(volume[f.id] for f in mine)
+            probs = [(f, volume[f.id] / total if total else 0.0) for f in mine]
+        else:
+            known = [f for f in mine if f.share is not None]
+            probs = [(f, f.share / 100) for f in known]
+            assumptions.append(f"{names[source]}: some flows out have neither a share nor a "
+                               "volume, so no one takes them")
+        total = sum(p for _, p in probs)
+        if total > 1:
+            probs = [(f, p / total) for f, p in probs]
+        station = stations[index[source]]
+        for f, p in probs:
+            if f.target not in index or p <= 0:
+                continue  # an exit: leaving the map
+            target = index[f.target]
+            delay = doc.edge(f.id).get("transfer_delay_days")
+            if delay:
+                stations.append(Station(f.id, f"{names[source]} -> {names[f.target]} "
+                                        "(in transit)", math.inf, ("fixed", delay),
+                                        blocking=station.blocking, routes=[(target, 1.0)],
+                                        delay=True))
+                target = len(stations) - 1
+            station.routes.append((target, p))
+    # a transfer delay from an access point: arrivals go through it
+    for source, mine in outs.items():
+        if kinds[source] != NodeKind.ACCESS_POINT:
+            continue
+        for f in mine:
+            delay = doc.edge(f.id).get("transfer_delay_days")
+            if delay and f.target in index and volume.get(f.id):
+                target = stations[index[f.target]]
+                target.arrivals_per_day -= volume[f.id] / 365
+                stations.append(Station(f.id, f"{names[source]} -> {names[f.target]} "
+                                        "(in transit)", math.inf, ("fixed", delay),
+                                        arrivals_per_day=volume[f.id] / 365,
+                                        routes=[(index[f.target], 1.0)], delay=True))
+    for s in stations:
+        s.arrivals_per_day = max(0.0, s.arrivals_per_day)
+    return Network(stations, assumptions)

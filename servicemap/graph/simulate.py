@@ -1,0 +1,143 @@
+"""The discrete-event simulation of a whole map (docs/analysis.md, simulation): runs after a
+warm-up, each with its own seed, in worker processes (both cores; spawned, so it works on
+Windows and in the frozen build), summarised with 95% intervals over the runs
+(servicemap.graph.sim_stats). No Qt: the command line and the window's worker both call
+:func:`simulate`.
+
+The runs use servicemap's own engine (servicemap.graph.sim_engine: ciw's cost per event grows
+with the places, and the bundled map's teams hold thousands); :func:`run_ciw` runs the same
+network in ciw, which the tests and benchmarks/bench_queue.py compare it with.
+
+As in PathSimR: occupancy counts everyone holding a place, blocked people included; wait is the
+time queued before service starts; length of stay runs from the start of service to leaving,
+time blocked included; delay to transfer is the time blocked; refused counts arrivals turned
+away by a full queue. Times are in days.
+"""
+
+from __future__ import annotations
+
+import math
+import multiprocessing
+import os
+import random
+from collections.abc import Callable
+
+from servicemap.graph import sim_engine, sim_stats
+from servicemap.graph.sim_model import Network, Station, build
+
+__all__ = ["Cancelled", "build", "run_ciw", "run_one", "simulate"]
+
+
+class Cancelled(Exception):
+    """The simulation was cancelled before every run finished."""
+
+
+def _distribution(ciw, stay: tuple):
+    kind, mean = stay[0], stay[1]
+    if kind == "fixed" or mean <= 0:
+        return ciw.dists.Deterministic(max(0.0, mean))
+    if kind == "exponential":
+        return ciw.dists.Exponential(1 / mean)
+    sd = stay[2]
+    if kind == "lognormal":  # ciw takes the underlying normal's mu and sigma
+        sigma2 = math.log(1 + (sd / mean) ** 2)
+        return ciw.dists.Lognormal(math.log(mean) - sigma2 / 2, math.sqrt(sigma2))
+    if kind == "gamma":
+        return ciw.dists.Gamma(shape=(mean / sd) ** 2, scale=sd ** 2 / mean)
+    half = min(math.sqrt(3) * sd, mean)  # uniform with that mean and sd, kept at 0 or above
+    return ciw.dists.Uniform(mean - half, mean + half)
+
+
+def _routers(ciw, network: Network, refusals: list):
+    """ciw routers: probabilistic; from a service that does not block, a person sent to a full
+    service is refused there (counted, with the time) and leaves the map."""
+
+    class Router(ciw.routing.NodeRouting):
+        def __init__(self, station: Station) -> None:
+            self.destinations = [i + 1 for i, _ in station.routes] + [-1]
+            self.probs = [p for _, p in station.routes]
+            self.probs.append(max(0.0, 1 - sum(self.probs)))
+            self.blocking = station.blocking
+
+        def next_node(self, ind):
+            nd = self.simulation.nodes[ciw.random_choice(self.destinations, self.probs)]
+            if not self.blocking and nd is not self.simulation.nodes[-1] and \
+                    nd.number_of_individuals >= nd.node_capacity:
+                refusals.append((nd.id_number, self.simulation.current_time))
+                return self.simulation.nodes[-1]
+            return nd
+
+    return ciw.routing.NetworkRouting(routers=[Router(s) for s in network.stations])
+
+
+def run_one(network: Network, days: float, warm_up: float, seed: int) -> dict:
+    """One run of servicemap's engine: ``warm_up`` days, then ``days`` measured. Returns the
+    run's figures per station and for the system."""
+    return sim_engine.run(network, days, warm_up, seed)
+
+
+def run_ciw(network: Network, days: float, warm_up: float, seed: int) -> dict:
+    """The same run in ciw (its figures read from its records by sim_stats.run_figures)."""
+    import ciw  # in the worker: numpy and ciw load only where a simulation runs
+
+    ciw.seed(seed)
+    random.seed(seed)
+    refusals: list = []
+    stations = network.stations
+    params = ciw.create_network(
+        arrival_distributions=[ciw.dists.Exponential(s.arrivals_per_day)
+                               if s.arrivals_per_day > 0 else None for s in stations],
+        service_distributions=[_distribution(ciw, s.stay) for s in stations],
+        number_of_servers=[s.places for s in stations],
+        queue_capacities=[s.queue_limit for s in stations],
+        routing=_routers(ciw, network, refusals))
+    sim = ciw.Simulation(params)
+    end = warm_up + days
+    sim.simulate_until_max_time(end)
+    records = sim.get_all_records(include_incomplete=True)
+    return sim_stats.run_figures(records, refusals, len(stations), warm_up, end)
+
+
+def _worker(args) -> dict:
+    return run_one(*args)
+
+
+def simulate(doc_or_network, *, days: float = 365, warm_up: float = 90, runs: int = 10,
+             seed: int = 1, workers: int | None = None,
+             progress: Callable[[int, int], None] | None = None,
+             cancelled: Callable[[], bool] | None = None) -> dict:
+    """Simulate ``runs`` runs (seeds ``seed``, ``seed + 1``, ...) and summarise them: the
+    ``simulate --json`` object without its scenario wrapping (``services``, ``system``,
+    ``assumptions``). ``workers``: processes (default: the cores, at most ``runs``; 1 runs in
+    this process). ``progress(done, runs)`` is called after each run; ``cancelled()`` is
+    asked often, and when it says True the workers are stopped and :class:`Cancelled`
+    raised."""
+    network = doc_or_network if isinstance(doc_or_network, Network) else build(doc_or_network)
+    jobs = [(network, float(days), float(warm_up), seed + i) for i in range(runs)]
+    workers = min(runs, os.cpu_count() or 1) if workers is None else max(1, workers)
+    results: list[dict] = []
+    if workers == 1:
+        for job in jobs:
+            if cancelled is not None and cancelled():
+                raise Cancelled()
+            results.append(_worker(job))
+            if progress is not None:
+                progress(len(results), runs)
+    else:
+        pool = multiprocessing.get_context("spawn").Pool(workers)
+        try:
+            pending = pool.imap_unordered(_worker, jobs)
+            while len(results) < runs:
+                if cancelled is not None and cancelled():
+                    raise Cancelled()
+                try:
+                    results.append(pending.next(timeout=0.1))
+                except multiprocessing.TimeoutError:
+                    continue
+                if progress is not None:
+                    progress(len(results), runs)
+            pool.close()
+        finally:
+            pool.terminate()
+            pool.join()
+    return sim_stats.summarise(network, results, days)
