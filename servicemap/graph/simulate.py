@@ -103,20 +103,21 @@ def _worker(args) -> dict:
 
 
 def simulate(doc_or_network, *, days: float = 365, warm_up: float = 90, runs: int = 10,
-             seed: int = 1, workers: int | None = None,
+             seed: int = 1, workers: int | None = None, separate: bool = False,
              progress: Callable[[int, int], None] | None = None,
              cancelled: Callable[[], bool] | None = None) -> dict:
     """Simulate ``runs`` runs (seeds ``seed``, ``seed + 1``, ...) and summarise them: the
     ``simulate --json`` object without its scenario wrapping (``services``, ``system``,
     ``assumptions``). ``workers``: processes (default: the cores, at most ``runs``; 1 runs in
-    this process). ``progress(done, runs)`` is called after each run; ``cancelled()`` is
+    this process, unless ``separate``: the window's runs never share its process).
+    ``progress(done, runs)`` is called after each run; ``cancelled()`` is
     asked often, and when it says True the workers are stopped and :class:`Cancelled`
     raised."""
     network = doc_or_network if isinstance(doc_or_network, Network) else build(doc_or_network)
     jobs = [(network, float(days), float(warm_up), seed + i) for i in range(runs)]
     workers = min(runs, os.cpu_count() or 1) if workers is None else max(1, workers)
     results: list[dict] = []
-    if workers == 1:
+    if workers == 1 and not separate:
         for job in jobs:
             if cancelled is not None and cancelled():
                 raise Cancelled()

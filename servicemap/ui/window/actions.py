@@ -25,6 +25,7 @@ MENUS: dict[str, tuple[str, tuple[str, ...]]] = {
     "view": ("&View", ("zoom", "show", "docks", "analysis")),
     "map": ("&Map", ("structure", "layout", "grouped", "more", "containers", "pins")),
     "arrange": ("&Arrange", ("align", "distribute", "grid")),
+    "analysis": ("A&nalysis", ("simulate",)),
     "review": ("&Review", ("comments", "author", "docks")),
     "help": ("&Help", ("help",)),
 }

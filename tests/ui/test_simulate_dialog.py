@@ -1,0 +1,74 @@
+"""Analysis > Simulate…, driven as a person would: open it from the menu, set the days, warm-up
+and runs, Run (worker processes; the window keeps answering), read the table, copy and export
+it; a long simulation cancelled from its Cancel button leaves no results."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+
+from servicemap import store
+from servicemap.ui.features.simulation import SimulationFeature
+from tests.test_simulation import jackson
+
+
+@pytest.fixture
+def window(open_window, tmp_path):
+    path = tmp_path / "jackson.smap"
+    store.save(jackson(), path)
+    return open_window(path)
+
+
+def open_dialog(window):
+    menu = next(a.menu() for a in window.menuBar().actions()
+                if a.text().replace("&", "") == "Analysis")
+    action = next(a for a in menu.actions() if a.text().replace("&", "") == "Simulate…")
+    action.trigger()
+    return window.host.feature(SimulationFeature).dialog
+
+
+def set_value(qtbot, box, value: int) -> None:
+    box.selectAll()
+    qtbot.keyClicks(box.lineEdit(), str(value))
+    qtbot.keyClick(box, Qt.Key_Tab)  # Return would press Run, the dialog's default button
+    assert box.value() == value
+
+
+def test_a_short_simulation_from_the_menu_fills_the_table(qtbot, window, tmp_path):
+    dialog = open_dialog(window)
+    set_value(qtbot, dialog.days, 200)
+    set_value(qtbot, dialog.warm_up, 10)
+    set_value(qtbot, dialog.runs, 2)
+    qtbot.mouseClick(dialog.run_button, Qt.LeftButton)
+    assert dialog.running and dialog.cancel_button.isEnabled()
+    ticks = []
+    timer_check = lambda: ticks.append(1)  # noqa: E731 - the window's own loop keeps running
+    qtbot.waitUntil(lambda: (timer_check(), not dialog.running)[1], timeout=60_000)
+    assert len(ticks) > 1
+    assert dialog.table.rowCount() == 2
+    names = {dialog.table.item(r, 0).text() for r in range(2)}
+    assert names == {"Assessment", "Treatment"}
+    assert "2 runs of 200 days" in dialog.status.text(), dialog.status.text()
+    assert dialog.progress.value() == 2, (dialog.progress.value(), dialog.progress.maximum())
+    qtbot.mouseClick(dialog.copy_button, Qt.LeftButton)
+    copied = QGuiApplication.clipboard().text()
+    assert copied.startswith("Service\tPlaces held (mean)") and "Treatment" in copied
+    out = tmp_path / "sim.csv"
+    dialog.ask_path = lambda: str(out)
+    qtbot.mouseClick(dialog.export_button, Qt.LeftButton)
+    assert "Assessment" in out.read_text(encoding="utf-8-sig")
+
+
+def test_cancel_stops_a_long_simulation(qtbot, window):
+    dialog = open_dialog(window)
+    set_value(qtbot, dialog.days, 100_000)
+    set_value(qtbot, dialog.runs, 40)
+    qtbot.mouseClick(dialog.run_button, Qt.LeftButton)
+    qtbot.wait(300)
+    assert dialog.running
+    qtbot.mouseClick(dialog.cancel_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: not dialog.running, timeout=20_000)
+    assert dialog.status.text().startswith("Cancelled")
+    assert dialog.result is None and dialog.table.rowCount() == 0
+    assert dialog.run_button.isEnabled() and not dialog.copy_button.isEnabled()
