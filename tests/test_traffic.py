@@ -145,3 +145,12 @@ def test_ten_thousand_services_with_loops_solve(capsys):
     assert all(people[s] is not None for s in people)
     for s in people:
         assert people[s] == pytest.approx(into[s], rel=1e-8, abs=1e-9)
+
+
+def test_the_analyse_report_says_the_estimates_and_the_problems(tmp_path, capsys):
+    path = tmp_path / "m.smap"
+    store.save(shared_map(), path)
+    assert main(["analyse", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "  Ward: the queue grows without end (M/M/c, 110% of its places)" in out
+    assert "  Crisis team -> Ward: 100 recorded, 200 derived" in out

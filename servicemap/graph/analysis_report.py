@@ -74,6 +74,38 @@ def report_lines(doc: Document, result: dict, limit: int = 25) -> list[str]:
             f"they have another way round; {cs['method']} betweenness on flows, weighted by "
             "volume)",
             cs["services"], lambda r: f"{r['rank']}. {r['name']} ({r['betweenness']:.1%})")
+    out += queue_lines(doc, result, limit)
+    return out
+
+
+def queue_lines(doc: Document, result: dict, limit: int = 25) -> list[str]:
+    """Queueing estimates (longest expected wait first), then the derived volumes' problems."""
+    name = lambda n: doc.graph.nodes[n]["name"] if n in doc.graph else n  # noqa: E731
+    rows = [r for r in result["per_service"]["services"] if r["queue_model"] is not None]
+    rows.sort(key=lambda r: (r["queue_stable"] is not False, -(r["expected_wait_days"] or 0),
+                             r["name"].casefold()))
+    out = [f"Queueing estimates ({len(rows)} services with places, a length of stay and "
+           "people in; longest expected wait first): " + ("none" if not rows else "")]
+    for r in rows[:limit]:
+        if r["queue_stable"] is False:
+            out.append(f"  {r['name']}: the queue grows without end ({r['queue_model']}, "
+                       f"{_fmt(r['utilisation'], '.0%')} of its places)")
+            continue
+        refused = f"; {_fmt(r['refused_per_year'], ',.0f')} refused a year" \
+            if r["refused_per_year"] else ""
+        out.append(f"  {r['name']} ({r['queue_model']}): expected wait "
+                   f"{_fmt(r['expected_wait_days'], '.2f')} days, "
+                   f"{_fmt(r['probability_of_wait'], '.0%')} wait, "
+                   f"{_fmt(r['expected_occupancy'], ',.1f')} places held{refused}")
+    if len(rows) > limit:
+        out.append(f"  ... and {len(rows) - limit:,} more (--json lists them all)")
+    dv = result["derived_volumes"]
+    out.append(f"Derived volumes: {plural(dv['derived_services'], 'service')} from arrivals "
+               f"and shares; {plural(len(dv['disagreements']), 'recorded volume')} disagreeing")
+    out.extend(f"  {name(d['source'])} -> {name(d['target'])}: {_fmt(d['recorded'], ',.0f')} "
+               f"recorded, {_fmt(d['derived'], ',.0f')} derived"
+               for d in dv["disagreements"][:limit])
+    out.extend(f"  {p['name']}: {p['problem']}" for p in dv["share_problems"][:limit])
     return out
 
 
@@ -108,6 +140,10 @@ def target_lines(targets: dict, limit: int = 25) -> list[str]:
     if len(entries) > limit:
         out.append(f"  ... and {len(entries) - limit:,} more (--json lists them all)")
     return out
+
+
+def _fmt(value: float | None, spec: str) -> str:
+    return "unknown" if value is None else format(value, spec)
 
 
 def _pct(value: float | None) -> str:
