@@ -15,11 +15,20 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from servicemap.cli_common import (  # noqa: F401 (EXIT_BAD_INPUT: the contract's names)
+    EXIT_BAD_INPUT,
+    EXIT_OK,
+    EXIT_PROBLEMS,
+    SHOWN_PROBLEMS,
+    BadInput,
+    check_out,
+    read_reported,
+    writing,
+)
 from servicemap.errors import FileFormatError, ServiceMapError
 from servicemap.graph import rules
 from servicemap.io import formats
@@ -29,14 +38,8 @@ from servicemap.words import escaped, plural
 if TYPE_CHECKING:
     from servicemap.graph.document import Document
 
-EXIT_OK, EXIT_PROBLEMS, EXIT_BAD_INPUT = 0, 1, 2
-SHOWN_PROBLEMS = 20  # an import lists at most this many problems, then counts the rest
 COMMANDS = ("info", "validate", "demo", "export", "import", "analyse", "diff", "layout",
             "template", "simulate")
-
-
-class BadInput(ServiceMapError):
-    """Bad arguments or files: exit 2 with the message."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -104,14 +107,22 @@ def _parser() -> argparse.ArgumentParser:
                    "directorate, partnership or organisation, as the window's Map > "
                    "Containers does (flows keep out of the titles); best after 'layout "
                    "--method grouped' with the same --group-by")
+    p.add_argument("--pathsimr", action="store_true", help="OUT is a folder: write PathSimR's "
+                   "network and calendar templates there")
+    p.add_argument("--time-unit", choices=("hours", "days"), help="with --pathsimr: the "
+                   "templates' time unit (default days)")
     p = sub.add_parser("import", help="make a .smap map from another format")
-    p.add_argument("input", help="IN.json, .xlsx, .ods, .zip (CSV files), .graphml or a folder of "
-                   "CSV files")
+    p.add_argument("input", help="IN.json, .xlsx, .ods, .zip (CSV files), .graphml, a folder of "
+                   "CSV files, or a PathSimR network template NETWORK.csv")
     p.add_argument("out", help="OUT.smap")
     p.add_argument("--force", action="store_true", help="overwrite an existing file")
     p.add_argument("--undirected", choices=("one-way", "both-ways"),
                    help="an undirected graph's edges: one flow each, in file order (default), "
                    "or a flow each way")
+    p.add_argument("--calendar", metavar="CALENDAR.csv", help="with a PathSimR NETWORK.csv: "
+                   "its calendar template")
+    p.add_argument("--time-unit", choices=("hours", "days"), help="with a PathSimR NETWORK.csv: "
+                   "the unit its rates and times are per")
     p = sub.add_parser("template", help="write the spreadsheet template to fill in (.xlsx, "
                        ".ods)")
     p.add_argument("out", help="OUT.xlsx or OUT.ods")
@@ -194,33 +205,6 @@ IMPORTS = tuple(f for f in formats.FORMATS if f is not SMAP and f.read is not No
 
 def _suffixes(these) -> tuple[str, ...]:
     return tuple(s for f in these for s in f.suffixes)
-
-
-def _check_out(path: str, force: bool, suffixes: tuple[str, ...]) -> Path:
-    out = Path(path)
-    if out.suffix.lower() not in suffixes:
-        raise BadInput(f"{out.name}: unknown output format {out.suffix or '(no extension)'!r}; "
-                       f"use {' or '.join(suffixes)}")
-    if out.exists() and not force:
-        raise BadInput(f"{out} already exists; add --force to overwrite it")
-    if os.path.lexists(out) and not out.is_file():
-        raise BadInput(f"{out.name} is not a regular file (a folder, a pipe or a device), so "
-                       "nothing was written over it")
-    if not out.parent.is_dir():
-        raise BadInput(f"the folder {out.parent} does not exist")
-    from servicemap import atomic, locks  # a window's lock: writers never touch a map it holds
-
-    if out.suffix.lower() in SMAP.suffixes:
-        atomic.check_name_room(out)  # said now, not after a long import
-    locks.refuse_if_held(out)
-    return out
-
-
-def _writing(path: Path):
-    """Hold ``path``'s lock while it is written (servicemap/locks.py)."""
-    from servicemap import locks
-
-    return locks.holding(path)
 
 
 def _check(path: Path) -> tuple[rules.MapCheck, list[str]]:
@@ -365,14 +349,14 @@ def cmd_validate(args) -> int:
 def cmd_demo(args) -> int:
     from servicemap import demo, store
 
-    out = _check_out(args.out, args.force, SMAP.suffixes)
+    out = check_out(args.out, args.force, SMAP.suffixes)
     if args.services is not None:
         if args.services < 1:
             raise BadInput("--services must be at least 1")
         doc = demo.synthetic(args.services, args.seed)
     else:
         doc = demo.kent_and_medway()
-    with _writing(out):
+    with writing(out):
         store.save(doc, out)
     return EXIT_OK
 
@@ -435,30 +419,7 @@ def _read(fmt: formats.Format, source: Path, undirected: str | None = None) -> D
     """Read ``source``; the defaults it filled in and its warnings are printed on stderr (one
     summary, exit 0); its problems are printed one per line on stderr (the first
     :data:`SHOWN_PROBLEMS`, then how many more), then exit 2."""
-    from servicemap.io.report import ImportProblems
-
-    try:
-        imported = fmt.import_file(source, undirected=undirected)
-    except ImportProblems as exc:
-        if len(exc.problems) == 1:  # one sentence: the summary naming its problem
-            raise BadInput(str(exc)) from None
-        for problem in exc.problems[:SHOWN_PROBLEMS]:
-            print(escaped(f"{source.name}: {problem}"), file=sys.stderr)
-        if len(exc.problems) > SHOWN_PROBLEMS:
-            rest = len(exc.problems) - SHOWN_PROBLEMS
-            print(escaped(f"{source.name}: and {plural(rest, 'more problem')} not listed here "
-                          "(File > Import in the window lists them all)"), file=sys.stderr)
-        raise BadInput(exc.summary) from None
-    if imported.notices:
-        print(escaped(f"{source.name}: imported with {plural(len(imported.notices), 'note')} "
-                      "on what was filled in or changed:"), file=sys.stderr)
-        for notice in imported.notices:
-            print(f"  {escaped(notice)}", file=sys.stderr)
-    # the rules' warnings (parallel flows kept separate, ...), as validate gives them: exit 0
-    for warning in imported.document.warnings_when_built:
-        print(escaped(f"{source.name}: {warning}"), file=sys.stderr)
-    return imported.document
-
+    return read_reported(source, lambda: fmt.import_file(source, undirected=undirected))
 
 
 def _export_csv_folder(args) -> int:
@@ -482,25 +443,29 @@ def _export_csv_folder(args) -> int:
 def cmd_template(args) -> int:
     """``template OUT.xlsx`` (or ``.ods``): the spreadsheet template with instructions and
     examples."""
-    out = _check_out(args.out, args.force, _suffixes(formats.TEMPLATES))
-    with _writing(out):
+    out = check_out(args.out, args.force, _suffixes(formats.TEMPLATES))
+    with writing(out):
         by_suffix(out.suffix).template(out)
     return EXIT_OK
 
 
 def cmd_export(args) -> int:
+    if args.pathsimr or args.time_unit:
+        from servicemap.cli_pathsimr import export_pathsimr
+
+        return export_pathsimr(args)
     if args.csv is not None:
         return _export_csv_folder(args)
     if args.out is None:
         raise BadInput("export needs OUT or --csv DIR (see 'servicemap export --help')")
-    out = _check_out(args.out, args.force, _suffixes(EXPORTS))
+    out = check_out(args.out, args.force, _suffixes(EXPORTS))
     fmt = by_suffix(out.suffix)
     if args.flat:
         if fmt is not formats.GRAPHML:
             raise BadInput(f"--flat is for GraphML (.graphml), not {out.name}")
         fmt = formats.GRAPHML_FLAT
     doc = open_map(args.map)
-    with _writing(out):
+    with writing(out):
         if fmt.role == formats.PICTURE:
             _export_picture(doc, out, args)
         else:
@@ -512,16 +477,22 @@ def cmd_import(args) -> int:
     from servicemap import store
 
     source = Path(args.input)
+    if args.calendar or args.time_unit:
+        from servicemap.cli_pathsimr import import_pathsimr
+
+        return import_pathsimr(args)
     fmt = for_path(source)
     if fmt not in IMPORTS:
         known = ", ".join(_suffixes(IMPORTS))
+        pathsimr = ("; a PathSimR network template is read with --calendar CALENDAR.csv "
+                    "--time-unit hours or days") if source.suffix.lower() == ".csv" else ""
         raise BadInput(f"{source.name}: unknown input format "
-                       f"{source.suffix or '(no extension)'!r}; use {known}")
+                       f"{source.suffix or '(no extension)'!r}; use {known}{pathsimr}")
     if not source.exists():
         raise BadInput(f"{source} does not exist")
-    out = _check_out(args.out, args.force, SMAP.suffixes)
+    out = check_out(args.out, args.force, SMAP.suffixes)
     doc = _read(fmt, source, args.undirected)
-    with _writing(out):
+    with writing(out):
         store.save(doc, out)
     return EXIT_OK
 
@@ -607,8 +578,8 @@ def cmd_layout(args) -> int:
         locks.refuse_if_held(source)
         out = source
     else:
-        out = _check_out(args.out, args.force, _suffixes(formats.MAPS))
-    with _writing(out):  # in place: held from reading it to writing it back
+        out = check_out(args.out, args.force, _suffixes(formats.MAPS))
+    with writing(out):  # in place: held from reading it to writing it back
         doc = open_map(source)
         positions = layout.run(doc, args.method, args.group_by or "directorate", args.seed)
         if positions:

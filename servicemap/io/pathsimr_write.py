@@ -127,7 +127,7 @@ def _point(doc: Document, node_id: str, unit: str, problems: list[str]) -> _Poin
     for eid, target, a in flows:
         share = a.get("share_pct")
         if share is None:
-            problems.append(f"flow {doc.describe(eid)} has no share of the people leaving")
+            problems.append(f"{doc.describe(eid)} has no share of the people leaving")
             continue
         point.shares[target] = point.shares.get(target, 0.0) + share / 100
         delay = _delay(a, per_day, unit)
