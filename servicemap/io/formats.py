@@ -118,6 +118,12 @@ GRAPHML_FLAT = Format("Flat GraphML for igraph, networkx, Gephi", (".graphml",),
                       write=_lazy("servicemap.io.graphml", "write_flat_graphml"))
 VARIANTS: dict[Format, tuple[Format, ...]] = {GRAPHML: (GRAPHML_FLAT,)}
 
+# PathSimR's templates (servicemap.io.pathsimr): two files, a network and a calendar, and a
+# time unit the files do not record, so no reader of the table's shape (path -> map) fits and
+# it is not in FORMATS; File > Import… offers its suffix and asks for the rest, the command
+# line reads it as ``import NETWORK.csv OUT.smap --calendar CALENDAR.csv --time-unit ...``.
+PATHSIMR = Format("PathSimR network template", (".csv",), DATA)
+
 # In the order the command line lists them in its messages.
 FORMATS: tuple[Format, ...] = (SMAP, JSON, PNG, SVG, PDF, XLSX, ODS, CSV_ZIP, GRAPHML, DRAWIO,
                                CSV_FOLDER)

@@ -1,7 +1,9 @@
 """File > Import…, Import CSV folder…, Export data…, Export CSV folder… and New from
 spreadsheet template…: maps in and out of Excel, OpenDocument (LibreOffice), CSV, GraphML
-(yEd, Gephi, igraph), draw.io and JSON (networkx). What a reader filled in or changed is shown
-in a report the planner closes; an undirected graph asks how its edges become flows.
+(yEd, Gephi, igraph), draw.io and JSON (networkx), and PathSimR's network and calendar
+templates (a small dialog asks for the calendar and the time unit). What a reader filled in
+or changed is shown in a report the planner closes; an undirected graph asks how its edges
+become flows.
 
 An import opens as a new map, or merges into the open map as one undo step: items are
 matched by id, then by kind and name; matched items take the imported values that are known
@@ -41,6 +43,7 @@ from servicemap.model import DRAWN_KINDS
 from servicemap.ui import dialogs
 from servicemap.ui.api import Host, busy
 from servicemap.ui.editing import commands as c
+from servicemap.ui.pathsimr_dialog import PathSimRDialog
 from servicemap.words import plural, without_ids
 
 IMPORTS = formats.exchange_formats(reads=True)
@@ -76,7 +79,13 @@ class ExchangeFeature:
     # ----- questions (tests replace these) --------------------------------------------------
     def ask_import_path(self) -> str:
         return QFileDialog.getOpenFileName(
-            self.w, "Import map", "", formats.dialog_filters(IMPORTS, combined="Maps and data"))[0]
+            self.w, "Import map", "", formats.dialog_filters([*IMPORTS, formats.PATHSIMR],
+                                                             combined="Maps and data"))[0]
+
+    def ask_pathsimr(self, network: Path) -> tuple[Path, str] | None:
+        """A PathSimR network template's calendar template and time unit, or None (cancel)."""
+        dialog = PathSimRDialog(network, self.w)
+        return dialog.choice() if dialog.exec() == QDialog.Accepted else None
 
     def ask_import_folder(self) -> str:
         return QFileDialog.getExistingDirectory(self.w, "Import a folder of CSV files")
@@ -220,6 +229,8 @@ class ExchangeFeature:
         """The map in ``path``, or None after telling the user why not. An undirected graph
         asks how its edges become flows; what the reader filled in is reported."""
         fmt = formats.for_path(path)
+        if path.suffix.lower() in formats.PATHSIMR.suffixes and not path.is_dir():
+            return self._read_pathsimr(path)
         if fmt not in IMPORTS:
             known = ", ".join(f.suffix for f in IMPORTS if not f.is_folder)
             self.tell_error(f"{path.name} is not a file servicemap can import (use {known} "
@@ -236,6 +247,26 @@ class ExchangeFeature:
             return None
         if imported.notices:
             self.show_notices(path.name, imported.notices)
+        return imported.document
+
+    def _read_pathsimr(self, network: Path) -> Document | None:
+        """PathSimR's network template with the calendar and time unit the user gives."""
+        choice = self.ask_pathsimr(network)
+        if choice is None:
+            return None
+        from servicemap.io.pathsimr_read import import_pathsimr
+
+        try:
+            with busy():
+                imported = import_pathsimr(network, *choice)
+        except ImportProblems as problems:
+            self.show_problems(problems)
+            return None
+        except (ServiceMapError, OSError) as exc:
+            self.tell_error(str(exc))
+            return None
+        if imported.notices:
+            self.show_notices(network.name, imported.notices)
         return imported.document
 
     def _import(self, fmt: formats.Format, path: Path, undirected: str | None) -> Imported | None:
