@@ -322,3 +322,18 @@ def test_a_file_that_is_not_utf8_is_one_sentence(tmp_path):
         import_pathsimr(DATA / "input_template_1.csv", tmp_path / "c.csv", "days")
     assert caught.value.problems == [
         "c.csv is not UTF-8 text (save it as 'CSV UTF-8' in Excel)"]
+
+
+@pytest.mark.parametrize(("kind", "sd", "expected"), [
+    ("lognormal", None, ("lnorm", (math.log(4) - math.log(2) / 2, math.sqrt(math.log(2))))),
+    ("gamma", 2.0, ("gamma", (4.0, 1.0))),
+    ("uniform", 10.0, ("unif", (0.0, 8.0))),  # its lower end kept at 0, as the model keeps it
+    ("fixed", None, ("unif", (4.0, 4.0))),
+    (None, None, ("exp", (0.25,))),
+])
+def test_a_maps_length_of_stay_as_pathsimr_takes_it(kind, sd, expected):
+    """An empty spread is the mean's, as the queueing model reads it (docs/data-model.md)."""
+    dist, params = ps.pathsimr_of(kind, 4.0, sd)
+    assert dist == expected[0] and params == pytest.approx(expected[1])
+    if kind in ("lognormal", "gamma"):
+        assert ps.moments(dist, params) == pytest.approx((4.0, sd or 4.0))

@@ -119,8 +119,9 @@ def los_of(dist: str, params: tuple[float, ...]) -> tuple[str, float, float | No
 
 def pathsimr_of(kind: str | None, mean: float, sd: float | None) -> tuple[str, tuple[float, ...]]:
     """PathSimR's distribution for servicemap's (same time unit); an empty kind is
-    exponential, the queueing formulas' own assumption. Raises ValueError saying what is
-    missing (a spread for lognormal, gamma and uniform) or impossible."""
+    exponential, the queueing formulas' own assumption, and an empty spread equals the mean
+    (as the queueing model reads it; a spread of 0 is fixed). Raises ValueError for what
+    PathSimR cannot take."""
     kind = kind or "exponential"
     if mean <= 0 and kind != "fixed":
         raise ValueError("a length of stay of 0 cannot be exported except as fixed")
@@ -128,18 +129,17 @@ def pathsimr_of(kind: str | None, mean: float, sd: float | None) -> tuple[str, t
         return "exp", (1 / mean,)
     if kind == "fixed":
         return "unif", (mean, mean)
-    if sd is None or sd <= 0:
-        raise ValueError(f"a {kind} length of stay needs its spread (sd, more than 0)")
+    if sd is None:  # as the queueing model reads an empty spread (docs/data-model.md)
+        sd = mean
+    if sd <= 0:
+        return "unif", (mean, mean)
     if kind == "lognormal":
         sigma2 = math.log1p((sd / mean) ** 2)
         return "lnorm", (math.log(mean) - sigma2 / 2, math.sqrt(sigma2))
     if kind == "gamma":
         return "gamma", ((mean / sd) ** 2, mean / (sd * sd))
-    if kind == "uniform":
-        half = sd * math.sqrt(3)
-        if half > mean:
-            raise ValueError("a uniform length of stay's spread must be at most its mean / "
-                             "1.732 (PathSimR's min cannot be below 0)")
+    if kind == "uniform":  # its lower end kept at 0 or above, as the queueing model keeps it
+        half = min(sd * math.sqrt(3), mean)
         return "unif", (mean - half, mean + half)
     raise ValueError(f"PathSimR has no {kind} distribution")
 

@@ -373,7 +373,7 @@ def _build(nodes: list[_Node], unit: str, notices: list[str], net: Path,
         taken.add(ids[-1])
     weibulls, unused = [], []
     for node, node_id in zip(nodes, ids, strict=True):
-        name = node.name.replace("_", " ").strip()
+        name = node.name.replace("_", " ").strip() or node.name
         if node.exit:
             doc.add_node(NodeKind.EXIT, name, node_id)
             continue
