@@ -98,3 +98,47 @@ def test_cancel_imports_nothing(feature):
     feature.ask_pathsimr = lambda network: None
     feature.import_action.trigger()
     assert feature.window.doc is before and feature.errors == []
+
+
+# ----- File > Export PathSimR templates… ------------------------------------------------------
+@pytest.fixture
+def exporter(feature):
+    from servicemap.ui.features.pathsimr import PathSimRFeature
+
+    f = feature.window.host.feature(PathSimRFeature)
+    f.errors, f.problems, f.overwrites = [], [], []
+    f.tell_error = f.errors.append
+    f.show_problems = lambda summary, problems: f.problems.append((summary, problems))
+    f.confirm_overwrite = lambda paths: f.overwrites.append(paths) or True
+    f.ask_unit = lambda: "hours"
+    f.window = feature.window
+    return f
+
+
+def test_export_writes_the_templates_back(feature, exporter, tmp_path):
+    feature.ask_import_path = lambda: str(NETWORK)
+    feature.ask_pathsimr = lambda network: (DATA / "A&E_Calendar_Template.csv", "hours")
+    feature.import_action.trigger()
+    exporter.ask_folder = lambda: str(tmp_path / "out")
+    exporter.export_action.trigger()
+    calendar = (tmp_path / "out" / "calendar_template.csv").read_bytes().decode("utf-8")
+    assert "cap,Shock_room,0,8,3\r\ncap,Shock_room,8,20,6\r\ncap,Shock_room,20,24,3\r\n" \
+        in calendar
+    assert exporter.errors == [] and exporter.problems == [] and exporter.overwrites == []
+    assert "Wrote network_template.csv and calendar_template.csv" in \
+        exporter.window.statusBar().currentMessage()
+    exporter.export_action.trigger()  # again: asks before replacing both
+    (paths,) = exporter.overwrites
+    assert [p.name for p in paths] == ["network_template.csv", "calendar_template.csv"]
+
+
+def test_export_of_a_map_pathsimr_cannot_take_lists_why(exporter, tmp_path):
+    exporter.ask_folder = lambda: str(tmp_path / "out")
+    exporter.export_action.trigger()
+    ((summary, problems),) = exporter.problems
+    assert "nothing was written" in summary
+    assert any("has no length of stay" in p for p in problems)
+    dialog = exporter.problems_dialog(summary, problems)
+    assert dialog.list.count() == len(problems)
+    assert dialog.list.item(0).text() == 'service "Crisis team" has no length of stay'  # no ids
+    assert not (tmp_path / "out").exists()

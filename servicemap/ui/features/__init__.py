@@ -15,6 +15,7 @@ def all_features() -> tuple[type, ...]:
     from servicemap.ui.features.export.feature import ExportFeature
     from servicemap.ui.features.layout import LayoutFeature
     from servicemap.ui.features.notes import NotesFeature
+    from servicemap.ui.features.pathsimr import PathSimRFeature
     from servicemap.ui.features.pathway_picture import PathwayPictureFeature
     from servicemap.ui.features.review import ReviewFeature
     from servicemap.ui.features.simulation import SimulationFeature
@@ -23,4 +24,5 @@ def all_features() -> tuple[type, ...]:
 
     return (ClipboardFeature, StructureFeature, NotesFeature, LayoutFeature, ArrangeFeature,
             ReviewFeature, ExportFeature, PathwayPictureFeature, CommentsFeature,
-            AnalysisFeature, ExchangeFeature, DiffFeature, TargetsFeature, SimulationFeature)
+            AnalysisFeature, ExchangeFeature, PathSimRFeature, DiffFeature, TargetsFeature,
+            SimulationFeature)
