@@ -64,7 +64,7 @@ def test_actions_sit_in_the_file_menu_before_quit(window, feature):
     menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&File")
     texts = [a.text() for a in menu.actions()]
     ours = ["&Import…", "Import CSV &folder…", "Export &data…", "Export CS&V folder…",
-            "New from spreadsheet &template…", "Export &PathSimR templates…"]
+            "New from spreadsheet &template…", "Export PathSi&mR templates…"]
     start = texts.index(ours[0])
     assert texts[start:start + len(ours)] == ours
     assert menu.actions()[start - 1].isSeparator()

@@ -35,7 +35,7 @@ class PathSimRFeature:
         self.host = host
         self.w = host.widget
         self.export_action = host.add_action(
-            "file.export_pathsimr", "Export &PathSimR templates…", self.export_dialog,
+            "file.export_pathsimr", "Export PathSi&mR templates…", self.export_dialog,
             tip="Write the map as PathSimR's network and calendar templates, to simulate it "
             "in PathSimR", enabled="document", menu="file", section="exchange")
 
