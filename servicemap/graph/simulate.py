@@ -77,7 +77,8 @@ def run_one(network: Network, days: float, warm_up: float, seed: int) -> dict:
 
 
 def run_ciw(network: Network, days: float, warm_up: float, seed: int) -> dict:
-    """The same run in ciw (its figures read from its records by sim_stats.run_figures)."""
+    """The same run in ciw (its figures read from its records by sim_stats.run_figures); ciw is
+    a development dependency, for the tests and benchmarks only."""
     import ciw  # in the worker: numpy and ciw load only where a simulation runs
 
     ciw.seed(seed)
