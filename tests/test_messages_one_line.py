@@ -146,6 +146,19 @@ def test_encrypted_members_are_said_in_one_sentence(tmp_path, suffix):
     assert not (tmp_path / "out.smap").exists()
 
 
+def test_a_password_protected_ods_is_said_in_one_sentence(tmp_path):
+    """LibreOffice's "Save with password" leaves ordinary zip members of ciphertext; only the
+    manifest says so. Said as such, not as XML that is not well-formed."""
+    from tests.hostile.fixtures import encrypted_ods
+
+    locked = encrypted_ods(tmp_path)
+    line = _one_line(_run("import", locked, tmp_path / "out.smap"),
+                     "locked.ods is protected by a password", "without the password")
+    assert "XML" not in line
+    assert not (tmp_path / "out.smap").exists()
+    assert _run("import", tmp_path / "plain.ods", tmp_path / "out.smap").returncode == 0
+
+
 def test_a_password_protected_excel_workbook_is_said_as_such(tmp_path):
     locked = tmp_path / "locked.xlsx"  # Excel keeps an encrypted workbook in a compound file
     locked.write_bytes(bytes.fromhex("d0cf11e0a1b11ae1") + bytes(504))
