@@ -184,6 +184,9 @@ def _check_out(path: str, force: bool, suffixes: tuple[str, ...]) -> Path:
 
     if out.suffix.lower() in SMAP.suffixes:
         atomic.check_name_room(out)  # said now, not after a long import
+        atomic.existing_mode(out)  # a read-only file: refused now, not after the drawing
+    else:
+        atomic.existing_mode(out, atomic.EXPORT_ADVICE)
     locks.refuse_if_held(out)
     return out
 

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from servicemap import atomic
+from servicemap import atomic, file_attributes
 from servicemap.errors import FileFormatError, SaveError, ValidationError
 from servicemap.gcpause import gc_paused
 from servicemap.graph import rules
@@ -478,16 +478,20 @@ def backup_path(path: str | os.PathLike) -> Path:
     return path.with_name(path.name + ".bak")
 
 
-def save(document: Document, path: str | os.PathLike, mode: int | None = None) -> None:
+def save(document: Document, path: str | os.PathLike, mode: int | None = None,
+         attribute_calls: file_attributes.Calls | None = None) -> None:
     """Save atomically: the target is either the old file or the new one, never half of each.
 
     The saved file (and its ``.bak``) keeps the old file's permission bits (a private 0600 map
-    stays private); ``mode`` is the permission of a file that does not exist yet (None: the
-    platform's default). A read-only file is refused, never made writable; the temporary copy
-    is private while it is written."""
+    stays private) and, on Windows, its hidden, system and not-indexed attributes
+    (``attribute_calls``: how they are read and set, None for the platform's own); ``mode`` is
+    the permission of a file that does not exist yet (None: the platform's default). A
+    read-only file is refused, never made writable; the temporary copy is private while it is
+    written."""
     path = Path(path)
     atomic.check_name_room(path)
     keep = atomic.existing_mode(path)
+    attributes = file_attributes.kept(path, attribute_calls) if keep is not None else 0
     final = keep if keep is not None else mode
     tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
     try:
@@ -498,7 +502,8 @@ def save(document: Document, path: str | os.PathLike, mode: int | None = None) -
         atomic.fsync_file(tmp)
         _verify(tmp, expected)
         if keep is not None:
-            atomic.keep_backup(path, keep)
+            atomic.keep_backup(path, keep, attributes, attribute_calls)
+        file_attributes.give(tmp, attributes, attribute_calls)  # before the rename: never without
         aside = atomic.set_journals_aside(path)
         os.replace(tmp, path)
         atomic.fsync_dir(path.parent)
@@ -506,8 +511,9 @@ def save(document: Document, path: str | os.PathLike, mode: int | None = None) -
     except (OSError, sqlite3.Error, ValueError, OverflowError) as exc:
         # ValueError/OverflowError: text SQLite cannot encode (lone surrogates) or a
         # number too large for it; the map cannot be saved, the old file stays.
-        raise SaveError(f"{path.name} could not be saved ({atomic.reason(exc)}); the file on "
-                        "disk is unchanged.") from exc
+        after = "the file on disk is unchanged" if keep is not None else "nothing was written"
+        raise SaveError(f"{path.name} could not be saved ({atomic.reason(exc)}); {after}.") \
+            from exc
     finally:
         for leftover in (tmp, tmp.with_name(tmp.name + "-journal")):
             try:

@@ -202,7 +202,7 @@ def test_a_full_disk_names_the_file_that_was_not_written(tmp_path, name):
 @pytest.mark.skipif(os.name == "nt", reason="file size limits are POSIX")
 def test_a_full_disk_while_saving_a_map_names_it(tmp_path):
     proc = _run("demo", tmp_path / "full.smap", "--services", "300", preexec_fn=_small_disk)
-    _one_line(proc, "full.smap could not be saved", "unchanged")
+    _one_line(proc, "full.smap could not be saved", "nothing was written")
     assert list(tmp_path.iterdir()) == []
 
 

@@ -16,7 +16,6 @@ the boxes, and the painter is scaled to the device's own pixels (PNG at 96-600 D
 from __future__ import annotations
 
 import datetime
-import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +29,7 @@ from servicemap.errors import ServiceMapError
 from servicemap.gcpause import gc_paused
 from servicemap.graph import flow_labels
 from servicemap.graph.document import Document
+from servicemap.io import safety
 from servicemap.render import paper
 from servicemap.render.items import FlowItem, NodeItem
 from servicemap.render.legend import Entry, legend_entries
@@ -384,15 +384,10 @@ WRITERS = {".png": png_bytes, ".svg": svg_bytes, ".pdf": pdf_bytes}
 
 
 def _write(path: Path, data: bytes) -> None:
-    """Write beside the target, then rename: a failed export leaves no half-written file."""
-    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        temp.write_bytes(data)
-        os.replace(temp, path)
-    except OSError as exc:  # name the file the user chose, not the temporary one
-        raise OSError(exc.errno, exc.strerror, str(path)) from exc
-    finally:
-        temp.unlink(missing_ok=True)
+    """Write beside the target, then rename (:func:`safety.write_atomically`): a failed
+    export leaves no half-written file, a full disk is said in one sentence naming ``path``,
+    a read-only file is refused and the file replaced keeps its permissions."""
+    safety.write_atomically(path, lambda fh: fh.write(data))
 
 
 def export_picture(doc: Document, picture: Picture, path: str | Path,

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QLockFile, QStandardPaths
 
-from servicemap import locks, store
+from servicemap import file_attributes, locks, store
 from servicemap.graph.document import Document
 
 
@@ -131,11 +131,9 @@ class Recovery:
         """Autosave into ``folder`` (made when missing)."""
         self.folder = Path(folder)
         self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        if os.name != "nt":  # the folder holds the user's work: private (Windows: the profile)
-            try:
-                os.chmod(self.folder, 0o700)
-            except OSError:
-                pass
+        # the folder holds the user's work: private to the user (0700; on Windows an access
+        # list for the user alone, which the autosaves made in it inherit)
+        file_attributes.make_private(self.folder)
         self.session = uuid.uuid4().hex[:12]
         self._lock = QLockFile(str(self.folder / f"{self.session}.lock"))
         self._lock.setStaleLockTime(0)

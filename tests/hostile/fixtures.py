@@ -317,7 +317,8 @@ def out_held(folder, suffix):
     return path
 
 
-OUTPUTS = [out_folder, out_missing_folder, out_held]
+# A read-only file is never written over, map or not (a map and an export keep their mode).
+OUTPUTS = [out_folder, out_missing_folder, out_held, out_read_only]
 if hasattr(os, "mkfifo"):
     OUTPUTS += [out_fifo]
-SMAP_OUTPUTS = OUTPUTS + [out_long_name, out_read_only]  # a map keeps its mode: never over it
+SMAP_OUTPUTS = OUTPUTS + [out_long_name]

@@ -28,6 +28,8 @@ def _sentence(exc: Exception, path: Path | None = None) -> str:
         reason = (exc.strerror or str(exc)).rstrip(".")
         return f"Could not write {where}: {reason.lower()}." if where else f"{reason}."
     message = str(exc).rstrip(".")
+    if path is not None and message.startswith(path.name):
+        return message + "."  # the user's file as they named it, never capitalised
     return message[:1].upper() + message[1:] + "."
 
 
@@ -147,7 +149,7 @@ class ExportFeature:
             with busy():
                 export.export_picture(self._doc, picture, path, options)
         except (ServiceMapError, OSError) as exc:
-            self.show_error(_sentence(exc, path if isinstance(exc, OSError) else None))
+            self.show_error(_sentence(exc, path))
             return None
         finally:
             picture.close()
