@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from servicemap import atomic
 from servicemap.errors import ServiceMapError
 from servicemap.graph.document import Document
 from servicemap.graph.merge import MergePlan, plan_merge
@@ -397,8 +398,11 @@ class ExchangeFeature:
         try:
             with busy():
                 write()
-        except (ServiceMapError, OSError) as exc:
-            self.tell_error(f"{path.name} could not be written: {exc}")
+        except ServiceMapError as exc:  # one sentence naming the file already
+            self.tell_error(str(exc))
+            return False
+        except OSError as exc:
+            self.tell_error(f"{path.name} could not be written ({atomic.reason(exc)}).")
             return False
         self.host.status(f"Wrote {path}", 6000)
         return True

@@ -91,7 +91,7 @@ class FileController:
             read_only = not self.session.editable
             self.recovery.autosave(self.session.doc, self.path, read_only)
         except (ServiceMapError, OSError) as exc:
-            self.w.statusBar().showMessage(f"Autosave failed: {exc}", 8000)
+            self.w.statusBar().showMessage(str(exc), 20000)  # names the map, says why
 
     def show_document(self, doc: Document, *, path: Path | None = None,
                       name: str | None = None, mode: Mode = Mode.EDIT, dirty: bool = False,
