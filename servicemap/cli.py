@@ -418,9 +418,15 @@ def _read(fmt: formats.Format, source: Path, undirected: str | None = None) -> D
                       "on what was filled in or changed:"), file=sys.stderr)
         for notice in imported.notices:
             print(f"  {escaped(notice)}", file=sys.stderr)
-    # the rules' warnings (parallel flows kept separate, ...), as validate gives them: exit 0
-    for warning in imported.document.warnings_when_built:
+    # the rules' warnings (parallel flows kept separate, ...), as validate gives them: exit 0;
+    # the first SHOWN_PROBLEMS, then how many more (20,000 parallel edges are not 200 lines)
+    warnings = imported.document.warnings_when_built
+    for warning in warnings[:SHOWN_PROBLEMS]:
         print(escaped(f"{source.name}: {warning}"), file=sys.stderr)
+    if len(warnings) > SHOWN_PROBLEMS:
+        rest = len(warnings) - SHOWN_PROBLEMS
+        print(escaped(f"{source.name}: and {plural(rest, 'more warning')} not listed here "
+                      "('servicemap validate' on the map lists them all)"), file=sys.stderr)
     return imported.document
 
 
