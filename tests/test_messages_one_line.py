@@ -122,6 +122,19 @@ def test_an_import_lists_at_most_20_problems_and_counts_the_rest(tmp_path):
     assert not (tmp_path / "many.smap").exists()
 
 
+def test_a_map_that_cannot_be_opened_is_not_said_to_be_imported(tmp_path):
+    """info and export open a JSON map (they import nothing): its problems say it was not
+    opened; import says nothing was imported."""
+    bad = tmp_path / "far.json"
+    bad.write_text('{"directed": true, "graph": {}, "nodes": [{"id": "a", "name": "A", '
+                   '"x": 1e12}], "edges": []}', encoding="utf-8")
+    for argv in (["info", bad], ["export", bad, tmp_path / "far.png"]):
+        _one_line(_run(*argv), "far.json has 1 problem, so it was not opened: ",
+                  "x must be at most")
+    _one_line(_run("import", bad, tmp_path / "far.smap"), "so nothing was imported")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["far.json"]
+
+
 # ----- password-protected files -------------------------------------------------------------
 def _encrypted(source, target):
     """``source`` with every member marked encrypted (general-purpose flag bit 0), as a zip

@@ -18,6 +18,7 @@ from servicemap import atomic, store
 from servicemap.errors import ServiceMapError
 from servicemap.graph.document import Document
 from servicemap.io.formats import MAPS, SMAP, dialog_filters, map_format, open_map
+from servicemap.io.report import ImportProblems
 from servicemap.ui.dialogs import ask, message_box, notices_dialog, warn
 from servicemap.ui.file_safety import MapLock, Recovery
 from servicemap.ui.session import Mode
@@ -257,6 +258,9 @@ class FileController:
             else:  # a JSON file, perhaps networkx's own: what was filled in is reported
                 imported = map_format(path).import_file(path)
                 doc, notices = imported.document, imported.notices
+        except ImportProblems as exc:
+            self.tell_error(str(exc.when_opening()))
+            return False
         except ServiceMapError as exc:
             self.tell_error(str(exc))
             return False
