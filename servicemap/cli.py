@@ -577,6 +577,19 @@ HANDLERS = {"info": cmd_info, "validate": cmd_validate, "demo": cmd_demo,
 HANDLERS["template"] = cmd_template
 
 
+def _quiet_stdout() -> None:
+    """Point stdout at the null device, so the flush at exit does not fail again."""
+    try:
+        sys.stdout.flush()
+    except (OSError, ValueError):
+        pass
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass  # no real stdout (an embedded or captured one): nothing to flush into a pipe
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     for stream in (sys.stdout, sys.stderr):  # a lone surrogate in a name prints escaped
@@ -594,6 +607,9 @@ def main(argv: list[str] | None = None) -> int:
         message = escaped(str(exc)).rstrip(".")
         print(f"servicemap: {message}.", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except BrokenPipeError:  # the reader stopped (``servicemap diff a b | head``): no message
+        _quiet_stdout()
+        return EXIT_OK
     except OSError as exc:
         where = f" {exc.filename}" if exc.filename else ""
         print(f"servicemap: cannot use{where}: {exc.strerror or exc}.", file=sys.stderr)

@@ -225,3 +225,20 @@ def test_the_reasons_a_write_fails_are_said_in_words(tmp_path):
     assert str(error) == "out.xlsx could not be written (the disk is full); nothing was written."
     assert atomic.reason(sqlite3.OperationalError("database or disk is full")) == \
         "the disk is full"
+
+
+def test_a_reader_that_stops_early_gets_no_error(tmp_path):
+    """``servicemap diff a b | head -1``: the pipe closes under the command, which stops
+    without a message (it printed "cannot use: Broken pipe")."""
+    old, new = tmp_path / "old.smap", tmp_path / "new.smap"
+    store.save(demo.synthetic(300, seed=1), old)
+    store.save(demo.synthetic(300, seed=2), new)
+    proc = subprocess.Popen([sys.executable, "-m", "servicemap", "diff", str(old), str(new)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    first = proc.stdout.readline()
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    proc.wait(timeout=60)
+    assert first.strip() == b"old.smap \xe2\x86\x92 new.smap"
+    assert err == "" and proc.returncode == 0
