@@ -76,7 +76,10 @@ def _windows_calls() -> Calls:  # pragma: no cover - Windows only
     advapi32.ConvertSidToStringSidW.argtypes = [ctypes.c_void_p,
                                                 ctypes.POINTER(wintypes.LPWSTR)]
     kernel32.CloseHandle.argtypes = [wintypes.HANDLE]
-    dacl_security_information, sddl_revision_1, token_query, token_user = 0x4, 1, 0x8, 1
+    # DACL_SECURITY_INFORMATION | PROTECTED_DACL_SECURITY_INFORMATION: the list is set and
+    # nothing is inherited from the folder above
+    dacl_security_information = 0x4 | 0x80000000
+    sddl_revision_1, token_query, token_user = 1, 0x8, 1
 
     def user() -> str:
         token = wintypes.HANDLE()
