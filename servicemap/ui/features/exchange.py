@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from servicemap import atomic
+from servicemap import atomic, locks
 from servicemap.errors import ServiceMapError
 from servicemap.graph.document import Document
 from servicemap.graph.merge import MergePlan, plan_merge
@@ -368,7 +368,7 @@ class ExchangeFeature:
             *others, last = [f.suffix for f in EXPORTS]
             self.tell_error(f"{path.name}: choose {', '.join(others)} or {last}.")
             return False
-        return self._write(lambda: fmt.write(self.host.session.doc, path), path)
+        return self._write(lambda: fmt.write(self.host.session.doc, path), path, locked=True)
 
     def export_folder_dialog(self) -> None:
         folder = self.ask_export_folder()
@@ -392,12 +392,18 @@ class ExchangeFeature:
         if fmt not in formats.TEMPLATES:
             self.tell_error(f"{Path(path).name}: choose .xlsx or .ods for the template.")
             return
-        self._write(lambda: fmt.template(Path(path)), Path(path))
+        self._write(lambda: fmt.template(Path(path)), Path(path), locked=True)
 
-    def _write(self, write, path: Path) -> bool:
+    def _write(self, write, path: Path, locked: bool = False) -> bool:
+        """``locked``: write under ``path``'s lock, as the command line does: a file a window
+        or a command holds (a map being written) is refused in one sentence naming who."""
         try:
             with busy():
-                write()
+                if locked:
+                    with locks.holding(path):
+                        write()
+                else:
+                    write()
         except ServiceMapError as exc:  # one sentence naming the file already
             self.tell_error(str(exc))
             return False
