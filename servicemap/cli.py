@@ -184,9 +184,9 @@ def _check_out(path: str, force: bool, suffixes: tuple[str, ...]) -> Path:
 
     if out.suffix.lower() in SMAP.suffixes:
         atomic.check_name_room(out)  # said now, not after a long import
-        atomic.existing_mode(out)  # a read-only file: refused now, not after the drawing
-    else:
-        atomic.existing_mode(out, atomic.EXPORT_ADVICE)
+    # a read-only file: refused now (not after a long import or drawing), in the command
+    # line's words ("File > Save As" is the window's)
+    atomic.existing_mode(out, atomic.EXPORT_ADVICE)
     locks.refuse_if_held(out)
     return out
 
@@ -555,6 +555,9 @@ def cmd_layout(args) -> int:
         from servicemap import atomic, locks
 
         atomic.check_name_room(source)
+        if source.is_file():  # read-only: said before the layout runs, in the command's words
+            atomic.existing_mode(source, "write the layout to another file with -o OUT.smap, "
+                                         "or make the file writable first")
         locks.refuse_if_held(source)
         out = source
     else:
