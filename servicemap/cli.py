@@ -212,19 +212,19 @@ def _check(path: Path) -> tuple[rules.MapCheck, list[str]]:
     return store.check(path), []
 
 
-def _records(path: Path) -> tuple[list, list]:
-    """The node and edge records of a valid map, as validate checked them (networkx's own
-    JSON files get the same defaults)."""
+def _records(path: Path) -> tuple[list, list, list]:
+    """The node and edge records and the pathways of a valid map, as validate checked them
+    (networkx's own JSON files get the same defaults)."""
     if map_format(path) is formats.JSON:
         from servicemap.io.exchange import load_json_data
         from servicemap.io.node_link import filled_records
 
-        _, nodes, edges, _ = filled_records(load_json_data(path), path.name, path.stem)
-        return list(nodes), list(edges)
+        _, nodes, edges, pathways = filled_records(load_json_data(path), path.name, path.stem)
+        return list(nodes), list(edges), list(pathways)
     from servicemap import store
 
-    _, nodes, edges, _ = store.read_records(path)
-    return list(nodes), list(edges)
+    _, nodes, edges, pathways = store.read_records(path)
+    return list(nodes), list(edges), list(pathways)
 
 
 def _leaks(nodes: list, edges: list) -> list[str]:
@@ -310,13 +310,13 @@ def cmd_validate(args) -> int:
         print(escaped(str(problem)))
     errors = sum(1 for p in problems if p.severity == "error")
     if not errors:  # flow balance: a warning, never an error (docs/analysis.md)
-        nodes, edges = _records(path)
+        nodes, edges, pathways = _records(path)
         for leak in _leaks(nodes, edges):
             print(escaped(str(rules.Problem(leak, "warning"))))
         if stale_before is not None:  # old or undated facts: warnings (docs/data-model.md)
             from servicemap.graph.provenance import stale
 
-            for item in stale(nodes, edges, stale_before):
+            for item in stale(nodes, edges, stale_before, pathways):
                 print(escaped(str(rules.Problem(f"stale: {item}", "warning"))))
         for empty in _empty_targets(path):  # targets that cover no service: a warning too
             print(escaped(str(rules.Problem(empty, "warning"))))

@@ -48,7 +48,7 @@ if TYPE_CHECKING:
     from servicemap.graph.document import Document
 
 APPLICATION_ID = 0x534D4150  # "SMAP"
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
 REAL_FIELDS = {"x", "y", "population", "capacity", "wait_target_days", "pct_within_target",
@@ -69,7 +69,9 @@ TABLES = {
     "meta": {"key": str, "value": str},
     "nodes": NODE_COLUMNS,
     "edges": EDGE_COLUMNS,
-    "pathways": {"id": str, "position": int, "name": str, "description": str},
+    # Version 7: a pathway's provenance (source, as_of, verified), as a node's.
+    "pathways": {"id": str, "position": int, "name": str, "description": str,
+                 "source": str, "as_of": str, "verified": int},
     "pathway_steps": {"pathway_id": str, "position": int, "node_id": str},
     # Version 3: review comments, in order (a reply after the comment it answers).
     "comments": {"id": str, "position": int, **{n: str for n in COMMENT_FIELD_NAMES[1:]}},
@@ -152,11 +154,23 @@ def _migrate_5_to_6(conn: sqlite3.Connection) -> None:
         conn.execute(f'ALTER TABLE nodes ADD COLUMN "{column}" REAL')
 
 
+# Version 7: provenance on pathways, as on nodes (unknown, not verified in an older file).
+V7_PATHWAY_COLUMNS = {"source": "TEXT", "as_of": "TEXT",
+                      "verified": "INTEGER NOT NULL DEFAULT 0"}
+
+
+def _migrate_6_to_7(conn: sqlite3.Connection) -> None:
+    """Version 7 adds the provenance columns of pathways."""
+    for column, sql_type in V7_PATHWAY_COLUMNS.items():
+        conn.execute(f'ALTER TABLE pathways ADD COLUMN "{column}" {sql_type}')
+
+
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _migrate_1_to_2,
                                                                2: _migrate_2_to_3,
                                                                3: _migrate_3_to_4,
                                                                4: _migrate_4_to_5,
-                                                               5: _migrate_5_to_6}
+                                                               5: _migrate_5_to_6,
+                                                               6: _migrate_6_to_7}
 
 
 # ----- loading ------------------------------------------------------------------------------
@@ -369,8 +383,11 @@ def _check_tables(conn: sqlite3.Connection, name: str, version: int) -> None:
     v5_nodes = {c: t for c, t in NODE_COLUMNS.items() if c not in V6_NODE_COLUMNS}
     v4_edges = {c: t for c, t in EDGE_COLUMNS.items() if c not in V5_EDGE_COLUMNS}
     v3_nodes = {c: t for c, t in v4_nodes.items() if c not in V4_NODE_COLUMNS}
+    v6_pathways = {c: t for c, t in TABLES["pathways"].items() if c not in V7_PATHWAY_COLUMNS}
     if version == SCHEMA_VERSION:
         wanted = TABLES
+    elif version == 6:  # version 7 added the pathways' provenance columns
+        wanted = TABLES | {"pathways": v6_pathways}
     elif version == 5:  # version 6 added the targets table and the follow-up column
         wanted = {t: c for t, c in TABLES.items() if t != "targets"} | {"nodes": v5_nodes}
     elif version == 4:  # version 5 added the provenance columns
@@ -385,6 +402,8 @@ def _check_tables(conn: sqlite3.Connection, name: str, version: int) -> None:
             "meta": TABLES["meta"], "nodes": {"id": str, "kind": str, "name": str},
             "edges": {"id": str, "kind": str, "source": str, "target": str},
             "pathways": {"id": str, "name": str, "steps": str}}
+    if version < 6 and "pathways" in wanted and version > 1:
+        wanted = wanted | {"pathways": v6_pathways}
     for table, columns in wanted.items():
         if table not in tables:
             raise FileFormatError(f"{name} is missing its {table} table; it is not a complete "
@@ -424,12 +443,14 @@ def _read_pathways(conn: sqlite3.Connection, name: str) -> list[Pathway]:
             "SELECT pathway_id, node_id FROM pathway_steps ORDER BY pathway_id, position"):
         steps.setdefault(pid, []).append(node_id)
     pathways = []
-    for row in _rows(conn, "SELECT id, name, description FROM pathways ORDER BY position"):
+    for row in _rows(conn, "SELECT id, name, description, source, as_of, verified FROM pathways "
+                           "ORDER BY position"):
         for key in ("id", "name"):
             if not isinstance(row[key], str):
                 raise FileFormatError(f"{name} has a pathway whose {key} is not text.")
         pathways.append(Pathway(row["id"], row["name"], row["description"] or "",
-                                steps.get(row["id"], [])))
+                                steps.get(row["id"], []), row["source"], row["as_of"],
+                                row["verified"]))
     return pathways
 
 
@@ -558,8 +579,9 @@ def _write(document: Document, tmp: Path) -> dict[str, int]:
             cols = ", ".join(f'"{c}"' for c in order)
             db.conn.executemany(f"INSERT INTO edges ({cols}) VALUES "
                                 f"({', '.join('?' * len(order))})", edges)
-            db.conn.executemany("INSERT INTO pathways VALUES (?, ?, ?, ?)",
-                                [(p.id, i, p.name, p.description)
+            db.conn.executemany("INSERT INTO pathways VALUES (?, ?, ?, ?, ?, ?, ?)",
+                                [(p.id, i, p.name, p.description, p.source, p.as_of,
+                                  int(p.verified))
                                  for i, p in enumerate(document.pathways.values())])
             db.conn.executemany("INSERT INTO pathway_steps VALUES (?, ?, ?)",
                                 [(p.id, i, s) for p in document.pathways.values()

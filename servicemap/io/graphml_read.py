@@ -35,6 +35,7 @@ from servicemap.model import (
     edge_fields,
     map_defaults,
     node_fields,
+    pathway_provenance,
 )
 from servicemap.words import plural
 
@@ -450,7 +451,7 @@ class _Reader:
             raise FileFormatError(f"{self.name}: its pathways are not a list of pathways with "
                                   "ids and steps.")
         return [Pathway(p["id"], p.get("name", ""), p.get("description") or "",
-                        list(p.get("steps", []))) for p in items]
+                        list(p.get("steps", [])), **pathway_provenance(p)) for p in items]
 
 
 def _place(record: dict, attrs: dict, centre, ours: bool) -> None:

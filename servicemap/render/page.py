@@ -120,7 +120,8 @@ def bands(doc: Document, picture: Picture, options: ExportOptions, sheet: str = 
     graph = doc.graph
     facts = provenance.footer(provenance.fact_dates(
         (attrs for _, attrs in graph.nodes(data=True)),
-        (attrs for _, _, attrs in graph.edges(data=True))))
+        (attrs for _, _, attrs in graph.edges(data=True)),
+        (p.provenance() for p in doc.pathways.values())))
     if facts:  # how old the facts are: the oldest date (docs/data-model.md, provenance)
         bottom.append(Line(facts, _font(8.5)))
     if fields.get("illustrative"):
