@@ -42,6 +42,8 @@ from servicemap.model import DRAWN_KINDS
 from servicemap.ui import dialogs
 from servicemap.ui.api import Host, busy
 from servicemap.ui.editing import commands as c
+from servicemap.ui.editing.note_commands import AddNote, UpdateNote
+from servicemap.ui.editing.target_commands import AddTarget, UpdateTarget
 from servicemap.words import plural, without_ids
 
 IMPORTS = formats.exchange_formats(reads=True)
@@ -305,6 +307,14 @@ class ExchangeFeature:
                 push(c.AddPathway(doc, p, "Add pathway"))
             for p, changes in plan.pathway_changes.items():
                 push(c.UpdatePathway(doc, p, changes, "Change pathway"))
+            for t in plan.new_targets:
+                push(AddTarget(doc, t, "Add target"))
+            for t, changes in plan.target_changes.items():
+                push(UpdateTarget(doc, t, changes, "Change target"))
+            for note in plan.new_notes:
+                push(AddNote(doc, note, "Add note"))
+            for note_id, changes in plan.note_changes.items():
+                push(UpdateNote(doc, note_id, changes, "Change note"))
             placed = self.positions([plan.node_ids[n] for n in plan.new_nodes])
             if placed:
                 push(c.MoveNodes(doc, {n: None for n in placed}, placed, "Place nodes"))
