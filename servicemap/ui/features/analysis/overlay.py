@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
-from servicemap.graph.measures import MEASURES, Measure
+from servicemap.graph.measures import MEASURES, Measure, partnership_own_rates
 from servicemap.model import NodeKind
 from servicemap.render import style
 
@@ -39,6 +39,30 @@ REFRESH_MS = 150
 
 def bin_border(index: int) -> QColor:
     return SCALE[index].darker(170 if index < 3 else 150)
+
+
+CONTAINER_TINT = 0.45  # how far a partnership container's fill is lightened from its bin's
+
+
+def partnership_rate_marks(doc, by: str) -> dict[str, tuple[QColor, QColor, str, str]]:
+    """The rates overlay on partnership containers (a :data:`servicemap.render.containers.
+    Marker`): each partnership's own rate per 100,000 against the map-wide rate, on the
+    services' scale (lightened, so the boxes stay readable on it), its figure in the title."""
+    if by != "partnership":
+        return {}
+    measure = MEASURES["rates"]
+    out = {}
+    for pid, (ratio, figure) in partnership_own_rates(doc).items():
+        index = measure.bin_of(ratio)
+        if index is None:
+            fill, border = UNKNOWN_FILL, UNKNOWN_BORDER
+            label = measure.unknown_label.lower()
+        else:
+            fill = style.tint(SCALE[index], CONTAINER_TINT)
+            border, label = bin_border(index), measure.labels[index]
+        out[pid] = (fill, border, f"{figure} per 100,000",
+                    f"{measure.title}: {figure} people a year per 100,000 ({label})")
+    return out
 
 
 class OverlayMark(QGraphicsItem):
@@ -116,6 +140,7 @@ class Overlay(QObject):
         self.marks: dict[str, OverlayMark] = {}
         self.counts: list[int] = []   # services per bin, then unknown
         self.reference = ""           # what the bins compare with ("Map-wide: ..."), if anything
+        self.note = ""                # what else it colours (the partnership containers)
         self._timer = QTimer(self, singleShot=True, interval=REFRESH_MS)
         self._timer.timeout.connect(self.apply)
 
@@ -251,6 +276,10 @@ class OverlayLegend(QWidget):
         self.explain.setVisible(shown)
         self._resize()
 
+    def refresh(self) -> None:
+        """Lay out and paint again (the overlay's note or entries changed)."""
+        self._resize()
+
     def _resize(self) -> None:
         measure = self.overlay.measure
         explain = measure.explain if measure is not None else ""
@@ -258,7 +287,8 @@ class OverlayLegend(QWidget):
         self.help_button.setToolTip(explain)
         self.setToolTip(explain)
         self.help_button.setEnabled(bool(explain))
-        rows = len(self.overlay.entries()) + (1 if self.overlay.reference else 0)
+        rows = len(self.overlay.entries()) + (1 if self.overlay.reference else 0) \
+            + (2 if self.overlay.note else 0)
         extra = max(self.explain.heightForWidth(max(self.width(), 260) - 16), 0) + 6 \
             if self.explain.isVisibleTo(self) else 0
         self.setMinimumHeight(int(self.ROW_H * (rows + 6)) + self.button.sizeHint().height()
@@ -292,6 +322,10 @@ class OverlayLegend(QWidget):
             painter.drawText(QRectF(8, y, width, self.ROW_H), Qt.AlignVCenter,
                              metrics.elidedText(self.overlay.reference, Qt.ElideRight, width))
             y += self.ROW_H
+        if self.overlay.note:
+            note = QRectF(8, y, width, 2 * self.ROW_H)
+            painter.drawText(note, Qt.AlignVCenter | Qt.TextWordWrap, self.overlay.note)
+            y += 2 * self.ROW_H
         for label, fill, border, ring, hatched, count in self.overlay.entries():
             swatch = QRectF(8, y + 3, 44, self.ROW_H - 6)
             painter.setPen(QPen(border, 1.5))
