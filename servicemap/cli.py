@@ -29,6 +29,10 @@ if TYPE_CHECKING:
     from servicemap.graph.document import Document
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_BAD_INPUT = 0, 1, 2
+# The overlays an exported picture may draw, as View > Overlay offers them (the keys and titles
+# of servicemap.graph.measures.MEASURES, which --help does not import; a test keeps them equal).
+OVERLAYS = {"load": "Load against capacity", "waits": "Waits against target",
+            "dna": "Missed-appointment (DNA) gap", "rates": "Rates per head by partnership"}
 SHOWN_PROBLEMS = 20  # an import lists at most this many problems, then counts the rest
 COMMANDS = ("info", "validate", "demo", "export", "import", "analyse", "diff", "layout",
             "template")
@@ -103,6 +107,11 @@ def _parser() -> argparse.ArgumentParser:
                    "directorate, partnership or organisation, as the window's Map > "
                    "Containers does (flows keep out of the titles); best after 'layout "
                    "--method grouped' with the same --group-by")
+    p.add_argument("--overlay", metavar="NAME", help="PNG/SVG/PDF: colour the services by one "
+                   "measure with its badges and legend, as the window's View > Overlay: "
+                   + "; ".join(f"{k} ({t})" for k, t in OVERLAYS.items())
+                   + " (rates also tints partnership containers, with --containers "
+                   "partnership)")
     p = sub.add_parser("import", help="make a .smap map from another format")
     p.add_argument("input", help="IN.json, .xlsx, .ods, .zip (CSV files), .graphml or a folder of "
                    "CSV files")
@@ -375,7 +384,7 @@ def _export_picture(doc: Document, out: Path, args) -> None:
         pages="tiles" if args.tiles else "one" if args.one_page else "auto",
         transparent=args.transparent, flow_numbers=not args.no_flow_numbers,
         suppression=not args.no_suppression, comments=args.comments,
-        faded_map=args.faded_map, containers=args.containers)
+        faded_map=args.faded_map, containers=args.containers, overlay=args.overlay)
     picture = export.prepare(doc, options)
     try:
         plan = paper.plan(doc, picture, options, image)
@@ -465,6 +474,12 @@ def cmd_export(args) -> int:
         raise BadInput("export needs OUT or --csv DIR (see 'servicemap export --help')")
     out = _check_out(args.out, args.force, _suffixes(EXPORTS))
     fmt = by_suffix(out.suffix)
+    if args.overlay is not None:
+        if args.overlay not in OVERLAYS:
+            raise BadInput(f"there is no overlay {args.overlay!r}; choose one of "
+                           f"{', '.join(OVERLAYS)}")
+        if fmt.role != formats.PICTURE:
+            raise BadInput(f"--overlay is for pictures (PNG, SVG, PDF), not {out.name}")
     if args.flat:
         if fmt is not formats.GRAPHML:
             raise BadInput(f"--flat is for GraphML (.graphml), not {out.name}")

@@ -194,17 +194,21 @@ class ContainerLayer:
         nodes = scene.nodes
         self.grouping = grp.group_services(self.doc, self.by) if self.by else None
         rects = {}
+        marks = self.marker(self.doc, self.by) if self.marker is not None and \
+            self.grouping is not None else {}
+        titles: dict[str, str] = {}
         if self.grouping is not None:
             for group, members in self.grouping.members.items():
                 boxes = [(nodes[m].pos().x(), nodes[m].pos().y(), nodes[m].rect.width(),
                           nodes[m].rect.height()) for m in members if m in nodes]
-                if boxes:
-                    rects[group] = QRectF(*grp.container_rect(boxes, self.grouping.names[group]))
+                name = self.grouping.names[group]
+                titles[group] = f"{name} · {marks[group][2]}" if group in marks else name
+                if boxes:  # as wide as its title needs, the mark's figure too
+                    rects[group] = QRectF(*grp.container_rect(boxes, titles[group]))
         scene.set_route_avoid(self._titles(rects))
         drawn = {d.item.group_id: d.item for d in scene.decorations(CONTAINERS)}
         for group in [g for g in drawn if g not in rects]:
             scene.remove_decoration(CONTAINERS, drawn.pop(group))
-        marks = self.marker(self.doc, self.by) if self.marker is not None and rects else {}
         for i, (group, rect) in enumerate(rects.items()):
             item = drawn.get(group) or scene.add_decoration(CONTAINERS, ContainerItem(group))
             colour = scene.colours.get(group) if self.by != "partnership" else None
@@ -216,8 +220,8 @@ class ContainerLayer:
             if mark is None:
                 item.set_look(rect, name, colour, tip)
             else:
-                fill, border, figure, why = mark
-                item.set_look(rect, f"{name} · {figure}", border, f"{tip}\n{why}", fill)
+                fill, border, _figure, why = mark
+                item.set_look(rect, titles[group], border, f"{tip}\n{why}", fill)
         self._refresh_tags()
 
     def _titles(self, rects: dict[str, QRectF]) -> list[QRectF]:

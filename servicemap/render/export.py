@@ -76,6 +76,7 @@ class ExportOptions:
     date: datetime.date | None = None
     comments: bool = False  # review comments: numbered on the map, listed after it (PDF/print)
     faded_map: bool = False  # a pathway where it is on the map, the rest faded (else on its own)
+    overlay: str | None = None  # an overlay's key (graph.measures.MEASURES), as on the canvas
 
 
 @dataclass
@@ -90,6 +91,7 @@ class Picture:
     subtitle: str
     true_labels: dict[str, str] = field(default_factory=dict)
     extra_entries: list[Entry] = field(default_factory=list)  # marks added to the picture
+    overlay_entries: list[Entry] = field(default_factory=list)  # in place of service colours
     numbered: frozenset[str] | None = None  # only these flows get numbers (None: every one)
     notes: list[str] = field(default_factory=list)  # more lines for the bottom band
     numbers_note: str = ""  # how many flow numbers were left out, if any
@@ -151,6 +153,10 @@ class Picture:
         groups ("A, B and 12 more")."""
         if self._entries is None:  # what is shown does not change after prepare()
             self._entries = self._map_entries()
+            if self.overlay_entries:  # an overlay colours the services, not their groups
+                self._entries = self.overlay_entries + [
+                    e for e in self._entries if e.kind != "group"
+                    and not (e.kind == "heading" and e.label.startswith("Service colour"))]
         return self._entries + list(self.extra_entries)
 
     def _map_entries(self) -> list[Entry]:
@@ -207,12 +213,26 @@ def _prepare_pathway(doc: Document, options: ExportOptions) -> Picture:
         picture = Picture(scene, scene.itemsBoundingRect().adjusted(-PAD, -PAD, PAD, PAD),
                           shown, pathway.name, drawn.subtitle,
                           {k: item.label for k, item in scene.flows.items()},
-                          numbered=frozenset(drawn.flows))
+                          numbered=frozenset(drawn.flows),
+                          overlay_entries=_overlay(scene, options, None))
         picture.set_numbers(options.flow_numbers, options.suppression)
         return picture
     except BaseException:
         scene.detach()
         raise
+
+
+def _overlay(scene, options: ExportOptions, containers) -> list[Entry]:
+    """The overlay asked for, drawn on the export's scene; its legend entries ([] for none)."""
+    if not options.overlay:
+        return []
+    from servicemap.graph.measures import MEASURES
+    from servicemap.render.overlay_marks import overlay_picture
+
+    if options.overlay not in MEASURES:
+        raise ExportError(f"there is no overlay {options.overlay!r}; the overlays are "
+                          f"{', '.join(MEASURES)}")
+    return overlay_picture(scene, options.overlay, containers)
 
 
 def prepare(doc: Document, options: ExportOptions) -> Picture:
@@ -237,10 +257,12 @@ def prepare(doc: Document, options: ExportOptions) -> Picture:
             flows |= {k for k, item in scene.flows.items()
                       if item.source.node_id in nodes and item.target.node_id in nodes}
             scene.keep_only(nodes, flows, {k for k in options.ids if k in scene.notes})
+        layer = None
         if options.containers:  # around the services shown, as the canvas draws them
             from servicemap.render.containers import draw_containers
 
-            draw_containers(scene, doc, options.containers)
+            layer = draw_containers(scene, doc, options.containers)
+        overlay = _overlay(scene, options, layer)
         if options.what == "visible":
             area = QRectF(options.area) if options.area is not None else QRectF()
             inside = scene.items(area) if area.isValid() else []
@@ -260,7 +282,8 @@ def prepare(doc: Document, options: ExportOptions) -> Picture:
             mark_comments(scene, doc, shown_nodes, shown_flows)
         shown = SimpleNamespace(doc=doc, nodes=shown_nodes, flows=shown_flows,
                                 colours=scene.colours, group_of=scene.group_of)
-        picture = Picture(scene, source, shown, title, "", true_labels)
+        picture = Picture(scene, source, shown, title, "", true_labels,
+                          overlay_entries=overlay)
         if not scene.routed():
             picture.notes.append(straight_note(len(scene.flows)))
         picture.set_numbers(options.flow_numbers, options.suppression)

@@ -45,6 +45,9 @@ class Session(QObject):
         # What marks the containers, if anything (an overlay: the rates on partnership
         # containers): a servicemap.render.containers.Marker, or None.
         self.container_marker = None
+        # The overlay the canvas shows (a key of servicemap.graph.measures.MEASURES) or None;
+        # exported pictures of the window's map draw it too.
+        self.overlay: str | None = None
         # The unit ("hours", "days", "weeks") the user chose for each wait or target field,
         # by field name: kept while the window is open, for every map, never saved in a file.
         self.units: dict[str, str] = {}

@@ -85,8 +85,7 @@ def test_partnership_containers_show_their_own_rate(window, qtbot):
     assert south.colour == ov.bin_border(4)
     assert "400 people a year per 100,000 (over 120% of map-wide)" in south.toolTip()
     assert wide.fill is None and "per 100,000" not in wide.title
-    assert f.overlay.note == ("Partnership containers: each tinted by its own rate, given in "
-                              "its title.")
+    assert f.overlay.note == "Containers: each partnership's own rate, in its title."
     # South's population doubles: 246.2 + 200 over 200,000: 223 per 100,000, 1.12x of 200
     window.editor.update_node("south", {"population": 200_000})
     qtbot.waitUntil(lambda: containers(window)["south"].title == "South · 223 per 100,000",

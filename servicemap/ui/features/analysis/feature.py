@@ -22,6 +22,7 @@ from servicemap.io import table_file
 from servicemap.ui.api import Host
 from servicemap.ui.features.analysis.definitions import TITLE, DefinitionsWindow
 from servicemap.ui.features.analysis.overlay import (
+    CONTAINERS_NOTE,
     Overlay,
     OverlayLegend,
     partnership_rate_marks,
@@ -91,6 +92,7 @@ class AnalysisFeature:
 
     def _overlay_changed(self, key: str) -> None:
         self.overlay_actions[key].setChecked(True)
+        self.host.session.overlay = key or None  # exports of the window's map draw it
         marker = partnership_rate_marks if key == "rates" else None
         if self.host.session.container_marker is not marker:
             self.host.session.set_container_marker(marker)
@@ -107,8 +109,7 @@ class AnalysisFeature:
         """The legend's line on the partnership containers, while the rates overlay is on."""
         note = ""
         if self.overlay.key == "rates":
-            note = ("Partnership containers: each tinted by its own rate, given in its title."
-                    if self.host.session.containers_by == "partnership" else
+            note = (CONTAINERS_NOTE if self.host.session.containers_by == "partnership" else
                     "Map > Containers > By partnership tints each partnership by its own rate.")
         if note != self.overlay.note:
             self.overlay.note = note

@@ -116,7 +116,8 @@ class ExportFeature:
         if self._doc is None:
             return None
         defaults = ExportOptions(**{**vars(self.last_options), "what": "map",
-                                    "containers": self._containers()})
+                                    "containers": self._containers(),
+                                    "overlay": self.host.session.overlay})
         if self._selected():
             defaults.what = "selection"
         highlighted = self.host.session.scene.highlighted_pathway
@@ -167,7 +168,8 @@ class ExportFeature:
             return False
         highlighted = self.host.session.scene.highlighted_pathway
         options = ExportOptions(**{**vars(self.last_options), "what": "map", "pathway": None,
-                                   "containers": self._containers()})
+                                   "containers": self._containers(),
+                                    "overlay": self.host.session.overlay})
         if highlighted is not None:
             options.what, options.pathway = "pathway", highlighted
         try:
@@ -206,7 +208,8 @@ class ExportFeature:
                                 legend=self.last_options.legend,
                                 flow_numbers=self.last_options.flow_numbers,
                                 suppression=self.last_options.suppression,
-                                containers=self._containers())
+                                containers=self._containers(),
+                                overlay=self.host.session.overlay)
         try:
             with busy():
                 image = export.copy_to_clipboard(self._doc, options)
