@@ -3,7 +3,9 @@
 Items of the incoming map are matched to the open map's by id, then by kind and name (a
 unique name only); matched items take the incoming values that are known (an empty cell never
 blanks a field, an unset pin never unpins), new items are added with a free id, and nothing
-is deleted. A service given a new parent loses its old ``part_of`` link. :class:`MergePlan`
+is deleted. A service given a new parent loses its old ``part_of`` link. Targets come in too
+(matched by id, else by name and organisation; a new one's organisation is its match in the open
+map), and notes (matched by id, else by the very same text). :class:`MergePlan`
 lists the changes (one plain sentence each, for a preview); the window's import applies them
 as one undo step.
 """
