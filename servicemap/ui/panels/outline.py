@@ -112,6 +112,8 @@ class OutlinePanel(Panel):
         self.editor = editor
         self._rows: dict[str, list[QStandardItem]] = {}   # node id -> its rows, main row first
         self._groups: dict[str, QStandardItem] = {}
+        # each row that holds rows: (it, the ids of its rows, its rows), to select by sets
+        self._holders: list[tuple[QStandardItem, frozenset[str], list[QStandardItem]]] = []
         self._structural: set[str] = set()  # ids of the part_of / serves edges shown
         self._syncing = False               # True while we change one side from the other
         self._built = False
@@ -277,8 +279,11 @@ class OutlinePanel(Panel):
         for partnership, members in served.items():
             for member in members:
                 children[partnership].append(self._node_item(member, graph.nodes[member]))
+        self._holders = []
         for holder, rows in children.items():
             parents[holder].appendRows(rows)
+            ids = frozenset(row.data(ID_ROLE) for row in rows)
+            self._holders.append((parents[holder], ids, rows))
         groups = [self._groups[key] for key, _ in GROUPS]
         if not self._groups["group:unassigned"].hasChildren():
             groups.pop()
@@ -353,15 +358,7 @@ class OutlinePanel(Panel):
 
     def _follow(self, ids, scroll: bool) -> None:
         """Select the rows of ``ids`` (quietly) and, if asked, scroll to the first one."""
-        first = None
-        rows: dict[QModelIndex, list[int]] = {}  # a parent row: its chosen rows
-        for item_id in ids:
-            for item in self._rows.get(item_id, ()):
-                index = self.proxy.mapFromSource(item.index())
-                if index.isValid():
-                    rows.setdefault(index.parent(), []).append(index.row())
-                    first = index if first is None else first
-        chosen = self._ranges(rows)
+        chosen, first = self._rows_of(ids)
         model = self.view.selectionModel()
         flags = QItemSelectionModel.SelectionFlag
         self._syncing = True
@@ -377,6 +374,41 @@ class OutlinePanel(Panel):
                     self.view.scrollTo(first)
         finally:
             self._syncing = False
+
+    def _rows_of(self, ids) -> tuple[QItemSelection, QModelIndex | None]:
+        """The view's rows of ``ids`` and the first of them shown. Each row holding rows
+        finds its chosen ones by a set intersection; one whose rows are all chosen and all
+        shown (Select all) is one range, with no row mapped through the sorting proxy one
+        at a time."""
+        wanted = set(ids)
+        proxy = self.proxy
+        rows: dict[QModelIndex, list[int]] = {}  # a parent row: its chosen rows
+        whole = []  # (top, bottom) of the parents chosen whole
+        for parent, child_ids, items in self._holders if wanted else ():
+            common = child_ids & wanted
+            if not common:
+                continue
+            shown = proxy.mapFromSource(parent.index())
+            if not shown.isValid():
+                continue  # filtered out
+            count = proxy.rowCount(shown)
+            if len(common) == len(items) == count:
+                whole.append((proxy.index(0, 0, shown), proxy.index(count - 1, 0, shown)))
+                continue
+            for item in items:
+                if item.data(ID_ROLE) in common:
+                    index = proxy.mapFromSource(item.index())
+                    if index.isValid():
+                        rows.setdefault(shown, []).append(index.row())
+        chosen = self._ranges(rows)
+        for top, bottom in whole:
+            chosen.select(top, bottom)
+        for item_id in ids:
+            for item in self._rows.get(item_id, ()):
+                index = proxy.mapFromSource(item.index())
+                if index.isValid():
+                    return chosen, index
+        return chosen, None
 
     def _ranges(self, rows: dict) -> QItemSelection:
         """The chosen rows as one range per run of neighbours under each parent: a selection
