@@ -476,10 +476,11 @@ class MapScene(NoteLayer, QGraphicsScene):
                 else:
                     item.setPos(QPointF(attrs["x"], attrs["y"]))
             self._place(unplaced)
-        for node_id in node_ids:
-            if node_id in self.nodes:
-                self._grow_rect(self.nodes[node_id])
-        self._reroute(boxes={n: self.nodes[n].box() for n in node_ids if n in self.nodes})
+            for node_id in node_ids:
+                if node_id in self.nodes:
+                    self._grow_rect(self.nodes[node_id])
+            # in the block: each flow's line is worked out once, along its new route
+            self._reroute(boxes={n: self.nodes[n].box() for n in node_ids if n in self.nodes})
         if self.flow_layer is not None:
             self.flow_layer.fit(self.flows.values())
         self.place_flow_labels()
