@@ -144,12 +144,12 @@ class CanvasScene(NoteGestures, MapScene):
                 return item
         return None
 
-    def rebuild_in_slices(self, every: int | None = None):
+    def rebuild_in_slices(self, every: int | None = None, background: bool = True):
         self._drag_line: QGraphicsLineItem | None = None  # Shift+drag: the flow being drawn
         self._handle = None
         self._hovered = None
-        yield from (super().rebuild_in_slices() if every is None
-                    else super().rebuild_in_slices(every))
+        yield from (super().rebuild_in_slices(background=background) if every is None
+                    else super().rebuild_in_slices(every, background))
 
     # ----- connection handles and the flow being drawn ----------------------------------
     def _show_handle(self, node: NodeItem | None) -> None:
