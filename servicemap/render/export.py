@@ -27,7 +27,7 @@ from PySide6.QtGui import QGuiApplication, QImage, QPageLayout, QPageSize, QPain
 from servicemap import suppression
 from servicemap.errors import ServiceMapError
 from servicemap.gcpause import gc_paused
-from servicemap.graph import flow_labels
+from servicemap.graph import flow_labels, provenance
 from servicemap.graph.document import Document
 from servicemap.io import safety
 from servicemap.render import paper
@@ -96,6 +96,21 @@ class Picture:
     notes: list[str] = field(default_factory=list)  # more lines for the bottom band
     numbers_note: str = ""  # how many flow numbers were left out, if any
     _entries: list[Entry] | None = field(default=None, repr=False)
+    # the facts line of the bottom band and the document it was read from: a page is laid
+    # out for every paper and orientation a plan tries (20 times), and reading the dates of
+    # 30,000 items took 0.2 s each time; :func:`servicemap.render.paper.plan` reads it afresh
+    _facts: tuple[Document, str | None] | None = field(default=None, repr=False)
+
+    def facts_footer(self, doc: Document) -> str | None:
+        """How old the facts of ``doc`` are (:func:`servicemap.graph.provenance.footer`),
+        read once per plan of this picture."""
+        if self._facts is None or self._facts[0] is not doc:
+            graph = doc.graph
+            self._facts = (doc, provenance.footer(provenance.fact_dates(
+                (attrs for _, attrs in graph.nodes(data=True)),
+                (attrs for _, _, attrs in graph.edges(data=True)),
+                (p.provenance() for p in doc.pathways.values()))))
+        return self._facts[1]
 
     def set_numbers(self, show: bool, suppressed: bool) -> None:
         """Flow numbers on or off, suppressed or true (the canvas's own text). Numbers that
