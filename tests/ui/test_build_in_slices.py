@@ -25,15 +25,18 @@ def test_a_canvas_built_in_slices_is_the_canvas_built_at_once(qapp):
     assert gc.isenabled()
     for scene in (at_once, sliced):
         scene.detach()
+        scene.deleteLater()
 
 
-def test_stopping_a_build_half_way_leaves_the_collector_on(qapp):
+def test_stopping_a_build_half_way_leaves_the_collector_on(qapp, qtbot):
     sliced = CanvasScene(synthetic(150), build=False)
     steps = sliced.rebuild_in_slices(every=40)
     for done in steps:
         if done >= 0.5:  # the items are made: routing has started
             break
     assert not gc.isenabled()  # paused while the map is built
-    steps.close()  # the planner pressed Cancel
+    steps.close()  # the planner pressed Cancel: as Opening.cancel does
     assert gc.isenabled()
     sliced.detach()
+    sliced.deleteLater()
+    qtbot.wait(10)
