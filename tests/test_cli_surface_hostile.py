@@ -89,7 +89,7 @@ CASES = ([("map", maker) for maker in fixtures.MAPS]
          + [("import", maker) for maker in fixtures.IMPORTS]
          + [("output", (maker, ".smap")) for maker in fixtures.SMAP_OUTPUTS]
          + [("output", (maker, suffix)) for maker in fixtures.OUTPUTS
-            for suffix in (".xlsx", ".json")])
+            for suffix in (".xlsx", ".json", ".ods", ".png")])
 
 
 def _state(folder: Path) -> dict[str, object]:
