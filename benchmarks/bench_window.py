@@ -188,6 +188,9 @@ BENCHMARKS = [
       for op in ("pan", "zoom", "drag") for zoom in ZOOMS],
     *[window_bench(f"window_zoom_smooth_{zoom}", f"zoom_smooth_{zoom}", "plain_scene",
                    targets=_frame_targets(0.050, 0.100)) for zoom in ZOOMS],
+    window_bench("window_open", "open"),
+    window_bench("window_open_stall", "open_stall",
+                 targets={10_000: Target(seconds=0.1), 50_000: Target(seconds=0.1)}),
     window_bench("window_select_all", "select_all", "plain_scene",
                  targets={10_000: Target(seconds=0.2), 50_000: Target(seconds=0.2)}),
     window_bench("window_layout", "layout"),
@@ -307,11 +310,18 @@ def probe_window(path: str) -> dict:
     app = QApplication.instance() or QApplication([])
     home = Path(os.environ["HOME"])
     window = make_window(Recovery(home / "recovery"), Settings.user())
-    window.files.open_path(path, ask_save=False)
+    heartbeat = Heartbeat()
+    start = time.perf_counter()
+    window.files.open_any(path, ask_save=False)  # as File > Open does
     window.showMaximized()
     window.setGeometry(0, 0, *SCREEN)  # there is no window manager on the virtual screen
     clock = Clock(app)
+    while window.doc is None or not window.scene.nodes:  # the map is read and drawn
+        app.processEvents()
+        time.sleep(0.002)
+    opened = time.perf_counter() - start
     clock.settle()
+    open_figures = {"open": opened, "open_stall": heartbeat.stop()}
     view = window.view
     paint = painter_of(app, view.viewport())
     centre = window.scene.itemsBoundingRect().center()
@@ -347,8 +357,28 @@ def probe_window(path: str) -> dict:
     figures["layout"] = clock.time(action("map.flow_layout").trigger)
     figures["undo"] = clock.time(action("edit.undo").trigger)
     viewport = view.viewport()
-    return {**figures, "viewport": [viewport.width(), viewport.height()],
+    return {**figures, **open_figures, "viewport": [viewport.width(), viewport.height()],
             "peak_rss_mb": peak_rss_mb()}
+
+
+class Heartbeat:
+    """A 10 ms timer on the UI thread: the longest gap between its beats (from when it is
+    made to :meth:`stop`) is the longest the thread did not answer events."""
+
+    def __init__(self, interval_ms: int = 10) -> None:
+        from PySide6.QtCore import QTimer
+
+        self.beats = [time.perf_counter()]
+        self.timer = QTimer()
+        self.timer.setInterval(interval_ms)
+        self.timer.timeout.connect(lambda: self.beats.append(time.perf_counter()))
+        self.timer.start()
+
+    def stop(self) -> float:
+        """The longest gap between beats, in seconds."""
+        self.timer.stop()
+        beats = self.beats
+        return max((b - a for a, b in zip(beats, beats[1:], strict=False)), default=0.0)
 
 
 def read_plain(path: str) -> tuple[dict[str, tuple[float, float]], list[tuple[str, str]]]:

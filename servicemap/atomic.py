@@ -13,6 +13,7 @@ import stat
 import uuid
 from pathlib import Path
 
+from servicemap import file_attributes
 from servicemap.errors import FileFormatError, SaveError
 
 JOURNAL_SUFFIXES = ("-journal", "-wal", "-shm")
@@ -23,7 +24,8 @@ JOURNAL_MAGIC = bytes.fromhex("d9d505f920a163d7")
 REASONS = {errno.ENOSPC: "the disk is full", errno.EFBIG: "the file is larger than this disk "
            "or account allows", errno.EROFS: "the disk is read-only",
            errno.EACCES: "permission denied", errno.EPERM: "permission denied",
-           errno.ENAMETOOLONG: "its name is too long for this disk"}
+           errno.ENAMETOOLONG: "its name is too long for this disk",
+           errno.ENOENT: "its folder does not exist"}
 if hasattr(errno, "EDQUOT"):
     REASONS[errno.EDQUOT] = "the disk quota is used up"
 
@@ -116,9 +118,14 @@ def discard(paths: list[Path]) -> None:
             pass  # only a renamed leftover: it can no longer touch the map
 
 
-def existing_mode(path: Path) -> int | None:
+SAVE_ADVICE = "save the map under another name (File > Save As), or make the file writable first"
+EXPORT_ADVICE = "choose another name, or make the file writable first"
+
+
+def existing_mode(path: Path, advice: str = SAVE_ADVICE) -> int | None:
     """The permission bits of the file a save replaces (None: there is none yet); a file
-    that may not be written (no write bit, or the Windows read-only attribute) is refused."""
+    that may not be written (no write bit, or the Windows read-only attribute) is refused
+    (``advice``: what the sentence tells the user to do instead)."""
     try:
         st = path.stat()
     except FileNotFoundError:
@@ -127,11 +134,10 @@ def existing_mode(path: Path) -> int | None:
         raise SaveError(f"{path.name} could not be saved ({exc.strerror or exc}); the file on "
                         "disk is unchanged.") from exc
     if not stat.S_ISREG(st.st_mode):
-        raise SaveError(f"{path.name} is not a regular file (a folder or a device), so a map "
-                        "cannot be saved there.")
+        raise SaveError(f"{path.name} is not a regular file (a folder or a device), so "
+                        "nothing was written over it.")
     if not st.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
-        raise SaveError(f"{path.name} is read-only, so it was not saved over; save the map "
-                        "under another name (File > Save As), or make the file writable first.")
+        raise SaveError(f"{path.name} is read-only, so it was not written over; {advice}.")
     return stat.S_IMODE(st.st_mode)
 
 
@@ -161,15 +167,18 @@ def check_journals(path: Path) -> None:
                 f"{journal.name} out of the folder to open the map as it was last saved.")
 
 
-def keep_backup(path: Path, mode: int) -> None:
+def keep_backup(path: Path, mode: int, attributes: int = 0,
+                calls: file_attributes.Calls | None = None) -> None:
     """Copy the current file to NAME.smap.bak, atomically (a crash leaves a whole .bak), with
-    the current file's permission bits."""
+    the current file's permission bits (and its Windows attributes: a hidden map's backup is
+    hidden too)."""
     bak = path.with_name(path.name + ".bak")
     tmp = bak.with_name(f".{bak.name}.{uuid.uuid4().hex[:8]}.tmp")
     try:
         create_private(tmp, False)
         shutil.copyfile(path, tmp)
         os.chmod(tmp, mode)
+        file_attributes.give(tmp, attributes, calls)
         fsync_file(tmp)
         os.replace(tmp, bak)
     finally:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -38,6 +39,10 @@ from servicemap.words import escaped, plural
 if TYPE_CHECKING:
     from servicemap.graph.document import Document
 
+# The overlays an exported picture may draw, as View > Overlay offers them (the keys and titles
+# of servicemap.graph.measures.MEASURES, which --help does not import; a test keeps them equal).
+OVERLAYS = {"load": "Load against capacity", "waits": "Waits against target",
+            "dna": "Missed-appointment (DNA) gap", "rates": "Rates per head by partnership"}
 COMMANDS = ("info", "validate", "demo", "export", "import", "analyse", "diff", "layout",
             "template", "simulate")
 
@@ -107,6 +112,11 @@ def _parser() -> argparse.ArgumentParser:
                    "directorate, partnership or organisation, as the window's Map > "
                    "Containers does (flows keep out of the titles); best after 'layout "
                    "--method grouped' with the same --group-by")
+    p.add_argument("--overlay", metavar="NAME", help="PNG/SVG/PDF: colour the services by one "
+                   "measure with its badges and legend, as the window's View > Overlay: "
+                   + "; ".join(f"{k} ({t})" for k, t in OVERLAYS.items())
+                   + " (rates also tints partnership containers, with --containers "
+                   "partnership)")
     p.add_argument("--pathsimr", action="store_true", help="OUT is a folder: write PathSimR's "
                    "network and calendar templates there")
     p.add_argument("--time-unit", choices=("hours", "days"), help="with --pathsimr: the "
@@ -221,19 +231,19 @@ def _check(path: Path) -> tuple[rules.MapCheck, list[str]]:
     return store.check(path), []
 
 
-def _records(path: Path) -> tuple[list, list]:
-    """The node and edge records of a valid map, as validate checked them (networkx's own
-    JSON files get the same defaults)."""
+def _records(path: Path) -> tuple[list, list, list]:
+    """The node and edge records and the pathways of a valid map, as validate checked them
+    (networkx's own JSON files get the same defaults)."""
     if map_format(path) is formats.JSON:
         from servicemap.io.exchange import load_json_data
         from servicemap.io.node_link import filled_records
 
-        _, nodes, edges, _ = filled_records(load_json_data(path), path.name, path.stem)
-        return list(nodes), list(edges)
+        _, nodes, edges, pathways = filled_records(load_json_data(path), path.name, path.stem)
+        return list(nodes), list(edges), list(pathways)
     from servicemap import store
 
-    _, nodes, edges, _ = store.read_records(path)
-    return list(nodes), list(edges)
+    _, nodes, edges, pathways = store.read_records(path)
+    return list(nodes), list(edges), list(pathways)
 
 
 def _leaks(nodes: list, edges: list) -> list[str]:
@@ -328,7 +338,7 @@ def cmd_validate(args) -> int:
         print(escaped(str(problem)))
     errors = sum(1 for p in problems if p.severity == "error")
     if not errors:  # flow balance: a warning, never an error (docs/analysis.md)
-        nodes, edges = _records(path)
+        nodes, edges, pathways = _records(path)
         for leak in _leaks(nodes, edges):
             print(escaped(str(rules.Problem(leak, "warning"))))
         for line in _shares(nodes, edges):  # shares not making 100%, derived volumes
@@ -336,7 +346,7 @@ def cmd_validate(args) -> int:
         if stale_before is not None:  # old or undated facts: warnings (docs/data-model.md)
             from servicemap.graph.provenance import stale
 
-            for item in stale(nodes, edges, stale_before):
+            for item in stale(nodes, edges, stale_before, pathways):
                 print(escaped(str(rules.Problem(f"stale: {item}", "warning"))))
         for empty in _empty_targets(path):  # targets that cover no service: a warning too
             print(escaped(str(rules.Problem(empty, "warning"))))
@@ -395,7 +405,7 @@ def _export_picture(doc: Document, out: Path, args) -> None:
         pages="tiles" if args.tiles else "one" if args.one_page else "auto",
         transparent=args.transparent, flow_numbers=not args.no_flow_numbers,
         suppression=not args.no_suppression, comments=args.comments,
-        faded_map=args.faded_map, containers=args.containers)
+        faded_map=args.faded_map, containers=args.containers, overlay=args.overlay)
     picture = export.prepare(doc, options)
     try:
         plan = paper.plan(doc, picture, options, image)
@@ -460,6 +470,12 @@ def cmd_export(args) -> int:
         raise BadInput("export needs OUT or --csv DIR (see 'servicemap export --help')")
     out = check_out(args.out, args.force, _suffixes(EXPORTS))
     fmt = by_suffix(out.suffix)
+    if args.overlay is not None:
+        if args.overlay not in OVERLAYS:
+            raise BadInput(f"there is no overlay {args.overlay!r}; choose one of "
+                           f"{', '.join(OVERLAYS)}")
+        if fmt.role != formats.PICTURE:
+            raise BadInput(f"--overlay is for pictures (PNG, SVG, PDF), not {out.name}")
     if args.flat:
         if fmt is not formats.GRAPHML:
             raise BadInput(f"--flat is for GraphML (.graphml), not {out.name}")
@@ -575,6 +591,9 @@ def cmd_layout(args) -> int:
         from servicemap import atomic, locks
 
         atomic.check_name_room(source)
+        if source.is_file():  # read-only: said before the layout runs, in the command's words
+            atomic.existing_mode(source, "write the layout to another file with -o OUT.smap, "
+                                         "or make the file writable first")
         locks.refuse_if_held(source)
         out = source
     else:
@@ -597,6 +616,19 @@ HANDLERS = {"info": cmd_info, "validate": cmd_validate, "demo": cmd_demo,
 HANDLERS["template"] = cmd_template
 
 
+def _quiet_stdout() -> None:
+    """Point stdout at the null device, so the flush at exit does not fail again."""
+    try:
+        sys.stdout.flush()
+    except (OSError, ValueError):
+        pass
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass  # no real stdout (an embedded or captured one): nothing to flush into a pipe
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     for stream in (sys.stdout, sys.stderr):  # a lone surrogate in a name prints escaped
@@ -614,6 +646,9 @@ def main(argv: list[str] | None = None) -> int:
         message = escaped(str(exc)).rstrip(".")
         print(f"servicemap: {message}.", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except BrokenPipeError:  # the reader stopped (``servicemap diff a b | head``): no message
+        _quiet_stdout()
+        return EXIT_OK
     except OSError as exc:
         where = f" {exc.filename}" if exc.filename else ""
         print(f"servicemap: cannot use{where}: {exc.strerror or exc}.", file=sys.stderr)

@@ -39,6 +39,9 @@ def check_out(path: str, force: bool, suffixes: tuple[str, ...]) -> Path:
 
     if out.suffix.lower() in SMAP.suffixes:
         atomic.check_name_room(out)  # said now, not after a long import
+    # a read-only file: refused now (not after a long import or drawing), in the command
+    # line's words ("File > Save As" is the window's)
+    atomic.existing_mode(out, atomic.EXPORT_ADVICE)
     locks.refuse_if_held(out)
     return out
 
@@ -80,7 +83,13 @@ def read_reported(source: Path, load, prefix: str | None = None) -> Document:
                       "on what was filled in or changed:"), file=sys.stderr)
         for notice in imported.notices:
             print(f"  {escaped(notice)}", file=sys.stderr)
-    # the rules' warnings (parallel flows kept separate, ...), as validate gives them: exit 0
-    for warning in imported.document.warnings_when_built:
+    # the rules' warnings (parallel flows kept separate, ...), as validate gives them: exit 0;
+    # the first SHOWN_PROBLEMS, then how many more (20,000 parallel edges are not 200 lines)
+    warnings = imported.document.warnings_when_built
+    for warning in warnings[:SHOWN_PROBLEMS]:
         print(escaped(f"{source.name}: {warning}"), file=sys.stderr)
+    if len(warnings) > SHOWN_PROBLEMS:
+        rest = len(warnings) - SHOWN_PROBLEMS
+        print(escaped(f"{source.name}: and {plural(rest, 'more warning')} not listed here "
+                      "('servicemap validate' on the map lists them all)"), file=sys.stderr)
     return imported.document

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -309,16 +310,41 @@ def map_defaults() -> dict[str, object]:
 
 @dataclass
 class Pathway:
-    """A named, ordered route a person takes through the map."""
+    """A named, ordered route a person takes through the map. Like a node it may carry
+    provenance: ``source`` (text or a URL), ``as_of`` (ISO date) and ``verified``; None for
+    ``source``/``as_of`` means unknown."""
 
     id: str
     name: str
     description: str = ""
     steps: list[str] = field(default_factory=list)
+    source: str | None = None
+    as_of: str | None = None
+    verified: bool = False
+
+    def provenance(self) -> dict[str, object]:
+        return {SOURCE: self.source, AS_OF: self.as_of, VERIFIED: self.verified}
 
     def to_dict(self) -> dict[str, object]:
-        return {"id": self.id, "name": self.name, "description": self.description,
-                "steps": list(self.steps)}
+        """Its record (in JSON and GraphML): provenance only when it has some, so a pathway
+        without any reads as it always did."""
+        out: dict[str, object] = {"id": self.id, "name": self.name,
+                                  "description": self.description, "steps": list(self.steps)}
+        for name, value in self.provenance().items():
+            if value:
+                out[name] = value
+        return out
+
+
+PATHWAY_PROVENANCE_FIELDS = PROVENANCE_NODE_FIELDS  # source, as_of, verified, as on a node
+
+
+def pathway_provenance(record: Mapping[str, object]) -> dict[str, object]:
+    """The provenance keys of a pathway's record (JSON, GraphML), unchecked: a missing
+    ``verified`` is False, a missing ``source``/``as_of`` unknown."""
+    verified = record.get(VERIFIED)
+    return {SOURCE: record.get(SOURCE), AS_OF: record.get(AS_OF),
+            VERIFIED: False if verified is None else verified}
 
 
 KIND_LABELS = {

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from servicemap import atomic
+from servicemap import atomic, file_attributes
 from servicemap.errors import FileFormatError, SaveError, ValidationError
 from servicemap.gcpause import gc_paused
 from servicemap.graph import rules
@@ -48,7 +48,7 @@ if TYPE_CHECKING:
     from servicemap.graph.document import Document
 
 APPLICATION_ID = 0x534D4150  # "SMAP"
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
 REAL_FIELDS = {"x", "y", "population", "capacity", "wait_target_days", "pct_within_target",
@@ -70,7 +70,9 @@ TABLES = {
     "meta": {"key": str, "value": str},
     "nodes": NODE_COLUMNS,
     "edges": EDGE_COLUMNS,
-    "pathways": {"id": str, "position": int, "name": str, "description": str},
+    # Version 7: a pathway's provenance (source, as_of, verified), as a node's.
+    "pathways": {"id": str, "position": int, "name": str, "description": str,
+                 "source": str, "as_of": str, "verified": int},
     "pathway_steps": {"pathway_id": str, "position": int, "node_id": str},
     # Version 3: review comments, in order (a reply after the comment it answers).
     "comments": {"id": str, "position": int, **{n: str for n in COMMENT_FIELD_NAMES[1:]}},
@@ -153,7 +155,17 @@ def _migrate_5_to_6(conn: sqlite3.Connection) -> None:
         conn.execute(f'ALTER TABLE nodes ADD COLUMN "{column}" REAL')
 
 
-# Version 7: the queueing model (docs/data-model.md): an access point's arrivals, a service's
+# Version 7: provenance on pathways, as on nodes (unknown, not verified in an older file).
+V7_PATHWAY_COLUMNS = {"source": "TEXT", "as_of": "TEXT",
+                      "verified": "INTEGER NOT NULL DEFAULT 0"}
+
+
+def _migrate_6_to_7(conn: sqlite3.Connection) -> None:
+    """Version 7 adds the provenance columns of pathways."""
+    for column, sql_type in V7_PATHWAY_COLUMNS.items():
+        conn.execute(f'ALTER TABLE pathways ADD COLUMN "{column}" {sql_type}')
+
+# Version 8: the queueing model (docs/data-model.md): an access point's arrivals, a service's
 # length-of-stay distribution and spread, queue limit and blocking, a flow's share and transfer
 # delay (all unknown in older maps; blocking off).
 QUEUE_NODE_COLUMNS = {"arrivals_per_year": "REAL", "los_distribution": "TEXT",
@@ -161,8 +173,8 @@ QUEUE_NODE_COLUMNS = {"arrivals_per_year": "REAL", "los_distribution": "TEXT",
 QUEUE_EDGE_COLUMNS = {"share_pct": "REAL", "transfer_delay_days": "REAL"}
 
 
-def _migrate_6_to_7(conn: sqlite3.Connection) -> None:
-    """Version 7 adds the queueing columns of nodes and edges."""
+def _migrate_7_to_8(conn: sqlite3.Connection) -> None:
+    """Version 8 adds the queueing columns of nodes and edges."""
     for table, columns in (("nodes", QUEUE_NODE_COLUMNS), ("edges", QUEUE_EDGE_COLUMNS)):
         have = {row[1] for row in conn.execute(f'PRAGMA table_info("{table}")')}
         for column, sql_type in columns.items():
@@ -175,7 +187,8 @@ MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _migrate_1_to_
                                                                3: _migrate_3_to_4,
                                                                4: _migrate_4_to_5,
                                                                5: _migrate_5_to_6,
-                                                               6: _migrate_6_to_7}
+                                                               6: _migrate_6_to_7,
+                                                               7: _migrate_7_to_8}
 
 
 # ----- loading ------------------------------------------------------------------------------
@@ -390,10 +403,13 @@ def _check_tables(conn: sqlite3.Connection, name: str, version: int) -> None:
     v5_nodes = {c: t for c, t in v6_nodes.items() if c not in V6_NODE_COLUMNS}
     v4_edges = {c: t for c, t in v6_edges.items() if c not in V5_EDGE_COLUMNS}
     v3_nodes = {c: t for c, t in v4_nodes.items() if c not in V4_NODE_COLUMNS}
+    v6_pathways = {c: t for c, t in TABLES["pathways"].items() if c not in V7_PATHWAY_COLUMNS}
     if version == SCHEMA_VERSION:
         wanted = TABLES
-    elif version == 6:  # version 7 added the queueing columns
+    elif version == 7:  # version 8 added the queueing columns
         wanted = TABLES | {"nodes": v6_nodes, "edges": v6_edges}
+    elif version == 6:  # version 7 added the pathways' provenance columns
+        wanted = TABLES | {"nodes": v6_nodes, "edges": v6_edges, "pathways": v6_pathways}
     elif version == 5:  # version 6 added the targets table and the follow-up column
         wanted = {t: c for t, c in TABLES.items() if t != "targets"} | {"nodes": v5_nodes,
                                                                           "edges": v6_edges}
@@ -409,6 +425,8 @@ def _check_tables(conn: sqlite3.Connection, name: str, version: int) -> None:
             "meta": TABLES["meta"], "nodes": {"id": str, "kind": str, "name": str},
             "edges": {"id": str, "kind": str, "source": str, "target": str},
             "pathways": {"id": str, "name": str, "steps": str}}
+    if version < 6 and "pathways" in wanted and version > 1:
+        wanted = wanted | {"pathways": v6_pathways}
     for table, columns in wanted.items():
         if table not in tables:
             raise FileFormatError(f"{name} is missing its {table} table; it is not a complete "
@@ -448,12 +466,14 @@ def _read_pathways(conn: sqlite3.Connection, name: str) -> list[Pathway]:
             "SELECT pathway_id, node_id FROM pathway_steps ORDER BY pathway_id, position"):
         steps.setdefault(pid, []).append(node_id)
     pathways = []
-    for row in _rows(conn, "SELECT id, name, description FROM pathways ORDER BY position"):
+    for row in _rows(conn, "SELECT id, name, description, source, as_of, verified FROM pathways "
+                           "ORDER BY position"):
         for key in ("id", "name"):
             if not isinstance(row[key], str):
                 raise FileFormatError(f"{name} has a pathway whose {key} is not text.")
         pathways.append(Pathway(row["id"], row["name"], row["description"] or "",
-                                steps.get(row["id"], [])))
+                                steps.get(row["id"], []), row["source"], row["as_of"],
+                                row["verified"]))
     return pathways
 
 
@@ -502,16 +522,20 @@ def backup_path(path: str | os.PathLike) -> Path:
     return path.with_name(path.name + ".bak")
 
 
-def save(document: Document, path: str | os.PathLike, mode: int | None = None) -> None:
+def save(document: Document, path: str | os.PathLike, mode: int | None = None,
+         attribute_calls: file_attributes.Calls | None = None) -> None:
     """Save atomically: the target is either the old file or the new one, never half of each.
 
     The saved file (and its ``.bak``) keeps the old file's permission bits (a private 0600 map
-    stays private); ``mode`` is the permission of a file that does not exist yet (None: the
-    platform's default). A read-only file is refused, never made writable; the temporary copy
-    is private while it is written."""
+    stays private) and, on Windows, its hidden, system and not-indexed attributes
+    (``attribute_calls``: how they are read and set, None for the platform's own); ``mode`` is
+    the permission of a file that does not exist yet (None: the platform's default). A
+    read-only file is refused, never made writable; the temporary copy is private while it is
+    written."""
     path = Path(path)
     atomic.check_name_room(path)
     keep = atomic.existing_mode(path)
+    attributes = file_attributes.kept(path, attribute_calls) if keep is not None else 0
     final = keep if keep is not None else mode
     tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
     try:
@@ -522,7 +546,8 @@ def save(document: Document, path: str | os.PathLike, mode: int | None = None) -
         atomic.fsync_file(tmp)
         _verify(tmp, expected)
         if keep is not None:
-            atomic.keep_backup(path, keep)
+            atomic.keep_backup(path, keep, attributes, attribute_calls)
+        file_attributes.give(tmp, attributes, attribute_calls)  # before the rename: never without
         aside = atomic.set_journals_aside(path)
         os.replace(tmp, path)
         atomic.fsync_dir(path.parent)
@@ -530,8 +555,9 @@ def save(document: Document, path: str | os.PathLike, mode: int | None = None) -
     except (OSError, sqlite3.Error, ValueError, OverflowError) as exc:
         # ValueError/OverflowError: text SQLite cannot encode (lone surrogates) or a
         # number too large for it; the map cannot be saved, the old file stays.
-        raise SaveError(f"{path.name} could not be saved ({atomic.reason(exc)}); the file on "
-                        "disk is unchanged.") from exc
+        after = "the file on disk is unchanged" if keep is not None else "nothing was written"
+        raise SaveError(f"{path.name} could not be saved ({atomic.reason(exc)}); {after}.") \
+            from exc
     finally:
         for leftover in (tmp, tmp.with_name(tmp.name + "-journal")):
             try:
@@ -576,8 +602,9 @@ def _write(document: Document, tmp: Path) -> dict[str, int]:
             cols = ", ".join(f'"{c}"' for c in order)
             db.conn.executemany(f"INSERT INTO edges ({cols}) VALUES "
                                 f"({', '.join('?' * len(order))})", edges)
-            db.conn.executemany("INSERT INTO pathways VALUES (?, ?, ?, ?)",
-                                [(p.id, i, p.name, p.description)
+            db.conn.executemany("INSERT INTO pathways VALUES (?, ?, ?, ?, ?, ?, ?)",
+                                [(p.id, i, p.name, p.description, p.source, p.as_of,
+                                  int(p.verified))
                                  for i, p in enumerate(document.pathways.values())])
             db.conn.executemany("INSERT INTO pathway_steps VALUES (?, ?, ?)",
                                 [(p.id, i, s) for p in document.pathways.values()

@@ -205,9 +205,11 @@ def as_version(version: int) -> list[str]:
     """The SQL that makes a map saved now look as servicemap wrote it at schema ``version``
     (2 or later): the tables and columns later versions added, dropped."""
     steps = []
-    if version < 7:
+    if version < 8:
         steps += [*(f"ALTER TABLE nodes DROP COLUMN {c}" for c in store.QUEUE_NODE_COLUMNS),
                   *(f"ALTER TABLE edges DROP COLUMN {c}" for c in store.QUEUE_EDGE_COLUMNS)]
+    if version < 7:
+        steps += [f"ALTER TABLE pathways DROP COLUMN {c}" for c in store.V7_PATHWAY_COLUMNS]
     if version < 6:
         steps += ["DROP TABLE targets",
                   *(f"ALTER TABLE nodes DROP COLUMN {c}" for c in store.V6_NODE_COLUMNS)]

@@ -159,5 +159,21 @@ def test_every_item_carries_a_source_and_a_date(kent):
         assert attrs["source_ref"] and is_iso_date(attrs["as_of"]), k
     for _, _, attrs in flows(kent):  # made-up numbers are never "verified"
         assert attrs["verified"] is False and "Illustrative" in attrs["source_ref"]
-    dates = fact_dates(kent.node_records(), kent.edge_records())
+    for pid, pathway in kent.pathways.items():  # pathways too (schema 7)
+        assert pathway.source and is_iso_date(pathway.as_of), pid
+    assert "Street Triage" in kent.pathways["pathway-street-triage"].source
+    dates = fact_dates(kent.node_records(), kent.edge_records(),
+                       [p.provenance() for p in kent.pathways.values()])
     assert dates.undated == 0 and dates.oldest >= "2017-01-01"
+    assert dates.counted == kent.graph.number_of_nodes() + len(flows(kent)) + len(kent.pathways) \
+        + sum(1 for *_, a in kent.graph.edges(data=True) if a["kind"] != "flow")
+
+
+def test_discharge_to_adult_social_care_is_a_hand_off_between_organisations(kent):
+    """Issue #16: 'discharge to social care never counts'. The exit into adult social care is
+    Kent County Council's, so a discharge into it from KCHFT or KMPT is an exit crossing."""
+    assert kent.parent("exit-adult-social-care") == "kent-county-council"
+    crossings = an.analyse(kent)["boundary_crossings"]
+    exits = {f["source"]: f["volume"] for f in crossings["flows"] if f["exit"]}
+    assert exits == {"kchft-int": 2000, "kmpt-older-adults-memory": 900}
+    assert crossings["totals"]["exit"] == {"flows": 2, "volume": 2900, "volume_unknown_flows": 0}

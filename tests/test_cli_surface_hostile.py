@@ -51,6 +51,8 @@ def _map_cases(bad: Path, folder: Path) -> dict[str, list[list[str]]]:
         "info": [["info", bad], ["info", bad, "--json"]],
         "validate": [["validate", bad]],
         "analyse": [["analyse", bad], ["analyse", bad, "--json"]],
+        "simulate": [["simulate", bad, "--days", "5", "--runs", "1"],
+                     ["simulate", bad, "--days", "5", "--runs", "1", "--json"]],
         "diff": [["diff", bad, good], ["diff", good, bad]],
         "layout": [["layout", bad, "--method", "tidy"],
                    ["layout", bad, "--method", "layered", "-o", str(folder / "out.smap")]],
@@ -87,7 +89,7 @@ CASES = ([("map", maker) for maker in fixtures.MAPS]
          + [("import", maker) for maker in fixtures.IMPORTS]
          + [("output", (maker, ".smap")) for maker in fixtures.SMAP_OUTPUTS]
          + [("output", (maker, suffix)) for maker in fixtures.OUTPUTS
-            for suffix in (".xlsx", ".json")])
+            for suffix in (".xlsx", ".json", ".ods", ".png")])
 
 
 def _state(folder: Path) -> dict[str, object]:

@@ -58,3 +58,33 @@ def test_as_a_decorator_each_call_pauses():
 
     assert measure(2) == 4 and measure(3) == 6
     assert seen == [False, False] and gc.isenabled()
+
+
+class _Cycle:
+    def __init__(self) -> None:
+        self.me = self
+
+
+def test_a_shown_map_is_frozen_after_a_full_collection_and_freed_after_the_next_map():
+    import weakref
+
+    from servicemap.gcpause import freeze_after_next_full_collection
+
+    try:
+        old_map = _Cycle()
+        freeze_after_next_full_collection()  # the map is shown
+        assert gc.get_freeze_count() == 0  # nothing frozen until a full collection has run
+        gc.collect()
+        assert gc.get_freeze_count() > 0
+        frozen = gc.get_freeze_count()
+        gc.collect()
+        assert gc.get_freeze_count() == frozen  # once per map shown
+        gone = weakref.ref(old_map)
+        del old_map  # the map closed: a cycle the frozen collector does not look at
+        gc.collect()
+        assert gone() is not None
+        freeze_after_next_full_collection()  # the next map shown: the old one is collected
+        gc.collect()
+        assert gone() is None
+    finally:
+        gc.unfreeze()

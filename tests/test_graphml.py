@@ -45,6 +45,33 @@ def test_synthetic_map_round_trips(tmp_path):
     assert exact(graphml_read.read_graphml(tmp_path / "s.graphml")) == exact(doc)
 
 
+def test_the_bundled_map_round_trips_exactly_with_its_links_facts(tmp_path):
+    """The part_of links yEd's nesting stands for keep their own facts (source, as of,
+    verified): 57 of the bundled map's links lost them."""
+    doc = demo.kent_and_medway()
+    links = [k for _, _, k, d in doc.graph.edges(keys=True, data=True)
+             if d["kind"] == "part_of" and d.get("source_ref")]
+    assert len(links) > 50
+    graphml.write_graphml(doc, tmp_path / "km.graphml")
+    assert exact(graphml_read.read_graphml(tmp_path / "km.graphml")) == exact(doc)
+
+
+def test_a_damaged_link_field_is_left_out_or_refused(tmp_path, sample_doc):
+    graphml.write_graphml(demo.kent_and_medway(), tmp_path / "km.graphml")
+    text = (tmp_path / "km.graphml").read_text(encoding="utf-8")
+    marker = '<data key="n_part_of_link">'
+    at = text.index(marker) + len(marker)
+    end = text.index("</data>", at)
+    for damaged in ("[" * 50_000, "not json", "[1, 2]"):  # unreadable: the link, without facts
+        (tmp_path / "d.graphml").write_text(text[:at] + damaged + text[end:], encoding="utf-8")
+        assert graphml_read.read_graphml(tmp_path / "d.graphml").counts() == \
+            demo.kent_and_medway().counts()
+    wrong = '{&quot;as_of&quot;: &quot;yesterday&quot;}'  # a wrong value: a problem, named
+    (tmp_path / "d.graphml").write_text(text[:at] + wrong + text[end:], encoding="utf-8")
+    with pytest.raises(FileFormatError, match=r"\(partof-kmpt-north-kent\): as of must be a date"):
+        graphml_read.read_graphml(tmp_path / "d.graphml")
+
+
 def test_yed_structure(sample_doc, written):
     """What yEd needs: its namespace and schema, typed keys, nodegraphics/edgegraphics keys, and
     per node a ShapeNode with Geometry, Fill, BorderStyle, NodeLabel and Shape in that order."""

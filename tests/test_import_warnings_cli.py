@@ -70,3 +70,24 @@ def test_a_clean_import_prints_nothing(tmp_path, child_env):
     write_json(sample_map(), source)
     proc = servicemap("import", source, tmp_path / "clean.smap", env=child_env)
     assert (proc.returncode, proc.stdout, proc.stderr) == (0, "", "")
+
+
+def test_at_most_20_warnings_are_printed_then_a_count(tmp_path, child_env):
+    """30 pairs of services joined by parallel flows: 30 warnings, 20 printed and a count (the
+    import still succeeds, exit 0); validate on the map lists all 30."""
+    nodes = "".join(f'<node id="n{i}"/>' for i in range(31))
+    edges = "".join(f'<edge source="n{i}" target="n{i + 1}"/>' * 2 for i in range(30))
+    source = tmp_path / "parallel.graphml"
+    source.write_text('<?xml version="1.0"?><graphml xmlns="http://graphml.graphdrawing.org/'
+                      f'xmlns"><graph edgedefault="directed">{nodes}{edges}</graph></graphml>',
+                      encoding="utf-8")
+    proc = servicemap("import", source, tmp_path / "parallel.smap", env=child_env)
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stderr.strip().splitlines()
+    warnings = [line for line in lines if "kept separate" in line]
+    assert len(warnings) == 20
+    assert lines[-1] == ("parallel.graphml: and 10 more warnings not listed here ('servicemap "
+                         "validate' on the map lists them all)")
+    assert store.load(tmp_path / "parallel.smap").counts()["flows"] == 60
+    check = servicemap("validate", tmp_path / "parallel.smap", env=child_env)
+    assert (check.stdout + check.stderr).count("kept separate") == 30

@@ -122,6 +122,19 @@ def test_an_import_lists_at_most_20_problems_and_counts_the_rest(tmp_path):
     assert not (tmp_path / "many.smap").exists()
 
 
+def test_a_map_that_cannot_be_opened_is_not_said_to_be_imported(tmp_path):
+    """info and export open a JSON map (they import nothing): its problems say it was not
+    opened; import says nothing was imported."""
+    bad = tmp_path / "far.json"
+    bad.write_text('{"directed": true, "graph": {}, "nodes": [{"id": "a", "name": "A", '
+                   '"x": 1e12}], "edges": []}', encoding="utf-8")
+    for argv in (["info", bad], ["export", bad, tmp_path / "far.png"]):
+        _one_line(_run(*argv), "far.json has 1 problem, so it was not opened: ",
+                  "x must be at most")
+    _one_line(_run("import", bad, tmp_path / "far.smap"), "so nothing was imported")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["far.json"]
+
+
 # ----- password-protected files -------------------------------------------------------------
 def _encrypted(source, target):
     """``source`` with every member marked encrypted (general-purpose flag bit 0), as a zip
@@ -144,6 +157,19 @@ def test_encrypted_members_are_said_in_one_sentence(tmp_path, suffix):
     _one_line(_run("import", locked, tmp_path / "out.smap"),
               f"locked{suffix} is protected by a password")
     assert not (tmp_path / "out.smap").exists()
+
+
+def test_a_password_protected_ods_is_said_in_one_sentence(tmp_path):
+    """LibreOffice's "Save with password" leaves ordinary zip members of ciphertext; only the
+    manifest says so. Said as such, not as XML that is not well-formed."""
+    from tests.hostile.fixtures import encrypted_ods
+
+    locked = encrypted_ods(tmp_path)
+    line = _one_line(_run("import", locked, tmp_path / "out.smap"),
+                     "locked.ods is protected by a password", "without the password")
+    assert "XML" not in line
+    assert not (tmp_path / "out.smap").exists()
+    assert _run("import", tmp_path / "plain.ods", tmp_path / "out.smap").returncode == 0
 
 
 def test_a_password_protected_excel_workbook_is_said_as_such(tmp_path):
@@ -189,7 +215,7 @@ def test_a_full_disk_names_the_file_that_was_not_written(tmp_path, name):
 @pytest.mark.skipif(os.name == "nt", reason="file size limits are POSIX")
 def test_a_full_disk_while_saving_a_map_names_it(tmp_path):
     proc = _run("demo", tmp_path / "full.smap", "--services", "300", preexec_fn=_small_disk)
-    _one_line(proc, "full.smap could not be saved", "unchanged")
+    _one_line(proc, "full.smap could not be saved", "nothing was written")
     assert list(tmp_path.iterdir()) == []
 
 
@@ -199,3 +225,20 @@ def test_the_reasons_a_write_fails_are_said_in_words(tmp_path):
     assert str(error) == "out.xlsx could not be written (the disk is full); nothing was written."
     assert atomic.reason(sqlite3.OperationalError("database or disk is full")) == \
         "the disk is full"
+
+
+def test_a_reader_that_stops_early_gets_no_error(tmp_path):
+    """``servicemap diff a b | head -1``: the pipe closes under the command, which stops
+    without a message (it printed "cannot use: Broken pipe")."""
+    old, new = tmp_path / "old.smap", tmp_path / "new.smap"
+    store.save(demo.synthetic(300, seed=1), old)
+    store.save(demo.synthetic(300, seed=2), new)
+    proc = subprocess.Popen([sys.executable, "-m", "servicemap", "diff", str(old), str(new)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    first = proc.stdout.readline()
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    proc.wait(timeout=60)
+    assert first.strip() == b"old.smap \xe2\x86\x92 new.smap"
+    assert err == "" and proc.returncode == 0

@@ -64,8 +64,8 @@ def test_every_distribution_is_allowed():
         assert doc.node("crisis")["los_distribution"] == name
 
 
-def test_version_6_file_opens_without_queueing_and_is_left_alone(tmp_path, file_state):
-    path = tmp_path / "v6.smap"
+def test_version_7_file_opens_without_queueing_and_is_left_alone(tmp_path, file_state):
+    path = tmp_path / "v7.smap"
     store.save(queued(), path)
     conn = sqlite3.connect(path)
     for statement in as_version(store.SCHEMA_VERSION - 1):

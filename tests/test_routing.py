@@ -156,3 +156,48 @@ def test_moving_most_boxes_at_once_routes_everything_afresh():
     assert changed == {f.key for f in flows}
     fresh = Router(moved, flows, bundle=exits)
     assert router.routes == fresh.routes
+
+
+def test_undoing_a_layout_puts_back_the_routes_it_had_without_routing():
+    boxes, flows, exits = _map_boxes(demo.kent_and_medway())
+    router = Router(boxes, flows, bundle=exits)
+    before = dict(router.routes)
+    moved = {n: (x * 1.3, y * 1.1, w, h) for n, (x, y, w, h) in boxes.items()}
+    router.update(moved)  # the layout: routed afresh
+    after = dict(router.routes)
+    assert not router.recalled and after != before
+    assert router.update(boxes) == {f.key for f in flows}  # its undo
+    assert router.recalled and router.routes == before
+    assert router.index.rects == Router(boxes, flows, bundle=exits).index.rects
+    router.update(moved)  # its redo
+    assert router.recalled and router.routes == after
+
+
+def test_remembered_routes_are_only_for_exactly_the_same_boxes_flows_and_areas():
+    boxes, flows, exits = _map_boxes(demo.kent_and_medway())
+    router = Router(boxes, flows, bundle=exits)
+    moved = {n: (x * 1.3, y * 1.1, w, h) for n, (x, y, w, h) in boxes.items()}
+    router.update(moved)
+    first = next(iter(boxes))
+    nearly = dict(boxes)
+    nearly[first] = (boxes[first][0] + 1.0, *boxes[first][1:])
+    router.update(nearly)  # not quite where they were: routed afresh
+    assert not router.recalled
+    assert router.routes == Router(nearly, flows, bundle=exits).routes
+    router.update(moved)  # back to the layout's boxes: remembered
+    assert router.recalled
+    router.set_avoid([(0.0, 0.0, 50.0, 50.0)])
+    router.update(nearly)  # the areas to avoid changed since: routed afresh
+    assert not router.recalled
+
+
+def test_an_index_filled_at_once_is_the_index_added_to_one_by_one():
+    boxes, _flows, _exits = _map_boxes(demo.kent_and_medway())
+    rects = {n: routing.rect_of(b, routing.MARGIN) for n, b in boxes.items()}
+    one_by_one = routing.BoxIndex()
+    for key, rect in rects.items():
+        one_by_one.add(key, rect)
+    at_once = routing.BoxIndex()
+    at_once.fill(rects)
+    assert at_once.rects == one_by_one.rects and at_once.cells == one_by_one.cells
+    assert at_once.lines == one_by_one.lines and at_once.reach_max == one_by_one.reach_max

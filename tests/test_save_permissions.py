@@ -93,8 +93,22 @@ def test_cli_writers_keep_the_mode_and_refuse_read_only(tmp_path, doc):
     assert proc.returncode == 2
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1 and "m.smap is read-only" in lines[0], proc.stderr
+    assert "with -o OUT.smap" in lines[0] and "File > Save As" not in lines[0]
     assert "Traceback" not in proc.stderr
     assert path.read_bytes() == before and _mode(path) == 0o400
+    for argv in (["demo", path, "--force"], ["import", _json(tmp_path, doc), path, "--force"]):
+        proc = subprocess.run([*run, *map(str, argv)], capture_output=True, text=True)
+        assert proc.returncode == 2 and proc.stderr.startswith(
+            "servicemap: m.smap is read-only, so it was not written over; choose another "
+            "name, or make the file writable first."), proc.stderr
+    assert path.read_bytes() == before and _mode(path) == 0o400
+
+
+def _json(folder, doc):
+    from servicemap.io.exchange import write_json
+
+    write_json(doc, folder / "m.json")
+    return folder / "m.json"
 
 
 @posix_only

@@ -11,6 +11,7 @@ import pytest
 
 from servicemap import store
 from servicemap.cli import main
+from servicemap.errors import ServiceMapError
 from servicemap.graph import sim_stats
 from servicemap.graph.document import Document
 from servicemap.graph.queueing import estimate
@@ -229,3 +230,21 @@ def test_bad_numbers_are_one_sentence_exit_2(tmp_path, capsys, args, words):
 def test_a_missing_map_is_exit_2(tmp_path, capsys):
     assert main(["simulate", str(tmp_path / "none.smap")]) == 2
     assert "none.smap" in capsys.readouterr().err
+
+
+def test_a_map_too_big_or_going_round_for_ever_is_refused_in_one_sentence(tmp_path, capsys):
+    huge = one_service(1e9, 1)
+    with pytest.raises(ServiceMapError, match="people arriving in a run"):
+        simulate(huge, days=365, warm_up=0, runs=1, workers=1)
+    loop = Document()
+    loop.add_node("access_point", "GP", "gp", arrivals_per_year=365)
+    loop.add_node("service", "A", "a")
+    loop.add_node("service", "B", "b")
+    loop.add_edge("flow", "gp", "a", "f0", flow_type="referral", share_pct=100)
+    loop.add_edge("flow", "a", "b", "f1", flow_type="referral", share_pct=100)
+    loop.add_edge("flow", "b", "a", "f2", flow_type="referral", share_pct=100)
+    path = tmp_path / "loop.smap"
+    store.save(loop, path)
+    assert main(["simulate", str(path), "--days", "5", "--runs", "1"]) == 2
+    err = capsys.readouterr().err
+    assert "people go round a loop of flows without end" in err and len(err.splitlines()) == 1

@@ -24,6 +24,7 @@ from servicemap.graph.targets import TARGET_EVENTS, TargetsMixin, check_targets,
 from servicemap.model import (
     COMMENT_STATUSES,
     MAP_FIELDS,
+    PATHWAY_PROVENANCE_FIELDS,
     Comment,
     EdgeKind,
     NodeKind,
@@ -148,7 +149,7 @@ class Document(NotesMixin, TargetsMixin):
         doc.graph.graph.update({f.name: rules.normalise(f, map_fields.get(f.name))
                                 for f in MAP_FIELDS})
         doc._edge_ends = _fill_graph(doc.graph, cleaned.pop("nodes"), cleaned.pop("edges"))
-        doc.pathways = {p.id: replace(p, steps=list(p.steps), name=p.name.strip())
+        doc.pathways = {p.id: _normalised(replace(p, steps=list(p.steps), name=p.name.strip()))
                         for p in pathways}
         doc.comments = {comment.id: replace(comment) for comment in comments}
         for note in notes:
@@ -441,6 +442,9 @@ class Document(NotesMixin, TargetsMixin):
             raise ValidationError(f"pathway {pathway.id!r}: name must not be empty")
         if not isinstance(pathway.description, str):
             raise ValidationError(f"{what}: description must be text")
+        problems = rules.check_fields(pathway.provenance(), PATHWAY_PROVENANCE_FIELDS, what)
+        if problems:
+            raise ValidationError(problems[0])
         for i, step in enumerate(pathway.steps, start=1):
             if not isinstance(step, str):
                 raise ValidationError(f"{what}: step {i} must be a node id (text), not "
@@ -453,10 +457,12 @@ class Document(NotesMixin, TargetsMixin):
                                       "be access points, services or exits")
 
     def add_pathway(self, name: str, steps: Iterable[str] = (), description: str = "",
-                    pathway_id: str | None = None, index: int | None = None) -> str:
+                    pathway_id: str | None = None, index: int | None = None,
+                    provenance: Mapping[str, object] | None = None) -> str:
         pathway = Pathway(pathway_id or new_id(), name.strip() if isinstance(name, str) else name,
-                          description, list(steps))
+                          description, list(steps), **(provenance or {}))
         self._check_pathway(pathway)
+        pathway = _normalised(pathway)
         if self._taken(pathway.id):
             raise ValidationError(f'pathway "{name}" ({pathway.id}): id is already used')
         items = list(self.pathways.items())
@@ -466,11 +472,12 @@ class Document(NotesMixin, TargetsMixin):
         return pathway.id
 
     def update_pathway(self, pathway_id: str, **changes: object) -> dict[str, object]:
-        """Change a pathway's ``name``, ``description`` or ``steps``; returns the old values."""
+        """Change a pathway's ``name``, ``description``, ``steps`` or provenance (``source``,
+        ``as_of``, ``verified``); returns the old values."""
         old_pathway = self.pathways.get(pathway_id)
         if old_pathway is None:
             raise ValidationError(f"There is no pathway {pathway_id!r} in the map.")
-        unknown = set(changes) - {"name", "description", "steps"}
+        unknown = set(changes) - {"name", "description", "steps", *PATHWAY_FIELDS}
         if unknown:
             raise ValidationError(f'pathway "{old_pathway.name}": has no field {unknown.pop()!r}')
         new = replace(old_pathway, **changes)
@@ -478,6 +485,7 @@ class Document(NotesMixin, TargetsMixin):
         if isinstance(new.name, str):
             new.name = new.name.strip()
         self._check_pathway(new)
+        new = _normalised(new)
         old = {k: getattr(old_pathway, k) for k in changes}
         self.pathways[pathway_id] = new
         self.pathway_changed.emit(pathway_id)
@@ -614,3 +622,13 @@ class Document(NotesMixin, TargetsMixin):
         self.comments = dict(items)
         for _, comment in removed:
             self.comment_added.emit(comment.id)
+
+
+PATHWAY_FIELDS = {f.name: f for f in PATHWAY_PROVENANCE_FIELDS}
+
+
+def _normalised(pathway: Pathway) -> Pathway:
+    """``pathway`` with its (checked) provenance in its kept form: an empty date or source is
+    unknown (None), a 0/1 verified a bool."""
+    return replace(pathway, **{name: rules.normalise(f, getattr(pathway, name))
+                               for name, f in PATHWAY_FIELDS.items()})

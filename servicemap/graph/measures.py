@@ -119,6 +119,25 @@ def partnership_rates(doc: Document) -> tuple[dict[str, tuple[float | None, str]
     return out, overall
 
 
+def partnership_own_rates(doc: Document) -> dict[str, tuple[float | None, str]]:
+    """Per partnership: (its own rate per 100,000 as a multiple of the map-wide rate, the rate
+    as text, "18,124"), for the overlay on partnership containers. A lower bound is "≥18,124"
+    and unknown on the scale; no population or no known rate: unknown, "?"."""
+    ix = analysis.Index(doc)
+    rows = rates.rates(ix, analysis.per_service(doc, ix))["partnerships"]
+    overall = partnership_rates(doc)[1]
+    out: dict[str, tuple[float | None, str]] = {}
+    for row in rows:
+        rate = row["rate_per_100k"]
+        if rate is None:
+            out[row["id"]] = (None, "?")
+        elif row["lower_bound"]:
+            out[row["id"]] = (None, f"≥{rate:,.0f}")
+        else:
+            out[row["id"]] = (rate / overall if overall else None, f"{rate:,.0f}")
+    return out
+
+
 def _rates_reference(doc: Document) -> str:
     overall = partnership_rates(doc)[1]
     return ("Map-wide: unknown" if overall is None

@@ -3,7 +3,9 @@
 Items of the incoming map are matched to the open map's by id, then by kind and name (a
 unique name only); matched items take the incoming values that are known (an empty cell never
 blanks a field, an unset pin never unpins), new items are added with a free id, and nothing
-is deleted. A service given a new parent loses its old ``part_of`` link. :class:`MergePlan`
+is deleted. A service given a new parent loses its old ``part_of`` link. Targets come in too
+(matched by id, else by name and organisation; a new one's organisation is its match in the open
+map), and notes (matched by id, else by the very same text). :class:`MergePlan`
 lists the changes (one plain sentence each, for a preview); the window's import applies them
 as one undo step.
 """
@@ -11,15 +13,24 @@ as one undo step.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from servicemap.graph.document import Document, new_id
-from servicemap.model import KIND_LABELS, NodeKind, Pathway
+from servicemap.model import (
+    KIND_LABELS,
+    NOTE_FIELD_NAMES,
+    NodeKind,
+    Note,
+    Pathway,
+    Target,
+)
 
 
 def _show(value: object) -> str:
     if value is None:
         return "unknown"
+    if value == "":
+        return "none"
     text = f"{value:,g}" if isinstance(value, (int, float)) and not isinstance(value, bool) \
         else str(value)
     return text if len(text) <= 40 else text[:39] + "…"
@@ -70,11 +81,16 @@ class MergePlan:
     edge_changes: dict[str, dict] = field(default_factory=dict)
     new_pathways: list[Pathway] = field(default_factory=list)
     pathway_changes: dict[str, dict] = field(default_factory=dict)
+    new_targets: list[Target] = field(default_factory=list)       # map ids, organisations
+    target_changes: dict[str, dict] = field(default_factory=dict)
+    new_notes: list[Note] = field(default_factory=list)
+    note_changes: dict[str, dict] = field(default_factory=dict)
 
     @property
     def empty(self) -> bool:
         return not (self.new_nodes or self.node_changes or self.new_edges or self.edge_changes
-                    or self.new_pathways or self.pathway_changes)
+                    or self.new_pathways or self.pathway_changes or self.new_targets
+                    or self.target_changes or self.new_notes or self.note_changes)
 
     def lines(self) -> list[str]:
         """One plain sentence per added or changed item, for the preview."""
@@ -94,6 +110,16 @@ class MergePlan:
         out += [f"Add pathway “{p.name}”" for p in self.new_pathways]
         out += [f"Change pathway “{self.doc.pathways[p].name}”: {', '.join(ch)}"
                 for p, ch in self.pathway_changes.items()]
+        orgs = {**{n: a["name"] for n, a in self.doc.graph.nodes(data=True)}, **names}
+        out += [f"Add target “{t.name}” ({orgs.get(t.organisation, t.organisation)})"
+                for t in self.new_targets]
+        out += [f"Change target “{self.doc.targets[t].name}”: "
+                f"{_listed(ch, self.doc.targets[t].to_dict())}"
+                for t, ch in self.target_changes.items()]
+        out += [f"Add note “{_show(n.text.strip() or '(empty)')}”" for n in self.new_notes]
+        out += [f"Change note “{_show(self.doc.notes[n].text.strip() or '(empty)')}”: "
+                f"{_listed(ch, self.doc.notes[n].to_dict())}"
+                for n, ch in self.note_changes.items()]
         return out
 
 
@@ -103,8 +129,8 @@ def plan_merge(doc: Document, incoming: Document) -> MergePlan:
     used: set[str] = set()
 
     def fresh(item_id: str) -> str:
-        free = not (doc.has_node(item_id) or doc.has_edge(item_id)
-                    or item_id in doc.pathways or item_id in used)
+        free = not (doc.has_node(item_id) or doc.has_edge(item_id) or item_id in doc.pathways
+                    or item_id in doc.notes or item_id in doc.targets or item_id in used)
         made = item_id if free else new_id()
         used.add(made)
         return made
@@ -158,11 +184,58 @@ def plan_merge(doc: Document, incoming: Document) -> MergePlan:
         same = [q for q in doc.pathways.values() if q.name == p.name]
         target = p.id if p.id in doc.pathways else (same[0].id if len(same) == 1 else None)
         if target is None:
-            plan.new_pathways.append(Pathway(fresh(p.id), p.name, p.description, steps))
+            plan.new_pathways.append(replace(p, id=fresh(p.id), steps=steps))
             continue
         old = doc.pathways[target]
-        pairs = (("name", p.name), ("description", p.description), ("steps", steps))
-        changes = {k: v for k, v in pairs if v not in ("", []) and v != getattr(old, k)}
+        pairs = (("name", p.name), ("description", p.description), ("steps", steps),
+                 *p.provenance().items())
+        changes = {k: v for k, v in pairs if v not in ("", [], None)
+                   and not (k == "verified" and v is False) and v != getattr(old, k)}
         if changes:
             plan.pathway_changes[target] = changes
+    _plan_targets(plan, fresh)
+    _plan_notes(plan, fresh)
     return plan
+
+
+def _plan_targets(plan: MergePlan, fresh) -> None:
+    """Targets: matched by id, else by name and (matched) organisation; a new one gets a free
+    id and its organisation's id in the open map."""
+    doc = plan.doc
+    by_name: dict[tuple, list[str]] = {}
+    for t in doc.targets.values():
+        by_name.setdefault((t.name, t.organisation), []).append(t.id)
+    for t in plan.incoming.targets.values():
+        org = plan.node_ids.get(t.organisation, t.organisation)
+        same = by_name.get((t.name, org), [])
+        found = t.id if t.id in doc.targets else (same[0] if len(same) == 1 else None)
+        record = {**t.to_dict(), "organisation": org}
+        if found is None:
+            record["id"] = fresh(t.id)
+            plan.new_targets.append(Target(**record))
+            continue
+        old = doc.targets[found].to_dict()
+        changes = {k: v for k, v in record.items() if k != "id" and v not in (None, "")
+                   and not _same(k, v, old.get(k))}
+        if changes:
+            plan.target_changes[found] = changes
+
+
+def _plan_notes(plan: MergePlan, fresh) -> None:
+    """Notes: matched by id, else by the very same text; a new one gets a free id."""
+    doc = plan.doc
+    by_text: dict[str, list[str]] = {}
+    for n in doc.notes.values():
+        by_text.setdefault(n.text, []).append(n.id)
+    for n in plan.incoming.notes.values():
+        same = by_text.get(n.text, [])
+        found = n.id if n.id in doc.notes else (same[0] if len(same) == 1 else None)
+        record = n.to_dict()
+        if found is None:
+            record["id"] = fresh(n.id)
+            plan.new_notes.append(Note(**{k: record[k] for k in NOTE_FIELD_NAMES}))
+            continue
+        old = doc.notes[found].to_dict()
+        changes = {k: v for k, v in record.items() if k != "id" and not _same(k, v, old.get(k))}
+        if changes:
+            plan.note_changes[found] = changes

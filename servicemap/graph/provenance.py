@@ -6,7 +6,8 @@ Every node and edge may carry a source (``source``; ``source_ref`` on an edge, w
 validate --stale DATE`` can judge a map without building it, and exports can say how old
 their facts are.
 
-What counts, in both: every node, and every flow (the items a person reads on the map).
+What counts, in both: every node, every flow and every pathway (the items a person reads on
+the map; a pathway's provenance is :meth:`servicemap.model.Pathway.provenance`).
 Structural links (part_of, serves) count only when they carry a date of their own: an
 undated link says nothing more than its two ends.
 """
@@ -18,7 +19,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from servicemap.graph.rules import describe_edge, describe_node
-from servicemap.model import AS_OF, EdgeKind, is_iso_date
+from servicemap.model import AS_OF, EdgeKind, Pathway, is_iso_date
 
 
 def parse_date(text: str, what: str = "--stale") -> str:
@@ -50,11 +51,13 @@ class Dates:
 
 
 def fact_dates(nodes: Iterable[Mapping[str, object]],
-               edges: Iterable[Mapping[str, object]]) -> Dates:
-    """The :class:`Dates` of the items counted (module docstring)."""
+               edges: Iterable[Mapping[str, object]],
+               pathways: Iterable[Mapping[str, object]] = ()) -> Dates:
+    """The :class:`Dates` of the items counted (module docstring); ``pathways`` are their
+    provenance records."""
     dates: list[str] = []
     counted = 0
-    for records, is_edge in ((nodes, False), (edges, True)):
+    for records, is_edge in ((nodes, False), (edges, True), (pathways, False)):
         for record in records:
             if not _counted(record, is_edge):
                 continue
@@ -85,7 +88,7 @@ def footer(dates: Dates) -> str | None:
 
 
 def stale(nodes: Iterable[Mapping[str, object]], edges: Iterable[Mapping[str, object]],
-          before: str) -> list[str]:
+          before: str, pathways: Iterable[Pathway] = ()) -> list[str]:
     """One sentence per counted item whose facts are older than ``before`` (an ISO date),
     then one per counted item with no date at all (it cannot be shown to be current): what
     ``validate --stale`` prints as warnings. Items keep the map's order."""
@@ -93,15 +96,15 @@ def stale(nodes: Iterable[Mapping[str, object]], edges: Iterable[Mapping[str, ob
     by_id = {n.get("id"): n for n in nodes}
     old: list[str] = []
     undated: list[str] = []
-    for records, is_edge in ((nodes, False), (edges, True)):
-        for record in records:
-            if not _counted(record, is_edge):
-                continue
-            what = describe_edge(str(record.get("id")), record, by_id) if is_edge \
-                else describe_node(str(record.get("id")), record)
-            value = record.get(AS_OF)
-            if not value:
-                undated.append(f"{what}: no as-of date, so its facts may be stale")
-            elif isinstance(value, str) and value < before:
-                old.append(f"{what}: facts as of {value}, older than {before}")
+    items = [(record, describe_edge(str(record.get("id")), record, by_id) if is_edge
+              else describe_node(str(record.get("id")), record))
+             for records, is_edge in ((nodes, False), (edges, True))
+             for record in records if _counted(record, is_edge)]
+    items += [(p.provenance(), f'pathway "{p.name}" ({p.id})') for p in pathways]
+    for record, what in items:
+        value = record.get(AS_OF)
+        if not value:
+            undated.append(f"{what}: no as-of date, so its facts may be stale")
+        elif isinstance(value, str) and value < before:
+            old.append(f"{what}: facts as of {value}, older than {before}")
     return old + undated

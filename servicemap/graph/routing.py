@@ -41,6 +41,7 @@ from collections.abc import Iterable, Mapping
 from typing import NamedTuple
 
 from servicemap.graph.flow_labels import segment_crosses
+from servicemap.graph.route_memory import RouteMemory
 
 Point = tuple[float, float]
 Box = tuple[float, float, float, float]   # centre x, centre y, width, height
@@ -211,6 +212,26 @@ class BoxIndex:
         self.reach_max[0] = max(self.reach_max[0], rect[2] - rect[0])
         self.reach_max[1] = max(self.reach_max[1], rect[3] - rect[1])
 
+    def fill(self, rects: Mapping[str, Rect]) -> None:
+        """Hold exactly these rects: each filed once and every line sorted once, not kept in
+        order rect by rect (a layout moves all 10,000 boxes)."""
+        self.rects = dict(rects)
+        self.cells = cells = defaultdict(set)
+        self.lines = lines = (defaultdict(list), defaultdict(list))
+        span = self._span
+        for key, rect in self.rects.items():
+            for i in span(rect[0], rect[2]):
+                for j in span(rect[1], rect[3]):
+                    cells[(i, j)].add(key)
+            for axis, columns, entry in self._entries(key, rect):
+                for i in columns:
+                    lines[axis][i].append(entry)
+        for by_axis in lines:
+            for line in by_axis.values():
+                line.sort()
+        self.reach_max = [max((r[2] - r[0] for r in self.rects.values()), default=0.0),
+                          max((r[3] - r[1] for r in self.rects.values()), default=0.0)]
+
     def remove(self, key: str) -> None:
         rect = self.rects.pop(key, None)
         if rect is None:
@@ -313,8 +334,7 @@ class Router:
         self.checks = 0  # segment checks made by the last run
         self.fallbacks = 0  # flows drawn straight in the last run
         self.index = BoxIndex()  # boxes grown by the margin
-        for key, box in self.boxes.items():
-            self.index.add(key, rect_of(box, MARGIN - 0.5))
+        self.index.fill({key: rect_of(box, MARGIN - 0.5) for key, box in self.boxes.items()})
         self.avoid_index = BoxIndex()
         self.avoid: list[Rect] = []
         self._set_avoid(avoid)
@@ -327,6 +347,8 @@ class Router:
         self._bounds: dict[str, Rect] = {}
         self._sides: dict[str, tuple[str, str] | None] = {}
         self._ports: dict[tuple[str, str], Point] = {}  # (flow key, "s"/"t") -> port
+        self.memory = RouteMemory()  # the routes before and after the last layouts
+        self.recalled = False  # the last update put back remembered routes (no routing)
         self._route(set(self.flows))
 
     # ----- changes ----------------------------------------------------------------------
@@ -334,10 +356,16 @@ class Router:
                added_flows: Iterable[Flow] = (), removed_flows: Iterable[str] = ()) -> set[str]:
         """Boxes moved, resized, added or removed and flows added or removed: re-route the
         flows concerned; returns the keys of the flows whose routes changed (or went)."""
+        self.recalled = False
         if len(boxes) > max(MANY_MOVED, len(self.boxes) // 10):  # a layout: start afresh
+            self.memory.keep(self)
             self.boxes.update(boxes)
-            for node, box in boxes.items():
-                self.index.add(node, rect_of(box, MARGIN - 0.5))
+            if 2 * len(boxes) > len(self.boxes):  # most of them: the index made afresh
+                self.index.fill({key: rect_of(box, MARGIN - 0.5)
+                                 for key, box in self.boxes.items()})
+            else:
+                for node, box in boxes.items():
+                    self.index.add(node, rect_of(box, MARGIN - 0.5))
             changed = set(self.routes)
             for node in removed:
                 self.boxes.pop(node, None)
@@ -353,6 +381,10 @@ class Router:
                 self.at[f.target].add(f.key)
             for key in changed - self.flows.keys():
                 self._forget(key)
+            state = self.memory.recall(self)
+            if state is not None:  # a layout undone or redone: its routes as they were
+                self._restore(state)
+                return changed | set(self.routes)
             self._sides, self._ports = {}, {}
             return changed | self._route(set(self.flows))
         touched: set[str] = set()
@@ -394,6 +426,13 @@ class Router:
         touched |= self._running_through(areas)
         touched &= self.flows.keys()
         return changed | self._route(touched)
+
+    def _restore(self, state) -> None:
+        self.routes, self.straight = dict(state.routes), set(state.straight)
+        self._bounds, self._sides, self._ports = \
+            dict(state.bounds), dict(state.sides), dict(state.ports)
+        self.spent, self.checks, self.fallbacks = state.spent, state.checks, state.fallbacks
+        self.recalled = True
 
     def set_avoid(self, avoid: Iterable[Rect]) -> set[str]:
         """Other areas to keep routes out of; re-routes the flows that run through the new

@@ -25,6 +25,7 @@ from servicemap.model import (
     DRAWN_KINDS,
     KIND_LABELS,
     MAP_FIELDS,
+    PATHWAY_PROVENANCE_FIELDS,
     Comment,
     EdgeKind,
     Field,
@@ -346,6 +347,7 @@ def check_map(map_fields: Mapping[str, object], nodes: Iterable[Mapping[str, obj
         seen.add(p.id)
         if not isinstance(p.description, str):
             errors.append(f"{what}: description must be text")
+        errors.extend(check_fields(p.provenance(), PATHWAY_PROVENANCE_FIELDS, what))
         for i, step in enumerate(p.steps, start=1):
             if not isinstance(step, str):
                 errors.append(f"{what}: step {i} must be a node id (text), not "

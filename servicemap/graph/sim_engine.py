@@ -26,7 +26,20 @@ import random
 from bisect import bisect_right
 from collections import deque
 
+from servicemap.errors import ServiceMapError
 from servicemap.graph.sim_model import Network
+
+MAX_ARRIVALS = 20_000_000  # people arriving in one run (warm-up included)
+EVENTS_PER_ARRIVAL = 1000  # more stays than this per person: people go round without end
+
+
+def check_size(network: Network, days: float, warm_up: float) -> None:
+    """Refuse, in one sentence, a run that would take hours: more than 20 million arrivals."""
+    expected = sum(s.arrivals_per_day for s in network.stations) * (days + warm_up)
+    if expected > MAX_ARRIVALS:
+        raise ServiceMapError(f"the map has about {expected:,.0f} people arriving in a run of "
+                              f"{days + warm_up:,.0f} days, more than the "
+                              f"{MAX_ARRIVALS:,} the simulation takes; simulate fewer days")
 
 _END, _ARRIVE = 0, 1  # an end of stay sorts before an arrival at the same moment
 
@@ -162,11 +175,18 @@ def run(network: Network, days: float, warm_up: float, seed: int) -> dict:
         if s.arrivals_per_day > 0:
             seq += 1
             heapq.heappush(heap, (rng.expovariate(s.arrivals_per_day), _ARRIVE, seq, i, 0))
-    people = 0
+    people = events = 0
+    budget = EVENTS_PER_ARRIVAL * (sum(s.arrivals_per_day for s in network.stations) * hi
+                                   + 1000)
     while heap:
         now, kind, _, i, person = heapq.heappop(heap)
         if now > hi:
             break
+        events += 1
+        if events > budget:
+            raise ServiceMapError("the simulation stopped: people go round a loop of flows "
+                                  "without end (shares of 100% with no way out, and stays "
+                                  "of no time)")
         if kind == _ARRIVE:
             rate = network.stations[i].arrivals_per_day
             seq += 1

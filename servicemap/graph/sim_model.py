@@ -85,10 +85,14 @@ def build(doc) -> Network:
         a = attrs[s]
         stock = a.get("capacity") is not None and is_stock(a.get("capacity_unit"))
         places = math.floor(a["capacity"]) if stock and a["capacity"] >= 1 else math.inf
-        if places == math.inf:
+        no_stay = not a.get("length_of_stay_days")
+        if places == math.inf and no_stay:
+            assumptions.append(f"{a['name']}: no places held at once and no length of stay, "
+                               "so people pass through at once")
+        elif places == math.inf:
             assumptions.append(f"{a['name']}: no number of places held at once (beds, "
                                "caseload, places), so no one waits for a place")
-        if not a.get("length_of_stay_days"):
+        elif no_stay:
             assumptions.append(f"{a['name']}: no length of stay, so people pass through at "
                                "once")
         limit = a.get("queue_limit")

@@ -120,7 +120,8 @@ def run_figures(records, refusals, stations: int, lo: float, hi: float) -> dict:
 
 
 def mean_ci(values: list[float | None]) -> tuple[float | None, list[float] | None]:
-    """The mean over runs and its 95% interval (None where a run had no figure)."""
+    """The mean over runs and its 95% interval, its lower end at 0 or above (every figure is
+    a count or a time); runs with no figure (None) are left out."""
     known = [v for v in values if v is not None]
     if not known:
         return None, None
@@ -130,7 +131,7 @@ def mean_ci(values: list[float | None]) -> tuple[float | None, list[float] | Non
     sd = math.sqrt(sum((v - mean) ** 2 for v in known) / (len(known) - 1))
     t = _T95[len(known) - 2] if len(known) - 1 <= len(_T95) else 1.96
     half = t * sd / math.sqrt(len(known))
-    return mean, [mean - half, mean + half]
+    return mean, [max(0.0, mean - half), mean + half]  # every figure is 0 or more
 
 
 def summarise(network, runs: list[dict], days: float) -> dict:

@@ -77,7 +77,8 @@ def run_one(network: Network, days: float, warm_up: float, seed: int) -> dict:
 
 
 def run_ciw(network: Network, days: float, warm_up: float, seed: int) -> dict:
-    """The same run in ciw (its figures read from its records by sim_stats.run_figures)."""
+    """The same run in ciw (its figures read from its records by sim_stats.run_figures); ciw is
+    a development dependency, for the tests and benchmarks only."""
     import ciw  # in the worker: numpy and ciw load only where a simulation runs
 
     ciw.seed(seed)
@@ -114,6 +115,7 @@ def simulate(doc_or_network, *, days: float = 365, warm_up: float = 90, runs: in
     asked often, and when it says True the workers are stopped and :class:`Cancelled`
     raised."""
     network = doc_or_network if isinstance(doc_or_network, Network) else build(doc_or_network)
+    sim_engine.check_size(network, days, warm_up)
     jobs = [(network, float(days), float(warm_up), seed + i) for i in range(runs)]
     workers = min(runs, os.cpu_count() or 1) if workers is None else max(1, workers)
     results: list[dict] = []

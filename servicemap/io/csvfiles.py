@@ -77,10 +77,16 @@ def write_csv_folder(doc: Document, folder: str | os.PathLike) -> list[Path]:
     except UnicodeEncodeError as exc:
         raise SaveError(f"The CSV files could not be written: some text is not valid "
                         f"Unicode ({exc.reason}).") from None
+    modes = {}  # the files replaced keep their permission bits; a read-only one is refused
     for name in files:
         if os.path.lexists(folder / name) and not (folder / name).is_file():
             raise SaveError(f"{folder.name}/{name} is not a file (a folder or a link), so the "
                             "CSV files were not written there.")
+        try:
+            modes[name] = atomic.existing_mode(folder / name, atomic.EXPORT_ADVICE)
+        except SaveError as exc:
+            raise SaveError(f"{folder.name}/{exc}".replace("not written over", "not written "
+                            "over (nor any of the CSV files)", 1)) from None
     staging = folder.with_name(f".{folder.name}.{uuid.uuid4().hex[:8]}.tmp")
     existed = folder.is_dir()
     current = ""  # the file being written, named if the disk fills up
@@ -91,6 +97,8 @@ def write_csv_folder(doc: Document, folder: str | os.PathLike) -> list[Path]:
                 fh.write(data)
                 fh.flush()
                 os.fsync(fh.fileno())
+            if modes.get(current) is not None:
+                os.chmod(staging / current, modes[current])
         current = ""
         folder.mkdir(exist_ok=True)
         _move_in(staging, folder, list(files))

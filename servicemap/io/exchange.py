@@ -32,7 +32,7 @@ from servicemap.io.node_link import (
     targets_from_node_link,
 )
 from servicemap.io.report import Imported
-from servicemap.model import MAP_FIELDS, Pathway
+from servicemap.model import MAP_FIELDS, Pathway, pathway_provenance
 
 MAX_JSON_BYTES = 200 * 1024 * 1024
 
@@ -81,7 +81,7 @@ def records_from_node_link(data: object, where: str = "the JSON data"):
                 or not isinstance(p.get("id"), str):
             raise FileFormatError(f"{where}: pathway {i} needs an id and a list of steps.")
         pathways.append(Pathway(p["id"], p.get("name", ""), p.get("description") or "",
-                                list(p.get("steps", []))))
+                                list(p.get("steps", [])), **pathway_provenance(p)))
     return map_fields, nodes, edges, pathways
 
 

@@ -152,7 +152,12 @@ def map_format(path: str | os.PathLike) -> Format:
 
 def open_map(path: str | os.PathLike) -> Document:
     """Open a ``.smap`` map, or a ``.json`` map in the exchange format."""
-    return map_format(path).read(Path(path))
+    from servicemap.io.report import ImportProblems
+
+    try:
+        return map_format(path).read(Path(path))
+    except ImportProblems as exc:
+        raise exc.when_opening() from None
 
 
 def exchange_formats(*, reads: bool = False, writes: bool = False) -> list[Format]:

@@ -105,6 +105,8 @@ def _keys(flat: bool = False) -> list[str]:
     else:  # the links that the nesting stands for, named on the members
         lines += ['<key id="n_part_of" for="node" attr.name="part_of" attr.type="string"/>',
                   '<key id="n_part_of_edge" for="node" attr.name="part_of_edge" '
+                  'attr.type="string"/>',
+                  '<key id="n_part_of_link" for="node" attr.name="part_of_link" '
                   'attr.type="string"/>']
     for prefix, what, types in (("n", "node", nodes), ("e", "edge", edges)):
         for name, kind in types.items():
@@ -293,6 +295,10 @@ def graphml_text(doc: Document, flat: bool = False) -> str:
         if n in part_of_ids:  # the link its nesting stands for, named for networkx and back
             parts += [f'<data key="n_part_of">{_text(parent[n])}</data>',
                       f'<data key="n_part_of_edge">{_text(part_of_ids[n])}</data>']
+            link = {k: v for k, v in graph.edges[n, parent[n], part_of_ids[n]].items()
+                    if k != "kind" and v is not None}
+            if link:  # the link's own facts (its source, as of, verified, notes), as JSON
+                parts.append(f'<data key="n_part_of_link">{_text(json.dumps(link))}</data>')
         out.append("".join(parts))
         if group:
             out.append(f'<graph id="{_attr(n)}:" edgedefault="directed">')

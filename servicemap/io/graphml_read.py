@@ -35,6 +35,7 @@ from servicemap.model import (
     edge_fields,
     map_defaults,
     node_fields,
+    pathway_provenance,
 )
 from servicemap.words import plural
 
@@ -62,6 +63,23 @@ def _typed(text: str, kind: str) -> object:
     except ValueError:
         return text
     return text
+
+
+def _link_fields(text: object) -> dict:
+    """The facts of a part_of link that servicemap's nesting stands for (``part_of_link``,
+    JSON): the link's own fields only, each as the model types it (checked with the map, so a
+    wrong type is a problem naming the link); anything unreadable is left out."""
+    if not isinstance(text, str):
+        return {}
+    try:
+        link = json.loads(text)
+    except (ValueError, RecursionError):
+        return {}
+    if not isinstance(link, dict):
+        return {}
+    fields = {f.name: f for f in edge_fields("part_of")}
+    return {name: _coerce(fields[name], value) for name, value in link.items()
+            if name in fields and name not in ("id", "kind", "source", "target")}
 
 
 def _coerce(f, value: object) -> object:
@@ -268,7 +286,8 @@ class _Reader:
         if item.group is not None and kind == "service" and not strict:
             self.parts.append((node_id, item.group))
         elif item.group is not None and strict:  # servicemap's nesting: the part_of link
-            self.nested.append((node_id, item.group, attrs.get("part_of_edge")))
+            self.nested.append((node_id, item.group, attrs.get("part_of_edge"),
+                                _link_fields(attrs.get("part_of_link"))))
 
     def read_edge(self, item: _Item) -> None:
         source, target = item.attrs.get("source"), item.attrs.get("target")
@@ -324,11 +343,11 @@ class _Reader:
             self.edges += lenient.direct(self.undirected, by_id, self.mode or "one-way",
                                          taken, self.notices)
         self.say(len(self.edges))
-        for child, group, edge_id in self.nested:  # servicemap's groups: their part_of links
+        for child, group, edge_id, link in self.nested:  # servicemap's groups: part_of links
             if not isinstance(edge_id, str) or edge_id in taken:
                 edge_id = unique(f"{child}-in-{group}", taken)
             taken.add(edge_id)
-            self.edges.append({"id": edge_id, "kind": "part_of",
+            self.edges.append({**link, "id": edge_id, "kind": "part_of",
                                "source": rename.get(child, child),
                                "target": rename.get(group, group)})
         self.parts = [(rename.get(c, c), rename.get(g, g)) for c, g in self.parts]
@@ -432,7 +451,7 @@ class _Reader:
             raise FileFormatError(f"{self.name}: its pathways are not a list of pathways with "
                                   "ids and steps.")
         return [Pathway(p["id"], p.get("name", ""), p.get("description") or "",
-                        list(p.get("steps", []))) for p in items]
+                        list(p.get("steps", [])), **pathway_provenance(p)) for p in items]
 
 
 def _place(record: dict, attrs: dict, centre, ours: bool) -> None:

@@ -45,6 +45,7 @@ from servicemap.model import (
     Target,
     edge_fields,
     node_fields,
+    pathway_provenance,
 )
 from servicemap.words import plural
 
@@ -290,7 +291,7 @@ class _Reader:
                 else:
                     steps.append(text)
             out.append(Pathway(pid, name if isinstance(name, str) else str(name),
-                               p.get("description") or "", steps))
+                               p.get("description") or "", steps, **pathway_provenance(p)))
         if made:
             self.notices.append(f"Id made from the name for {plural(len(made), 'pathway')} "
                                 f"with none: {listing(made)}.")

@@ -353,6 +353,26 @@ def _count(text: str | None) -> int:
         return 1
 
 
+MANIFEST = "META-INF/manifest.xml"
+_MANIFEST_NS = "{urn:oasis:names:tc:opendocument:xmlns:manifest:1.0}"
+
+
+def _encrypted(archive: zipfile.ZipFile, name: str) -> bool:
+    """Whether content.xml is encrypted: OpenDocument keeps a password-protected file's
+    members as ordinary zip members of ciphertext, said only by an ``encryption-data``
+    element beside the member's entry in the manifest (a damaged manifest says nothing)."""
+    if MANIFEST not in archive.namelist():
+        return False
+    try:
+        root = safety.parse_xml(safety.read_member(archive, MANIFEST, name, limit=2**20), name)
+    except FileFormatError:
+        return False
+    for entry in root.iter(f"{_MANIFEST_NS}file-entry"):
+        if entry.get(f"{_MANIFEST_NS}full-path") == "content.xml":
+            return entry.find(f"{_MANIFEST_NS}encryption-data") is not None
+    return False
+
+
 def read_tables(path: str | os.PathLike) -> list[Table]:
     """The servicemap sheets of an OpenDocument spreadsheet (others are skipped)."""
     path = Path(path)
@@ -365,6 +385,11 @@ def read_tables(path: str | os.PathLike) -> list[Table]:
         if "content.xml" not in names:
             raise FileFormatError(f"{path.name} is not an OpenDocument spreadsheet: it has no "
                                   "content.xml.")
+        if _encrypted(archive, path.name):
+            raise FileFormatError(f"{path.name} is protected by a password (LibreOffice "
+                                  "encrypted it), so it cannot be read; save a copy without "
+                                  "the password (File > Save As, untick Save with password) "
+                                  "and import that.")
         data = safety.read_member(archive, "content.xml", path.name)
     reader = _Content({sheets.key(s.name) for s in SHEETS}, path.name)
     reader.parse(data)

@@ -36,14 +36,20 @@ class ImportProblems(FileFormatError):
     """The file contradicts itself; nothing was imported. ``problems`` lists every one (each
     prints as one sentence; spreadsheets give (sheet, row, column, reason) problems)."""
 
-    def __init__(self, where: str, problems: Iterable[object]) -> None:
+    def __init__(self, where: str, problems: Iterable[object],
+                 outcome: str = "nothing was imported") -> None:
         self.where = where
         self.problems = list(problems)
         n = len(self.problems)
         shown = "; ".join(str(p) for p in self.problems[:3])
         more = f" (and {n - 3} more)" if n > 3 else ""
-        self.summary = f"{where} has {plural(n, 'problem')}, so nothing was imported"
+        self.summary = f"{where} has {plural(n, 'problem')}, so {outcome}"
         super().__init__(f"{self.summary}: {shown}{more}.")
+
+    def when_opening(self) -> ImportProblems:
+        """The same problems, said of a map being opened (File > Open, ``info``, ``export``)
+        rather than imported."""
+        return ImportProblems(self.where, self.problems, "it was not opened")
 
 
 def listing(items: list[str], shown: int = SHOWN) -> str:

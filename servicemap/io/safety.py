@@ -26,7 +26,7 @@ from xml.parsers import expat
 import defusedxml
 import defusedxml.ElementTree as SafeET
 
-from servicemap import atomic
+from servicemap import atomic, file_attributes
 from servicemap.errors import FileFormatError, SaveError
 
 MAX_FILE_BYTES = 50 * 2**20
@@ -234,18 +234,26 @@ def parse_xml(data: bytes, name: str):
         raise refuse_xml(exc, name) from None
 
 
-def write_atomically(path: str | os.PathLike, write) -> None:
+def write_atomically(path: str | os.PathLike, write,
+                     attribute_calls: file_attributes.Calls | None = None) -> None:
     """Call ``write(file object)`` on a temporary file beside ``path``, then rename it over
-    ``path``: a failed export never leaves half a file. Unicode errors and a full disk (any
-    OS error) become one SaveError sentence naming ``path``, never the temporary file."""
+    ``path``: a failed export never leaves half a file. The file replaced keeps its permission
+    bits and (Windows) its hidden and system attributes; a read-only one, or one that is not
+    a regular file, is refused before anything is written. Unicode errors and a full disk
+    (any OS error) become one SaveError sentence naming ``path``, never the temporary file."""
     path = Path(path)
-    existed = path.exists()
+    keep = atomic.existing_mode(path, atomic.EXPORT_ADVICE)
+    attributes = file_attributes.kept(path, attribute_calls) if keep is not None else 0
+    existed = keep is not None
     tmp = atomic.temporary(path)
     try:
         with tmp.open("xb") as fh:
             write(fh)
             fh.flush()
             os.fsync(fh.fileno())
+        if keep is not None:
+            os.chmod(tmp, keep)
+        file_attributes.give(tmp, attributes, attribute_calls)
         os.replace(tmp, path)
     except UnicodeEncodeError as exc:
         raise SaveError(f"{path.name} could not be written: some text is not valid Unicode "

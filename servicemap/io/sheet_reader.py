@@ -40,6 +40,7 @@ from servicemap.io.sheets import (
 from servicemap.model import (
     KIND_LABELS,
     MAP_FIELDS,
+    PATHWAY_PROVENANCE_FIELDS,
     Field,
     NodeKind,
     Note,
@@ -51,6 +52,7 @@ from servicemap.model import (
 )
 
 # ----- reading: tables -> records -----------------------------------------------------------
+PATHWAY_FIELDS = {f.name: f for f in PATHWAY_PROVENANCE_FIELDS}
 STEP = Field("step", int, minimum=1, optional=False)
 _DUE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -343,7 +345,9 @@ class _Builder:
             if row is None:
                 row = groups[group_key] = _Row("Pathways", n, "pathway",
                                                self.claim(pid, "Pathways", n, "pathway_id"),
-                                               {"name": name, "description": ""}, {"steps": {}})
+                                               {"name": name, "description": "",
+                                                **dict.fromkeys(PATHWAY_FIELDS)}, {"steps": {}})
+            self.read_pathway_provenance(row, n, cells)
             for column, text in (("name", name), ("description",
                                                   text_of(cells.get("description")) or "")):
                 if text and not row.values[column]:
@@ -356,6 +360,22 @@ class _Builder:
             if not row.values["name"]:
                 self.problem("Pathways", row.row, "pathway", "must not be empty")
         self.rows["Pathways"] = list(groups.values())
+
+    def read_pathway_provenance(self, row: _Row, n: int, cells: dict) -> None:
+        """A pathway's source, as-of date and verified, from whichever of its rows gives them
+        (a second, different value is a problem)."""
+        for name, f in PATHWAY_FIELDS.items():
+            raw = cells.get(name)
+            if is_blank(raw):
+                continue
+            value, why = convert(f, raw)
+            if why:
+                self.problem("Pathways", n, name, why)
+            elif row.values[name] is None:
+                row.values[name] = value
+            elif value != row.values[name]:
+                self.problem("Pathways", n, name, f"differs from row {row.row} of the same "
+                             "pathway")
 
     def read_step(self, row: _Row, n: int, cells: dict) -> None:
         service, step = text_of(cells.get("service")), cells.get("step")
@@ -405,7 +425,9 @@ class _Builder:
                     self.problem("Pathways", n, "service", why)
                 elif found is not None:
                     steps.append(found.final)
-            pathways.append(Pathway(r.final, r.values["name"], r.values["description"], steps))
+            pathways.append(Pathway(r.final, r.values["name"], r.values["description"], steps,
+                                    r.values["source"], r.values["as_of"],
+                                    bool(r.values["verified"])))
         if self.problems:
             order = {s.name: i for i, s in enumerate(SHEETS)}
             self.problems.sort(key=lambda p: (order.get(p.sheet, -1), p.row or 0))

@@ -10,7 +10,8 @@ One sheet per kind of thing, one header row of field names, one row per item:
   ``organisation``, and the ``partnerships`` it serves.
 * **Flows**: ``from`` and ``to`` name rows of the Services sheet; ``flow_type`` and numbers.
 * **Pathways**: one row per step: ``pathway`` (name), ``step`` (1, 2, ...), ``service`` (a
-  name on the Services sheet); ``pathway_id`` and ``description`` may be given on any row. A
+  name on the Services sheet); ``pathway_id``, ``description`` and the pathway's provenance
+  (``source``, ``as_of``, ``verified``) may be given on any row. A
   pathway with no steps is one row with ``step`` and ``service`` empty.
 * **Map**: ``field`` / ``value`` rows for the map's title, source, marking, ...
 * **Notes**: the canvas's text boxes (not part of the analysis): ``id``, ``text``, ``x``,
@@ -150,7 +151,9 @@ SHEETS: tuple[Sheet, ...] = (
            Column("pathway", "Name of the pathway", required=True),
            Column("description", "What the pathway is (on any one of its rows)"),
            Column("step", "Step number: 1, 2, 3, ..."),
-           Column("service", "Name of the access point, service or exit", ref="Services"))),
+           Column("service", "Name of the access point, service or exit", ref="Services"),
+           *(Column(f.name, f"{f.title} (on any one of its rows)", f)
+             for f in model.PATHWAY_PROVENANCE_FIELDS))),
     Sheet("Map", "The map itself: one row per field.",
           (Column("field", "title, description, source, marking, illustrative, created, "
                            "modified", required=True),
@@ -377,7 +380,8 @@ def rows_for(doc: Document, blank_ids: bool = False) -> dict[str, list[list[obje
                            if d["kind"] == "flow"])
     steps = []
     for p in doc.pathways.values():
-        first = {"pathway_id": p.id, "pathway": p.name, "description": p.description or None}
+        first = {"pathway_id": p.id, "pathway": p.name, "description": p.description or None,
+                 **p.provenance()}
         steps.append(first)
         for i, step in enumerate(p.steps):
             if i:

@@ -12,6 +12,8 @@ Flows are routed clear of the titles where they can be
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import shiboken6
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen
@@ -35,6 +37,11 @@ def _small_font(points: float, bold: bool = False) -> QFont:
     return font
 
 
+# Marks containers (an overlay): (document, grouping) -> {group id: (fill, border, the figure
+# added to the title, a sentence for the tooltip)}; a group left out is drawn as usual.
+Marker = Callable[[object, str], dict[str, tuple[QColor, QColor, str, str]]]
+
+
 class ContainerItem(QGraphicsItem):
     """A group's container: very light tint, 1 px border in the group's colour, title top left.
     Drawn behind everything; only its title band takes the pointer, so dragging the empty
@@ -45,14 +52,16 @@ class ContainerItem(QGraphicsItem):
         self.group_id = group_id
         self.title = ""
         self.colour = style.NO_GROUP
+        self.fill: QColor | None = None  # a mark's own fill (an overlay), else a tint
         self._rect = QRectF()
         self.setZValue(-1)
         self.setAcceptedMouseButtons(Qt.NoButton)
 
-    def set_look(self, rect: QRectF, title: str, colour: QColor, tooltip: str) -> None:
+    def set_look(self, rect: QRectF, title: str, colour: QColor, tooltip: str,
+                 fill: QColor | None = None) -> None:
         self.prepareGeometryChange()
         self._rect = QRectF(rect)
-        self.title, self.colour = title, colour
+        self.title, self.colour, self.fill = title, colour, fill
         self.setToolTip(tooltip)
         self.update()
 
@@ -71,8 +80,12 @@ class ContainerItem(QGraphicsItem):
 
     def paint(self, painter: QPainter, option, widget=None) -> None:
         painter.setRenderHint(QPainter.Antialiasing, True)
-        painter.setPen(QPen(style.border_colour(self.colour), 1.0))
-        painter.setBrush(style.tint(self.colour, 0.9))
+        if self.fill is not None:  # marked by an overlay: its colour, a firmer border
+            painter.setPen(QPen(self.colour, 2.0))
+            painter.setBrush(self.fill)
+        else:
+            painter.setPen(QPen(style.border_colour(self.colour), 1.0))
+            painter.setBrush(style.tint(self.colour, 0.9))
         painter.drawRoundedRect(self._rect, 12, 12)
         font = _small_font(10.5, bold=True)
         painter.setFont(font)
@@ -128,6 +141,7 @@ class ContainerLayer:
         self.scene = None
         self.doc = None
         self.grouping: grp.Grouping | None = None
+        self.marker: Marker | None = None
         self._timer = QTimer()
         self._timer.setSingleShot(True)
         self._timer.setInterval(0)
@@ -165,6 +179,12 @@ class ContainerLayer:
         self.by = by
         self.refresh()
 
+    def set_marker(self, marker: Marker | None) -> None:
+        """Mark containers from now on (an overlay's colours and figures; see :data:`Marker`),
+        or stop (None); redraws."""
+        self.marker = marker
+        self.refresh()
+
     def refresh(self) -> None:
         """Redraw containers, shared tags and pins from the map as it is now."""
         self._timer.stop()
@@ -174,12 +194,17 @@ class ContainerLayer:
         nodes = scene.nodes
         self.grouping = grp.group_services(self.doc, self.by) if self.by else None
         rects = {}
+        marks = self.marker(self.doc, self.by) if self.marker is not None and \
+            self.grouping is not None else {}
+        titles: dict[str, str] = {}
         if self.grouping is not None:
             for group, members in self.grouping.members.items():
                 boxes = [(nodes[m].pos().x(), nodes[m].pos().y(), nodes[m].rect.width(),
                           nodes[m].rect.height()) for m in members if m in nodes]
-                if boxes:
-                    rects[group] = QRectF(*grp.container_rect(boxes, self.grouping.names[group]))
+                name = self.grouping.names[group]
+                titles[group] = f"{name} · {marks[group][2]}" if group in marks else name
+                if boxes:  # as wide as its title needs, the mark's figure too
+                    rects[group] = QRectF(*grp.container_rect(boxes, titles[group]))
         scene.set_route_avoid(self._titles(rects))
         drawn = {d.item.group_id: d.item for d in scene.decorations(CONTAINERS)}
         for group in [g for g in drawn if g not in rects]:
@@ -190,8 +215,13 @@ class ContainerLayer:
             colour = colour or QColor(style.PALETTE[i % len(style.PALETTE)])
             name = self.grouping.names[group]
             count = len(self.grouping.members[group])
-            item.set_look(rect, name, colour, f"{TITLE_LABELS[self.by]}: {name}\n"
-                          f"{plural(count, 'service')}")
+            tip = f"{TITLE_LABELS[self.by]}: {name}\n{plural(count, 'service')}"
+            mark = marks.get(group)
+            if mark is None:
+                item.set_look(rect, name, colour, tip)
+            else:
+                fill, border, _figure, why = mark
+                item.set_look(rect, titles[group], border, f"{tip}\n{why}", fill)
         self._refresh_tags()
 
     def _titles(self, rects: dict[str, QRectF]) -> list[QRectF]:

@@ -16,7 +16,6 @@ the boxes, and the painter is scaled to the device's own pixels (PNG at 96-600 D
 from __future__ import annotations
 
 import datetime
-import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,8 +27,9 @@ from PySide6.QtGui import QGuiApplication, QImage, QPageLayout, QPageSize, QPain
 from servicemap import suppression
 from servicemap.errors import ServiceMapError
 from servicemap.gcpause import gc_paused
-from servicemap.graph import flow_labels
+from servicemap.graph import flow_labels, provenance
 from servicemap.graph.document import Document
+from servicemap.io import safety
 from servicemap.render import paper
 from servicemap.render.items import FlowItem, NodeItem
 from servicemap.render.legend import Entry, legend_entries
@@ -76,6 +76,7 @@ class ExportOptions:
     date: datetime.date | None = None
     comments: bool = False  # review comments: numbered on the map, listed after it (PDF/print)
     faded_map: bool = False  # a pathway where it is on the map, the rest faded (else on its own)
+    overlay: str | None = None  # an overlay's key (graph.measures.MEASURES), as on the canvas
 
 
 @dataclass
@@ -90,10 +91,26 @@ class Picture:
     subtitle: str
     true_labels: dict[str, str] = field(default_factory=dict)
     extra_entries: list[Entry] = field(default_factory=list)  # marks added to the picture
+    overlay_entries: list[Entry] = field(default_factory=list)  # in place of service colours
     numbered: frozenset[str] | None = None  # only these flows get numbers (None: every one)
     notes: list[str] = field(default_factory=list)  # more lines for the bottom band
     numbers_note: str = ""  # how many flow numbers were left out, if any
     _entries: list[Entry] | None = field(default=None, repr=False)
+    # the facts line of the bottom band and the document it was read from: a page is laid
+    # out for every paper and orientation a plan tries (20 times), and reading the dates of
+    # 30,000 items took 0.2 s each time; :func:`servicemap.render.paper.plan` reads it afresh
+    _facts: tuple[Document, str | None] | None = field(default=None, repr=False)
+
+    def facts_footer(self, doc: Document) -> str | None:
+        """How old the facts of ``doc`` are (:func:`servicemap.graph.provenance.footer`),
+        read once per plan of this picture."""
+        if self._facts is None or self._facts[0] is not doc:
+            graph = doc.graph
+            self._facts = (doc, provenance.footer(provenance.fact_dates(
+                (attrs for _, attrs in graph.nodes(data=True)),
+                (attrs for _, _, attrs in graph.edges(data=True)),
+                (p.provenance() for p in doc.pathways.values()))))
+        return self._facts[1]
 
     def set_numbers(self, show: bool, suppressed: bool) -> None:
         """Flow numbers on or off, suppressed or true (the canvas's own text). Numbers that
@@ -151,6 +168,10 @@ class Picture:
         groups ("A, B and 12 more")."""
         if self._entries is None:  # what is shown does not change after prepare()
             self._entries = self._map_entries()
+            if self.overlay_entries:  # an overlay colours the services, not their groups
+                self._entries = self.overlay_entries + [
+                    e for e in self._entries if e.kind != "group"
+                    and not (e.kind == "heading" and e.label.startswith("Service colour"))]
         return self._entries + list(self.extra_entries)
 
     def _map_entries(self) -> list[Entry]:
@@ -207,12 +228,26 @@ def _prepare_pathway(doc: Document, options: ExportOptions) -> Picture:
         picture = Picture(scene, scene.itemsBoundingRect().adjusted(-PAD, -PAD, PAD, PAD),
                           shown, pathway.name, drawn.subtitle,
                           {k: item.label for k, item in scene.flows.items()},
-                          numbered=frozenset(drawn.flows))
+                          numbered=frozenset(drawn.flows),
+                          overlay_entries=_overlay(scene, options, None))
         picture.set_numbers(options.flow_numbers, options.suppression)
         return picture
     except BaseException:
         scene.detach()
         raise
+
+
+def _overlay(scene, options: ExportOptions, containers) -> list[Entry]:
+    """The overlay asked for, drawn on the export's scene; its legend entries ([] for none)."""
+    if not options.overlay:
+        return []
+    from servicemap.graph.measures import MEASURES
+    from servicemap.render.overlay_marks import overlay_picture
+
+    if options.overlay not in MEASURES:
+        raise ExportError(f"there is no overlay {options.overlay!r}; the overlays are "
+                          f"{', '.join(MEASURES)}")
+    return overlay_picture(scene, options.overlay, containers)
 
 
 def prepare(doc: Document, options: ExportOptions) -> Picture:
@@ -237,10 +272,12 @@ def prepare(doc: Document, options: ExportOptions) -> Picture:
             flows |= {k for k, item in scene.flows.items()
                       if item.source.node_id in nodes and item.target.node_id in nodes}
             scene.keep_only(nodes, flows, {k for k in options.ids if k in scene.notes})
+        layer = None
         if options.containers:  # around the services shown, as the canvas draws them
             from servicemap.render.containers import draw_containers
 
-            draw_containers(scene, doc, options.containers)
+            layer = draw_containers(scene, doc, options.containers)
+        overlay = _overlay(scene, options, layer)
         if options.what == "visible":
             area = QRectF(options.area) if options.area is not None else QRectF()
             inside = scene.items(area) if area.isValid() else []
@@ -260,7 +297,8 @@ def prepare(doc: Document, options: ExportOptions) -> Picture:
             mark_comments(scene, doc, shown_nodes, shown_flows)
         shown = SimpleNamespace(doc=doc, nodes=shown_nodes, flows=shown_flows,
                                 colours=scene.colours, group_of=scene.group_of)
-        picture = Picture(scene, source, shown, title, "", true_labels)
+        picture = Picture(scene, source, shown, title, "", true_labels,
+                          overlay_entries=overlay)
         if not scene.routed():
             picture.notes.append(straight_note(len(scene.flows)))
         picture.set_numbers(options.flow_numbers, options.suppression)
@@ -384,15 +422,10 @@ WRITERS = {".png": png_bytes, ".svg": svg_bytes, ".pdf": pdf_bytes}
 
 
 def _write(path: Path, data: bytes) -> None:
-    """Write beside the target, then rename: a failed export leaves no half-written file."""
-    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        temp.write_bytes(data)
-        os.replace(temp, path)
-    except OSError as exc:  # name the file the user chose, not the temporary one
-        raise OSError(exc.errno, exc.strerror, str(path)) from exc
-    finally:
-        temp.unlink(missing_ok=True)
+    """Write beside the target, then rename (:func:`safety.write_atomically`): a failed
+    export leaves no half-written file, a full disk is said in one sentence naming ``path``,
+    a read-only file is refused and the file replaced keeps its permissions."""
+    safety.write_atomically(path, lambda fh: fh.write(data))
 
 
 def export_picture(doc: Document, picture: Picture, path: str | Path,

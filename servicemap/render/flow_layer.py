@@ -118,6 +118,19 @@ class FlowLayer(QGraphicsItem):
                     found[flow] = None
         self._stale = {}
 
+    def file_some(self, count: int) -> bool:
+        """File up to ``count`` of the flows whose lines changed (a large map's build does it
+        a slice at a time, not all in its first paint); True while some are left."""
+        stale = self._stale
+        if len(stale) <= count:
+            self._refile()
+            return False
+        keys = list(stale)
+        self._stale = dict.fromkeys(keys[:count])
+        self._refile()
+        self._stale = dict.fromkeys(keys[count:])
+        return True
+
     def near(self, rect: QRectF) -> list[FlowItem]:
         """The flows whose lines pass through the cells within PAD of ``rect`` (scene)."""
         self._refile()

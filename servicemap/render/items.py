@@ -187,6 +187,7 @@ class NodeItem(QGraphicsItem):
         self._bounds = QRectF()
         self.size = (0.0, 0.0)
         self.half = (2.0, 2.0)
+        self._box: routing.Box | None = None  # see box()
         self.setFlags(QGraphicsItem.ItemIsSelectable | QGraphicsItem.ItemIsMovable
                       | QGraphicsItem.ItemSendsGeometryChanges)
         self.setZValue(1)
@@ -209,6 +210,7 @@ class NodeItem(QGraphicsItem):
         self.size = (width, height)  # the box's drawn size (read on every overview)
         self._bounds = self._rect.adjusted(-3, -3, 3, 3)  # room for the selected border
         self.half = (width / 2 + 2, height / 2 + 2)  # where flows meet the box
+        self._box = None
         self.fill, self.border = fill, border
         if self.picture is not None:
             self.picture.invalidate()
@@ -227,9 +229,13 @@ class NodeItem(QGraphicsItem):
 
     def box(self) -> routing.Box:
         """Where flows go round it, as :mod:`servicemap.graph.routing` reads boxes: its
-        centre and size, with the small gap flows keep from its border."""
-        pos = self.pos()
-        return pos.x(), pos.y(), 2 * self.half[0], 2 * self.half[1]
+        centre and size, with the small gap flows keep from its border (kept until it moves
+        or changes size: each of its flows asks for it whenever any box moves)."""
+        box = self._box
+        if box is None:
+            pos = self.pos()
+            box = self._box = (pos.x(), pos.y(), 2 * self.half[0], 2 * self.half[1])
+        return box
 
     def boundingRect(self) -> QRectF:
         return self._bounds
@@ -243,6 +249,7 @@ class NodeItem(QGraphicsItem):
         # Called for every flag, position and scene change (80,000 times while a 10,000-service
         # map is built): compare by identity and skip the base call, which returns ``value``.
         if change is _POSITION_CHANGED:
+            self._box = None
             together = _TOGETHER[-1] if _TOGETHER else None
             if together is not None:
                 together.update(self.edges)  # adjusted once each when the move ends
@@ -328,8 +335,7 @@ class FlowItem(QGraphicsItem):
         self.full_detail = False  # the scene sets it: draw all detail at any scale
         self.hovered = False  # the pointer is on it (the canvas sets this)
         self.layer = None  # the canvas's FlowLayer that draws it (render/flow_layer.py)
-        self._path = QPainterPath()
-        self._arrow = QPolygonF()
+        self._drawing: tuple[QPainterPath, QPolygonF] | None = None  # see _path, _arrow
         self._bounds = QRectF()
         source.edges.append(self)
         target.edges.append(self)
@@ -348,7 +354,10 @@ class FlowItem(QGraphicsItem):
         middle ports (:func:`servicemap.graph.routing.quick_route`) until routed again."""
         self._route = list(points)
         self._route_for = (self.source.box(), self.target.box())
-        self.adjust()
+        if _TOGETHER:  # boxes moving together: the line is worked out when they have moved
+            _TOGETHER[-1].add(self)
+        else:
+            self.adjust()
 
     def update(self, *area) -> None:
         """Repaint the flow: with a layer, the layer's part under it (Qt does not repaint an
@@ -366,30 +375,55 @@ class FlowItem(QGraphicsItem):
                 node.edges.remove(self)
 
     def adjust(self) -> None:
+        """Follow the boxes: the line's points and bounds now; the path and arrowhead drawn
+        along them are made when first needed (:attr:`_path`), so moving 10,000 boxes at
+        once (a layout, its undo) makes none for the flows no one looks at closely."""
         ends = (self.source.box(), self.target.box())
         if self._route and ends == self._route_for:
             points = self._route
         else:
             points = routing.quick_route(*ends)
         self._line = points
+        self._drawing = None
+        xs = [x for x, _y in points]
+        ys = [y for _x, y in points]
+        # the rounded bends stay within the points' bounds, and the arrowhead within pad
+        pad = max(7.0 + self.width * 1.6 + self.width + 12, 32.0)  # room for the number
+        self.prepareGeometryChange()
+        if self.layer is not None:
+            self.layer.moved(self, self._bounds)  # filed again, repainted where it was
+        left, top = min(xs), min(ys)
+        self._bounds = QRectF(left - pad, top - pad, max(xs) - left + 2 * pad,
+                              max(ys) - top + 2 * pad)
+        self.update()
+
+    @property
+    def _path(self) -> QPainterPath:
+        """The line as drawn: the points with their bends rounded off."""
+        if self._drawing is None:
+            self._drawing = self._draw_along(self._line)
+        return self._drawing[0]
+
+    @property
+    def _arrow(self) -> QPolygonF:
+        """The arrowhead along the line's last piece."""
+        if self._drawing is None:
+            self._drawing = self._draw_along(self._line)
+        return self._drawing[1]
+
+    def _draw_along(self, points) -> tuple[QPainterPath, QPolygonF]:
+        if not points:
+            return QPainterPath(), QPolygonF()
         path = _rounded(points) if len(points) > 2 else QPainterPath(QPointF(*points[0]))
         if len(points) == 2:
             path.lineTo(QPointF(*points[1]))
-        # Arrowhead along the last piece.
         (px, py), (ex, ey) = points[-2], points[-1]
         end = QPointF(ex, ey)
         angle = math.atan2(ey - py, ex - px)
         size = 7.0 + self.width * 1.6
         left = QPointF(ex - size * math.cos(angle - 0.42), ey - size * math.sin(angle - 0.42))
         right = QPointF(ex - size * math.cos(angle + 0.42), ey - size * math.sin(angle + 0.42))
-        self.prepareGeometryChange()
-        self._path = path
-        self._arrow = QPolygonF([left, end, right])
-        pad = max(size + self.width + 12, 32.0)  # room for the number off the middle
-        if self.layer is not None:
-            self.layer.moved(self, self._bounds)  # filed again, repainted where it was
-        self._bounds = path.boundingRect().adjusted(-pad, -pad, pad, pad)
-        self.update()
+        return path, QPolygonF([left, end, right])
 
     def boundingRect(self) -> QRectF:
         return self._bounds

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPen
+from PySide6.QtGui import QBrush, QColor, QFontMetricsF, QPainter, QPen
 
 from servicemap.model import DRAWN_KINDS, FlowType, NodeKind
 from servicemap.render import style
@@ -17,12 +17,17 @@ SWATCH_W = 44.0
 
 @dataclass
 class Entry:
-    kind: str        # "heading", "group", "node", "flow", "width"
+    kind: str        # "heading", "group", "node", "flow", "width", "swatch", "text"
     label: str
     colour: QColor | None = None
     shape: str = ""
     flow_type: str = ""
     width: float = 1.5
+    # "swatch" (an overlay's bin): ``colour`` is the fill itself, with this border, an inner
+    # ring of ``ring`` points, or hatched (unknown); "text" is a line without a swatch
+    border: QColor | None = None
+    ring: float = 0.0
+    hatched: bool = False
 
 
 def legend_entries(scene) -> list[Entry]:
@@ -76,6 +81,13 @@ def paint_entries(painter: QPainter, entries: list[Entry], origin: QPointF, widt
             painter.drawText(QPointF(origin.x(), y + ROW_H * 0.7 + 4), e.label)
             y += ROW_H + 4
             continue
+        if e.kind == "text":
+            painter.setFont(font)
+            painter.setPen(style.TEXT)
+            text = metrics.elidedText(e.label, Qt.ElideRight, width)
+            painter.drawText(QPointF(origin.x(), y + ROW_H * 0.7), text)
+            y += ROW_H
+            continue
         swatch = QRectF(origin.x(), y + 3, SWATCH_W, ROW_H - 6)
         _paint_swatch(painter, e, swatch)
         painter.setFont(font)
@@ -90,7 +102,19 @@ def entries_height(entries: list[Entry]) -> float:
 
 
 def _paint_swatch(painter: QPainter, e: Entry, r: QRectF) -> None:
-    if e.kind == "group":
+    if e.kind == "swatch":
+        painter.setPen(QPen(e.border or style.DARK_GREY, 1.5))
+        painter.setBrush(e.colour)
+        painter.drawRoundedRect(r, 4, 4)
+        if e.hatched:
+            painter.fillRect(r.adjusted(2, 2, -2, -2), QBrush(e.border or style.DARK_GREY,
+                                                              Qt.BDiagPattern))
+        elif e.ring:
+            painter.setPen(QPen(e.border, e.ring))
+            painter.setBrush(Qt.NoBrush)
+            inset = 1.5 + e.ring / 2
+            painter.drawRoundedRect(r.adjusted(inset, inset, -inset, -inset), 3, 3)
+    elif e.kind == "group":
         painter.setPen(QPen(style.border_colour(e.colour), 1.5))
         painter.setBrush(style.tint(e.colour))
         painter.drawRoundedRect(r, 4, 4)

@@ -17,7 +17,6 @@ from PySide6.QtCore import QPointF, QRectF, QSize, QSizeF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPageSize, QPainter, QPen
 
 from servicemap import suppression
-from servicemap.graph import provenance
 from servicemap.graph.document import Document
 from servicemap.render import style
 from servicemap.render.legend import ROW_H, SWATCH_W, Entry, entries_height
@@ -117,10 +116,7 @@ def bands(doc: Document, picture: Picture, options: ExportOptions, sheet: str = 
             heading.append(Line(text, _font(10)))
     bottom = [Line(f"Source: {(fields.get('source') or '').strip() or 'not recorded'}",
                    _font(8.5))]
-    graph = doc.graph
-    facts = provenance.footer(provenance.fact_dates(
-        (attrs for _, attrs in graph.nodes(data=True)),
-        (attrs for _, _, attrs in graph.edges(data=True))))
+    facts = picture.facts_footer(doc)
     if facts:  # how old the facts are: the oldest date (docs/data-model.md, provenance)
         bottom.append(Line(facts, _font(8.5)))
     if fields.get("illustrative"):

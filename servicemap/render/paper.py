@@ -259,6 +259,7 @@ def _tiled_best(doc, picture, options, paper: str) -> Plan:
 
 def plan(doc: Document, picture: Picture, options: ExportOptions, image: bool) -> Plan:
     """The paper, orientation and pages for ``picture`` (``image``: PNG or SVG)."""
+    picture._facts = None  # the dates read afresh once for every page this plan tries
     found = _plan(doc, picture, options, image)
     found.smallest = map_type_pt(picture)
     return found

@@ -14,6 +14,7 @@ child, moves with it and goes when it is removed) or free in scene coordinates. 
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Mapping
 from typing import NamedTuple
 
@@ -22,6 +23,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsLineItem, QGraphicsScene
 
+from servicemap.gcpause import gc_paused
 from servicemap.graph import flow_labels, placement, routing
 from servicemap.graph.document import Document
 from servicemap.graph.pathways import step_flows
@@ -37,6 +39,9 @@ STEP_BADGES = "pathway steps"    # decoration layers of the highlighted pathway:
 STEP_GAPS = "pathway gaps"       # and dashed "no flow" connectors between consecutive steps
 SCENE_MARGIN = 300  # room around the boxes in the scene rect
 SLICE = 250  # items made between two yields of rebuild_in_slices
+WAIT_SECONDS = 0.02  # a slice waits this long at a time for the routes from the worker
+ITEMS_SHARE, ROUTES_SHARE = 0.5, 0.4  # of a slow build's progress: the items made, the
+# routes (worked out, then set); filing the flows for drawing is the rest
 MAX_PLACED_LABELS = 800  # beyond this many flows numbers stay in the middle (placing is
 # quadratic: about 0.1 s at 800 flows, 1 s at 2,500, and it runs after every edit)
 
@@ -104,13 +109,19 @@ class MapScene(NoteLayer, QGraphicsScene):
     # ----- building -------------------------------------------------------------------
     def rebuild(self) -> None:
         """Draw the document afresh (every decoration goes with the old items)."""
-        for _done in self.rebuild_in_slices():
+        for _done in self.rebuild_in_slices(background=False):
             pass
 
-    def rebuild_in_slices(self, every: int = SLICE):
+    def rebuild_in_slices(self, every: int = SLICE, background: bool = True):
         """:meth:`rebuild` as a generator: it yields the share of the work done (0 to 1)
         after every ``every`` items made, so a window can build a large map a slice at a
-        time between its events (showing progress, able to stop) instead of freezing."""
+        time between its events (showing progress, able to stop) instead of freezing. With
+        ``background`` the flows are routed in a thread of its own (Qt-free) while it
+        yields, and their routes are applied and filed for drawing a slice at a time."""
+        with gc_paused():  # tens of thousands of items and records, no cycles to find yet
+            yield from self._build_in_slices(every, background)
+
+    def _build_in_slices(self, every: int, background: bool):
         self.clear()
         self.flow_layer = FlowLayer() if self.uses_flow_layer else None
         if self.flow_layer is not None:
@@ -129,7 +140,7 @@ class MapScene(NoteLayer, QGraphicsScene):
                     unplaced.append(node_id)
             made += 1
             if made % every == 0:
-                yield made / total
+                yield made / total * ITEMS_SHARE
         self._corner_known = False
         self._place(unplaced)
         for u, v, k, attrs in graph.edges(keys=True, data=True):
@@ -137,11 +148,19 @@ class MapScene(NoteLayer, QGraphicsScene):
                 self._make_flow(k, u, v, attrs)
             made += 1
             if made % every == 0:
-                yield made / total
-        self.route_flows()
+                yield made / total * ITEMS_SHARE
+        if background:
+            yield from self._route_aside(every)
+        else:
+            self.route_flows()
         if self.flow_layer is not None:
             self.addItem(self.flow_layer)
             self.flow_layer.fit(self.flows.values())
+            filed, count = 0, max(1, len(self.flows))
+            while self.flow_layer.file_some(every):  # filed for drawing before the first paint
+                filed += every
+                yield ITEMS_SHARE + ROUTES_SHARE + (1 - ITEMS_SHARE - ROUTES_SHARE) * \
+                    min(0.99, filed / count)
         self._build_notes()
         self.place_flow_labels()
         self.fit_scene_rect()
@@ -315,6 +334,41 @@ class MapScene(NoteLayer, QGraphicsScene):
         for key, item in self.flows.items():
             item.set_route(self.router.routes[key])
 
+    def _route_aside(self, every: int):
+        """:meth:`route_flows` with the routing in a worker thread (the router is plain
+        Python on copies of the boxes and flows) while this yields, waiting a little at a
+        time without holding the interpreter, then the routes set a slice at a time."""
+        if self.route_limit is not None and len(self.flows) > self.route_limit:
+            self.router = None
+            return
+        bundle = [n for n, item in self.nodes.items() if item.kind == NodeKind.EXIT]
+        boxes = {n: item.box() for n, item in self.nodes.items()}
+        flows = [routing.Flow(k, f.source.node_id, f.target.node_id)
+                 for k, f in self.flows.items()]
+        avoid = list(self._avoid)
+        result: list = []
+
+        def work() -> None:  # in the worker thread: no Qt here
+            try:
+                result.append(routing.Router(boxes, flows, bundle, avoid))
+            except BaseException as exc:  # noqa: BLE001 - raised again on this thread
+                result.append(exc)
+
+        worker = threading.Thread(target=work, name="servicemap-routes", daemon=True)
+        worker.start()
+        while worker.is_alive():
+            worker.join(WAIT_SECONDS)
+            yield ITEMS_SHARE  # how long routing takes is not known
+        if isinstance(result[0], BaseException):
+            raise result[0]
+        self.router = result[0]
+        routes = self.router.routes
+        count = max(1, len(self.flows))
+        for made, (key, item) in enumerate(self.flows.items(), 1):
+            item.set_route(routes[key])
+            if made % every == 0:
+                yield ITEMS_SHARE + ROUTES_SHARE * made / count
+
     def routed(self) -> bool:
         """Whether the flows run along routes round the boxes (not past ``route_limit``)."""
         return self.router is not None or not self.flows
@@ -476,10 +530,11 @@ class MapScene(NoteLayer, QGraphicsScene):
                 else:
                     item.setPos(QPointF(attrs["x"], attrs["y"]))
             self._place(unplaced)
-        for node_id in node_ids:
-            if node_id in self.nodes:
-                self._grow_rect(self.nodes[node_id])
-        self._reroute(boxes={n: self.nodes[n].box() for n in node_ids if n in self.nodes})
+            for node_id in node_ids:
+                if node_id in self.nodes:
+                    self._grow_rect(self.nodes[node_id])
+            # in the block: each flow's line is worked out once, along its new route
+            self._reroute(boxes={n: self.nodes[n].box() for n in node_ids if n in self.nodes})
         if self.flow_layer is not None:
             self.flow_layer.fit(self.flows.values())
         self.place_flow_labels()

@@ -22,7 +22,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QLockFile, QStandardPaths
 
-from servicemap import locks, store
+from servicemap import atomic, file_attributes, locks, store
+from servicemap.errors import SaveError
 from servicemap.graph.document import Document
 
 
@@ -92,13 +93,22 @@ class MapLock:
 
 
 def _write_private(path: Path, text: str) -> None:
-    """Write a small text file readable by its owner only (0600 on POSIX)."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0),
-                 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(text)
-    if os.name != "nt":
-        os.chmod(path, 0o600)  # an older file made before this was 0644
+    """Write a small text file readable by its owner only (0600 on POSIX), atomically: a
+    full disk leaves the previous file, never an empty one."""
+    tmp = atomic.temporary(path)
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0),
+                     0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    finally:
+        try:
+            tmp.unlink(missing_ok=True)
+        except OSError:
+            pass
 
 
 def recovery_dir() -> Path:
@@ -131,11 +141,9 @@ class Recovery:
         """Autosave into ``folder`` (made when missing)."""
         self.folder = Path(folder)
         self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        if os.name != "nt":  # the folder holds the user's work: private (Windows: the profile)
-            try:
-                os.chmod(self.folder, 0o700)
-            except OSError:
-                pass
+        # the folder holds the user's work: private to the user (0700; on Windows an access
+        # list for the user alone, which the autosaves made in it inherit)
+        file_attributes.make_private(self.folder)
         self.session = uuid.uuid4().hex[:12]
         self._lock = QLockFile(str(self.folder / f"{self.session}.lock"))
         self._lock.setStaleLockTime(0)
@@ -152,11 +160,21 @@ class Recovery:
     def autosave(self, document: Document, original: str | os.PathLike | None,
                  read_only: bool = False) -> None:
         """Keep the work; ``read_only``: the map was open for review or read-only, so after a
-        crash it must come back as a copy, never bound to (and saved over) its file."""
-        store.save(document, self.map_file, mode=0o600)
+        crash it must come back as a copy, never bound to (and saved over) its file.
+
+        A write that fails (a full disk) is one SaveError naming the user's map, never the
+        recovery folder's own file names."""
         info = {"original": str(original or ""), "title": document.graph.graph.get("title"),
                 "saved": _now(), "read_only": bool(read_only)}
-        _write_private(self.info_file, json.dumps(info))
+        try:
+            store.save(document, self.map_file, mode=0o600)
+            _write_private(self.info_file, json.dumps(info))
+        except (SaveError, OSError) as exc:
+            cause = exc.__cause__ if isinstance(exc, SaveError) and exc.__cause__ else exc
+            shown = Path(original).name if original else (info["title"] or "the new map")
+            raise SaveError(f"The autosave of {shown} could not be written "
+                            f"({atomic.reason(cause)}); the work is still open here, so save "
+                            "it (File > Save As) where there is room.") from exc
 
     def clear(self) -> None:
         """The map is saved or closed: nothing to recover."""

@@ -29,6 +29,7 @@ class Session(QObject):
 
     document_changed = Signal()
     mode_changed = Signal(str)
+    containers_changed = Signal()  # containers_by or container_marker changed
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -41,9 +42,24 @@ class Session(QObject):
         # The grouping whose containers the canvas shows ("directorate", "partnership",
         # "organisation") or None; exports of the window's map follow it.
         self.containers_by: str | None = None
+        # What marks the containers, if anything (an overlay: the rates on partnership
+        # containers): a servicemap.render.containers.Marker, or None.
+        self.container_marker = None
+        # The overlay the canvas shows (a key of servicemap.graph.measures.MEASURES) or None;
+        # exported pictures of the window's map draw it too.
+        self.overlay: str | None = None
         # The unit ("hours", "days", "weeks") the user chose for each wait or target field,
         # by field name: kept while the window is open, for every map, never saved in a file.
         self.units: dict[str, str] = {}
+
+    def set_containers_by(self, by: str | None) -> None:
+        self.containers_by = by
+        self.containers_changed.emit()
+
+    def set_container_marker(self, marker) -> None:
+        """Mark the canvas's containers with ``marker`` (None: plain containers)."""
+        self.container_marker = marker
+        self.containers_changed.emit()
 
     @property
     def mode(self) -> Mode:

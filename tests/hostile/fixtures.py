@@ -193,6 +193,38 @@ def encrypted_xlsx(folder):
     return _encrypted(plain, folder / "locked.xlsx")
 
 
+ODS_MANIFEST_NS = "urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"
+
+
+def encrypted_ods(folder):
+    """An .ods saved with a password as LibreOffice keeps one: ordinary zip members holding
+    ciphertext, and a manifest whose content.xml entry carries ``encryption-data``."""
+    from servicemap.io import ods
+
+    plain = folder / "plain.ods"
+    ods.write_ods(demo.synthetic(5, 1), plain)
+    locked = folder / "locked.ods"
+    ns = ODS_MANIFEST_NS
+    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(locked, "w") as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "content.xml":
+                data = bytes((b * 7 + 3) % 256 for b in data[:4000])  # "ciphertext"
+            elif info.filename == "META-INF/manifest.xml":
+                data = data.replace(
+                    b'manifest:full-path="content.xml" manifest:media-type="text/xml"/>',
+                    b'manifest:full-path="content.xml" manifest:media-type="text/xml">'
+                    b'<manifest:encryption-data manifest:checksum-type="SHA1/1K" '
+                    b'manifest:checksum="AAAA"><manifest:algorithm manifest:algorithm-name='
+                    b'"http://www.w3.org/2001/04/xmlenc#aes256-cbc" '
+                    b'manifest:initialisation-vector="AAAA"/><manifest:key-derivation '
+                    b'manifest:key-derivation-name="PBKDF2" manifest:iteration-count="100000" '
+                    b'manifest:salt="AAAA"/></manifest:encryption-data></manifest:file-entry>')
+                assert b"encryption-data" in data and ns.encode() in data
+            target.writestr(info, data)
+    return locked
+
+
 def password_xlsx(folder):
     (folder / "excel-password.xlsx").write_bytes(bytes.fromhex("d0cf11e0a1b11ae1") + bytes(504))
     return folder / "excel-password.xlsx"
@@ -244,8 +276,9 @@ def empty_csv_folder(folder):
     return made
 
 
-IMPORTS = [encrypted_csv_zip, encrypted_xlsx, password_xlsx, zip_bomb, not_a_zip_xlsx,
-           not_a_zip_ods, billion_laughs_graphml, broken_graphml, csv_folder_not_utf8,
+IMPORTS = [encrypted_csv_zip, encrypted_xlsx, encrypted_ods, password_xlsx, zip_bomb,
+           not_a_zip_xlsx, not_a_zip_ods, billion_laughs_graphml, broken_graphml,
+           csv_folder_not_utf8,
            empty_csv_folder, invalid_json, deep_json, huge_number_json, not_an_object_json,
            latin1_json, missing_smap]
 
@@ -284,7 +317,8 @@ def out_held(folder, suffix):
     return path
 
 
-OUTPUTS = [out_folder, out_missing_folder, out_held]
+# A read-only file is never written over, map or not (a map and an export keep their mode).
+OUTPUTS = [out_folder, out_missing_folder, out_held, out_read_only]
 if hasattr(os, "mkfifo"):
     OUTPUTS += [out_fifo]
-SMAP_OUTPUTS = OUTPUTS + [out_long_name, out_read_only]  # a map keeps its mode: never over it
+SMAP_OUTPUTS = OUTPUTS + [out_long_name]

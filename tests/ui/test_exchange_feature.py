@@ -314,3 +314,29 @@ def test_networkx_contradictions_are_listed_and_nothing_is_imported(window, feat
     assert [dialog.list.item(i).text() for i in range(dialog.list.count())] == [
         'flow "Back to GP care" -> "Crisis team" (4-to-1): a flow cannot go from an exit to a '
         "service"]
+
+
+# ----- locks: Export data… never writes over a file another session holds -------------------
+def test_export_data_refuses_a_file_another_session_holds(window, feature, tmp_path):
+    """As the command line does: a held file (a JSON map a command is writing, or one a window
+    holds) is refused in one sentence naming who holds it; written once it is let go."""
+    from servicemap import demo
+    from servicemap.io.exchange import write_json
+    from servicemap.ui.file_safety import MapLock
+
+    shared = tmp_path / "shared.json"
+    write_json(demo.synthetic(4, 1), shared)
+    before = shared.read_bytes()
+    lock = MapLock(shared)
+    assert lock.acquire()
+    feature.ask_export_path = lambda: (str(shared), None)
+    try:
+        window.actions.action("file.export_data").trigger()
+    finally:
+        lock.release()
+    assert shared.read_bytes() == before
+    assert len(feature.errors) == 1 and feature.errors[0].startswith(
+        "shared.json is open in servicemap by ") and "so it was not changed" in feature.errors[0]
+    window.actions.action("file.export_data").trigger()  # let go: the export goes ahead
+    assert shared.read_bytes() != before and len(feature.errors) == 1
+    assert sorted(p.name for p in tmp_path.glob("shared.json*")) == ["shared.json"]

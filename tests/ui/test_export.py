@@ -15,6 +15,7 @@ from PySide6.QtGui import QColor, QImage, QPageSize
 from PySide6.QtWidgets import QApplication
 
 from servicemap import store
+from servicemap.errors import SaveError
 from servicemap.graph.document import Document
 from servicemap.render import export, paper, style
 from servicemap.render import page as pages
@@ -317,9 +318,10 @@ def test_export_changes_nothing_and_matches_the_canvas(emap, tmp_path):
 
 
 def test_unwritable_target_leaves_nothing(emap, tmp_path):
-    with pytest.raises(OSError) as caught:
+    with pytest.raises(SaveError) as caught:
         export.export_file(emap, tmp_path / "missing" / "map.png")
-    assert caught.value.filename.endswith("map.png")
+    assert str(caught.value) == ("map.png could not be written (its folder does not exist); "
+                                 "nothing was written.")
     assert list(tmp_path.iterdir()) == []
 
 
@@ -380,8 +382,8 @@ def test_export_error_is_one_sentence(window, tmp_path):
     feature.ask_options = lambda dialog: True
     feature.ask_path = lambda suffix: str(tmp_path / "no such folder" / "map.png")
     assert feature.export() is None
-    assert len(errors) == 1 and errors[0].startswith("Could not write ")
-    assert errors[0].endswith(".") and errors[0].count(". ") == 0
+    assert errors == ["map.png could not be written (its folder does not exist); nothing was "
+                      "written."]
 
 
 def test_export_follows_the_canvas_containers(window):

@@ -62,3 +62,4 @@ def test_contradictions_are_said_and_the_map_stays(window, tmp_path):
     assert window.doc is before and window.files.reported == []
     assert len(window.files.errors) == 1 and "'9', which does not exist" in \
         window.files.errors[0]
+    assert window.files.errors[0].startswith("bad.json has 1 problem, so it was not opened: ")

@@ -141,3 +141,25 @@ def test_large_map_builds_and_follows_selection(qtbot, selection):
     services = doc.nodes_of_kind("service")
     selection.set(services[-3:])
     assert len(widget.selected_ids()) >= 3
+
+
+def test_a_large_map_lists_its_rows_a_slice_at_a_time(qtbot, doc, selection, monkeypatch):
+    from servicemap.ui.panels import outline
+
+    monkeypatch.setattr(outline, "SLICED_NODES", 3)  # this map counts as large
+    monkeypatch.setattr(outline, "SLICE_ROWS", 2)
+    widget = OutlinePanel(doc, selection)
+    qtbot.addWidget(widget)
+    assert widget.building and not widget.index_for("crisis").isValid()
+    assert widget.filter_edit.placeholderText() == "Listing the map…"
+    selection.set(["crisis"])  # chosen elsewhere while the rows are made
+    qtbot.waitUntil(lambda: not widget.building)
+    assert texts(widget.proxy) == ["Organisations", "Partnerships", "Access points", "Exits",
+                                   "Unassigned services"]
+    assert widget.view.selectionModel().isSelected(widget.index_for("crisis"))
+    assert widget.filter_edit.placeholderText() == "Filter outline"
+    doc.add_node("service", "Home treatment", "home")  # an edit: made again, in slices
+    qtbot.waitUntil(lambda: widget.index_for("home").isValid())
+    assert widget.index_for("crisis").isValid()
+    widget.detach()
+    assert not widget.building

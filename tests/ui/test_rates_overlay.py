@@ -58,3 +58,44 @@ def test_rates_overlay_colours_services_by_their_partnership(window, qtbot):
     assert f.overlay.reference == "Map-wide: 200 per 100,000"
     qtbot.mouseClick(f.legend.button, Qt.LeftButton)
     assert f.overlay.key is None and f.overlay.reference == ""
+
+
+def containers(window):
+    from servicemap.render.containers import CONTAINERS
+
+    return {d.item.group_id: d.item for d in window.scene.decorations(CONTAINERS)}
+
+
+def test_partnership_containers_show_their_own_rate(window, qtbot):
+    f = window.host.feature(AnalysisFeature)
+    window.host.action("map.containers_partnership").trigger()
+    plain = containers(window)
+    # the crisis team (North and South) is drawn in South, the larger; the ward and the island
+    # serve no partnership: their container is not a partnership's and gets no rate
+    assert set(plain) == {"south", "kent-and-medway-wide"}
+    assert plain["south"].title == "South" and plain["south"].fill is None
+    next(a for a in f.overlay_menu.actions()
+         if a.text() == "Rates per head by partnership").trigger()
+    # South: 200 of the crisis team's 320 (by population) + the helpline's 200 over 100,000:
+    # 400 per 100,000, 1.23x the map-wide 325
+    qtbot.waitUntil(lambda: containers(window)["south"].fill is not None, timeout=3000)
+    south, wide = containers(window)["south"], containers(window)["kent-and-medway-wide"]
+    assert south.title == "South · 400 per 100,000"
+    assert south.fill == ov.style.tint(ov.SCALE[4], ov.CONTAINER_TINT)
+    assert south.colour == ov.bin_border(4)
+    assert "400 people a year per 100,000 (over 120% of map-wide)" in south.toolTip()
+    assert wide.fill is None and "per 100,000" not in wide.title
+    assert f.overlay.note == "Containers: each partnership's own rate, in its title."
+    # South's population doubles: 246.2 + 200 over 200,000: 223 per 100,000, 1.12x of 200
+    window.editor.update_node("south", {"population": 200_000})
+    qtbot.waitUntil(lambda: containers(window)["south"].title == "South · 223 per 100,000",
+                    timeout=3000)
+    assert containers(window)["south"].fill == ov.style.tint(ov.SCALE[3], ov.CONTAINER_TINT)
+    window.host.action("map.containers_directorate").trigger()
+    assert f.overlay.note.startswith("Map > Containers > By partnership")
+    assert all(c.fill is None for c in containers(window).values())
+    window.host.action("map.containers_partnership").trigger()
+    assert containers(window)["south"].fill is not None
+    qtbot.mouseClick(f.legend.button, Qt.LeftButton)  # directorate colours: plain again
+    assert containers(window)["south"].title == "South" and f.overlay.note == ""
+    assert containers(window)["south"].fill is None

@@ -151,7 +151,8 @@ class AddPathway(DocumentCommand):
 
     def do(self):
         p = self.pathway
-        self.doc.add_pathway(p.name, p.steps, p.description, p.id)
+        self.doc.add_pathway(p.name, p.steps, p.description, p.id,
+                             provenance=p.provenance())
 
     def undo_it(self):
         self.doc.remove_pathway(self.pathway.id)
@@ -168,7 +169,8 @@ class RemovePathway(DocumentCommand):
 
     def undo_it(self):
         p, index = self.removed
-        self.doc.add_pathway(p.name, p.steps, p.description, p.id, index)
+        self.doc.add_pathway(p.name, p.steps, p.description, p.id, index,
+                             provenance=p.provenance())
 
 
 class UpdatePathway(DocumentCommand):

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from servicemap import atomic, locks
 from servicemap.errors import ServiceMapError
 from servicemap.graph.document import Document
 from servicemap.graph.merge import MergePlan, plan_merge
@@ -43,6 +44,8 @@ from servicemap.model import DRAWN_KINDS
 from servicemap.ui import dialogs
 from servicemap.ui.api import Host, busy
 from servicemap.ui.editing import commands as c
+from servicemap.ui.editing.note_commands import AddNote, UpdateNote
+from servicemap.ui.editing.target_commands import AddTarget, UpdateTarget
 from servicemap.ui.pathsimr_dialog import PathSimRDialog
 from servicemap.words import plural, without_ids
 
@@ -335,6 +338,14 @@ class ExchangeFeature:
                 push(c.AddPathway(doc, p, "Add pathway"))
             for p, changes in plan.pathway_changes.items():
                 push(c.UpdatePathway(doc, p, changes, "Change pathway"))
+            for t in plan.new_targets:
+                push(AddTarget(doc, t, "Add target"))
+            for t, changes in plan.target_changes.items():
+                push(UpdateTarget(doc, t, changes, "Change target"))
+            for note in plan.new_notes:
+                push(AddNote(doc, note, "Add note"))
+            for note_id, changes in plan.note_changes.items():
+                push(UpdateNote(doc, note_id, changes, "Change note"))
             placed = self.positions([plan.node_ids[n] for n in plan.new_nodes])
             if placed:
                 push(c.MoveNodes(doc, {n: None for n in placed}, placed, "Place nodes"))
@@ -398,7 +409,7 @@ class ExchangeFeature:
             *others, last = [f.suffix for f in EXPORTS]
             self.tell_error(f"{path.name}: choose {', '.join(others)} or {last}.")
             return False
-        return self._write(lambda: fmt.write(self.host.session.doc, path), path)
+        return self._write(lambda: fmt.write(self.host.session.doc, path), path, locked=True)
 
     def export_folder_dialog(self) -> None:
         folder = self.ask_export_folder()
@@ -422,14 +433,23 @@ class ExchangeFeature:
         if fmt not in formats.TEMPLATES:
             self.tell_error(f"{Path(path).name}: choose .xlsx or .ods for the template.")
             return
-        self._write(lambda: fmt.template(Path(path)), Path(path))
+        self._write(lambda: fmt.template(Path(path)), Path(path), locked=True)
 
-    def _write(self, write, path: Path) -> bool:
+    def _write(self, write, path: Path, locked: bool = False) -> bool:
+        """``locked``: write under ``path``'s lock, as the command line does: a file a window
+        or a command holds (a map being written) is refused in one sentence naming who."""
         try:
             with busy():
-                write()
-        except (ServiceMapError, OSError) as exc:
-            self.tell_error(f"{path.name} could not be written: {exc}")
+                if locked:
+                    with locks.holding(path):
+                        write()
+                else:
+                    write()
+        except ServiceMapError as exc:  # one sentence naming the file already
+            self.tell_error(str(exc))
+            return False
+        except OSError as exc:
+            self.tell_error(f"{path.name} could not be written ({atomic.reason(exc)}).")
             return False
         self.host.status(f"Wrote {path}", 6000)
         return True

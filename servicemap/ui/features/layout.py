@@ -31,6 +31,7 @@ class LayoutFeature:
         host.add_context_actions(self.context_actions)
         host.add_drop_handler(self.boxes_dropped)
         host.session.document_changed.connect(self._document_changed)
+        host.session.containers_changed.connect(self._marker_changed)
 
     # ----- menus and actions ------------------------------------------------------------
     def _make_actions(self) -> None:
@@ -240,7 +241,13 @@ class LayoutFeature:
         session says so, for exports to follow."""
         self.show_containers[by].setChecked(True)
         self.layer.set_grouping(by)
-        self.host.session.containers_by = by
+        self.host.session.set_containers_by(by)
+
+    def _marker_changed(self) -> None:
+        """An overlay marks the containers (or stops): redraw them with its marks."""
+        marker = self.host.session.container_marker
+        if marker is not self.layer.marker:
+            self.layer.set_marker(marker)
 
     def set_pinned(self, pinned: bool) -> bool:
         """Pin (or unpin) the selected nodes as one undo step."""

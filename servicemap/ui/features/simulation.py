@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
+    QPlainTextEdit,
     QProgressBar,
     QPushButton,
     QSpinBox,
@@ -99,10 +100,12 @@ class SimulateDialog(QDialog):
         self.table.setObjectName("sim_table")
         self.table.setHorizontalHeaderLabels(["Service"] + [c[0] for c in COLUMNS])
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.assumed = QLabel()
+        self.assumed = QPlainTextEdit()  # one line per assumption, a few lines high
         self.assumed.setObjectName("sim_assumptions")
-        self.assumed.setWordWrap(True)
-        self.assumed.setTextFormat(Qt.TextFormat.PlainText)
+        self.assumed.setReadOnly(True)
+        self.assumed.setMaximumHeight(90)
+        self.assumed.setPlaceholderText("What the map does not say, and so was assumed, "
+                                        "is listed here after a run.")
         self.copy_button = QPushButton("Cop&y")
         self.export_button = QPushButton("&Export…")
         for b in (self.copy_button, self.export_button):
@@ -211,8 +214,7 @@ class SimulateDialog(QDialog):
                 self.table.setItem(i, j, item)
         self.table.resizeColumnsToContents()
         self._rows = rows
-        self.assumed.setText("Assumed: " + "; ".join(result["assumptions"])
-                             if result["assumptions"] else "")
+        self.assumed.setPlainText("\n".join(f"Assumed: {a}" for a in result["assumptions"]))
         for b in (self.copy_button, self.export_button):
             b.setEnabled(True)
 
@@ -238,8 +240,8 @@ class SimulateDialog(QDialog):
                 else:
                     values.append(r[key])
             rows.append(values)
-        return table_file.ResultTable("Simulation", header, rows, formats,
-                                      [self.status.text(), self.assumed.text()])
+        about = [self.status.text(), *self.assumed.toPlainText().splitlines()]
+        return table_file.ResultTable("Simulation", header, rows, formats, about)
 
     def copy(self) -> None:
         table = self.result_table()

@@ -12,6 +12,7 @@ refuse is not offered. Right-click asks the window for the row's menu.
 
 from __future__ import annotations
 
+import time
 from collections import defaultdict
 
 from PySide6.QtCore import (
@@ -20,6 +21,7 @@ from PySide6.QtCore import (
     QModelIndex,
     QSortFilterProxyModel,
     Qt,
+    QTimer,
     Signal,
 )
 from PySide6.QtGui import QStandardItem, QStandardItemModel
@@ -29,6 +31,11 @@ from servicemap.graph.rules import check_join
 from servicemap.model import KIND_LABELS, EdgeKind, NodeKind
 from servicemap.ui.panels.base import Panel
 from servicemap.words import plural
+
+SLICED_NODES = 5000  # a map with more nodes has its rows made a slice at a time
+SLICE_ROWS = 1000    # rows made between two looks at the clock
+SLICE_SECONDS = 0.03  # rows made per turn of the event loop: about this long
+FILTER_HINT = "Filter outline"
 
 ID_ROLE = Qt.ItemDataRole.UserRole          # the node id of a row (None for group rows)
 KEY_ROLE = Qt.ItemDataRole.UserRole + 1     # a group row's key ("group:..."), for expansion
@@ -47,6 +54,14 @@ _GROUP_OF_KIND = {
     NodeKind.ACCESS_POINT: "group:access_points", NodeKind.EXIT: "group:exits",
 }
 _STRUCTURE = (EdgeKind.PART_OF, EdgeKind.SERVES)
+
+
+def _node_row(node_id: str, attrs) -> QStandardItem:
+    item = QStandardItem(attrs["name"])
+    item.setData(node_id, ID_ROLE)
+    item.setData(_sort_key(attrs["kind"], attrs["name"]), SORT_ROLE)
+    item.setEditable(False)
+    return item
 
 
 class _OutlineView(QTreeView):
@@ -112,13 +127,19 @@ class OutlinePanel(Panel):
         self.editor = editor
         self._rows: dict[str, list[QStandardItem]] = {}   # node id -> its rows, main row first
         self._groups: dict[str, QStandardItem] = {}
+        # each row that holds rows: (it, the ids of its rows, its rows), to select by sets
+        self._holders: list[tuple[QStandardItem, frozenset[str], list[QStandardItem]]] = []
         self._structural: set[str] = set()  # ids of the part_of / serves edges shown
+        self._slices = None  # the rows of a large map being made (see rebuild)
+        self._slice_timer = QTimer(self)
+        self._slice_timer.setInterval(0)
+        self._slice_timer.timeout.connect(self._build_slice)
         self._syncing = False               # True while we change one side from the other
         self._built = False
 
         self.filter_edit = QLineEdit(self)
         self.filter_edit.setObjectName("outline_filter")
-        self.filter_edit.setPlaceholderText("Filter outline")
+        self.filter_edit.setPlaceholderText(FILTER_HINT)
         self.filter_edit.setClearButtonEnabled(True)
         self.filter_edit.setToolTip("Show only rows whose name contains this text")
 
@@ -193,6 +214,8 @@ class OutlinePanel(Panel):
     def on_event(self, name: str, *args) -> bool:
         if name in self.UNSHOWN:
             return True
+        if self.building:
+            return False  # rows half made from the map as it was: made again
         if name == "node_changed":
             self._on_node_changed(*args)
             return True
@@ -234,55 +257,65 @@ class OutlinePanel(Panel):
         finally:
             self._syncing = False
 
-    def _node_item(self, node_id: str, attrs) -> QStandardItem:
-        item = QStandardItem(attrs["name"])
-        item.setData(node_id, ID_ROLE)
-        item.setData(_sort_key(attrs["kind"], attrs["name"]), SORT_ROLE)
-        item.setEditable(False)
-        self._rows.setdefault(node_id, []).append(item)
-        return item
-
-    def _build_groups(self) -> list[QStandardItem]:
-        """Every row of the tree, parented but not yet in the model."""
+    def _rows_in_slices(self):
+        """Every row of the tree, parented but not yet in the model, made SLICE_ROWS at a
+        time (a generator: it yields between slices and returns the rows, see
+        :meth:`_show_rows`). Nothing the panel shows changes until they are all made."""
         graph = self.doc.graph
         parent_of: dict[str, str] = {}
         served: dict[str, list[str]] = defaultdict(list)
-        self._structural = set()
+        structural: set[str] = set()
         for u, v, key, kind in graph.edges(keys=True, data="kind"):
             if kind == EdgeKind.PART_OF:
                 parent_of[u] = v
-                self._structural.add(key)
+                structural.add(key)
             elif kind == EdgeKind.SERVES:
                 served[v].append(u)
-                self._structural.add(key)
+                structural.add(key)
+        yield
 
-        self._rows = {}
-        self._groups = {}
+        rows: dict[str, list[QStandardItem]] = {}
+        groups: dict[str, QStandardItem] = {}
         for rank, (key, title) in enumerate(GROUPS):
             group = QStandardItem(title)
             group.setData(key, KEY_ROLE)
             group.setData(str(rank), SORT_ROLE)
             group.setEditable(False)
             group.setSelectable(False)
-            self._groups[key] = group
+            groups[key] = group
 
-        items = {n: self._node_item(n, attrs) for n, attrs in graph.nodes(data=True)}
-        parents = dict(self._groups)  # group key or node id -> the row that holds children
+        items: dict[str, QStandardItem] = {}
+        for made, (node_id, attrs) in enumerate(graph.nodes(data=True), 1):
+            items[node_id] = item = _node_row(node_id, attrs)
+            rows[node_id] = [item]
+            if made % SLICE_ROWS == 0:
+                yield
+        parents = dict(groups)  # group key or node id -> the row that holds children
         parents.update(items)
-        children: dict[str, list[QStandardItem]] = defaultdict(list)
+        children: dict[str, list[tuple[str, QStandardItem]]] = defaultdict(list)
+        nodes = graph.nodes
         for node_id, item in items.items():
-            kind = graph.nodes[node_id]["kind"]
+            kind = nodes[node_id]["kind"]
             holder = _GROUP_OF_KIND.get(kind) or parent_of.get(node_id) or "group:unassigned"
-            children[holder].append(item)
+            children[holder].append((node_id, item))
+        made = 0
         for partnership, members in served.items():
             for member in members:
-                children[partnership].append(self._node_item(member, graph.nodes[member]))
-        for holder, rows in children.items():
-            parents[holder].appendRows(rows)
-        groups = [self._groups[key] for key, _ in GROUPS]
-        if not self._groups["group:unassigned"].hasChildren():
-            groups.pop()
-        return groups
+                item = _node_row(member, nodes[member])
+                rows[member].append(item)
+                children[partnership].append((member, item))
+                made += 1
+                if made % SLICE_ROWS == 0:
+                    yield
+        holders = []
+        for holder, pairs in children.items():
+            held = [item for _id, item in pairs]
+            parents[holder].appendRows(held)
+            holders.append((parents[holder], frozenset(i for i, _item in pairs), held))
+        tops = [groups[key] for key, _ in GROUPS]
+        if not groups["group:unassigned"].hasChildren():
+            tops.pop()
+        return tops, rows, groups, holders, structural
 
     def _expanded_keys(self) -> set[str]:
         """Keys (node ids or group keys) of the rows now expanded in the view."""
@@ -301,13 +334,48 @@ class OutlinePanel(Panel):
         return keys
 
     def rebuild(self) -> None:
-        """Rebuild every row from the document, keeping expansion, selection and filter."""
+        """Rebuild every row from the document, keeping expansion, selection and filter. A
+        map of more than SLICED_NODES nodes has its rows made a slice at a time between the
+        window's events (the rows shown until then stay), so opening one does not hold the
+        window while 20,000 rows are made."""
         self._refresh_timer.stop()
+        self._slice_timer.stop()
+        steps = self._rows_in_slices()
+        if self.doc.graph.number_of_nodes() <= SLICED_NODES:
+            try:
+                while True:
+                    next(steps)
+            except StopIteration as built:
+                self._show_rows(built.value)
+            return
+        self._slices = steps
+        self.filter_edit.setPlaceholderText("Listing the map…")
+        self._slice_timer.start()
+
+    @property
+    def building(self) -> bool:
+        """True while the rows of a large map are being made (the old ones still show)."""
+        return self._slice_timer.isActive()
+
+    def _build_slice(self) -> None:
+        deadline = time.perf_counter() + SLICE_SECONDS
+        try:
+            while time.perf_counter() < deadline:
+                next(self._slices)
+        except StopIteration as built:
+            self._slice_timer.stop()
+            self._slices = None
+            self.filter_edit.setPlaceholderText(FILTER_HINT)
+            self._show_rows(built.value)
+
+    def _show_rows(self, built) -> None:
+        """Put the rows made by :meth:`_rows_in_slices` in the model, in one insertion."""
         expanded = self._expanded_keys() if self._built else {key for key, _ in GROUPS}
+        tops, self._rows, self._groups, self._holders, self._structural = built
         self._syncing = True
         try:
             self.model.clear()
-            self.model.invisibleRootItem().appendRows(self._build_groups())
+            self.model.invisibleRootItem().appendRows(tops)
             self._built = True
             if self.filter_edit.text():
                 self.view.expandAll()
@@ -319,6 +387,11 @@ class OutlinePanel(Panel):
         finally:
             self._syncing = False
         self._follow(self.selection.ids, scroll=False)
+
+    def detach(self) -> None:
+        self._slice_timer.stop()
+        self._slices = None
+        super().detach()
 
     # ----- filter -------------------------------------------------------------------------
     def _apply_filter(self, text: str) -> None:
@@ -353,15 +426,7 @@ class OutlinePanel(Panel):
 
     def _follow(self, ids, scroll: bool) -> None:
         """Select the rows of ``ids`` (quietly) and, if asked, scroll to the first one."""
-        first = None
-        rows: dict[QModelIndex, list[int]] = {}  # a parent row: its chosen rows
-        for item_id in ids:
-            for item in self._rows.get(item_id, ()):
-                index = self.proxy.mapFromSource(item.index())
-                if index.isValid():
-                    rows.setdefault(index.parent(), []).append(index.row())
-                    first = index if first is None else first
-        chosen = self._ranges(rows)
+        chosen, first = self._rows_of(ids)
         model = self.view.selectionModel()
         flags = QItemSelectionModel.SelectionFlag
         self._syncing = True
@@ -377,6 +442,41 @@ class OutlinePanel(Panel):
                     self.view.scrollTo(first)
         finally:
             self._syncing = False
+
+    def _rows_of(self, ids) -> tuple[QItemSelection, QModelIndex | None]:
+        """The view's rows of ``ids`` and the first of them shown. Each row holding rows
+        finds its chosen ones by a set intersection; one whose rows are all chosen and all
+        shown (Select all) is one range, with no row mapped through the sorting proxy one
+        at a time."""
+        wanted = set(ids)
+        proxy = self.proxy
+        rows: dict[QModelIndex, list[int]] = {}  # a parent row: its chosen rows
+        whole = []  # (top, bottom) of the parents chosen whole
+        for parent, child_ids, items in self._holders if wanted else ():
+            common = child_ids & wanted
+            if not common:
+                continue
+            shown = proxy.mapFromSource(parent.index())
+            if not shown.isValid():
+                continue  # filtered out
+            count = proxy.rowCount(shown)
+            if len(common) == len(items) == count:
+                whole.append((proxy.index(0, 0, shown), proxy.index(count - 1, 0, shown)))
+                continue
+            for item in items:
+                if item.data(ID_ROLE) in common:
+                    index = proxy.mapFromSource(item.index())
+                    if index.isValid():
+                        rows.setdefault(shown, []).append(index.row())
+        chosen = self._ranges(rows)
+        for top, bottom in whole:
+            chosen.select(top, bottom)
+        for item_id in ids:
+            for item in self._rows.get(item_id, ()):
+                index = proxy.mapFromSource(item.index())
+                if index.isValid():
+                    return chosen, index
+        return chosen, None
 
     def _ranges(self, rows: dict) -> QItemSelection:
         """The chosen rows as one range per run of neighbours under each parent: a selection

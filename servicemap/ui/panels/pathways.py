@@ -3,7 +3,8 @@
 Choosing a pathway emits :attr:`PathwaysPanel.pathway_selected` so the canvas can highlight it.
 Its steps are listed in order, each marked when no flow joins it to the next step (a warning,
 not an error: the planner may be sketching a new route). New, Rename and Delete go through the
-:class:`Editor`, so each is one undo step.
+:class:`Editor`, so each is one undo step; so does each change to the chosen pathway's source,
+as-of date and verified tick (:mod:`servicemap.ui.panels.pathway_facts`).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from servicemap.graph.pathways import pathways_through, step_flows
 from servicemap.graph.rules import STEP_KINDS, check_join
 from servicemap.model import EdgeKind, FlowType
 from servicemap.ui.panels.base import Panel
+from servicemap.ui.panels.pathway_facts import PathwayFacts
 from servicemap.words import plural
 
 ID_ROLE = Qt.ItemDataRole.UserRole
@@ -82,6 +84,7 @@ class PathwaysPanel(Panel):
                                        "Add a referral flow wherever two steps are not joined "
                                        "(one undo step)", self.add_missing_flows)
         self.error.setObjectName("pathway_error")
+        self.facts = PathwayFacts(editor, self.show_error, self)
 
         buttons = QHBoxLayout()
         for button in (self.new_button, self.rename_button, self.delete_button):
@@ -95,6 +98,7 @@ class PathwaysPanel(Panel):
         more.addWidget(self.describe_button)
         more.addWidget(self.record_button)
         layout.addLayout(more)
+        layout.addWidget(self.facts)
         self.feature_buttons = QHBoxLayout()  # features' actions (add_action_button)
         layout.addLayout(self.feature_buttons)
         layout.addWidget(self.steps_label)
@@ -192,6 +196,10 @@ class PathwaysPanel(Panel):
                 if pathway.description:
                     tip.append(pathway.description)
                 tip += [" → ".join(self._name(s) for s in pathway.steps) or "(no steps yet)"]
+                if pathway.source or pathway.as_of:
+                    tip.append(f"Source: {pathway.source or 'not recorded'}"
+                               + (f", as of {pathway.as_of}" if pathway.as_of else "")
+                               + (" (verified)" if pathway.verified else ""))
                 item.setToolTip("\n".join(tip))
                 self.list.addItem(item)
                 if pathway.id == self._current:
@@ -243,10 +251,11 @@ class PathwaysPanel(Panel):
         keep_row = self.steps.currentRow()
         self.steps.clear()
         self._update_buttons()
-        if self._current is None or self._current not in self.doc.pathways:
+        pathway = self.doc.pathways.get(self._current) if self._current is not None else None
+        self.facts.show_pathway(pathway, self.editor.editable)
+        if pathway is None:
             self.steps_label.setText("Steps")
             return
-        pathway = self.doc.pathways[self._current]
         self.steps_label.setText(f"Steps of “{pathway.name}”")
         lines = self.step_lines(self._current)
         for line in lines or ["(no steps yet)"]:

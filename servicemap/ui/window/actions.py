@@ -206,16 +206,21 @@ class ActionRegistry:
                 if rule in ("edit", "edit+selection")]
 
     def refresh(self) -> None:
+        state = self._state()
         for action_id in self.rules:
-            self._apply_rule(action_id)
+            self._apply_rule(action_id, state)
 
-    def _apply_rule(self, action_id: str) -> None:
+    def _state(self) -> tuple[bool, bool, bool]:
+        """(a map is open, it may be changed, something is selected), read once per
+        refresh: the selection may hold 30,000 ids."""
+        has_doc = self.session.doc is not None
+        return has_doc, has_doc and self.session.editable, len(self.selection) > 0
+
+    def _apply_rule(self, action_id: str, state: tuple[bool, bool, bool] | None = None) -> None:
         rule = self.rules.get(action_id)
         if rule is None:
             return
-        has_doc = self.session.doc is not None
-        editable = has_doc and self.session.editable
-        selected = bool(self.selection.ids)
+        has_doc, editable, selected = state or self._state()
         if callable(rule):
             on = bool(rule())
         else:

@@ -18,6 +18,7 @@ from servicemap import atomic, store
 from servicemap.errors import ServiceMapError
 from servicemap.graph.document import Document
 from servicemap.io.formats import MAPS, SMAP, dialog_filters, map_format, open_map
+from servicemap.io.report import ImportProblems
 from servicemap.ui.dialogs import ask, message_box, notices_dialog, warn
 from servicemap.ui.file_safety import MapLock, Recovery
 from servicemap.ui.session import Mode
@@ -91,7 +92,7 @@ class FileController:
             read_only = not self.session.editable
             self.recovery.autosave(self.session.doc, self.path, read_only)
         except (ServiceMapError, OSError) as exc:
-            self.w.statusBar().showMessage(f"Autosave failed: {exc}", 8000)
+            self.w.statusBar().showMessage(str(exc), 20000)  # names the map, says why
 
     def show_document(self, doc: Document, *, path: Path | None = None,
                       name: str | None = None, mode: Mode = Mode.EDIT, dirty: bool = False,
@@ -257,6 +258,9 @@ class FileController:
             else:  # a JSON file, perhaps networkx's own: what was filled in is reported
                 imported = map_format(path).import_file(path)
                 doc, notices = imported.document, imported.notices
+        except ImportProblems as exc:
+            self.tell_error(str(exc.when_opening()))
+            return False
         except ServiceMapError as exc:
             self.tell_error(str(exc))
             return False

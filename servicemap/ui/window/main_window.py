@@ -206,6 +206,7 @@ class MainWindow(QMainWindow):
         built already from :meth:`new_scene`) and panels; then the session says so
         (``mode_changed``, ``document_changed``). Files call this through
         :meth:`FileController.show_document`."""
+        from servicemap.gcpause import freeze_after_next_full_collection
         from servicemap.ui.editing.editor import Editor
         from servicemap.ui.panels.inspector import InspectorPanel
         from servicemap.ui.panels.outline import OutlinePanel
@@ -270,6 +271,8 @@ class MainWindow(QMainWindow):
             self._on_mode_changed(str(mode))
         session.document_changed.emit()
         self.view.fit_until_used()
+        # the map's objects out of later full collections' sight once the next one has run
+        freeze_after_next_full_collection()
 
     def update_mode_bar(self) -> None:
         """Say across the canvas why the map cannot be changed (nothing when it can)."""

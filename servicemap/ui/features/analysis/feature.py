@@ -21,7 +21,12 @@ from servicemap.graph.measures import MEASURES
 from servicemap.io import table_file
 from servicemap.ui.api import Host
 from servicemap.ui.features.analysis.definitions import TITLE, DefinitionsWindow
-from servicemap.ui.features.analysis.overlay import Overlay, OverlayLegend
+from servicemap.ui.features.analysis.overlay import (
+    CONTAINERS_NOTE,
+    Overlay,
+    OverlayLegend,
+    partnership_rate_marks,
+)
 from servicemap.ui.panels.analysis import AnalysisPanel
 from servicemap.words import plural
 
@@ -57,6 +62,7 @@ class AnalysisFeature:
         self.panel.export_button.clicked.connect(self.export_table)
         self.overlay.changed.connect(self._overlay_changed)
         host.session.document_changed.connect(self._document_changed)
+        host.session.containers_changed.connect(self._containers_note)
 
     def _make_actions(self) -> None:
         w = self.host.widget
@@ -86,6 +92,11 @@ class AnalysisFeature:
 
     def _overlay_changed(self, key: str) -> None:
         self.overlay_actions[key].setChecked(True)
+        self.host.session.overlay = key or None  # exports of the window's map draw it
+        marker = partnership_rate_marks if key == "rates" else None
+        if self.host.session.container_marker is not marker:
+            self.host.session.set_container_marker(marker)
+        self._containers_note()
         if key:
             self.legend_dock.show()
             self.legend_dock.raise_()
@@ -93,6 +104,16 @@ class AnalysisFeature:
             self.legend_dock.hide()
             self.host.dock("legend").raise_()
         self.legend.update()
+
+    def _containers_note(self) -> None:
+        """The legend's line on the partnership containers, while the rates overlay is on."""
+        note = ""
+        if self.overlay.key == "rates":
+            note = (CONTAINERS_NOTE if self.host.session.containers_by == "partnership" else
+                    "Map > Containers > By partnership tints each partnership by its own rate.")
+        if note != self.overlay.note:
+            self.overlay.note = note
+            self.legend.refresh()
 
     def show_analysis(self, measure: str | None = None) -> None:
         """Show and raise the Analysis dock, on ``measure`` if given."""

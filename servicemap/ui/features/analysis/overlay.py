@@ -12,9 +12,8 @@ of the scene (layer :data:`LAYER`). The measures, their bins and each service's 
 from __future__ import annotations
 
 from PySide6.QtCore import QObject, QRectF, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QBrush, QColor, QFontMetricsF, QPainter, QPainterPath, QPen
+from PySide6.QtGui import QBrush, QColor, QFontMetricsF, QPainter, QPen
 from PySide6.QtWidgets import (
-    QGraphicsItem,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -25,81 +24,24 @@ from PySide6.QtWidgets import (
 from shiboken6 import isValid
 
 from servicemap.graph.measures import MEASURES, Measure
-from servicemap.model import NodeKind
 from servicemap.render import style
+from servicemap.render.overlay_marks import (  # noqa: F401 (the overlay's look, used here)
+    CONTAINER_TINT,
+    CONTAINERS_NOTE,
+    HATCH,
+    LAYER,
+    RINGS,
+    SCALE,
+    UNKNOWN_BORDER,
+    UNKNOWN_FILL,
+    OverlayMark,
+    bin_border,
+    bins,
+    mark_services,
+    partnership_rate_marks,
+)
 
-SCALE = [QColor(c) for c in ("#FFF7BC", "#FEE391", "#FEC44F", "#FB9A29", "#EC7014")]
-RINGS = [0.0, 0.0, 1.5, 3.0, 4.5]  # inner border width by bin: the cue without colour
-UNKNOWN_FILL = QColor("#E8ECEE")
-UNKNOWN_BORDER = QColor("#768692")
-HATCH = QColor("#768692")
-LAYER = "overlay"  # the scene's decoration layer of the marks
 REFRESH_MS = 150
-
-
-def bin_border(index: int) -> QColor:
-    return SCALE[index].darker(170 if index < 3 else 150)
-
-
-class OverlayMark(QGraphicsItem):
-    """Drawn over one service box: the ring, the hatched frame (unknown) and the badge. Only the
-    badge takes the mouse (for its tooltip); clicks on the box reach the box."""
-
-    _font = None
-    _metrics = None
-
-    def __init__(self, node: QGraphicsItem, bin_index: int | None, badge: str, tip: str) -> None:
-        self.node, self.badge_rect = node, QRectF()
-        super().__init__()
-        self.setAcceptedMouseButtons(Qt.NoButton)
-        if OverlayMark._font is None:  # one font for every badge (thousands on a large map)
-            OverlayMark._font = style.label_font()
-            OverlayMark._font.setPointSizeF(7.5)
-            OverlayMark._font.setBold(True)
-            OverlayMark._metrics = QFontMetricsF(OverlayMark._font)
-        self.set(bin_index, badge, tip)
-
-    def set(self, bin_index: int | None, badge: str, tip: str) -> None:
-        self.prepareGeometryChange()
-        self.bin, self.badge = bin_index, badge
-        self.setToolTip(tip)
-        metrics = OverlayMark._metrics
-        w, h = metrics.horizontalAdvance(badge) + 10, metrics.height() + 2
-        rect = self.node.rect
-        self.badge_rect = QRectF(rect.right() - w - 6, rect.top() - h / 2 - 2, w, h)
-        self.update()
-
-    def boundingRect(self) -> QRectF:
-        return self.node.rect.united(self.badge_rect).adjusted(-2, -2, 2, 2)
-
-    def shape(self) -> QPainterPath:
-        path = QPainterPath()
-        path.addRoundedRect(self.badge_rect, 4, 4)
-        return path
-
-    def paint(self, painter: QPainter, option, widget=None) -> None:
-        if option.levelOfDetailFromTransform(painter.worldTransform()) < 0.3:
-            return
-        painter.setRenderHint(QPainter.Antialiasing, True)
-        rect = self.node.rect
-        if self.bin is None:
-            frame = QPainterPath()
-            frame.addRoundedRect(rect.adjusted(1.5, 1.5, -1.5, -1.5), 7, 7)
-            inner = QPainterPath()
-            inner.addRoundedRect(rect.adjusted(8, 8, -8, -8), 4, 4)
-            painter.fillPath(frame.subtracted(inner), QBrush(HATCH, Qt.BDiagPattern))
-        elif RINGS[self.bin]:
-            ring = RINGS[self.bin]
-            painter.setPen(QPen(bin_border(self.bin), ring))
-            painter.setBrush(Qt.NoBrush)
-            inset = 1.5 + ring / 2
-            painter.drawRoundedRect(rect.adjusted(inset, inset, -inset, -inset), 6, 6)
-        painter.setPen(QPen(UNKNOWN_BORDER if self.bin is None else bin_border(self.bin), 1))
-        painter.setBrush(QColor("white"))
-        painter.drawRoundedRect(self.badge_rect, 4, 4)
-        painter.setFont(OverlayMark._font)
-        painter.setPen(style.TEXT)
-        painter.drawText(self.badge_rect, Qt.AlignCenter, self.badge)
 
 
 class Overlay(QObject):
@@ -116,6 +58,7 @@ class Overlay(QObject):
         self.marks: dict[str, OverlayMark] = {}
         self.counts: list[int] = []   # services per bin, then unknown
         self.reference = ""           # what the bins compare with ("Map-wide: ..."), if anything
+        self.note = ""                # what else it colours (the partnership containers)
         self._timer = QTimer(self, singleShot=True, interval=REFRESH_MS)
         self._timer.timeout.connect(self.apply)
 
@@ -163,33 +106,9 @@ class Overlay(QObject):
             self.applied.emit()
             return
         scene = self.scene
-        values = measure.read(scene.doc)
         self.reference = measure.reference(scene.doc) if measure.reference else ""
-        self.counts = [0] * (len(SCALE) + 1)
         old = {d.anchor: d.item for d in scene.decorations(LAYER)}  # a removed box took its own
-        self.marks, colours = {}, {}
-        for node_id, item in scene.nodes.items():
-            if item.kind != NodeKind.SERVICE:
-                continue
-            value, badge = values.get(node_id, (None, "?"))
-            index = measure.bin_of(value)
-            self.counts[len(SCALE) if index is None else index] += 1
-            if index is None:
-                colours[node_id] = (UNKNOWN_FILL, UNKNOWN_BORDER)
-                label = measure.unknown_label.lower()
-            else:
-                colours[node_id] = (SCALE[index], bin_border(index))
-                label = measure.labels[index]
-            tip = f"{measure.title}: {badge} ({label})"
-            mark = old.pop(node_id, None)
-            if mark is not None:
-                mark.set(index, badge, tip)
-            else:
-                mark = scene.add_decoration(LAYER, OverlayMark(item, index, badge, tip), node_id)
-            self.marks[node_id] = mark
-        scene.set_node_colours(colours)
-        for mark in old.values():  # services gone since the last time
-            scene.remove_decoration(LAYER, mark)
+        self.marks, self.counts = mark_services(scene, measure, old)
         self.applied.emit()
 
     def _drop_marks(self) -> None:
@@ -203,12 +122,7 @@ class Overlay(QObject):
         measure = self.measure
         if measure is None:
             return []
-        counts = self.counts or [0] * (len(SCALE) + 1)
-        rows = [(label, SCALE[i], bin_border(i), RINGS[i], False, counts[i])
-                for i, label in enumerate(measure.labels)]
-        rows.append((measure.unknown_label, UNKNOWN_FILL, UNKNOWN_BORDER, 0.0,
-                     True, counts[-1]))
-        return rows
+        return bins(measure, self.counts)
 
 
 class OverlayLegend(QWidget):
@@ -251,6 +165,10 @@ class OverlayLegend(QWidget):
         self.explain.setVisible(shown)
         self._resize()
 
+    def refresh(self) -> None:
+        """Lay out and paint again (the overlay's note or entries changed)."""
+        self._resize()
+
     def _resize(self) -> None:
         measure = self.overlay.measure
         explain = measure.explain if measure is not None else ""
@@ -258,7 +176,8 @@ class OverlayLegend(QWidget):
         self.help_button.setToolTip(explain)
         self.setToolTip(explain)
         self.help_button.setEnabled(bool(explain))
-        rows = len(self.overlay.entries()) + (1 if self.overlay.reference else 0)
+        rows = len(self.overlay.entries()) + (1 if self.overlay.reference else 0) \
+            + (2 if self.overlay.note else 0)
         extra = max(self.explain.heightForWidth(max(self.width(), 260) - 16), 0) + 6 \
             if self.explain.isVisibleTo(self) else 0
         self.setMinimumHeight(int(self.ROW_H * (rows + 6)) + self.button.sizeHint().height()
@@ -292,6 +211,10 @@ class OverlayLegend(QWidget):
             painter.drawText(QRectF(8, y, width, self.ROW_H), Qt.AlignVCenter,
                              metrics.elidedText(self.overlay.reference, Qt.ElideRight, width))
             y += self.ROW_H
+        if self.overlay.note:
+            note = QRectF(8, y, width, 2 * self.ROW_H)
+            painter.drawText(note, Qt.AlignVCenter | Qt.TextWordWrap, self.overlay.note)
+            y += 2 * self.ROW_H
         for label, fill, border, ring, hatched, count in self.overlay.entries():
             swatch = QRectF(8, y + 3, 44, self.ROW_H - 6)
             painter.setPen(QPen(border, 1.5))

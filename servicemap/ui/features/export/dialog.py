@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from servicemap.errors import ServiceMapError
 from servicemap.graph.document import Document
+from servicemap.graph.measures import MEASURES
 from servicemap.graph.pathways import pathways_by_name
 from servicemap.io.formats import PICTURES
 from servicemap.render import export, paper
@@ -152,12 +153,19 @@ class ExportDialog(QDialog):
                                           self)
         self.containers_check.setChecked(d.containers is not None)
         self.containers_check.setVisible(d.containers is not None)
+        self.overlay = d.overlay
+        title = MEASURES[d.overlay].title if d.overlay in MEASURES else ""
+        self.overlay_check = QCheckBox(f"Overlay: {title} (as on the canvas: services coloured "
+                                       "by it, with its badges and legend)", self)
+        self.overlay_check.setObjectName("overlay")
+        self.overlay_check.setChecked(bool(title))
+        self.overlay_check.setVisible(bool(title))
         self.comments_check = QCheckBox("Review comments (numbered on the map; listed on a "
                                         "page after it in PDF and print)", self)
         self.comments_check.setChecked(d.comments)
         self.comments_check.setVisible(bool(getattr(doc, "comments", None)))
         for box in (self.legend_check, self.numbers_check, self.suppression_check,
-                    self.containers_check, self.comments_check):
+                    self.containers_check, self.overlay_check, self.comments_check):
             form.addRow("", box)
 
         self.buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel, self)
@@ -180,6 +188,7 @@ class ExportDialog(QDialog):
                        self.numbers_check.toggled, self.suppression_check.toggled,
                        self.orientation_box.currentIndexChanged,
                        self.containers_check.toggled, self.comments_check.toggled,
+                       self.overlay_check.toggled,
                        self.faded_check.toggled):
             signal.connect(self.refresh)
         self.refresh()
@@ -199,18 +208,19 @@ class ExportDialog(QDialog):
             legend=self.legend_check.isChecked(), flow_numbers=self.numbers_check.isChecked(),
             suppression=self.suppression_check.isChecked(),
             containers=self.containers if self.containers_check.isChecked() else None,
+            overlay=self.overlay if self.overlay_check.isChecked() else None,
             comments=self.comments_check.isChecked() and not self.comments_check.isHidden(),
             faded_map=what == "pathway" and self.faded_check.isChecked())
 
     def picture(self) -> Picture:
         """The prepared export for what is chosen (raises what preparing it raised)."""
         o = self.options()
-        key = (o.what, o.pathway, o.containers, o.comments, o.faded_map)
+        key = (o.what, o.pathway, o.containers, o.comments, o.faded_map, o.overlay)
         if key not in self._pictures:
             try:
                 self._pictures[key] = export.prepare(self.doc, ExportOptions(
                     what=o.what, ids=o.ids, area=o.area, pathway=o.pathway,
-                    containers=o.containers, faded_map=o.faded_map))
+                    containers=o.containers, faded_map=o.faded_map, overlay=o.overlay))
             except ServiceMapError as exc:
                 self._pictures[key] = exc
         found = self._pictures[key]

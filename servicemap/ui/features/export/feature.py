@@ -28,6 +28,8 @@ def _sentence(exc: Exception, path: Path | None = None) -> str:
         reason = (exc.strerror or str(exc)).rstrip(".")
         return f"Could not write {where}: {reason.lower()}." if where else f"{reason}."
     message = str(exc).rstrip(".")
+    if path is not None and message.startswith(path.name):
+        return message + "."  # the user's file as they named it, never capitalised
     return message[:1].upper() + message[1:] + "."
 
 
@@ -114,7 +116,8 @@ class ExportFeature:
         if self._doc is None:
             return None
         defaults = ExportOptions(**{**vars(self.last_options), "what": "map",
-                                    "containers": self._containers()})
+                                    "containers": self._containers(),
+                                    "overlay": self.host.session.overlay})
         if self._selected():
             defaults.what = "selection"
         highlighted = self.host.session.scene.highlighted_pathway
@@ -147,7 +150,7 @@ class ExportFeature:
             with busy():
                 export.export_picture(self._doc, picture, path, options)
         except (ServiceMapError, OSError) as exc:
-            self.show_error(_sentence(exc, path if isinstance(exc, OSError) else None))
+            self.show_error(_sentence(exc, path))
             return None
         finally:
             picture.close()
@@ -165,7 +168,8 @@ class ExportFeature:
             return False
         highlighted = self.host.session.scene.highlighted_pathway
         options = ExportOptions(**{**vars(self.last_options), "what": "map", "pathway": None,
-                                   "containers": self._containers()})
+                                   "containers": self._containers(),
+                                    "overlay": self.host.session.overlay})
         if highlighted is not None:
             options.what, options.pathway = "pathway", highlighted
         try:
@@ -204,7 +208,8 @@ class ExportFeature:
                                 legend=self.last_options.legend,
                                 flow_numbers=self.last_options.flow_numbers,
                                 suppression=self.last_options.suppression,
-                                containers=self._containers())
+                                containers=self._containers(),
+                                overlay=self.host.session.overlay)
         try:
             with busy():
                 image = export.copy_to_clipboard(self._doc, options)
