@@ -30,6 +30,7 @@ from servicemap.errors import FileFormatError, SaveError, ValidationError
 from servicemap.gcpause import gc_paused
 from servicemap.graph import rules
 from servicemap.graph.rules import MapCheck
+from servicemap.graph.scenarios import Change, Scenario
 from servicemap.model import (
     ALL_EDGE_FIELD_NAMES,
     ALL_NODE_FIELD_NAMES,
@@ -48,7 +49,7 @@ if TYPE_CHECKING:
     from servicemap.graph.document import Document
 
 APPLICATION_ID = 0x534D4150  # "SMAP"
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
 REAL_FIELDS = {"x", "y", "population", "capacity", "wait_target_days", "pct_within_target",
@@ -80,6 +81,16 @@ TABLES = {
                 "threshold": float, "due": str, "notes": str, "service_type": str,
                 "wait_days": float},
 }
+# Version 7: scenarios (named sets of changes to the map), in order, and their changes in
+# order; a change's fields are one JSON object (docs/data-model.md, "Scenarios").
+SCENARIO_TABLE = "scenarios"
+SCENARIO_COLUMNS = {"id": str, "position": int, "name": str, "description": str}
+SCENARIO_CHANGE_TABLE = "scenario_changes"
+SCENARIO_CHANGE_COLUMNS = {"scenario_id": str, "position": int, "op": str, "item": str,
+                           "item_id": str, "fields": str}
+SCENARIO_TABLES = {SCENARIO_TABLE: SCENARIO_COLUMNS,
+                   SCENARIO_CHANGE_TABLE: SCENARIO_CHANGE_COLUMNS}
+TABLES.update(SCENARIO_TABLES)
 
 
 # ----- migrations ---------------------------------------------------------------------------
@@ -152,11 +163,20 @@ def _migrate_5_to_6(conn: sqlite3.Connection) -> None:
         conn.execute(f'ALTER TABLE nodes ADD COLUMN "{column}" REAL')
 
 
+def _migrate_6_to_7(conn: sqlite3.Connection) -> None:
+    """Version 7 adds the scenarios and their changes (a version-6 map has none)."""
+    sql_types = {str: "TEXT", int: "INTEGER", float: "REAL"}
+    for table, columns in SCENARIO_TABLES.items():
+        cols = ", ".join(f'"{c}" {sql_types[t]}' for c, t in columns.items())
+        conn.execute(f"CREATE TABLE {table} ({cols})")
+
+
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _migrate_1_to_2,
                                                                2: _migrate_2_to_3,
                                                                3: _migrate_3_to_4,
                                                                4: _migrate_4_to_5,
-                                                               5: _migrate_5_to_6}
+                                                               5: _migrate_5_to_6,
+                                                               6: _migrate_6_to_7}
 
 
 # ----- loading ------------------------------------------------------------------------------
@@ -168,7 +188,7 @@ def load(path: str | os.PathLike) -> Document:
         try:
             return Document.from_records(file.map_fields, file.nodes(), file.edges(),
                                          file.pathways, file.comments, file.notes,
-                                         file.targets)
+                                         file.targets, file.scenarios)
         except ValidationError as exc:
             raise FileFormatError(f"{file.name} cannot be opened: {exc}") from None
 
@@ -219,6 +239,7 @@ class _OpenFile:
     comments: list[Comment]
     notes: list[Note]
     targets: list[Target]
+    scenarios: list[Scenario]
 
     def nodes(self) -> Iterator[dict[str, object]]:
         """The node rows as records, in file order (read while iterating)."""
@@ -247,7 +268,7 @@ def _reading(path: str | os.PathLike) -> Iterator[_OpenFile]:
         conn = _checked(conn, name)
         yield _OpenFile(name, conn, _read_map_fields(conn, name), _read_pathways(conn, name),
                         _read_comments(conn, name), _read_notes(conn, name),
-                        _read_targets(conn, name))
+                        _read_targets(conn, name), _read_scenarios(conn, name))
     except sqlite3.DatabaseError as exc:
         raise FileFormatError(f"{name} is damaged or is not a servicemap map "
                               f"({escaped(str(exc))}).") from None
@@ -369,17 +390,20 @@ def _check_tables(conn: sqlite3.Connection, name: str, version: int) -> None:
     v5_nodes = {c: t for c, t in NODE_COLUMNS.items() if c not in V6_NODE_COLUMNS}
     v4_edges = {c: t for c, t in EDGE_COLUMNS.items() if c not in V5_EDGE_COLUMNS}
     v3_nodes = {c: t for c, t in v4_nodes.items() if c not in V4_NODE_COLUMNS}
+    before_7 = {t: c for t, c in TABLES.items() if t not in SCENARIO_TABLES}
     if version == SCHEMA_VERSION:
         wanted = TABLES
+    elif version == 6:  # version 7 added the scenarios
+        wanted = before_7
     elif version == 5:  # version 6 added the targets table and the follow-up column
-        wanted = {t: c for t, c in TABLES.items() if t != "targets"} | {"nodes": v5_nodes}
+        wanted = {t: c for t, c in before_7.items() if t != "targets"} | {"nodes": v5_nodes}
     elif version == 4:  # version 5 added the provenance columns
-        wanted = {t: c for t, c in TABLES.items() if t != "targets"} | {"nodes": v4_nodes,
-                                                                          "edges": v4_edges}
+        wanted = {t: c for t, c in before_7.items() if t != "targets"} | {"nodes": v4_nodes,
+                                                                            "edges": v4_edges}
     elif version in (2, 3):  # version 3 added the comments table, version 4 the notes
         added = {"comments", "notes", "targets"} if version == 2 else {"notes", "targets"}
-        wanted = {t: c for t, c in TABLES.items() if t not in added} | {"nodes": v3_nodes,
-                                                                          "edges": v4_edges}
+        wanted = {t: c for t, c in before_7.items() if t not in added} | {"nodes": v3_nodes,
+                                                                            "edges": v4_edges}
     else:
         wanted = {
             "meta": TABLES["meta"], "nodes": {"id": str, "kind": str, "name": str},
@@ -472,6 +496,28 @@ def _read_targets(conn: sqlite3.Connection, name: str) -> list[Target]:
     return targets
 
 
+def _read_scenarios(conn: sqlite3.Connection, name: str) -> list[Scenario]:
+    changes: dict[object, list[Change]] = {}
+    cols = ", ".join(f'"{c}"' for c in SCENARIO_CHANGE_COLUMNS)
+    for row in _rows(conn, f"SELECT {cols} FROM {SCENARIO_CHANGE_TABLE} "
+                           "ORDER BY scenario_id, position, rowid"):
+        try:
+            fields = json.loads(row["fields"]) if row["fields"] else {}
+        except (TypeError, ValueError, RecursionError):
+            raise FileFormatError(f"{name} has a scenario change to {row['item_id']!r} whose "
+                                  "fields cannot be read.") from None
+        changes.setdefault(row["scenario_id"], []).append(
+            Change(row["op"], row["item"], row["item_id"], fields))
+    scenarios = []
+    for row in _rows(conn, f"SELECT id, name, description FROM {SCENARIO_TABLE} "
+                           "ORDER BY position, rowid"):
+        if not isinstance(row["id"], str) or not isinstance(row["name"], str):
+            raise FileFormatError(f"{name} has a scenario whose id or name is not text.")
+        scenarios.append(Scenario(row["id"], row["name"], row["description"] or "",
+                                  changes.get(row["id"], [])))  # checked with the map
+    return scenarios
+
+
 # ----- saving -------------------------------------------------------------------------------
 def backup_path(path: str | os.PathLike) -> Path:
     path = Path(path)
@@ -537,6 +583,8 @@ def _write(document: Document, tmp: Path) -> dict[str, int]:
             db["notes"].create(TABLES["notes"], pk="id", not_null={"x", "y", "width"})
             db["targets"].create(TABLES["targets"], pk="id",
                                  not_null={"name", "organisation", "measure", "threshold"})
+            for table, columns in SCENARIO_TABLES.items():
+                db[table].create(columns)
             db.conn.executemany("INSERT INTO meta VALUES (?, ?)",
                                 [(f.name, json.dumps(document.graph.graph.get(f.name)))
                                  for f in MAP_FIELDS])
@@ -569,13 +617,22 @@ def _write(document: Document, tmp: Path) -> dict[str, int]:
                                 f"({', '.join('?' * len(TABLES['targets']))})",
                                 [(t.id, i, *(getattr(t, n) for n in TARGET_FIELD_NAMES[1:]))
                                  for i, t in enumerate(document.targets.values())])
+            scenarios = list(document.scenarios.values())
+            db.conn.executemany(f"INSERT INTO {SCENARIO_TABLE} VALUES (?, ?, ?, ?)",
+                                [(s.id, i, s.name, s.description)
+                                 for i, s in enumerate(scenarios)])
+            db.conn.executemany(f"INSERT INTO {SCENARIO_CHANGE_TABLE} VALUES "
+                                "(?, ?, ?, ?, ?, ?)",
+                                [(s.id, i, c.op, c.item, c.id, json.dumps(dict(c.fields)))
+                                 for s in scenarios for i, c in enumerate(s.changes)])
     finally:
         db.close()
     return {"meta": len(MAP_FIELDS), "nodes": len(nodes), "edges": len(edges),
             "pathways": len(document.pathways),
             "pathway_steps": sum(len(p.steps) for p in document.pathways.values()),
             "comments": len(document.comments), "notes": len(document.notes),
-            "targets": len(document.targets)}
+            "targets": len(document.targets), SCENARIO_TABLE: len(document.scenarios),
+            SCENARIO_CHANGE_TABLE: sum(len(s.changes) for s in document.scenarios.values())}
 
 
 def _verify(tmp: Path, expected: dict[str, int]) -> None:

@@ -203,6 +203,8 @@ def as_version(version: int) -> list[str]:
     """The SQL that makes a map saved now look as servicemap wrote it at schema ``version``
     (2 or later): the tables and columns later versions added, dropped."""
     steps = []
+    if version < 7:
+        steps += [f"DROP TABLE {t}" for t in store.SCENARIO_TABLES]
     if version < 6:
         steps += ["DROP TABLE targets",
                   *(f"ALTER TABLE nodes DROP COLUMN {c}" for c in store.V6_NODE_COLUMNS)]
