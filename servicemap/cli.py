@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 EXIT_OK, EXIT_PROBLEMS, EXIT_BAD_INPUT = 0, 1, 2
 SHOWN_PROBLEMS = 20  # an import lists at most this many problems, then counts the rest
 COMMANDS = ("info", "validate", "demo", "export", "import", "analyse", "diff", "layout",
-            "template")
+            "template", "scenarios")
 
 
 class BadInput(ServiceMapError):
@@ -118,6 +118,13 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("analyse", help="bottlenecks, dead ends, boundaries, coverage, targets")
     p.add_argument("map", help="a .smap or .json map")
     p.add_argument("--json", action="store_true", help="print one JSON object of results")
+    p.add_argument("--scenario", metavar="NAME", help="analyse the map as scenario NAME "
+                   "changes it (see 'servicemap scenarios MAP')")
+    p = sub.add_parser("scenarios", help="list a map's scenarios and how many changes each "
+                       "makes")
+    p.add_argument("map", help="a .smap or .json map")
+    p.add_argument("--json", action="store_true", help="print one JSON object: scenarios, "
+                   "each with name, description, changes (a count) and skipped")
     p = sub.add_parser("diff", help="what changed between two versions of a map (exit 0: none, "
                        "1: differences, like diff(1))")
     p.add_argument("old", help="the earlier .smap or .json map")
@@ -493,14 +500,56 @@ def cmd_analyse(args) -> int:
     from servicemap.graph.analysis_report import report_lines
 
     doc = open_map(args.map)
+    scenario = None
+    if args.scenario is not None:
+        from servicemap.graph.scenarios import apply_scenario, find_scenario
+
+        scenario = find_scenario(doc, args.scenario)
+        view = apply_scenario(doc, scenario)
+        for skipped in view.skipped:
+            print(escaped(f"servicemap: note: {scenario.name}: {skipped}."), file=sys.stderr)
+        doc = view.doc
     result = analyse(doc)
     if args.json:
+        if scenario is not None:
+            result = {"scenario": scenario.name, **result}
         print(json.dumps(result, ensure_ascii=False))
         return EXIT_OK
     print(escaped(str(doc.graph.graph.get("title") or Path(args.map).name)))
+    if scenario is not None:
+        print(escaped(f"Scenario: {scenario.name} ({plural(len(scenario.changes), 'change')} "
+                      "to the baseline)"))
     if doc.graph.graph.get("illustrative"):
         print("(illustrative data: the numbers are not real)")
     print("\n".join(map(escaped, report_lines(doc, result))))
+    return EXIT_OK
+
+
+def cmd_scenarios(args) -> int:
+    """``scenarios MAP``: each scenario's name and number of changes (exit 0, none too)."""
+    from servicemap.graph.scenarios import apply_scenario
+
+    doc = open_map(args.map)
+    rows = []
+    for scenario in doc.scenarios.values():
+        try:
+            skipped = apply_scenario(doc, scenario).skipped
+        except ServiceMapError as exc:
+            skipped = [str(exc)]
+        rows.append({"name": scenario.name, "description": scenario.description,
+                     "changes": len(scenario.changes), "skipped": skipped})
+    if args.json:
+        print(json.dumps({"scenarios": rows}, ensure_ascii=False))
+        return EXIT_OK
+    if not rows:
+        print(escaped(f"{Path(args.map).name} has no scenarios (only the baseline)."))
+    for row in rows:
+        line = f"{row['name']}: {plural(row['changes'], 'change')}"
+        if row["description"]:
+            line += f" ({row['description']})"
+        print(escaped(line))
+        for skipped in row["skipped"]:
+            print(escaped(f"  not made: {skipped}"))
     return EXIT_OK
 
 
@@ -566,6 +615,7 @@ HANDLERS = {"info": cmd_info, "validate": cmd_validate, "demo": cmd_demo,
             "export": cmd_export, "import": cmd_import, "analyse": cmd_analyse,
             "diff": cmd_diff, "layout": cmd_layout}
 HANDLERS["template"] = cmd_template
+HANDLERS["scenarios"] = cmd_scenarios
 
 
 def main(argv: list[str] | None = None) -> int:

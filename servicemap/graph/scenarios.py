@@ -318,3 +318,14 @@ def describe_change(doc, change: Change, view=None) -> str:
     parts = [f"{titles.get(n, n.replace('_', ' '))} {_value_words(old.get(n))} → "
              f"{_value_words(v)}" for n, v in change.fields.items() if n not in ("x", "y")]
     return f"Changed {what}: {'; '.join(parts)}"
+
+
+def find_scenario(doc, name: str) -> Scenario:
+    """The scenario called ``name`` (ignoring case); a name the map does not hold is one
+    sentence listing the names it does."""
+    found = doc.scenario_named(name)
+    if found is not None:
+        return found
+    names = [f"“{s.name}”" for s in doc.scenarios.values()]
+    known = (f"its scenarios are {', '.join(names)}" if names else "it has none")
+    raise ValidationError(f"There is no scenario called “{name}” in this map; {known}.")

@@ -1,0 +1,54 @@
+"""servicemap scenarios MAP and analyse MAP --scenario NAME (issue #17)."""
+
+from __future__ import annotations
+
+import json
+
+from servicemap import store
+from tests.test_cli import bad_input, run
+from tests.test_scenarios import with_scenarios
+
+
+def saved(tmp_path):
+    path = tmp_path / "plans.smap"
+    store.save(with_scenarios(), path)
+    return path
+
+
+def test_scenarios_lists_names_and_counts(tmp_path, capsys):
+    path = saved(tmp_path)
+    code, out, err = run(capsys, "scenarios", path)
+    assert code == 0 and err == ""
+    assert out == "20 more beds: 5 changes (Ward grows)\nNothing yet: 0 changes (Empty for now)\n"
+    code, out, _ = run(capsys, "scenarios", path, "--json")
+    assert json.loads(out) == {"scenarios": [
+        {"name": "20 more beds", "description": "Ward grows", "changes": 5, "skipped": []},
+        {"name": "Nothing yet", "description": "Empty for now", "changes": 0, "skipped": []}]}
+
+
+def test_a_map_with_no_scenarios_says_so(saved_map, capsys):
+    code, out, _ = run(capsys, "scenarios", saved_map)
+    assert code == 0 and out.endswith("has no scenarios (only the baseline).\n")
+
+
+def test_analyse_a_scenario_changes_the_numbers_and_not_the_baseline(tmp_path, capsys):
+    path = saved(tmp_path)
+    before = path.read_bytes()
+    _, base_out, _ = run(capsys, "analyse", path, "--json")
+    code, out, _ = run(capsys, "analyse", path, "--scenario", "20 MORE BEDS", "--json")
+    base, plan = json.loads(base_out), json.loads(out)
+    assert code == 0 and plan["scenario"] == "20 more beds" and "scenario" not in base
+    rows = {r["id"]: r for r in plan["per_service"]["services"]}
+    base_rows = {r["id"]: r for r in base["per_service"]["services"]}
+    assert rows["ward"]["capacity"] == 38 and base_rows["ward"]["capacity"] == 18
+    assert rows["crisis"]["people_in"] == 960 + 0 and base_rows["crisis"]["people_in"] == 1200
+    assert "cafe" in rows and "cmht" not in rows and "cmht" in base_rows
+    code, text, _ = run(capsys, "analyse", path, "--scenario", "Nothing yet")
+    assert code == 0 and "Scenario: Nothing yet (0 changes to the baseline)" in text
+    assert path.read_bytes() == before
+
+
+def test_an_unknown_scenario_is_bad_input_naming_the_scenarios(tmp_path, capsys):
+    err = bad_input(capsys, "analyse", saved(tmp_path), "--scenario", "More nurses")
+    assert err == ("servicemap: There is no scenario called “More nurses” in this map; its "
+                   "scenarios are “20 more beds”, “Nothing yet”.\n")
