@@ -50,7 +50,9 @@ def _map_cases(bad: Path, folder: Path) -> dict[str, list[list[str]]]:
     return {
         "info": [["info", bad], ["info", bad, "--json"]],
         "validate": [["validate", bad]],
-        "analyse": [["analyse", bad], ["analyse", bad, "--json"]],
+        "analyse": [["analyse", bad], ["analyse", bad, "--json"],
+                    ["analyse", bad, "--scenario", "Plan"]],
+        "scenarios": [["scenarios", bad], ["scenarios", bad, "--json"]],
         "diff": [["diff", bad, good], ["diff", good, bad]],
         "layout": [["layout", bad, "--method", "tidy"],
                    ["layout", bad, "--method", "layered", "-o", str(folder / "out.smap")]],
