@@ -17,9 +17,10 @@ def all_features() -> tuple[type, ...]:
     from servicemap.ui.features.notes import NotesFeature
     from servicemap.ui.features.pathway_picture import PathwayPictureFeature
     from servicemap.ui.features.review import ReviewFeature
+    from servicemap.ui.features.scenarios import ScenariosFeature
     from servicemap.ui.features.structure import StructureFeature
     from servicemap.ui.features.targets import TargetsFeature
 
     return (ClipboardFeature, StructureFeature, NotesFeature, LayoutFeature, ArrangeFeature,
             ReviewFeature, ExportFeature, PathwayPictureFeature, CommentsFeature,
-            AnalysisFeature, ExchangeFeature, DiffFeature, TargetsFeature)
+            AnalysisFeature, ExchangeFeature, DiffFeature, TargetsFeature, ScenariosFeature)

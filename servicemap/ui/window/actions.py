@@ -23,13 +23,15 @@ MENUS: dict[str, tuple[str, tuple[str, ...]]] = {
     "file": ("&File", ("open", "save", "exchange", "export", "quit")),
     "edit": ("&Edit", ("undo", "clipboard", "add", "change", "select", "copy")),
     "view": ("&View", ("zoom", "show", "docks", "analysis")),
-    "map": ("&Map", ("structure", "layout", "grouped", "more", "containers", "pins")),
+    "map": ("&Map", ("structure", "layout", "grouped", "more", "containers", "pins",
+                     "scenarios")),
     "arrange": ("&Arrange", ("align", "distribute", "grid")),
+    "analysis": ("A&nalysis", ("measures", "scenarios")),
     "review": ("&Review", ("comments", "author", "docks")),
     "help": ("&Help", ("help",)),
 }
 TOOLBAR: tuple[str, ...] = ("file", "undo", "edit", "view", "filter", "search", "layout",
-                            "arrange")
+                            "arrange", "scenario")
 
 Rule = str | Callable[[], bool] | None
 
