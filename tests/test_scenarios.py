@@ -176,3 +176,25 @@ def test_an_unreadable_change_is_one_sentence(tmp_path):
     data["graph"]["scenarios"][0]["changes"][0]["op"] = "grow"
     with pytest.raises(FileFormatError, match="operation must be one of set, add, remove"):
         exchange.from_node_link(data)
+
+
+def test_comparing_the_baseline_with_a_scenario_per_service_and_system():
+    from servicemap.graph.scenario_compare import compare
+
+    base = sample_map()
+    base.update_node("ward", {"length_of_stay_days": 73})  # 18 beds x 365 / 73 = 90 a year
+    base.update_edge("f_crisis_ward", {"volume_per_year": 120})  # over capacity: 120 > 90
+    plan = Scenario("s", "Beds", changes=[Change("set", "node", "ward", {"capacity": 30.0}),
+                                          Change("remove", "node", "cmht")])
+    result = compare(base, apply_scenario(base, plan).doc)
+    rows = {r["id"]: r for r in result["services"]}
+    ward = rows["ward"]
+    assert ward["load"] == {"a": round(120 / 90, 4), "b": round(120 / 150, 4),
+                            "delta": round(round(120 / 150, 4) - round(120 / 90, 4), 4)}
+    assert ward["bottleneck"] == "clears" and ward["change"] == "changed"
+    assert rows["cmht"]["change"] == "removed" and rows["cmht"]["people_in"]["b"] is None
+    assert rows["crisis"]["change"] is None and rows["crisis"]["people_in"]["delta"] == 0
+    assert result["bottlenecks"] == {"appear": [], "clear": ["Acute ward"]}
+    assert result["system"]["people_in"] == {"a": 1200, "b": 1200, "delta": 0}
+    assert result["system"]["bottlenecks"]["delta"] == -1
+    assert result["system"]["over_capacity"] == {"a": 1, "b": 0, "delta": -1}
