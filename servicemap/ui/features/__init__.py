@@ -10,6 +10,7 @@ def all_features() -> tuple[type, ...]:
     from servicemap.ui.features.arrange import ArrangeFeature
     from servicemap.ui.features.clipboard import ClipboardFeature
     from servicemap.ui.features.comments import CommentsFeature
+    from servicemap.ui.features.compare_scenarios.feature import CompareScenariosFeature
     from servicemap.ui.features.diff import DiffFeature
     from servicemap.ui.features.exchange import ExchangeFeature
     from servicemap.ui.features.export.feature import ExportFeature
@@ -23,4 +24,5 @@ def all_features() -> tuple[type, ...]:
 
     return (ClipboardFeature, StructureFeature, NotesFeature, LayoutFeature, ArrangeFeature,
             ReviewFeature, ExportFeature, PathwayPictureFeature, CommentsFeature,
-            AnalysisFeature, ExchangeFeature, DiffFeature, TargetsFeature, ScenariosFeature)
+            AnalysisFeature, ExchangeFeature, DiffFeature, TargetsFeature, ScenariosFeature,
+            CompareScenariosFeature)
