@@ -1,4 +1,4 @@
-"""Scenarios in the window: the Scenario box on the toolbar (Baseline or a scenario: the
+"""Scenarios in the window: the Scenario box in the status bar (Baseline or a scenario: the
 canvas, the panels and every edit follow it) and Map > New, Duplicate, Rename and Delete
 scenario, each one undo step (undone from the view it was made in: a scenario made while the
 baseline is shown is undone from the baseline). While a scenario is shown the window's title
@@ -46,7 +46,7 @@ class ScenariosFeature:
         self.box.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
         self.box.activated.connect(self._chosen)
         row.addWidget(self.box)
-        host.add_toolbar_widget(holder, "scenario")
+        host.add_status_widget(holder)  # always in view, whatever the window's width
         editable = "edit"
         shown = lambda: self.views.active is not None  # noqa: E731
         host.add_action("map.scenario.new", "&New scenario…", self.new_scenario, menu="map",

@@ -31,7 +31,7 @@ MENUS: dict[str, tuple[str, tuple[str, ...]]] = {
     "help": ("&Help", ("help",)),
 }
 TOOLBAR: tuple[str, ...] = ("file", "undo", "edit", "view", "filter", "search", "layout",
-                            "arrange", "scenario")
+                            "arrange")
 
 Rule = str | Callable[[], bool] | None
 

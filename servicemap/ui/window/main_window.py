@@ -312,7 +312,7 @@ class MainWindow(QMainWindow):
         if scenario is not None:
             shown = (f"Scenario “{scenario}”: what you change here goes into the scenario; the "
                      "baseline (the map as it is) stays as it was. Choose Baseline in the "
-                     "Scenario box to see it.")
+                     "Scenario box (bottom right) to see it.")
             message = f"{message} {shown}" if message else shown
         self.mode_bar.show_message(message, copy=mode != Mode.EDIT)
 

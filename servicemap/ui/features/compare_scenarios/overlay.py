@@ -55,9 +55,11 @@ class ChangeMark(QGraphicsItem):
     def paint(self, painter: QPainter, option, widget=None) -> None:
         painter.setRenderHint(QPainter.Antialiasing, True)
         colour = COLOURS[self.key]
-        painter.setPen(QPen(colour, 4))
+        painter.setPen(QPen(colour, 2 if self.key == "same" else 4))
         painter.setBrush(Qt.NoBrush)
         painter.drawRoundedRect(self.node.rect.adjusted(-2, -2, 2, 2), 8, 8)
+        if self.badge == "±0":  # nothing changed: the frame alone, so the changes stand out
+            return
         painter.setPen(QPen(colour, 1.5))
         painter.setBrush(QColor("white"))
         painter.drawRoundedRect(self.badge_rect, 4, 4)
@@ -116,4 +118,5 @@ class ChangeLegend(QWidget):
         self.title.setText(f"Change in load from {a} to {b} (the badge: percentage points of "
                            "capacity)")
         for key, label in self.rows.items():
-            label.setText(f"{WORDS[key].format(a=a, b=b).capitalize()} ({counts.get(key, 0)})")
+            words = WORDS[key].format(a=a, b=b)
+            label.setText(f"{words[0].upper()}{words[1:]} ({counts.get(key, 0)})")
