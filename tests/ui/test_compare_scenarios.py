@@ -1,4 +1,4 @@
-"""Analysis > Compare scenarios… and View > Overlay > Change between scenarios (issue #17),
+"""Analysis > Compare scenarios… and View > Overlay: change between scenarios (issue #17),
 driven through the menus: the table per service and for the system, bottlenecks that appear
 or clear, Copy and Export, and the marks on the canvas with their legend."""
 
@@ -61,10 +61,9 @@ def test_compare_baseline_with_a_scenario(qtbot, open_window, tmp_path, monkeypa
 
 
 def overlay_entry(window):
-    """View > Overlay > Change between scenarios, found in the menu as a person would."""
+    """View > Overlay: change between scenarios, found in the menu as a person would."""
     view = next(a.menu() for a in window.menuBar().actions() if a.text() == "&View")
-    sub = next(a.menu() for a in view.actions() if a.menu() and a.text() == "&Overlay")
-    return next(a for a in sub.actions() if a.text() == "Change between scenarios")
+    return next(a for a in view.actions() if a.text() == "Overlay: change between scenarios")
 
 
 def test_the_change_overlay_marks_services_on_the_canvas(qtbot, open_window, tmp_path):

@@ -102,10 +102,11 @@ def test_menus_do_not_depend_on_the_order_features_are_installed(qtbot, tmp_path
     other = tmp_path / "other"
     other.mkdir()
     backward = window_with(qtbot, other, tuple(reversed(all_features())))
-    for menu_id in ("file", "edit", "view", "map", "arrange", "review", "help"):
+    for menu_id in ("file", "edit", "view", "map", "arrange", "analysis", "review", "help"):
         assert sections(forward, menu_id) == sections(backward, menu_id), menu_id
     titles = [a.text() for a in forward.menuBar().actions() if a.isVisible()]
-    assert titles == ["&File", "&Edit", "&View", "&Map", "&Arrange", "&Review", "&Help"]
+    assert titles == ["&File", "&Edit", "&View", "&Map", "&Arrange", "A&nalysis", "&Review",
+                      "&Help"]
     assert sections(forward, "file")[-1] == {"&Quit"}
     close(forward)
     close(backward)

@@ -1,7 +1,7 @@
 """Analysis > Compare scenarios…: any two of the baseline and the map's scenarios side by side,
 per service and for the whole system (people in, load, occupancy, waits, bottlenecks that
 appear or clear, targets met), with Copy and Export… like the Analysis dock's tables; and
-View > Overlay > Change between scenarios, the same comparison on the canvas
+View > Overlay: change between scenarios, the same comparison on the canvas
 (:mod:`.overlay`), with its legend. The figures are :mod:`servicemap.graph.scenario_compare`'s.
 """
 
@@ -152,16 +152,15 @@ class CompareScenariosFeature:
                         menu="analysis", section="scenarios", enabled="document",
                         tip="Any two of the baseline and the map's scenarios side by side: "
                         "per service and for the whole system")
-        self.overlay_action = QAction("Change between scenarios", host.widget, checkable=True)
+        self.overlay_action = QAction("Overlay: change between scenarios", host.widget,
+                                      checkable=True)
         self.overlay_action.setObjectName("view.overlay.scenario_change")
         self.overlay_action.setToolTip("Frame each service in the colour of how its load "
                                        "changes between the two views compared (Analysis > "
                                        "Compare scenarios… chooses them)")
         self.overlay_action.toggled.connect(self.set_overlay)
-        try:
-            host.place(self.overlay_action, "view.overlay")
-        except KeyError:  # no Overlay menu (the analysis feature is not installed)
-            host.place(self.overlay_action, "view", "analysis")
+        # Beside View > Overlay (that submenu is the analysis feature's; features stand alone).
+        host.place(self.overlay_action, "view", "analysis")
         self.legend = overlay.ChangeLegend(host.widget)
         self.legend_dock = host.add_dock("scenario-change-legend", "Change legend",
                                          self.legend, area="left", tab_with="legend",

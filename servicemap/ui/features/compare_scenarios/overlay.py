@@ -1,4 +1,4 @@
-"""View > Overlay > Change between scenarios: each service on the canvas framed in the colour of
+"""View > Overlay: change between scenarios: each service on the canvas framed in the colour of
 how its load changes from the first view compared to the second (Okabe-Ito blue: less, orange:
 more, bluish green: new, vermillion: removed, grey: the same or unknown), with a badge giving
 the change ("+25 pts", "new"), so colour is never the only cue. The marks are decorations of
