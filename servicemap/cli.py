@@ -98,6 +98,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--comments", action="store_true",
                    help="PNG/SVG/PDF: number the review comments on the map; PDF: list them "
                    "on pages after it")
+    p.add_argument("--scenario", metavar="NAME", help="export the map as scenario NAME changes "
+                   "it (a picture's title names the scenario; a data file holds its view as a "
+                   "map of its own)")
     p.add_argument("--containers", choices=("directorate", "partnership", "organisation"),
                    help="PNG/SVG/PDF: draw a titled container round the services of each "
                    "directorate, partnership or organisation, as the window's Map > "
@@ -468,12 +471,30 @@ def cmd_export(args) -> int:
             raise BadInput(f"--flat is for GraphML (.graphml), not {out.name}")
         fmt = formats.GRAPHML_FLAT
     doc = open_map(args.map)
+    if args.scenario is not None:
+        doc = _scenario_view(doc, args.scenario, picture=fmt.role == formats.PICTURE)
     with _writing(out):
         if fmt.role == formats.PICTURE:
             _export_picture(doc, out, args)
         else:
             fmt.write(doc, out)
     return EXIT_OK
+
+
+def _scenario_view(doc: Document, name: str, picture: bool = False) -> Document:
+    """The view of the map's scenario ``name`` (an unknown name: bad input naming the
+    scenarios); a change it can no longer make is noted on stderr. For a picture the title
+    names the scenario."""
+    from servicemap.graph.scenarios import apply_scenario, find_scenario
+
+    scenario = find_scenario(doc, name)
+    view = apply_scenario(doc, scenario)
+    for skipped in view.skipped:
+        print(escaped(f"servicemap: note: {scenario.name}: {skipped}."), file=sys.stderr)
+    if picture:
+        title = doc.graph.graph.get("title") or "Map"
+        view.doc.set_map_fields({"title": f"{title} — scenario “{scenario.name}”"})
+    return view.doc
 
 
 def cmd_import(args) -> int:
@@ -502,13 +523,10 @@ def cmd_analyse(args) -> int:
     doc = open_map(args.map)
     scenario = None
     if args.scenario is not None:
-        from servicemap.graph.scenarios import apply_scenario, find_scenario
+        from servicemap.graph.scenarios import find_scenario
 
         scenario = find_scenario(doc, args.scenario)
-        view = apply_scenario(doc, scenario)
-        for skipped in view.skipped:
-            print(escaped(f"servicemap: note: {scenario.name}: {skipped}."), file=sys.stderr)
-        doc = view.doc
+        doc = _scenario_view(doc, args.scenario)
     result = analyse(doc)
     if args.json:
         if scenario is not None:

@@ -52,3 +52,20 @@ def test_an_unknown_scenario_is_bad_input_naming_the_scenarios(tmp_path, capsys)
     err = bad_input(capsys, "analyse", saved(tmp_path), "--scenario", "More nurses")
     assert err == ("servicemap: There is no scenario called “More nurses” in this map; its "
                    "scenarios are “20 more beds”, “Nothing yet”.\n")
+
+
+def test_export_a_scenario_as_a_picture_and_as_data(tmp_path, capsys):
+    from servicemap.io import exchange
+    from tests.pdftext import pdf_lines
+
+    path = saved(tmp_path)
+    code, _, err = run(capsys, "export", path, tmp_path / "beds.pdf", "--scenario", "20 more beds")
+    assert code == 0, err
+    text = " ".join(pdf_lines((tmp_path / "beds.pdf").read_bytes()))
+    assert "scenario “20 more beds”" in text and "Crisis cafe" in text
+    code, _, _ = run(capsys, "export", path, tmp_path / "beds.json", "--scenario", "20 more beds")
+    view = exchange.read_json(tmp_path / "beds.json")
+    assert view.node("ward")["capacity"] == 38 and not view.has_node("cmht")
+    assert view.scenarios == {} and view.graph.graph["title"] == "Sample map"
+    err = bad_input(capsys, "export", path, tmp_path / "x.pdf", "--scenario", "Nope")
+    assert "There is no scenario called “Nope”" in err
