@@ -151,3 +151,30 @@ def test_a_json_export_of_the_map_keeps_its_scenarios(window, tmp_path):
     assert data["graph"]["scenarios"][0]["changes"] == [
         {"op": "set", "item": "node", "id": "ward", "fields": {"capacity": 24.0}}]
     assert [n for n in data["nodes"] if n["id"] == "ward"][0]["capacity"] is None
+
+
+def test_opening_another_map_while_a_scenario_is_shown_starts_at_its_baseline(
+        window, map_file, tmp_path):
+    window.actions.action("map.scenario.new").trigger()
+    window.editor.update_node("ward", {"capacity": 24})
+    other = tmp_path / "other.smap"
+    store.save(store.load(map_file), other)
+    assert window.files.open_path(other, ask_save=False)
+    views = window.host.scenarios
+    assert views.active is None and window.doc is views.baseline
+    assert window.doc.scenarios == {} and box(window).count() == 1
+    assert not window.isWindowModified() and "scenario" not in window.windowTitle()
+    window.editor.update_node("ward", {"capacity": 5})  # the new map's own editor works
+    window.editor.stack.undo()
+    assert window.doc.node("ward")["capacity"] is None
+
+
+def test_unsaved_scenario_edits_keep_the_map_marked_after_switching(window):
+    window.actions.action("map.scenario.new").trigger()
+    window.actions.action("file.save").trigger()
+    assert not window.isWindowModified()
+    window.editor.update_node("ward", {"capacity": 24})
+    choose(window, BASELINE_ITEM)
+    assert window.isWindowModified()  # the scenario's edit is not saved, though not shown
+    choose(window, "More beds")
+    assert window.doc.node("ward")["capacity"] == 24  # shown again from its records
