@@ -198,3 +198,36 @@ def test_comparing_the_baseline_with_a_scenario_per_service_and_system():
     assert result["system"]["people_in"] == {"a": 1200, "b": 1200, "delta": 0}
     assert result["system"]["bottlenecks"]["delta"] == -1
     assert result["system"]["over_capacity"] == {"a": 1, "b": 0, "delta": -1}
+
+
+@pytest.mark.parametrize("name", ["XLSX", "ODS", "CSV_ZIP", "CSV_FOLDER"])
+def test_scenarios_round_trip_through_spreadsheets(tmp_path, name):
+    from servicemap.io import formats
+
+    fmt = getattr(formats, name)
+    doc = with_scenarios()
+    path = tmp_path / (f"m{fmt.suffix}" if fmt.suffix else "folder")
+    fmt.write(doc, path)
+    back = fmt.read(path)
+    assert [s.as_dict() for s in back.scenarios.values()] == \
+        [s.as_dict() for s in doc.scenarios.values()]
+    view = apply_scenario(back, back.scenario_named("20 more beds")).doc
+    assert view.node("ward")["capacity"] == 38 and view.has_edge("f_gp_cafe")
+
+
+def test_a_scenarios_sheet_cell_that_is_not_json_is_one_problem_naming_its_row(tmp_path):
+    import openpyxl
+
+    from servicemap.io import formats
+    from servicemap.io.report import ImportProblems
+
+    path = tmp_path / "m.xlsx"
+    formats.XLSX.write(with_scenarios(), path)
+    book = openpyxl.load_workbook(path)
+    sheet = book["Scenarios"]
+    header = [c.value for c in sheet[1]]
+    sheet.cell(2, header.index("fields") + 1, "{oops")
+    book.save(path)
+    with pytest.raises(ImportProblems) as caught:
+        formats.XLSX.read(path)
+    assert "Scenarios" in str(caught.value) and "is not one JSON object" in str(caught.value)
