@@ -1,8 +1,8 @@
 """Two views of a map compared (the baseline and a scenario, or two scenarios): per service and
 for the whole system, with today's ``analyse`` measures (docs/analysis.md): people in a year,
 load against capacity, occupancy, the longest median wait of the flows in, the flows in whose
-wait is over target
-and whether it is a bottleneck; which bottlenecks appear and which clear; each target met or not.
+wait is over target and whether it is a bottleneck; which bottlenecks appear and which clear;
+each target met or not.
 
 Every figure is the same number ``servicemap analyse`` gives for each side; a delta is ``b - a``
 and is None when either side is unknown. A service in only one side is "added" or "removed".
