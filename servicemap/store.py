@@ -30,7 +30,7 @@ from servicemap.errors import FileFormatError, SaveError, ValidationError
 from servicemap.gcpause import gc_paused
 from servicemap.graph import rules
 from servicemap.graph.rules import MapCheck
-from servicemap.graph.scenarios import Change, Scenario
+from servicemap.graph.scenarios import Change, Scenario, check_scenarios
 from servicemap.model import (
     ALL_EDGE_FIELD_NAMES,
     ALL_NODE_FIELD_NAMES,
@@ -199,8 +199,11 @@ def check(path: str | os.PathLike) -> MapCheck:
     large map is never all in memory). Problems with the map are in the result; a file that
     cannot be read at all raises FileFormatError."""
     with gc_paused(), _reading(path) as file:
-        return rules.check_records(file.map_fields, file.nodes(), file.edges(), file.pathways,
-                                   file.comments, file.notes, file.targets)
+        result = rules.check_records(file.map_fields, file.nodes(), file.edges(),
+                                     file.pathways, file.comments, file.notes, file.targets)
+        # Scenarios as opening checks them (their names and change records), errors first.
+        result.problems[:0] = [rules.Problem(p) for p in check_scenarios(file.scenarios)]
+        return result
 
 
 def read_records(path: str | os.PathLike):

@@ -69,3 +69,17 @@ def test_export_a_scenario_as_a_picture_and_as_data(tmp_path, capsys):
     assert view.scenarios == {} and view.graph.graph["title"] == "Sample map"
     err = bad_input(capsys, "export", path, tmp_path / "x.pdf", "--scenario", "Nope")
     assert "There is no scenario called “Nope”" in err
+
+
+def test_validate_reports_a_scenario_opening_would_refuse(tmp_path, capsys):
+    import sqlite3
+
+    path = saved(tmp_path)
+    conn = sqlite3.connect(path)
+    conn.execute("UPDATE scenarios SET name = 'Baseline' WHERE id = 's2'")
+    conn.commit()
+    conn.close()
+    code, out, _ = run(capsys, "validate", path)
+    assert code == 1
+    assert "scenario \"Baseline\": “Baseline” is the map as it is" in out
+    bad_input(capsys, "info", path)  # opening refuses it, so info does too
