@@ -44,7 +44,7 @@ if TYPE_CHECKING:
 OVERLAYS = {"load": "Load against capacity", "waits": "Waits against target",
             "dna": "Missed-appointment (DNA) gap", "rates": "Rates per head by partnership"}
 COMMANDS = ("info", "validate", "demo", "export", "import", "analyse", "diff", "layout",
-            "template", "simulate")
+            "template", "simulate", "scenarios")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -107,6 +107,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--comments", action="store_true",
                    help="PNG/SVG/PDF: number the review comments on the map; PDF: list them "
                    "on pages after it")
+    p.add_argument("--scenario", metavar="NAME", help="export the map as scenario NAME changes "
+                   "it (a picture's title names the scenario; a data file holds its view as a "
+                   "map of its own)")
     p.add_argument("--containers", choices=("directorate", "partnership", "organisation"),
                    help="PNG/SVG/PDF: draw a titled container round the services of each "
                    "directorate, partnership or organisation, as the window's Map > "
@@ -140,6 +143,13 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("analyse", help="bottlenecks, dead ends, boundaries, coverage, targets")
     p.add_argument("map", help="a .smap or .json map")
     p.add_argument("--json", action="store_true", help="print one JSON object of results")
+    p.add_argument("--scenario", metavar="NAME", help="analyse the map as scenario NAME "
+                   "changes it (see 'servicemap scenarios MAP')")
+    p = sub.add_parser("scenarios", help="list a map's scenarios and how many changes each "
+                       "makes")
+    p.add_argument("map", help="a .smap or .json map")
+    p.add_argument("--json", action="store_true", help="print one JSON object: scenarios, "
+                   "each with name, description, changes (a count) and skipped")
     p = sub.add_parser("simulate", help="simulate the map: occupancy, queues, waits, refusals "
                                         "per service, with 95%% intervals over runs")
     p.add_argument("map", help="a .smap or .json map")
@@ -150,6 +160,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--runs", type=_positive(int, "--runs"), default=10,
                    help="independent runs, seeds S, S+1, ... (default 10)")
     p.add_argument("--seed", type=int, default=1, help="the first run's seed (default 1)")
+    p.add_argument("--scenario", metavar="NAME", action="append", help="also simulate "
+                   "scenario NAME (repeat for several); the baseline comes first")
     p.add_argument("--json", action="store_true", help="print one JSON object of results")
     p = sub.add_parser("diff", help="what changed between two versions of a map (exit 0: none, "
                        "1: differences, like diff(1))")
@@ -481,12 +493,30 @@ def cmd_export(args) -> int:
             raise BadInput(f"--flat is for GraphML (.graphml), not {out.name}")
         fmt = formats.GRAPHML_FLAT
     doc = open_map(args.map)
+    if args.scenario is not None:
+        doc = _scenario_view(doc, args.scenario, picture=fmt.role == formats.PICTURE)
     with writing(out):
         if fmt.role == formats.PICTURE:
             _export_picture(doc, out, args)
         else:
             fmt.write(doc, out)
     return EXIT_OK
+
+
+def _scenario_view(doc: Document, name: str, picture: bool = False) -> Document:
+    """The view of the map's scenario ``name`` (an unknown name: bad input naming the
+    scenarios); a change it can no longer make is noted on stderr. For a picture the title
+    names the scenario."""
+    from servicemap.graph.scenarios import apply_scenario, find_scenario
+
+    scenario = find_scenario(doc, name)
+    view = apply_scenario(doc, scenario)
+    for skipped in view.skipped:
+        print(escaped(f"servicemap: note: {scenario.name}: {skipped}."), file=sys.stderr)
+    if picture:
+        title = doc.graph.graph.get("title") or "Map"
+        view.doc.set_map_fields({"title": f"{title} — scenario “{scenario.name}”"})
+    return view.doc
 
 
 def cmd_import(args) -> int:
@@ -519,11 +549,22 @@ def cmd_analyse(args) -> int:
     from servicemap.graph.analysis_report import report_lines
 
     doc = open_map(args.map)
+    scenario = None
+    if args.scenario is not None:
+        from servicemap.graph.scenarios import find_scenario
+
+        scenario = find_scenario(doc, args.scenario)
+        doc = _scenario_view(doc, args.scenario)
     result = analyse(doc)
     if args.json:
+        if scenario is not None:
+            result = {"scenario": scenario.name, **result}
         print(json.dumps(result, ensure_ascii=False))
         return EXIT_OK
     print(escaped(str(doc.graph.graph.get("title") or Path(args.map).name)))
+    if scenario is not None:
+        print(escaped(f"Scenario: {scenario.name} ({plural(len(scenario.changes), 'change')} "
+                      "to the baseline)"))
     if doc.graph.graph.get("illustrative"):
         print("(illustrative data: the numbers are not real)")
     print("\n".join(map(escaped, report_lines(doc, result))))
@@ -536,16 +577,56 @@ def cmd_simulate(args) -> int:
     from servicemap.graph.simulate import simulate
 
     doc = open_map(args.map)
-    result = simulate(doc, days=args.days, warm_up=args.warm_up, runs=args.runs,
-                      seed=args.seed)
+    # the baseline, then each scenario asked for (an unknown name: exit 2 before any run)
+    views = [(None, doc)]
+    if args.scenario:
+        from servicemap.graph.scenarios import find_scenario
+
+        views += [(find_scenario(doc, name).name, _scenario_view(doc, name))
+                  for name in args.scenario]
+    results = []
+    for name, view in views:
+        result = simulate(view, days=args.days, warm_up=args.warm_up, runs=args.runs,
+                          seed=args.seed)
+        results.append({"scenario": name, **result})
     if args.json:
         print(json.dumps({"days": args.days, "warm_up": args.warm_up, "runs": args.runs,
-                          "seed": args.seed,
-                          "results": [{"scenario": None, **result}]}, ensure_ascii=False))
+                          "seed": args.seed, "results": results}, ensure_ascii=False))
         return EXIT_OK
-    print(escaped(str(doc.graph.graph.get("title") or Path(args.map).name)))
-    print("\n".join(map(escaped, report_lines(result, args.days, args.warm_up, args.runs,
-                                               args.seed))))
+    title = str(doc.graph.graph.get("title") or Path(args.map).name)
+    for result in results:
+        name = result["scenario"]
+        print(escaped(title if name is None else f"{title}: scenario “{name}”"))
+        print("\n".join(map(escaped, report_lines(result, args.days, args.warm_up,
+                                                   args.runs, args.seed))))
+    return EXIT_OK
+
+
+def cmd_scenarios(args) -> int:
+    """``scenarios MAP``: each scenario's name and number of changes (exit 0, none too)."""
+    from servicemap.graph.scenarios import apply_scenario
+
+    doc = open_map(args.map)
+    rows = []
+    for scenario in doc.scenarios.values():
+        try:
+            skipped = apply_scenario(doc, scenario).skipped
+        except ServiceMapError as exc:
+            skipped = [str(exc)]
+        rows.append({"name": scenario.name, "description": scenario.description,
+                     "changes": len(scenario.changes), "skipped": skipped})
+    if args.json:
+        print(json.dumps({"scenarios": rows}, ensure_ascii=False))
+        return EXIT_OK
+    if not rows:
+        print(escaped(f"{Path(args.map).name} has no scenarios (only the baseline)."))
+    for row in rows:
+        line = f"{row['name']}: {plural(row['changes'], 'change')}"
+        if row["description"]:
+            line += f" ({row['description']})"
+        print(escaped(line))
+        for skipped in row["skipped"]:
+            print(escaped(f"  not made: {skipped}"))
     return EXIT_OK
 
 
@@ -614,6 +695,7 @@ HANDLERS = {"info": cmd_info, "validate": cmd_validate, "demo": cmd_demo,
             "export": cmd_export, "import": cmd_import, "analyse": cmd_analyse,
             "diff": cmd_diff, "layout": cmd_layout, "simulate": cmd_simulate}
 HANDLERS["template"] = cmd_template
+HANDLERS["scenarios"] = cmd_scenarios
 
 
 def _quiet_stdout() -> None:

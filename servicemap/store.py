@@ -30,6 +30,7 @@ from servicemap.errors import FileFormatError, SaveError, ValidationError
 from servicemap.gcpause import gc_paused
 from servicemap.graph import rules
 from servicemap.graph.rules import MapCheck
+from servicemap.graph.scenarios import Change, Scenario, check_scenarios
 from servicemap.model import (
     ALL_EDGE_FIELD_NAMES,
     ALL_NODE_FIELD_NAMES,
@@ -48,7 +49,7 @@ if TYPE_CHECKING:
     from servicemap.graph.document import Document
 
 APPLICATION_ID = 0x534D4150  # "SMAP"
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
 REAL_FIELDS = {"x", "y", "population", "capacity", "wait_target_days", "pct_within_target",
@@ -83,6 +84,16 @@ TABLES = {
                 "threshold": float, "due": str, "notes": str, "service_type": str,
                 "wait_days": float},
 }
+# Version 9: scenarios (named sets of changes to the map), in order, and their changes in
+# order; a change's fields are one JSON object (docs/data-model.md, "Scenarios").
+SCENARIO_TABLE = "scenarios"
+SCENARIO_COLUMNS = {"id": str, "position": int, "name": str, "description": str}
+SCENARIO_CHANGE_TABLE = "scenario_changes"
+SCENARIO_CHANGE_COLUMNS = {"scenario_id": str, "position": int, "op": str, "item": str,
+                           "item_id": str, "fields": str}
+SCENARIO_TABLES = {SCENARIO_TABLE: SCENARIO_COLUMNS,
+                   SCENARIO_CHANGE_TABLE: SCENARIO_CHANGE_COLUMNS}
+TABLES.update(SCENARIO_TABLES)
 
 
 # ----- migrations ---------------------------------------------------------------------------
@@ -165,6 +176,7 @@ def _migrate_6_to_7(conn: sqlite3.Connection) -> None:
     for column, sql_type in V7_PATHWAY_COLUMNS.items():
         conn.execute(f'ALTER TABLE pathways ADD COLUMN "{column}" {sql_type}')
 
+
 # Version 8: the queueing model (docs/data-model.md): an access point's arrivals, a service's
 # length-of-stay distribution and spread, queue limit and blocking, a flow's share and transfer
 # delay (all unknown in older maps; blocking off).
@@ -182,13 +194,22 @@ def _migrate_7_to_8(conn: sqlite3.Connection) -> None:
                 conn.execute(f'ALTER TABLE {table} ADD COLUMN "{column}" {sql_type}')
 
 
+def _migrate_8_to_9(conn: sqlite3.Connection) -> None:
+    """Version 9 adds the scenarios and their changes (an older map has none)."""
+    sql_types = {str: "TEXT", int: "INTEGER", float: "REAL"}
+    for table, columns in SCENARIO_TABLES.items():
+        cols = ", ".join(f'"{c}" {sql_types[t]}' for c, t in columns.items())
+        conn.execute(f"CREATE TABLE {table} ({cols})")
+
+
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _migrate_1_to_2,
                                                                2: _migrate_2_to_3,
                                                                3: _migrate_3_to_4,
                                                                4: _migrate_4_to_5,
                                                                5: _migrate_5_to_6,
                                                                6: _migrate_6_to_7,
-                                                               7: _migrate_7_to_8}
+                                                               7: _migrate_7_to_8,
+                                                               8: _migrate_8_to_9}
 
 
 # ----- loading ------------------------------------------------------------------------------
@@ -200,7 +221,7 @@ def load(path: str | os.PathLike) -> Document:
         try:
             return Document.from_records(file.map_fields, file.nodes(), file.edges(),
                                          file.pathways, file.comments, file.notes,
-                                         file.targets)
+                                         file.targets, file.scenarios)
         except ValidationError as exc:
             raise FileFormatError(f"{file.name} cannot be opened: {exc}") from None
 
@@ -211,8 +232,11 @@ def check(path: str | os.PathLike) -> MapCheck:
     large map is never all in memory). Problems with the map are in the result; a file that
     cannot be read at all raises FileFormatError."""
     with gc_paused(), _reading(path) as file:
-        return rules.check_records(file.map_fields, file.nodes(), file.edges(), file.pathways,
-                                   file.comments, file.notes, file.targets)
+        result = rules.check_records(file.map_fields, file.nodes(), file.edges(),
+                                     file.pathways, file.comments, file.notes, file.targets)
+        # Scenarios as opening checks them (their names and change records), errors first.
+        result.problems[:0] = [rules.Problem(p) for p in check_scenarios(file.scenarios)]
+        return result
 
 
 def read_records(path: str | os.PathLike):
@@ -251,6 +275,7 @@ class _OpenFile:
     comments: list[Comment]
     notes: list[Note]
     targets: list[Target]
+    scenarios: list[Scenario]
 
     def nodes(self) -> Iterator[dict[str, object]]:
         """The node rows as records, in file order (read while iterating)."""
@@ -279,7 +304,7 @@ def _reading(path: str | os.PathLike) -> Iterator[_OpenFile]:
         conn = _checked(conn, name)
         yield _OpenFile(name, conn, _read_map_fields(conn, name), _read_pathways(conn, name),
                         _read_comments(conn, name), _read_notes(conn, name),
-                        _read_targets(conn, name))
+                        _read_targets(conn, name), _read_scenarios(conn, name))
     except sqlite3.DatabaseError as exc:
         raise FileFormatError(f"{name} is damaged or is not a servicemap map "
                               f"({escaped(str(exc))}).") from None
@@ -404,22 +429,25 @@ def _check_tables(conn: sqlite3.Connection, name: str, version: int) -> None:
     v4_edges = {c: t for c, t in v6_edges.items() if c not in V5_EDGE_COLUMNS}
     v3_nodes = {c: t for c, t in v4_nodes.items() if c not in V4_NODE_COLUMNS}
     v6_pathways = {c: t for c, t in TABLES["pathways"].items() if c not in V7_PATHWAY_COLUMNS}
+    before_9 = {t: c for t, c in TABLES.items() if t not in SCENARIO_TABLES}
     if version == SCHEMA_VERSION:
         wanted = TABLES
+    elif version == 8:  # version 9 added the scenarios
+        wanted = before_9
     elif version == 7:  # version 8 added the queueing columns
-        wanted = TABLES | {"nodes": v6_nodes, "edges": v6_edges}
+        wanted = before_9 | {"nodes": v6_nodes, "edges": v6_edges}
     elif version == 6:  # version 7 added the pathways' provenance columns
-        wanted = TABLES | {"nodes": v6_nodes, "edges": v6_edges, "pathways": v6_pathways}
+        wanted = before_9 | {"nodes": v6_nodes, "edges": v6_edges, "pathways": v6_pathways}
     elif version == 5:  # version 6 added the targets table and the follow-up column
-        wanted = {t: c for t, c in TABLES.items() if t != "targets"} | {"nodes": v5_nodes,
-                                                                          "edges": v6_edges}
+        wanted = {t: c for t, c in before_9.items() if t != "targets"} | {"nodes": v5_nodes,
+                                                                            "edges": v6_edges}
     elif version == 4:  # version 5 added the provenance columns
-        wanted = {t: c for t, c in TABLES.items() if t != "targets"} | {"nodes": v4_nodes,
-                                                                          "edges": v4_edges}
+        wanted = {t: c for t, c in before_9.items() if t != "targets"} | {"nodes": v4_nodes,
+                                                                            "edges": v4_edges}
     elif version in (2, 3):  # version 3 added the comments table, version 4 the notes
         added = {"comments", "notes", "targets"} if version == 2 else {"notes", "targets"}
-        wanted = {t: c for t, c in TABLES.items() if t not in added} | {"nodes": v3_nodes,
-                                                                          "edges": v4_edges}
+        wanted = {t: c for t, c in before_9.items() if t not in added} | {"nodes": v3_nodes,
+                                                                            "edges": v4_edges}
     else:
         wanted = {
             "meta": TABLES["meta"], "nodes": {"id": str, "kind": str, "name": str},
@@ -516,6 +544,28 @@ def _read_targets(conn: sqlite3.Connection, name: str) -> list[Target]:
     return targets
 
 
+def _read_scenarios(conn: sqlite3.Connection, name: str) -> list[Scenario]:
+    changes: dict[object, list[Change]] = {}
+    cols = ", ".join(f'"{c}"' for c in SCENARIO_CHANGE_COLUMNS)
+    for row in _rows(conn, f"SELECT {cols} FROM {SCENARIO_CHANGE_TABLE} "
+                           "ORDER BY scenario_id, position, rowid"):
+        try:
+            fields = json.loads(row["fields"]) if row["fields"] else {}
+        except (TypeError, ValueError, RecursionError):
+            raise FileFormatError(f"{name} has a scenario change to {row['item_id']!r} whose "
+                                  "fields cannot be read.") from None
+        changes.setdefault(row["scenario_id"], []).append(
+            Change(row["op"], row["item"], row["item_id"], fields))
+    scenarios = []
+    for row in _rows(conn, f"SELECT id, name, description FROM {SCENARIO_TABLE} "
+                           "ORDER BY position, rowid"):
+        if not isinstance(row["id"], str) or not isinstance(row["name"], str):
+            raise FileFormatError(f"{name} has a scenario whose id or name is not text.")
+        scenarios.append(Scenario(row["id"], row["name"], row["description"] or "",
+                                  changes.get(row["id"], [])))  # checked with the map
+    return scenarios
+
+
 # ----- saving -------------------------------------------------------------------------------
 def backup_path(path: str | os.PathLike) -> Path:
     path = Path(path)
@@ -587,6 +637,8 @@ def _write(document: Document, tmp: Path) -> dict[str, int]:
             db["notes"].create(TABLES["notes"], pk="id", not_null={"x", "y", "width"})
             db["targets"].create(TABLES["targets"], pk="id",
                                  not_null={"name", "organisation", "measure", "threshold"})
+            for table, columns in SCENARIO_TABLES.items():
+                db[table].create(columns)
             db.conn.executemany("INSERT INTO meta VALUES (?, ?)",
                                 [(f.name, json.dumps(document.graph.graph.get(f.name)))
                                  for f in MAP_FIELDS])
@@ -620,13 +672,22 @@ def _write(document: Document, tmp: Path) -> dict[str, int]:
                                 f"({', '.join('?' * len(TABLES['targets']))})",
                                 [(t.id, i, *(getattr(t, n) for n in TARGET_FIELD_NAMES[1:]))
                                  for i, t in enumerate(document.targets.values())])
+            scenarios = list(document.scenarios.values())
+            db.conn.executemany(f"INSERT INTO {SCENARIO_TABLE} VALUES (?, ?, ?, ?)",
+                                [(s.id, i, s.name, s.description)
+                                 for i, s in enumerate(scenarios)])
+            db.conn.executemany(f"INSERT INTO {SCENARIO_CHANGE_TABLE} VALUES "
+                                "(?, ?, ?, ?, ?, ?)",
+                                [(s.id, i, c.op, c.item, c.id, json.dumps(dict(c.fields)))
+                                 for s in scenarios for i, c in enumerate(s.changes)])
     finally:
         db.close()
     return {"meta": len(MAP_FIELDS), "nodes": len(nodes), "edges": len(edges),
             "pathways": len(document.pathways),
             "pathway_steps": sum(len(p.steps) for p in document.pathways.values()),
             "comments": len(document.comments), "notes": len(document.notes),
-            "targets": len(document.targets)}
+            "targets": len(document.targets), SCENARIO_TABLE: len(document.scenarios),
+            SCENARIO_CHANGE_TABLE: sum(len(s.changes) for s in document.scenarios.values())}
 
 
 def _verify(tmp: Path, expected: dict[str, int]) -> None:

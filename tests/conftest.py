@@ -205,6 +205,8 @@ def as_version(version: int) -> list[str]:
     """The SQL that makes a map saved now look as servicemap wrote it at schema ``version``
     (2 or later): the tables and columns later versions added, dropped."""
     steps = []
+    if version < 9:
+        steps += [f"DROP TABLE {t}" for t in store.SCENARIO_TABLES]
     if version < 8:
         steps += [*(f"ALTER TABLE nodes DROP COLUMN {c}" for c in store.QUEUE_NODE_COLUMNS),
                   *(f"ALTER TABLE edges DROP COLUMN {c}" for c in store.QUEUE_EDGE_COLUMNS)]

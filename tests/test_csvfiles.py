@@ -47,7 +47,8 @@ def test_values_are_written_for_excel(sample_doc):
     files = csvfiles.csv_files(sample_doc)
     assert sorted(files) == ["Directorates.csv", "Flows.csv", "Map.csv", "Notes.csv",
                              "Organisations.csv",
-                             "Partnerships.csv", "Pathways.csv", "Services.csv", "Targets.csv"]
+                             "Partnerships.csv", "Pathways.csv", "Scenarios.csv", "Services.csv",
+                             "Targets.csv"]
     services = files["Services.csv"]
     assert services.startswith(b"\xef\xbb\xbf") and b"\r\n" in services
     rows = cells_of(services.decode("utf-8"))
@@ -73,7 +74,7 @@ def test_formula_names_are_escaped_and_come_back(sample_doc, tmp_path):
 # ----- folders and zips -----------------------------------------------------------------------
 def test_folder_and_zip_round_trip(sample_doc, tmp_path):
     written = csvfiles.write_csv_folder(sample_doc, tmp_path / "csv")
-    assert len(written) == 9  # one per sheet, Notes.csv and Targets.csv too
+    assert len(written) == 10  # one per sheet, Notes, Targets and Scenarios too
     assert canonical(csvfiles.read_csv_folder(tmp_path / "csv")) == canonical(sample_doc)
     csvfiles.write_csv_zip(sample_doc, tmp_path / "map.zip")
     assert canonical(csvfiles.read_csv_zip(tmp_path / "map.zip")) == canonical(sample_doc)

@@ -68,7 +68,7 @@ def test_version_7_file_opens_without_queueing_and_is_left_alone(tmp_path, file_
     path = tmp_path / "v7.smap"
     store.save(queued(), path)
     conn = sqlite3.connect(path)
-    for statement in as_version(store.SCHEMA_VERSION - 1):
+    for statement in as_version(7):  # the last version without the queueing columns
         conn.execute(statement)
     conn.commit()
     conn.close()

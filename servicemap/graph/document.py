@@ -20,6 +20,8 @@ from servicemap.errors import ValidationError
 from servicemap.events import Signal
 from servicemap.graph import rules
 from servicemap.graph.notes import NOTE_EVENTS, NotesMixin, note_words
+from servicemap.graph.scenario_set import SCENARIO_EVENTS, ScenariosMixin
+from servicemap.graph.scenarios import Scenario, check_scenarios
 from servicemap.graph.targets import TARGET_EVENTS, TargetsMixin, check_targets, target_words
 from servicemap.model import (
     COMMENT_STATUSES,
@@ -81,7 +83,7 @@ class RemovedNode:
     targets: list[tuple[int, Target]] = field(default_factory=list)  # an organisation's, ascending
 
 
-class Document(NotesMixin, TargetsMixin):
+class Document(NotesMixin, TargetsMixin, ScenariosMixin):
     """A service map: a networkx MultiDiGraph keyed by stable string ids, plus pathways.
 
     Read freely through :attr:`graph`, :meth:`node`, :meth:`edge` and :attr:`pathways`; change
@@ -115,11 +117,12 @@ class Document(NotesMixin, TargetsMixin):
         self.comment_removed = Signal()   # (id)
         self._init_notes()  # free text boxes on the canvas (graph/notes.py)
         self._init_targets()  # what organisations hold themselves to (graph/targets.py)
+        self._init_scenarios()  # named sets of changes to the map (graph/scenario_set.py)
 
     EVENTS = ("node_added", "node_removed", "node_changed", "nodes_moved", "edge_added",
               "edge_removed", "edge_changed", "pathway_added", "pathway_removed",
               "pathway_changed", "map_changed", "comment_added", "comment_changed",
-              "comment_removed", *NOTE_EVENTS, *TARGET_EVENTS)
+              "comment_removed", *NOTE_EVENTS, *TARGET_EVENTS, *SCENARIO_EVENTS)
 
     def events(self) -> list[tuple[str, Signal]]:
         """Every event the document emits, by name: what a view follows to stay current."""
@@ -131,7 +134,8 @@ class Document(NotesMixin, TargetsMixin):
                      nodes: Iterable[Mapping[str, object]],
                      edges: Iterable[Mapping[str, object]], pathways: list[Pathway],
                      comments: Iterable[Comment] = (), notes: Iterable[Note] = (),
-                     targets: Iterable[Target] = ()) -> Document:
+                     targets: Iterable[Target] = (),
+                     scenarios: Iterable[Scenario] = ()) -> Document:
         """Check every record, then build. Raises ValidationError naming the first problem.
 
         ``nodes`` and ``edges`` are read once, in order (a file's rows may stream through)."""
@@ -163,6 +167,13 @@ class Document(NotesMixin, TargetsMixin):
                                                     if len(refusal) > 1 else ""))
             for target in targets:
                 doc.add_target(target)
+        scenarios = list(scenarios)
+        if scenarios:
+            refusal = check_scenarios(scenarios)
+            if refusal:
+                raise ValidationError(refusal[0])
+            for scenario in scenarios:
+                doc.add_scenario(scenario)
         return doc
 
     def node_records(self) -> list[dict[str, object]]:

@@ -7,10 +7,11 @@ the edge's fields). ``graph["comments"]`` lists the review comments (``{id, targ
 created, text, status, reply_to, target_name}``, a reply after the comment it answers);
 ``graph["notes"]`` the notes, the canvas's text boxes (``{id, text, x, y, width}``, in drawing
 order); ``graph["targets"]`` the targets (``{id, name, organisation, measure, threshold, due,
-notes, service_type, wait_days}``, in order). Any may be absent (none). Reading checks every
-record before building, like opening a .smap file. Files written by networkx itself (no map
-fields, whole-number ids, ``links``) are read by :mod:`servicemap.io.node_link`, which fills in
-what is missing and says what it filled in.
+notes, service_type, wait_days}``, in order); ``graph["scenarios"]`` the scenarios (``{id,
+name, description, changes}``, each change ``{op, item, id, fields}``). Any may be absent
+(none). Reading checks every record before building, like opening a .smap file. Files written
+by networkx itself (no map fields, whole-number ids, ``links``) are read by
+:mod:`servicemap.io.node_link`, which fills in what is missing and says what it filled in.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from servicemap.io.node_link import (
     comments_from_node_link,
     notes_from_node_link,
     read_node_link,
+    scenarios_from_node_link,
     targets_from_node_link,
 )
 from servicemap.io.report import Imported
@@ -43,7 +45,8 @@ def to_node_link(document: Document) -> dict:
                      "pathways": [p.to_dict() for p in document.pathways.values()],
                      "comments": [c.to_dict() for c in document.comments.values()],
                      "notes": [n.to_dict() for n in document.notes.values()],
-                     "targets": [t.to_dict() for t in document.targets.values()]}
+                     "targets": [t.to_dict() for t in document.targets.values()],
+                     "scenarios": [s.as_dict() for s in document.scenarios.values()]}
     for edge in data["edges"]:
         edge["id"] = edge["key"]
     return data
@@ -90,8 +93,9 @@ def from_node_link(data: object, where: str = "the JSON data") -> Document:
     comments = comments_from_node_link(data, where)
     notes = notes_from_node_link(data, where)
     targets = targets_from_node_link(data, where)
+    scenarios = scenarios_from_node_link(data, where)
     try:
-        return Document.from_records(*records, comments, notes, targets)
+        return Document.from_records(*records, comments, notes, targets, scenarios)
     except ValidationError as exc:
         raise FileFormatError(f"{where} cannot be used: {exc}") from None
 

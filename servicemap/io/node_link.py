@@ -28,6 +28,7 @@ from datetime import datetime
 from servicemap.errors import FileFormatError, ValidationError
 from servicemap.graph import rules
 from servicemap.graph.document import Document
+from servicemap.graph.scenarios import Scenario, scenario_from_dict
 from servicemap.graph.targets import check_targets
 from servicemap.io import lenient
 from servicemap.io.ids import Taken, unique
@@ -385,6 +386,22 @@ def targets_from_node_link(data: object, where: str = "the JSON data") -> list[T
     return targets
 
 
+def scenarios_from_node_link(data: object, where: str = "the JSON data") -> list[Scenario]:
+    """The scenarios in ``graph["scenarios"]`` (none when absent): each ``{id, name,
+    description, changes}``, a change ``{op, item, id, fields}``; a malformed one is one
+    sentence."""
+    graph = data.get("graph") if isinstance(data, dict) else None
+    raw = graph.get("scenarios") if isinstance(graph, dict) else None
+    if raw is None:
+        return []
+    if not isinstance(raw, list):
+        raise FileFormatError(f"{where}: scenarios are not a list.")
+    try:
+        return [scenario_from_dict(s) for s in raw]
+    except ValidationError as exc:
+        raise FileFormatError(f"{where}: {exc}") from None
+
+
 def check_node_link(data: object, where: str, stem: str = "Imported map"
                     ) -> tuple[rules.MapCheck, list[str]]:
     """What ``servicemap validate`` says of node-link data: the map read as
@@ -421,10 +438,11 @@ def read_node_link(data: object, where: str, stem: str = "Imported map",
     comments = comments_from_node_link(data, where)
     notes = notes_from_node_link(data, where)
     targets = targets_from_node_link(data, where)
+    scenarios = scenarios_from_node_link(data, where)
     fallback = ""
     if not problems:
         try:
-            doc = Document.from_records(*records, comments, notes, targets)
+            doc = Document.from_records(*records, comments, notes, targets, scenarios)
             return Imported(doc, reader.notices, data.get("directed") is False)
         except ValidationError as exc:  # the first problem; the checks below list them all
             fallback = str(exc)

@@ -7,6 +7,7 @@ ids and references are described in :mod:`servicemap.io.sheets`.
 
 from __future__ import annotations
 
+import json
 import re
 import uuid
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from datetime import date, datetime
 from servicemap.errors import FileFormatError, ValidationError
 from servicemap.graph import rules
 from servicemap.graph.document import Document
+from servicemap.graph.scenarios import Scenario, change_from_dict
 from servicemap.io.ids import Taken, unique
 from servicemap.io.sheets import (
     ACCESS_ONLY,
@@ -254,6 +256,39 @@ class _Builder:
                 notes.append(Note(note_id, **values))
         return notes
 
+    def read_scenarios(self) -> list[Scenario]:
+        """The Scenarios sheet's rows: rows of one name make one scenario, each row with an
+        op one change (its fields one JSON object)."""
+        scenarios: dict[str, Scenario] = {}
+        for n, cells in self.records(SHEET["Scenarios"]):
+            text = {k: (text_of(v) or "").strip() for k, v in cells.items()}
+            name = text.get("scenario", "")
+            if not name:
+                self.problem("Scenarios", n, "scenario", "must not be empty")
+                continue
+            scenario = scenarios.get(name.casefold())
+            if scenario is None:
+                scenario_id = text.get("scenario_id") or unique(slug(name, "scenario"),
+                                                                self.taken)
+                self.taken.add(scenario_id)
+                scenario = scenarios[name.casefold()] = Scenario(
+                    scenario_id, name, text.get("description", ""))
+            if not text.get("op"):
+                continue
+            try:
+                fields = json.loads(text["fields"]) if text.get("fields") else {}
+            except ValueError:
+                self.problem("Scenarios", n, "fields", "is not one JSON object such as "
+                             '{"capacity": 30}')
+                continue
+            try:
+                scenario.changes.append(change_from_dict(
+                    {"op": text["op"], "item": text.get("item"), "id": text.get("item_id"),
+                     "fields": fields}, f'scenario "{name}"'))
+            except ValidationError as exc:
+                self.problem("Scenarios", n, "op", str(exc).rstrip("."))
+        return list(scenarios.values())
+
     def read_targets(self, organisations: _Index) -> list[Target]:
         """The Targets sheet's rows, their organisations found by name or id on the
         Organisations sheet (an empty id is made from the name)."""
@@ -410,6 +445,7 @@ class _Builder:
         self.taken = taken
         index = {name: _Index(name, self.rows[name], self) for name in NODE_SHEETS}
         targets = self.read_targets(index["Organisations"])
+        scenarios = self.read_scenarios()
         nodes = [{"id": r.final, "kind": r.kind, **r.values}
                  for name in NODE_SHEETS for r in self.rows[name]]
         edges: list[dict] = []
@@ -434,7 +470,7 @@ class _Builder:
             raise SheetProblems(self.where, self.problems)
         try:
             return Document.from_records(map_fields, nodes, edges, pathways, notes=notes,
-                                         targets=targets)
+                                         targets=targets, scenarios=scenarios)
         except ValidationError as exc:  # a rule the checks above do not cover
             raise SheetProblems(self.where, [SheetProblem("", None, "", str(exc))]) from None
 

@@ -31,6 +31,7 @@ before anything is built. An empty optional text cell reads as unknown (None).
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from collections import Counter
@@ -40,6 +41,8 @@ from datetime import date, datetime, time
 from servicemap import model
 from servicemap.graph import rules
 from servicemap.graph.document import Document
+from servicemap.graph.scenarios import ITEMS as SCENARIO_ITEMS
+from servicemap.graph.scenarios import OPS as SCENARIO_OPS
 from servicemap.io.report import ImportProblems
 from servicemap.io.safety import unescape_formula
 from servicemap.model import (
@@ -185,6 +188,19 @@ SHEETS: tuple[Sheet, ...] = (
            Column("wait_days", "For a waiting-time standard: the wait it counts, in days (a "
                                "service counts when its wait target is this wait)",
                   TARGET_FIELDS["wait_days"]))),
+    Sheet("Scenarios", "Named sets of changes to the map (docs/data-model.md, Scenarios): one "
+          "row per change, in order; a scenario with no changes yet is one row with no op.",
+          (Column("scenario_id", "Leave empty to make one; kept when given"),
+           Column("scenario", "The scenario's name (rows of one name make one scenario)",
+                  required=True),
+           Column("description", "What the scenario is (on its first row)"),
+           Column("op", f"{', '.join(SCENARIO_OPS)}: fields changed, a new node or edge, or "
+                        "one taken away"),
+           Column("item", " or ".join(SCENARIO_ITEMS)),
+           Column("item_id", "The id of the node or edge changed (an id made from its name "
+                             "when its sheet leaves ids empty: Acute ward is acute-ward)"),
+           Column("fields", "The changed fields as one JSON object, such as "
+                            '{"capacity": 30} (empty for remove)'))),
 )
 SHEET = {s.name: s for s in SHEETS}
 ALIASES = {"source": "from", "target": "to", "type": "flow_type", "name": "pathway"}
@@ -348,7 +364,8 @@ def rows_for(doc: Document, blank_ids: bool = False) -> dict[str, list[list[obje
     for n, kind in nodes(data="kind"):
         by_kind.setdefault("service" if kind in DRAWN_KINDS else kind, []).append(n)
     namers = {name: _Namer(doc, by_kind.get(str(kind), [])) for name, kind in NODE_SHEETS.items()}
-    id_columns = {"id", "part_of_id", "serves_ids", "pathway_id"} if blank_ids else set()
+    id_columns = {"id", "part_of_id", "serves_ids", "pathway_id", "scenario_id"} if blank_ids \
+        else set()
     out: dict[str, list[list[object]]] = {}
 
     def table(sheet: Sheet, records) -> None:
@@ -393,4 +410,23 @@ def rows_for(doc: Document, blank_ids: bool = False) -> dict[str, list[list[obje
     table(SHEET["Notes"], [n.to_dict() for n in doc.notes.values()])
     table(SHEET["Targets"], [{**t.to_dict(), "organisation": namers["Organisations"](
         t.organisation)} for t in doc.targets.values()])
+    table(SHEET["Scenarios"], scenario_rows(doc))
     return out
+
+
+def scenario_rows(doc: Document) -> list[dict[str, object]]:
+    """The Scenarios sheet: one row per change (the description on a scenario's first row)."""
+    rows: list[dict[str, object]] = []
+    for scenario in doc.scenarios.values():
+        first = {"scenario": scenario.name, "scenario_id": scenario.id,
+                 "description": scenario.description or None}
+        if not scenario.changes:
+            rows.append(first)
+        for i, change in enumerate(scenario.changes):
+            row = first if i == 0 else {"scenario": scenario.name,
+                                        "scenario_id": scenario.id}
+            row.update(op=change.op, item=change.item, item_id=change.id,
+                       fields=json.dumps(dict(change.fields), ensure_ascii=False)
+                       if change.fields else None)
+            rows.append(row)
+    return rows

@@ -5,6 +5,7 @@ writers."""
 from __future__ import annotations
 
 from servicemap.graph.document import Document
+from servicemap.graph.scenarios import Change, Scenario
 from servicemap.io.sheets import SHEETS
 from servicemap.model import Note, Target
 
@@ -106,4 +107,7 @@ def example_document() -> Document:
     doc.add_target(Target("example-target", "80% of patients wait less than their service's "
                           "target", "example-trust", "patients_within_wait_target", 80,
                           "2027-03-31", "Example target (replace or delete it)"))
+    doc.add_scenario(Scenario("example-scenario", "Example: 10 more beds",
+                              "Example scenario (replace or delete it)",
+                              [Change("set", "node", "acute-ward", {"capacity": 28.0})]))
     return doc

@@ -87,6 +87,15 @@ class Host:
         return self._w.session
 
     @property
+    def scenarios(self):
+        """The map's scenarios as the window shows them
+        (:class:`servicemap.ui.window.scenario_views.ScenarioViews`): ``baseline`` (the map's
+        own document, holding ``scenarios``), ``active`` (the id shown, None: the baseline),
+        ``show(id)``, ``view_of(id)`` (a view to read), ``map_document()``, ``changed``.
+        While a scenario is shown, ``session.doc`` is its view and every edit goes into it."""
+        return self._w.scenarios
+
+    @property
     def selection(self):
         """The selection shared by canvas, outline and inspector (ids, ``changed``)."""
         return self._w.selection

@@ -51,6 +51,15 @@ class Session(QObject):
         # The unit ("hours", "days", "weeks") the user chose for each wait or target field,
         # by field name: kept while the window is open, for every map, never saved in a file.
         self.units: dict[str, str] = {}
+        # Scenarios (servicemap.ui.window.scenario_views): the map's own document, which holds
+        # the scenarios and is what Save writes; the scenario shown (its id; None: the
+        # baseline, and then ``doc is baseline``); the baseline's editor, kept while a
+        # scenario is shown so its undo history and unsaved state stay; and whether a
+        # scenario shown before has unsaved changes (its own undo stack is gone).
+        self.baseline: Document | None = None
+        self.scenario: str | None = None
+        self.baseline_editor = None
+        self.scenario_edits_unsaved = False
 
     def set_containers_by(self, by: str | None) -> None:
         self.containers_by = by
@@ -72,7 +81,20 @@ class Session(QObject):
 
     @property
     def dirty(self) -> bool:
-        return self.editor is not None and not self.editor.stack.isClean()
+        """Unsaved changes: in the undo stack shown, the baseline's (while a scenario is shown)
+        or a scenario shown before."""
+        kept = self.baseline_editor
+        return (self.editor is not None and not self.editor.stack.isClean()) \
+            or (kept is not None and kept is not self.editor and not kept.stack.isClean()) \
+            or self.scenario_edits_unsaved
+
+    @property
+    def scenario_name(self) -> str | None:
+        """The name of the scenario shown, or None for the baseline."""
+        if self.scenario is None or self.baseline is None \
+                or self.scenario not in self.baseline.scenarios:
+            return None
+        return self.baseline.scenarios[self.scenario].name
 
     def set_mode(self, mode: Mode | str) -> None:
         mode = Mode(mode)

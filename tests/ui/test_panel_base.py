@@ -50,6 +50,10 @@ def test_every_event_of_the_document_reaches_the_panel(qtbot, doc):
                           "patients_within_wait_target", 87))
     doc.update_target("t", {"threshold": 90})
     doc.remove_target("t")
+    from servicemap.graph.scenarios import Scenario
+    doc.add_scenario(Scenario("s", "More beds"))
+    doc.update_scenario("s", name="Fewer beds")
+    doc.remove_scenario("s")
     doc.remove_pathway("p")
     doc.remove_edge(flow)
     doc.remove_node("beds")

@@ -38,9 +38,10 @@ class ModeBar(QFrame):
         self._flash_timer.timeout.connect(lambda: self.setStyleSheet(STYLE % CALM))
         self.hide()
 
-    def show_message(self, message: str | None) -> None:
-        """Show ``message`` (None: hide the bar)."""
+    def show_message(self, message: str | None, copy: bool = True) -> None:
+        """Show ``message`` (None: hide the bar), with the "Open a copy" button when ``copy``."""
         self.text.setText(message or "")
+        self.copy_button.setVisible(copy)
         self.setVisible(bool(message))
 
     def flash(self) -> None:

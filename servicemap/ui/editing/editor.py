@@ -36,10 +36,22 @@ from servicemap.model import (
 from servicemap.ui.editing import commands as c
 from servicemap.ui.editing.comment_commands import CommentCommand
 from servicemap.ui.editing.note_commands import AddNote, RemoveNote, UpdateNote
+from servicemap.ui.editing.scenario_commands import (
+    AddScenario,
+    RemoveScenario,
+    ScenarioCommand,
+    UpdateScenario,
+)
 from servicemap.ui.editing.target_commands import AddTarget, RemoveTarget, UpdateTarget
 from servicemap.words import plural, without_ids
 
 READ_ONLY_REASON = "This map is open read-only; changes are not allowed."
+SCENARIO_REASON = ("Scenario “{}” is shown: it changes services, access points, exits, "
+                   "organisations and their flows and links; pathways, notes, targets, comments "
+                   "and the map's details belong to the baseline (choose Baseline to change "
+                   "them).")
+# What a scenario's edits may be: changes to nodes and edges (docs/data-model.md, scenarios).
+SCENARIO_COMMANDS = (c.AddNode, c.AddEdge, c.RemoveItems, c.MoveNodes, ScenarioCommand)
 TARGET_TITLES = {f.name: f.title.removesuffix(" (days)") for f in TARGET_FIELDS}
 
 
@@ -71,11 +83,14 @@ class Editor(QObject):
     refused = Signal(str)  # the reason an edit was refused, for the status bar or a field
 
     def __init__(self, document: Document, parent: QObject | None = None,
-                 editable: Callable[[], bool] | None = None) -> None:
+                 editable: Callable[[], bool] | None = None,
+                 scenario: str | None = None) -> None:
         """``editable`` says whether the map may be changed now (the session's mode); review
-        comments are allowed either way."""
+        comments are allowed either way. ``scenario``: the name of the scenario whose view
+        ``document`` is; its edits are then to nodes and edges only (what a scenario holds)."""
         super().__init__(parent)
         self.doc = document
+        self.scenario = scenario
         self.stack = QUndoStack(self)
         self._editable = editable or (lambda: True)
         self._open: list[c.Composite] = []
@@ -98,6 +113,8 @@ class Editor(QObject):
         Inside a :meth:`transaction` the command joins it, and a refusal ends the block."""
         if not self.editable and not isinstance(command, CommentCommand):
             return self._refuse(READ_ONLY_REASON)
+        if self.scenario is not None and not self._in_scenario(command):
+            return self._refuse(SCENARIO_REASON.format(self.scenario))
         try:
             command.do()
         except ValidationError as exc:
@@ -108,6 +125,13 @@ class Editor(QObject):
         command.skip_redo = True
         self.stack.push(command)
         return None
+
+    @staticmethod
+    def _in_scenario(command: c.DocumentCommand) -> bool:
+        """Whether a scenario's view may take ``command`` (its changes are to nodes and edges)."""
+        if isinstance(command, c.UpdateFields):
+            return command.target_kind in ("node", "edge")
+        return isinstance(command, SCENARIO_COMMANDS)
 
     def push_comment(self, command: CommentCommand) -> str | None:
         """Like :meth:`push`, for review comments only: they are allowed on a map open
@@ -430,3 +454,20 @@ class Editor(QObject):
 
     def update_pathway(self, pathway_id: str, **changes) -> str | None:
         return self.push(c.UpdatePathway(self.doc, pathway_id, changes, "Change pathway"))
+
+    # ----- scenarios: named sets of changes, held by the baseline --------------------------
+    def add_scenario(self, baseline: Document, scenario, text: str | None = None) -> str | None:
+        """Add a scenario to the baseline's set as one undo step; why not, or None."""
+        return self.push(AddScenario(baseline, scenario,
+                                     text or f"New scenario “{scenario.name}”"))
+
+    def rename_scenario(self, baseline: Document, scenario_id: str, name: str) -> str | None:
+        old = baseline.scenario(scenario_id).name
+        if name.strip() == old:
+            return None
+        return self.push(UpdateScenario(baseline, scenario_id, {"name": name},
+                                        f"Rename scenario “{old}” to “{name.strip()}”"))
+
+    def remove_scenario(self, baseline: Document, scenario_id: str) -> str | None:
+        name = baseline.scenario(scenario_id).name
+        return self.push(RemoveScenario(baseline, scenario_id, f"Delete scenario “{name}”"))

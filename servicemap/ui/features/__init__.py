@@ -10,6 +10,7 @@ def all_features() -> tuple[type, ...]:
     from servicemap.ui.features.arrange import ArrangeFeature
     from servicemap.ui.features.clipboard import ClipboardFeature
     from servicemap.ui.features.comments import CommentsFeature
+    from servicemap.ui.features.compare_scenarios.feature import CompareScenariosFeature
     from servicemap.ui.features.diff import DiffFeature
     from servicemap.ui.features.exchange import ExchangeFeature
     from servicemap.ui.features.export.feature import ExportFeature
@@ -18,6 +19,7 @@ def all_features() -> tuple[type, ...]:
     from servicemap.ui.features.pathsimr import PathSimRFeature
     from servicemap.ui.features.pathway_picture import PathwayPictureFeature
     from servicemap.ui.features.review import ReviewFeature
+    from servicemap.ui.features.scenarios import ScenariosFeature
     from servicemap.ui.features.simulation import SimulationFeature
     from servicemap.ui.features.structure import StructureFeature
     from servicemap.ui.features.targets import TargetsFeature
@@ -25,4 +27,4 @@ def all_features() -> tuple[type, ...]:
     return (ClipboardFeature, StructureFeature, NotesFeature, LayoutFeature, ArrangeFeature,
             ReviewFeature, ExportFeature, PathwayPictureFeature, CommentsFeature,
             AnalysisFeature, ExchangeFeature, PathSimRFeature, DiffFeature, TargetsFeature,
-            SimulationFeature)
+            ScenariosFeature, CompareScenariosFeature, SimulationFeature)

@@ -23,9 +23,10 @@ MENUS: dict[str, tuple[str, tuple[str, ...]]] = {
     "file": ("&File", ("open", "save", "exchange", "export", "quit")),
     "edit": ("&Edit", ("undo", "clipboard", "add", "change", "select", "copy")),
     "view": ("&View", ("zoom", "show", "docks", "analysis")),
-    "map": ("&Map", ("structure", "layout", "grouped", "more", "containers", "pins")),
+    "map": ("&Map", ("structure", "layout", "grouped", "more", "containers", "pins",
+                     "scenarios")),
     "arrange": ("&Arrange", ("align", "distribute", "grid")),
-    "analysis": ("A&nalysis", ("simulate",)),
+    "analysis": ("A&nalysis", ("measures", "scenarios", "simulate")),
     "review": ("&Review", ("comments", "author", "docks")),
     "help": ("&Help", ("help",)),
 }

@@ -73,7 +73,9 @@ class FileController:
 
     def update_title(self) -> None:
         suffix = TITLE_SUFFIX[self.session.mode]
-        self.w.setWindowTitle(f"{self.display_name}[*]{suffix} — servicemap")
+        scenario = self.session.scenario_name
+        shown = f" — scenario “{scenario}”" if scenario is not None else ""
+        self.w.setWindowTitle(f"{self.display_name}[*]{shown}{suffix} — servicemap")
         self.w.setWindowModified(self.dirty)
 
     def edited(self) -> None:
@@ -90,7 +92,7 @@ class FileController:
             return
         try:
             read_only = not self.session.editable
-            self.recovery.autosave(self.session.doc, self.path, read_only)
+            self.recovery.autosave(self.w.scenarios.map_document(), self.path, read_only)
         except (ServiceMapError, OSError) as exc:
             self.w.statusBar().showMessage(str(exc), 20000)  # names the map, says why
 
@@ -121,7 +123,7 @@ class FileController:
     def open_copy(self) -> None:
         """Edit a copy of the map on screen (it is read-only or in review): unsaved, bound to
         no file, so saving asks for a new name."""
-        doc, session = self.session.doc, self.session
+        doc, session = self.w.scenarios.map_document(), self.session
         if doc is None:
             return
         from servicemap.io.exchange import from_node_link, to_node_link
@@ -378,7 +380,7 @@ class FileController:
         return self._save_to(path, mode)
 
     def _save_to(self, path: Path, mode: Mode = Mode.EDIT) -> bool:
-        doc = self.session.doc
+        doc = self.w.scenarios.map_document()  # the baseline, with its scenarios
         stamp = datetime.now().astimezone().isoformat(timespec="seconds")
         previous = doc.graph.graph.get("modified")
         doc.graph.graph["modified"] = stamp  # file metadata, not an undoable edit
@@ -400,7 +402,7 @@ class FileController:
         """The map on screen is now what ``path`` holds: clean, nothing to recover."""
         self.force_dirty = False
         self.disk_stamp = _stamp(path)
-        self.session.editor.stack.setClean()
+        self.w.scenarios.mark_clean()
         self.recovery.clear()
         self.remember(path)
         self.update_title()

@@ -39,6 +39,7 @@ from servicemap.ui.panels.legend import LegendPanel
 from servicemap.ui.session import Mode, Session
 from servicemap.ui.window.actions import ActionRegistry
 from servicemap.ui.window.files import FileController
+from servicemap.ui.window.scenario_views import ScenarioViews
 from servicemap.ui.window.selection import Selection
 from servicemap.ui.window.settings import Settings
 from servicemap.ui.window.window_actions import add_window_actions
@@ -76,6 +77,7 @@ class MainWindow(QMainWindow):
         self.docks: dict[str, QDockWidget] = {}
         self._pathway_actions: list = []  # features' buttons on every Pathways dock
         self.files = FileController(self, self.session, recovery)
+        self.scenarios = ScenarioViews(self, self.session)
         self.actions = ActionRegistry(self, self.session, self.selection)
         self.guard = ReadOnlyGuard(lambda: self.session.editable,
                                    lambda m: self.statusBar().showMessage(m, 5000), self)
@@ -201,11 +203,13 @@ class MainWindow(QMainWindow):
         return CanvasScene(doc, self, editable=lambda: self.session.editable, build=build)
 
     def set_document(self, doc: Document, mode: Mode = Mode.EDIT,
-                     scene: CanvasScene | None = None) -> None:
-        """Show ``doc`` in ``mode``: a new editor (undo stack), scene (``scene``, when it was
-        built already from :meth:`new_scene`) and panels; then the session says so
-        (``mode_changed``, ``document_changed``). Files call this through
-        :meth:`FileController.show_document`."""
+                     scene: CanvasScene | None = None, *, editor=None,
+                     view: bool = False) -> None:
+        """Show ``doc`` in ``mode``: a new editor (undo stack; ``editor``, when given), scene
+        (``scene``, when it was built already from :meth:`new_scene`) and panels; then the
+        session says so (``mode_changed``, ``document_changed``). Files call this through
+        :meth:`FileController.show_document` for a new map; ``view``: ``doc`` is a scenario's
+        view of the map shown, or its baseline again (:meth:`show_view`)."""
         from servicemap.gcpause import freeze_after_next_full_collection
         from servicemap.ui.editing.editor import Editor
         from servicemap.ui.panels.inspector import InspectorPanel
@@ -217,10 +221,18 @@ class MainWindow(QMainWindow):
         if session.scene is not None:
             session.scene.detach()
         if session.editor is not None:
-            session.editor.dispose()
+            if session.editor is session.baseline_editor and view:
+                session.editor.refused.disconnect(self.show_refusal)
+                session.editor.stack.indexChanged.disconnect(self._on_edit)
+            else:
+                session.editor.dispose()
+        if not view:
+            self.scenarios.reset(doc)
         self.selection.set([])
         session.doc = doc
-        session.editor = Editor(doc, self, editable=lambda: session.editable)
+        session.editor = editor or Editor(doc, self, editable=lambda: session.editable)
+        if not view:
+            session.baseline_editor = session.editor
         session.editor.refused.connect(self.show_refusal)
         session.scene = scene if scene is not None else self.new_scene(doc)
         session.scene.feedback.connect(self._flow_feedback)
@@ -270,9 +282,20 @@ class MainWindow(QMainWindow):
         else:
             self._on_mode_changed(str(mode))
         session.document_changed.emit()
-        self.view.fit_until_used()
+        if not view:
+            self.view.fit_until_used()
         # the map's objects out of later full collections' sight once the next one has run
         freeze_after_next_full_collection()
+
+    def show_view(self, doc: Document, editor) -> None:
+        """Show a scenario's view (or the baseline again) with its ``editor``, keeping the
+        file, its lock, the mode and the part of the map in view."""
+        transform = self.view.transform()
+        centre = self.view.mapToScene(self.view.viewport().rect().center())
+        self.set_document(doc, self.session.mode, editor=editor, view=True)
+        self.view.setTransform(transform)
+        self.view.centerOn(centre)
+        self.files.update_title()
 
     def update_mode_bar(self) -> None:
         """Say across the canvas why the map cannot be changed (nothing when it can)."""
@@ -288,7 +311,13 @@ class MainWindow(QMainWindow):
                        "not changed. Save puts your comments into its file.")
         else:
             message = None
-        self.mode_bar.show_message(message)
+        scenario = self.session.scenario_name
+        if scenario is not None:
+            shown = (f"Scenario “{scenario}”: what you change here goes into the scenario; the "
+                     "baseline (the map as it is) stays as it was. Choose Baseline in the "
+                     "Scenario box (bottom right) to see it.")
+            message = f"{message} {shown}" if message else shown
+        self.mode_bar.show_message(message, copy=mode != Mode.EDIT)
 
     def _on_mode_changed(self, _mode: str) -> None:
         """Everything in the shell that differs on a map that may not be changed."""

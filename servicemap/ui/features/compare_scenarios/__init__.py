@@ -1,0 +1,1 @@
+"""Analysis > Compare scenarios… and the View > Overlay of the change between them."""

@@ -1,0 +1,61 @@
+"""The comparison of two views of a map as tables of plain values: what the dialog shows and
+what Copy and Export take away (:class:`servicemap.io.table_file.ResultTable`)."""
+
+from __future__ import annotations
+
+from servicemap.io.table_file import ResultTable
+
+SERVICE_HEADER = ("Service", "Change", "People in a year ({a})", "People in a year ({b})",
+                  "Δ people", "Load ({a})", "Load ({b})", "Δ load", "Occupancy % ({a})",
+                  "Occupancy % ({b})", "Δ occupancy (points)", "Longest wait, days ({a})",
+                  "Longest wait, days ({b})", "Δ wait (days)", "Waits over target ({a})",
+                  "Waits over target ({b})", "Bottleneck")
+SERVICE_FORMATS = ("", "", "#,##0", "#,##0", "#,##0", "0%", "0%", "0%", "0.0", "0.0", "0.0",
+                   "0.0", "0.0", "0.0", "#,##0", "#,##0", "")
+SYSTEM_LABELS = {"people_in": "People into the system a year (from access points)",
+                 "bottlenecks": "Bottlenecks", "over_capacity": "Services over capacity",
+                 "wait_breaches": "Flows in waiting over target",
+                 "targets_met": "Targets met"}
+BOTTLENECK_WORDS = {"appears": "appears", "clears": "clears", "stays": "stays", None: ""}
+CHANGE_WORDS = {"added": "added", "removed": "removed", "changed": "changed", None: ""}
+
+
+def service_table(result: dict, a: str, b: str) -> ResultTable:
+    rows = []
+    for r in result["services"]:
+        row = [r["name"], CHANGE_WORDS[r["change"]]]
+        for measure in ("people_in", "load", "occupancy_pct", "longest_wait_days"):
+            row += [r[measure]["a"], r[measure]["b"], r[measure]["delta"]]
+        row += [r["wait_breaches"]["a"], r["wait_breaches"]["b"], BOTTLENECK_WORDS[
+            r["bottleneck"]]]
+        rows.append(row)
+    return ResultTable(f"Services, {a} and {b}", [h.format(a=a, b=b) for h in SERVICE_HEADER],
+                       rows, list(f or None for f in SERVICE_FORMATS), about=_about(a, b))
+
+
+def system_table(result: dict, a: str, b: str) -> ResultTable:
+    rows = [[SYSTEM_LABELS[key], result["system"][key]["a"], result["system"][key]["b"],
+             result["system"][key]["delta"]] for key in SYSTEM_LABELS]
+    for t in result["targets"]:
+        words = {True: "met", False: "not met", None: "unknown"}
+        rows.append([f"Target “{t['name']}”", words[t["meets_a"]], words[t["meets_b"]], ""])
+    return ResultTable(f"System, {a} and {b}", ["Whole system", a, b, "Δ"], rows,
+                       [None, "#,##0", "#,##0", "#,##0"], about=_about(a, b))
+
+
+def _about(a: str, b: str) -> list[str]:
+    return [f"{a} compared with {b}: each figure as servicemap analyse gives it for each; "
+            "Δ is the second minus the first (empty when either is unknown).",
+            "Load is people in a year over capacity a year; occupancy is the share of places "
+            "in use; the longest wait is the longest median wait of the flows in "
+            "(docs/analysis.md)."]
+
+
+def bottleneck_words(result: dict) -> str:
+    appear, clear = result["bottlenecks"]["appear"], result["bottlenecks"]["clear"]
+    parts = []
+    parts.append(f"Bottlenecks that appear: {', '.join(appear)}." if appear else
+                 "No bottleneck appears.")
+    parts.append(f"Bottlenecks that clear: {', '.join(clear)}." if clear else
+                 "No bottleneck clears.")
+    return " ".join(parts)
