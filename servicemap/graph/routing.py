@@ -13,7 +13,9 @@ Plain Python, no Qt: the canvas, every picture export and the draw.io export dra
   segments, the middle one in the channel between the boxes) when one is clear of every box,
   else the cheapest path (length plus a penalty per bend) over a sparse orthogonal grid of the
   boxes' edges near the two ends (A*; ties go to the state nearest the goal, and the estimate
-  counts the turns still needed, so it visits few points). Areas to avoid (containers' whole
+  counts the turns still needed, so it visits few points). A long flow across a big map,
+  past any search's window, takes a lane route whose legs run the whole length of the
+  channels beside its ends (:data:`LONG_LANE_LEG`). Areas to avoid (containers' whole
   title bands) are kept clear wherever a route can be found round them: a flow into or out of
   a container comes in by its sides or bottom. Those searches may go further
   (:data:`AVOID_SEARCH_CAP`) and spend most of a run's budget; only when none is found does a
@@ -70,6 +72,11 @@ SEARCH_CELLS = 200  # nor over a window of more than this many index cells
 SMALL_MAP = 500
 SMALL_MAP_BOXES, SMALL_MAP_CELLS = 250, 600
 SEARCH_BUDGET = 100_000  # grid points all the searches of one run may visit
+LANE_LEG = 4 * CELL  # a lane route's legs across to its lane reach this far at first
+# and, for a flow no search found a way for (a long one across a big map, past a search's
+# window), as far as the map goes: down the channel beside its source's column to a lane
+# near its target, without a search's cost
+LONG_LANE_LEG = math.inf
 MANY_MOVED = 50  # moving more boxes than this (or a tenth of them) routes every flow afresh
 AVOID_GROW = 1.0  # routes keep this far out of areas to avoid (not running along an edge)
 CHECK_BUDGET = 150_000  # segment checks one run may make; past it flows are drawn straight
@@ -558,6 +565,8 @@ class Router:
             share = AVOID_SHARE if avoid else 1 + AVOID_SHARE * bool(self.avoid)
             if line is None and self.spent < self.search_budget * share:
                 line = self._search(p, q, p1, q1, sa, sb, ends, avoid)
+            if line is None and sa == _OPPOSITE[sb]:
+                line = self._lane_route(p, q, p1, q1, sa, ends, avoid, LONG_LANE_LEG)
             if line is not None:
                 return _simplify(line)
         self.fallbacks += 1
@@ -639,12 +648,14 @@ class Router:
                 return line
         return None
 
-    def _lane_route(self, p, q, p1, q1, side, ends, avoid) -> list[Point] | None:
+    def _lane_route(self, p, q, p1, q1, side, ends, avoid,
+                    far: float = LANE_LEG) -> list[Point] | None:
         """Five pieces: along the source's port line to a turn, across to a lane between the
         rows (columns) of boxes near either end, along the lane, across to a turn on the
         target's port line and along it into the port. The turns are tried at the stubs,
         then as far along the port lines as they are clear; lanes nearest the ends first.
-        Long flows on a grid of boxes take these."""
+        Long flows on a grid of boxes take these. The legs across to the lane go at most
+        ``far``."""
         axis = 1 if side in "rl" else 0  # the lane runs along the other axis
         main = 1 - axis                  # the port lines run along this one
         sign = NORMALS[side][main]
@@ -656,13 +667,13 @@ class Router:
         for x1 in firsts:
             for x2 in lasts:
                 a0, b0 = _along(p1, x1, main), _along(q1, x2, main)
-                line = self._lane_between(p, q, a0, b0, axis, ends, avoid)
+                line = self._lane_between(p, q, a0, b0, axis, ends, avoid, far)
                 if line is not None:
                     return [p, p1, *line, q1, q] if (x1, x2) == (p1[main], q1[main]) \
                         else [p, *line, q]
         return None
 
-    def _lane_between(self, p, q, a0, b0, axis, ends, avoid) -> list[Point] | None:
+    def _lane_between(self, p, q, a0, b0, axis, ends, avoid, far) -> list[Point] | None:
         """a0 -> lane -> b0 (a0 and b0 on the port lines), the lane along ``axis``'s other
         axis at the first clear coordinate near either end; None when none is."""
         lanes: set[float] = set()
@@ -674,7 +685,6 @@ class Router:
         # The legs across to the lane: as far as the first box either way.
         spans = []
         reach = self.index.reach
-        far = 4 * CELL
         for end in (a0, b0):
             spans.append((end[axis] - reach(end, _along(end, end[axis] - far, axis), ends) + 1,
                           end[axis] + reach(end, _along(end, end[axis] + far, axis), ends) - 1))
