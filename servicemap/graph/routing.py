@@ -27,7 +27,10 @@ Plain Python, no Qt: the canvas, every picture export and the draw.io export dra
   near constant; each search is capped, and the searches of one run share a budget
   (:data:`SEARCH_BUDGET` grid points): past it, and between boxes too close for a route, a flow
   is a straight line between the boxes' edges. :meth:`Router.update` re-routes only the flows
-  of the boxes that moved (and those that shared a side with them or ran where they now are).
+  of the boxes that moved (and those that shared a side with them or ran where they now are),
+  and tries again the few flows left straight or over a title near the move (or near a title
+  that moved), which it may have opened a way for: a dragged map keeps routes as good as a
+  fresh routing. A title that a flow's own box lies on is not kept out of for that flow.
 
 Boxes are (centre x, centre y, width, height) in scene units; a route is a list of points from
 the source box's edge to the target's (the arrow's tip).
@@ -61,6 +64,10 @@ WINDOW = 220.0      # the search looks this far beyond the two ends
 SEARCH_CAP = 3000   # grid points one search may visit
 AVOID_SEARCH_CAP = 6000  # and one that keeps out of container titles (it goes further round)
 RETRY_STRAIGHT = 50  # new areas to avoid: flows drawn straight are routed again, up to this many
+RETRY_NEAR = 3 * WINDOW  # a move (or a title moved) this near a flow left straight or over a
+# title may have opened a way for it: it is tried again
+RETRY_STUCK = 12  # at most this many such flows per move (the shortest first), so a drop on a
+# large map with many of them stays quick
 AVOID_SHARE = 0.75  # of a run's budget, what searches keeping out of titles may spend; those
 # that may cross one still get a whole budget after them, so that no flow is left a straight
 # line through boxes for want of it
@@ -323,6 +330,7 @@ class Router:
         for key, box in self.boxes.items():
             self.index.add(key, rect_of(box, MARGIN - 0.5))
         self.avoid_index = BoxIndex()
+        self._unavoidable: set[str] = set()  # areas the flow being routed cannot keep out of
         self.avoid: list[Rect] = []
         self._set_avoid(avoid)
         self.at: dict[str, set[str]] = defaultdict(set)  # node -> keys of its flows
@@ -331,6 +339,7 @@ class Router:
             self.at[f.target].add(f.key)
         self.routes: dict[str, list[Point]] = {}
         self.straight: set[str] = set()  # flows drawn as straight fallbacks
+        self.over_avoid: set[str] = set()  # flows that found no way round the areas to avoid
         self._bounds: dict[str, Rect] = {}
         self._sides: dict[str, tuple[str, str] | None] = {}
         self._ports: dict[tuple[str, str], Point] = {}  # (flow key, "s"/"t") -> port
@@ -400,6 +409,7 @@ class Router:
             touched.add(f.key)
         touched |= self._running_through(areas)
         touched &= self.flows.keys()
+        touched |= self._stuck_near(areas, touched)
         return changed | self._route(touched)
 
     def set_avoid(self, avoid: Iterable[Rect]) -> set[str]:
@@ -413,6 +423,9 @@ class Router:
         keys = self._running_through([r for r in avoid if r not in old])
         if len(self.straight) <= RETRY_STRAIGHT:  # a few straight fallbacks: tried again
             keys |= self.straight & self.flows.keys()
+        # Flows over a title that moved or went may now find their way round.
+        keys |= self._stuck_near([r for r in old if r not in set(self.avoid)]
+                                 + [r for r in self.avoid if r not in old], keys)
         return self._route(keys)
 
     def _set_avoid(self, avoid: Iterable[Rect]) -> None:
@@ -425,10 +438,29 @@ class Router:
     def _forget(self, key: str) -> None:
         self.routes.pop(key, None)
         self.straight.discard(key)
+        self.over_avoid.discard(key)
         self._bounds.pop(key, None)
         self._sides.pop(key, None)
         self._ports.pop((key, "s"), None)
         self._ports.pop((key, "t"), None)
+
+    def _stuck_near(self, areas: list[Rect], besides: set[str]) -> set[str]:
+        """The flows left straight or over an area to avoid (not already in ``routing``)
+        within :data:`RETRY_NEAR` of any of ``areas``: what changed there may have opened a
+        way for them. At most :data:`RETRY_STUCK`, the shortest first."""
+        stuck = (self.straight | self.over_avoid) - besides
+        if not areas or not stuck:
+            return set()
+        near = RETRY_NEAR
+        found = []
+        for key in stuck:
+            if key not in self.flows:
+                continue
+            l0, t0, r0, b0 = self._bounds[key]
+            if any(l0 - near <= a[2] and a[0] <= r0 + near and t0 - near <= a[3]
+                   and a[1] <= b0 + near for a in areas):
+                found.append(key)
+        return set(sorted(found, key=self._length)[:RETRY_STUCK])
 
     def _running_through(self, areas: list[Rect]) -> set[str]:
         """Keys of the flows whose routes pass through any of ``areas``."""
@@ -543,6 +575,7 @@ class Router:
         return moved
 
     def _find(self, key: str) -> list[Point]:
+        self.over_avoid.discard(key)
         f = self.flows[key]
         a, b = self.boxes[f.source], self.boxes[f.target]
         found = self._sides.get(key)
@@ -558,6 +591,9 @@ class Router:
         ends = (f.source, f.target)
         p1, q1 = self._stub(p, na, half, ends), self._stub(q, nb, half, ends)
         bundled = f.target in self.bundle
+        # A title one of its own boxes lies on (a box dragged onto it) cannot be kept out of;
+        # the others still are.
+        self._unavoidable = self._areas_over(ends) if self.avoid else set()
         for avoid in (True, False) if self.avoid else (False,):
             line = self._z_route(p, q, p1, q1, sa, ends, bundled, avoid)
             if line is None and sa == _OPPOSITE[sb]:
@@ -568,9 +604,21 @@ class Router:
             if line is None and sa == _OPPOSITE[sb]:
                 line = self._lane_route(p, q, p1, q1, sa, ends, avoid, LONG_LANE_LEG)
             if line is not None:
+                if self.avoid and not avoid:
+                    self.over_avoid.add(key)
                 return _simplify(line)
         self.fallbacks += 1
         return straight(a, b)
+
+    def _areas_over(self, nodes: Iterable[str]) -> set[str]:
+        """The keys of the areas to avoid that any of these boxes overlaps."""
+        found = set()
+        rects = self.avoid_index.rects
+        for node in nodes:
+            b = rect_of(self.boxes[node])
+            found |= {k for k in self.avoid_index.near(b) if rects[k][0] < b[2]
+                      and b[0] < rects[k][2] and rects[k][1] < b[3] and b[1] < rects[k][3]}
+        return found
 
     def _stub(self, port: Point, normal: Point, most: float, ends) -> Point:
         """The end of the stub out of a port: STUB long, shorter when another box (or the
@@ -590,7 +638,7 @@ class Router:
             return False
         if own and not self._outside(p, q, own):
             return False
-        return not (avoid and self.avoid_index.hits(p, q))
+        return not (avoid and self.avoid_index.hits(p, q, self._unavoidable))
 
     def _outside(self, p: Point, q: Point, own: Iterable[str]) -> bool:
         for node in own:
@@ -725,7 +773,8 @@ class Router:
             return None
         rects += [rect_of(self.boxes[n], -0.5) for n in ends]  # pass close by its own boxes
         if avoid:
-            rects += [self.avoid_index.rects[k] for k in self.avoid_index.near(window)]
+            rects += [self.avoid_index.rects[k] for k in self.avoid_index.near(window)
+                      if k not in self._unavoidable]
         xs, ys = {p1[0], q1[0], window[0], window[2]}, {p1[1], q1[1], window[1], window[3]}
         for r in rects:
             xs.update((r[0] - TRACK, r[2] + TRACK))
