@@ -13,7 +13,9 @@ Plain Python, no Qt: the canvas, every picture export and the draw.io export dra
   segments, the middle one in the channel between the boxes) when one is clear of every box,
   else the cheapest path (length plus a penalty per bend) over a sparse orthogonal grid of the
   boxes' edges near the two ends (A*; ties go to the state nearest the goal, and the estimate
-  counts the turns still needed, so it visits few points). Areas to avoid (containers' whole
+  counts the turns still needed, so it visits few points). A long flow across a big map,
+  past any search's window, takes a lane route whose legs run the whole length of the
+  channels beside its ends (:data:`LONG_LANE_LEG`). Areas to avoid (containers' whole
   title bands) are kept clear wherever a route can be found round them: a flow into or out of
   a container comes in by its sides or bottom. Those searches may go further
   (:data:`AVOID_SEARCH_CAP`) and spend most of a run's budget; only when none is found does a
@@ -25,7 +27,10 @@ Plain Python, no Qt: the canvas, every picture export and the draw.io export dra
   near constant; each search is capped, and the searches of one run share a budget
   (:data:`SEARCH_BUDGET` grid points): past it, and between boxes too close for a route, a flow
   is a straight line between the boxes' edges. :meth:`Router.update` re-routes only the flows
-  of the boxes that moved (and those that shared a side with them or ran where they now are).
+  of the boxes that moved (and those that shared a side with them or ran where they now are),
+  and tries again the few flows left straight or over a title near the move (or near a title
+  that moved), which it may have opened a way for: a dragged map keeps routes as good as a
+  fresh routing. A title that a flow's own box lies on is not kept out of for that flow.
 
 Boxes are (centre x, centre y, width, height) in scene units; a route is a list of points from
 the source box's edge to the target's (the arrow's tip).
@@ -60,6 +65,10 @@ WINDOW = 220.0      # the search looks this far beyond the two ends
 SEARCH_CAP = 3000   # grid points one search may visit
 AVOID_SEARCH_CAP = 6000  # and one that keeps out of container titles (it goes further round)
 RETRY_STRAIGHT = 50  # new areas to avoid: flows drawn straight are routed again, up to this many
+RETRY_NEAR = 3 * WINDOW  # a move (or a title moved) this near a flow left straight or over a
+# title may have opened a way for it: it is tried again
+RETRY_STUCK = 12  # at most this many such flows per move (the shortest first), so a drop on a
+# large map with many of them stays quick
 AVOID_SHARE = 0.75  # of a run's budget, what searches keeping out of titles may spend; those
 # that may cross one still get a whole budget after them, so that no flow is left a straight
 # line through boxes for want of it
@@ -71,6 +80,11 @@ SEARCH_CELLS = 200  # nor over a window of more than this many index cells
 SMALL_MAP = 500
 SMALL_MAP_BOXES, SMALL_MAP_CELLS = 250, 600
 SEARCH_BUDGET = 100_000  # grid points all the searches of one run may visit
+LANE_LEG = 4 * CELL  # a lane route's legs across to its lane reach this far at first
+# and, for a flow no search found a way for (a long one across a big map, past a search's
+# window), as far as the map goes: down the channel beside its source's column to a lane
+# near its target, without a search's cost
+LONG_LANE_LEG = math.inf
 MANY_MOVED = 50  # moving more boxes than this (or a tenth of them) routes every flow afresh
 AVOID_GROW = 1.0  # routes keep this far out of areas to avoid (not running along an edge)
 CHECK_BUDGET = 150_000  # segment checks one run may make; past it flows are drawn straight
@@ -336,6 +350,7 @@ class Router:
         self.index = BoxIndex()  # boxes grown by the margin
         self.index.fill({key: rect_of(box, MARGIN - 0.5) for key, box in self.boxes.items()})
         self.avoid_index = BoxIndex()
+        self._unavoidable: set[str] = set()  # areas the flow being routed cannot keep out of
         self.avoid: list[Rect] = []
         self._set_avoid(avoid)
         self.at: dict[str, set[str]] = defaultdict(set)  # node -> keys of its flows
@@ -344,6 +359,7 @@ class Router:
             self.at[f.target].add(f.key)
         self.routes: dict[str, list[Point]] = {}
         self.straight: set[str] = set()  # flows drawn as straight fallbacks
+        self.over_avoid: set[str] = set()  # flows that found no way round the areas to avoid
         self._bounds: dict[str, Rect] = {}
         self._sides: dict[str, tuple[str, str] | None] = {}
         self._ports: dict[tuple[str, str], Point] = {}  # (flow key, "s"/"t") -> port
@@ -425,6 +441,7 @@ class Router:
             touched.add(f.key)
         touched |= self._running_through(areas)
         touched &= self.flows.keys()
+        touched |= self._stuck_near(areas, touched)
         return changed | self._route(touched)
 
     def _restore(self, state) -> None:
@@ -445,6 +462,9 @@ class Router:
         keys = self._running_through([r for r in avoid if r not in old])
         if len(self.straight) <= RETRY_STRAIGHT:  # a few straight fallbacks: tried again
             keys |= self.straight & self.flows.keys()
+        # Flows over a title that moved or went may now find their way round.
+        keys |= self._stuck_near([r for r in old if r not in set(self.avoid)]
+                                 + [r for r in self.avoid if r not in old], keys)
         return self._route(keys)
 
     def _set_avoid(self, avoid: Iterable[Rect]) -> None:
@@ -457,10 +477,29 @@ class Router:
     def _forget(self, key: str) -> None:
         self.routes.pop(key, None)
         self.straight.discard(key)
+        self.over_avoid.discard(key)
         self._bounds.pop(key, None)
         self._sides.pop(key, None)
         self._ports.pop((key, "s"), None)
         self._ports.pop((key, "t"), None)
+
+    def _stuck_near(self, areas: list[Rect], besides: set[str]) -> set[str]:
+        """The flows left straight or over an area to avoid (not already in ``routing``)
+        within :data:`RETRY_NEAR` of any of ``areas``: what changed there may have opened a
+        way for them. At most :data:`RETRY_STUCK`, the shortest first."""
+        stuck = (self.straight | self.over_avoid) - besides
+        if not areas or not stuck:
+            return set()
+        near = RETRY_NEAR
+        found = []
+        for key in stuck:
+            if key not in self.flows:
+                continue
+            l0, t0, r0, b0 = self._bounds[key]
+            if any(l0 - near <= a[2] and a[0] <= r0 + near and t0 - near <= a[3]
+                   and a[1] <= b0 + near for a in areas):
+                found.append(key)
+        return set(sorted(found, key=self._length)[:RETRY_STUCK])
 
     def _running_through(self, areas: list[Rect]) -> set[str]:
         """Keys of the flows whose routes pass through any of ``areas``."""
@@ -575,6 +614,7 @@ class Router:
         return moved
 
     def _find(self, key: str) -> list[Point]:
+        self.over_avoid.discard(key)
         f = self.flows[key]
         a, b = self.boxes[f.source], self.boxes[f.target]
         found = self._sides.get(key)
@@ -590,6 +630,9 @@ class Router:
         ends = (f.source, f.target)
         p1, q1 = self._stub(p, na, half, ends), self._stub(q, nb, half, ends)
         bundled = f.target in self.bundle
+        # A title one of its own boxes lies on (a box dragged onto it) cannot be kept out of;
+        # the others still are.
+        self._unavoidable = self._areas_over(ends) if self.avoid else set()
         for avoid in (True, False) if self.avoid else (False,):
             line = self._z_route(p, q, p1, q1, sa, ends, bundled, avoid)
             if line is None and sa == _OPPOSITE[sb]:
@@ -597,10 +640,24 @@ class Router:
             share = AVOID_SHARE if avoid else 1 + AVOID_SHARE * bool(self.avoid)
             if line is None and self.spent < self.search_budget * share:
                 line = self._search(p, q, p1, q1, sa, sb, ends, avoid)
+            if line is None and sa == _OPPOSITE[sb]:
+                line = self._lane_route(p, q, p1, q1, sa, ends, avoid, LONG_LANE_LEG)
             if line is not None:
+                if self.avoid and not avoid:
+                    self.over_avoid.add(key)
                 return _simplify(line)
         self.fallbacks += 1
         return straight(a, b)
+
+    def _areas_over(self, nodes: Iterable[str]) -> set[str]:
+        """The keys of the areas to avoid that any of these boxes overlaps."""
+        found = set()
+        rects = self.avoid_index.rects
+        for node in nodes:
+            b = rect_of(self.boxes[node])
+            found |= {k for k in self.avoid_index.near(b) if rects[k][0] < b[2]
+                      and b[0] < rects[k][2] and rects[k][1] < b[3] and b[1] < rects[k][3]}
+        return found
 
     def _stub(self, port: Point, normal: Point, most: float, ends) -> Point:
         """The end of the stub out of a port: STUB long, shorter when another box (or the
@@ -620,7 +677,7 @@ class Router:
             return False
         if own and not self._outside(p, q, own):
             return False
-        return not (avoid and self.avoid_index.hits(p, q))
+        return not (avoid and self.avoid_index.hits(p, q, self._unavoidable))
 
     def _outside(self, p: Point, q: Point, own: Iterable[str]) -> bool:
         for node in own:
@@ -678,12 +735,14 @@ class Router:
                 return line
         return None
 
-    def _lane_route(self, p, q, p1, q1, side, ends, avoid) -> list[Point] | None:
+    def _lane_route(self, p, q, p1, q1, side, ends, avoid,
+                    far: float = LANE_LEG) -> list[Point] | None:
         """Five pieces: along the source's port line to a turn, across to a lane between the
         rows (columns) of boxes near either end, along the lane, across to a turn on the
         target's port line and along it into the port. The turns are tried at the stubs,
         then as far along the port lines as they are clear; lanes nearest the ends first.
-        Long flows on a grid of boxes take these."""
+        Long flows on a grid of boxes take these. The legs across to the lane go at most
+        ``far``."""
         axis = 1 if side in "rl" else 0  # the lane runs along the other axis
         main = 1 - axis                  # the port lines run along this one
         sign = NORMALS[side][main]
@@ -695,13 +754,13 @@ class Router:
         for x1 in firsts:
             for x2 in lasts:
                 a0, b0 = _along(p1, x1, main), _along(q1, x2, main)
-                line = self._lane_between(p, q, a0, b0, axis, ends, avoid)
+                line = self._lane_between(p, q, a0, b0, axis, ends, avoid, far)
                 if line is not None:
                     return [p, p1, *line, q1, q] if (x1, x2) == (p1[main], q1[main]) \
                         else [p, *line, q]
         return None
 
-    def _lane_between(self, p, q, a0, b0, axis, ends, avoid) -> list[Point] | None:
+    def _lane_between(self, p, q, a0, b0, axis, ends, avoid, far) -> list[Point] | None:
         """a0 -> lane -> b0 (a0 and b0 on the port lines), the lane along ``axis``'s other
         axis at the first clear coordinate near either end; None when none is."""
         lanes: set[float] = set()
@@ -713,7 +772,6 @@ class Router:
         # The legs across to the lane: as far as the first box either way.
         spans = []
         reach = self.index.reach
-        far = 4 * CELL
         for end in (a0, b0):
             spans.append((end[axis] - reach(end, _along(end, end[axis] - far, axis), ends) + 1,
                           end[axis] + reach(end, _along(end, end[axis] + far, axis), ends) - 1))
@@ -754,7 +812,8 @@ class Router:
             return None
         rects += [rect_of(self.boxes[n], -0.5) for n in ends]  # pass close by its own boxes
         if avoid:
-            rects += [self.avoid_index.rects[k] for k in self.avoid_index.near(window)]
+            rects += [self.avoid_index.rects[k] for k in self.avoid_index.near(window)
+                      if k not in self._unavoidable]
         xs, ys = {p1[0], q1[0], window[0], window[2]}, {p1[1], q1[1], window[1], window[3]}
         for r in rects:
             xs.update((r[0] - TRACK, r[2] + TRACK))
