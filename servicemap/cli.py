@@ -42,7 +42,8 @@ if TYPE_CHECKING:
 # The overlays an exported picture may draw, as View > Overlay offers them (the keys and titles
 # of servicemap.graph.measures.MEASURES, which --help does not import; a test keeps them equal).
 OVERLAYS = {"load": "Load against capacity", "waits": "Waits against target",
-            "dna": "Missed-appointment (DNA) gap", "rates": "Rates per head by partnership"}
+            "dna": "Missed-appointment (DNA) gap", "rates": "Rates per head by partnership",
+            "queue": "Queueing: expected wait"}
 COMMANDS = ("info", "validate", "demo", "export", "import", "analyse", "diff", "layout",
             "template", "simulate", "scenarios")
 
