@@ -589,7 +589,8 @@ def cmd_simulate(args) -> int:
     for name, view in views:
         result = simulate(view, days=args.days, warm_up=args.warm_up, runs=args.runs,
                           seed=args.seed)
-        results.append({"scenario": name, **result})
+        # the charts' day-by-day figures stay in the window and the report, out of the JSON
+        results.append({"scenario": name, **{k: v for k, v in result.items() if k != "series"}})
     if args.json:
         print(json.dumps({"days": args.days, "warm_up": args.warm_up, "runs": args.runs,
                           "seed": args.seed, "results": results}, ensure_ascii=False))

@@ -15,7 +15,8 @@ Figures are gathered as the run goes over the window ``[lo, hi]`` (sim_stats.sum
 them): time-weighted places held and queue (and the time at each number of places held, for the
 95th percentile), waits of those starting service in it, stays and time blocked of those
 leaving in it, refusals and people served; the system's arrivals, leavers and time from entry to
-exit.
+exit; the places held at the start of each day of the window, and the waits counted by
+sim_stats.WAIT_EDGES (for the charts).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from collections import deque
 
 from servicemap.errors import ServiceMapError
 from servicemap.graph.sim_model import Network
+from servicemap.graph.sim_stats import WAIT_EDGES, wait_bin
 
 MAX_ARRIVALS = 20_000_000  # people arriving in one run (warm-up included)
 EVENTS_PER_ARRIVAL = 1000  # more stays than this per person: people go round without end
@@ -66,7 +68,7 @@ def _sampler(rng: random.Random, stay: tuple):
 class _Station:
     __slots__ = ("places", "room", "blocking", "stay", "cum", "dest", "busy", "queue",
                  "blocked", "last", "held_area", "queue_area", "levels", "wait_sum",
-                 "wait_n", "stay_sum", "blocked_sum", "stay_n", "refused")
+                 "wait_n", "stay_sum", "blocked_sum", "stay_n", "refused", "samples", "wait_bins")
 
     def __init__(self, s, rng: random.Random) -> None:
         self.places = s.places
@@ -86,6 +88,8 @@ class _Station:
         self.levels: dict[int, float] = {}
         self.wait_sum = self.stay_sum = self.blocked_sum = 0.0
         self.wait_n = self.stay_n = self.refused = 0
+        self.samples: list[int] = []  # places held at the start of each measured day
+        self.wait_bins = [0] * (len(WAIT_EDGES) + 1)  # waits counted by WAIT_EDGES
 
 
 def run(network: Network, days: float, warm_up: float, seed: int) -> dict:
@@ -117,6 +121,7 @@ def run(network: Network, days: float, warm_up: float, seed: int) -> dict:
         if lo <= t <= hi:
             s.wait_sum += t - arrival
             s.wait_n += 1
+            s.wait_bins[wait_bin(t - arrival)] += 1
         end = t + s.stay()
         where[person] = [i, arrival, t, end]
         seq += 1
@@ -178,8 +183,13 @@ def run(network: Network, days: float, warm_up: float, seed: int) -> dict:
     people = events = 0
     budget = EVENTS_PER_ARRIVAL * (sum(s.arrivals_per_day for s in network.stations) * hi
                                    + 1000)
+    sample_at = lo  # the next day whose occupancy is recorded
     while heap:
         now, kind, _, i, person = heapq.heappop(heap)
+        while sample_at <= min(now, hi):
+            for s in st:
+                s.samples.append(s.busy)
+            sample_at += 1.0
         if now > hi:
             break
         events += 1
@@ -213,6 +223,10 @@ def run(network: Network, days: float, warm_up: float, seed: int) -> dict:
                 leave(i, person, now, None)
         else:
             leave(i, person, now, to)
+    while sample_at <= hi:  # days after the last event
+        for s in st:
+            s.samples.append(s.busy)
+        sample_at += 1.0
     for s in st:
         account(s, hi)
     d = hi - lo
@@ -224,7 +238,8 @@ def run(network: Network, days: float, warm_up: float, seed: int) -> dict:
             "wait_mean_days": s.wait_sum / s.wait_n if s.wait_n else None,
             "length_of_stay_mean_days": s.stay_sum / s.stay_n if s.stay_n else None,
             "delay_to_transfer_mean_days": s.blocked_sum / s.stay_n if s.stay_n else None,
-            "refused_per_year": s.refused / d * 365, "throughput_per_year": s.stay_n / d * 365})
+            "refused_per_year": s.refused / d * 365, "throughput_per_year": s.stay_n / d * 365,
+            "occupancy_daily": s.samples, "wait_counts": s.wait_bins})
     return {"stations": stations, "system": {
         "arrivals_per_year": system["arrivals"] / d * 365,
         "leaving_per_year": system["leaving"] / d * 365,

@@ -10,6 +10,7 @@ ends counts to the end of the window.
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
 from collections import defaultdict
 
 # two-sided 95% Student's t quantiles by degrees of freedom (1-30); 1.96 beyond
@@ -21,6 +22,52 @@ MEANS = ("occupancy_mean", "queue_mean", "wait_mean_days", "length_of_stay_mean_
 FIGURES = ("occupancy_mean", "occupancy_p95", "queue_mean", "wait_mean_days",
            "length_of_stay_mean_days", "delay_to_transfer_mean_days", "refused_per_year",
            "throughput_per_year")
+
+# the wait distribution's bins (days): no wait, then up to each edge, then beyond the last
+WAIT_EDGES = (0.0, 1.0, 7.0, 14.0, 28.0, 91.0, 182.0)
+WAIT_LABELS = ("none", "under 1 day", "1–7 days", "1–2 weeks", "2–4 weeks", "1–3 months",
+               "3–6 months", "over 6 months")
+
+
+def wait_bin(wait: float) -> int:
+    """The WAIT_LABELS index of a wait: 0 for none, else the first edge it does not pass."""
+    return 0 if wait <= 0 else bisect_left(WAIT_EDGES, wait)
+
+
+def _percentile(values: list[float], q: float) -> float:
+    """The ``q`` quantile (0-1) of ``values``, interpolated between the nearest two."""
+    ordered = sorted(values)
+    at = q * (len(ordered) - 1)
+    low = math.floor(at)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (at - low)
+
+
+def series(network, runs: list[dict]) -> dict:
+    """The charts' figures per service id: ``occupancy`` over the window's days (``day``: days
+    after the warm-up; ``mean``, ``p5``, ``p95``: over the runs, the 5th and 95th
+    percentiles of the places held at the start of that day) and ``waits`` (the share of
+    people starting service with each WAIT_LABELS wait, over every run; None when nobody
+    started). Runs without these figures (ciw's) give none."""
+    out: dict = {}
+    if not runs or not runs[0]["stations"] or "occupancy_daily" not in runs[0]["stations"][0]:
+        return out
+    for i in network.services:
+        station = network.stations[i]
+        daily = [run["stations"][i]["occupancy_daily"] for run in runs]
+        days = min(len(d) for d in daily)
+        columns = [[d[k] for d in daily] for k in range(days)]
+        counts = [sum(run["stations"][i]["wait_counts"][b] for run in runs)
+                  for b in range(len(WAIT_LABELS))]
+        started = sum(counts)
+        out[station.id] = {
+            "name": station.name,
+            "occupancy": {"day": list(range(days)),
+                          "mean": [_r(sum(c) / len(c), 2) for c in columns],
+                          "p5": [_r(_percentile(c, 0.05), 2) for c in columns],
+                          "p95": [_r(_percentile(c, 0.95), 2) for c in columns]},
+            "waits": [_r(c / started) for c in counts] if started else None}
+    return out
 
 
 def _r(value: float | None, places: int = 4) -> float | None:
@@ -160,4 +207,5 @@ def summarise(network, runs: list[dict], days: float) -> dict:
     system["occupancy_mean"] = _r(mean)
     system["occupancy_mean_ci"] = None if ci is None else [_r(ci[0]), _r(ci[1])]
     system["throughput_per_year"] = system["leaving_per_year"]
-    return {"services": services, "system": system, "assumptions": list(network.assumptions)}
+    return {"services": services, "system": system, "assumptions": list(network.assumptions),
+            "series": series(network, runs)}
