@@ -11,7 +11,7 @@ from servicemap import store
 from servicemap.cli import main
 from servicemap.graph import sim_stats
 from servicemap.graph.simulate import simulate
-from tests.test_simulation import one_service
+from tests.test_charts import one_service
 
 
 def test_daily_occupancy_band_and_wait_shares():
