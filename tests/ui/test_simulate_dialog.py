@@ -72,3 +72,27 @@ def test_cancel_stops_a_long_simulation(qtbot, window):
     assert dialog.status.text().startswith("Cancelled")
     assert dialog.result is None and dialog.table.rowCount() == 0
     assert dialog.run_button.isEnabled() and not dialog.copy_button.isEnabled()
+
+
+def test_the_charts_tab_draws_the_chosen_services_time_and_waits(qtbot, window):
+    dialog = open_dialog(window)
+    set_value(qtbot, dialog.days, 60)
+    set_value(qtbot, dialog.warm_up, 10)
+    set_value(qtbot, dialog.runs, 2)
+    qtbot.mouseClick(dialog.run_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: not dialog.running, timeout=60_000)
+    dialog.tabs.setCurrentWidget(dialog.charts)
+    combo = dialog.charts.service
+    assert combo.count() == 2 and combo.isVisibleTo(dialog)
+    first = combo.currentText()
+    made = dialog.charts.charts()
+    assert [c.kind for c in made] == ["band", "bars", "bars", "bars", "bars"]
+    assert made[0].title.startswith(f"Places held at {first}")
+    assert len(made[0].series) == 1 and len(made[0].x) == 61  # a point a day, both ends
+    assert made[1].y_label == "people starting service"
+    other = 1 - combo.currentIndex()
+    combo.setCurrentIndex(other)
+    assert dialog.charts.charts()[0].title.startswith(f"Places held at {combo.itemText(other)}")
+    picture = dialog.charts.views[0].grab().toImage()  # painted: not one flat colour
+    assert len({picture.pixel(x, y) for x in range(0, picture.width(), 7)
+                for y in range(0, picture.height(), 7)}) > 3

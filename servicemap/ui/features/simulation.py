@@ -5,7 +5,9 @@ as it is and runs it in a worker thread that drives worker processes (both cores
 window stays responsive; a progress bar counts the runs and Cancel stops the workers. The
 results fill a table, one row per service with each mean's 95% interval, which Copy (text and
 HTML for a spreadsheet) and Export… (CSV or Excel) take away as the Analysis dock's tables do;
-what the map did not say is listed under the table.
+what the map did not say is listed under the table. The Charts tab draws, for the service
+chosen (busiest first), its places held day by day with the 5th-95th percentile band over the
+runs and its wait distribution, then bars of the busiest services.
 """
 
 from __future__ import annotations
@@ -27,14 +29,17 @@ from PySide6.QtWidgets import (
     QSpinBox,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
 )
 
 from servicemap.errors import ServiceMapError
+from servicemap.graph import charts
 from servicemap.graph.sim_model import build
 from servicemap.graph.simulate import Cancelled, simulate
 from servicemap.io import table_file
 from servicemap.ui.api import Host
+from servicemap.ui.panels.charts import ChartsPanel
 from servicemap.words import plural
 
 POLL_MS = 50
@@ -100,6 +105,12 @@ class SimulateDialog(QDialog):
         self.table.setObjectName("sim_table")
         self.table.setHorizontalHeaderLabels(["Service"] + [c[0] for c in COLUMNS])
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.charts = ChartsPanel(self._charts)
+        self.charts.setObjectName("sim_charts")
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("sim_tabs")
+        self.tabs.addTab(self.table, "&Table")
+        self.tabs.addTab(self.charts, "C&harts")
         self.assumed = QPlainTextEdit()  # one line per assumption, a few lines high
         self.assumed.setObjectName("sim_assumptions")
         self.assumed.setReadOnly(True)
@@ -122,7 +133,7 @@ class SimulateDialog(QDialog):
         layout.addLayout(form)
         layout.addLayout(buttons)
         layout.addWidget(self.status)
-        layout.addWidget(self.table, 1)
+        layout.addWidget(self.tabs, 1)
         layout.addWidget(self.assumed)
         layout.addLayout(takeaway)
         self.resize(1000, 600)
@@ -217,6 +228,23 @@ class SimulateDialog(QDialog):
         self.assumed.setPlainText("\n".join(f"Assumed: {a}" for a in result["assumptions"]))
         for b in (self.copy_button, self.export_button):
             b.setEnabled(True)
+        self._label = self.host.session.scenario_name or "Baseline"
+        busiest = charts.busiest_simulated(result, len(result["services"]))
+        self.charts.set_services([(r["id"], r["name"]) for r in busiest
+                                  if r["id"] in result.get("series", {})],
+                                 "Services are listed busiest first (most places held).")
+
+    def _charts(self, service: str | None) -> list[charts.Chart]:
+        """The Charts tab's charts: the chosen service's places held over time and waits,
+        then the busiest services' bars."""
+        if self.result is None:
+            return []
+        out = []
+        entry = self.result.get("series", {}).get(service)
+        if entry is not None:
+            out.append(charts.occupancy_chart([(self._label, entry)], entry["name"]))
+            out.append(charts.wait_chart([(self._label, entry["waits"])], entry["name"]))
+        return out + charts.simulated_bars([(self._label, self.result)])
 
     # ----- taking the table away -----------------------------------------------------------
     def result_table(self) -> table_file.ResultTable | None:
