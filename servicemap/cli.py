@@ -125,6 +125,18 @@ def _parser() -> argparse.ArgumentParser:
                    "network and calendar templates there")
     p.add_argument("--time-unit", choices=("hours", "days"), help="with --pathsimr: the "
                    "templates' time unit (default days)")
+    p.add_argument("--report", action="store_true", help="with --scenario NAME and OUT.pdf: "
+                   "the scenario report (its map, its changes in words, the comparison with "
+                   "the baseline, charts of occupancy and waits from simulating both, the "
+                   "assumptions; the marking and date on every page)")
+    p.add_argument("--days", type=_positive(float, "--days"), default=365,
+                   help="with --report: days simulated after the warm-up (default 365)")
+    p.add_argument("--warm-up", type=_positive(float, "--warm-up", zero=True), default=90,
+                   help="with --report: the warm-up in days (default 90)")
+    p.add_argument("--runs", type=_positive(int, "--runs"), default=10,
+                   help="with --report: runs for each side (default 10)")
+    p.add_argument("--seed", type=int, default=1, help="with --report: the first run's seed "
+                   "(default 1)")
     p = sub.add_parser("import", help="make a .smap map from another format")
     p.add_argument("input", help="IN.json, .xlsx, .ods, .zip (CSV files), .graphml, a folder of "
                    "CSV files, or a PathSimR network template NETWORK.csv")
@@ -477,6 +489,10 @@ def cmd_export(args) -> int:
         from servicemap.cli_pathsimr import export_pathsimr
 
         return export_pathsimr(args)
+    if args.report:
+        from servicemap.cli_report import export_report
+
+        return export_report(args)
     if args.csv is not None:
         return _export_csv_folder(args)
     if args.out is None:

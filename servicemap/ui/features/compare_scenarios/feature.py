@@ -29,14 +29,14 @@ from servicemap.errors import ServiceMapError, ValidationError
 from servicemap.graph.scenario_compare import compare
 from servicemap.graph.scenarios import BASELINE
 from servicemap.io import table_file
-from servicemap.io.table_file import ResultTable
-from servicemap.ui.api import Host
-from servicemap.ui.features.compare_scenarios import overlay
-from servicemap.ui.features.compare_scenarios.table import (
+from servicemap.io.compare_tables import (
     bottleneck_words,
     service_table,
     system_table,
 )
+from servicemap.io.table_file import ResultTable
+from servicemap.ui.api import Host
+from servicemap.ui.features.compare_scenarios import overlay
 from servicemap.words import plural
 
 REFRESH_MS = 300

@@ -30,7 +30,7 @@ def service_table(result: dict, a: str, b: str) -> ResultTable:
             r["bottleneck"]]]
         rows.append(row)
     return ResultTable(f"Services, {a} and {b}", [h.format(a=a, b=b) for h in SERVICE_HEADER],
-                       rows, list(f or None for f in SERVICE_FORMATS), about=_about(a, b))
+                       rows, list(f or None for f in SERVICE_FORMATS), about=about_lines(a, b))
 
 
 def system_table(result: dict, a: str, b: str) -> ResultTable:
@@ -40,10 +40,10 @@ def system_table(result: dict, a: str, b: str) -> ResultTable:
         words = {True: "met", False: "not met", None: "unknown"}
         rows.append([f"Target “{t['name']}”", words[t["meets_a"]], words[t["meets_b"]], ""])
     return ResultTable(f"System, {a} and {b}", ["Whole system", a, b, "Δ"], rows,
-                       [None, "#,##0", "#,##0", "#,##0"], about=_about(a, b))
+                       [None, "#,##0", "#,##0", "#,##0"], about=about_lines(a, b))
 
 
-def _about(a: str, b: str) -> list[str]:
+def about_lines(a: str, b: str) -> list[str]:
     return [f"{a} compared with {b}: each figure as servicemap analyse gives it for each; "
             "Δ is the second minus the first (empty when either is unknown).",
             "Load is people in a year over capacity a year; occupancy is the share of places "

@@ -1,0 +1,75 @@
+"""servicemap export MAP OUT.pdf --scenario NAME --report, run as a process: the scenario's map,
+its changes in words, the comparison, the charts, the assumptions, and the marking and date on
+every page (read back with pdftotext)."""
+
+from __future__ import annotations
+
+import datetime
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from servicemap import store
+from tests.test_scenarios import with_scenarios
+
+pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs pdftotext")
+
+
+def run(*args):
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    return subprocess.run([sys.executable, "-m", "servicemap", *map(str, args)], env=env,
+                          capture_output=True, text=True, timeout=120)
+
+
+def pages(pdf) -> list[str]:
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    return [p for p in text.split("\f") if p.strip()]
+
+
+def test_the_report_holds_every_part_and_marks_every_page(tmp_path):
+    doc = with_scenarios()
+    doc.set_map_fields({"marking": "OFFICIAL-SENSITIVE"})
+    path = tmp_path / "plans.smap"
+    store.save(doc, path)
+    out = tmp_path / "report.pdf"
+    done = run("export", path, out, "--scenario", "20 more beds", "--report", "--runs", "2",
+               "--days", "30", "--warm-up", "5")
+    assert done.returncode == 0, done.stderr
+    text = pages(out)
+    assert len(text) >= 3
+    today = datetime.date.today().strftime("%d %B %Y").lstrip("0")
+    for page in text:
+        assert page.count("OFFICIAL-SENSITIVE") >= 2 and today in page
+    assert "20 more beds" in text[0] and "Acute ward" in text[0]  # the scenario's map
+    body = "\n".join(text[1:])
+    assert "Changed service “Acute ward”: capacity 18 → 38" in body
+    assert "Added service “Crisis cafe”" in body and "Removed service “Community team”" in body
+    assert "Services that differ" in body and "Whole system and targets" in body
+    assert "People in a year: Baseline and 20 more beds" in body  # a bar chart's title
+    assert "Places held at" in body and "days after the warm-up" in body  # a band chart
+    assert "Waits before service starts at" in body and "people starting service" in body
+    assert "Assumptions" in body and "Simulated 30 days after a 5-day warm-up" in body
+    assert f"page 2 of {len(text)}" in text[1]
+
+
+@pytest.mark.parametrize("args, words", [
+    ((), "--report needs --scenario NAME"),
+    (("--scenario", "Nope"), "There is no scenario called “Nope”"),
+])
+def test_bad_report_requests_are_one_sentence_exit_2(tmp_path, args, words):
+    path = tmp_path / "plans.smap"
+    store.save(with_scenarios(), path)
+    done = run("export", path, tmp_path / "r.pdf", "--report", *args)
+    assert done.returncode == 2 and words in done.stderr and "Traceback" not in done.stderr
+    assert not (tmp_path / "r.pdf").exists()
+
+
+def test_a_report_is_a_pdf(tmp_path):
+    path = tmp_path / "plans.smap"
+    store.save(with_scenarios(), path)
+    done = run("export", path, tmp_path / "r.png", "--report", "--scenario", "20 more beds")
+    assert done.returncode == 2 and "r.png" in done.stderr
