@@ -23,23 +23,33 @@ from PySide6.QtWidgets import (
     QTableWidgetItem,
     QTabWidget,
     QVBoxLayout,
+    QWidget,
 )
 
 from servicemap.errors import ServiceMapError, ValidationError
 from servicemap.graph.scenario_compare import compare
 from servicemap.graph.scenarios import BASELINE
-from servicemap.io import table_file
+from servicemap.io import report_content, table_file
 from servicemap.io.compare_tables import (
     bottleneck_words,
     service_table,
     system_table,
 )
+from servicemap.io.safety import write_atomically
 from servicemap.io.table_file import ResultTable
+from servicemap.render import scenario_report
 from servicemap.ui.api import Host
 from servicemap.ui.features.compare_scenarios import overlay
+from servicemap.ui.features.compare_scenarios.charts import (
+    PairSimulation,
+    chart_list,
+    services_of,
+)
+from servicemap.ui.panels.charts import ChartsPanel
 from servicemap.words import plural
 
 REFRESH_MS = 300
+SIM_WORDS = "a year after a 90-day warm-up, 10 runs each"
 XLSX_FILTER, CSV_FILTER = "Excel workbook (*.xlsx)", "CSV file (*.csv)"
 
 
@@ -98,14 +108,36 @@ class CompareDialog(QDialog):
             table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
             table.verticalHeader().hide()
             self.tabs.addTab(table, title)
+        charts_tab = QWidget(self)
+        charts_column = QVBoxLayout(charts_tab)
+        sim_row = QHBoxLayout()
+        self.simulate_button = QPushButton("Simulate both for the charts", charts_tab)
+        self.simulate_button.setObjectName("compare_simulate")
+        self.simulate_button.setToolTip("Simulate both views (a year after a 90-day warm-up, "
+                                        "10 runs) to chart each service's places held over "
+                                        "time and its waits")
+        self.sim_status = QLabel("The bars are the comparison's; simulate both to chart "
+                                 "places held over time and waits.", charts_tab)
+        self.sim_status.setWordWrap(True)
+        sim_row.addWidget(self.simulate_button)
+        sim_row.addWidget(self.sim_status, 1)
+        charts_column.addLayout(sim_row)
+        self.charts = ChartsPanel(feature.charts_for, charts_tab)
+        charts_column.addWidget(self.charts, 1)
+        self.tabs.addTab(charts_tab, "Charts")
         column.addWidget(self.tabs, 1)
         buttons = QHBoxLayout()
         self.copy_button = QPushButton("Copy", self)
         self.export_button = QPushButton("Export…", self)
         self.overlay_button = QPushButton("Show the change on the map", self)
         self.overlay_button.setCheckable(True)
+        self.report_button = QPushButton("Report…", self)
+        self.report_button.setObjectName("compare_report")
+        self.report_button.setToolTip("A PDF of the second view against the first: its map, "
+                                      "changes, the comparison, charts and assumptions")
         close = QPushButton("Close", self)
-        for b in (self.copy_button, self.export_button, self.overlay_button):
+        for b in (self.copy_button, self.export_button, self.overlay_button,
+                  self.report_button):
             buttons.addWidget(b)
         buttons.addStretch(1)
         buttons.addWidget(close)
@@ -113,6 +145,8 @@ class CompareDialog(QDialog):
         self.copy_button.clicked.connect(lambda: feature.copy_table())
         self.export_button.clicked.connect(lambda: feature.export_table())
         self.overlay_button.toggled.connect(feature.set_overlay)
+        self.simulate_button.clicked.connect(lambda: feature.simulate_both())
+        self.report_button.clicked.connect(lambda: feature.report())
         close.clicked.connect(self.close)
         self.first.activated.connect(self._chosen)
         self.second.activated.connect(self._chosen)
@@ -148,6 +182,9 @@ class CompareScenariosFeature:
         self.dialog: CompareDialog | None = None
         self.scene = None
         self._followed = None
+        self.sims: tuple | None = None  # (pair, [(name, simulate result), ...]) while fresh
+        self.simulation = PairSimulation(host.widget, self._simulated)
+        self._report_to: Path | None = None
         host.add_action("analysis.compare_scenarios", "&Compare scenarios…", self.open_dialog,
                         menu="analysis", section="scenarios", enabled="document",
                         tip="Any two of the baseline and the map's scenarios side by side: "
@@ -203,6 +240,8 @@ class CompareScenariosFeature:
             self.host.status(str(exc))
             return None
         self.names = (names[a], names[b])
+        if self.sims is not None and self.sims[0] != self.pair:
+            self.sims = None
         self.result = compare(first, second)
         self.tables = (system_table(self.result, *self.names),
                        service_table(self.result, *self.names))
@@ -214,11 +253,13 @@ class CompareScenariosFeature:
             self.dialog.summary.setText(
                 f"{self.names[0]} compared with {self.names[1]}: "
                 f"{plural(changed, 'service')} differ. {bottleneck_words(self.result)}")
+            self._fill_charts()
         if self.overlay_action.isChecked():
             self._draw()
         return self.result
 
     def _soon(self, *_args) -> None:
+        self.sims = None  # an edit: the simulation is of the maps as they were
         if self.dialog is not None and self.dialog.isVisible() \
                 or self.overlay_action.isChecked():
             self._timer.start()
@@ -272,6 +313,86 @@ class CompareScenariosFeature:
             counts[key] = counts.get(key, 0) + 1
         counts["removed"] = sum(1 for r in self.result["services"] if r["change"] == "removed")
         self.legend.set_pair(*self.names, counts)
+
+    # ----- charts and the report ---------------------------------------------------------
+    def fresh_sims(self) -> list | None:
+        return self.sims[1] if self.sims is not None and self.sims[0] == self.pair else None
+
+    def charts_for(self, service: str | None) -> list:
+        return chart_list(self.result, self.names, self.fresh_sims(), service)
+
+    def _fill_charts(self) -> None:
+        if self.dialog is not None:
+            sims = self.fresh_sims()
+            self.dialog.charts.set_services(
+                services_of(sims), "Services busiest first (most places held, simulated)."
+                if sims else "")
+
+    def simulate_both(self) -> bool:
+        """Simulate both views compared (for the charts, and the report)."""
+        if self.result is None or self.simulation.running:
+            return False
+        self._sides = [(name, self.views.view_of(i).doc)
+                       for i, name in zip(self.pair, self.names, strict=True)]
+        self._sim_pair = self.pair
+        started = self.simulation.start(self._sides)
+        if started and self.dialog is not None:
+            self.dialog.simulate_button.setEnabled(False)
+            self.dialog.sim_status.setText(f"Simulating {self.names[0]} and {self.names[1]}…")
+        return started
+
+    def _simulated(self, results: list | None, words: str) -> None:
+        if self.dialog is not None:
+            self.dialog.simulate_button.setEnabled(True)
+            self.dialog.sim_status.setText(words or f"Simulated {self.names[0]} and "
+                                           f"{self.names[1]}: {SIM_WORDS}.")
+        if results is None:
+            self._report_to = None
+            self.host.status(words, 8000)
+            return
+        self.sims = (self._sim_pair, results)
+        self._fill_charts()
+        if self._report_to is not None:
+            path, self._report_to = self._report_to, None
+            self.write_report(path)
+
+    def ask_report_path(self) -> str:
+        """Where to save the report ("" when cancelled). (Tests replace this.)"""
+        stem = self.host.session.name.removesuffix(".smap").removesuffix(".json")
+        start = str(Path(self.host.files.folder()) / f"{stem} {self.names[1]} report.pdf")
+        return QFileDialog.getSaveFileName(self.host.widget, "Scenario report", start,
+                                           "PDF files (*.pdf)")[0]
+
+    def report(self) -> bool:
+        """Report…: ask where, simulate both if not yet, then write the PDF."""
+        if self.result is None:
+            self.refresh()
+        if self.result is None:
+            return False
+        target = self.ask_report_path()
+        if not target:
+            return False
+        path = Path(target)
+        if path.suffix.lower() != ".pdf":
+            path = path.with_name(path.name + ".pdf")
+        if self.fresh_sims() is not None:
+            return self.write_report(path) is not None
+        self._report_to = path
+        return self.simulate_both()
+
+    def write_report(self, path: Path) -> Path | None:
+        sims = self.fresh_sims()
+        (a, b) = self.names
+        a_doc, b_doc = (self.views.view_of(i).doc for i in self.pair)
+        report = report_content.build(a_doc, b_doc, a, b, sims, self.simulation.settings)
+        try:
+            data = scenario_report.pdf_bytes(b_doc, report)
+            write_atomically(path, lambda fh: fh.write(data))
+        except ServiceMapError as exc:
+            self.host.tell_error(str(exc))
+            return None
+        self.host.status(f"Wrote the scenario report to {path}", 8000)
+        return path
 
     # ----- taking a table away ------------------------------------------------------------
     def _table(self) -> ResultTable | None:

@@ -1,0 +1,102 @@
+"""The Compare dialog's Charts tab and its Report… (servicemap.render.scenario_report): both
+views are simulated (``servicemap simulate``'s defaults) in a worker thread driving worker
+processes, polled so the window keeps answering; the charts then add each service's places
+held over time and waits to the bars of the comparison, and Report… writes the PDF."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, QTimer
+
+from servicemap.errors import ServiceMapError
+from servicemap.graph import charts
+from servicemap.graph.sim_model import build
+from servicemap.graph.simulate import Cancelled, simulate
+
+POLL_MS = 50
+SETTINGS = {"days": 365, "warm_up": 90, "runs": 10, "seed": 1}  # as servicemap simulate
+
+
+class PairSimulation(QObject):
+    """Simulate (label, doc) pairs one after the other; ``done(results or None, words)``."""
+
+    def __init__(self, parent: QObject, done: Callable[[list | None, str], None]) -> None:
+        super().__init__(parent)
+        self.done = done
+        self.settings = dict(SETTINGS)
+        self._timer = QTimer(self, interval=POLL_MS)
+        self._timer.timeout.connect(self._check)
+        self._out: list = []
+        self._cancel = False
+        self.progress = (0, 0)
+
+    @property
+    def running(self) -> bool:
+        return self._timer.isActive()
+
+    def start(self, sides: list[tuple[str, object]]) -> bool:
+        """Simulate each (label, document): their networks are built here, from the maps as
+        they are now; False (and ``done`` told why) when one cannot be simulated."""
+        if self.running:
+            return False
+        try:
+            sides = [(label, build(doc)) for label, doc in sides]
+        except ServiceMapError as exc:
+            self.done(None, f"The simulation cannot start: {exc}")
+            return False
+        if not all(network.services for _label, network in sides):
+            self.done(None, "There are no services to simulate.")
+            return False
+        self._out, self._cancel = [], False
+        self.progress = (0, len(sides) * self.settings["runs"])
+        threading.Thread(target=self._work, args=(sides, dict(self.settings)), daemon=True,
+                         name="servicemap-compare-simulate").start()
+        self._timer.start()
+        return True
+
+    def cancel(self) -> None:
+        self._cancel = True
+
+    def _work(self, sides, settings) -> None:  # the worker thread: no Qt
+        results = []
+        try:
+            for k, (label, doc) in enumerate(sides):
+                def progress(done: int, total: int, k=k) -> None:
+                    self.progress = (k * total + done, len(sides) * total)
+                results.append((label, simulate(doc, separate=True, progress=progress,
+                                                cancelled=lambda: self._cancel, **settings)))
+            self._out.append((results, ""))
+        except Cancelled:
+            self._out.append((None, "Cancelled: no simulation."))
+        except Exception as exc:  # noqa: BLE001 - said to the planner, never lost in a thread
+            self._out.append((None, f"The simulation stopped: {exc}"))
+
+    def _check(self) -> None:
+        if self._out:
+            self._timer.stop()
+            self.done(*self._out[0])
+
+
+def chart_list(comparison: dict | None, names: tuple[str, str], sims: list | None,
+               service: str | None) -> list[charts.Chart]:
+    """The comparison's bars, then (simulated) the chosen service's time and waits."""
+    if comparison is None:
+        return []
+    out = charts.compare_charts(comparison, *names)
+    if sims:
+        sides = [(label, r["series"][service]) for label, r in sims
+                 if service in r.get("series", {})]
+        if sides:
+            name = sides[0][1]["name"]
+            out.append(charts.occupancy_chart(sides, name))
+            out.append(charts.wait_chart([(label, s["waits"]) for label, s in sides], name))
+    return out
+
+
+def services_of(sims: list | None) -> list[tuple[str, str]]:
+    """(id, name) busiest first in the second side's simulation."""
+    if not sims:
+        return []
+    return [(r["id"], r["name"]) for r in charts.busiest_simulated(sims[-1][1], 10_000)]
