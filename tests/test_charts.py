@@ -68,13 +68,13 @@ def test_compare_bars_take_the_busiest_services(qapp):
     a = one_service(4, 5)
     b = one_service(4, 10)
     chart = charts.compare_charts(compare(a, b), "Baseline", "More places")
-    assert [c.y_label for c in chart] == ["people a year", "occupancy", "days"]
+    assert [c.y_label for c in chart] == ["people a year", "occupancy (% of places)", "days"]
     occupancy = chart[1]
     assert occupancy.categories == ["Clinic"]
     assert [s.name for s in occupancy.series] == ["Baseline", "More places"]
     assert occupancy.series[0].values[0] > occupancy.series[1].values[0]  # 5 places fuller
     words = texts(svg_bytes(occupancy))
-    assert "Clinic" in words and "occupancy" in words
+    assert "Clinic" in words and "occupancy (% of places)" in words
 
 
 def test_ticks_are_round():

@@ -63,7 +63,7 @@ def busiest_simulated(result: dict, top: int = BUSIEST) -> list[dict]:
 
 # (comparison measure, chart title, y axis): the baseline-vs-scenario bars
 COMPARE_BARS = (("people_in", "People in a year", "people a year"),
-                ("occupancy_pct", "Occupancy", "occupancy"),
+                ("occupancy_pct", "Occupancy", "occupancy (% of places)"),
                 ("longest_wait_days", "Longest median wait of the flows in", "days"))
 
 
@@ -91,7 +91,7 @@ def compare_charts(comparison: dict, a_label: str, b_label: str,
             "service", unit,
             [Series(a_label, [r[measure]["a"] for r in rows]),
              Series(b_label, [r[measure]["b"] for r in rows])],
-            categories=names, percent=measure == "occupancy_pct"))
+            categories=names))  # occupancy_pct is already in percent
     return charts
 
 

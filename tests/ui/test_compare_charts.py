@@ -28,13 +28,14 @@ def test_charts_tab_has_the_bars_then_the_simulated_time_and_waits(qtbot, featur
     dialog.tabs.setCurrentIndex(dialog.tabs.count() - 1)
     assert dialog.tabs.tabText(dialog.tabs.currentIndex()) == "Charts"
     made = dialog.charts.charts()
-    assert [c.y_label for c in made] == ["people a year", "occupancy", "days"]
+    assert [c.y_label for c in made] == ["people a year", "occupancy (% of places)", "days"]
     assert [s.name for s in made[1].series] == ["Baseline", "Fewer beds"]
     assert "Acute ward" in made[1].categories
     qtbot.mouseClick(dialog.simulate_button, Qt.LeftButton)
     assert not dialog.simulate_button.isEnabled()
     qtbot.waitUntil(lambda: dialog.simulate_button.isEnabled(), timeout=60_000)
-    assert dialog.sim_status.text().startswith("Simulated Baseline and Fewer beds")
+    assert dialog.sim_status.text() == ("Simulated Baseline and Fewer beds: 40 days after a "
+                                        "5-day warm-up, 2 runs each.")
     combo = dialog.charts.service
     assert combo.count() >= 1
     combo.setCurrentIndex(combo.findText("Acute ward"))

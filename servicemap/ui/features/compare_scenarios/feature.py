@@ -49,7 +49,6 @@ from servicemap.ui.panels.charts import ChartsPanel
 from servicemap.words import plural
 
 REFRESH_MS = 300
-SIM_WORDS = "a year after a 90-day warm-up, 10 runs each"
 XLSX_FILTER, CSV_FILTER = "Excel workbook (*.xlsx)", "CSV file (*.csv)"
 
 
@@ -344,8 +343,10 @@ class CompareScenariosFeature:
     def _simulated(self, results: list | None, words: str) -> None:
         if self.dialog is not None:
             self.dialog.simulate_button.setEnabled(True)
-            self.dialog.sim_status.setText(words or f"Simulated {self.names[0]} and "
-                                           f"{self.names[1]}: {SIM_WORDS}.")
+            s = self.simulation.settings
+            self.dialog.sim_status.setText(words or (
+                f"Simulated {self.names[0]} and {self.names[1]}: {s['days']:,} days after a "
+                f"{s['warm_up']:,}-day warm-up, {plural(s['runs'], 'run')} each."))
         if results is None:
             self._report_to = None
             self.host.status(words, 8000)
