@@ -81,3 +81,10 @@ def test_ticks_are_round():
     assert nice_ticks(4.1) == [0, 1, 2, 3, 4, 5]
     assert nice_ticks(0.62) == pytest.approx([0, 0.2, 0.4, 0.6, 0.8])
     assert nice_ticks(0) == [0.0, 1.0]
+
+
+def test_a_side_keeps_its_colour_when_the_other_lacks_the_service(qapp, two_results):
+    _a, b = two_results
+    chart = charts.occupancy_chart([("Scenario", b["series"]["c"], 1)], "Clinic")
+    body = svg_bytes(chart).decode().lower()
+    assert "#d55e00" in body and "#0072b2" not in body  # the scenario's vermillion only

@@ -19,6 +19,7 @@ class Series:
     values: list[float | None]
     low: list[float | None] | None = None  # a band's lower edge (band charts)
     high: list[float | None] | None = None
+    slot: int | None = None  # its colour and pattern (default: its place in the chart)
 
 
 @dataclass
@@ -35,22 +36,26 @@ class Chart:
     percent: bool = False  # values are shares (0-1), labelled as percentages
 
 
-def occupancy_chart(entries: list[tuple[str, dict]], service: str) -> Chart:
+def occupancy_chart(entries: list[tuple], service: str) -> Chart:
     """Places held over the simulated days at ``service`` for each (label, result series of
-    that service) in ``entries``: the mean over the runs with its 5th-95th percentile band."""
+    that service[, slot]) in ``entries``: the mean over the runs with its 5th-95th percentile
+    band. ``slot``: the side's colour, so a side keeps its colour when the other has no such
+    service."""
     series, x = [], []
-    for label, entry in entries:
+    for label, entry, *slot in entries:
         occ = entry["occupancy"]
         x = occ["day"] if len(occ["day"]) > len(x) else x
-        series.append(Series(label, occ["mean"], occ["p5"], occ["p95"]))
+        series.append(Series(label, occ["mean"], occ["p5"], occ["p95"],
+                             slot=slot[0] if slot else None))
     return Chart("band", f"Places held at {service}: mean over the runs, 5th–95th percentile",
                  "days after the warm-up", "places held", series, x=list(x))
 
 
-def wait_chart(entries: list[tuple[str, list | None]], service: str) -> Chart:
-    """The share of people starting service at ``service`` after each wait, per (label, shares)."""
-    series = [Series(label, list(shares) if shares else [None] * len(WAIT_LABELS))
-              for label, shares in entries]
+def wait_chart(entries: list[tuple], service: str) -> Chart:
+    """The share of people starting service at ``service`` after each wait, per (label,
+    shares[, slot])."""
+    series = [Series(label, list(shares) if shares else [None] * len(WAIT_LABELS),
+                     slot=slot[0] if slot else None) for label, shares, *slot in entries]
     return Chart("bars", f"Waits before service starts at {service}", "wait",
                  "people starting service", series, categories=list(WAIT_LABELS), percent=True)
 

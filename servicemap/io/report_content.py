@@ -162,11 +162,12 @@ def build(a_doc, b_doc, a: str, b: str, sims: list[tuple[str, dict]] | None = No
         report.charts += charts.simulated_bars(sims)[1:]  # places held and waits
         for entry in charts.busiest_simulated(sims[-1][1], CHARTED_SERVICES):
             sid = entry["id"]
-            sides = [(label, r["series"][sid]) for label, r in sims if sid in r.get("series", {})]
+            sides = [(label, r["series"][sid], k) for k, (label, r) in enumerate(sims)
+                     if sid in r.get("series", {})]
             if sides:
                 report.charts.append(charts.occupancy_chart(sides, entry["name"]))
                 report.charts.append(charts.wait_chart(
-                    [(label, s["waits"]) for label, s in sides], entry["name"]))
+                    [(label, s["waits"], k) for label, s, k in sides], entry["name"]))
         s = settings or {}
         report.assumptions.append(
             f"Simulated {s.get('days', 365):,g} days after a {s.get('warm_up', 90):,g}-day "

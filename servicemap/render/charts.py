@@ -56,6 +56,10 @@ def number(value: float | None, percent: bool = False) -> str:
     return f"{value:,.1f}" if abs(value) >= 10 else f"{value:,.2f}"
 
 
+def _slot(series, k: int) -> int:
+    return k if series.slot is None else series.slot
+
+
 def _legend(painter: QPainter, chart: Chart, left: float, y: float, right: float) -> float:
     """The series' names with their swatches, wrapped; returns the height used."""
     painter.setFont(_font(FONT_PX))
@@ -65,17 +69,17 @@ def _legend(painter: QPainter, chart: Chart, left: float, y: float, right: float
         width = 28 + fm.horizontalAdvance(s.name) + 16
         if x + width > right and x > left:
             x, y = left, y + line
-        colour = QColor(COLOURS[k % len(COLOURS)])
+        colour = QColor(COLOURS[_slot(s, k) % len(COLOURS)])
         mid = y + line / 2
         if chart.kind == "band":
             tint = QColor(colour)
             tint.setAlphaF(0.2)
             painter.fillRect(QRectF(x, mid - 5, 22, 10), tint)
-            painter.setPen(QPen(colour, 2, LINES[k % len(LINES)]))
+            painter.setPen(QPen(colour, 2, LINES[_slot(s, k) % len(LINES)]))
             painter.drawLine(QPointF(x, mid), QPointF(x + 22, mid))
         else:
             painter.setPen(QPen(colour, 1))
-            painter.setBrush(QBrush(colour, PATTERNS[k % len(PATTERNS)]))
+            painter.setBrush(QBrush(colour, PATTERNS[_slot(s, k) % len(PATTERNS)]))
             painter.drawRect(QRectF(x, mid - 6, 22, 12))
             painter.setBrush(Qt.NoBrush)
         painter.setPen(QColor(TEXT))
@@ -140,7 +144,7 @@ def _band(painter: QPainter, area: QRectF, chart: Chart) -> None:
     painter.drawText(QRectF(plot.left(), plot.bottom() + fm.height() + 6, plot.width(),
                             fm.height()), Qt.AlignHCenter | Qt.AlignTop, chart.x_label)
     for k, s in enumerate(chart.series):
-        colour = QColor(COLOURS[k % len(COLOURS)])
+        colour = QColor(COLOURS[_slot(s, k) % len(COLOURS)])
         if s.low is not None and s.high is not None:
             upper = [QPointF(px(x), py(h)) for x, h in zip(chart.x, s.high, strict=False)
                      if h is not None]
@@ -152,7 +156,7 @@ def _band(painter: QPainter, area: QRectF, chart: Chart) -> None:
             painter.setBrush(tint)
             painter.drawPolygon(QPolygonF(upper + lower[::-1]))
             painter.setBrush(Qt.NoBrush)
-        painter.setPen(QPen(colour, 2, LINES[k % len(LINES)]))
+        painter.setPen(QPen(colour, 2, LINES[_slot(s, k) % len(LINES)]))
         painter.drawPolyline(QPolygonF([QPointF(px(x), py(v)) for x, v in
                                         zip(chart.x, s.values, strict=False) if v is not None]))
 
@@ -222,11 +226,11 @@ def _bars(painter: QPainter, area: QRectF, chart: Chart) -> None:
         for k, s in enumerate(chart.series):
             value = s.values[r] if r < len(s.values) else None
             bar = QRectF(plot.left(), first + k * bar_h, 0, bar_h * 0.9)
-            colour = QColor(COLOURS[k % len(COLOURS)])
+            colour = QColor(COLOURS[_slot(s, k) % len(COLOURS)])
             if value is not None and value > 0:
                 bar.setRight(px(value))
                 painter.setPen(QPen(colour, 1))
-                painter.setBrush(QBrush(colour, PATTERNS[k % len(PATTERNS)]))
+                painter.setBrush(QBrush(colour, PATTERNS[_slot(s, k) % len(PATTERNS)]))
                 painter.drawRect(bar)
                 painter.setBrush(Qt.NoBrush)
             painter.setPen(QColor(TEXT))

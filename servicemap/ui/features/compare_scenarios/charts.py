@@ -86,12 +86,13 @@ def chart_list(comparison: dict | None, names: tuple[str, str], sims: list | Non
         return []
     out = charts.compare_charts(comparison, *names)
     if sims:
-        sides = [(label, r["series"][service]) for label, r in sims
+        sides = [(label, r["series"][service], k) for k, (label, r) in enumerate(sims)
                  if service in r.get("series", {})]
         if sides:
             name = sides[0][1]["name"]
             out.append(charts.occupancy_chart(sides, name))
-            out.append(charts.wait_chart([(label, s["waits"]) for label, s in sides], name))
+            out.append(charts.wait_chart([(label, s["waits"], k) for label, s, k in sides],
+                                         name))
     return out
 
 
