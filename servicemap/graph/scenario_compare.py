@@ -1,8 +1,16 @@
 """Two views of a map compared (the baseline and a scenario, or two scenarios): per service and
 for the whole system, with today's ``analyse`` measures (docs/analysis.md): people in a year,
 load against capacity, occupancy, the longest median wait of the flows in, the flows in whose
-wait is over target and whether it is a bottleneck; which bottlenecks appear and which clear;
-each target met or not.
+wait is over target and whether it is a bottleneck; the queueing estimates (expected wait,
+probability of waiting, people refused a year: ``analyse``'s ``per_service``); which bottlenecks
+appear and which clear; each target met or not.
+
+For the system, the queueing estimates are: ``expected_wait_days`` and ``probability_of_wait``,
+the means over the services with an estimate weighted by the people into each (so per visit to
+a service), unknown (None) while any service's queue grows without end (its wait has no finite
+value, and leaving it out would make the system look better); ``refused_per_year``, the sum
+over the services with an estimate; ``queues_without_end``, the services more people arrive at
+than their places can serve.
 
 Every figure is the same number ``servicemap analyse`` gives for each side; a delta is ``b - a``
 and is None when either side is unknown. A service in only one side is "added" or "removed".
@@ -13,7 +21,10 @@ from __future__ import annotations
 from servicemap.graph import analysis
 from servicemap.model import EdgeKind, NodeKind
 
-MEASURES = ("people_in", "load", "occupancy_pct", "longest_wait_days", "wait_breaches")
+MEASURES = ("people_in", "load", "occupancy_pct", "longest_wait_days", "wait_breaches",
+            "expected_wait_days", "probability_of_wait", "refused_per_year")
+QUEUEING = ("expected_wait_days", "probability_of_wait", "refused_per_year")
+SYSTEM = ("people_in", "over_capacity", "wait_breaches", *QUEUEING, "queues_without_end")
 
 
 def _delta(a, b):
@@ -31,6 +42,25 @@ def _longest_waits(doc) -> dict[str, float]:
     return waits
 
 
+def _queueing(services: list[dict]) -> dict:
+    """The system's queueing estimates (the module's docstring says how)."""
+    weighted = []
+    for r in services:
+        people = r["derived_people_in"] if r["people_in_derived"] else r["people_in"]
+        if r["queue_stable"] and people:
+            weighted.append((people, r))
+    endless = sum(1 for r in services if r["queue_stable"] is False)
+    total = 0 if endless else sum(p for p, _ in weighted)
+    refused = [r["refused_per_year"] for r in services if r["refused_per_year"] is not None]
+    return {"expected_wait_days": round(sum(p * r["expected_wait_days"] for p, r in weighted)
+                                        / total, 4) if total else None,
+            "probability_of_wait": round(sum(p * r["probability_of_wait"]
+                                             for p, r in weighted) / total, 4)
+            if total else None,
+            "refused_per_year": round(sum(refused), 2) if refused else None,
+            "queues_without_end": endless}
+
+
 def _side(doc) -> dict:
     index = analysis.Index(doc)
     services = analysis.per_service(doc, index)
@@ -41,7 +71,8 @@ def _side(doc) -> dict:
         rows[r["id"]] = {"name": r["name"], "people_in": r["people_in"], "load": r["load"],
                          "occupancy_pct": r.get("occupancy_pct"),
                          "longest_wait_days": waits.get(r["id"]),
-                         "wait_breaches": len(r["wait_breaches"])}
+                         "wait_breaches": len(r["wait_breaches"]),
+                         **{m: r[m] for m in QUEUEING}}
     in_system = [d.get("volume_per_year") for u, _v, d in doc.graph.edges(data=True)
                  if d["kind"] == EdgeKind.FLOW
                  and doc.graph.nodes[u]["kind"] == NodeKind.ACCESS_POINT]
@@ -54,6 +85,7 @@ def _side(doc) -> dict:
             "over_capacity": sum(1 for r in services["services"]
                                  if r["load_status"] == "over capacity"),
             "wait_breaches": sum(len(r["wait_breaches"]) for r in services["services"]),
+            **_queueing(services["services"]),
             "targets": {t["id"]: {"name": t["name"], "meets": t["meets"], "value": t["value"]}
                         for t in targets}}
 
@@ -83,7 +115,7 @@ def compare(a_doc, b_doc) -> dict:
     met = {side: sum(1 for t in s["targets"].values() if t["meets"]) for side, s in
            (("a", a), ("b", b))}
     system = {key: {"a": a[key], "b": b[key], "delta": _delta(a[key], b[key])}
-              for key in ("people_in", "over_capacity", "wait_breaches")}
+              for key in SYSTEM}
     system["bottlenecks"] = {"a": len(a["bottlenecks"]), "b": len(b["bottlenecks"]),
                              "delta": len(b["bottlenecks"]) - len(a["bottlenecks"])}
     system["targets_met"] = {"a": met["a"], "b": met["b"], "delta": met["b"] - met["a"]}

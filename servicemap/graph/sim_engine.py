@@ -15,8 +15,10 @@ Figures are gathered as the run goes over the window ``[lo, hi]`` (sim_stats.sum
 them): time-weighted places held and queue (and the time at each number of places held, for the
 95th percentile), waits of those starting service in it, stays and time blocked of those
 leaving in it, refusals and people served; the system's arrivals, leavers and time from entry to
-exit; the places held at the start of each day of the window, and the waits counted by
-sim_stats.WAIT_EDGES (for the charts).
+exit, overall and per map pathway (each person's services visited, followed through a trie of
+the pathways' services, so following costs the same whatever the pathways); the places held at
+the start of each day of the window, and the waits counted by sim_stats.WAIT_EDGES (for the
+charts).
 """
 
 from __future__ import annotations
@@ -92,6 +94,32 @@ class _Station:
         self.wait_bins = [0] * (len(WAIT_EDGES) + 1)  # waits counted by WAIT_EDGES
 
 
+def _trie(network: Network) -> tuple[dict[tuple[int, int], int], dict[int, list[int]]]:
+    """The pathways' services as a trie: ``(state, station) -> state`` from the root 0, and
+    the pathways (by index) whose services end at each state."""
+    step: dict[tuple[int, int], int] = {}
+    ends: dict[int, list[int]] = {}
+    for k, route in enumerate(network.pathways):
+        if not route.stations:
+            continue
+        state = 0
+        for i in route.stations:
+            nxt = step.get((state, i))
+            if nxt is None:
+                nxt = step[(state, i)] = len(step) + 1
+            state = nxt
+        ends.setdefault(state, []).append(k)
+    return step, ends
+
+
+def _percentile95(values: list[float]) -> float | None:
+    """The 95th percentile (nearest rank) of ``values``; None for none."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]
+
+
 def run(network: Network, days: float, warm_up: float, seed: int) -> dict:
     """One run: ``warm_up`` days, then ``days`` measured; the figures sim_stats reads."""
     rng = random.Random(seed)
@@ -102,6 +130,11 @@ def run(network: Network, days: float, warm_up: float, seed: int) -> dict:
     entered: dict[int, float] = {}  # person -> when they entered the map
     where: dict[int, list] = {}  # person -> [station, arrival, start, end of stay]
     system = {"arrivals": 0, "leaving": 0, "time_sum": 0.0, "time_n": 0}
+    trie, ends = _trie(network)
+    follow = bool(ends)
+    is_service = [not s.delay for s in network.stations]
+    on: dict[int, int] = {}  # person -> trie state, while their services so far begin a pathway
+    route_times: list[list[float]] = [[] for _ in network.pathways]
     now = 0.0
 
     def account(s: _Station, t: float) -> None:
@@ -133,6 +166,12 @@ def run(network: Network, days: float, warm_up: float, seed: int) -> dict:
 
     def arrive(i: int, person: int, t: float) -> None:
         s = st[i]
+        if follow and is_service[i]:
+            state = on.pop(person, None)
+            if state is not None:
+                nxt = trie.get((state, i))
+                if nxt is not None:
+                    on[person] = nxt
         account(s, t)
         if s.busy < s.places:
             start(i, person, t, t)
@@ -151,12 +190,15 @@ def run(network: Network, days: float, warm_up: float, seed: int) -> dict:
             s.blocked_sum += t - end
             s.stay_n += 1
         if to is None:
+            state = on.pop(person, None) if follow else None
             if lo <= t <= hi:
                 system["leaving"] += 1
                 came = entered[person]
                 if came >= lo:
                     system["time_sum"] += t - came
                     system["time_n"] += 1
+                    for k in ends.get(state, ()):
+                        route_times[k].append(t - came)
             del entered[person]
         if s.queue:  # the place goes to the first waiting
             nxt, came = s.queue.popleft()
@@ -208,6 +250,8 @@ def run(network: Network, days: float, warm_up: float, seed: int) -> dict:
                 refuse(i, now)
                 continue
             entered[people] = now
+            if follow:
+                on[people] = 0
             arrive(i, people, now)
             continue
         s = st[i]
@@ -220,6 +264,7 @@ def run(network: Network, days: float, warm_up: float, seed: int) -> dict:
                 st[to].blocked.append((i, person))  # waits in place, still holding it
             else:
                 refuse(to, now)
+                on.pop(person, None)  # sent elsewhere: off every pathway
                 leave(i, person, now, None)
         else:
             leave(i, person, now, to)
@@ -245,7 +290,10 @@ def run(network: Network, days: float, warm_up: float, seed: int) -> dict:
         "leaving_per_year": system["leaving"] / d * 365,
         "refused_per_year": sum(s.refused for s in st) / d * 365,
         "time_in_system_mean_days": system["time_sum"] / system["time_n"]
-        if system["time_n"] else None}}
+        if system["time_n"] else None},
+        "pathways": [{"people": len(times),
+                      "time_mean_days": sum(times) / len(times) if times else None,
+                      "time_p95_days": _percentile95(times)} for times in route_times]}
 
 
 def _p95(levels: dict[int, float], total: float) -> float:

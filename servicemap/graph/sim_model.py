@@ -16,7 +16,10 @@ Defined in docs/analysis.md (simulation); in short:
   without it they are refused there (sent elsewhere);
 * a flow's ``transfer_delay_days`` is time in transit, in a node of its own with no limit,
   after the person has given up their place; one arriving at a full service then waits in
-  transit (the source blocks) or is refused.
+  transit (the source blocks) or is refused;
+* each map pathway is followed by its services in order (``pathways``): a person counts for a
+  pathway when the services they visited, entry to exit, are its services (its access point,
+  exit and any other steps are not services, so not matched; transit is time, not a visit).
 
 What was assumed is listed (``assumptions``), one sentence per service, so a result is never
 read as more than the map holds.
@@ -48,9 +51,19 @@ class Station:
 
 
 @dataclass
+class Route:
+    """A map pathway as the simulation follows it: its services' station indices in order."""
+
+    id: str
+    name: str
+    stations: tuple[int, ...]
+
+
+@dataclass
 class Network:
     stations: list[Station]
     assumptions: list[str]
+    pathways: list[Route] = field(default_factory=list)
 
     @property
     def services(self) -> list[int]:
@@ -157,4 +170,6 @@ def build(doc) -> Network:
                                         routes=[(index[f.target], 1.0)], delay=True))
     for s in stations:
         s.arrivals_per_day = max(0.0, s.arrivals_per_day)
-    return Network(stations, assumptions)
+    routes = [Route(p.id, p.name, tuple(index[step] for step in p.steps if step in index))
+              for p in doc.pathways.values()]
+    return Network(stations, assumptions, routes)

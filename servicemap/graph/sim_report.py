@@ -1,5 +1,6 @@
 """The text report of ``servicemap simulate`` (no Qt): the system's figures, then the services
-by mean wait, each mean with its 95% interval (docs/analysis.md, simulation)."""
+by mean wait, each mean with its 95% interval, then the map's pathways with their days from entry
+to exit (docs/analysis.md, simulation)."""
 
 from __future__ import annotations
 
@@ -40,6 +41,12 @@ def report_lines(result: dict, days: float, warm_up: float, runs: int, seed: int
                      f" days; blocked {_ci(r, 'delay_to_transfer_mean_days', 2)} days; refused "
                      f"{_num(r['refused_per_year'], 0)} a year; "
                      f"{_num(r['throughput_per_year'], 0)} served a year")
+    if result.get("pathways"):
+        lines += ["", "Pathways, days from entry to exit of the people following each"]
+        for r in result["pathways"]:
+            lines.append(f"  {r['name']}: {_num(r['people'], 0)} people a run; mean "
+                         f"{_ci(r, 'time_mean_days')} days; 95th percentile "
+                         f"{_num(r['time_p95_days'])} days")
     if result["assumptions"]:
         lines += ["", "Assumed (the map does not say)"]
         lines += [f"  {a}" for a in result["assumptions"]]

@@ -207,5 +207,25 @@ def summarise(network, runs: list[dict], days: float) -> dict:
     system["occupancy_mean"] = _r(mean)
     system["occupancy_mean_ci"] = None if ci is None else [_r(ci[0]), _r(ci[1])]
     system["throughput_per_year"] = system["leaving_per_year"]
-    return {"services": services, "system": system, "assumptions": list(network.assumptions),
-            "series": series(network, runs)}
+    return {"services": services, "system": system, "pathways": pathways(network, runs),
+            "assumptions": list(network.assumptions), "series": series(network, runs)}
+
+
+def pathways(network, runs: list[dict]) -> list[dict]:
+    """Per map pathway: the people a run counted for it (who entered after the warm-up and
+    left within the measured days, having visited its services in order; mean over runs), and
+    the mean and 95th percentile of their days from entry to exit (each the mean over runs,
+    the mean with its 95% interval). Runs without pathway figures (ciw's) are left out."""
+    known = [run["pathways"] for run in runs if "pathways" in run]
+    out = []
+    for k, route in enumerate(network.pathways):
+        row: dict = {"id": route.id, "name": route.name}
+        people, _ = mean_ci([figures[k]["people"] for figures in known])
+        row["people"] = _r(people, 1)
+        mean, ci = mean_ci([figures[k]["time_mean_days"] for figures in known])
+        row["time_mean_days"] = _r(mean)
+        row["time_mean_days_ci"] = None if ci is None else [_r(ci[0]), _r(ci[1])]
+        p95, _ = mean_ci([figures[k]["time_p95_days"] for figures in known])
+        row["time_p95_days"] = _r(p95)
+        out.append(row)
+    return out

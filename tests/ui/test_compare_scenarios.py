@@ -83,3 +83,32 @@ def test_the_change_overlay_marks_services_on_the_canvas(qtbot, open_window, tmp
                     == "same", timeout=3000)
     overlay_entry(window).trigger()
     assert window.scene.decorations(overlay.LAYER) == []
+
+
+def test_the_comparison_shows_the_queueing_estimates(qtbot, open_window, tmp_path):
+    from servicemap.graph.queueing import estimate
+
+    window = open_window(planned_map(tmp_path / "plans.smap"))
+    window.host.action("analysis.compare_scenarios").trigger()
+    dialog = window.host.feature(CompareScenariosFeature).dialog
+    table = dialog.services
+    header = [table.horizontalHeaderItem(c).text() for c in range(table.columnCount())]
+    ward = next(r for r in range(table.rowCount()) if table.item(r, 0).text() == "Acute ward")
+    cell = {h: table.item(ward, c).text() for c, h in enumerate(header)}
+    # 40 a year staying 73 days: 8 people at once; 10 beds wait (Erlang C), 5 cannot keep up
+    theory = estimate(40 / 365, 73, 10, None)
+    assert cell["Expected wait, days (Baseline)"] == f"{theory['expected_wait_days']:.2f}"
+    assert cell["Probability of waiting (Baseline)"] == \
+        f"{theory['probability_of_wait']:.0%}"
+    assert cell["Expected wait, days (Fewer beds)"] == "unknown"
+    assert cell["Δ expected wait (days)"] == "unknown"
+    assert cell["Refused a year (Baseline)"] == "0" and cell["Bottleneck"] == "appears"
+    system = dialog.system
+    rows = {system.item(r, 0).text(): [system.item(r, c).text() for c in (1, 2, 3)]
+            for r in range(system.rowCount())}
+    assert rows["Services whose queue grows without end"] == ["0", "1", "+1"]
+    assert rows["People into the system a year (from access points)"] == \
+        ["1,500", "300", "-1,200"]  # talking therapies removed
+    dialog.tabs.setCurrentWidget(dialog.system)
+    assert window.host.feature(CompareScenariosFeature).copy_table()
+    assert "Expected wait per visit to a service" in QGuiApplication.clipboard().text()

@@ -69,7 +69,7 @@ def test_a_pdf_with_the_rates_overlay_has_its_legend_and_container_rates(tmp_pat
 
 @pytest.mark.parametrize("argv, message", [
     (["--overlay", "speed"], "servicemap: there is no overlay 'speed'; choose one of load, "
-                             "waits, dna, rates."),
+                             "waits, dna, rates, queue."),
     (["--overlay", "load"], "servicemap: --overlay is for pictures (PNG, SVG, PDF), not "
                             "m.json."),
 ])

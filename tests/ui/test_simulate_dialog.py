@@ -96,3 +96,32 @@ def test_the_charts_tab_draws_the_chosen_services_time_and_waits(qtbot, window):
     picture = dialog.charts.views[0].grab().toImage()  # painted: not one flat colour
     assert len({picture.pixel(x, y) for x in range(0, picture.width(), 7)
                 for y in range(0, picture.height(), 7)}) > 3
+
+
+def test_the_pathways_table_gives_days_from_entry_to_exit(qtbot, open_window, tmp_path):
+    from tests.test_simulation_pathways import chain
+
+    path = tmp_path / "chain.smap"
+    store.save(chain(), path)
+    window = open_window(path)
+    dialog = open_dialog(window)
+    assert not dialog.pathway_table.isVisible()
+    set_value(qtbot, dialog.days, 2000)
+    set_value(qtbot, dialog.runs, 2)
+    qtbot.mouseClick(dialog.run_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: not dialog.running, timeout=60_000)
+    table = dialog.pathway_table
+    assert table.isVisible() and table.rowCount() == 3
+    rows = {table.item(r, 0).text(): [table.item(r, c).text() for c in range(1, 5)]
+            for r in range(3)}
+    people, mean, ci, p95 = rows["Clinic then ward"]
+    assert 6 < float(mean) < 10 and "–" in ci and float(p95) > float(mean)
+    assert int(people.replace(",", "")) > 0
+    assert rows["Straight to the ward"] == ["0", "unknown", "unknown", "unknown"]
+    out = tmp_path / "sim.xlsx"  # the workbook's About sheet carries the pathways
+    dialog.ask_path = lambda: str(out)
+    qtbot.mouseClick(dialog.export_button, Qt.LeftButton)
+    from openpyxl import load_workbook
+
+    about = [row[0] for row in load_workbook(out)["About"].iter_rows(values_only=True)]
+    assert any(line.startswith("Pathway Clinic then ward: ") for line in about), about

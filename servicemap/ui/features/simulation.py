@@ -5,9 +5,10 @@ as it is and runs it in a worker thread that drives worker processes (both cores
 window stays responsive; a progress bar counts the runs and Cancel stops the workers. The
 results fill a table, one row per service with each mean's 95% interval, which Copy (text and
 HTML for a spreadsheet) and Export… (CSV or Excel) take away as the Analysis dock's tables do;
-what the map did not say is listed under the table. The Charts tab draws, for the service
-chosen (busiest first), its places held day by day with the 5th-95th percentile band over the
-runs and its wait distribution, then bars of the busiest services.
+a second table gives each map pathway's people and days from entry to exit; what the map did
+not say is listed under the tables. The Charts tab draws, for the service chosen (busiest
+first), its places held day by day with the 5th-95th percentile band over the runs and its
+wait distribution, then bars of the busiest services.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from PySide6.QtWidgets import (
     QTableWidgetItem,
     QTabWidget,
     QVBoxLayout,
+    QWidget,
 )
 
 from servicemap.errors import ServiceMapError
@@ -54,6 +56,11 @@ COLUMNS = (("Places held (mean)", "occupancy_mean", 1, "0.0"),
            ("Blocked (days)", "delay_to_transfer_mean_days", 2, "0.00"),
            ("Refused a year", "refused_per_year", 0, "#,##0"),
            ("Served a year", "throughput_per_year", 0, "#,##0"))
+# the pathways table's columns after the pathway's name
+PATHWAY_COLUMNS = (("People (a run)", "people", 0),
+                   ("Days entry to exit (mean)", "time_mean_days", 1),
+                   ("95% interval", "time_mean_days_ci", 1),
+                   ("Days (95th percentile)", "time_p95_days", 1))
 
 
 def _text(value, places: int) -> str:
@@ -105,11 +112,28 @@ class SimulateDialog(QDialog):
         self.table.setObjectName("sim_table")
         self.table.setHorizontalHeaderLabels(["Service"] + [c[0] for c in COLUMNS])
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.pathways_label = QLabel("Pathways: days from entry to exit of the people "
+                                     "following each (whose services visited are its "
+                                     "services, in order)")
+        self.pathways_label.setWordWrap(True)
+        self.pathway_table = QTableWidget(0, len(PATHWAY_COLUMNS) + 1)
+        self.pathway_table.setObjectName("sim_pathway_table")
+        self.pathway_table.setHorizontalHeaderLabels(["Pathway"]
+                                                     + [c[0] for c in PATHWAY_COLUMNS])
+        self.pathway_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        for w in (self.pathways_label, self.pathway_table):
+            w.setVisible(False)  # shown when a run's map has pathways
+        results = QWidget()  # the Table tab: the services, then the pathways
+        results_layout = QVBoxLayout(results)
+        results_layout.setContentsMargins(0, 0, 0, 0)
+        results_layout.addWidget(self.table, 1)
+        results_layout.addWidget(self.pathways_label)
+        results_layout.addWidget(self.pathway_table, 1)
         self.charts = ChartsPanel(self._charts)
         self.charts.setObjectName("sim_charts")
         self.tabs = QTabWidget()
         self.tabs.setObjectName("sim_tabs")
-        self.tabs.addTab(self.table, "&Table")
+        self.tabs.addTab(results, "&Table")
         self.tabs.addTab(self.charts, "C&harts")
         self.assumed = QPlainTextEdit()  # one line per assumption, a few lines high
         self.assumed.setObjectName("sim_assumptions")
@@ -225,6 +249,7 @@ class SimulateDialog(QDialog):
                 self.table.setItem(i, j, item)
         self.table.resizeColumnsToContents()
         self._rows = rows
+        self._show_pathways(result.get("pathways") or [])
         self.assumed.setPlainText("\n".join(f"Assumed: {a}" for a in result["assumptions"]))
         for b in (self.copy_button, self.export_button):
             b.setEnabled(True)
@@ -245,6 +270,18 @@ class SimulateDialog(QDialog):
             out.append(charts.occupancy_chart([(self._label, entry)], entry["name"]))
             out.append(charts.wait_chart([(self._label, entry["waits"])], entry["name"]))
         return out + charts.simulated_bars([(self._label, self.result)])
+
+    def _show_pathways(self, pathways: list[dict]) -> None:
+        self.pathway_table.setRowCount(len(pathways))
+        for i, row in enumerate(pathways):
+            self.pathway_table.setItem(i, 0, QTableWidgetItem(row["name"]))
+            for j, (_, key, places) in enumerate(PATHWAY_COLUMNS, start=1):
+                item = QTableWidgetItem(_text(row[key], places))
+                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                self.pathway_table.setItem(i, j, item)
+        self.pathway_table.resizeColumnsToContents()
+        for w in (self.pathways_label, self.pathway_table):
+            w.setVisible(bool(pathways))
 
     # ----- taking the table away -----------------------------------------------------------
     def result_table(self) -> table_file.ResultTable | None:
@@ -268,7 +305,12 @@ class SimulateDialog(QDialog):
                 else:
                     values.append(r[key])
             rows.append(values)
-        about = [self.status.text(), *self.assumed.toPlainText().splitlines()]
+        pathways = [f"Pathway {r['name']}: {_text(r['people'], 0)} people a run; "
+                    f"{_text(r['time_mean_days'], 1)} days from entry to exit (mean; 95% "
+                    f"interval {_text(r['time_mean_days_ci'], 1)}), 95th percentile "
+                    f"{_text(r['time_p95_days'], 1)} days"
+                    for r in (self.result.get("pathways") or [])]
+        about = [self.status.text(), *pathways, *self.assumed.toPlainText().splitlines()]
         return table_file.ResultTable("Simulation", header, rows, formats, about)
 
     def copy(self) -> None:

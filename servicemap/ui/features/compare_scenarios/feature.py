@@ -61,7 +61,12 @@ def _cell(table: ResultTable, column: int, value) -> str:
             return f"{value:+.0%}" if table.header[column].startswith("Δ") else f"{value:.0%}"
         if fmt == "#,##0":
             return f"{value:+,.0f}" if table.header[column].startswith("Δ") else f"{value:,.0f}"
-        return f"{value:+.1f}" if table.header[column].startswith("Δ") else f"{value:.1f}"
+        if fmt is None:  # as is: whole numbers whole, others to two places
+            text = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
+            return f"+{text}" if table.header[column].startswith("Δ") and value > 0 else text
+        places = 2 if fmt == "0.00" else 1
+        return f"{value:+.{places}f}" if table.header[column].startswith("Δ") \
+            else f"{value:.{places}f}"
     return str(value)
 
 
