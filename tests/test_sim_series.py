@@ -40,4 +40,4 @@ def test_the_json_keeps_the_issues_shape(tmp_path, capsys):
     assert main(["simulate", str(path), "--days", "20", "--warm-up", "5", "--runs", "2",
                  "--json"]) == 0
     result = json.loads(capsys.readouterr().out)["results"][0]
-    assert set(result) == {"scenario", "services", "system", "assumptions"}
+    assert set(result) == {"scenario", "services", "system", "pathways", "assumptions"}  # no series
