@@ -16,7 +16,6 @@ from PySide6.QtGui import QAction, QActionGroup, QGuiApplication
 from PySide6.QtWidgets import QFileDialog, QScrollArea
 
 from servicemap import bundled
-from servicemap.errors import ServiceMapError
 from servicemap.graph.measures import MEASURES
 from servicemap.io import table_file
 from servicemap.ui.api import Host
@@ -28,6 +27,7 @@ from servicemap.ui.features.analysis.overlay import (
     partnership_rate_marks,
 )
 from servicemap.ui.panels.analysis import AnalysisPanel
+from servicemap.ui.panels.table_export import write_chosen
 from servicemap.words import plural
 
 CSV_FILTER = "CSV files (*.csv)"
@@ -160,15 +160,8 @@ class AnalysisFeature:
         target, chosen = self.ask_table_path(table.title)
         if not target:
             return None
-        path = Path(target)
-        suffix = path.suffix.lower()
-        if suffix not in (".csv", ".xlsx"):
-            suffix = ".csv" if chosen == CSV_FILTER else ".xlsx"
-            path = path.with_name(path.name + suffix)
-        try:
-            (table_file.write_csv if suffix == ".csv" else table_file.write_xlsx)(table, path)
-        except ServiceMapError as exc:
-            self.host.tell_error(str(exc))
+        path = write_chosen(self.host, table, target, chosen, CSV_FILTER)
+        if path is None:
             return None
         self.host.status(f"Exported {table.title} ({plural(len(table.rows), 'row')}) to {path}",
                          8000)

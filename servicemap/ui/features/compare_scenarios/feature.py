@@ -46,6 +46,7 @@ from servicemap.ui.features.compare_scenarios.charts import (
     services_of,
 )
 from servicemap.ui.panels.charts import ChartsPanel
+from servicemap.ui.panels.table_export import write_chosen
 from servicemap.words import plural
 
 REFRESH_MS = 300
@@ -431,15 +432,8 @@ class CompareScenariosFeature:
         target, chosen = self.ask_table_path(table.title)
         if not target:
             return None
-        path = Path(target)
-        suffix = path.suffix.lower()
-        if suffix not in (".csv", ".xlsx"):
-            suffix = ".csv" if chosen == CSV_FILTER else ".xlsx"
-            path = path.with_name(path.name + suffix)
-        try:
-            (table_file.write_csv if suffix == ".csv" else table_file.write_xlsx)(table, path)
-        except ServiceMapError as exc:
-            self.host.tell_error(str(exc))
+        path = write_chosen(self.host, table, target, chosen, CSV_FILTER)
+        if path is None:
             return None
         self.host.status(f"Exported {table.title} to {path}", 8000)
         return path
