@@ -63,3 +63,50 @@ def test_report_writes_the_pdf_after_simulating_both(qtbot, feature, tmp_path):
     assert "Changed service “Acute ward”: capacity 10 → 5" in text
     assert "Removed service “Talking therapies”" in text
     assert "Places held at" in text and "Assumptions" in text
+
+
+def _start_long(qtbot, feature):
+    feature.simulation.settings.update(days=100_000, warm_up=0, runs=40)
+    dialog = feature.dialog
+    dialog.tabs.setCurrentIndex(dialog.tabs.count() - 1)
+    qtbot.mouseClick(dialog.simulate_button, Qt.LeftButton)
+    qtbot.wait(300)
+    assert feature.simulation.running and dialog.sim_cancel.isEnabled()
+    assert dialog.sim_progress.maximum() == 80  # two views of 40 runs
+
+
+def test_cancel_stops_simulate_both_and_the_dialog_works_again(qtbot, feature):
+    import multiprocessing
+
+    dialog = feature.dialog
+    _start_long(qtbot, feature)
+    assert not dialog.simulate_button.isEnabled() and not dialog.report_button.isEnabled()
+    qtbot.mouseClick(dialog.sim_cancel, Qt.LeftButton)
+    qtbot.waitUntil(lambda: not feature.simulation.running, timeout=20_000)
+    assert dialog.sim_status.text().startswith("Cancelled"), dialog.sim_status.text()
+    assert feature.fresh_sims() is None and len(dialog.charts.charts()) == 3  # bars only
+    assert dialog.charts.service.count() == 0
+    assert multiprocessing.active_children() == []  # the workers were stopped
+    assert dialog.simulate_button.isEnabled() and not dialog.sim_cancel.isEnabled()
+    feature.simulation.settings.update(days=40, warm_up=5, runs=2)
+    qtbot.mouseClick(dialog.simulate_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: dialog.simulate_button.isEnabled(), timeout=60_000)
+    assert dialog.sim_status.text().startswith("Simulated Baseline and Fewer beds")
+    assert dialog.sim_progress.value() == 4 and dialog.charts.service.count() >= 1
+
+
+def test_closing_the_dialog_while_simulating_cancels(qtbot, feature, tmp_path):
+    dialog = feature.dialog
+    out = tmp_path / "never"
+    feature.ask_report_path = lambda: str(out)
+    feature.simulation.settings.update(days=100_000, warm_up=0, runs=40)
+    qtbot.mouseClick(dialog.report_button, Qt.LeftButton)  # Report… simulates first
+    qtbot.wait(300)
+    assert feature.simulation.running
+    dialog.close()
+    qtbot.waitUntil(lambda: not feature.simulation.running, timeout=20_000)
+    assert feature.fresh_sims() is None
+    assert not (tmp_path / "never.pdf").exists()  # no report from cancelled runs
+    feature.host.action("analysis.compare_scenarios").trigger()
+    assert dialog.isVisible() and dialog.simulate_button.isEnabled()
+    assert dialog.sim_status.text().startswith("Cancelled")

@@ -22,9 +22,11 @@ SETTINGS = {"days": 365, "warm_up": 90, "runs": 10, "seed": 1}  # as servicemap 
 class PairSimulation(QObject):
     """Simulate (label, doc) pairs one after the other; ``done(results or None, words)``."""
 
-    def __init__(self, parent: QObject, done: Callable[[list | None, str], None]) -> None:
+    def __init__(self, parent: QObject, done: Callable[[list | None, str], None],
+                 tick: Callable[[int, int], None] | None = None) -> None:
         super().__init__(parent)
         self.done = done
+        self.tick = tick  # (runs done, runs in all), on each poll while running
         self.settings = dict(SETTINGS)
         self._timer = QTimer(self, interval=POLL_MS)
         self._timer.timeout.connect(self._check)
@@ -56,8 +58,12 @@ class PairSimulation(QObject):
         self._timer.start()
         return True
 
-    def cancel(self) -> None:
+    def cancel(self) -> bool:
+        """Stop the workers (their runs are thrown away); ``done`` is then told "Cancelled"."""
+        if not self.running:
+            return False
         self._cancel = True
+        return True
 
     def _work(self, sides, settings) -> None:  # the worker thread: no Qt
         results = []
@@ -67,6 +73,8 @@ class PairSimulation(QObject):
                     self.progress = (k * total + done, len(sides) * total)
                 results.append((label, simulate(doc, separate=True, progress=progress,
                                                 cancelled=lambda: self._cancel, **settings)))
+            if self._cancel:  # cancelled as the last run ended: still nothing shown
+                raise Cancelled()
             self._out.append((results, ""))
         except Cancelled:
             self._out.append((None, "Cancelled: no simulation."))
@@ -74,6 +82,8 @@ class PairSimulation(QObject):
             self._out.append((None, f"The simulation stopped: {exc}"))
 
     def _check(self) -> None:
+        if self.tick is not None:
+            self.tick(*self.progress)
         if self._out:
             self._timer.stop()
             self.done(*self._out[0])

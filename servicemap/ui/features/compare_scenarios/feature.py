@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QLabel,
+    QProgressBar,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -124,7 +125,19 @@ class CompareDialog(QDialog):
         self.sim_status = QLabel("The bars are the comparison's; simulate both to chart "
                                  "places held over time and waits.", charts_tab)
         self.sim_status.setWordWrap(True)
+        self.sim_cancel = QPushButton("Cancel", charts_tab)
+        self.sim_cancel.setObjectName("compare_simulate_cancel")
+        self.sim_cancel.setToolTip("Stop simulating: the workers are stopped and nothing "
+                                   "of these runs is shown")
+        self.sim_cancel.setEnabled(False)
+        self.sim_progress = QProgressBar(charts_tab)
+        self.sim_progress.setObjectName("compare_simulate_progress")
+        self.sim_progress.setFormat("%v of %m runs")
+        self.sim_progress.setRange(0, 1)
+        self.sim_progress.setValue(0)
         sim_row.addWidget(self.simulate_button)
+        sim_row.addWidget(self.sim_cancel)
+        sim_row.addWidget(self.sim_progress)
         sim_row.addWidget(self.sim_status, 1)
         charts_column.addLayout(sim_row)
         self.charts = ChartsPanel(feature.charts_for, charts_tab)
@@ -151,11 +164,20 @@ class CompareDialog(QDialog):
         self.export_button.clicked.connect(lambda: feature.export_table())
         self.overlay_button.toggled.connect(feature.set_overlay)
         self.simulate_button.clicked.connect(lambda: feature.simulate_both())
+        self.sim_cancel.clicked.connect(lambda: feature.cancel_simulation())
         self.report_button.clicked.connect(lambda: feature.report())
         close.clicked.connect(self.close)
         self.first.activated.connect(self._chosen)
         self.second.activated.connect(self._chosen)
         self.resize(1000, 560)
+
+    def closeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        self.feature.cancel_simulation()  # closing while simulating cancels
+        super().closeEvent(event)
+
+    def reject(self) -> None:  # Escape closes without a closeEvent
+        self.feature.cancel_simulation()
+        super().reject()
 
     def _chosen(self, _index: int) -> None:
         self.feature.compare(self.first.currentData(), self.second.currentData())
@@ -188,7 +210,7 @@ class CompareScenariosFeature:
         self.scene = None
         self._followed = None
         self.sims: tuple | None = None  # (pair, [(name, simulate result), ...]) while fresh
-        self.simulation = PairSimulation(host.widget, self._simulated)
+        self.simulation = PairSimulation(host.widget, self._simulated, self._ticked)
         self._report_to: Path | None = None
         host.add_action("analysis.compare_scenarios", "&Compare scenarios…", self.open_dialog,
                         menu="analysis", section="scenarios", enabled="document",
@@ -343,12 +365,35 @@ class CompareScenariosFeature:
         started = self.simulation.start(self._sides)
         if started and self.dialog is not None:
             self.dialog.simulate_button.setEnabled(False)
+            self.dialog.report_button.setEnabled(False)
+            self.dialog.sim_cancel.setEnabled(True)
+            self._ticked(*self.simulation.progress)
             self.dialog.sim_status.setText(f"Simulating {self.names[0]} and {self.names[1]}…")
         return started
+
+    def cancel_simulation(self) -> bool:
+        """Cancel (the dialog's Cancel, or closing it): the workers stop, nothing of the
+        runs is shown and no report is written; False when nothing was running."""
+        if not self.simulation.cancel():
+            return False
+        self._report_to = None
+        if self.dialog is not None:
+            self.dialog.sim_cancel.setEnabled(False)
+            self.dialog.sim_status.setText("Cancelling…")
+        return True
+
+    def _ticked(self, done: int, total: int) -> None:
+        if self.dialog is not None:
+            self.dialog.sim_progress.setRange(0, max(total, 1))
+            self.dialog.sim_progress.setValue(done)
 
     def _simulated(self, results: list | None, words: str) -> None:
         if self.dialog is not None:
             self.dialog.simulate_button.setEnabled(True)
+            self.dialog.report_button.setEnabled(True)
+            self.dialog.sim_cancel.setEnabled(False)
+            if results is None:
+                self.dialog.sim_progress.setValue(0)
             s = self.simulation.settings
             self.dialog.sim_status.setText(words or (
                 f"Simulated {self.names[0]} and {self.names[1]}: {s['days']:,} days after a "
