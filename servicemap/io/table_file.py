@@ -124,6 +124,35 @@ def html_text(table: ResultTable) -> str:
     return "".join(out)
 
 
+def tsv_tables(tables: list[ResultTable]) -> str:
+    """Several tables as tab-separated text, one after the other with an empty line between
+    (each with its header), as a spreadsheet pastes them into blocks of cells."""
+    return "\r\n".join(tsv_text(t) for t in tables)
+
+
+def html_tables(tables: list[ResultTable]) -> str:
+    """Several tables in one HTML document, each under its title and as :func:`html_text`
+    writes it (text marked as text, numbers with their values and formats)."""
+    parts = []
+    for t in tables:
+        one = html_text(t)
+        start, end = one.index("<table"), one.rindex("</table>") + len("</table>")
+        parts.append(f"<p><b>{html.escape(t.title)}</b></p>{one[start:end]}")
+    return ("<html><head><meta charset=\"utf-8\"></head><body>" + "<br>".join(parts)
+            + "</body></html>")
+
+
+def csv_tables(tables: list[ResultTable]) -> str:
+    """Several tables in one CSV text, each with its header, an empty row between them."""
+    return "\r\n".join(csv_text(t) for t in tables)
+
+
+def write_csv_tables(tables: list[ResultTable], path: str | os.PathLike) -> None:
+    """As :func:`write_csv`, with the tables one after the other (:func:`csv_tables`)."""
+    data = csv_tables(tables).encode("utf-8-sig")
+    _write(path, lambda fh: fh.write(data))
+
+
 # ----- Excel --------------------------------------------------------------------------------------
 def sheet_name(title: str) -> str:
     """The title as an Excel sheet name: no ``[]:*?/\\``, at most 31 characters."""
@@ -134,6 +163,12 @@ def sheet_name(title: str) -> str:
 def write_xlsx(table: ResultTable, path: str | os.PathLike) -> None:
     """A workbook: the table on its first sheet (bold frozen header, filter, widths fitted,
     number formats), then an About sheet; written atomically."""
+    write_xlsx_tables([table], path)
+
+
+def write_xlsx_tables(tables: list[ResultTable], path: str | os.PathLike) -> None:
+    """A workbook of one sheet per table (as :func:`write_xlsx`'s, each named for its
+    table's title), then an About sheet of the first table's ``about``; written atomically."""
     import openpyxl
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font, PatternFill
@@ -147,48 +182,55 @@ def write_xlsx(table: ResultTable, path: str | os.PathLike) -> None:
         column_widths,
     )
 
-    for n, row in enumerate(table.rows, start=2):  # before the workbook is begun
-        for value in row:
-            if isinstance(value, str) and len(value) >= MAX_CELL_TEXT:
-                raise SaveError(f"row {n}: a text of {len(value):,} characters is too long "
-                                f"for an Excel cell (at most {MAX_CELL_TEXT - 1:,}).")
+    for table in tables:  # before the workbook is begun
+        for n, row in enumerate(table.rows, start=2):
+            for value in row:
+                if isinstance(value, str) and len(value) >= MAX_CELL_TEXT:
+                    raise SaveError(f"row {n}: a text of {len(value):,} characters is too "
+                                    f"long for an Excel cell (at most {MAX_CELL_TEXT - 1:,}).")
     header_font = Font(name=HEADER_FONT_NAME, size=HEADER_FONT_SIZE, bold=True, color="FFFFFF")
     body_font = Font(name=BODY_FONT_NAME, size=BODY_FONT_SIZE)
     fill = PatternFill("solid", fgColor="005EB8")
     wb = openpyxl.Workbook(write_only=True)
-    ws = wb.create_sheet(sheet_name(table.title))
-    ws.freeze_panes = "A2"
-    shown = [[plain_cell(table, i, v) if isinstance(v, (int, float)) and table.format_of(i)
-              in PERCENT_FORMATS else v for i, v in enumerate(row)] for row in table.rows]
-    for i, width in enumerate(column_widths([table.header, *shown])):
-        ws.column_dimensions[letter(i)].width = width
-    if table.header:
-        ws.auto_filter.ref = f"A1:{letter(len(table.header) - 1)}{len(table.rows) + 1}"
-    heads = []
-    for h in table.header:
-        cell = _text_cell(ws, WriteOnlyCell, h)
-        cell.font, cell.fill = header_font, fill
-        heads.append(cell)
-    ws.append(heads)
-    for row in table.rows:
-        cells = []
-        for i, value in enumerate(row):
-            if value is None or value == "":
-                cells.append(None)
-                continue
-            if isinstance(value, (int, float)) and not isinstance(value, bool):
-                cell = WriteOnlyCell(ws, value=value)
-                fmt = table.format_of(i)
-                if fmt:
-                    cell.number_format = fmt
-            else:
-                cell = _text_cell(ws, WriteOnlyCell, str(value))
-            cell.font = body_font
-            cells.append(cell)
-        ws.append(cells)
+    names: set[str] = set()
+    for table in tables:
+        name = sheet_name(table.title)
+        while name.casefold() in names or name.casefold() == "about":
+            name = name[:29] + " 2"
+        names.add(name.casefold())
+        ws = wb.create_sheet(name)
+        ws.freeze_panes = "A2"
+        shown = [[plain_cell(table, i, v) if isinstance(v, (int, float)) and table.format_of(i)
+                  in PERCENT_FORMATS else v for i, v in enumerate(row)] for row in table.rows]
+        for i, width in enumerate(column_widths([table.header, *shown])):
+            ws.column_dimensions[letter(i)].width = width
+        if table.header:
+            ws.auto_filter.ref = f"A1:{letter(len(table.header) - 1)}{len(table.rows) + 1}"
+        heads = []
+        for h in table.header:
+            cell = _text_cell(ws, WriteOnlyCell, h)
+            cell.font, cell.fill = header_font, fill
+            heads.append(cell)
+        ws.append(heads)
+        for row in table.rows:
+            cells = []
+            for i, value in enumerate(row):
+                if value is None or value == "":
+                    cells.append(None)
+                    continue
+                if isinstance(value, (int, float)) and not isinstance(value, bool):
+                    cell = WriteOnlyCell(ws, value=value)
+                    fmt = table.format_of(i)
+                    if fmt:
+                        cell.number_format = fmt
+                else:
+                    cell = _text_cell(ws, WriteOnlyCell, str(value))
+                cell.font = body_font
+                cells.append(cell)
+            ws.append(cells)
     about = wb.create_sheet("About")
     about.column_dimensions["A"].width = 110
-    for k, line in enumerate(table.about or [table.title]):
+    for k, line in enumerate(tables[0].about or [tables[0].title]):
         cell = _text_cell(about, WriteOnlyCell, line)
         cell.font = Font(name=BODY_FONT_NAME, size=13 if k == 0 else BODY_FONT_SIZE, bold=k == 0)
         cell.alignment = Alignment(wrap_text=True, vertical="top")

@@ -118,10 +118,35 @@ def test_the_pathways_table_gives_days_from_entry_to_exit(qtbot, open_window, tm
     assert 6 < float(mean) < 10 and "–" in ci and float(p95) > float(mean)
     assert int(people.replace(",", "")) > 0
     assert rows["Straight to the ward"] == ["0", "unknown", "unknown", "unknown"]
-    out = tmp_path / "sim.xlsx"  # the workbook's About sheet carries the pathways
+    # Copy takes both tables: the services, then (after an empty line) the pathways
+    qtbot.mouseClick(dialog.copy_button, Qt.LeftButton)
+    copied = QGuiApplication.clipboard().mimeData()
+    blocks = copied.text().split("\r\n\r\n")
+    assert len(blocks) == 2, copied.text()
+    assert blocks[0].startswith("Service\tPlaces held (mean)") and "\r\nWard\t" in blocks[0]
+    lines = blocks[1].strip().split("\r\n")
+    assert lines[0].split("\t") == ["Pathway", "People (a run)", "Days entry to exit (mean)",
+                                     "95% interval low", "95% interval high",
+                                     "Days (95th percentile)"]
+    pasted = {line.split("\t")[0]: line.split("\t") for line in lines[1:]}
+    assert set(pasted) == {"Clinic then ward", "Clinic only", "Straight to the ward"}
+    assert 6 < float(pasted["Clinic then ward"][2]) < 10
+    assert pasted["Straight to the ward"][1:] == ["0"] + ["unknown"] * 4  # never an empty 0
+    html = copied.html()
+    assert html.count("<table") == 2 and html.index("Clinic then ward") > html.index("Ward")
+    out = tmp_path / "sim.xlsx"  # Export…: a sheet each, then About
     dialog.ask_path = lambda: str(out)
     qtbot.mouseClick(dialog.export_button, Qt.LeftButton)
     from openpyxl import load_workbook
 
-    about = [row[0] for row in load_workbook(out)["About"].iter_rows(values_only=True)]
-    assert any(line.startswith("Pathway Clinic then ward: ") for line in about), about
+    book = load_workbook(out)
+    assert book.sheetnames == ["Simulation", "Pathways", "About"]
+    sheet = [row for row in book["Pathways"].iter_rows(values_only=True)]
+    assert sheet[0][0] == "Pathway" and len(sheet) == 4
+    assert {r[0] for r in sheet[1:]} == set(pasted)
+    csv_out = tmp_path / "sim.csv"  # CSV: one table after the other
+    dialog.ask_path = lambda: str(csv_out)
+    qtbot.mouseClick(dialog.export_button, Qt.LeftButton)
+    text = csv_out.read_text(encoding="utf-8-sig")
+    assert text.index("Pathway,People (a run)") > text.index("Service,") > -1
+    assert "Straight to the ward,0,unknown,unknown,unknown,unknown" in text

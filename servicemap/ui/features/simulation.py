@@ -3,12 +3,13 @@
 A dialog takes the days, warm-up, runs and seed; Run builds the queueing network from the map
 as it is and runs it in a worker thread that drives worker processes (both cores), so the
 window stays responsive; a progress bar counts the runs and Cancel stops the workers. The
-results fill a table, one row per service with each mean's 95% interval, which Copy (text and
-HTML for a spreadsheet) and Export… (CSV or Excel) take away as the Analysis dock's tables do;
-a second table gives each map pathway's people and days from entry to exit; what the map did
-not say is listed under the tables. The Charts tab draws, for the service chosen (busiest
-first), its places held day by day with the 5th-95th percentile band over the runs and its
-wait distribution, then bars of the busiest services.
+results fill a table, one row per service with each mean's 95% interval; a second table gives
+each map pathway's people and days from entry to exit. Copy (text and HTML for a spreadsheet)
+and Export… (CSV, one table after the other, or Excel, a sheet each) take both away as the
+Analysis dock's tables do; what the map did not say is listed under the tables. The Charts
+tab draws, for the service chosen (busiest first), its places held day by day with the
+5th-95th percentile band over the runs and its wait distribution, then bars of the busiest
+services.
 """
 
 from __future__ import annotations
@@ -305,23 +306,50 @@ class SimulateDialog(QDialog):
                 else:
                     values.append(r[key])
             rows.append(values)
-        pathways = [f"Pathway {r['name']}: {_text(r['people'], 0)} people a run; "
-                    f"{_text(r['time_mean_days'], 1)} days from entry to exit (mean; 95% "
-                    f"interval {_text(r['time_mean_days_ci'], 1)}), 95th percentile "
-                    f"{_text(r['time_p95_days'], 1)} days"
-                    for r in (self.result.get("pathways") or [])]
-        about = [self.status.text(), *pathways, *self.assumed.toPlainText().splitlines()]
+        about = [self.status.text(), *self.assumed.toPlainText().splitlines()]
         return table_file.ResultTable("Simulation", header, rows, formats, about)
 
+    def pathway_table_values(self) -> table_file.ResultTable | None:
+        """The pathways table as plain values (None without a result or pathways)."""
+        pathways = (self.result or {}).get("pathways") or []
+        if not pathways:
+            return None
+        header, formats = ["Pathway"], [None]
+        for title, key, places in PATHWAY_COLUMNS:
+            fmt = "#,##0" if places == 0 else "0.0"
+            if key.endswith("_ci"):
+                header += [f"{title} low", f"{title} high"]
+                formats += [fmt, fmt]
+            else:
+                header.append(title)
+                formats.append(fmt)
+        rows = []
+        for r in pathways:
+            values: list = [r["name"]]
+            for _, key, _ in PATHWAY_COLUMNS:
+                if key.endswith("_ci"):
+                    values += list(r[key]) if r[key] else [None, None]
+                else:
+                    values.append(r[key])
+            rows.append(["unknown" if v is None else v for v in values])  # never an empty 0
+        return table_file.ResultTable("Pathways", header, rows, formats,
+                                      [self.pathways_label.text()])
+
+    def result_tables(self) -> list[table_file.ResultTable]:
+        """What Copy and Export… take: the services' table, then the pathways' (if any)."""
+        return [t for t in (self.result_table(), self.pathway_table_values()) if t is not None]
+
     def copy(self) -> None:
-        table = self.result_table()
-        if table is None:
+        tables = self.result_tables()
+        if not tables:
             return
         data = QMimeData()
-        data.setText(table_file.tsv_text(table))
-        data.setHtml(table_file.html_text(table))
+        data.setText(table_file.tsv_tables(tables))
+        data.setHtml(table_file.html_tables(tables))
         QGuiApplication.clipboard().setMimeData(data)
-        self.host.status(f"Copied the simulation: {plural(len(table.rows), 'row')}", 5000)
+        words = " and ".join(plural(len(t.rows), "service" if k == 0 else "pathway")
+                             for k, t in enumerate(tables))
+        self.host.status(f"Copied the simulation: {words}", 5000)
 
     def ask_path(self) -> str:
         """Where to save the table ("" when cancelled). (Tests replace this.)"""
@@ -331,16 +359,16 @@ class SimulateDialog(QDialog):
                                            "Excel workbooks (*.xlsx);;CSV files (*.csv)")[0]
 
     def export(self) -> Path | None:
-        table = self.result_table()
-        target = self.ask_path() if table is not None else ""
+        tables = self.result_tables()
+        target = self.ask_path() if tables else ""
         if not target:
             return None
         path = Path(target)
         if path.suffix.lower() not in (".csv", ".xlsx"):
             path = path.with_name(path.name + ".xlsx")
         try:
-            (table_file.write_csv if path.suffix.lower() == ".csv"
-             else table_file.write_xlsx)(table, path)
+            (table_file.write_csv_tables if path.suffix.lower() == ".csv"
+             else table_file.write_xlsx_tables)(tables, path)
         except ServiceMapError as exc:
             self.host.tell_error(str(exc))
             return None
