@@ -73,3 +73,33 @@ def test_a_report_is_a_pdf(tmp_path):
     store.save(with_scenarios(), path)
     done = run("export", path, tmp_path / "r.png", "--report", "--scenario", "20 more beds")
     assert done.returncode == 2 and "r.png" in done.stderr
+
+
+def test_the_reports_text_is_readable_on_a4_and_the_service_tables_are_split(tmp_path):
+    """Every word after the map page is drawn at 7 pt or more (read from the PDF: each text's
+    font size through its transforms), nothing is cut short with an ellipsis, and the
+    services that differ come in two tables (people and places; waits and refusals), the
+    service's name in both."""
+    from tests.pdftext import pdf_text_sizes
+
+    path = tmp_path / "plans.smap"
+    store.save(with_scenarios(), path)
+    out = tmp_path / "report.pdf"
+    done = run("export", path, out, "--scenario", "20 more beds", "--report", "--runs", "2",
+               "--days", "30", "--warm-up", "5")
+    assert done.returncode == 0, done.stderr
+    sized = pdf_text_sizes(out.read_bytes())
+    assert len(sized) == len(pages(out)) >= 3
+    after_map = [(text, size) for page in sized[1:] for text, size in page]
+    assert after_map and min(size for _t, size in after_map) >= 7.0, \
+        sorted(after_map, key=lambda ts: ts[1])[:5]
+    assert not [t for t, _s in after_map if "…" in t]  # no cell elided
+    body = "\n".join(pages(out)[1:])
+    people = body.index("Services that differ: people and places")
+    waits = body.index("Services that differ: waits and refusals")
+    simulated = body.index("Simulated people and places")
+    assert people < waits < simulated
+    for part in (body[people:waits], body[waits:simulated]):
+        assert "Acute ward" in part and "Baseline" in part and "20 more beds" in part
+    assert "Longest median wait, days" in body[waits:simulated]
+    assert "Occupancy" in body[people:waits] and "Bottleneck" in body[people:waits]

@@ -36,7 +36,7 @@ class Chart:
     percent: bool = False  # values are shares (0-1), labelled as percentages
 
 
-def occupancy_chart(entries: list[tuple], service: str) -> Chart:
+def occupancy_chart(entries: list[tuple], service: str, why: str = "") -> Chart:
     """Places held over the simulated days at ``service`` for each (label, result series of
     that service[, slot]) in ``entries``: the mean over the runs with its 5th-95th percentile
     band. ``slot``: the side's colour, so a side keeps its colour when the other has no such
@@ -47,16 +47,19 @@ def occupancy_chart(entries: list[tuple], service: str) -> Chart:
         x = occ["day"] if len(occ["day"]) > len(x) else x
         series.append(Series(label, occ["mean"], occ["p5"], occ["p95"],
                              slot=slot[0] if slot else None))
-    return Chart("band", f"Places held at {service}: mean over the runs, 5th–95th percentile",
+    said = f" ({why})" if why else ""
+    return Chart("band", f"Places held at {service}{said}: mean over the runs, 5th–95th "
+                 "percentile",
                  "days after the warm-up", "places held", series, x=list(x))
 
 
-def wait_chart(entries: list[tuple], service: str) -> Chart:
+def wait_chart(entries: list[tuple], service: str, why: str = "") -> Chart:
     """The share of people starting service at ``service`` after each wait, per (label,
     shares[, slot])."""
     series = [Series(label, list(shares) if shares else [None] * len(WAIT_LABELS),
                      slot=slot[0] if slot else None) for label, shares, *slot in entries]
-    return Chart("bars", f"Waits before service starts at {service}", "wait",
+    return Chart("bars", f"Waits before service starts at {service}"
+                 + (f" ({why})" if why else ""), "wait",
                  "people starting service", series, categories=list(WAIT_LABELS), percent=True)
 
 
@@ -84,15 +87,22 @@ def busiest_compared(comparison: dict, top: int = BUSIEST) -> list[dict]:
 
 
 def compare_charts(comparison: dict, a_label: str, b_label: str,
-                   top: int = BUSIEST) -> list[Chart]:
+                   top: int = BUSIEST, chosen: tuple[list[str], str] | None = None
+                   ) -> list[Chart]:
     """One bar chart per COMPARE_BARS measure: ``a_label`` against ``b_label`` for the busiest
-    ``top`` services of the comparison (scenario_compare.compare)."""
-    rows = busiest_compared(comparison, top)
+    ``top`` services of the comparison (scenario_compare.compare), or for ``chosen``: (ids in
+    order, the words saying why they were chosen: graph.chart_choice)."""
+    if chosen is None:
+        rows = busiest_compared(comparison, top)
+        why = f"busiest {len(rows)} services"
+    else:
+        by_id = {r["id"]: r for r in comparison["services"]}
+        rows, why = [by_id[i] for i in chosen[0][:top] if i in by_id], chosen[1]
     names = [r["name"] for r in rows]
     charts = []
     for measure, title, unit in COMPARE_BARS:
         charts.append(Chart(
-            "bars", f"{title}: {a_label} and {b_label}, busiest {len(rows)} services",
+            "bars", f"{title}: {a_label} and {b_label}, {why}",
             "service", unit,
             [Series(a_label, [r[measure]["a"] for r in rows]),
              Series(b_label, [r[measure]["b"] for r in rows])],
@@ -100,12 +110,20 @@ def compare_charts(comparison: dict, a_label: str, b_label: str,
     return charts
 
 
-def simulated_bars(results: list[tuple[str, dict]], top: int = BUSIEST) -> list[Chart]:
+def simulated_bars(results: list[tuple[str, dict]], top: int = BUSIEST,
+                   chosen: tuple[list[str], str] | None = None) -> list[Chart]:
     """Bars of the simulation's people served, places held and mean wait for the busiest
-    services of the first result, one bar per (label, result)."""
+    services of the first result (or ``chosen``, as :func:`compare_charts` takes it), one bar
+    per (label, result)."""
     if not results:
         return []
-    first = busiest_simulated(results[0][1], top)
+    if chosen is None:
+        first = busiest_simulated(results[0][1], top)
+        why = f"busiest {len(first)} services"
+    else:
+        known = {r["id"]: r for res in results for r in res[1]["services"]}
+        first = [known[i] for i in chosen[0][:top] if i in known]
+        why = chosen[1]
     ids, names = [r["id"] for r in first], [r["name"] for r in first]
     charts = []
     for key, title, unit in (("throughput_per_year", "People served a year", "people a year"),
@@ -115,6 +133,6 @@ def simulated_bars(results: list[tuple[str, dict]], top: int = BUSIEST) -> list[
         for label, result in results:
             by_id = {r["id"]: r for r in result["services"]}
             series.append(Series(label, [by_id.get(i, {}).get(key) for i in ids]))
-        charts.append(Chart("bars", f"{title}, busiest {len(ids)} services", "service", unit,
+        charts.append(Chart("bars", f"{title}, {why}", "service", unit,
                             series, categories=names))
     return charts

@@ -213,7 +213,7 @@ def _bars(painter: QPainter, area: QRectF, chart: Chart) -> None:
                             fm.height()), Qt.AlignHCenter | Qt.AlignTop, chart.y_label)
     row_h = plot.height() / rows
     bar_h = min(18.0, row_h * 0.8 / max(1, len(chart.series)))
-    small = _font(FONT_PX * 0.85)
+    small = _font(max(FONT_PX * 0.85, 10.0))  # 7.5 pt at least in a PDF
     for r, category in enumerate(chart.categories):
         y = plot.top() + r * row_h
         painter.setPen(QColor(TEXT))

@@ -58,14 +58,23 @@ def _wrapped_height(text: str, font: QFont, width: float) -> float:
                                             text).height()
 
 
-TABLE_FONT = 8.5
+TABLE_FONT = 10.0  # px at 96 dpi: 7.5 pt, the smallest text on the report's pages
+PAD = 4.0  # a cell's padding either side
 
 
 def _widths(table: Table, width: float) -> list[float]:
     fm = QFontMetricsF(_font(TABLE_FONT, True))
     natural = [max([fm.horizontalAdvance(h) for h in (table.header[c],)]
-                   + [fm.horizontalAdvance(r[c]) for r in table.rows]) + 10
+                   + [fm.horizontalAdvance(r[c]) for r in table.rows]) + 2 * PAD + 2
                for c in range(len(table.header))]
+    start = 0
+    for title, span in table.groups:  # a group's title fits over its columns
+        need = fm.horizontalAdvance(title) + 2 * PAD + 2
+        have = sum(natural[start:start + span])
+        if title and need > have:
+            for c in range(start, start + span):
+                natural[c] += (need - have) / span
+        start += span
     total = sum(natural)
     if total <= width:
         return natural
@@ -92,10 +101,16 @@ def blocks(report: Report, width: float, chart_height: float) -> list[Block]:
     for line in report.changes or [f"{report.b} and {report.a} are the same map."]:
         text(f"•  {line}")
     row_h = QFontMetricsF(_font(TABLE_FONT)).height() + 6
+    bold = _font(TABLE_FONT, True)
     for table in report.tables:
         heading(table.title)
         widths = _widths(table, width)
-        out.append(Block("header", row_h * 2, table=table, row=table.header, widths=widths))
+        high = max(_wrapped_height(h, bold, w - 2 * PAD)
+                   for h, w in zip(table.header, widths, strict=True)) + 6
+        if table.groups:
+            high += _group_height(table, widths)
+        out.append(Block("header", max(high, row_h), table=table, row=table.header,
+                         widths=widths))
         for row in table.rows:
             out.append(Block("row", row_h, table=table, row=row, widths=widths))
         if not table.rows:
@@ -112,15 +127,31 @@ def blocks(report: Report, width: float, chart_height: float) -> list[Block]:
     return out
 
 
+def _spans(table: Table, widths: list[float]):
+    """(title, left offset, width) of each column group of ``table``."""
+    start, left = 0, 0.0
+    for title, span in table.groups:
+        w = sum(widths[start:start + span])
+        yield title, left, w
+        start, left = start + span, left + w
+
+
+def _group_height(table: Table, widths: list[float]) -> float:
+    bold = _font(TABLE_FONT, True)
+    return max(_wrapped_height(t or " ", bold, w - 2 * PAD) for t, _x, w in
+               _spans(table, widths)) + 6
+
+
 def paginate(items: list[Block], height: float) -> list[list[Block]]:
-    """Blocks into pages of ``height``; a heading never ends a page, and a table's rows on a
-    new page follow its header again."""
+    """Blocks into pages of ``height``; a heading or a table's header never ends a page, and a
+    table's rows on a new page follow its header again."""
     pages: list[list[Block]] = [[]]
     used = 0.0
     for k, block in enumerate(items):
-        need = block.height
-        if block.kind == "heading" and k + 1 < len(items):
-            need += items[k + 1].height
+        need, after = block.height, k + 1
+        while items[after - 1].kind in ("heading", "header") and after < len(items):
+            need += items[after].height  # a heading or a table's header never ends a page
+            after += 1
         if used + need > height and pages[-1]:
             pages.append([])
             used = 0.0
@@ -174,17 +205,30 @@ def _paint_block(painter: QPainter, block: Block, x: float, y: float, width: flo
         font = _font(TABLE_FONT, header)
         painter.setFont(font)
         fm = QFontMetricsF(font)
+        top, high = y, block.height
         if header:
             painter.fillRect(QRectF(x, y, sum(block.widths), block.height), QColor("#E8EDEE"))
+            if block.table.groups:  # the groups' titles over their columns, ruled below
+                group_h = _group_height(block.table, block.widths)
+                for title, left, w in _spans(block.table, block.widths):
+                    painter.drawText(QRectF(x + left + PAD, y, w - 2 * PAD, group_h),
+                                     Qt.AlignHCenter | Qt.AlignVCenter | Qt.TextWordWrap,
+                                     title)
+                    if title:
+                        painter.setPen(QPen(QColor(DARK_GREY), 0.6))
+                        painter.drawLine(QPointF(x + left + PAD, y + group_h - 1),
+                                         QPointF(x + left + w - PAD, y + group_h - 1))
+                        painter.setPen(QColor(TEXT))
+                top, high = y + group_h, block.height - group_h
         left = x
         for c, (cell, w) in enumerate(zip(block.row, block.widths, strict=True)):
-            align = Qt.AlignRight if block.table.numeric[c] and not header else Qt.AlignLeft
-            rect = QRectF(left + 4, y, w - 8, block.height)
+            align = Qt.AlignRight if block.table.numeric[c] else Qt.AlignLeft
+            rect = QRectF(left + PAD, top, w - 2 * PAD, high)
             if header:
                 painter.drawText(rect, align | Qt.AlignVCenter | Qt.TextWordWrap, cell)
             else:
                 painter.drawText(rect, align | Qt.AlignVCenter,
-                                 fm.elidedText(cell, Qt.ElideRight, w - 8))
+                                 fm.elidedText(cell, Qt.ElideRight, w - 2 * PAD))
             left += w
         painter.setPen(QPen(QColor("#D8DDE0"), 0.6))
         painter.drawLine(QPointF(x, y + block.height),

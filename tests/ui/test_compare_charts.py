@@ -31,6 +31,10 @@ def test_charts_tab_has_the_bars_then_the_simulated_time_and_waits(qtbot, featur
     assert [c.y_label for c in made] == ["people a year", "occupancy (% of places)", "days"]
     assert [s.name for s in made[1].series] == ["Baseline", "Fewer beds"]
     assert "Acute ward" in made[1].categories
+    # the services the scenario changes come first (the ward's places, the removed
+    # therapies), and the titles say so
+    assert set(made[0].categories[:2]) == {"Acute ward", "Talking therapies"}
+    assert "the 2 services the scenario changes, then" in made[0].title, made[0].title
     qtbot.mouseClick(dialog.simulate_button, Qt.LeftButton)
     assert not dialog.simulate_button.isEnabled()
     qtbot.waitUntil(lambda: dialog.simulate_button.isEnabled(), timeout=60_000)
@@ -38,10 +42,12 @@ def test_charts_tab_has_the_bars_then_the_simulated_time_and_waits(qtbot, featur
                                         "5-day warm-up, 2 runs each.")
     combo = dialog.charts.service
     assert combo.count() >= 1
+    assert combo.itemText(0) == "Acute ward"  # changed first (the therapies are gone)
     combo.setCurrentIndex(combo.findText("Acute ward"))
     made = dialog.charts.charts()
     assert [c.kind for c in made] == ["bars", "bars", "bars", "band", "bars"]
-    assert made[3].title.startswith("Places held at Acute ward")
+    assert made[3].title.startswith("Places held at Acute ward (changed by the scenario)")
+    assert made[4].title.endswith("(changed by the scenario)")
     assert [s.name for s in made[3].series] == ["Baseline", "Fewer beds"]
     assert len(made[3].x) == 41
     assert made[4].categories[0] == "none"

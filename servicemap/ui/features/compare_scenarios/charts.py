@@ -11,7 +11,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, QTimer
 
 from servicemap.errors import ServiceMapError
-from servicemap.graph import charts
+from servicemap.graph import chart_choice, charts
 from servicemap.graph.sim_model import build
 from servicemap.graph.simulate import Cancelled, simulate
 
@@ -90,24 +90,34 @@ class PairSimulation(QObject):
 
 
 def chart_list(comparison: dict | None, names: tuple[str, str], sims: list | None,
-               service: str | None) -> list[charts.Chart]:
-    """The comparison's bars, then (simulated) the chosen service's time and waits."""
+               service: str | None, changed: set[str] = frozenset()) -> list[charts.Chart]:
+    """The comparison's bars (the services ``changed`` by the scenario first, then those
+    that move most, then the busiest: graph.chart_choice), then (simulated) the chosen
+    service's time and waits, their titles saying why it comes where it does."""
     if comparison is None:
         return []
-    out = charts.compare_charts(comparison, *names)
+    bars = chart_choice.choose(comparison, changed)[:charts.BUSIEST]
+    out = charts.compare_charts(comparison, *names,
+                                chosen=([c.id for c in bars], chart_choice.why_words(bars)))
     if sims:
         sides = [(label, r["series"][service], k) for k, (label, r) in enumerate(sims)
                  if service in r.get("series", {})]
         if sides:
             name = sides[0][1]["name"]
-            out.append(charts.occupancy_chart(sides, name))
+            why = next((chart_choice.reason(c) for c in
+                        chart_choice.choose(comparison, changed, sims) if c.id == service), "")
+            out.append(charts.occupancy_chart(sides, name, why))
             out.append(charts.wait_chart([(label, s["waits"], k) for label, s, k in sides],
-                                         name))
+                                         name, why))
     return out
 
 
-def services_of(sims: list | None) -> list[tuple[str, str]]:
-    """(id, name) busiest first in the second side's simulation."""
-    if not sims:
+def services_of(comparison: dict | None, sims: list | None,
+                changed: set[str] = frozenset()) -> list[tuple[str, str]]:
+    """(id, name) of the second side's simulated services: those the scenario changes first,
+    then those whose results move most, then the busiest (graph.chart_choice)."""
+    if not sims or comparison is None:
         return []
-    return [(r["id"], r["name"]) for r in charts.busiest_simulated(sims[-1][1], 10_000)]
+    series = sims[-1][1].get("series", {})
+    return [(c.id, c.name) for c in chart_choice.choose(comparison, changed, sims)
+            if not series or c.id in series]

@@ -28,8 +28,9 @@ from PySide6.QtWidgets import (
 )
 
 from servicemap.errors import ServiceMapError, ValidationError
+from servicemap.graph import chart_choice
 from servicemap.graph.scenario_compare import compare
-from servicemap.graph.scenarios import BASELINE
+from servicemap.graph.scenarios import BASELINE, changes_between
 from servicemap.io import report_content, table_file
 from servicemap.io.compare_tables import (
     bottleneck_words,
@@ -212,6 +213,7 @@ class CompareScenariosFeature:
         self.sims: tuple | None = None  # (pair, [(name, simulate result), ...]) while fresh
         self.simulation = PairSimulation(host.widget, self._simulated, self._ticked)
         self._report_to: Path | None = None
+        self._changed: set[str] = set()
         host.add_action("analysis.compare_scenarios", "&Compare scenarios…", self.open_dialog,
                         menu="analysis", section="scenarios", enabled="document",
                         tip="Any two of the baseline and the map's scenarios side by side: "
@@ -270,6 +272,8 @@ class CompareScenariosFeature:
         if self.sims is not None and self.sims[0] != self.pair:
             self.sims = None
         self.result = compare(first, second)
+        self._changed = chart_choice.changed_services(first, second,
+                                                      changes_between(first, second))
         self.tables = (system_table(self.result, *self.names),
                        service_table(self.result, *self.names))
         if self.dialog is not None:
@@ -346,14 +350,16 @@ class CompareScenariosFeature:
         return self.sims[1] if self.sims is not None and self.sims[0] == self.pair else None
 
     def charts_for(self, service: str | None) -> list:
-        return chart_list(self.result, self.names, self.fresh_sims(), service)
+        return chart_list(self.result, self.names, self.fresh_sims(), service,
+                          self._changed)
 
     def _fill_charts(self) -> None:
         if self.dialog is not None:
             sims = self.fresh_sims()
             self.dialog.charts.set_services(
-                services_of(sims), "Services busiest first (most places held, simulated)."
-                if sims else "")
+                services_of(self.result, sims, self._changed),
+                "Services the scenario changes first, then those whose results move most, "
+                "then the busiest (most places held, simulated)." if sims else "")
 
     def simulate_both(self) -> bool:
         """Simulate both views compared (for the charts, and the report)."""
