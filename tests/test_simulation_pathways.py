@@ -92,3 +92,63 @@ def test_simulate_json_and_report_have_the_pathways(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "Pathways, days from entry to exit" in out
     assert "  Clinic then ward: " in out and "95th percentile" in out
+
+
+def two_doors() -> Document:
+    """One clinic that two GP practices refer to (four people a day from the first, one from
+    the second, the second through a day in transit), leaving 70% home and 30% to a ward
+    outside the map; pathways with the same services but different access points or exits."""
+    doc = Document()
+    doc.add_node("access_point", "North GP", "gp_n", arrivals_per_year=4 * 365)
+    doc.add_node("access_point", "South GP", "gp_s", arrivals_per_year=365)
+    doc.add_node("service", "Clinic", "c", capacity=20, capacity_unit="places",
+                 length_of_stay_days=2)
+    doc.add_node("exit", "Home", "home")
+    doc.add_node("exit", "Out-of-area ward", "away")
+    doc.add_edge("flow", "gp_n", "c", "f1", flow_type="referral", share_pct=100)
+    doc.add_edge("flow", "gp_s", "c", "f2", flow_type="referral", share_pct=100,
+                 transfer_delay_days=1)
+    doc.add_edge("flow", "c", "home", "f3", flow_type="discharge", share_pct=70)
+    doc.add_edge("flow", "c", "away", "f4", flow_type="transfer", share_pct=30)
+    doc.add_pathway("North to home", ["gp_n", "c", "home"], pathway_id="n_home")
+    doc.add_pathway("South to home", ["gp_s", "c", "home"], pathway_id="s_home")
+    doc.add_pathway("North away", ["gp_n", "c", "away"], pathway_id="n_away")
+    doc.add_pathway("Any clinic visit", ["c"], pathway_id="any")
+    doc.add_pathway("South, any exit", ["gp_s", "c"], pathway_id="s_any")
+    return doc
+
+
+def test_pathways_with_the_same_services_but_other_doors_get_other_people():
+    result = simulate(two_doors(), days=4_000, warm_up=50, runs=2, workers=1)
+    people = {p["id"]: p["people"] for p in result["pathways"]}
+    times = {p["id"]: p["time_mean_days"] for p in result["pathways"]}
+    everyone = people["any"]
+    assert everyone == pytest.approx(5 * 4_000, rel=0.03)
+    # the access point: four in five came in by the North GP, one in five by the South
+    assert people["s_any"] == pytest.approx(everyone / 5, rel=0.05)
+    # the exit: 70% home and 30% away, whichever the door
+    assert people["n_home"] == pytest.approx(everyone * 0.8 * 0.7, rel=0.05)
+    assert people["n_away"] == pytest.approx(everyone * 0.8 * 0.3, rel=0.05)
+    assert people["s_home"] == pytest.approx(everyone * 0.2 * 0.7, rel=0.08)
+    assert people["n_home"] != people["s_home"]
+    # each person has one door in: the two doors' people to any exit are everyone (a run
+    # counts the whole people; the result gives the mean over the runs)
+    north = people["n_home"] + people["n_away"]
+    assert north + people["s_any"] == pytest.approx(everyone, rel=0.03)
+    # no one waits (20 places for 10 held on average): two days at the clinic, the South's
+    # people a day in transit too
+    assert times["n_home"] == pytest.approx(2, rel=0.05)
+    assert times["s_home"] == pytest.approx(3, rel=0.05)
+
+
+def test_a_pathway_whose_door_feeds_another_service_gets_no_one():
+    doc = two_doors()
+    doc.add_node("service", "Elsewhere", "e", capacity=5, capacity_unit="places",
+                 length_of_stay_days=1)
+    doc.add_node("access_point", "Walk-in", "walk", arrivals_per_year=365)
+    doc.add_edge("flow", "walk", "e", "f5", flow_type="referral", share_pct=100)
+    doc.add_edge("flow", "e", "home", "f6", flow_type="discharge", share_pct=100)
+    doc.add_pathway("Walk-in to the clinic", ["walk", "c", "home"], pathway_id="walk_c")
+    result = simulate(doc, days=500, warm_up=10, runs=1, workers=1)
+    people = {p["id"]: p["people"] for p in result["pathways"]}
+    assert people["walk_c"] == 0 and people["n_home"] > 0

@@ -16,7 +16,14 @@ them): time-weighted places held and queue (and the time at each number of place
 95th percentile), waits of those starting service in it, stays and time blocked of those
 leaving in it, refusals and people served; the system's arrivals, leavers and time from entry to
 exit, overall and per map pathway (each person's services visited, followed through a trie of
-the pathways' services, so following costs the same whatever the pathways); the places held at
+the pathways' services, so following costs the same whatever the pathways; where a pathway
+names its access point or exit, they are drawn only for the people whose services end such a
+pathway, as they leave: the access point by the access points' shares of the arrivals
+straight into their first service (those who came through a transfer delay from an access
+point start from a trie root of that delay's, so theirs is known), the exit by the shares of
+the flows to exits where they leave, from a random stream of their own, so the run's other
+figures are the same with or without them);
+the places held at
 the start of each day of the window, and the waits counted by sim_stats.WAIT_EDGES (for the
 charts).
 """
@@ -94,22 +101,82 @@ class _Station:
         self.wait_bins = [0] * (len(WAIT_EDGES) + 1)  # waits counted by WAIT_EDGES
 
 
-def _trie(network: Network) -> tuple[dict[tuple[int, int], int], dict[int, list[int]]]:
-    """The pathways' services as a trie: ``(state, station) -> state`` from the root 0, and
-    the pathways (by index) whose services end at each state."""
+def _trie(network: Network):
+    """The pathways' services as a trie: ``(state, station) -> state``, the pathways (by
+    index) whose services end at each state, each station's root (where the people arriving
+    there start: 0, or, when a pathway names its access point, a root of its own for each
+    transfer delay from an access point, so its people are told from those arriving
+    straight), and each end state's origin (that delay station, or None: arrived straight)."""
     step: dict[tuple[int, int], int] = {}
     ends: dict[int, list[int]] = {}
+    origin: dict[int, int | None] = {}
+    roots = [0] * len(network.stations)
+    starts: list[tuple[int, int | None]] = [(0, None)]
+    states = 1
+    if any(r.entry is not None for r in network.pathways):
+        for i, s in enumerate(network.stations):
+            if s.delay and s.entries:
+                roots[i] = states
+                starts.append((states, i))
+                states += 1
     for k, route in enumerate(network.pathways):
         if not route.stations:
             continue
-        state = 0
-        for i in route.stations:
-            nxt = step.get((state, i))
-            if nxt is None:
-                nxt = step[(state, i)] = len(step) + 1
-            state = nxt
-        ends.setdefault(state, []).append(k)
-    return step, ends
+        for root, via in starts:
+            if via is not None and network.stations[via].routes[0][0] != route.stations[0]:
+                continue  # that transit leads to another service first
+            state = root
+            for i in route.stations:
+                nxt = step.get((state, i))
+                if nxt is None:
+                    nxt = step[(state, i)] = states
+                    states += 1
+                state = nxt
+            ends.setdefault(state, []).append(k)
+            origin[state] = via
+    return step, ends, roots, origin
+
+
+def _gates(network: Network, ends: dict[int, list[int]], origin: dict[int, int | None]):
+    """What following the pathways needs beyond the trie: per pathway, its access point and
+    exit (None: any); per end state, the draw of the access point its people came in by (the
+    transfer delay's they came through, else the access points' shares of the arrivals
+    straight into the pathways' first service); per station, the draw of the exit a person
+    leaving there takes (each exit flow's chance over the chance of leaving the map there). A
+    draw is None (no one), a 1-tuple (always that one) or (names, cumulative shares)."""
+    gates = [(r.entry, r.exit) for r in network.pathways]
+
+    def as_draw(shares: list[tuple[str, float]], total: float):
+        shares = [(n, p) for n, p in shares if p > 0]
+        if not shares or total <= 1e-12:
+            return None
+        if len(shares) == 1 and abs(shares[0][1] - total) < 1e-9:
+            return (shares[0][0],)
+        cum, acc = [], 0.0
+        for _n, p in shares:
+            acc += p / total
+            cum.append(acc)
+        return [n for n, _p in shares], cum
+
+    entry_draws = {}
+    for state, ks in ends.items():
+        via = origin[state]
+        shares = network.stations[network.pathways[ks[0]].stations[0] if via is None
+                                  else via].entries
+        entry_draws[state] = as_draw(list(shares), sum(p for _n, p in shares))
+    exit_draws = [as_draw(list(s.exits), 1.0 - sum(p for _t, p in s.routes))
+                  for s in network.stations]
+    return gates, entry_draws, exit_draws
+
+
+def _drawn(choice, draw: random.Random) -> str | None:
+    if choice is None:
+        return None
+    if len(choice) == 1:
+        return choice[0]
+    names, cum = choice
+    k = bisect_right(cum, draw.random())
+    return names[k] if k < len(names) else None
 
 
 def _percentile95(values: list[float]) -> float | None:
@@ -130,11 +197,14 @@ def run(network: Network, days: float, warm_up: float, seed: int) -> dict:
     entered: dict[int, float] = {}  # person -> when they entered the map
     where: dict[int, list] = {}  # person -> [station, arrival, start, end of stay]
     system = {"arrivals": 0, "leaving": 0, "time_sum": 0.0, "time_n": 0}
-    trie, ends = _trie(network)
+    trie, ends, roots, origin = _trie(network)
     follow = bool(ends)
     is_service = [not s.delay for s in network.stations]
     on: dict[int, int] = {}  # person -> trie state, while their services so far begin a pathway
     route_times: list[list[float]] = [[] for _ in network.pathways]
+    gates, entry_draws, exit_draws = _gates(network, ends, origin)
+    gated = {state: any(gates[k] != (None, None) for k in ks) for state, ks in ends.items()}
+    draw = random.Random(f"pathways {seed}")  # entries and exits: the run's stream untouched
     now = 0.0
 
     def account(s: _Station, t: float) -> None:
@@ -197,8 +267,8 @@ def run(network: Network, days: float, warm_up: float, seed: int) -> dict:
                 if came >= lo:
                     system["time_sum"] += t - came
                     system["time_n"] += 1
-                    for k in ends.get(state, ()):
-                        route_times[k].append(t - came)
+                    if state in ends:
+                        count(state, i, t - came)
             del entered[person]
         if s.queue:  # the place goes to the first waiting
             nxt, came = s.queue.popleft()
@@ -206,6 +276,30 @@ def run(network: Network, days: float, warm_up: float, seed: int) -> dict:
         if to is not None:
             arrive(to, person, t)
         release(i, t)
+
+    def count(state: int, i: int, time: float) -> None:
+        """A person leaving the map from ``i`` whose services end pathways at ``state``:
+        counted for those whose access point and exit (where named) are theirs, each drawn
+        once for the person (the module's docstring)."""
+        if not gated[state]:
+            for k in ends[state]:
+                route_times[k].append(time)
+            return
+        source = out = None
+        drawn_in = drawn_out = False
+        for k in ends[state]:
+            entry, exit_ = gates[k]
+            if entry is not None:
+                if not drawn_in:
+                    source, drawn_in = _drawn(entry_draws[state], draw), True
+                if entry != source:
+                    continue
+            if exit_ is not None:
+                if not drawn_out:
+                    out, drawn_out = _drawn(exit_draws[i], draw), True
+                if exit_ != out:
+                    continue
+            route_times[k].append(time)
 
     def release(i: int, t: float) -> None:
         """Let in the first person blocked upstream, now that ``i`` has room."""
@@ -251,7 +345,7 @@ def run(network: Network, days: float, warm_up: float, seed: int) -> dict:
                 continue
             entered[people] = now
             if follow:
-                on[people] = 0
+                on[people] = roots[i]
             arrive(i, people, now)
             continue
         s = st[i]

@@ -18,8 +18,11 @@ Defined in docs/analysis.md (simulation); in short:
   after the person has given up their place; one arriving at a full service then waits in
   transit (the source blocks) or is refused;
 * each map pathway is followed by its services in order (``pathways``): a person counts for a
-  pathway when the services they visited, entry to exit, are its services (its access point,
-  exit and any other steps are not services, so not matched; transit is time, not a visit).
+  pathway when the services they visited, entry to exit, are its services (transit is time,
+  not a visit), and, when the pathway starts at an access point or ends at an exit, when they
+  entered there (each arrival's access point, drawn by the access points' shares of the
+  arrivals at its first station: ``Station.entries``) and left there (drawn, on leaving, by
+  the shares of the flows to exits: ``Station.exits``; leaving by no flow is no exit).
 
 What was assumed is listed (``assumptions``), one sentence per service, so a result is never
 read as more than the map holds.
@@ -48,15 +51,20 @@ class Station:
     arrivals_per_day: float = 0.0
     routes: list[tuple[int, float]] = field(default_factory=list)  # (station index, probability)
     delay: bool = False  # a transfer delay, not a service
+    entries: list[tuple[str, float]] = field(default_factory=list)  # (access point, a day)
+    exits: list[tuple[str, float]] = field(default_factory=list)  # (exit, probability)
 
 
 @dataclass
 class Route:
-    """A map pathway as the simulation follows it: its services' station indices in order."""
+    """A map pathway as the simulation follows it: its services' station indices in order,
+    and its access point (first step) and exit (last step), if it has them."""
 
     id: str
     name: str
     stations: tuple[int, ...]
+    entry: str | None = None
+    exit: str | None = None
 
 
 @dataclass
@@ -122,6 +130,8 @@ def build(doc) -> Network:
             for f in mine:
                 if f.target in index and volume.get(f.id):
                     stations[index[f.target]].arrivals_per_day += volume[f.id] / 365
+                    if not doc.edge(f.id).get("transfer_delay_days"):  # else: its transit's
+                        stations[index[f.target]].entries.append((source, volume[f.id] / 365))
                 elif f.target in index and volume.get(f.id) is None:
                     assumptions.append(f"{names[source]} -> {names[f.target]}: neither a "
                                        "volume nor a share with arrivals, so no one arrives "
@@ -145,6 +155,8 @@ def build(doc) -> Network:
         station = stations[index[source]]
         for f, p in probs:
             if f.target not in index or p <= 0:
+                if p > 0 and kinds.get(f.target) == NodeKind.EXIT:
+                    station.exits.append((f.target, p))
                 continue  # an exit: leaving the map
             target = index[f.target]
             delay = doc.edge(f.id).get("transfer_delay_days")
@@ -167,9 +179,15 @@ def build(doc) -> Network:
                 stations.append(Station(f.id, f"{names[source]} -> {names[f.target]} "
                                         "(in transit)", math.inf, ("fixed", delay),
                                         arrivals_per_day=volume[f.id] / 365,
-                                        routes=[(index[f.target], 1.0)], delay=True))
+                                        routes=[(index[f.target], 1.0)], delay=True,
+                                        entries=[(source, volume[f.id] / 365)]))
     for s in stations:
         s.arrivals_per_day = max(0.0, s.arrivals_per_day)
-    routes = [Route(p.id, p.name, tuple(index[step] for step in p.steps if step in index))
-              for p in doc.pathways.values()]
+    routes = []
+    for p in doc.pathways.values():
+        steps = list(p.steps)
+        first = steps[0] if steps and kinds.get(steps[0]) == NodeKind.ACCESS_POINT else None
+        last = steps[-1] if steps and kinds.get(steps[-1]) == NodeKind.EXIT else None
+        routes.append(Route(p.id, p.name, tuple(index[step] for step in steps if step in index),
+                            first, last))
     return Network(stations, assumptions, routes)
