@@ -115,7 +115,8 @@ class SimulateDialog(QDialog):
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.pathways_label = QLabel("Pathways: days from entry to exit of the people "
                                      "following each (whose services visited are its "
-                                     "services, in order)")
+                                     "services, in order, who came in by its access point "
+                                     "and left by its exit)")
         self.pathways_label.setWordWrap(True)
         self.pathway_table = QTableWidget(0, len(PATHWAY_COLUMNS) + 1)
         self.pathway_table.setObjectName("sim_pathway_table")
