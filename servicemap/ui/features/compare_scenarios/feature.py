@@ -134,6 +134,7 @@ class CompareDialog(QDialog):
         self.sim_progress = QProgressBar(charts_tab)
         self.sim_progress.setObjectName("compare_simulate_progress")
         self.sim_progress.setFormat("%v of %m runs")
+        self.sim_progress.setMinimumWidth(180)
         self.sim_progress.setRange(0, 1)
         self.sim_progress.setValue(0)
         sim_row.addWidget(self.simulate_button)
