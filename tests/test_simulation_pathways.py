@@ -152,3 +152,15 @@ def test_a_pathway_whose_door_feeds_another_service_gets_no_one():
     result = simulate(doc, days=500, warm_up=10, runs=1, workers=1)
     people = {p["id"]: p["people"] for p in result["pathways"]}
     assert people["walk_c"] == 0 and people["n_home"] > 0
+
+
+def test_simulate_json_tells_the_doors_apart(tmp_path, capsys):
+    path = tmp_path / "doors.smap"
+    store.save(two_doors(), path)
+    assert main(["simulate", str(path), "--days", "1000", "--warm-up", "20", "--runs", "2",
+                 "--json"]) == 0
+    [result] = json.loads(capsys.readouterr().out)["results"]
+    people = {p["id"]: p["people"] for p in result["pathways"]}
+    assert people["n_home"] > 2 * people["s_home"] > 0  # four in five by the North GP
+    assert people["n_home"] + people["n_away"] + people["s_any"] == pytest.approx(
+        people["any"], rel=0.03)
