@@ -103,3 +103,24 @@ def test_the_reports_text_is_readable_on_a4_and_the_service_tables_are_split(tmp
         assert "Acute ward" in part and "Baseline" in part and "20 more beds" in part
     assert "Longest median wait, days" in body[waits:simulated]
     assert "Occupancy" in body[people:waits] and "Bottleneck" in body[people:waits]
+
+
+def test_a_short_table_moves_whole_to_the_next_page_and_a_long_one_carries_its_header():
+    from servicemap.io.report_content import Table
+    from servicemap.render.scenario_report import SMALL_TABLE, Block, paginate
+
+    def table_blocks(rows: int) -> tuple[Table, list[Block]]:
+        table = Table("t", ["a"], [["x"]] * rows, [False])
+        return table, [Block("heading", 20, "t"), Block("header", 20, table=table),
+                       *[Block("row", 10, table=table) for _ in range(rows)]]
+
+    filler = [Block("text", 70, "words")]
+    short, blocks = table_blocks(SMALL_TABLE)
+    pages = paginate(filler + blocks, 150)  # room for the heading, header and 4 rows
+    assert [b.kind for b in pages[0]] == ["text"]
+    assert sum(1 for b in pages[1] if b.kind == "row") == SMALL_TABLE
+    long, blocks = table_blocks(SMALL_TABLE + 12)
+    pages = paginate(filler + blocks, 150)
+    assert [b.kind for b in pages[0]][:3] == ["text", "heading", "header"]
+    assert pages[1][0].kind == "header" and pages[1][0].table is long  # carried over
+    assert sum(1 for p in pages for b in p if b.kind == "row") == SMALL_TABLE + 12

@@ -58,6 +58,7 @@ def _wrapped_height(text: str, font: QFont, width: float) -> float:
                                             text).height()
 
 
+SMALL_TABLE = 8  # rows: a table this short is never split over two pages
 TABLE_FONT = 10.0  # px at 96 dpi: 7.5 pt, the smallest text on the report's pages
 PAD = 4.0  # a cell's padding either side
 
@@ -143,8 +144,9 @@ def _group_height(table: Table, widths: list[float]) -> float:
 
 
 def paginate(items: list[Block], height: float) -> list[list[Block]]:
-    """Blocks into pages of ``height``; a heading or a table's header never ends a page, and a
-    table's rows on a new page follow its header again."""
+    """Blocks into pages of ``height``; a heading or a table's header never ends a page, a
+    table of at most SMALL_TABLE rows is never split, and a longer table's rows on a new page
+    follow its header again."""
     pages: list[list[Block]] = [[]]
     used = 0.0
     for k, block in enumerate(items):
@@ -152,6 +154,12 @@ def paginate(items: list[Block], height: float) -> list[list[Block]]:
         while items[after - 1].kind in ("heading", "header") and after < len(items):
             need += items[after].height  # a heading or a table's header never ends a page
             after += 1
+        if items[after - 1].kind == "row" and len(items[after - 1].table.rows) <= SMALL_TABLE:
+            table = items[after - 1].table  # a small table is kept whole on one page
+            while after < len(items) and items[after].kind == "row" \
+                    and items[after].table is table:
+                need += items[after].height
+                after += 1
         if used + need > height and pages[-1]:
             pages.append([])
             used = 0.0
