@@ -96,7 +96,6 @@ WAIT_MEASURES = (("longest_wait_days", "Longest median wait, days", "1"),
                  ("expected_wait_days", "Expected wait, days (estimate)", "2"),
                  ("probability_of_wait", "Probability of waiting (estimate)", "%"),
                  ("refused_per_year", "Refused a year (estimate)", "0"))
-SERVICE_MEASURES = PEOPLE_MEASURES + WAIT_MEASURES
 
 
 def _service_tables(result: dict, a: str, b: str, order: list[str],
@@ -136,7 +135,6 @@ SIMULATED_PEOPLE = (("throughput_per_year", "Served a year", "0"),
 SIMULATED_WAITS = (("wait_mean_days", "Wait, days", "2"),
                    ("delay_to_transfer_mean_days", "Blocked, days", "2"),
                    ("refused_per_year", "Refused a year", "0"))
-SIMULATED = SIMULATED_PEOPLE + SIMULATED_WAITS
 SIMULATED_SYSTEM = (("Arriving a year", "arrivals_per_year", "0"),
                     ("Refused a year", "refused_per_year", "0"),
                     ("Places held (mean)", "occupancy_mean", "1"),
