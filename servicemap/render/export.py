@@ -167,15 +167,13 @@ class Picture:
         groups the palette's colours repeat, so each colour gets one row naming its first
         groups ("A, B and 12 more")."""
         if self._entries is None:  # what is shown does not change after prepare()
-            self._entries = self._map_entries()
-            if self.overlay_entries:  # an overlay colours the services, not their groups
-                self._entries = self.overlay_entries + [
-                    e for e in self._entries if e.kind != "group"
-                    and not (e.kind == "heading" and e.label.startswith("Service colour"))]
+            # an overlay colours the services, not their groups: its bins say what colour means
+            self._entries = self.overlay_entries + self._map_entries()
         return self._entries + list(self.extra_entries)
 
     def _map_entries(self) -> list[Entry]:
-        entries = legend_entries(self.shown)
+        entries = legend_entries(self.shown, self.scene.colour_meaning,
+                                 colours=not self.overlay_entries)
         groups = [e for e in entries if e.kind == "group"]
         if len(groups) <= MAX_GROUP_ROWS:
             return entries

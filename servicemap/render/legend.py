@@ -30,14 +30,28 @@ class Entry:
     hatched: bool = False
 
 
-def legend_entries(scene) -> list[Entry]:
-    """What the scene shows now, in reading order: groups, node kinds, flow types, widths."""
+OVERLAY_SERVICE_LABEL = "Service (rounded box, colour = overlay)"
+OVERLAY_BINS_NOTE = "Its bins: the Overlay legend."
+
+
+def legend_entries(scene, meaning: str | None = None, colours: bool = True) -> list[Entry]:
+    """What the scene shows now, in reading order: groups, node kinds, flow types, widths.
+
+    ``meaning``: what the service colours stand for when an overlay colours them (its
+    title; None: the scene's own ``colour_meaning``); the groups' colours are then not
+    listed. ``colours=False`` leaves out what service colour means (an export puts the
+    overlay's bins there instead)."""
     doc = scene.doc
+    if meaning is None:
+        meaning = scene.colour_meaning
     entries: list[Entry] = []
     used_groups = {scene.group_of(n) for n, item in scene.nodes.items()
                    if item.kind == NodeKind.SERVICE}
     groups = [g for g in scene.colours if g in used_groups]
-    if groups or None in used_groups:
+    if colours and meaning and used_groups:
+        entries.append(Entry("heading", f"Service colour: {meaning}"))
+        entries.append(Entry("text", OVERLAY_BINS_NOTE))
+    elif colours and (groups or None in used_groups):
         entries.append(Entry("heading", "Service colour: directorate or organisation"))
         for g in groups:
             entries.append(Entry("group", doc.graph.nodes[g]["name"], scene.colours[g]))
@@ -48,7 +62,9 @@ def legend_entries(scene) -> list[Entry]:
         entries.append(Entry("heading", "Shapes"))
         for kind in DRAWN_KINDS:
             if kind in kinds:
-                entries.append(Entry("node", style.NODE_KIND_LABELS[kind], shape=kind))
+                label = OVERLAY_SERVICE_LABEL if kind == NodeKind.SERVICE and meaning \
+                    else style.NODE_KIND_LABELS[kind]
+                entries.append(Entry("node", label, shape=kind))
     flow_types = {item.flow_type for item in scene.flows.values()}
     if flow_types:
         entries.append(Entry("heading", "Flows (arrow shows direction)"))

@@ -145,7 +145,7 @@ def mark_services(scene, measure: Measure, old: dict[str, OverlayMark] | None = 
         else:
             mark = scene.add_decoration(LAYER, OverlayMark(item, index, badge, tip), node_id)
         marks[node_id] = mark
-    scene.set_node_colours(colours)
+    scene.set_node_colours(colours, measure.title)
     for mark in old.values():  # services gone since the last time
         scene.remove_decoration(LAYER, mark)
     return marks, counts

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QPointF, QSize
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import QSizePolicy
+from shiboken6 import isValid
 
 from servicemap.render.legend import Entry, entries_height, legend_entries, paint_entries
 from servicemap.ui.panels.base import Panel
@@ -26,7 +27,10 @@ class LegendPanel(Panel):
 
     def set_scene(self, scene) -> None:
         """Show the legend of ``scene`` (and stop following the previous map)."""
+        if self.scene is not None and isValid(self.scene):
+            self.scene.colour_meaning_changed.disconnect(self.refresh)
         self.scene = scene
+        scene.colour_meaning_changed.connect(self.refresh)  # an overlay on or off
         self.follow(scene.doc)
         self.refresh()
 
