@@ -64,3 +64,70 @@ def test_an_exported_overlay_legend_never_says_colour_is_the_directorate(qapp, t
     export.export_file(doc, tmp_path / "m.pdf", export.ExportOptions(overlay="load"))
     lines = pdf_lines((tmp_path / "m.pdf").read_bytes())
     assert OVERLAY_SERVICE_LABEL in lines and not says_directorate(lines)
+
+
+# ----- the overlay badge and the "shared" tag on one box ---------------------------------------
+def shared_map():
+    """The analysis map with the crisis team serving two partnerships: it gets a "shared" tag
+    when the containers are by partnership."""
+    doc = analysis_map()
+    doc.add_node("partnership", "North", "north", population=60_000)
+    doc.add_node("partnership", "South", "south", population=100_000)
+    for sid, place in (("crisis", "north"), ("crisis", "south"), ("helpline", "south")):
+        doc.add_edge("serves", sid, place)
+    return doc
+
+
+def corner_rects(scene, node_id: str):
+    """The scene rectangles of the box's "shared" tag and of its overlay badge (None: none)."""
+    from servicemap.render.containers import TAGS, TagItem
+    from servicemap.render.overlay_marks import LAYER
+
+    tag = next((d.item for d in scene.decorations(TAGS) if d.anchor == node_id
+                and isinstance(d.item, TagItem) and d.item.text), None)
+    mark = next((d.item for d in scene.decorations(LAYER) if d.anchor == node_id), None)
+    return (None if tag is None else tag.sceneBoundingRect(),
+            None if mark is None else mark.mapRectToScene(mark.badge_rect))
+
+
+def apart(tag, badge) -> bool:
+    return tag is not None and badge is not None and not tag.intersects(badge)
+
+
+def test_the_badge_sits_beside_the_shared_tag_on_the_canvas(open_window, tmp_path, qtbot):
+    path = tmp_path / "shared.smap"
+    store.save(shared_map(), path)
+    window = open_window(path, size=(1400, 900))
+    analysis = window.host.feature(AnalysisFeature)
+    node = window.scene.nodes["crisis"]
+    box = node.mapRectToScene(node.rect)
+    analysis.overlay_actions["load"].trigger()  # the badge first, then the tag comes
+    _, alone = corner_rects(window.scene, "crisis")
+    assert alone.right() == pytest.approx(box.right() - 6, abs=1.5)  # on the corner
+    window.host.action("map.containers_partnership").trigger()
+    qtbot.waitUntil(lambda: corner_rects(window.scene, "crisis")[0] is not None, timeout=3000)
+    tag, badge = corner_rects(window.scene, "crisis")
+    assert apart(tag, badge), (tag, badge)
+    assert box.left() < badge.left() and badge.right() < tag.left() < tag.right() < box.right()
+    analysis.overlay_actions["waits"].trigger()  # a new figure, a new width: still apart
+    assert apart(*corner_rects(window.scene, "crisis"))
+    analysis.overlay_actions[""].trigger()
+    analysis.overlay_actions["dna"].trigger()  # the tag first, then a new badge
+    assert apart(*corner_rects(window.scene, "crisis"))
+    window.host.action("map.containers_none").trigger()  # no tag: the badge back on the corner
+    qtbot.waitUntil(lambda: corner_rects(window.scene, "crisis")[0] is None, timeout=3000)
+    assert corner_rects(window.scene, "crisis")[1].right() == pytest.approx(
+        box.right() - 6, abs=1.5)
+
+
+def test_an_export_puts_the_badge_beside_the_shared_tag(qapp):
+    picture = export.prepare(shared_map(), export.ExportOptions(overlay="rates",
+                                                                containers="partnership"))
+    try:
+        tag, badge = corner_rects(picture.scene, "crisis")
+        assert apart(tag, badge), (tag, badge)
+        node = picture.scene.nodes["crisis"]
+        box = node.mapRectToScene(node.rect)
+        assert box.left() < badge.left() and tag.right() < box.right()
+    finally:
+        picture.close()
