@@ -13,6 +13,7 @@ from servicemap.render.style import NODE_KIND_LABELS
 from servicemap.ui.features.analysis.feature import AnalysisFeature
 from tests.maps import analysis_map
 from tests.pdftext import pdf_lines
+from tests.ui.test_export_overlay import rates_map
 
 DIRECTORATE_WORDS = ("colour = directorate", "Service colour: directorate or organisation")
 
@@ -21,14 +22,14 @@ def says_directorate(labels) -> bool:
     return any(words in label for label in labels for words in DIRECTORATE_WORDS)
 
 
-@pytest.fixture
-def window(open_window, tmp_path):
-    path = tmp_path / "analysis.smap"
-    store.save(analysis_map(), path)
-    return open_window(path, size=(1400, 900))
+def opened(open_window, folder, doc):
+    """``doc`` saved and opened in a window, as a person would."""
+    store.save(doc, folder / "m.smap")
+    return open_window(folder / "m.smap", size=(1400, 900))
 
 
-def test_the_legend_dock_says_what_colour_means_while_an_overlay_is_on(window, qtbot):
+def test_the_legend_dock_says_what_colour_means_while_an_overlay_is_on(open_window, tmp_path):
+    window = opened(open_window, tmp_path, analysis_map())
     analysis = window.host.feature(AnalysisFeature)
     labels = [e.label for e in window.legend.entries]
     assert NODE_KIND_LABELS["service"] in labels and says_directorate(labels)
@@ -67,17 +68,6 @@ def test_an_exported_overlay_legend_never_says_colour_is_the_directorate(qapp, t
 
 
 # ----- the overlay badge and the "shared" tag on one box ---------------------------------------
-def shared_map():
-    """The analysis map with the crisis team serving two partnerships: it gets a "shared" tag
-    when the containers are by partnership."""
-    doc = analysis_map()
-    doc.add_node("partnership", "North", "north", population=60_000)
-    doc.add_node("partnership", "South", "south", population=100_000)
-    for sid, place in (("crisis", "north"), ("crisis", "south"), ("helpline", "south")):
-        doc.add_edge("serves", sid, place)
-    return doc
-
-
 def corner_rects(scene, node_id: str):
     """The scene rectangles of the box's "shared" tag and of its overlay badge (None: none)."""
     from servicemap.render.containers import TAGS, TagItem
@@ -95,9 +85,7 @@ def apart(tag, badge) -> bool:
 
 
 def test_the_badge_sits_beside_the_shared_tag_on_the_canvas(open_window, tmp_path, qtbot):
-    path = tmp_path / "shared.smap"
-    store.save(shared_map(), path)
-    window = open_window(path, size=(1400, 900))
+    window = opened(open_window, tmp_path, rates_map())  # the crisis team serves two places
     analysis = window.host.feature(AnalysisFeature)
     node = window.scene.nodes["crisis"]
     box = node.mapRectToScene(node.rect)
@@ -121,7 +109,7 @@ def test_the_badge_sits_beside_the_shared_tag_on_the_canvas(open_window, tmp_pat
 
 
 def test_an_export_puts_the_badge_beside_the_shared_tag(qapp):
-    picture = export.prepare(shared_map(), export.ExportOptions(overlay="rates",
+    picture = export.prepare(rates_map(), export.ExportOptions(overlay="rates",
                                                                 containers="partnership"))
     try:
         tag, badge = corner_rects(picture.scene, "crisis")
