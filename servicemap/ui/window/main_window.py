@@ -221,7 +221,7 @@ class MainWindow(QMainWindow):
         if session.scene is not None:
             session.scene.detach()
         if session.editor is not None:
-            if session.editor is session.baseline_editor and view:
+            if view and session.keeps(session.editor):
                 session.editor.refused.disconnect(self.show_refusal)
                 session.editor.stack.indexChanged.disconnect(self._on_edit)
             else:
