@@ -126,3 +126,13 @@ def test_a_baseline_edit_meanwhile_starts_the_history_again_and_says_so(window):
     choose(window, "More beds")  # nothing changed this time: the history is kept
     undo(window)
     assert capacity(window) == 24
+
+
+def test_closing_the_window_clears_every_kept_history(window):
+    window.actions.action("map.scenario.new").trigger()
+    window.editor.update_node("ward", {"capacity": 24})
+    choose(window, BASELINE_ITEM)
+    kept = list(window.host.session.scenario_editors.values())
+    assert kept and kept[0].stack.count() == 1
+    window.close()  # cleared while every command is alive, not left to the collector
+    assert all(editor.stack.count() == 0 for editor in kept)

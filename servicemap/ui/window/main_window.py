@@ -678,8 +678,11 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:
         if self.files.close_all():
-            if self.editor is not None:
-                self.editor.dispose()
+            session = self.session  # every undo history, the kept ones too, while all alive
+            for editor in (self.editor, session.baseline_editor,
+                           *session.scenario_editors.values()):
+                if editor is not None:
+                    editor.dispose()
             event.accept()
         else:
             event.ignore()
