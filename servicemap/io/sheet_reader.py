@@ -352,8 +352,15 @@ class _Builder:
     def link_provenance(self, sheet: str, n: int, cells: dict) -> dict[str, object]:
         """The source, as-of date and verified of a row's link to its parent, from the
         ``part_of_*`` columns, by the link's field names (only what is given)."""
+        return {PART_OF_PROVENANCE[column].name: value for column, value
+                in self.given(sheet, n, cells, PART_OF_PROVENANCE).items()}
+
+    def given(self, sheet: str, n: int, cells: dict, fields: dict[str, Field]) \
+            -> dict[str, object]:
+        """The converted values of the cells a row gives for ``fields`` (column -> field),
+        by column; a problem for each value not allowed."""
         out = {}
-        for column, f in PART_OF_PROVENANCE.items():
+        for column, f in fields.items():
             raw = cells.get(column)
             if is_blank(raw):
                 continue
@@ -361,7 +368,7 @@ class _Builder:
             if why:
                 self.problem(sheet, n, column, why)
             else:
-                out[f.name] = value
+                out[column] = value
         return out
 
     def read_flows(self) -> None:
@@ -417,14 +424,8 @@ class _Builder:
     def read_pathway_provenance(self, row: _Row, n: int, cells: dict) -> None:
         """A pathway's source, as-of date and verified, from whichever of its rows gives them
         (a second, different value is a problem)."""
-        for name, f in PATHWAY_FIELDS.items():
-            raw = cells.get(name)
-            if is_blank(raw):
-                continue
-            value, why = convert(f, raw)
-            if why:
-                self.problem("Pathways", n, name, why)
-            elif row.values[name] is None:
+        for name, value in self.given("Pathways", n, cells, PATHWAY_FIELDS).items():
+            if row.values[name] is None:
                 row.values[name] = value
             elif value != row.values[name]:
                 self.problem("Pathways", n, name, f"differs from row {row.row} of the same "
