@@ -27,10 +27,7 @@ class LegendPanel(Panel):
 
     def set_scene(self, scene) -> None:
         """Show the legend of ``scene`` (and stop following the previous map)."""
-        if self.scene is not None and isValid(self.scene):
-            self.scene.colour_meaning_changed.disconnect(self.refresh)
         self.scene = scene
-        scene.colour_meaning_changed.connect(self.refresh)  # an overlay on or off
         self.follow(scene.doc)
         self.refresh()
 
@@ -51,3 +48,16 @@ class LegendPanel(Panel):
         painter.fillRect(self.rect(), QColor("white"))
         paint_entries(painter, self.entries, QPointF(8, 8), self.width() - 16)
         painter.end()
+
+    # ----- what the colours mean -----------------------------------------------------------
+    _coloured = None  # the scene whose colour_meaning_changed is followed
+
+    def follow(self, document) -> None:
+        """Follow ``document`` and the scene drawing it (:meth:`set_scene` sets ``scene``
+        first): an overlay turned on or off changes what the services' colours mean."""
+        super().follow(document)
+        if self._coloured is not None and isValid(self._coloured):
+            self._coloured.colour_meaning_changed.disconnect(self.refresh)
+        self._coloured = self.scene
+        if self.scene is not None:
+            self.scene.colour_meaning_changed.connect(self.refresh)
