@@ -167,13 +167,15 @@ class Picture:
         groups the palette's colours repeat, so each colour gets one row naming its first
         groups ("A, B and 12 more")."""
         if self._entries is None:  # what is shown does not change after prepare()
-            # an overlay colours the services, not their groups: its bins say what colour means
-            self._entries = self.overlay_entries + self._map_entries()
+            self._entries = self._map_entries()
+            if self.overlay_entries:  # an overlay colours the services, not their groups
+                self._entries = self.overlay_entries + [
+                    e for e in self._entries if e.kind != "group"
+                    and not (e.kind == "heading" and e.label.startswith("Service colour"))]
         return self._entries + list(self.extra_entries)
 
     def _map_entries(self) -> list[Entry]:
-        entries = legend_entries(self.shown, self.scene.colour_meaning,
-                                 colours=not self.overlay_entries)
+        entries = legend_entries(self.shown)
         groups = [e for e in entries if e.kind == "group"]
         if len(groups) <= MAX_GROUP_ROWS:
             return entries
@@ -221,13 +223,14 @@ def _prepare_pathway(doc: Document, options: ExportOptions) -> Picture:
             from servicemap.render.comment_marks import mark_comments
 
             mark_comments(scene, doc, drawn.nodes, drawn.flows)
+        overlay = _overlay(scene, options, None)  # first: the legend says what colour means
         shown = SimpleNamespace(doc=scene.doc, nodes=drawn.nodes, flows=drawn.flows,
-                                colours=scene.colours, group_of=scene.group_of)
+                                colours=scene.colours, group_of=scene.group_of,
+                                colour_meaning=scene.colour_meaning)
         picture = Picture(scene, scene.itemsBoundingRect().adjusted(-PAD, -PAD, PAD, PAD),
                           shown, pathway.name, drawn.subtitle,
                           {k: item.label for k, item in scene.flows.items()},
-                          numbered=frozenset(drawn.flows),
-                          overlay_entries=_overlay(scene, options, None))
+                          numbered=frozenset(drawn.flows), overlay_entries=overlay)
         picture.set_numbers(options.flow_numbers, options.suppression)
         return picture
     except BaseException:
@@ -294,7 +297,8 @@ def prepare(doc: Document, options: ExportOptions) -> Picture:
 
             mark_comments(scene, doc, shown_nodes, shown_flows)
         shown = SimpleNamespace(doc=doc, nodes=shown_nodes, flows=shown_flows,
-                                colours=scene.colours, group_of=scene.group_of)
+                                colours=scene.colours, group_of=scene.group_of,
+                                colour_meaning=scene.colour_meaning)
         picture = Picture(scene, source, shown, title, "", true_labels,
                           overlay_entries=overlay)
         if not scene.routed():

@@ -31,27 +31,23 @@ class Entry:
 
 
 OVERLAY_SERVICE_LABEL = "Service (rounded box, colour = overlay)"
-OVERLAY_BINS_NOTE = "Its bins: the Overlay legend."
 
 
-def legend_entries(scene, meaning: str | None = None, colours: bool = True) -> list[Entry]:
+def legend_entries(scene) -> list[Entry]:
     """What the scene shows now, in reading order: groups, node kinds, flow types, widths.
 
-    ``meaning``: what the service colours stand for when an overlay colours them (its
-    title; None: the scene's own ``colour_meaning``); the groups' colours are then not
-    listed. ``colours=False`` leaves out what service colour means (an export puts the
-    overlay's bins there instead)."""
+    While an overlay colours the services (the scene's ``colour_meaning``: its title) the
+    groups' colours are not listed: the heading names the overlay (an exported picture puts
+    its bins there, the window has the Overlay legend dock beside)."""
     doc = scene.doc
-    if meaning is None:
-        meaning = scene.colour_meaning
+    meaning = scene.colour_meaning
     entries: list[Entry] = []
     used_groups = {scene.group_of(n) for n, item in scene.nodes.items()
                    if item.kind == NodeKind.SERVICE}
     groups = [g for g in scene.colours if g in used_groups]
-    if colours and meaning and used_groups:
+    if meaning and used_groups:
         entries.append(Entry("heading", f"Service colour: {meaning}"))
-        entries.append(Entry("text", OVERLAY_BINS_NOTE))
-    elif colours and (groups or None in used_groups):
+    elif groups or None in used_groups:
         entries.append(Entry("heading", "Service colour: directorate or organisation"))
         for g in groups:
             entries.append(Entry("group", doc.graph.nodes[g]["name"], scene.colours[g]))

@@ -8,7 +8,7 @@ import pytest
 
 from servicemap import store
 from servicemap.render import export
-from servicemap.render.legend import OVERLAY_BINS_NOTE, OVERLAY_SERVICE_LABEL
+from servicemap.render.legend import OVERLAY_SERVICE_LABEL
 from servicemap.render.style import NODE_KIND_LABELS
 from servicemap.ui.features.analysis.feature import AnalysisFeature
 from tests.maps import analysis_map
@@ -36,7 +36,7 @@ def test_the_legend_dock_says_what_colour_means_while_an_overlay_is_on(open_wind
     analysis.overlay_actions["load"].trigger()
     labels = [e.label for e in window.legend.entries]
     assert not says_directorate(labels), labels
-    assert labels[:2] == ["Service colour: Load against capacity", OVERLAY_BINS_NOTE]
+    assert labels[:2] == ["Service colour: Load against capacity", "Shapes"]
     assert OVERLAY_SERVICE_LABEL in labels
     assert not [e for e in window.legend.entries if e.kind == "group"]
     analysis.overlay_actions["waits"].trigger()
@@ -56,7 +56,7 @@ def test_an_exported_overlay_legend_never_says_colour_is_the_directorate(qapp, t
         picture.close()
     assert labels[0] == "Service colour: Load against capacity"
     assert OVERLAY_SERVICE_LABEL in labels and not says_directorate(labels), labels
-    assert OVERLAY_BINS_NOTE not in labels  # the bins are on the page itself
+    assert labels.count("Service colour: Load against capacity") == 1  # then its bins
     plain = export.prepare(doc, export.ExportOptions())
     try:
         assert NODE_KIND_LABELS["service"] in [e.label for e in plain.entries()]
