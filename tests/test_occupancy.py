@@ -14,9 +14,9 @@ from hypothesis import strategies as st
 from servicemap import store
 from servicemap.cli import EXIT_OK, main
 from servicemap.graph import analysis as an
-from servicemap.io import csvfiles, graphml, graphml_read, xlsx
-from servicemap.io.exchange import read_json, to_node_link, write_json
+from servicemap.io.exchange import to_node_link, write_json
 from tests.conftest import as_version
+from tests.roundtrip import FORMATS, through
 from tests.test_analysis import make, rows_by_id
 
 
@@ -145,31 +145,14 @@ def test_version_4_file_keeps_both_fields(tmp_path):
 
 
 # ----- every exchange format -----------------------------------------------------------------
-def _through(fmt: str, doc, folder):
-    if fmt == "smap":
-        store.save(doc, folder / "m.smap")
-        return store.load(folder / "m.smap")
-    if fmt == "json":
-        write_json(doc, folder / "m.json")
-        return read_json(folder / "m.json")
-    if fmt == "xlsx":
-        xlsx.write_xlsx(doc, folder / "m.xlsx")
-        return xlsx.read_xlsx(folder / "m.xlsx")
-    if fmt == "csv":
-        csvfiles.write_csv_folder(doc, folder / "csv")
-        return csvfiles.read_csv_folder(folder / "csv")
-    graphml.write_graphml(doc, folder / "m.graphml")
-    return graphml_read.read_graphml(folder / "m.graphml")
-
-
-@pytest.mark.parametrize("fmt", ["smap", "json", "xlsx", "csv", "graphml"])
+@pytest.mark.parametrize("fmt", FORMATS)
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow,
                                                                   HealthCheck.function_scoped_fixture])
 @given(stay=st.one_of(st.none(), st.floats(0, 1e6), st.integers(0, 10_000)),
        target=st.one_of(st.none(), st.floats(0, 100), st.integers(0, 100)))
 def test_new_fields_round_trip_through_every_format(fmt, stay, target, tmp_path_factory):
     doc = ward_map(length_of_stay_days=stay, target_occupancy_pct=target)
-    back = _through(fmt, doc, tmp_path_factory.mktemp(fmt))
+    back = through(fmt, doc, tmp_path_factory.mktemp(fmt))
     assert back.node("ward")["length_of_stay_days"] == stay
     assert back.node("ward")["target_occupancy_pct"] == target
     assert back.node("team")["length_of_stay_days"] == 146

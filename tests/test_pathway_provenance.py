@@ -13,10 +13,11 @@ import pytest
 from servicemap import store
 from servicemap.errors import ValidationError
 from servicemap.graph import provenance
-from servicemap.io import csvfiles, graphml, graphml_read, ods, xlsx
-from servicemap.io.exchange import read_json, to_node_link, write_json
+from servicemap.io import csvfiles
+from servicemap.io.exchange import to_node_link
 from tests.conftest import as_version
 from tests.maps import sample_map
+from tests.roundtrip import FORMATS, through
 
 REPO = Path(__file__).resolve().parent.parent
 KEPT = ("source", "as_of", "verified")
@@ -55,33 +56,10 @@ def test_an_empty_date_is_unknown():
     assert doc.pathways["p_crisis"].as_of is None
 
 
-def _through(fmt: str, doc, folder: Path):
-    if fmt == "smap":
-        store.save(doc, folder / "m.smap")
-        return store.load(folder / "m.smap")
-    if fmt == "json":
-        write_json(doc, folder / "m.json")
-        return read_json(folder / "m.json")
-    if fmt == "xlsx":
-        xlsx.write_xlsx(doc, folder / "m.xlsx")
-        return xlsx.read_xlsx(folder / "m.xlsx")
-    if fmt == "ods":
-        ods.write_ods(doc, folder / "m.ods")
-        return ods.read_ods(folder / "m.ods")
-    if fmt == "csv":
-        csvfiles.write_csv_folder(doc, folder / "csv")
-        return csvfiles.read_csv_folder(folder / "csv")
-    if fmt == "zip":
-        csvfiles.write_csv_zip(doc, folder / "m.zip")
-        return csvfiles.read_csv_zip(folder / "m.zip")
-    graphml.write_graphml(doc, folder / "m.graphml")
-    return graphml_read.read_graphml(folder / "m.graphml")
-
-
-@pytest.mark.parametrize("fmt", ["smap", "json", "xlsx", "ods", "csv", "zip", "graphml"])
+@pytest.mark.parametrize("fmt", FORMATS)
 def test_pathway_provenance_round_trips_through_every_format(fmt, tmp_path):
     doc = dated()
-    back = _through(fmt, doc, tmp_path)
+    back = through(fmt, doc, tmp_path)
     for pid in ("p_crisis", "p_cmht"):
         for name in KEPT:
             assert getattr(back.pathways[pid], name) == getattr(doc.pathways[pid], name), \

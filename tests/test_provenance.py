@@ -13,11 +13,12 @@ import pytest
 from servicemap import store
 from servicemap.errors import ValidationError
 from servicemap.graph import provenance
-from servicemap.io import csvfiles, graphml, graphml_read, ods, xlsx
-from servicemap.io.exchange import read_json, to_node_link, write_json
+from servicemap.io import xlsx
+from servicemap.io.exchange import to_node_link, write_json
 from tests.conftest import as_version
 from tests.maps import sample_map
 from tests.pdftext import pdf_lines
+from tests.roundtrip import FORMATS, assert_kept, through
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -102,40 +103,61 @@ def test_version_4_file_opens_unverified_and_undated_and_is_left_alone(tmp_path,
 
 
 # ----- every exchange format ------------------------------------------------------------------
-def _through(fmt: str, doc, folder: Path):
-    if fmt == "smap":
-        store.save(doc, folder / "m.smap")
-        return store.load(folder / "m.smap")
-    if fmt == "json":
-        write_json(doc, folder / "m.json")
-        return read_json(folder / "m.json")
-    if fmt == "xlsx":
-        xlsx.write_xlsx(doc, folder / "m.xlsx")
-        return xlsx.read_xlsx(folder / "m.xlsx")
-    if fmt == "ods":
-        ods.write_ods(doc, folder / "m.ods")
-        return ods.read_ods(folder / "m.ods")
-    if fmt == "csv":
-        csvfiles.write_csv_folder(doc, folder / "csv")
-        return csvfiles.read_csv_folder(folder / "csv")
-    graphml.write_graphml(doc, folder / "m.graphml")
-    return graphml_read.read_graphml(folder / "m.graphml")
-
-
-@pytest.mark.parametrize("fmt", ["smap", "json", "xlsx", "ods", "csv", "graphml"])
+@pytest.mark.parametrize("fmt", FORMATS)
 def test_provenance_round_trips_through_every_format(fmt, tmp_path):
     doc = dated()
-    back = _through(fmt, doc, tmp_path)
-    for node_id in ("crisis", "org1", "gp", "ward"):
-        for name in ("source", "as_of", "verified"):
-            assert back.node(node_id)[name] == doc.node(node_id)[name], (node_id, name)
-    for name in ("source_ref", "as_of", "verified"):
-        assert back.edge("f_gp_crisis")[name] == doc.edge("f_gp_crisis")[name], name
+    doc.update_edge("po_dir1", {"source_ref": "KMPT structure chart", "as_of": "2024-02-29"})
+    doc.update_edge("po_cmht", {"as_of": "2022-10-01", "verified": True})
+    back = through(fmt, doc, tmp_path)
+    assert_kept(back, doc, dict.fromkeys(("crisis", "org1", "gp", "ward"),
+                                         ("source", "as_of", "verified")),
+                {"f_gp_crisis": ("source_ref", "as_of", "verified")})
     assert back.edge("f_gp_crisis")["source_ref"] == "Illustrative (team estimate)"
-    if fmt in ("smap", "json"):  # the structural links' own provenance too
-        assert back.edge("po_crisis")["source_ref"] == "KMPT operational model"
-        assert back.edge("po_crisis")["verified"] is True
+    # the part_of links' own provenance too (a service's, a directorate's, one under an
+    # organisation; the sheets' part_of_source, part_of_as_of and part_of_verified)
+    assert_kept(back, doc, edges=dict.fromkeys(("po_crisis", "po_dir1", "po_cmht", "po_ward"),
+                                               ("source_ref", "as_of", "verified")))
+    assert back.edge("po_crisis")["source_ref"] == "KMPT operational model"
+    assert back.edge("po_crisis")["verified"] is True
+    if fmt in ("smap", "json"):
         assert to_node_link(back) == to_node_link(doc)
+
+
+def test_the_sheets_name_the_part_of_links_provenance_and_explain_it(tmp_path):
+    from servicemap.io import csvfiles
+    from servicemap.io.template import instructions
+
+    csvfiles.write_csv_folder(dated(), tmp_path / "csv")
+    for sheet in ("Services", "Directorates"):
+        lines = (tmp_path / "csv" / f"{sheet}.csv").read_text(encoding="utf-8-sig").splitlines()
+        header = lines[0].split(",")
+        at = header.index("part_of_id")
+        assert header[at:at + 4] == ["part_of_id", "part_of_source", "part_of_as_of",
+                                     "part_of_verified"]
+    words = [text for text, _heading in instructions()]
+    assert any(w.startswith("part_of_as_of: The date that link describes") for w in words)
+
+
+@pytest.mark.parametrize(("row", "column", "words"), [
+    (["Crisis team", "Acute", "31/03/2025", None], "part_of_as_of",
+     "must be a date written YYYY-MM-DD"),
+    (["Crisis team", "Acute", None, "perhaps"], "part_of_verified", "must be TRUE or FALSE"),
+    (["Crisis team", None, "2025-03-31", None], "part_of_as_of",
+     "describes the link to its directorate or organisation, but the row names neither"),
+])
+def test_a_bad_part_of_provenance_cell_is_named_and_nothing_is_read(row, column, words):
+    from servicemap.io.sheet_reader import document_from_tables
+    from servicemap.io.sheets import SheetProblems
+    from tests.test_sheets import tables_of
+
+    rows = {"Organisations": [["name"], ["Trust"]],
+            "Directorates": [["name", "organisation"], ["Acute", "Trust"]],
+            "Services": [["name", "directorate", "part_of_as_of", "part_of_verified"], row]}
+    with pytest.raises(SheetProblems) as caught:
+        document_from_tables(tables_of(rows), "m.xlsx")
+    [problem] = caught.value.problems
+    assert (problem.sheet, problem.row, problem.column) == ("Services", 2, column)
+    assert words in problem.reason
 
 
 def test_json_names_the_fields_as_the_data_model_does(tmp_path):

@@ -5,17 +5,16 @@ transfer delay; their rules, the schema step that adds them and every format's r
 from __future__ import annotations
 
 import sqlite3
-from pathlib import Path
 
 import pytest
 
 from servicemap import store
 from servicemap.errors import ValidationError
-from servicemap.io import csvfiles, graphml, graphml_read, ods, xlsx
-from servicemap.io.exchange import read_json, to_node_link, write_json
+from servicemap.io.exchange import to_node_link
 from servicemap.model import LOS_DISTRIBUTIONS, node_defaults
 from tests.conftest import as_version
 from tests.maps import sample_map
+from tests.roundtrip import FORMATS, assert_kept, through
 
 
 def queued():
@@ -85,39 +84,16 @@ def test_version_7_file_opens_without_queueing_and_is_left_alone(tmp_path, file_
     conn.close()
 
 
-def _through(fmt: str, doc, folder: Path):
-    if fmt == "smap":
-        store.save(doc, folder / "m.smap")
-        return store.load(folder / "m.smap")
-    if fmt == "json":
-        write_json(doc, folder / "m.json")
-        return read_json(folder / "m.json")
-    if fmt == "xlsx":
-        xlsx.write_xlsx(doc, folder / "m.xlsx")
-        return xlsx.read_xlsx(folder / "m.xlsx")
-    if fmt == "ods":
-        ods.write_ods(doc, folder / "m.ods")
-        return ods.read_ods(folder / "m.ods")
-    if fmt == "csv":
-        csvfiles.write_csv_folder(doc, folder / "csv")
-        return csvfiles.read_csv_folder(folder / "csv")
-    graphml.write_graphml(doc, folder / "m.graphml")
-    return graphml_read.read_graphml(folder / "m.graphml")
-
-
-@pytest.mark.parametrize("fmt", ["smap", "json", "xlsx", "ods", "csv", "graphml"])
+@pytest.mark.parametrize("fmt", FORMATS)
 def test_queueing_fields_round_trip_through_every_format(fmt, tmp_path):
     doc = queued()
-    back = _through(fmt, doc, tmp_path)
-    for node_id, names in (("gp", ("arrivals_per_year",)),
-                           ("crisis", ("los_distribution", "los_sd_days", "queue_limit",
-                                       "blocking", "length_of_stay_days")),
-                           ("ward", ("los_distribution", "blocking", "queue_limit"))):
-        for name in names:
-            assert back.node(node_id)[name] == doc.node(node_id)[name], (node_id, name)
+    back = through(fmt, doc, tmp_path)
+    assert_kept(back, doc, {"gp": ("arrivals_per_year",),
+                            "crisis": ("los_distribution", "los_sd_days", "queue_limit",
+                                       "blocking", "length_of_stay_days"),
+                            "ward": ("los_distribution", "blocking", "queue_limit")},
+                dict.fromkeys(("f_gp_crisis", "f_crisis_ward", "f_ward_crisis"),
+                              ("share_pct", "transfer_delay_days")))
     assert back.node("crisis")["queue_limit"] == 20 and back.node("crisis")["blocking"] is True
-    for edge_id in ("f_gp_crisis", "f_crisis_ward", "f_ward_crisis"):
-        for name in ("share_pct", "transfer_delay_days"):
-            assert back.edge(edge_id)[name] == doc.edge(edge_id)[name], (edge_id, name)
     if fmt in ("smap", "json"):
         assert to_node_link(back) == to_node_link(doc)

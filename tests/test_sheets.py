@@ -28,13 +28,13 @@ def tables_of(rows_by_sheet: dict[str, list[list]]) -> list[Table]:
 
 def canonical(doc) -> tuple:
     """What a spreadsheet keeps: every record by id (empty optional text is unknown; the
-    part_of and serves links are columns of their rows, without notes or provenance of their
-    own)."""
-    link_only = {"notes", "source_ref", "as_of", "verified"}
+    part_of and serves links are columns of their rows, without notes of their own; a part_of
+    link keeps its provenance in the part_of_* columns, a serves link not)."""
+    lost = {"part_of": {"notes"}, "serves": {"notes", "source_ref", "as_of", "verified"}}
 
     def clean(attrs: dict) -> dict:
         return {k: (None if v == "" and k != "notes" else v) for k, v in attrs.items()
-                if not (k in link_only and attrs.get("kind") in ("part_of", "serves"))}
+                if k not in lost.get(attrs.get("kind"), ())}
     nodes = {r["id"]: clean(r) for r in doc.node_records()}
     edges = {r["id"]: clean(r) for r in doc.edge_records()}
     paths = [p.to_dict() for p in doc.pathways.values()]

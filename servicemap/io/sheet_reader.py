@@ -24,6 +24,7 @@ from servicemap.io.sheets import (
     KIND_FIELD,
     NODE_SHEETS,
     NOTE_FIELDS,
+    PART_OF_PROVENANCE,
     SHEET,
     SHEETS,
     TARGET_FIELDS,
@@ -75,6 +76,7 @@ class _Row:
     values: dict[str, object]           # field values, converted
     cells: dict[str, object]            # reference and link-id cells, as text
     final: str = ""                     # the id it ends up with
+    part_of: dict[str, object] | None = None  # its part_of link's provenance (edge fields)
 
 
 class _Index:
@@ -344,7 +346,30 @@ class _Builder:
                 self.claim(part, sheet.name, n, "serves_ids")
             self.rows[sheet.name].append(_Row(
                 sheet.name, n, kind, self.claim(cells.get("id"), sheet.name, n, "id"), values,
-                {name: text_of(cells.get(name)) for name in links}))
+                {name: text_of(cells.get(name)) for name in links},
+                part_of=self.link_provenance(sheet.name, n, cells)))
+
+    def link_provenance(self, sheet: str, n: int, cells: dict) -> dict[str, object]:
+        """The source, as-of date and verified of a row's link to its parent, from the
+        ``part_of_*`` columns, by the link's field names (only what is given)."""
+        return {PART_OF_PROVENANCE[column].name: value for column, value
+                in self.given(sheet, n, cells, PART_OF_PROVENANCE).items()}
+
+    def given(self, sheet: str, n: int, cells: dict, fields: dict[str, Field]) \
+            -> dict[str, object]:
+        """The converted values of the cells a row gives for ``fields`` (column -> field),
+        by column; a problem for each value not allowed."""
+        out = {}
+        for column, f in fields.items():
+            raw = cells.get(column)
+            if is_blank(raw):
+                continue
+            value, why = convert(f, raw)
+            if why:
+                self.problem(sheet, n, column, why)
+            else:
+                out[column] = value
+        return out
 
     def read_flows(self) -> None:
         sheet = SHEET["Flows"]
@@ -399,14 +424,8 @@ class _Builder:
     def read_pathway_provenance(self, row: _Row, n: int, cells: dict) -> None:
         """A pathway's source, as-of date and verified, from whichever of its rows gives them
         (a second, different value is a problem)."""
-        for name, f in PATHWAY_FIELDS.items():
-            raw = cells.get(name)
-            if is_blank(raw):
-                continue
-            value, why = convert(f, raw)
-            if why:
-                self.problem("Pathways", n, name, why)
-            elif row.values[name] is None:
+        for name, value in self.given("Pathways", n, cells, PATHWAY_FIELDS).items():
+            if row.values[name] is None:
                 row.values[name] = value
             elif value != row.values[name]:
                 self.problem("Pathways", n, name, f"differs from row {row.row} of the same "
@@ -500,7 +519,10 @@ class _Builder:
                 if org is not None:
                     edges.append({"id": self.new_id(r.cells.get("part_of_id"),
                                                     f"{r.final}-in-{org.final}"),
-                                  "kind": "part_of", "source": r.final, "target": org.final})
+                                  "kind": "part_of", "source": r.final, "target": org.final,
+                                  **r.part_of})
+                else:
+                    self.unlinked(r)
                 continue
             if r.kind not in ("directorate", "service"):
                 continue
@@ -519,7 +541,10 @@ class _Builder:
             if parent is not None:
                 edges.append({"id": self.new_id(r.cells.get("part_of_id"),
                                                 f"{r.final}-in-{parent.final}"),
-                              "kind": "part_of", "source": r.final, "target": parent.final})
+                              "kind": "part_of", "source": r.final, "target": parent.final,
+                              **r.part_of})
+            else:
+                self.unlinked(r)
             names = split_list(r.cells.get("partnerships"))
             ids = split_list(r.cells.get("serves_ids"))
             if ids and len(ids) != len(names):
@@ -535,6 +560,15 @@ class _Builder:
                 edges.append({"id": self.new_id(ids[i] if ids else None,
                                                 f"{r.final}-serves-{found.final}"),
                               "kind": "serves", "source": r.final, "target": found.final})
+
+    def unlinked(self, r: _Row) -> None:
+        """A row with no parent cannot keep its link's provenance: a problem, not a loss."""
+        given = {name: value for name, value in (r.part_of or {}).items() if value}
+        named = any(r.cells.get(c) and r.cells[c].strip() for c in ("directorate", "organisation"))
+        if given and not named:  # (a name that finds no row is a problem of its own)
+            column = next(c for c, f in PART_OF_PROVENANCE.items() if f.name in given)
+            self.problem(r.sheet, r.row, column, "describes the link to its directorate or "
+                         "organisation, but the row names neither")
 
     def link_flows(self, index: dict[str, _Index], edges: list[dict]) -> None:
         """Each row one flow: two rows of one type between the same services are two

@@ -20,7 +20,9 @@ One sheet per kind of thing, one header row of field names, one row per item:
 A reference cell holds a name (or, where names repeat, an id). ``id`` columns are optional:
 empty ids are made from names (``Crisis team`` -> ``crisis-team``); given ids are kept, so an
 exported map comes back exactly. ``part_of_id`` and ``serves_ids`` keep the ids of the
-structural links for the same reason (notes and provenance on those links have no cell and are
+structural links for the same reason; ``part_of_source``, ``part_of_as_of`` and
+``part_of_verified`` keep the provenance of the link to the row's directorate or organisation
+(notes on those links, and the provenance of the links to partnerships, have no cell and are
 not kept; each row's own ``source``, ``as_of`` and ``verified`` are, and a flow's source is
 its ``source_ref`` column).
 A reference is looked up as an id first, then as a name (exactly, then ignoring case); the
@@ -104,7 +106,16 @@ def _field_columns(kind: str, names: tuple[str, ...]) -> tuple[Column, ...]:
 
 ID = Column("id", "Leave empty to make one from the name; kept when given")
 TAIL = ("notes", "x", "y", "pinned", model.SOURCE, model.AS_OF, model.VERIFIED)
+# The provenance of the link to its parent (a part_of edge): column -> the edge's field.
+PART_OF_PROVENANCE = {"part_of_source": model.PROVENANCE_EDGE_FIELDS[0],
+                      "part_of_as_of": model.PROVENANCE_EDGE_FIELDS[1],
+                      "part_of_verified": model.PROVENANCE_EDGE_FIELDS[2]}
 LINK_IDS = (Column("part_of_id", "Id of the link to its parent (leave empty)"),
+            Column("part_of_source", "Where that it is part of its directorate or "
+                                     "organisation comes from (text or a web address)"),
+            Column("part_of_as_of", "The date that link describes, as YYYY-MM-DD"),
+            Column("part_of_verified", "TRUE when that link is checked against its source "
+                                       "(empty: FALSE)"),
             Column("serves_ids", "Ids of the links to its partnerships, ';'-separated "
                                  "(leave empty)", many=True))
 KIND_FIELD = Field("kind", str, choices=tuple(k.value for k in DRAWN_KINDS))  # plain text
@@ -384,6 +395,8 @@ def rows_for(doc: Document, blank_ids: bool = False) -> dict[str, list[list[obje
                         sheet_name == "Services" else "organisation"
                     rec[column] = namers[column.capitalize() + "s"](target)
                     rec["part_of_id"] = k
+                    link = doc.graph.edges[n, target, k]
+                    rec.update((name, link.get(f.name)) for name, f in PART_OF_PROVENANCE.items())
                 elif data == "serves":
                     serves.append((namers["Partnerships"](target, listed=True), k))
             if serves:

@@ -20,7 +20,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, 
 from PySide6.QtWidgets import QGraphicsItem
 
 from servicemap.graph import groups as grp
-from servicemap.render import style
+from servicemap.render import corner, style
 from servicemap.words import plural
 
 TITLE_LABELS = {"directorate": "Directorate", "partnership": "Partnership",
@@ -106,11 +106,18 @@ class TagItem(QGraphicsItem):
         font = _small_font(TAG_PT)
         width = QFontMetricsF(font).horizontalAdvance(text) + 10 if text else 12.0
         self._rect = QRectF(-width / 2, -7, width, 14)
+        self.corner_order = 0 if text else None  # "shared": on the box's corner (render.corner)
         self.setZValue(2)
         self.setAcceptedMouseButtons(Qt.NoButton)
 
     def boundingRect(self) -> QRectF:
         return self._rect.adjusted(-1, -1, 1, 1)
+
+    def corner_width(self) -> float:
+        return self.boundingRect().width()
+
+    def place_corner(self, right: float) -> None:
+        self.setPos(right - self.boundingRect().width() / 2, self.parentItem().rect.top())
 
     def paint(self, painter: QPainter, option, widget=None) -> None:
         painter.setRenderHint(QPainter.Antialiasing, True)
@@ -244,8 +251,11 @@ class ContainerLayer:
                 wanted[(node_id, "pin")] = "Pinned: layouts leave this node where it is."
         drawn = {(d.anchor, "shared" if d.item.text else "pin"): d.item
                  for d in scene.decorations(TAGS)}
+        untagged = []  # boxes that lost their "shared" tag: an overlay badge moves back
         for key in [k for k in drawn if k not in wanted]:
             scene.remove_decoration(TAGS, drawn.pop(key))
+            if key[1] == "shared" and key[0] in nodes:
+                untagged.append(nodes[key[0]])
         for key, tip in wanted.items():
             node_id, what = key
             node = nodes.get(node_id)
@@ -253,10 +263,13 @@ class ContainerLayer:
                 continue
             item = drawn.get(key) or scene.add_decoration(
                 TAGS, TagItem("shared" if what == "shared" else ""), node_id)
-            rect = node.rect
-            item.setPos(rect.topRight() + QPointF(-item.boundingRect().width() / 2 - 6, 0)
-                        if what == "shared" else rect.topLeft() + QPointF(10, 0))
+            if what == "shared":
+                corner.arrange(node)  # on the corner, an overlay badge left of it
+            else:
+                item.setPos(node.rect.topLeft() + QPointF(10, 0))
             item.setToolTip(tip)
+        for node in untagged:
+            corner.arrange(node)
 
 
 def draw_containers(scene, doc, by: str | None) -> ContainerLayer:

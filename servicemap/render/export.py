@@ -223,13 +223,14 @@ def _prepare_pathway(doc: Document, options: ExportOptions) -> Picture:
             from servicemap.render.comment_marks import mark_comments
 
             mark_comments(scene, doc, drawn.nodes, drawn.flows)
+        overlay = _overlay(scene, options, None)  # first: the legend says what colour means
         shown = SimpleNamespace(doc=scene.doc, nodes=drawn.nodes, flows=drawn.flows,
-                                colours=scene.colours, group_of=scene.group_of)
+                                colours=scene.colours, group_of=scene.group_of,
+                                colour_meaning=scene.colour_meaning)
         picture = Picture(scene, scene.itemsBoundingRect().adjusted(-PAD, -PAD, PAD, PAD),
                           shown, pathway.name, drawn.subtitle,
                           {k: item.label for k, item in scene.flows.items()},
-                          numbered=frozenset(drawn.flows),
-                          overlay_entries=_overlay(scene, options, None))
+                          numbered=frozenset(drawn.flows), overlay_entries=overlay)
         picture.set_numbers(options.flow_numbers, options.suppression)
         return picture
     except BaseException:
@@ -296,7 +297,8 @@ def prepare(doc: Document, options: ExportOptions) -> Picture:
 
             mark_comments(scene, doc, shown_nodes, shown_flows)
         shown = SimpleNamespace(doc=doc, nodes=shown_nodes, flows=shown_flows,
-                                colours=scene.colours, group_of=scene.group_of)
+                                colours=scene.colours, group_of=scene.group_of,
+                                colour_meaning=scene.colour_meaning)
         picture = Picture(scene, source, shown, title, "", true_labels,
                           overlay_entries=overlay)
         if not scene.routed():

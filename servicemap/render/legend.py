@@ -30,14 +30,24 @@ class Entry:
     hatched: bool = False
 
 
+OVERLAY_SERVICE_LABEL = "Service (rounded box, colour = overlay)"
+
+
 def legend_entries(scene) -> list[Entry]:
-    """What the scene shows now, in reading order: groups, node kinds, flow types, widths."""
+    """What the scene shows now, in reading order: groups, node kinds, flow types, widths.
+
+    While an overlay colours the services (the scene's ``colour_meaning``: its title) the
+    groups' colours are not listed: the heading names the overlay (an exported picture puts
+    its bins there, the window has the Overlay legend dock beside)."""
     doc = scene.doc
+    meaning = scene.colour_meaning
     entries: list[Entry] = []
     used_groups = {scene.group_of(n) for n, item in scene.nodes.items()
                    if item.kind == NodeKind.SERVICE}
     groups = [g for g in scene.colours if g in used_groups]
-    if groups or None in used_groups:
+    if meaning and used_groups:
+        entries.append(Entry("heading", f"Service colour: {meaning}"))
+    elif groups or None in used_groups:
         entries.append(Entry("heading", "Service colour: directorate or organisation"))
         for g in groups:
             entries.append(Entry("group", doc.graph.nodes[g]["name"], scene.colours[g]))
@@ -48,7 +58,9 @@ def legend_entries(scene) -> list[Entry]:
         entries.append(Entry("heading", "Shapes"))
         for kind in DRAWN_KINDS:
             if kind in kinds:
-                entries.append(Entry("node", style.NODE_KIND_LABELS[kind], shape=kind))
+                label = OVERLAY_SERVICE_LABEL if kind == NodeKind.SERVICE and meaning \
+                    else style.NODE_KIND_LABELS[kind]
+                entries.append(Entry("node", label, shape=kind))
     flow_types = {item.flow_type for item in scene.flows.values()}
     if flow_types:
         entries.append(Entry("heading", "Flows (arrow shows direction)"))

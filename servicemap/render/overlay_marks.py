@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QGraphicsItem
 
 from servicemap.graph.measures import MEASURES, Measure, partnership_own_rates
 from servicemap.model import NodeKind
-from servicemap.render import style
+from servicemap.render import corner, style
 from servicemap.render.legend import Entry
 
 SCALE = [QColor(c) for c in ("#FFF7BC", "#FEE391", "#FEC44F", "#FB9A29", "#EC7014")]
@@ -60,6 +60,7 @@ class OverlayMark(QGraphicsItem):
 
     _font = None
     _metrics = None
+    corner_order = 1  # left of a "shared" tag on the box's corner (servicemap.render.corner)
 
     def __init__(self, node: QGraphicsItem, bin_index: int | None, badge: str, tip: str) -> None:
         self.node, self.badge_rect = node, QRectF()
@@ -79,8 +80,19 @@ class OverlayMark(QGraphicsItem):
         metrics = OverlayMark._metrics
         w, h = metrics.horizontalAdvance(badge) + 10, metrics.height() + 2
         rect = self.node.rect
-        self.badge_rect = QRectF(rect.right() - w - 6, rect.top() - h / 2 - 2, w, h)
+        self.badge_rect = QRectF(rect.right() - w - corner.EDGE, rect.top() - h / 2 - 2, w, h)
+        if self.parentItem() is not None:  # drawn: beside the box's other corner marks
+            corner.arrange(self.parentItem())
         self.update()
+
+    def corner_width(self) -> float:
+        return self.badge_rect.width()
+
+    def place_corner(self, right: float) -> None:
+        if right != self.badge_rect.right():
+            self.prepareGeometryChange()
+            self.badge_rect.moveRight(right)
+            self.update()
 
     def boundingRect(self) -> QRectF:
         return self.node.rect.united(self.badge_rect).adjusted(-2, -2, 2, 2)
@@ -144,8 +156,9 @@ def mark_services(scene, measure: Measure, old: dict[str, OverlayMark] | None = 
             mark.set(index, badge, tip)
         else:
             mark = scene.add_decoration(LAYER, OverlayMark(item, index, badge, tip), node_id)
+            corner.arrange(item)  # beside a "shared" tag already there
         marks[node_id] = mark
-    scene.set_node_colours(colours)
+    scene.set_node_colours(colours, measure.title)
     for mark in old.values():  # services gone since the last time
         scene.remove_decoration(LAYER, mark)
     return marks, counts

@@ -19,7 +19,7 @@ from collections.abc import Iterable, Mapping
 from typing import NamedTuple
 
 import shiboken6
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsLineItem, QGraphicsScene
 
@@ -53,6 +53,7 @@ class Decoration(NamedTuple):
 
 class MapScene(NoteLayer, QGraphicsScene):
     uses_flow_layer = False  # draw the flows with one FlowLayer (the canvas; exports: each)
+    colour_meaning_changed = Signal()  # what the service colours mean (``colour_meaning``)
 
     def __init__(self, document: Document, parent=None, build: bool = True) -> None:
         super().__init__(parent)
@@ -63,6 +64,7 @@ class MapScene(NoteLayer, QGraphicsScene):
         self.colours: dict[str, QColor] = {}
         self._parents: dict[str, str] = {}  # node -> the directorate/organisation it is part of
         self._node_colours: dict[str, tuple[QColor, QColor]] = {}  # set_node_colours
+        self.colour_meaning = ""  # what those colours mean (an overlay's measure); "": groups
         self._layers: dict[str, dict[QGraphicsItem, str | None]] = {}  # layer: {item: anchor}
         self._anchored: dict[str, list[tuple[str, QGraphicsItem]]] = {}  # anchor: (layer, item)
         self._corner: tuple[float, float] | None = None  # (left, bottom) of the boxes
@@ -243,11 +245,18 @@ class MapScene(NoteLayer, QGraphicsScene):
             return style.tint(colour), style.border_colour(colour)
         return QColor("white"), style.DARK_GREY
 
-    def set_node_colours(self, colours: Mapping[str, tuple[QColor, QColor]]) -> None:
+    def set_node_colours(self, colours: Mapping[str, tuple[QColor, QColor]],
+                         meaning: str = "") -> None:
         """Draw these nodes with this (fill, border) instead of their own colours (an
-        overlay), until the next call; an empty mapping puts every node's own colours back."""
+        overlay), until the next call; an empty mapping puts every node's own colours back.
+        ``meaning`` is what the colours stand for (an overlay's title, for the legend; ""
+        when they are still the groups' colours)."""
         changed = self._node_colours.keys() | colours.keys()
         self._node_colours = dict(colours)
+        meaning = meaning if colours else ""
+        if meaning != self.colour_meaning:
+            self.colour_meaning = meaning
+            self.colour_meaning_changed.emit()
         self.overview_picture.invalidate()
         for node_id in changed:
             item = self.nodes.get(node_id)

@@ -54,11 +54,14 @@ class Session(QObject):
         # Scenarios (servicemap.ui.window.scenario_views): the map's own document, which holds
         # the scenarios and is what Save writes; the scenario shown (its id; None: the
         # baseline, and then ``doc is baseline``); the baseline's editor, kept while a
-        # scenario is shown so its undo history and unsaved state stay; and whether a
-        # scenario shown before has unsaved changes (its own undo stack is gone).
+        # scenario is shown so its undo history and unsaved state stay; each scenario's
+        # editor (its view and undo stack) by id, kept for the session once it has been
+        # shown; and whether a scenario shown before has unsaved changes whose undo stack
+        # is gone.
         self.baseline: Document | None = None
         self.scenario: str | None = None
         self.baseline_editor = None
+        self.scenario_editors: dict = {}
         self.scenario_edits_unsaved = False
 
     def set_containers_by(self, by: str | None) -> None:
@@ -83,10 +86,16 @@ class Session(QObject):
     def dirty(self) -> bool:
         """Unsaved changes: in the undo stack shown, the baseline's (while a scenario is shown)
         or a scenario shown before."""
-        kept = self.baseline_editor
+        kept = [self.baseline_editor, *self.scenario_editors.values()]
         return (self.editor is not None and not self.editor.stack.isClean()) \
-            or (kept is not None and kept is not self.editor and not kept.stack.isClean()) \
+            or any(e is not None and e is not self.editor and not e.stack.isClean()
+                   for e in kept) \
             or self.scenario_edits_unsaved
+
+    def keeps(self, editor) -> bool:
+        """Whether ``editor`` outlives being shown (the baseline's, or a scenario's)."""
+        return editor is self.baseline_editor or any(
+            editor is e for e in self.scenario_editors.values())
 
     @property
     def scenario_name(self) -> str | None:

@@ -93,7 +93,9 @@ class ScenariosFeature:
         self.views.show(scenario_id)
         self.refresh()
         name = self.host.session.scenario_name
-        self.host.status(f"Showing scenario “{name}”: edits go into it" if name else
+        restarted = "; the map has changed since it was last shown, so its undo history " \
+            "starts again" if name and self.views.restarted else ""
+        self.host.status(f"Showing scenario “{name}”: edits go into it{restarted}" if name else
                          "Showing the baseline: the map as it is", 6000)
 
     # ----- questions (tests replace them) --------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QPointF, QSize
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import QSizePolicy
+from shiboken6 import isValid
 
 from servicemap.render.legend import Entry, entries_height, legend_entries, paint_entries
 from servicemap.ui.panels.base import Panel
@@ -47,3 +48,16 @@ class LegendPanel(Panel):
         painter.fillRect(self.rect(), QColor("white"))
         paint_entries(painter, self.entries, QPointF(8, 8), self.width() - 16)
         painter.end()
+
+    # ----- what the colours mean -----------------------------------------------------------
+    _coloured = None  # the scene whose colour_meaning_changed is followed
+
+    def follow(self, document) -> None:
+        """Follow ``document`` and the scene drawing it (:meth:`set_scene` sets ``scene``
+        first): an overlay turned on or off changes what the services' colours mean."""
+        super().follow(document)
+        if self._coloured is not None and isValid(self._coloured):
+            self._coloured.colour_meaning_changed.disconnect(self.refresh)
+        self._coloured = self.scene
+        if self.scene is not None:
+            self.scene.colour_meaning_changed.connect(self.refresh)

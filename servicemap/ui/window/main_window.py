@@ -221,7 +221,7 @@ class MainWindow(QMainWindow):
         if session.scene is not None:
             session.scene.detach()
         if session.editor is not None:
-            if session.editor is session.baseline_editor and view:
+            if view and session.keeps(session.editor):
                 session.editor.refused.disconnect(self.show_refusal)
                 session.editor.stack.indexChanged.disconnect(self._on_edit)
             else:
@@ -678,8 +678,11 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:
         if self.files.close_all():
-            if self.editor is not None:
-                self.editor.dispose()
+            session = self.session  # every undo history, the kept ones too, while all alive
+            for editor in (self.editor, session.baseline_editor,
+                           *session.scenario_editors.values()):
+                if editor is not None:
+                    editor.dispose()
             event.accept()
         else:
             event.ignore()

@@ -7,7 +7,11 @@ goes through the editor into the view and never reaches the baseline; the scenar
 records are then what turns the baseline into the view (``changes_between``), worked out again
 whenever the baseline is wanted (:meth:`ScenarioViews.sync`: before Save, autosave, switching,
 comparing). The baseline's editor is kept while a scenario is shown, so coming back to the
-baseline finds its undo history; a scenario's undo history lasts while it is shown.
+baseline finds its undo history; each scenario's editor (its view and undo history) is kept
+for the session too, so Edit > Undo after coming back to it undoes its last edit, and is
+dropped when the scenario is deleted. If the baseline has changed the scenario's view
+meanwhile, the view is made again and that scenario's undo history starts again (the status
+bar says so): its steps were made on the map as it was.
 """
 
 from __future__ import annotations
@@ -31,6 +35,8 @@ class ScenarioViews(QObject):
         self.w = window
         self.session = session
         self._followed: Document | None = None
+        # the last scenario shown had undo steps, dropped as the baseline had changed it
+        self.restarted = False
 
     # ----- state ----------------------------------------------------------------------------
     @property
@@ -48,6 +54,8 @@ class ScenarioViews(QObject):
         kept = session.baseline_editor
         if kept is not None and kept is not session.editor:
             kept.dispose()
+        for scenario_id in list(session.scenario_editors):
+            self._drop_editor(scenario_id, unsaved=False)
         session.baseline, session.scenario = doc, None
         session.baseline_editor, session.scenario_edits_unsaved = None, False
         self._follow(doc)
@@ -64,10 +72,10 @@ class ScenarioViews(QObject):
         self.changed.emit()
 
     def _on_scenario_event(self, *_args) -> None:
-        editor = self.session.editor
-        if self.session.scenario is not None and editor is not None \
-                and self.session.scenario_name is not None:
-            editor.scenario = self.session.scenario_name  # renamed while shown
+        baseline = self.session.baseline
+        for scenario_id, editor in self.session.scenario_editors.items():
+            if baseline is not None and scenario_id in baseline.scenarios:
+                editor.scenario = baseline.scenarios[scenario_id].name  # renamed
         self.w.files.update_title()
         self.w.update_mode_bar()
         self.changed.emit()
@@ -75,6 +83,20 @@ class ScenarioViews(QObject):
     def _on_removed(self, scenario_id: str) -> None:
         if scenario_id == self.session.scenario:  # never leave a deleted scenario on screen
             QTimer.singleShot(0, lambda: self.show(None))
+        # its undo history goes with it (the edits it held go with the scenario; undoing
+        # the delete brings the scenario back, its history starting again)
+        self._drop_editor(scenario_id, unsaved=False)
+
+    def _drop_editor(self, scenario_id: str, unsaved: bool = True) -> None:
+        """Forget a scenario's kept editor; ``unsaved``: its unsaved edits still count (they
+        are in the scenario's records)."""
+        editor = self.session.scenario_editors.pop(scenario_id, None)
+        if editor is None:
+            return
+        if unsaved and not editor.stack.isClean():
+            self.session.scenario_edits_unsaved = True
+        if editor is not self.session.editor:  # the shown one goes when it is replaced
+            editor.dispose()
 
     # ----- the baseline and the views -------------------------------------------------------
     def sync(self) -> None:
@@ -115,15 +137,25 @@ class ScenarioViews(QObject):
             reason = str(exc)
             self.w.show_refusal(reason)
             return reason
+        restarted = False
         if scenario_id is None:
             editor = session.baseline_editor
         else:
-            name = session.baseline.scenario(scenario_id).name
-            editor = Editor(view.doc, self.w, editable=lambda: session.editable, scenario=name)
-        if session.scenario is not None and not session.editor.stack.isClean():
-            session.scenario_edits_unsaved = True  # its undo stack goes with its view
+            editor = session.scenario_editors.get(scenario_id)
+            if editor is not None and not same_map(editor.doc, view.doc):
+                restarted = editor.stack.count() > 0
+                self._drop_editor(scenario_id)  # the baseline changed it: made again
+                editor = None
+            elif editor is not None and editor.doc.map_fields() != view.doc.map_fields():
+                editor.doc.set_map_fields(view.doc.map_fields())  # saved: its modified date
+            if editor is None:
+                name = session.baseline.scenario(scenario_id).name
+                editor = Editor(view.doc, self.w, editable=lambda: session.editable,
+                                scenario=name)
+                session.scenario_editors[scenario_id] = editor
         session.scenario = scenario_id
-        self.w.show_view(view.doc, editor)
+        self.restarted = restarted
+        self.w.show_view(editor.doc, editor)
         if view.skipped:
             self.w.statusBar().showMessage(
                 f"{plural(len(view.skipped), 'change')} of this scenario could not be made: "
@@ -134,7 +166,20 @@ class ScenarioViews(QObject):
     def mark_clean(self) -> None:
         """The map was saved: nothing shown or kept is unsaved."""
         session = self.session
-        for editor in (session.editor, session.baseline_editor):
+        for editor in (session.editor, session.baseline_editor,
+                       *session.scenario_editors.values()):
             if editor is not None:
                 editor.stack.setClean()
         session.scenario_edits_unsaved = False
+
+
+def same_map(kept: Document, fresh: Document) -> bool:
+    """Whether a kept scenario view is the map its fresh view is: the same nodes and edges
+    with the same fields, and the same pathways, notes, targets and comments (which a view
+    takes from the baseline; its map fields are brought up to date in place)."""
+    if changes_between(kept, fresh) or changes_between(fresh, kept):
+        return False
+    return all(
+        [item.to_dict() for item in getattr(kept, part).values()]
+        == [item.to_dict() for item in getattr(fresh, part).values()]
+        for part in ("pathways", "notes", "targets", "comments"))
