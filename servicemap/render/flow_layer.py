@@ -19,6 +19,7 @@ layer on selection and dimming.
 
 from __future__ import annotations
 
+import itertools
 import math
 
 from PySide6.QtCore import QLineF, QRectF, Qt
@@ -170,9 +171,10 @@ class FlowLayer(QGraphicsItem):
         if len(stale) <= count:
             self._refile()
             return False
-        keys = list(stale)
-        self._stale = dict.fromkeys(keys[count:])
-        self._file(keys[:count])
+        some = list(itertools.islice(stale, count))  # not a copy of all the rest
+        for flow in some:
+            del stale[flow]
+        self._file(some)
         return True
 
     def near(self, rect: QRectF) -> list[FlowItem]:

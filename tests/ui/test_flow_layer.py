@@ -126,3 +126,27 @@ def test_a_long_flow_is_filed_in_a_few_coarse_cells_and_found_where_its_line_run
     assert layer.near(QRectF(10_000, 64_000, 200, 200)) == [flow]
     layer.leave(flow)
     assert layer.near(QRectF(10_000, 64_000, 200, 200)) == []
+
+
+def test_many_boxes_moved_at_once_are_found_where_they_went(qapp, monkeypatch):
+    """A layout or its undo moves every box with the scene's index put aside and built
+    again once after: the boxes and their flows are then found at their new places."""
+    from servicemap.demo import synthetic
+    from servicemap.render import scene as scene_module
+    from servicemap.ui.canvas.scene import CanvasScene
+
+    monkeypatch.setattr(scene_module, "MANY_MOVED", 5)
+    doc = synthetic(30)
+    canvas = CanvasScene(doc)
+    node_id = next(iter(canvas.nodes))
+    doc.move_nodes({n: (item.pos().x() + 50_000, item.pos().y())
+                    for n, item in canvas.nodes.items()})
+    box = canvas.nodes[node_id]
+    assert box.pos().x() > 40_000
+    assert box in canvas.items(box.sceneBoundingRect())
+    assert canvas.itemIndexMethod() == canvas.ItemIndexMethod.BspTreeIndex
+    assert canvas.bspTreeDepth() == 8
+    flow = box.edges[0]
+    assert flow in canvas.items(flow.sceneBoundingRect())
+    assert flow in canvas.flow_layer.near(flow.sceneBoundingRect())
+    canvas.detach()
