@@ -179,7 +179,7 @@ class FlowLayer(QGraphicsItem):
 
     def near(self, rect: QRectF) -> list[FlowItem]:
         """The flows whose lines pass through the cells within PAD of ``rect`` (scene), at
-        every level."""
+        every level, and whose points' bounds come within PAD of it."""
         self._refile()
         x1, y1, x2, y2 = rect.getCoords()
         x1, y1, x2, y2 = x1 - PAD, y1 - PAD, x2 + PAD, y2 + PAD
@@ -194,7 +194,10 @@ class FlowLayer(QGraphicsItem):
                     if flows:
                         found.update(dict.fromkeys(flows))
         filed = self._filed
-        return [flow for flow in found if flow in filed]
+        # a coarse cell holds long lines far from the rect too: only those whose points'
+        # bounds come within PAD of it (a few comparisons, against a Python paint's cull)
+        return [flow for flow in found if flow in filed and (box := flow._line_box)[0] <= x2
+                and box[2] >= x1 and box[1] <= y2 and box[3] >= y1]
 
     def fit(self, flows) -> None:
         """Bounds exactly round ``flows`` (after a build, a layout or its undo: a drag only
