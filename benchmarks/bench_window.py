@@ -48,6 +48,8 @@ COLOURED_PIXELS = 2000  # a launch is done when the middle of the screen has thi
 # progress bar has about 300)
 SPLASH = (0x00, 0x5E, 0xB8)  # the splash's NHS blue is not a map
 SETTLE = 0.4          # seconds of idle event processing counted after an action
+PLAIN_MOVE_ALL_MAX = 20_000  # boxes: the plain scene's move_all is not run on larger maps
+# (a default BSP index moving every item: 96-390 s at 10,000, well over an hour at 50,000)
 
 
 # ----- the virtual screen (harness side) --------------------------------------------------
@@ -164,11 +166,18 @@ def window_bench(name: str, key: str, baseline: str | None = None,
                  base_key: str | None = None, probe: str = "window",
                  base_probe: str = "plain", targets=None) -> Benchmark:
     """A row read from ``probe``'s figures; its peak RSS is that probe's process's."""
+    def cpu(runs: Runs | None) -> dict[str, float]:
+        """The UI thread's CPU seconds, this and the baseline's (the probes' ``_cpu``)."""
+        found = {"cpu_s": _read(runs, probe, f"{key}_cpu")}
+        if baseline:
+            found["baseline_cpu_s"] = _read(runs, base_probe, f"{base_key or key}_cpu")
+        return {k: round(v, 4) for k, v in found.items() if v is not None}
     return Benchmark(name, setup, run=lambda runs: None, baseline=baseline,
                      targets=targets or {}, memory=figure(probe, "peak_rss_mb"),
                      memory_kind="rss",
                      timer=figure(probe, key),
-                     baseline_timer=figure(base_probe, base_key or key) if baseline else None)
+                     baseline_timer=figure(base_probe, base_key or key) if baseline else None,
+                     figures=cpu if probe == "window" else None)
 
 
 def _frame_targets(limit_10k: float, limit_50k: float) -> dict[int, Target]:
@@ -225,20 +234,27 @@ class Clock:
                 time.sleep(0.002)
         return busy
 
+    cpu = 0.0  # the UI thread's CPU seconds in the last time() or per frame of frames()
+
     def time(self, action: Callable[[], object]) -> float:
         self.settle()
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.thread_time()
         action()
         spent = time.perf_counter() - start
-        return spent + self.settle()
+        spent += self.settle()
+        self.cpu = time.thread_time() - cpu
+        return spent
 
     def frames(self, step: Callable[[int], object], paint: Callable[[], object]) -> float:
-        """Seconds per frame: ``step(i)`` then the paint it causes, FRAMES times."""
+        """Seconds per frame: ``step(i)`` then the paint it causes, FRAMES times (and
+        :attr:`cpu`: the UI thread's CPU seconds per frame, which other processes on a
+        loaded machine change far less than they change the wall time)."""
         self.settle()
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.thread_time()
         for i in range(FRAMES):
             step(i)
             paint()
+        self.cpu = (time.thread_time() - cpu) / FRAMES
         return (time.perf_counter() - start) / FRAMES
 
 
@@ -285,17 +301,29 @@ def frame_figures(clock: Clock, view, paint, set_zoom: Callable[[str], object],
                 delta = -delta
             bar.setValue(bar.value() + delta)
         figures[f"pan_{zoom}"] = clock.frames(pan, paint)
+        figures[f"pan_{zoom}_cpu"] = clock.cpu
         figures[f"zoom_{zoom}"] = clock.frames(
             lambda i: zoom_by(1.25 if i % 2 == 0 else 1 / 1.25), paint)
+        figures[f"zoom_{zoom}_cpu"] = clock.cpu
         # what the loop then does until idle: the window's smooth repaint once zooming pauses
+        cpu = time.thread_time()
         figures[f"zoom_smooth_{zoom}"] = clock.settle()
+        figures[f"zoom_smooth_{zoom}_cpu"] = time.thread_time() - cpu
         set_zoom(zoom)
         items = movable()
         press()
         figures[f"drag_{zoom}"] = clock.frames(
             lambda i, items=items: drag(items, DRAG_STEP if i % 2 == 0 else -DRAG_STEP), paint)
+        figures[f"drag_{zoom}_cpu"] = clock.cpu
         release()
     return figures
+
+
+def timed(clock: Clock, figures: dict, name: str, action: Callable[[], object]) -> None:
+    """``figures[name]``: what ``action`` costs the UI thread until idle; ``name_cpu``: its
+    CPU seconds."""
+    figures[name] = clock.time(action)
+    figures[f"{name}_cpu"] = clock.cpu
 
 
 def probe_window(path: str) -> dict:
@@ -352,10 +380,10 @@ def probe_window(path: str) -> dict:
                             release=lambda: window.scene.end_drag())
     view.fit_map()
     action = window.actions.action
-    figures["select_all"] = clock.time(action("edit.select_all").trigger)
+    timed(clock, figures, "select_all", action("edit.select_all").trigger)
     window.selection.set([])
-    figures["layout"] = clock.time(action("map.flow_layout").trigger)
-    figures["undo"] = clock.time(action("edit.undo").trigger)
+    timed(clock, figures, "layout", action("map.flow_layout").trigger)
+    timed(clock, figures, "undo", action("edit.undo").trigger)
     viewport = view.viewport()
     return {**figures, **open_figures, "viewport": [viewport.width(), viewport.height()],
             "peak_rss_mb": peak_rss_mb()}
@@ -456,14 +484,15 @@ def probe_plain(path: str, width: int, height: int) -> dict:
     def select_all() -> None:
         for item in everything:
             item.setSelected(True)
-    figures["select_all"] = clock.time(select_all)
+    timed(clock, figures, "select_all", select_all)
 
     def move_all() -> None:  # what undoing a layout is without servicemap: every box moves
         for rect in rects.values():
             rect.setPos(rect.pos() + QPointF(40, 0))
         for line in lines:
             line.setPos(line.pos() + QPointF(40, 0))
-    figures["move_all"] = clock.time(move_all)
+    if len(rects) <= PLAIN_MOVE_ALL_MAX:
+        timed(clock, figures, "move_all", move_all)
     return {**figures, "peak_rss_mb": peak_rss_mb()}
 
 

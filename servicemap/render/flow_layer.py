@@ -19,6 +19,7 @@ layer on selection and dimming.
 
 from __future__ import annotations
 
+import itertools
 import math
 
 from PySide6.QtCore import QLineF, QRectF, Qt
@@ -35,25 +36,42 @@ from servicemap.render.items import (
 )
 
 MANY_CHANGES = 200  # flows changed before one paint: repaint the whole layer instead
-CELL = 512.0  # the side of a cell of the layer's grid of flows (scene units)
+CELL = 512.0  # the side of a cell of the finest level of the layer's grids (scene units)
+GROWTH = 2    # each coarser level's cells are twice as wide
+SPAN = 8      # a piece of a line is filed at the finest level where it spans at most this
+# many cells: a flow down a 130,000-unit map (50,000 services) is filed in a few coarse cells,
+# not in 250 fine ones (filing every flow in every 512-unit cell it crossed took 2.5 GB there)
+COMPACT = 3   # cells are rebuilt when they hold this many times the entries now filed
+
+
+def level_of(ax: float, ay: float, bx: float, by: float) -> tuple[int, float]:
+    """The grid level a piece of a line is filed at, and the side of that level's cells."""
+    span = max(abs(bx - ax), abs(by - ay))
+    level, side = 0, CELL
+    while span > SPAN * side:
+        level += 1
+        side *= GROWTH
+    return level, side
 
 
 def cells_of(points: list[tuple[float, float]]):
-    """The grid cells (column, row) each piece of a polyline passes through: column by
-    column, the rows the piece crosses in it, so a long line is filed only where it runs."""
+    """The grid cells (level, column, row) each piece of a polyline passes through, at the
+    piece's level (:func:`level_of`): column by column, the rows the piece crosses in it,
+    so a long line is filed only where it runs."""
     for (ax, ay), (bx, by) in zip(points, points[1:], strict=False):
         if ax > bx:
             ax, ay, bx, by = bx, by, ax, ay
-        first, last = math.floor(ax / CELL), math.floor(bx / CELL)
+        level, side = level_of(ax, ay, bx, by)
+        first, last = math.floor(ax / side), math.floor(bx / side)
         slope = (by - ay) / (bx - ax) if bx != ax else 0.0
         for column in range(first, last + 1):
-            x0, x1 = max(ax, column * CELL), min(bx, (column + 1) * CELL)
+            x0, x1 = max(ax, column * side), min(bx, (column + 1) * side)
             y0, y1 = (ay, by) if first == last else (ay + (x0 - ax) * slope,
                                                      ay + (x1 - ax) * slope)
             if y0 > y1:
                 y0, y1 = y1, y0
-            for row in range(math.floor(y0 / CELL), math.floor(y1 / CELL) + 1):
-                yield column, row
+            for row in range(math.floor(y0 / side), math.floor(y1 / side) + 1):
+                yield level, column, row
 
 
 class FlowLayer(QGraphicsItem):
@@ -67,10 +85,15 @@ class FlowLayer(QGraphicsItem):
         self.full_detail = False
         self.smooth = True  # antialiased lines from SMOOTH_LOD (off while zooming)
         self.drawn = 0  # flows drawn by the last paint (tests, benchmarks)
-        # The flows by grid cell (dicts as ordered sets), each flow's cells, and the flows
-        # whose lines changed since they were filed (filed again before the next paint).
-        self._cells: dict[tuple[int, int], dict[FlowItem, None]] = {}
-        self._where: dict[FlowItem, list[tuple[int, int]]] = {}
+        # The flows by grid cell (level, column, row): plain lists, 8 bytes an entry. A flow
+        # filed again is added to its new cells and left in its old ones until the cells
+        # are rebuilt (COMPACT): a cell may name a flow that has left it or the scene, and
+        # near() returns a candidate that paint() culls by its line, as any other.
+        self._cells: dict[tuple[int, int, int], list[FlowItem]] = {}
+        self._filed: dict[FlowItem, int] = {}  # the flows filed now: how many cells each
+        self._live = 0      # the sum of those
+        self._entries = 0   # the entries in the cells, stale ones included
+        self._levels: set[int] = set()  # the levels any flow is filed at
         self._stale: dict[FlowItem, None] = {}
         self.setFlags(QGraphicsItem.ItemUsesExtendedStyleOption)
         self.setAcceptedMouseButtons(Qt.NoButton)
@@ -101,22 +124,45 @@ class FlowLayer(QGraphicsItem):
         self.changed(was)
 
     def _unfile(self, flow: FlowItem) -> None:
-        cells = self._cells
-        for cell in self._where.pop(flow, ()):
-            cells[cell].pop(flow, None)
+        """``flow`` is no longer filed (its entries stay in the cells, stale, until they are
+        rebuilt)."""
+        self._live -= self._filed.pop(flow, 0)
+
+    def _file(self, flows) -> None:
+        cells, filed, levels = self._cells, self._filed, self._levels
+        added = 0
+        for flow in flows:
+            self._live -= filed.pop(flow, 0)
+            if flow.layer is not self or not flow._line:
+                continue
+            count = 0
+            for cell in dict.fromkeys(cells_of(flow._line)):
+                found = cells.get(cell)
+                if found is None:
+                    found = cells[cell] = []
+                    levels.add(cell[0])
+                found.append(flow)
+                count += 1
+            filed[flow] = count
+            self._live += count
+            added += count
+        self._entries += added
 
     def _refile(self) -> None:
-        cells, where = self._cells, self._where
-        for flow in self._stale:
-            self._unfile(flow)
-            if flow.layer is self and flow._line:
-                filed = where[flow] = list(dict.fromkeys(cells_of(flow._line)))
-                for cell in filed:
-                    found = cells.get(cell)
-                    if found is None:
-                        found = cells[cell] = {}
-                    found[flow] = None
+        stale = self._stale
+        if not stale:
+            return
         self._stale = {}
+        if len(stale) * 2 >= len(self._filed) or \
+                self._entries > COMPACT * (self._live + 1000):
+            # most flows moved (a layout, its undo) or the cells are mostly stale: afresh
+            everything = dict.fromkeys(self._filed)
+            everything.update(stale)
+            self._cells, self._filed, self._levels = {}, {}, set()
+            self._live = self._entries = 0
+            self._file(everything)
+        else:
+            self._file(stale)
 
     def file_some(self, count: int) -> bool:
         """File up to ``count`` of the flows whose lines changed (a large map's build does it
@@ -125,24 +171,33 @@ class FlowLayer(QGraphicsItem):
         if len(stale) <= count:
             self._refile()
             return False
-        keys = list(stale)
-        self._stale = dict.fromkeys(keys[:count])
-        self._refile()
-        self._stale = dict.fromkeys(keys[count:])
+        some = list(itertools.islice(stale, count))  # not a copy of all the rest
+        for flow in some:
+            del stale[flow]
+        self._file(some)
         return True
 
     def near(self, rect: QRectF) -> list[FlowItem]:
-        """The flows whose lines pass through the cells within PAD of ``rect`` (scene)."""
+        """The flows whose lines pass through the cells within PAD of ``rect`` (scene), at
+        every level, and whose points' bounds come within PAD of it."""
         self._refile()
         x1, y1, x2, y2 = rect.getCoords()
+        x1, y1, x2, y2 = x1 - PAD, y1 - PAD, x2 + PAD, y2 + PAD
         found: dict[FlowItem, None] = {}
         cells = self._cells
-        for column in range(math.floor((x1 - PAD) / CELL), math.floor((x2 + PAD) / CELL) + 1):
-            for row in range(math.floor((y1 - PAD) / CELL), math.floor((y2 + PAD) / CELL) + 1):
-                flows = cells.get((column, row))
-                if flows:
-                    found.update(flows)
-        return list(found)
+        for level in self._levels:
+            side = CELL * GROWTH ** level
+            rows = range(math.floor(y1 / side), math.floor(y2 / side) + 1)
+            for column in range(math.floor(x1 / side), math.floor(x2 / side) + 1):
+                for row in rows:
+                    flows = cells.get((level, column, row))
+                    if flows:
+                        found.update(dict.fromkeys(flows))
+        filed = self._filed
+        # a coarse cell holds long lines far from the rect too: only those whose points'
+        # bounds come within PAD of it (a few comparisons, against a Python paint's cull)
+        return [flow for flow in found if flow in filed and (box := flow._line_box)[0] <= x2
+                and box[2] >= x1 and box[1] <= y2 and box[3] >= y1]
 
     def fit(self, flows) -> None:
         """Bounds exactly round ``flows`` (after a build, a layout or its undo: a drag only

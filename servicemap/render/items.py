@@ -329,6 +329,7 @@ class FlowItem(QGraphicsItem):
         self.show_label = False
         self.label_at = 0.5  # where the number sits: this fraction of the line's length
         self._line: list[tuple[float, float]] = []  # the line as points (for the number)
+        self._line_box = (math.inf, math.inf, -math.inf, -math.inf)  # its points' bounds
         self._route: list[tuple[float, float]] = []  # the route the scene gave, and the
         self._route_for: tuple = ()                   # boxes it was made for
         self.highlighted = False
@@ -393,6 +394,7 @@ class FlowItem(QGraphicsItem):
         if self.layer is not None:
             self.layer.moved(self, self._bounds)  # filed again, repainted where it was
         left, top = min(xs), min(ys)
+        self._line_box = (left, top, max(xs), max(ys))
         self._bounds = QRectF(left - pad, top - pad, max(xs) - left + 2 * pad,
                               max(ys) - top + 2 * pad)
         self.update()

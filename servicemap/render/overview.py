@@ -55,12 +55,17 @@ class Overview:
         self._renders: list[_Render] = []  # the latest last; a few kept for zooming back
         self.moving: list | None = None  # boxes being dragged (hold), drawn over the picture
         self.renders = 0  # how many images were made (for tests and benchmarks)
+        # What the whole map's images share until the next invalidate: the plain and strong
+        # flows, their group pairs and the groups' middles (zooming in and out at fit makes
+        # one image per power of two; at 50,000 services these took 1-2 s of each)
+        self._whole: tuple | None = None
 
     def invalidate(self) -> None:
         """Something it shows changed: make the image again before it is next drawn (not
         while boxes are held: :meth:`hold`)."""
         if self.moving is None:
             self._renders.clear()
+            self._whole = None
 
     def hold(self, boxes) -> None:
         """These boxes are being dragged: keep the picture as it is (they stay there, faint)
@@ -151,18 +156,25 @@ class Overview:
         """Flows: on the whole map, one bundle per pair of groups (a line between the groups'
         middles, darker for more flows: drawing 20,000 lines across the map takes seconds);
         nearer, each flow as a thin line."""
-        plain: list = []
-        strong: list = []
-        for item in flows:
-            if item.isVisible():
-                (strong if item.highlighted or item.isSelected() else plain).append(item)
-        pairs = self._pairs(plain) if whole else None
-        if pairs is not None and len(pairs) * BUNDLING <= len(plain):
-            middles = self._middles(nodes)
+        if whole and self._whole is not None:
+            plain, strong, pairs, middles, strong_pairs = self._whole
+        else:
+            plain, strong = [], []
+            for item in flows:
+                if item.isVisible():
+                    (strong if item.highlighted or item.isSelected() else plain).append(item)
+            pairs = self._pairs(plain) if whole else None
+            middles = strong_pairs = None
+            if pairs is not None and len(pairs) * BUNDLING <= len(plain):
+                middles = self._middles(nodes)
+                if len(strong) > MAX_STRONG_LINES:
+                    strong_pairs = self._pairs(strong)
+            if whole:
+                self._whole = (plain, strong, pairs, middles, strong_pairs)
+        if middles is not None:
             self._bundles(painter, pairs, middles, scale, ox, oy, BUNDLE_INK)
-            if len(strong) > MAX_STRONG_LINES:
-                self._bundles(painter, self._pairs(strong), middles, scale, ox, oy,
-                              STRONG_INK)
+            if strong_pairs is not None:
+                self._bundles(painter, strong_pairs, middles, scale, ox, oy, STRONG_INK)
                 return
         else:  # near, or flows between so many pairs of groups that bundles would not help
             self._lines(painter, plain, scale, ox, oy, LINE_INK)

@@ -102,3 +102,51 @@ def test_a_zoom_draws_flows_rough_then_smooth_once_it_pauses(window, qtbot):
     window.view.zoom_in()
     assert not layer.smooth  # drawn without antialiasing while the zoom steps come
     qtbot.waitUntil(lambda: layer.smooth, timeout=3000)
+
+
+def test_a_long_flow_is_filed_in_a_few_coarse_cells_and_found_where_its_line_runs(qapp):
+    """A flow down a very tall map (50,000 services) is filed at a coarse level, not in every
+    fine cell it crosses, and the layer still finds it wherever its line runs; moved, it is
+    found at its new place, and gone once it leaves."""
+    from servicemap.render.flow_layer import FlowLayer
+    from servicemap.render.items import FlowItem, NodeItem
+
+    layer = FlowLayer()
+    top, bottom = NodeItem("a", "service"), NodeItem("b", "service")
+    for item in (top, bottom):
+        item.set_look(item.node_id, Qt.white, Qt.black)
+    bottom.setPos(0, 130_000)
+    flow = FlowItem("f", top, bottom)
+    layer.join(flow)
+    flow.set_look("referral", 2.0, "")
+    assert len(layer.near(QRectF(-100, 64_000, 200, 100))) == 1
+    assert layer._entries <= 20  # 254 cells of 512 units
+    assert layer.near(QRectF(40_000, 64_000, 200, 100)) == []  # far beside the line
+    bottom.setPos(20_000, 130_000)  # the flow now runs down and to the right
+    assert layer.near(QRectF(10_000, 64_000, 200, 200)) == [flow]
+    layer.leave(flow)
+    assert layer.near(QRectF(10_000, 64_000, 200, 200)) == []
+
+
+def test_many_boxes_moved_at_once_are_found_where_they_went(qapp, monkeypatch):
+    """A layout or its undo moves every box with the scene's index put aside and built
+    again once after: the boxes and their flows are then found at their new places."""
+    from servicemap.demo import synthetic
+    from servicemap.render import scene as scene_module
+    from servicemap.ui.canvas.scene import CanvasScene
+
+    monkeypatch.setattr(scene_module, "MANY_MOVED", 5)
+    doc = synthetic(30)
+    canvas = CanvasScene(doc)
+    node_id = next(iter(canvas.nodes))
+    doc.move_nodes({n: (item.pos().x() + 50_000, item.pos().y())
+                    for n, item in canvas.nodes.items()})
+    box = canvas.nodes[node_id]
+    assert box.pos().x() > 40_000
+    assert box in canvas.items(box.sceneBoundingRect())
+    assert canvas.itemIndexMethod() == canvas.ItemIndexMethod.BspTreeIndex
+    assert canvas.bspTreeDepth() == 8
+    flow = box.edges[0]
+    assert flow in canvas.items(flow.sceneBoundingRect())
+    assert flow in canvas.flow_layer.near(flow.sceneBoundingRect())
+    canvas.detach()
