@@ -1,0 +1,394 @@
+"""A large map's exported picture drawn straight from plain records (issue #21).
+
+Above :data:`servicemap.render.export.ROUTE_LIMIT` flows an export draws every flow straight
+between its boxes' middle ports, and building one ``QGraphicsItem`` per service and flow
+(then letting the scene paint them one by one) was most of the time of a whole export. Here
+the same boxes and lines are kept as plain records (:class:`Box`, :class:`Line`) made with the
+items' own rules (the name wrapped as :class:`~servicemap.render.items.NodeItem` wraps it, the
+line :func:`servicemap.graph.routing.quick_route` gives a flow whose boxes are not routed, the
+colours, widths and dashes of :mod:`servicemap.render.style`), and :class:`LargeMap` paints
+them batched: one path per pen for the lines and the arrowheads, the boxes with as few pen
+and brush changes as their order allows, text only where it can be read.
+
+:class:`LargeMap` stands where an export keeps its ``MapScene`` (``render``, ``flows``,
+``nodes``, ``routed``, ``decorations``, ``detach``), so the page, its plan, its tiles and the
+legend draw a large map as they draw a small one.
+"""
+
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QPaintEngine,
+    QPainter,
+    QPainterPath,
+    QPen,
+    QPolygonF,
+)
+
+from servicemap.graph import routing
+from servicemap.graph.document import Document
+from servicemap.graph.flow_labels import point_at
+from servicemap.graph.placement import boxes_corner, unplaced_positions
+from servicemap.model import DRAWN_EDGE_KINDS, DRAWN_KINDS, EdgeKind, FlowType, NodeKind
+from servicemap.render import style
+from servicemap.render.hairline import raster_pen
+from servicemap.render.items import line_width, wrap_label
+
+PAD_BOX = 3.0      # a box's bounds around its rectangle (room for a selected border)
+PORT_GAP = 2.0     # flows meet a box this far outside its border
+# Text smaller than this many device pixels is not drawn on a raster page (PNG): at 0.6 px a
+# name is a grey smear, not letters. Vector pages (PDF, SVG) keep every name: they zoom.
+MIN_TEXT_PX = 3.0
+_RASTER = QPaintEngine.Type.Raster
+_WHITE = QColor("white")
+
+
+def _metrics(font: QFont) -> QFontMetricsF:
+    return QFontMetricsF(font)
+
+
+class Box:
+    """A drawn node: its centre, size, colours and name lines (as the item draws them)."""
+
+    __slots__ = ("node_id", "kind", "x", "y", "w", "h", "fill", "border", "lines", "look")
+
+    def __init__(self, node_id: str, kind: str) -> None:
+        self.node_id, self.kind = node_id, kind
+        self.x = self.y = 0.0
+        self.w = self.h = 0.0
+        self.fill = self.border = _WHITE
+        self.lines: list[tuple[float, float, str]] = []  # (dx, baseline dy, text)
+        self.look: int = 0  # boxes drawn with one pen and brush share it
+
+    def scene_rect(self) -> QRectF:
+        return QRectF(self.x - self.w / 2, self.y - self.h / 2, self.w, self.h)
+
+    def edges(self) -> tuple[float, float, float, float]:
+        """left, top, right, bottom."""
+        hw, hh = self.w / 2, self.h / 2
+        return self.x - hw, self.y - hh, self.x + hw, self.y + hh
+
+    def route_box(self) -> routing.Box:
+        return self.x, self.y, self.w + 2 * PORT_GAP, self.h + 2 * PORT_GAP
+
+
+class Line:
+    """A drawn flow: its ends, look, number and the line's points (scene)."""
+
+    __slots__ = ("edge_id", "source", "target", "flow_type", "width", "label", "label_at",
+                 "show_label", "points", "volume")
+
+    def __init__(self, edge_id: str, source: str, target: str, flow_type: str,
+                 volume, points: list[tuple[float, float]]) -> None:
+        self.edge_id, self.source, self.target = edge_id, source, target
+        self.flow_type = flow_type
+        self.volume = volume
+        self.width = style.flow_width(volume)
+        self.label = "" if volume is None else f"{volume:,g}"
+        self.label_at = 0.5
+        self.show_label = False
+        self.points = points
+
+    def line_points(self) -> list[tuple[float, float]]:
+        return list(self.points)
+
+    def bounds(self) -> tuple[float, float, float, float]:
+        """left, top, right, bottom of what the flow may draw (as FlowItem's bounds)."""
+        xs = [x for x, _y in self.points]
+        ys = [y for _x, y in self.points]
+        pad = max(7.0 + self.width * 1.6 + self.width + 12, 32.0)
+        return min(xs) - pad, min(ys) - pad, max(xs) + pad, max(ys) + pad
+
+
+def _pens(flow_type: str, width: float) -> tuple[QPen, QPen]:
+    """A flow's line and arrowhead pens, as the items make them (not selected, not lit)."""
+    colour = style.DARK_GREY
+    w = min(width, 1.2) if flow_type == FlowType.SIGNPOST else width
+    pen_style, dashes, _ = style.FLOW_STYLES.get(flow_type, style.FLOW_STYLES["referral"])
+    line = QPen(colour, w, pen_style, Qt.FlatCap, Qt.MiterJoin)
+    if dashes:
+        line.setDashPattern(dashes)
+    head = QPen(colour, max(1.2, min(w, 2.5)), Qt.SolidLine, Qt.RoundCap, Qt.MiterJoin)
+    return line, head
+
+
+def _add_line(path: QPainterPath, points, radius: float = 8.0) -> None:
+    """The flow's line into ``path``: its bends rounded off (by at most half of either
+    piece), as :class:`~servicemap.render.items.FlowItem` draws it."""
+    path.moveTo(*points[0])
+    for (ax, ay), (bx, by), (cx, cy) in zip(points, points[1:], points[2:], strict=False):
+        into, out = math.hypot(bx - ax, by - ay), math.hypot(cx - bx, cy - by)
+        r = min(radius, into / 2, out / 2)
+        if r <= 0.5:
+            path.lineTo(bx, by)
+            continue
+        path.lineTo(bx - (bx - ax) / into * r, by - (by - ay) / into * r)
+        path.quadTo(bx, by, bx + (cx - bx) / out * r, by + (cy - by) / out * r)
+    path.lineTo(*points[-1])
+
+
+def _arrow(points, width: float) -> QPolygonF:
+    (px, py), (ex, ey) = points[-2], points[-1]
+    angle = math.atan2(ey - py, ex - px)
+    size = 7.0 + width * 1.6
+    return QPolygonF([
+        QPointF(ex - size * math.cos(angle - 0.42), ey - size * math.sin(angle - 0.42)),
+        QPointF(ex, ey),
+        QPointF(ex - size * math.cos(angle + 0.42), ey - size * math.sin(angle + 0.42))])
+
+
+def drawn_flow_count(doc: Document) -> int:
+    """How many flows a picture of the whole map draws (both ends drawn boxes)."""
+    graph = doc.graph
+    drawn = {n for n, kind in graph.nodes(data="kind") if kind in DRAWN_KINDS}
+    return sum(1 for u, v, kind in graph.edges(data="kind")
+               if kind in DRAWN_EDGE_KINDS and u in drawn and v in drawn)
+
+
+class LargeMap:
+    """The boxes and lines of the whole map as records, and their painting; stands where an
+    export keeps its scene."""
+
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        self.nodes: dict[str, Box] = {}
+        self.flows: dict[str, Line] = {}
+        self.notes: dict = {}  # a large-map picture is only made for a map without notes
+        self.background: QColor | None = _WHITE
+        graph = doc.graph
+        self._parents = {u: v for u, v, kind in graph.edges(data="kind")
+                         if kind == EdgeKind.PART_OF}
+        self.colours = style.group_colours(doc, self._parents)
+        self.looks: list[tuple[QColor, QColor]] = []
+        self._make_boxes()
+        self._make_lines()
+
+    # ----- the scene's face --------------------------------------------------------------
+    def group_of(self, node_id: str) -> str | None:
+        return self._parents.get(node_id)
+
+    def routed(self) -> bool:
+        return False  # every flow runs between its boxes' middle ports
+
+    def decorations(self, _layer: str) -> list:
+        return []
+
+    def detach(self) -> None:
+        """Nothing to stop: the records do not follow the document."""
+
+    def setBackgroundBrush(self, brush) -> None:  # noqa: N802 - MapScene's name
+        self.background = None if brush == Qt.NoBrush else QColor(brush)
+
+    def bounding_rect(self) -> QRectF:
+        """What the items' bounding rectangle would be (boxes and flows with their room)."""
+        left = top = math.inf
+        right = bottom = -math.inf
+        for box in self.nodes.values():
+            x0, y0, x1, y1 = _grown(box.edges(), PAD_BOX)
+            left, top, right, bottom = min(left, x0), min(top, y0), max(right, x1), max(bottom, y1)
+        for line in self.flows.values():
+            x0, y0, x1, y1 = line.bounds()
+            left, top, right, bottom = min(left, x0), min(top, y0), max(right, x1), max(bottom, y1)
+        if left == math.inf:
+            return QRectF()
+        return QRectF(left, top, right - left, bottom - top)
+
+    # ----- records -------------------------------------------------------------------------
+    def _make_boxes(self) -> None:
+        font = style.label_font()
+        metrics = _metrics(font)
+        line_h, ascent = metrics.lineSpacing(), metrics.ascent()
+        pad = 10.0
+        looks: dict[tuple[str, str], int] = {}
+        unplaced = []
+        for node_id, attrs in self.doc.graph.nodes(data=True):
+            kind = attrs["kind"]
+            if kind not in DRAWN_KINDS:
+                continue
+            box = Box(node_id, kind)
+            name = attrs["name"]
+            if kind == NodeKind.ACCESS_POINT:
+                width = min(max(metrics.horizontalAdvance(name) + 2 * pad + 16, 100.0), 190.0)
+            else:
+                width = style.NODE_WIDTH
+            lines = wrap_label(name, metrics, width - 2 * pad, style.MAX_LABEL_LINES)
+            box.w = width
+            box.h = max(style.NODE_MIN_HEIGHT, len(lines) * line_h + 2 * pad)
+            first = -len(lines) * line_h / 2 + ascent
+            box.lines = [(-line_width(metrics, text) / 2, first + i * line_h, text)
+                         for i, text in enumerate(lines)]
+            if kind == NodeKind.SERVICE:
+                group = self._parents.get(node_id)
+                key = (kind, group if group in self.colours else "")
+            else:
+                key = (kind, "")
+            look = looks.get(key)
+            if look is None:
+                look = looks[key] = len(self.looks)
+                if kind == NodeKind.SERVICE:
+                    colour = self.colours[key[1]] if key[1] else style.NO_GROUP
+                    self.looks.append((style.tint(colour), style.border_colour(colour)))
+                else:
+                    self.looks.append((QColor("white"), style.DARK_GREY))
+            box.look = look
+            box.fill, box.border = self.looks[look]
+            if attrs["x"] is not None and attrs["y"] is not None:
+                box.x, box.y = float(attrs["x"]), float(attrs["y"])
+            else:
+                unplaced.append(box)
+            self.nodes[node_id] = box
+        if unplaced:  # on the grid below the others, as the scene puts them
+            waiting = {id(b) for b in unplaced}
+            corner = boxes_corner((b.x, b.y, b.w, b.h) for b in self.nodes.values()
+                                  if id(b) not in waiting)
+            spots = unplaced_positions(corner, [(b.w, b.h) for b in unplaced])
+            for box, (x, y) in zip(unplaced, spots, strict=True):
+                box.x, box.y = x, y
+
+    def _make_lines(self) -> None:
+        nodes = self.nodes
+        ports = {n: b.route_box() for n, b in nodes.items()}
+        quick = routing.quick_route
+        for u, v, key, attrs in self.doc.graph.edges(keys=True, data=True):
+            if attrs["kind"] not in DRAWN_EDGE_KINDS or u not in nodes or v not in nodes:
+                continue
+            self.flows[key] = Line(key, u, v, attrs["flow_type"],
+                                   attrs.get("volume_per_year"), quick(ports[u], ports[v]))
+
+    # ----- painting ------------------------------------------------------------------------
+    def render(self, painter: QPainter, target: QRectF, source: QRectF,
+               mode=Qt.KeepAspectRatio) -> None:
+        """Paint the part ``source`` (scene) into ``target`` as ``QGraphicsScene.render``
+        does: clipped to the target, scaled (keeping the aspect ratio) from its top-left."""
+        if source.isEmpty() or target.isEmpty():
+            return
+        sx, sy = target.width() / source.width(), target.height() / source.height()
+        if mode == Qt.KeepAspectRatio:
+            sx = sy = min(sx, sy)
+        painter.save()
+        painter.setClipRect(target, Qt.IntersectClip)
+        painter.translate(target.left(), target.top())
+        painter.scale(sx, sy)
+        painter.translate(-source.left(), -source.top())
+        if self.background is not None:
+            painter.fillRect(source, self.background)
+        view = (source.left(), source.top(), source.right(), source.bottom())
+        raster = painter.paintEngine() is not None and painter.paintEngine().type() == _RASTER
+        device = painter.worldTransform().m11()
+        lines = [f for f in self.flows.values() if _meets(f.bounds(), view)]
+        self._paint_lines(painter, lines)
+        numbers_font = style.label_font()
+        numbers_font.setPointSizeF(style.FLOW_NUMBER_PT)
+        self._paint_numbers(painter, lines, numbers_font,
+                            not raster or _text_px(numbers_font, device) >= MIN_TEXT_PX)
+        boxes = [b for b in self.nodes.values()
+                 if _meets(_grown(b.edges(), PAD_BOX), view)]
+        self._paint_boxes(painter, boxes)
+        font = style.label_font()
+        if not raster or _text_px(font, device) >= MIN_TEXT_PX:
+            self._paint_names(painter, boxes, font)
+        painter.restore()
+
+    def _paint_lines(self, painter: QPainter, lines: list[Line]) -> None:
+        """One path per pen for the lines, one per pen for the arrowheads (filled for an
+        escalation): the few looks a map has, not one draw per flow."""
+        paths: dict[tuple[str, float], QPainterPath] = {}
+        heads: dict[tuple[str, float], QPainterPath] = {}
+        for line in lines:
+            key = (line.flow_type, line.width)
+            path = paths.get(key)
+            if path is None:
+                path = paths[key] = QPainterPath()
+                heads[key] = QPainterPath()
+                heads[key].setFillRule(Qt.WindingFill)  # heads meeting at a port: no holes
+            _add_line(path, line.points)
+            heads[key].addPolygon(_arrow(line.points, line.width))
+            if line.flow_type == FlowType.ESCALATION:  # filled: drawn as a closed polygon
+                heads[key].closeSubpath()
+        painter.setRenderHint(QPainter.Antialiasing, True)
+        painter.setBrush(Qt.NoBrush)
+        pens = {key: _pens(*key) for key in paths}
+        for key, path in paths.items():
+            painter.setPen(raster_pen(painter, pens[key][0]))
+            painter.drawPath(path)
+        for key, path in heads.items():
+            head = pens[key][1]
+            painter.setPen(head)
+            if key[0] == FlowType.ESCALATION:
+                painter.setBrush(head.color())
+                painter.drawPath(path)
+                painter.setBrush(Qt.NoBrush)
+            else:
+                painter.drawPath(path)
+
+    def _paint_numbers(self, painter: QPainter, lines: list[Line], font: QFont,
+                       text: bool) -> None:
+        """Each number's white box, and its text when ``text`` (where it can be read)."""
+        shown = [f for f in lines if f.show_label and f.label]
+        if not shown:
+            return
+        metrics = _metrics(font)
+        painter.setFont(font)
+        height = metrics.height()
+        widths: dict[str, float] = {}
+        for line in shown:
+            w = widths.get(line.label)
+            if w is None:
+                w = widths[line.label] = metrics.horizontalAdvance(line.label) + 6
+            x, y = point_at(line.points, line.label_at)
+            box = QRectF(x - w / 2, y - height / 2, w, height)
+            painter.setPen(Qt.NoPen)
+            painter.setBrush(_WHITE)  # the white halo keeps numbers readable on lines
+            painter.drawRoundedRect(box, 3, 3)
+            if text:
+                painter.setPen(style.TEXT)
+                painter.drawText(box, Qt.AlignCenter, line.label)
+
+    def _paint_boxes(self, painter: QPainter, boxes: list[Box]) -> None:
+        painter.setRenderHint(QPainter.Antialiasing, True)
+        pens = [QPen(border, 1.5) for _fill, border in self.looks]
+        look = -1
+        for box in boxes:
+            if box.look != look:
+                look = box.look
+                painter.setPen(pens[look])
+                painter.setBrush(self.looks[look][0])
+            rect = box.scene_rect()
+            if box.kind == NodeKind.ACCESS_POINT:
+                radius = rect.height() / 2
+                painter.drawRoundedRect(rect, radius, radius)
+            elif box.kind == NodeKind.EXIT:
+                painter.drawRect(rect)
+                painter.setBrush(Qt.NoBrush)
+                painter.drawRect(rect.adjusted(4, 4, -4, -4))
+                painter.setBrush(self.looks[look][0])
+            else:
+                painter.drawRoundedRect(rect, 8, 8)
+
+    def _paint_names(self, painter: QPainter, boxes: list[Box], font: QFont) -> None:
+        painter.setPen(style.TEXT)
+        painter.setFont(font)
+        for box in boxes:
+            for dx, dy, text in box.lines:
+                painter.drawText(QPointF(box.x + dx, box.y + dy), text)
+
+
+def _text_px(font: QFont, scale: float) -> float:
+    """The height of ``font`` (points, at 96 DPI units) in device pixels at ``scale``."""
+    return font.pointSizeF() * 96 / 72 * abs(scale)
+
+
+def _grown(rect, by: float):
+    left, top, right, bottom = rect
+    return left - by, top - by, right + by, bottom + by
+
+
+def _meets(a, b) -> bool:
+    """Whether two (left, top, right, bottom) rectangles touch or overlap."""
+    return a[0] <= b[2] and b[0] <= a[2] and a[1] <= b[3] and b[1] <= a[3]
