@@ -45,6 +45,8 @@ PORT_GAP = 2.0     # flows meet a box this far outside its border
 # Text smaller than this many device pixels is not drawn on a raster page (PNG): at 0.6 px a
 # name is a grey smear, not letters. Vector pages (PDF, SVG) keep every name: they zoom.
 MIN_TEXT_PX = 3.0
+BANDS = 256        # flows and boxes are filed in this many bands down the map (_Bands)
+CHUNK = 4096       # flows stroked at a time
 _RASTER = QPaintEngine.Type.Raster
 _WHITE = QColor("white")
 
@@ -82,7 +84,7 @@ class Line:
     """A drawn flow: its ends, look, number and the line's points (scene)."""
 
     __slots__ = ("edge_id", "source", "target", "flow_type", "width", "label", "label_at",
-                 "show_label", "points", "volume")
+                 "show_label", "points", "volume", "reach")
 
     def __init__(self, edge_id: str, source: str, target: str, flow_type: str,
                  volume, points: list[tuple[float, float]]) -> None:
@@ -94,6 +96,7 @@ class Line:
         self.label_at = 0.5
         self.show_label = False
         self.points = points
+        self.reach = self.bounds()
 
     def line_points(self) -> list[tuple[float, float]]:
         return list(self.points)
@@ -125,7 +128,7 @@ def _add_line(path: QPainterPath, points, radius: float = 8.0) -> None:
     for (ax, ay), (bx, by), (cx, cy) in zip(points, points[1:], points[2:], strict=False):
         into, out = math.hypot(bx - ax, by - ay), math.hypot(cx - bx, cy - by)
         r = min(radius, into / 2, out / 2)
-        if r <= 0.5:
+        if r <= 0.5 or into == 0 or out == 0:
             path.lineTo(bx, by)
             continue
         path.lineTo(bx - (bx - ax) / into * r, by - (by - ay) / into * r)
@@ -166,6 +169,7 @@ class LargeMap:
                          if kind == EdgeKind.PART_OF}
         self.colours = style.group_colours(doc, self._parents)
         self.looks: list[tuple[QColor, QColor]] = []
+        self._bands: tuple[_Bands, _Bands] | None = None  # the flows', the boxes'
         self._make_boxes()
         self._make_lines()
 
@@ -193,7 +197,7 @@ class LargeMap:
             x0, y0, x1, y1 = _grown(box.edges(), PAD_BOX)
             left, top, right, bottom = min(left, x0), min(top, y0), max(right, x1), max(bottom, y1)
         for line in self.flows.values():
-            x0, y0, x1, y1 = line.bounds()
+            x0, y0, x1, y1 = line.reach
             left, top, right, bottom = min(left, x0), min(top, y0), max(right, x1), max(bottom, y1)
         if left == math.inf:
             return QRectF()
@@ -206,6 +210,15 @@ class LargeMap:
         line_h, ascent = metrics.lineSpacing(), metrics.ascent()
         pad = 10.0
         looks: dict[tuple[str, str], int] = {}
+        widths: dict[str, float] = {}  # of words: names share most of theirs
+
+        def advance(word: str) -> float:
+            found = widths.get(word)
+            if found is None:
+                found = widths[word] = line_width(metrics, word)
+            return found
+
+        space = line_width(metrics, " ")
         unplaced = []
         for node_id, attrs in self.doc.graph.nodes(data=True):
             kind = attrs["kind"]
@@ -217,12 +230,19 @@ class LargeMap:
                 width = min(max(metrics.horizontalAdvance(name) + 2 * pad + 16, 100.0), 190.0)
             else:
                 width = style.NODE_WIDTH
-            lines = wrap_label(name, metrics, width - 2 * pad, style.MAX_LABEL_LINES)
+            words = name.split()
+            room = width - 2 * pad
+            one = sum(map(advance, words)) + space * (len(words) - 1)
+            if words and one <= room:  # on one line: what wrap_label makes of it, sooner
+                placed = [(-one / 2, ascent - line_h / 2, " ".join(words))]
+            else:
+                lines = wrap_label(name, metrics, room, style.MAX_LABEL_LINES)
+                first = -len(lines) * line_h / 2 + ascent
+                placed = [(-line_width(metrics, text) / 2, first + i * line_h, text)
+                          for i, text in enumerate(lines)]
             box.w = width
-            box.h = max(style.NODE_MIN_HEIGHT, len(lines) * line_h + 2 * pad)
-            first = -len(lines) * line_h / 2 + ascent
-            box.lines = [(-line_width(metrics, text) / 2, first + i * line_h, text)
-                         for i, text in enumerate(lines)]
+            box.h = max(style.NODE_MIN_HEIGHT, len(placed) * line_h + 2 * pad)
+            box.lines = placed
             if kind == NodeKind.SERVICE:
                 group = self._parents.get(node_id)
                 key = (kind, group if group in self.colours else "")
@@ -281,39 +301,53 @@ class LargeMap:
         view = (source.left(), source.top(), source.right(), source.bottom())
         raster = painter.paintEngine() is not None and painter.paintEngine().type() == _RASTER
         device = painter.worldTransform().m11()
-        lines = [f for f in self.flows.values() if _meets(f.bounds(), view)]
-        self._paint_lines(painter, lines)
+        if self._bands is None:  # made for the first page: the flows are then all made
+            self._bands = (_Bands([line.reach for line in self.flows.values()]),
+                           _Bands([_grown(b.edges(), PAD_BOX) for b in self.nodes.values()]))
+        flows, nodes = list(self.flows.values()), list(self.nodes.values())
+        lines = [flows[n] for n in self._bands[0].meeting(view)]
+        self._paint_lines(painter, lines, 0.0 if raster and 8.0 * device < 0.5 else 8.0)
         numbers_font = style.label_font()
         numbers_font.setPointSizeF(style.FLOW_NUMBER_PT)
         self._paint_numbers(painter, lines, numbers_font,
                             not raster or _text_px(numbers_font, device) >= MIN_TEXT_PX)
-        boxes = [b for b in self.nodes.values()
-                 if _meets(_grown(b.edges(), PAD_BOX), view)]
+        boxes = [nodes[n] for n in self._bands[1].meeting(view)]
         self._paint_boxes(painter, boxes)
         font = style.label_font()
         if not raster or _text_px(font, device) >= MIN_TEXT_PX:
             self._paint_names(painter, boxes, font)
         painter.restore()
 
-    def _paint_lines(self, painter: QPainter, lines: list[Line]) -> None:
+    def _paint_lines(self, painter: QPainter, lines: list[Line], radius: float) -> None:
         """One path per pen for the lines, one per pen for the arrowheads (filled for an
-        escalation): the few looks a map has, not one draw per flow."""
+        escalation): the few looks a map has, not one draw per flow (drawn every
+        :data:`CHUNK` flows, so the paths never hold a whole large map). ``radius``: of the
+        rounded bends (0 where they would be under half a pixel)."""
         paths: dict[tuple[str, float], QPainterPath] = {}
         heads: dict[tuple[str, float], QPainterPath] = {}
-        for line in lines:
-            key = (line.flow_type, line.width)
-            path = paths.get(key)
-            if path is None:
-                path = paths[key] = QPainterPath()
-                heads[key] = QPainterPath()
-                heads[key].setFillRule(Qt.WindingFill)  # heads meeting at a port: no holes
-            _add_line(path, line.points)
-            heads[key].addPolygon(_arrow(line.points, line.width))
-            if line.flow_type == FlowType.ESCALATION:  # filled: drawn as a closed polygon
-                heads[key].closeSubpath()
+        pens: dict[tuple[str, float], tuple[QPen, QPen]] = {}
         painter.setRenderHint(QPainter.Antialiasing, True)
         painter.setBrush(Qt.NoBrush)
-        pens = {key: _pens(*key) for key in paths}
+        for start in range(0, len(lines), CHUNK):
+            for line in lines[start:start + CHUNK]:
+                key = (line.flow_type, line.width)
+                path = paths.get(key)
+                if path is None:
+                    path = paths[key] = QPainterPath()
+                    heads[key] = QPainterPath()
+                    heads[key].setFillRule(Qt.WindingFill)  # heads meeting at a port
+                _add_line(path, line.points, radius)
+                heads[key].addPolygon(_arrow(line.points, line.width))
+                if line.flow_type == FlowType.ESCALATION:  # filled: a closed polygon
+                    heads[key].closeSubpath()
+            for key in paths:
+                if key not in pens:
+                    pens[key] = _pens(*key)
+            self._stroke(painter, paths, heads, pens)
+            paths, heads = {}, {}
+
+    @staticmethod
+    def _stroke(painter: QPainter, paths, heads, pens) -> None:
         for key, path in paths.items():
             painter.setPen(raster_pen(painter, pens[key][0]))
             painter.drawPath(path)
@@ -377,6 +411,36 @@ class LargeMap:
         for box in boxes:
             for dx, dy, text in box.lines:
                 painter.drawText(QPointF(box.x + dx, box.y + dy), text)
+
+
+class _Bands:
+    """Rectangles (left, top, right, bottom) filed once in bands across the map by the
+    heights they span, so each page of many (a PDF's tiles) looks at the bands it covers,
+    not at every flow and box."""
+
+    def __init__(self, rects: list[tuple[float, float, float, float]]) -> None:
+        self.rects = rects
+        self.top = min((r[1] for r in rects), default=0.0)
+        bottom = max((r[3] for r in rects), default=1.0)
+        self.size = max((bottom - self.top) / BANDS, 1.0)
+        self.bands: list[list[int]] = [[] for _ in range(BANDS + 1)]
+        top, size, bands = self.top, self.size, self.bands
+        for n, r in enumerate(rects):
+            for i in range(int((r[1] - top) / size), int((r[3] - top) / size) + 1):
+                bands[i].append(n)
+
+    def meeting(self, view) -> list[int]:
+        """The numbers of the rectangles that meet ``view``, in their order."""
+        first = max(0, int((view[1] - self.top) / self.size))
+        last = min(len(self.bands) - 1, int((view[3] - self.top) / self.size))
+        if first > last:
+            return []
+        rects = self.rects
+        if first == 0 and last == len(self.bands) - 1:
+            numbers = range(len(rects))
+        else:
+            numbers = sorted({n for i in range(first, last + 1) for n in self.bands[i]})
+        return [n for n in numbers if _meets(rects[n], view)]
 
 
 def _text_px(font: QFont, scale: float) -> float:
