@@ -13,6 +13,7 @@ from servicemap.graph.document import Document
 from servicemap.render import style
 from servicemap.render.large_map import LargeMap
 from servicemap.render.picture import ExportError, Picture
+from servicemap.render.scene import MAX_PLACED_LABELS
 
 _NUMBER_FONT: list = []
 
@@ -50,6 +51,13 @@ class LargePicture(Picture):
             line.show_label = show
             line.label_at = 0.5
         self.numbers_note = ""
+        if show and len(records.flows) <= MAX_PLACED_LABELS:  # as the scene places them
+            sizes: dict[str, tuple[float, float]] = {}
+            placed = flow_labels.place_labels([flow_labels.Flow(
+                k, line.points, _number_size(line.label, sizes) if line.label else (0.0, 0.0))
+                for k, line in records.flows.items()])
+            for key, at in placed.items():
+                records.flows[key].label_at = at
         if show:
             self._drop_crowded_numbers()
         self._numbers_shown = None
@@ -64,8 +72,9 @@ class LargePicture(Picture):
                  for k, line in shown.items()]
         boxes = [box.edges() for box in records.nodes.values()]
         order = sorted(shown, key=lambda k: -(shown[k].volume or 0))
+        few = len(flows) <= MAX_PLACED_LABELS  # else trying other places takes seconds
         kept = flow_labels.clear_labels(flows, {k: line.label_at for k, line in shown.items()},
-                                        boxes, order, ())
+                                        boxes, order, flow_labels.CANDIDATES if few else ())
         for key, line in shown.items():
             if key in kept:
                 line.label_at = kept[key]
