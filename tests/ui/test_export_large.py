@@ -81,6 +81,7 @@ def test_every_box_is_drawn_in_its_colour_where_the_scene_puts_it(qapp, doc, lar
             assert box.fill == item.fill and box.border == item.border
             # inside the box, left of its name: its fill
             assert _near(_pixel(image, page, at, box.x - box.w / 2 + 7, box.y), box.fill)
+            assert not _near(_pixel(image, page, at, box.x, box.y - box.h / 2), box.fill, 40)
         fills = {box.fill.rgb() for box in picture.scene.nodes.values()}
         assert len(fills) >= 3  # two directorates and the white of access points and exits
         for rgb in fills:  # each colour covers as much of the page as the scene's boxes do
