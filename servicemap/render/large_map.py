@@ -48,6 +48,7 @@ MIN_TEXT_PX = 3.0
 BANDS = 256        # flows and boxes are filed in this many bands down the map (_Bands)
 CHUNK = 4096       # flows stroked at a time
 _RASTER = QPaintEngine.Type.Raster
+SOLID = (Qt.SolidLine, None, "")  # an unknown flow type: drawn as a referral is
 _WHITE = QColor("white")
 
 
@@ -101,6 +102,19 @@ class Line:
     def line_points(self) -> list[tuple[float, float]]:
         return list(self.points)
 
+    def passes(self, view) -> bool:
+        """Whether a piece of the line, with the room its arrowhead and number take round
+        it (as in :meth:`bounds`), meets ``view`` (left, top, right, bottom): a long route's
+        bounds cover many tiles of a PDF its line never crosses."""
+        pad = max(7.0 + self.width * 1.6 + self.width + 12, 32.0)
+        left, top, right, bottom = view[0] - pad, view[1] - pad, view[2] + pad, view[3] + pad
+        points = self.points
+        for (ax, ay), (bx, by) in zip(points, points[1:], strict=False):
+            if min(ax, bx) <= right and max(ax, bx) >= left and min(ay, by) <= bottom \
+                    and max(ay, by) >= top:
+                return True
+        return False
+
     def bounds(self) -> tuple[float, float, float, float]:
         """left, top, right, bottom of what the flow may draw (as FlowItem's bounds)."""
         xs = [x for x, _y in self.points]
@@ -134,6 +148,58 @@ def _add_line(path: QPainterPath, points, radius: float = 8.0) -> None:
         path.lineTo(bx - (bx - ax) / into * r, by - (by - ay) / into * r)
         path.quadTo(bx, by, bx + (cx - bx) / out * r, by + (cy - by) / out * r)
     path.lineTo(*points[-1])
+
+
+def _clip(a, b, rect) -> tuple[float, float] | None:
+    """The part (t0, t1) of the segment a-b inside ``rect`` (left, top, right, bottom)."""
+    dx, dy = b[0] - a[0], b[1] - a[1]
+    lo, hi = 0.0, 1.0
+    for p, q in ((-dx, a[0] - rect[0]), (dx, rect[2] - a[0]),
+                 (-dy, a[1] - rect[1]), (dy, rect[3] - a[1])):
+        if p == 0:
+            if q < 0:
+                return None
+            continue
+        r = q / p
+        if p < 0:
+            lo = max(lo, r)
+        else:
+            hi = min(hi, r)
+        if lo > hi:
+            return None
+    return lo, hi
+
+
+def _add_part(path: QPainterPath, points, radius: float, rect) -> None:
+    """The pieces of a solid line that pass through ``rect`` (the page's part of the map
+    with room round it), each run of them as the whole line draws it: its bends inside
+    rounded as there, cut where it leaves ``rect`` (a bend outside is not seen)."""
+    last = len(points) - 2
+    parts = [_clip(points[k], points[k + 1], rect) for k in range(last + 1)]
+    k = 0
+    while k <= last:
+        if parts[k] is None:
+            k += 1
+            continue
+        j = k
+        while j < last and parts[j + 1] is not None:
+            j += 1
+        (ax, ay), (bx, by) = points[k], points[k + 1]
+        t = parts[k][0] if k > 0 else 0.0
+        path.moveTo(ax + (bx - ax) * t, ay + (by - ay) * t)
+        for m in range(k + 1, j + 1):  # the bends inside the run, as _add_line rounds them
+            (ax, ay), (bx, by), (cx, cy) = points[m - 1], points[m], points[m + 1]
+            into, out = math.hypot(bx - ax, by - ay), math.hypot(cx - bx, cy - by)
+            r = min(radius, into / 2, out / 2)
+            if r <= 0.5 or into == 0 or out == 0:
+                path.lineTo(bx, by)
+                continue
+            path.lineTo(bx - (bx - ax) / into * r, by - (by - ay) / into * r)
+            path.quadTo(bx, by, bx + (cx - bx) / out * r, by + (cy - by) / out * r)
+        (ax, ay), (bx, by) = points[j], points[j + 1]
+        t = parts[j][1] if j < last else 1.0
+        path.lineTo(ax + (bx - ax) * t, ay + (by - ay) * t)
+        k = j + 1
 
 
 def _arrow(points, width: float) -> QPolygonF:
@@ -306,7 +372,11 @@ class LargeMap:
                            _Bands([_grown(b.edges(), PAD_BOX) for b in self.nodes.values()]))
         flows, nodes = list(self.flows.values()), list(self.nodes.values())
         lines = [flows[n] for n in self._bands[0].meeting(view)]
-        self._paint_lines(painter, lines, 0.0 if raster and 8.0 * device < 0.5 else 8.0)
+        part = None
+        if len(lines) < len(flows):  # a part of the map (a tile): only lines passing it
+            lines = [line for line in lines if line.passes(view)]
+            part = view
+        self._paint_lines(painter, lines, 0.0 if raster and 8.0 * device < 0.5 else 8.0, part)
         numbers_font = style.label_font()
         numbers_font.setPointSizeF(style.FLOW_NUMBER_PT)
         self._paint_numbers(painter, lines, numbers_font,
@@ -318,11 +388,13 @@ class LargeMap:
             self._paint_names(painter, boxes, font)
         painter.restore()
 
-    def _paint_lines(self, painter: QPainter, lines: list[Line], radius: float) -> None:
+    def _paint_lines(self, painter: QPainter, lines: list[Line], radius: float,
+                     part=None) -> None:
         """One path per pen for the lines, one per pen for the arrowheads (filled for an
         escalation): the few looks a map has, not one draw per flow (drawn every
         :data:`CHUNK` flows, so the paths never hold a whole large map). ``radius``: of the
-        rounded bends (0 where they would be under half a pixel)."""
+        rounded bends (0 where they would be under half a pixel); ``part``: the map's part
+        on the page (left, top, right, bottom), when it is not all of it (a PDF's tile)."""
         paths: dict[tuple[str, float], QPainterPath] = {}
         heads: dict[tuple[str, float], QPainterPath] = {}
         pens: dict[tuple[str, float], tuple[QPen, QPen]] = {}
@@ -336,7 +408,18 @@ class LargeMap:
                     path = paths[key] = QPainterPath()
                     heads[key] = QPainterPath()
                     heads[key].setFillRule(Qt.WindingFill)  # heads meeting at a port
-                _add_line(path, line.points, radius)
+                if part is None:
+                    _add_line(path, line.points, radius)
+                else:  # a part of the map (a tile): what passes through it
+                    pad = max(7.0 + line.width * 1.6 + line.width + 12, 32.0)
+                    room = (part[0] - pad, part[1] - pad, part[2] + pad, part[3] + pad)
+                    if style.FLOW_STYLES.get(line.flow_type, SOLID)[1] is None:
+                        _add_part(path, line.points, radius, room)
+                    else:  # dashed: whole, so its dashes keep their places
+                        _add_line(path, line.points, radius)
+                    ex, ey = line.points[-1]
+                    if not (room[0] <= ex <= room[2] and room[1] <= ey <= room[3]):
+                        continue  # its arrowhead is not on this part
                 heads[key].addPolygon(_arrow(line.points, line.width))
                 if line.flow_type == FlowType.ESCALATION:  # filled: a closed polygon
                     heads[key].closeSubpath()
