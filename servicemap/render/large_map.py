@@ -85,7 +85,7 @@ class Line:
     """A drawn flow: its ends, look, number and the line's points (scene)."""
 
     __slots__ = ("edge_id", "source", "target", "flow_type", "width", "label", "label_at",
-                 "show_label", "points", "volume", "reach")
+                 "show_label", "points", "volume")
 
     def __init__(self, edge_id: str, source: str, target: str, flow_type: str,
                  volume, points: list[tuple[float, float]]) -> None:
@@ -97,7 +97,6 @@ class Line:
         self.label_at = 0.5
         self.show_label = False
         self.points = points
-        self.reach = self.bounds()
 
     def line_points(self) -> list[tuple[float, float]]:
         return list(self.points)
@@ -236,6 +235,7 @@ class LargeMap:
         self.colours = style.group_colours(doc, self._parents)
         self.looks: list[tuple[QColor, QColor]] = []
         self._bands: tuple[_Bands, _Bands] | None = None  # the flows', the boxes'
+        self._whole: QRectF | None = None  # see bounding_rect
         self._make_boxes()
         self._make_lines()
 
@@ -257,13 +257,18 @@ class LargeMap:
 
     def bounding_rect(self) -> QRectF:
         """What the items' bounding rectangle would be (boxes and flows with their room)."""
+        if self._whole is None:
+            self._whole = self._bounding_rect()
+        return QRectF(self._whole)
+
+    def _bounding_rect(self) -> QRectF:
         left = top = math.inf
         right = bottom = -math.inf
         for box in self.nodes.values():
             x0, y0, x1, y1 = _grown(box.edges(), PAD_BOX)
             left, top, right, bottom = min(left, x0), min(top, y0), max(right, x1), max(bottom, y1)
         for line in self.flows.values():
-            x0, y0, x1, y1 = line.reach
+            x0, y0, x1, y1 = line.bounds()
             left, top, right, bottom = min(left, x0), min(top, y0), max(right, x1), max(bottom, y1)
         if left == math.inf:
             return QRectF()
@@ -367,21 +372,24 @@ class LargeMap:
         view = (source.left(), source.top(), source.right(), source.bottom())
         raster = painter.paintEngine() is not None and painter.paintEngine().type() == _RASTER
         device = painter.worldTransform().m11()
-        if self._bands is None:  # made for the first page: the flows are then all made
-            self._bands = (_Bands([line.reach for line in self.flows.values()]),
-                           _Bands([_grown(b.edges(), PAD_BOX) for b in self.nodes.values()]))
         flows, nodes = list(self.flows.values()), list(self.nodes.values())
-        lines = [flows[n] for n in self._bands[0].meeting(view)]
+        whole = self.bounding_rect()
         part = None
-        if len(lines) < len(flows):  # a part of the map (a tile): only lines passing it
+        if source.contains(whole):  # the whole map (one page): everything, no bands
+            lines, boxes = flows, nodes
+        else:  # a part of the map (a tile): only what passes through it
+            if self._bands is None:  # made for the first tile: the records are all made
+                self._bands = (_Bands([line.bounds() for line in flows]),
+                               _Bands([_grown(b.edges(), PAD_BOX) for b in nodes]))
+            lines = [flows[n] for n in self._bands[0].meeting(view)]
             lines = [line for line in lines if line.passes(view)]
+            boxes = [nodes[n] for n in self._bands[1].meeting(view)]
             part = view
         self._paint_lines(painter, lines, 0.0 if raster and 8.0 * device < 0.5 else 8.0, part)
         numbers_font = style.label_font()
         numbers_font.setPointSizeF(style.FLOW_NUMBER_PT)
         self._paint_numbers(painter, lines, numbers_font,
                             not raster or _text_px(numbers_font, device) >= MIN_TEXT_PX)
-        boxes = [nodes[n] for n in self._bands[1].meeting(view)]
         self._paint_boxes(painter, boxes)
         font = style.label_font()
         if not raster or _text_px(font, device) >= MIN_TEXT_PX:
