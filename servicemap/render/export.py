@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
 
-from PySide6.QtCore import QBuffer, QIODevice, QMarginsF, QRectF, QSize, QSizeF
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QRectF, QSize, QSizeF
 from PySide6.QtGui import QGuiApplication, QImage, QPageLayout, QPageSize, QPainter, QPdfWriter
 
 from servicemap.gcpause import gc_paused
@@ -239,7 +239,10 @@ def svg_bytes(doc: Document, picture: Picture, options: ExportOptions) -> bytes:
     painter = QPainter(svg)
     paint_page(painter, picture, page, paper.background(options))
     painter.end()
-    return xml_safe(font_stack(bytes(buffer.data())))
+    data = bytes(buffer.data())
+    buffer.close()
+    buffer.setData(QByteArray())  # one copy at a time: a large map's SVG is 70 MB
+    return xml_safe(font_stack(data))
 
 
 # Characters XML 1.0 forbids (C0 controls but tab, newline and return); QSvgGenerator writes a
