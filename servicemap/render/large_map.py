@@ -28,7 +28,6 @@ from PySide6.QtGui import (
     QPainter,
     QPainterPath,
     QPen,
-    QPolygonF,
 )
 
 from servicemap.graph import routing
@@ -39,13 +38,14 @@ from servicemap.model import DRAWN_EDGE_KINDS, DRAWN_KINDS, EdgeKind, FlowType, 
 from servicemap.render import style
 from servicemap.render.hairline import raster_pen
 from servicemap.render.items import line_width, wrap_label
+from servicemap.render.line_paths import Bands, add_line, add_part, arrow, flow_pens, grown
 
 PAD_BOX = 3.0      # a box's bounds around its rectangle (room for a selected border)
 PORT_GAP = 2.0     # flows meet a box this far outside its border
 # Text smaller than this many device pixels is not drawn on a raster page (PNG): at 0.6 px a
 # name is a grey smear, not letters. Vector pages (PDF, SVG) keep every name: they zoom.
 MIN_TEXT_PX = 3.0
-BANDS = 256        # flows and boxes are filed in this many bands down the map (_Bands)
+BANDS = 256        # flows and boxes are filed in this many bands down the map (Bands)
 CHUNK = 4096       # flows stroked at a time
 _RASTER = QPaintEngine.Type.Raster
 SOLID = (Qt.SolidLine, None, "")  # an unknown flow type: drawn as a referral is
@@ -122,95 +122,6 @@ class Line:
         return min(xs) - pad, min(ys) - pad, max(xs) + pad, max(ys) + pad
 
 
-def _pens(flow_type: str, width: float) -> tuple[QPen, QPen]:
-    """A flow's line and arrowhead pens, as the items make them (not selected, not lit)."""
-    colour = style.DARK_GREY
-    w = min(width, 1.2) if flow_type == FlowType.SIGNPOST else width
-    pen_style, dashes, _ = style.FLOW_STYLES.get(flow_type, style.FLOW_STYLES["referral"])
-    line = QPen(colour, w, pen_style, Qt.FlatCap, Qt.MiterJoin)
-    if dashes:
-        line.setDashPattern(dashes)
-    head = QPen(colour, max(1.2, min(w, 2.5)), Qt.SolidLine, Qt.RoundCap, Qt.MiterJoin)
-    return line, head
-
-
-def _add_line(path: QPainterPath, points, radius: float = 8.0) -> None:
-    """The flow's line into ``path``: its bends rounded off (by at most half of either
-    piece), as :class:`~servicemap.render.items.FlowItem` draws it."""
-    path.moveTo(*points[0])
-    for (ax, ay), (bx, by), (cx, cy) in zip(points, points[1:], points[2:], strict=False):
-        into, out = math.hypot(bx - ax, by - ay), math.hypot(cx - bx, cy - by)
-        r = min(radius, into / 2, out / 2)
-        if r <= 0.5 or into == 0 or out == 0:
-            path.lineTo(bx, by)
-            continue
-        path.lineTo(bx - (bx - ax) / into * r, by - (by - ay) / into * r)
-        path.quadTo(bx, by, bx + (cx - bx) / out * r, by + (cy - by) / out * r)
-    path.lineTo(*points[-1])
-
-
-def _clip(a, b, rect) -> tuple[float, float] | None:
-    """The part (t0, t1) of the segment a-b inside ``rect`` (left, top, right, bottom)."""
-    dx, dy = b[0] - a[0], b[1] - a[1]
-    lo, hi = 0.0, 1.0
-    for p, q in ((-dx, a[0] - rect[0]), (dx, rect[2] - a[0]),
-                 (-dy, a[1] - rect[1]), (dy, rect[3] - a[1])):
-        if p == 0:
-            if q < 0:
-                return None
-            continue
-        r = q / p
-        if p < 0:
-            lo = max(lo, r)
-        else:
-            hi = min(hi, r)
-        if lo > hi:
-            return None
-    return lo, hi
-
-
-def _add_part(path: QPainterPath, points, radius: float, rect) -> None:
-    """The pieces of a solid line that pass through ``rect`` (the page's part of the map
-    with room round it), each run of them as the whole line draws it: its bends inside
-    rounded as there, cut where it leaves ``rect`` (a bend outside is not seen)."""
-    last = len(points) - 2
-    parts = [_clip(points[k], points[k + 1], rect) for k in range(last + 1)]
-    k = 0
-    while k <= last:
-        if parts[k] is None:
-            k += 1
-            continue
-        j = k
-        while j < last and parts[j + 1] is not None:
-            j += 1
-        (ax, ay), (bx, by) = points[k], points[k + 1]
-        t = parts[k][0] if k > 0 else 0.0
-        path.moveTo(ax + (bx - ax) * t, ay + (by - ay) * t)
-        for m in range(k + 1, j + 1):  # the bends inside the run, as _add_line rounds them
-            (ax, ay), (bx, by), (cx, cy) = points[m - 1], points[m], points[m + 1]
-            into, out = math.hypot(bx - ax, by - ay), math.hypot(cx - bx, cy - by)
-            r = min(radius, into / 2, out / 2)
-            if r <= 0.5 or into == 0 or out == 0:
-                path.lineTo(bx, by)
-                continue
-            path.lineTo(bx - (bx - ax) / into * r, by - (by - ay) / into * r)
-            path.quadTo(bx, by, bx + (cx - bx) / out * r, by + (cy - by) / out * r)
-        (ax, ay), (bx, by) = points[j], points[j + 1]
-        t = parts[j][1] if j < last else 1.0
-        path.lineTo(ax + (bx - ax) * t, ay + (by - ay) * t)
-        k = j + 1
-
-
-def _arrow(points, width: float) -> QPolygonF:
-    (px, py), (ex, ey) = points[-2], points[-1]
-    angle = math.atan2(ey - py, ex - px)
-    size = 7.0 + width * 1.6
-    return QPolygonF([
-        QPointF(ex - size * math.cos(angle - 0.42), ey - size * math.sin(angle - 0.42)),
-        QPointF(ex, ey),
-        QPointF(ex - size * math.cos(angle + 0.42), ey - size * math.sin(angle + 0.42))])
-
-
 def drawn_flow_count(doc: Document) -> int:
     """How many flows a picture of the whole map draws (both ends drawn boxes)."""
     graph = doc.graph
@@ -234,7 +145,7 @@ class LargeMap:
                          if kind == EdgeKind.PART_OF}
         self.colours = style.group_colours(doc, self._parents)
         self.looks: list[tuple[QColor, QColor]] = []
-        self._bands: tuple[_Bands, _Bands] | None = None  # the flows', the boxes'
+        self._bands: tuple[Bands, Bands] | None = None  # the flows', the boxes'
         self._whole: QRectF | None = None  # see bounding_rect
         self._make_boxes()
         self._make_lines()
@@ -265,7 +176,7 @@ class LargeMap:
         left = top = math.inf
         right = bottom = -math.inf
         for box in self.nodes.values():
-            x0, y0, x1, y1 = _grown(box.edges(), PAD_BOX)
+            x0, y0, x1, y1 = grown(box.edges(), PAD_BOX)
             left, top, right, bottom = min(left, x0), min(top, y0), max(right, x1), max(bottom, y1)
         for line in self.flows.values():
             x0, y0, x1, y1 = line.bounds()
@@ -379,8 +290,8 @@ class LargeMap:
             lines, boxes = flows, nodes
         else:  # a part of the map (a tile): only what passes through it
             if self._bands is None:  # made for the first tile: the records are all made
-                self._bands = (_Bands([line.bounds() for line in flows]),
-                               _Bands([_grown(b.edges(), PAD_BOX) for b in nodes]))
+                self._bands = (Bands([line.bounds() for line in flows]),
+                               Bands([grown(b.edges(), PAD_BOX) for b in nodes]))
             lines = [flows[n] for n in self._bands[0].meeting(view)]
             lines = [line for line in lines if line.passes(view)]
             boxes = [nodes[n] for n in self._bands[1].meeting(view)]
@@ -417,23 +328,23 @@ class LargeMap:
                     heads[key] = QPainterPath()
                     heads[key].setFillRule(Qt.WindingFill)  # heads meeting at a port
                 if part is None:
-                    _add_line(path, line.points, radius)
+                    add_line(path, line.points, radius)
                 else:  # a part of the map (a tile): what passes through it
                     pad = max(7.0 + line.width * 1.6 + line.width + 12, 32.0)
                     room = (part[0] - pad, part[1] - pad, part[2] + pad, part[3] + pad)
                     if style.FLOW_STYLES.get(line.flow_type, SOLID)[1] is None:
-                        _add_part(path, line.points, radius, room)
+                        add_part(path, line.points, radius, room)
                     else:  # dashed: whole, so its dashes keep their places
-                        _add_line(path, line.points, radius)
+                        add_line(path, line.points, radius)
                     ex, ey = line.points[-1]
                     if not (room[0] <= ex <= room[2] and room[1] <= ey <= room[3]):
                         continue  # its arrowhead is not on this part
-                heads[key].addPolygon(_arrow(line.points, line.width))
+                heads[key].addPolygon(arrow(line.points, line.width))
                 if line.flow_type == FlowType.ESCALATION:  # filled: a closed polygon
                     heads[key].closeSubpath()
             for key in paths:
                 if key not in pens:
-                    pens[key] = _pens(*key)
+                    pens[key] = flow_pens(*key)
             self._stroke(painter, paths, heads, pens)
             paths, heads = {}, {}
 
@@ -504,46 +415,6 @@ class LargeMap:
                 painter.drawText(QPointF(box.x + dx, box.y + dy), text)
 
 
-class _Bands:
-    """Rectangles (left, top, right, bottom) filed once in bands across the map by the
-    heights they span, so each page of many (a PDF's tiles) looks at the bands it covers,
-    not at every flow and box."""
-
-    def __init__(self, rects: list[tuple[float, float, float, float]]) -> None:
-        self.rects = rects
-        self.top = min((r[1] for r in rects), default=0.0)
-        bottom = max((r[3] for r in rects), default=1.0)
-        self.size = max((bottom - self.top) / BANDS, 1.0)
-        self.bands: list[list[int]] = [[] for _ in range(BANDS + 1)]
-        top, size, bands = self.top, self.size, self.bands
-        for n, r in enumerate(rects):
-            for i in range(int((r[1] - top) / size), int((r[3] - top) / size) + 1):
-                bands[i].append(n)
-
-    def meeting(self, view) -> list[int]:
-        """The numbers of the rectangles that meet ``view``, in their order."""
-        first = max(0, int((view[1] - self.top) / self.size))
-        last = min(len(self.bands) - 1, int((view[3] - self.top) / self.size))
-        if first > last:
-            return []
-        rects = self.rects
-        if first == 0 and last == len(self.bands) - 1:
-            numbers = range(len(rects))
-        else:
-            numbers = sorted({n for i in range(first, last + 1) for n in self.bands[i]})
-        return [n for n in numbers if _meets(rects[n], view)]
-
-
 def _text_px(font: QFont, scale: float) -> float:
     """The height of ``font`` (points, at 96 DPI units) in device pixels at ``scale``."""
     return font.pointSizeF() * 96 / 72 * abs(scale)
-
-
-def _grown(rect, by: float):
-    left, top, right, bottom = rect
-    return left - by, top - by, right + by, bottom + by
-
-
-def _meets(a, b) -> bool:
-    """Whether two (left, top, right, bottom) rectangles touch or overlap."""
-    return a[0] <= b[2] and b[0] <= a[2] and a[1] <= b[3] and b[1] <= a[3]
