@@ -14,6 +14,7 @@ from PySide6.QtGui import QColor, QFont, QPainter, QPen, QPolygonF
 
 from servicemap.render import style
 from servicemap.render.containers import CONTAINERS
+from servicemap.render.large_map import Box
 from servicemap.render.page import Page
 from servicemap.render.paper import Plan, Tile, to_page
 
@@ -65,7 +66,8 @@ def paint_outline(painter: QPainter, page: Page, picture) -> None:
     for node in picture.shown.nodes.values():
         painter.setPen(QPen(node.border, OUTLINE_PEN))
         painter.setBrush(node.fill)
-        painter.drawRect(to_page(page, node.mapRectToScene(node.rect)))
+        rect = node.scene_rect() if isinstance(node, Box) else node.mapRectToScene(node.rect)
+        painter.drawRect(to_page(page, rect))
     painter.restore()
 
 

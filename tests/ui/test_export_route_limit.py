@@ -23,16 +23,21 @@ def doc():
 
 def test_past_the_limit_flows_are_straight_and_the_page_says_so(qapp, doc, monkeypatch):
     monkeypatch.setattr(export, "ROUTE_LIMIT", 20)
-    picture = prepare(doc, ExportOptions())
+    items = prepare(doc, ExportOptions(), scene=True)  # one QGraphicsItem per box and flow
+    picture = prepare(doc, ExportOptions())  # past the limit: drawn from records
     try:
-        flows = picture.scene.flows
-        assert len(flows) > 20 and not picture.scene.routed()
-        for item in flows.values():
+        flows = items.scene.flows
+        assert len(flows) > 20 and not items.scene.routed() and not picture.scene.routed()
+        for key, item in flows.items():
             assert item.line_points() == routing.quick_route(item.source.box(),
                                                              item.target.box())
-        text = " ".join(pdf_lines(export.pdf_bytes(doc, picture, ExportOptions())))
-        assert NOTE in text and f"{len(flows):,} flows are more than the 20" in text
+            assert picture.scene.flows[key].line_points() == item.line_points()
+        assert picture.source == items.source
+        for drawn in (items, picture):
+            text = " ".join(pdf_lines(export.pdf_bytes(doc, drawn, ExportOptions())))
+            assert NOTE in text and f"{len(flows):,} flows are more than the 20" in text
     finally:
+        items.close()
         picture.close()
 
 

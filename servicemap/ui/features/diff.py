@@ -515,7 +515,7 @@ class DiffFeature:
         path = Path(path)
         options = export.ExportOptions()
         try:
-            picture = export.prepare(self.host.session.doc, options)
+            picture = export.prepare(self.host.session.doc, options, scene=True)
         except ServiceMapError as exc:
             self.host.tell_error(str(exc))
             return None
