@@ -129,8 +129,15 @@ class MapScene(NoteLayer, QGraphicsScene):
         self._layers, self._anchored = {}, {}
         self.nodes.clear()
         self.flows.clear()
-        self._assign_colours()
         graph = self.doc.graph
+        parents: dict[str, str] = {}
+        for seen, (u, v, kind) in enumerate(graph.edges(data="kind"), 1):
+            if kind == EdgeKind.PART_OF:
+                parents[u] = v
+            if seen % (every * 8) == 0:  # reading a link is far cheaper than making an item
+                yield 0.0
+        self._parents = parents
+        self.colours = style.group_colours(self.doc, parents)
         total = max(1, graph.number_of_nodes() + graph.number_of_edges())
         made = 0
         unplaced = []
@@ -155,7 +162,8 @@ class MapScene(NoteLayer, QGraphicsScene):
             self.route_flows()
         if self.flow_layer is not None:
             self.addItem(self.flow_layer)
-            self.flow_layer.fit(self.flows.values())
+            yield from self.flow_layer.fit_in_slices(self.flows.values(), every, ITEMS_SHARE +
+                                                     ROUTES_SHARE)
             filed, count = 0, max(1, len(self.flows))
             while self.flow_layer.file_some(every):  # filed for drawing before the first paint
                 filed += every
@@ -163,9 +171,25 @@ class MapScene(NoteLayer, QGraphicsScene):
                     min(0.99, filed / count)
         self._build_notes()
         self.place_flow_labels()
-        self.fit_scene_rect()
+        if background:  # the bounds of every item visited a slice at a time
+            yield from self._fit_scene_rect_in_slices(every)
+        else:
+            self.fit_scene_rect()
         self.overview_picture.invalidate()
         yield 1.0
+
+    def _fit_scene_rect_in_slices(self, every: int):
+        """:meth:`fit_scene_rect` a slice of items at a time (itemsBoundingRect asks each of
+        a large map's items for its bounds in one go: half a second at 50,000 services)."""
+        rect = QRectF()
+        for seen, item in enumerate(self.items(), 1):
+            rect = rect.united(item.sceneBoundingRect())
+            if seen % every == 0:
+                yield 0.999  # the filing of the flows ends just below
+        if rect.isNull():
+            rect = QRectF(-400, -300, 800, 600)
+        self.setSceneRect(rect.adjusted(-SCENE_MARGIN, -SCENE_MARGIN, SCENE_MARGIN,
+                                        SCENE_MARGIN))
 
     def fit_scene_rect(self) -> None:
         rect = self.itemsBoundingRect()
@@ -342,9 +366,16 @@ class MapScene(NoteLayer, QGraphicsScene):
             self.router = None
             return
         bundle = [n for n, item in self.nodes.items() if item.kind == NodeKind.EXIT]
-        boxes = {n: item.box() for n, item in self.nodes.items()}
-        flows = [routing.Flow(k, f.source.node_id, f.target.node_id)
-                 for k, f in self.flows.items()]
+        boxes = {}
+        for made, (n, item) in enumerate(self.nodes.items(), 1):
+            boxes[n] = item.box()
+            if made % every == 0:
+                yield ITEMS_SHARE
+        flows = []
+        for made, (k, f) in enumerate(self.flows.items(), 1):
+            flows.append(routing.Flow(k, f.source.node_id, f.target.node_id))
+            if made % every == 0:
+                yield ITEMS_SHARE
         avoid = list(self._avoid)
         result: list = []
 

@@ -100,8 +100,10 @@ class MapView(QGraphicsView):
     def fit_map(self) -> None:
         """Show the whole map; an empty map is shown at 100% around the origin, where the
         first boxes go."""
-        scene = self.scene()
-        rect = scene.itemsBoundingRect()
+        self.fit_bounds(self.scene().itemsBoundingRect())
+
+    def fit_bounds(self, rect: QRectF) -> None:
+        """:meth:`fit_map` where the map is known to be ``rect``."""
         if rect.isNull() or rect.isEmpty():
             self._scale_to(1.0)
             self.centerOn(0, 0)
@@ -131,8 +133,10 @@ class MapView(QGraphicsView):
         """The whole map when its names can be read at that size; else the zoom where they
         can (:meth:`readable_zoom`), with the access points, where people enter and a map
         is read from, at the left and centred from top to bottom. Ctrl+0 shows it whole."""
-        self.fit_map()
-        scene, readable = self.scene(), self.readable_zoom()
+        scene = self.scene()
+        bounds = getattr(scene, "map_bounds", None)  # the map's bounds as it was just built
+        self.fit_bounds(bounds() if bounds is not None else scene.itemsBoundingRect())
+        readable = self.readable_zoom()
         if scene is None or self.zoom >= readable:
             return
         entries = [item.sceneBoundingRect() for item in getattr(scene, "nodes", {}).values()

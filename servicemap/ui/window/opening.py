@@ -23,9 +23,9 @@ from servicemap.errors import ServiceMapError
 from servicemap.io.formats import open_map
 
 SLICE_SECONDS = 0.05  # items made per turn of the event loop: about this long
+STEP_ITEMS = 20       # items made between two looks at the clock (one step: a few ms)
 POLL_MS = 25          # how often the window looks whether the reader has finished
 DIALOG_AFTER_MS = 300  # a quick open shows no dialog at all
-BACKGROUND_BYTES = 1_000_000  # File > Open and Recent open files larger than this so
 
 
 class Opening(QObject):
@@ -44,6 +44,7 @@ class Opening(QObject):
         self._doc = None
         self._scene = None
         self._steps = None
+        self._percent = -1
         self._poll = QTimer(self)
         self._poll.setInterval(POLL_MS)
         self._poll.timeout.connect(self._check_read)
@@ -98,7 +99,7 @@ class Opening(QObject):
             return
         self._doc = doc
         self._scene = self.window.new_scene(doc, build=False)
-        self._steps = self._scene.rebuild_in_slices()
+        self._steps = self._scene.rebuild_in_slices(STEP_ITEMS)
         self.progress.emit("Drawing the map…", 0)
         self._build.start()
 
@@ -112,7 +113,9 @@ class Opening(QObject):
         else:
             done = 1.0
         if done < 1.0:
-            self.progress.emit("Drawing the map…", int(done * 100))
+            if int(done * 100) != self._percent:  # the modal dialog repaints on each change
+                self._percent = int(done * 100)
+                self.progress.emit("Drawing the map…", self._percent)
             return
         self._build.stop()
         self.progress.emit("Showing the map…", 100)
