@@ -13,8 +13,8 @@ spent. Each figure comes from a fresh process on the virtual screen (bench_windo
 Both print JSON: ``stall`` (longest gap in seconds, from when the window is on screen until the
 map is shown and the window idle), ``stalls`` (each gap over ``STALL``: seconds and the
 servicemap frames seen most during it), ``window`` (process start to the window shown, for
-``launch``), ``shown`` (to the map shown) and ``peak_rss_mb``. ``--verbose`` on the harness
-side is not needed: ``python -m benchmarks.bench_open report MAP...`` prints a table.
+``launch``; ``splash``: to the splash shown), ``shown`` (to the map shown) and
+``peak_rss_mb``. ``python -m benchmarks.bench_open report MAP...`` prints a table.
 """
 
 from __future__ import annotations
@@ -117,7 +117,7 @@ def _shown(window, path: Path) -> bool:
 
 def probe_launch(path: str) -> dict:
     from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QApplication
+    from PySide6.QtWidgets import QApplication, QSplashScreen
 
     from servicemap.render.app import ensure_qapp
     from servicemap.ui import app as ui_app
@@ -129,6 +129,9 @@ def probe_launch(path: str) -> dict:
 
     def look() -> None:
         now = time.perf_counter() - START
+        if "splash" not in found and any(isinstance(w, QSplashScreen) and w.isVisible()
+                                         for w in QApplication.topLevelWidgets()):
+            found["splash"] = now
         window = next((w for w in QApplication.topLevelWidgets()
                        if w.objectName() == "" and hasattr(w, "files") and w.isVisible()),
                       None)
@@ -233,8 +236,10 @@ def report(paths: list[str]) -> None:
             home = Path(tempfile.mkdtemp(prefix="servicemap-open-bench-"))
             result = run_probe(what, Path(path), home)
             print(f"{Path(path).name} {what}: longest gap {result['stall']:.3f} s, "
-                  f"window {result.get('window', 0):.2f} s, shown {result.get('shown', 0):.2f} s,"
-                  f" peak {result['peak_rss_mb']:.0f} MB", flush=True)
+                  f"splash {result.get('splash', 0):.2f} s, "
+                  f"window {result.get('window', 0):.2f} s, "
+                  f"shown {result.get('shown', 0):.2f} s, "
+                  f"peak {result['peak_rss_mb']:.0f} MB", flush=True)
             for stall in result["stalls"]:
                 print(f"   {stall['seconds']:.3f} s at {stall['at']:.2f}: "
                       + " | ".join(stall["where"]), flush=True)

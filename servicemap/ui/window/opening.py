@@ -22,7 +22,8 @@ from PySide6.QtWidgets import QProgressDialog
 from servicemap.errors import ServiceMapError
 from servicemap.io.formats import open_map
 
-SLICE_SECONDS = 0.05  # items made per turn of the event loop: about this long
+SLICE_SECONDS = 0.03  # items made per turn of the event loop: about this long (the loop
+# then indexes them and repaints the progress, and a loaded machine stretches both)
 STEP_ITEMS = 20       # items made between two looks at the clock (one step: a few ms)
 POLL_MS = 25          # how often the window looks whether the reader has finished
 DIALOG_AFTER_MS = 300  # a quick open shows no dialog at all
@@ -67,7 +68,8 @@ class Opening(QObject):
         self._poll.start()
         QTimer.singleShot(DIALOG_AFTER_MS, self._show_dialog)
 
-    def _read(self) -> None:  # in the worker thread: no Qt here
+    def _read(self) -> None:  # in the worker thread: no Qt objects made here
+        _import_panels()
         try:
             self._result.append((open_map(self.path), None))
         except ServiceMapError as exc:
@@ -118,6 +120,8 @@ class Opening(QObject):
                 self.progress.emit("Drawing the map…", self._percent)
             return
         self._build.stop()
+        self._steps.close()  # past its last yield: the collector runs again
+        self._steps = None
         self.progress.emit("Showing the map…", 100)
         self.dialog.hide()
         scene, self._scene = self._scene, None
@@ -134,6 +138,9 @@ class Opening(QObject):
         self.cancelled = True
         self._poll.stop()
         self._build.stop()
+        if self._steps is not None:
+            self._steps.close()  # the build's pause of the garbage collector ends with it
+            self._steps = None
         if self._scene is not None:
             self._scene.detach()
             self._scene.deleteLater()
@@ -147,3 +154,13 @@ class Opening(QObject):
         self.finished.emit(shown)
         if self.on_end is not None:
             self.on_end(shown)
+
+
+def _import_panels() -> None:
+    """Load what showing a map needs (its editor and panels) while the map is read, not on
+    the window's thread when it is shown (a first import: about 0.1 s each)."""
+    import importlib
+
+    for name in ("servicemap.ui.editing.editor", "servicemap.ui.panels.inspector",
+                 "servicemap.ui.panels.outline", "servicemap.ui.panels.pathways"):
+        importlib.import_module(name)
