@@ -51,6 +51,10 @@ FREEZE_AT_ONCE = 3000  # nodes: a larger map's objects are frozen as it is shown
 # a full collection (one over a 3,000-service map's objects takes about 0.1 s)
 
 
+def _now(_doc: Document, step) -> None:
+    step()
+
+
 class MainWindow(QMainWindow):
     """The shell: canvas, the core docks, menus and toolbar, files, and the features given as
     ``features`` (classes taking a :class:`servicemap.ui.api.Host`, installed in order).
@@ -273,7 +277,10 @@ class MainWindow(QMainWindow):
         self.pathways_panel().pathway_selected.connect(self.scene.highlight_pathway)
         for action in self._pathway_actions:
             self.pathways_panel().add_action_button(action)
-        self.legend.set_scene(self.scene)
+        # A large map's legend, filter choices and counts each visit every item: each in a
+        # turn of the event loop of its own, not all in the one that shows the map.
+        soon = self._soon if doc.graph.number_of_nodes() > FREEZE_AT_ONCE else _now
+        soon(doc, lambda: self.legend.set_scene(self.scene))
         self.actions.bind_stack(self.editor.stack)
         self.editor.stack.indexChanged.connect(self._on_edit)
         for old_signal, slot in self._counting:
@@ -283,8 +290,8 @@ class MainWindow(QMainWindow):
             doc.pathway_added, doc.pathway_removed)]
         for sig, slot in self._counting:
             sig.connect(slot)
-        self._refresh_filters()
-        self._update_counts()
+        soon(doc, self._refresh_filters)
+        soon(doc, self._update_counts)
         self._on_selection_changed([])
         if mode != session.mode:
             session.set_mode(mode)  # -> _on_mode_changed
@@ -295,6 +302,10 @@ class MainWindow(QMainWindow):
             self.view.fit_until_used()
         # the map's objects out of later full collections' sight once the next one has run
         freeze_after_next_full_collection(at_once=doc.graph.number_of_nodes() > FREEZE_AT_ONCE)
+
+    def _soon(self, doc: Document, step) -> None:
+        """``step`` in a later turn of the event loop, if ``doc`` is still the one shown."""
+        QTimer.singleShot(0, self, lambda: self.session.doc is doc and step())
 
     def show_view(self, doc: Document, editor) -> None:
         """Show a scenario's view (or the baseline again) with its ``editor``, keeping the
