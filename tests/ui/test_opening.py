@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from servicemap import demo, store
+from servicemap.render.legend import legend_entries
 
 
 @pytest.fixture(scope="module")
@@ -36,6 +37,13 @@ def test_a_large_map_opens_in_the_background_with_progress(open_window, map_file
     drawing = [percent for text, percent in reports if text.startswith("Drawing")]
     assert len(drawing) >= 2 and drawing == sorted(drawing)  # in slices, going forward
     assert reports[-1][1] == 100
+    # a large map's legend, filter choices and counts are worked out beside the window
+    qtbot.waitUntil(lambda: not window.aside.busy, timeout=60_000)
+    counts = window.doc.counts()
+    assert window.counts_label.text().startswith(f"{counts['services']:,} services")
+    assert window.filter_box.count() > 1 + len(window.doc.nodes_of_kind("directorate"))
+    assert [e.label for e in window.legend.entries] == \
+        [e.label for e in legend_entries(window.scene)]
 
 
 def test_cancel_keeps_the_map_shown_before(open_window, map_file, large_map, qtbot):

@@ -38,6 +38,7 @@ from servicemap.ui.file_safety import Recovery
 from servicemap.ui.panels.legend import LegendPanel
 from servicemap.ui.session import Mode, Session
 from servicemap.ui.window.actions import ActionRegistry
+from servicemap.ui.window.aside import Aside
 from servicemap.ui.window.files import FileController
 from servicemap.ui.window.scenario_views import ScenarioViews
 from servicemap.ui.window.selection import Selection
@@ -49,10 +50,6 @@ APP_NAME = "servicemap"
 ZOOM_CHOICES = (10, 25, 50, 75, 100, 150, 200, 400)
 FREEZE_AT_ONCE = 3000  # nodes: a larger map's objects are frozen as it is shown, not after
 # a full collection (one over a 3,000-service map's objects takes about 0.1 s)
-
-
-def _now(_doc: Document, step) -> None:
-    step()
 
 
 class MainWindow(QMainWindow):
@@ -83,6 +80,7 @@ class MainWindow(QMainWindow):
         self.docks: dict[str, QDockWidget] = {}
         self._pathway_actions: list = []  # features' buttons on every Pathways dock
         self.files = FileController(self, self.session, recovery)
+        self.aside = Aside(self)  # a large map's legend, filters and counts (set_document)
         self.scenarios = ScenarioViews(self, self.session)
         self.actions = ActionRegistry(self, self.session, self.selection)
         self.guard = ReadOnlyGuard(lambda: self.session.editable,
@@ -277,10 +275,9 @@ class MainWindow(QMainWindow):
         self.pathways_panel().pathway_selected.connect(self.scene.highlight_pathway)
         for action in self._pathway_actions:
             self.pathways_panel().add_action_button(action)
-        # A large map's legend, filter choices and counts each visit every item: each in a
-        # turn of the event loop of its own, not all in the one that shows the map.
-        soon = self._soon if doc.graph.number_of_nodes() > FREEZE_AT_ONCE else _now
-        soon(doc, lambda: self.legend.set_scene(self.scene))
+        large = doc.graph.number_of_nodes() > FREEZE_AT_ONCE
+        if not large:
+            self.legend.set_scene(self.scene)
         self.actions.bind_stack(self.editor.stack)
         self.editor.stack.indexChanged.connect(self._on_edit)
         for old_signal, slot in self._counting:
@@ -290,8 +287,11 @@ class MainWindow(QMainWindow):
             doc.pathway_added, doc.pathway_removed)]
         for sig, slot in self._counting:
             sig.connect(slot)
-        soon(doc, self._refresh_filters)
-        soon(doc, self._update_counts)
+        if large:
+            self._read_aside(doc)
+        else:
+            self._refresh_filters()
+            self._update_counts()
         self._on_selection_changed([])
         if mode != session.mode:
             session.set_mode(mode)  # -> _on_mode_changed
@@ -303,9 +303,22 @@ class MainWindow(QMainWindow):
         # the map's objects out of later full collections' sight once the next one has run
         freeze_after_next_full_collection(at_once=doc.graph.number_of_nodes() > FREEZE_AT_ONCE)
 
-    def _soon(self, doc: Document, step) -> None:
-        """``step`` in a later turn of the event loop, if ``doc`` is still the one shown."""
-        QTimer.singleShot(0, self, lambda: self.session.doc is doc and step())
+    def _read_aside(self, doc: Document) -> None:
+        """A large map's legend, filter choices and counts each visit every item (a third of
+        a second each at 50,000 services): worked out in a worker thread, shown when ready."""
+        from servicemap.render.legend import legend_entries
+
+        scene = self.scene
+        self.legend.set_scene(scene, [])
+        self._show_filters([("Everything", None)])
+        self.counts_label.setText("Counting…")
+
+        def still() -> bool:
+            return self.session.doc is doc and self.session.scene is scene
+        self.aside.run(lambda: legend_entries(scene),
+                       lambda entries: self.legend.set_scene(scene, entries), still)
+        self.aside.run(lambda: filter_choices(doc), self._show_filters, still)
+        self.aside.run(doc.counts, self._show_counts, still)
 
     def show_view(self, doc: Document, editor) -> None:
         """Show a scenario's view (or the baseline again) with its ``editor``, keeping the
@@ -372,7 +385,9 @@ class MainWindow(QMainWindow):
         self._update_counts()
 
     def _update_counts(self) -> None:
-        c = self.doc.counts()
+        self._show_counts(self.doc.counts())
+
+    def _show_counts(self, c: dict[str, int]) -> None:
         self.counts_label.setText(" · ".join(plural(c[key], word) for key, word in (
             ("services", "service"), ("access_points", "access point"), ("exits", "exit"),
             ("flows", "flow"), ("pathways", "pathway"))))
@@ -648,9 +663,12 @@ class MainWindow(QMainWindow):
         self.search_box.selectAll()
 
     def _refresh_filters(self) -> None:
+        self._show_filters(filter_choices(self.doc))
+
+    def _show_filters(self, choices) -> None:
         self.filter_box.blockSignals(True)
         self.filter_box.clear()
-        for label, key in filter_choices(self.doc):
+        for label, key in choices:
             self.filter_box.addItem(label, key)
         self.filter_box.blockSignals(False)
 
