@@ -88,3 +88,15 @@ def test_a_map_opened_by_file_open_fits_the_viewport_shown(new_window, qtbot, tm
     window.resize(1700, 1000)
     qtbot.wait(30)
     assert _boxes_inside(window)
+
+
+def test_a_window_left_unmaximised_takes_the_screens_free_area(new_window, qtbot):
+    from servicemap.ui.app import fill_screen
+
+    window = _show(new_window, qtbot, small_map(), size=(500, 400))  # no window manager
+    area = window.screen().availableGeometry()
+    fill_screen(window)
+    qtbot.waitUntil(lambda: window.width() >= area.width() * 0.9)
+    window.resize(area.width(), area.height())
+    fill_screen(window)  # as big as the screen already: left alone
+    assert window.width() == area.width()
