@@ -315,10 +315,13 @@ class MainWindow(QMainWindow):
 
         def still() -> bool:
             return self.session.doc is doc and self.session.scene is scene
-        self.aside.run(lambda: legend_entries(scene),
-                       lambda entries: self.legend.set_scene(scene, entries), still)
-        self.aside.run(lambda: filter_choices(doc), self._show_filters, still)
-        self.aside.run(doc.counts, self._show_counts, still)
+        def show(found) -> None:
+            entries, choices, counts = found
+            self.legend.set_scene(scene, entries)
+            self._show_filters(choices)
+            self._show_counts(counts)
+        self.aside.run(lambda: (legend_entries(scene), filter_choices(doc), doc.counts()),
+                       show, still)  # one thread: starting one waits for the interpreter
 
     def show_view(self, doc: Document, editor) -> None:
         """Show a scenario's view (or the baseline again) with its ``editor``, keeping the
