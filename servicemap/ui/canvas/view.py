@@ -139,8 +139,11 @@ class MapView(QGraphicsView):
         readable = self.readable_zoom()
         if scene is None or self.zoom >= readable:
             return
-        entries = [item.sceneBoundingRect() for item in getattr(scene, "nodes", {}).values()
-                   if item.kind == NodeKind.ACCESS_POINT]
+        nodes = getattr(scene, "nodes", {})
+        doc = getattr(scene, "doc", None)  # the access points from the map, not every box
+        points = (nodes[n] for n in doc.nodes_of_kind(NodeKind.ACCESS_POINT) if n in nodes) \
+            if doc is not None else (i for i in nodes.values() if i.kind == NodeKind.ACCESS_POINT)
+        entries = [item.sceneBoundingRect() for item in points]
         if not entries:
             return
         self._scale_to(readable)
