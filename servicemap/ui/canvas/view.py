@@ -20,6 +20,7 @@ MIN_ZOOM, MAX_ZOOM = 0.002, 8.0
 READABLE_PX = 8.0  # service names at least this tall when a map first opens (issue #15)
 OVERVIEW_ZOOM = DETAIL_LOD  # below this (no labels yet) the overview picture is drawn
 STEP = 1.25
+KNOWN_BOUNDS_OVER = 1000  # boxes: a larger map is fitted to the bounds its build found
 SMOOTH_AFTER_MS = 250  # flows are drawn smooth again this long after the last zoom step
 
 
@@ -134,8 +135,9 @@ class MapView(QGraphicsView):
         can (:meth:`readable_zoom`), with the access points, where people enter and a map
         is read from, at the left and centred from top to bottom. Ctrl+0 shows it whole."""
         scene = self.scene()
-        bounds = getattr(scene, "map_bounds", None)  # the map's bounds as it was just built
-        self.fit_bounds(bounds() if bounds is not None else scene.itemsBoundingRect())
+        bounds = getattr(scene, "map_bounds", None)  # a large map's bounds as just built,
+        large = bounds is not None and len(getattr(scene, "nodes", ())) > KNOWN_BOUNDS_OVER
+        self.fit_bounds(bounds() if large else scene.itemsBoundingRect())  # not every item's
         readable = self.readable_zoom()
         if scene is None or self.zoom >= readable:
             return
