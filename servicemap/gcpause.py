@@ -39,10 +39,18 @@ def gc_paused() -> Iterator[None]:
 _freeze_pending = False
 
 
-def freeze_after_next_full_collection() -> None:
+def freeze_after_next_full_collection(at_once: bool = False) -> None:
     """A map was shown: let the objects alive after the next full collection be left out of
-    every later one (until this is called again for the next map)."""
+    every later one (until this is called again for the next map). ``at_once`` (a large map:
+    that one full collection would itself hold the window, about 1 s at 10,000 services on a
+    loaded machine): freeze what is alive now, without a collection and without unfreezing
+    what an earlier map froze. A map leaves no cycles behind (none found after a 10,000-service
+    map was closed); what it leaves without cycles is freed as usual, frozen or not."""
     global _freeze_pending
+    if at_once:
+        _freeze_pending = False
+        gc.freeze()
+        return
     gc.unfreeze()  # what was frozen with an earlier map may be garbage now
     _freeze_pending = True
     if _after_collection not in gc.callbacks:

@@ -88,3 +88,21 @@ def test_a_shown_map_is_frozen_after_a_full_collection_and_freed_after_the_next_
         assert gone() is None
     finally:
         gc.unfreeze()
+
+
+def test_a_large_map_is_frozen_as_it_is_shown_without_a_full_collection():
+    from servicemap.gcpause import freeze_after_next_full_collection
+
+    try:
+        gc.unfreeze()
+        made = [[i] for i in range(1000)]  # a large map's records, alive while it is shown
+        collections = gc.get_stats()[2]["collections"]
+        freeze_after_next_full_collection(at_once=True)
+        assert gc.get_freeze_count() >= len(made)  # out of every later collection's sight
+        assert gc.get_stats()[2]["collections"] == collections  # none run to get there
+        gc.collect()
+        frozen = gc.get_freeze_count()
+        gc.collect()
+        assert gc.get_freeze_count() == frozen  # not frozen again after the next one
+    finally:
+        gc.unfreeze()

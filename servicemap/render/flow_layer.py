@@ -202,12 +202,20 @@ class FlowLayer(QGraphicsItem):
     def fit(self, flows) -> None:
         """Bounds exactly round ``flows`` (after a build, a layout or its undo: a drag only
         grows them, :meth:`changed`)."""
+        for _done in self.fit_in_slices(flows, 0):
+            pass
+
+    def fit_in_slices(self, flows, every: int, progress: float = 0.0):
+        """:meth:`fit` as a generator yielding ``progress`` after every ``every`` flows (0:
+        never), so a large map's build can let the window handle events in between."""
         left = top = math.inf
         right = bottom = -math.inf
-        for flow in flows:
+        for seen, flow in enumerate(flows, 1):
             x1, y1, x2, y2 = flow.boundingRect().getCoords()
             left, top = min(left, x1), min(top, y1)
             right, bottom = max(right, x2), max(bottom, y2)
+            if every and seen % every == 0:
+                yield progress
         bounds = QRectF() if left == math.inf else QRectF(left, top, right - left,
                                                           bottom - top)
         self.building = False

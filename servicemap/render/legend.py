@@ -67,8 +67,10 @@ def legend_entries(scene) -> list[Entry]:
         for ft in FlowType:
             if ft in flow_types:
                 entries.append(Entry("flow", style.FLOW_STYLES[ft][2], flow_type=ft))
-        widths = {style.width_bin_label(doc.edge(k).get("volume_per_year"))
-                  for k in scene.flows}
+        flows = scene.flows  # the volumes read straight from the graph: 50,000 flows
+        volumes = {volume for _u, _v, k, volume in
+                   doc.graph.edges(keys=True, data="volume_per_year") if k in flows}
+        widths = {style.width_bin_label(volume) for volume in volumes}
         entries.append(Entry("heading", "People per year (line width)"))
         for _bound, width, label in style.WIDTH_BINS:
             if label in widths:

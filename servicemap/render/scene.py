@@ -14,6 +14,8 @@ child, moves with it and goes when it is removed) or free in scene coordinates. 
 
 from __future__ import annotations
 
+import itertools
+import math
 import threading
 from collections.abc import Iterable, Mapping
 from contextlib import contextmanager
@@ -39,6 +41,7 @@ DIM_OPACITY = 0.18
 STEP_BADGES = "pathway steps"    # decoration layers of the highlighted pathway: numbered badges
 STEP_GAPS = "pathway gaps"       # and dashed "no flow" connectors between consecutive steps
 SCENE_MARGIN = 300  # room around the boxes in the scene rect
+ESTIMATE_PAD = (200.0, 120.0)  # round the boxes' centres: half the widest box and a lane
 SLICE = 250  # items made between two yields of rebuild_in_slices
 WAIT_SECONDS = 0.02  # a slice waits this long at a time for the routes from the worker
 ITEMS_SHARE, ROUTES_SHARE = 0.5, 0.4  # of a slow build's progress: the items made, the
@@ -71,6 +74,8 @@ class MapScene(NoteLayer, QGraphicsScene):
         self._anchored: dict[str, list[tuple[str, QGraphicsItem]]] = {}  # anchor: (layer, item)
         self._corner: tuple[float, float] | None = None  # (left, bottom) of the boxes
         self._corner_known = False
+        self._estimated = False  # the scene rect was set before the items were made
+        self._built_bounds: tuple[QRectF, QRectF] | None = None  # (items, scene rect) then
         self.router: routing.Router | None = None  # the flows' routes (route_flows)
         # More flows than this: none is routed, each runs between its boxes' middle ports
         # (an export of a very large map sets it; None: always routed, as on the canvas)
@@ -133,8 +138,18 @@ class MapScene(NoteLayer, QGraphicsScene):
         self._layers, self._anchored = {}, {}
         self.nodes.clear()
         self.flows.clear()
-        self._assign_colours()
         graph = self.doc.graph
+        parents: dict[str, str] = {}
+        for seen, (u, v, kind) in enumerate(graph.edges(data="kind"), 1):
+            if kind == EdgeKind.PART_OF:
+                parents[u] = v
+            if seen % (every * 8) == 0:  # reading a link is far cheaper than making an item
+                yield 0.0
+        self._parents = parents
+        self.colours = style.group_colours(self.doc, parents)
+        self._built_bounds = None
+        if background:
+            yield from self._estimate_scene_rect(every)
         total = max(1, graph.number_of_nodes() + graph.number_of_edges())
         made = 0
         unplaced = []
@@ -159,7 +174,8 @@ class MapScene(NoteLayer, QGraphicsScene):
             self.route_flows()
         if self.flow_layer is not None:
             self.addItem(self.flow_layer)
-            self.flow_layer.fit(self.flows.values())
+            yield from self.flow_layer.fit_in_slices(self.flows.values(), every, ITEMS_SHARE +
+                                                     ROUTES_SHARE)
             filed, count = 0, max(1, len(self.flows))
             while self.flow_layer.file_some(every):  # filed for drawing before the first paint
                 filed += every
@@ -167,9 +183,55 @@ class MapScene(NoteLayer, QGraphicsScene):
                     min(0.99, filed / count)
         self._build_notes()
         self.place_flow_labels()
-        self.fit_scene_rect()
+        if background:  # the bounds of every item visited a slice at a time
+            yield from self._fit_scene_rect_in_slices(every)
+        else:
+            self.fit_scene_rect()
         self.overview_picture.invalidate()
         yield 1.0
+
+    def _estimate_scene_rect(self, every: int):
+        """Set the scene rect before any item is made, from where the boxes will be: Qt
+        indexes every item again whenever the scene rect changes (15 s at 50,000 services
+        when it was set at the end of the build), so it must not change once they are made."""
+        left = top = math.inf
+        right = bottom = -math.inf
+        for seen, (_node, attrs) in enumerate(self.doc.graph.nodes(data=True), 1):
+            x, y = attrs.get("x"), attrs.get("y")
+            if x is not None and y is not None and attrs["kind"] in DRAWN_KINDS:
+                left, right = min(left, x), max(right, x)
+                top, bottom = min(top, y), max(bottom, y)
+            if seen % (every * 8) == 0:
+                yield 0.0
+        if left == math.inf:
+            return  # nothing placed yet: the rect is fitted at the end
+        rect = QRectF(left, top, right - left, bottom - top).adjusted(
+            -ESTIMATE_PAD[0], -ESTIMATE_PAD[1], ESTIMATE_PAD[0], ESTIMATE_PAD[1])
+        self.setSceneRect(rect.adjusted(-SCENE_MARGIN, -SCENE_MARGIN, SCENE_MARGIN,
+                                        SCENE_MARGIN))
+        self._estimated = True
+
+    def _fit_scene_rect_in_slices(self, every: int):
+        """Where the items are, found a slice of them at a time (itemsBoundingRect asks every
+        item in one go: half a second at 50,000 services); the scene rect changes only when
+        they reach past the estimate (:meth:`_estimate_scene_rect`)."""
+        rect = QRectF()
+        if self.flow_layer is not None:
+            rect = self.flow_layer.sceneBoundingRect()
+        items = itertools.chain(self.nodes.values(), self.notes.values(), self.flows.values())
+        for seen, item in enumerate(items, 1):
+            rect = rect.united(item.sceneBoundingRect())
+            if seen % every == 0:
+                yield 0.999  # the filing of the flows ends just below
+        if rect.isNull():
+            rect = QRectF(-400, -300, 800, 600)
+        wanted = rect.adjusted(-SCENE_MARGIN, -SCENE_MARGIN, SCENE_MARGIN, SCENE_MARGIN)
+        if not self._estimated:
+            self.setSceneRect(wanted)
+        elif not self.sceneRect().contains(rect):  # past the estimate: indexed once more
+            self.setSceneRect(self.sceneRect().united(wanted))
+        self._estimated = False
+        self._built_bounds = (QRectF(rect), self.sceneRect())
 
     def fit_scene_rect(self) -> None:
         rect = self.itemsBoundingRect()
@@ -180,6 +242,9 @@ class MapScene(NoteLayer, QGraphicsScene):
 
     def map_bounds(self) -> QRectF:
         """Where the boxes are (the scene rect less its margin), without visiting them."""
+        built = self._built_bounds  # a build in slices found them exactly
+        if built is not None and built[1] == self.sceneRect():
+            return QRectF(built[0])
         return self.sceneRect().adjusted(SCENE_MARGIN, SCENE_MARGIN, -SCENE_MARGIN,
                                          -SCENE_MARGIN)
 
@@ -353,9 +418,16 @@ class MapScene(NoteLayer, QGraphicsScene):
             self.router = None
             return
         bundle = [n for n, item in self.nodes.items() if item.kind == NodeKind.EXIT]
-        boxes = {n: item.box() for n, item in self.nodes.items()}
-        flows = [routing.Flow(k, f.source.node_id, f.target.node_id)
-                 for k, f in self.flows.items()]
+        boxes = {}
+        for made, (n, item) in enumerate(self.nodes.items(), 1):
+            boxes[n] = item.box()
+            if made % every == 0:
+                yield ITEMS_SHARE
+        flows = []
+        for made, (k, f) in enumerate(self.flows.items(), 1):
+            flows.append(routing.Flow(k, f.source.node_id, f.target.node_id))
+            if made % every == 0:
+                yield ITEMS_SHARE
         avoid = list(self._avoid)
         result: list = []
 

@@ -102,9 +102,23 @@ def run(path: str | None = None, review: bool = False) -> int:
     app.processEvents()  # on screen before the window's modules load
     window = make_window()
     window.showMaximized()
+    QTimer.singleShot(FILL_AFTER_MS, lambda: fill_screen(window))
     card.finish(window)
     QTimer.singleShot(0, lambda: start(window, path, review))
     return app.exec()
+
+
+FILL_AFTER_MS = 250  # a window manager maximises a window well within this
+
+
+def fill_screen(window) -> None:
+    """Give ``window`` the screen's free area when asking to maximise it did nothing (no
+    window manager: a bare X server, a kiosk, the virtual screen of the benchmarks), so the
+    map is fitted to the canvas a maximised window has, not to a window of its first size."""
+    area = window.screen().availableGeometry()
+    if window.isVisible() and not window.isMinimized() and \
+            window.frameGeometry().width() < area.width() * 0.9:
+        window.setGeometry(area)
 
 
 def tell_missing_resources() -> None:

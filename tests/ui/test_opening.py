@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from servicemap import demo, store
+from servicemap.render.legend import legend_entries
 
 
 @pytest.fixture(scope="module")
@@ -36,6 +37,13 @@ def test_a_large_map_opens_in_the_background_with_progress(open_window, map_file
     drawing = [percent for text, percent in reports if text.startswith("Drawing")]
     assert len(drawing) >= 2 and drawing == sorted(drawing)  # in slices, going forward
     assert reports[-1][1] == 100
+    # a large map's legend, filter choices and counts are worked out beside the window
+    qtbot.waitUntil(lambda: not window.aside.busy, timeout=60_000)
+    counts = window.doc.counts()
+    assert window.counts_label.text().startswith(f"{counts['services']:,} services")
+    assert window.filter_box.count() > 1 + len(window.doc.nodes_of_kind("directorate"))
+    assert [e.label for e in window.legend.entries] == \
+        [e.label for e in legend_entries(window.scene)]
 
 
 def test_cancel_keeps_the_map_shown_before(open_window, map_file, large_map, qtbot):
@@ -80,3 +88,39 @@ def test_at_start_the_window_comes_first_and_cancel_leaves_it_empty(new_window, 
     window.actions.action("file.open").trigger()  # the planner can still open a map
     qtbot.waitUntil(lambda: window.files.opening.done, timeout=120_000)
     assert window.session.path == large_map
+
+
+def test_the_window_answers_between_the_slices_of_an_open(open_window, map_file, large_map,
+                                                          qtbot):
+    from PySide6.QtCore import QTimer
+
+    window = open_window(map_file)
+    phase = {"now": "reading"}
+    beats = []
+    heart = QTimer(window)
+    heart.setInterval(1)
+    heart.timeout.connect(lambda: beats.append(phase["now"]))
+    heart.start()
+    opening = open_from_menu(window, large_map)
+    opening.progress.connect(lambda text, _percent: phase.update(now=text.split()[0]))
+    qtbot.waitUntil(lambda: opening.done, timeout=120_000)
+    heart.stop()
+    assert window.session.path == large_map
+    assert beats.count("Reading") + beats.count("reading") > 2  # while the worker reads
+    assert beats.count("Drawing") > 20  # the event loop ran between the drawing slices
+
+
+def test_a_small_map_from_file_open_is_read_in_the_background_too(open_window, map_file,
+                                                                  tmp_path, qtbot):
+    from tests.maps import small_map
+
+    window = open_window(map_file)
+    other = tmp_path / "other.smap"
+    doc = small_map()
+    doc.set_map_fields({"title": "Another map"})
+    store.save(doc, other)
+    opening = open_from_menu(window, other)
+    assert opening is not None and not opening.done  # not all at once on the window's turn
+    assert window.session.path == map_file
+    qtbot.waitUntil(lambda: opening.done, timeout=30_000)
+    assert window.session.path == other and window.doc.graph.graph["title"] == "Another map"

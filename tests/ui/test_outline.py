@@ -138,6 +138,7 @@ def test_large_map_builds_and_follows_selection(qtbot, selection):
     doc = synthetic(2_000)
     widget = OutlinePanel(doc, selection)
     qtbot.addWidget(widget)
+    qtbot.waitUntil(lambda: not widget.building, timeout=30_000)  # its rows made in slices
     services = doc.nodes_of_kind("service")
     selection.set(services[-3:])
     assert len(widget.selected_ids()) >= 3

@@ -61,13 +61,14 @@ def test_the_selection_shows_in_the_overview(open_window, tmp_path):
     assert before != after  # selected boxes turn blue
 
 
-def test_select_all_selects_every_box_and_flow(open_window, tmp_path):
+def test_select_all_selects_every_box_and_flow(open_window, tmp_path, qtbot):
     window = big_window(open_window, tmp_path)
     window.actions.action("edit.select_all").trigger()
     everything = set(window.scene.nodes) | set(window.scene.flows)
     assert set(window.selection.ids) == everything
     assert len(window.scene.selectedItems()) == len(everything)
     outline = window.docks["outline"].widget()
+    qtbot.waitUntil(lambda: not outline.building, timeout=30_000)  # rows made in slices
     assert set(outline.selected_ids()) >= set(window.scene.nodes) - {None}
 
 

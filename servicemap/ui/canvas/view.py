@@ -20,6 +20,7 @@ MIN_ZOOM, MAX_ZOOM = 0.002, 8.0
 READABLE_PX = 8.0  # service names at least this tall when a map first opens (issue #15)
 OVERVIEW_ZOOM = DETAIL_LOD  # below this (no labels yet) the overview picture is drawn
 STEP = 1.25
+KNOWN_BOUNDS_OVER = 1000  # boxes: a larger map is fitted to the bounds its build found
 SMOOTH_AFTER_MS = 250  # flows are drawn smooth again this long after the last zoom step
 
 
@@ -100,8 +101,10 @@ class MapView(QGraphicsView):
     def fit_map(self) -> None:
         """Show the whole map; an empty map is shown at 100% around the origin, where the
         first boxes go."""
-        scene = self.scene()
-        rect = scene.itemsBoundingRect()
+        self.fit_bounds(self.scene().itemsBoundingRect())
+
+    def fit_bounds(self, rect: QRectF) -> None:
+        """:meth:`fit_map` where the map is known to be ``rect``."""
         if rect.isNull() or rect.isEmpty():
             self._scale_to(1.0)
             self.centerOn(0, 0)
@@ -131,12 +134,18 @@ class MapView(QGraphicsView):
         """The whole map when its names can be read at that size; else the zoom where they
         can (:meth:`readable_zoom`), with the access points, where people enter and a map
         is read from, at the left and centred from top to bottom. Ctrl+0 shows it whole."""
-        self.fit_map()
-        scene, readable = self.scene(), self.readable_zoom()
+        scene = self.scene()
+        bounds = getattr(scene, "map_bounds", None)  # a large map's bounds as just built,
+        large = bounds is not None and len(getattr(scene, "nodes", ())) > KNOWN_BOUNDS_OVER
+        self.fit_bounds(bounds() if large else scene.itemsBoundingRect())  # not every item's
+        readable = self.readable_zoom()
         if scene is None or self.zoom >= readable:
             return
-        entries = [item.sceneBoundingRect() for item in getattr(scene, "nodes", {}).values()
-                   if item.kind == NodeKind.ACCESS_POINT]
+        nodes = getattr(scene, "nodes", {})
+        doc = getattr(scene, "doc", None)  # the access points from the map, not every box
+        points = (nodes[n] for n in doc.nodes_of_kind(NodeKind.ACCESS_POINT) if n in nodes) \
+            if doc is not None else (i for i in nodes.values() if i.kind == NodeKind.ACCESS_POINT)
+        entries = [item.sceneBoundingRect() for item in points]
         if not entries:
             return
         self._scale_to(readable)

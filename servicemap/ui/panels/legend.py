@@ -25,17 +25,20 @@ class LegendPanel(Panel):
         if scene is not None:
             self.set_scene(scene)
 
-    def set_scene(self, scene) -> None:
-        """Show the legend of ``scene`` (and stop following the previous map)."""
+    def set_scene(self, scene, entries: list[Entry] | None = None) -> None:
+        """Show the legend of ``scene`` (and stop following the previous map); ``entries``:
+        its entries, worked out already (a large map's, in a worker thread)."""
         self.scene = scene
         self.follow(scene.doc)
-        self.refresh()
+        self.refresh(entries)
 
     def on_event(self, name: str, *args) -> bool:
         return name in self.UNDRAWN
 
-    def refresh(self) -> None:
-        self.entries = legend_entries(self.scene) if self.scene is not None else []
+    def refresh(self, entries: list[Entry] | None = None) -> None:
+        if entries is None:
+            entries = legend_entries(self.scene) if self.scene is not None else []
+        self.entries = entries
         self.setMinimumHeight(int(entries_height(self.entries)) + 16)
         self.updateGeometry()
         self.update()

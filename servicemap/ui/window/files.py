@@ -236,15 +236,10 @@ class FileController:
             self.open_any(path, ask_save=False)
 
     def open_any(self, path, ask_save: bool = True) -> None:
-        """File > Open and Recent: a large map in the background (progress, Cancel), a small
-        one at once."""
-        from servicemap.ui.window.opening import BACKGROUND_BYTES
-
-        try:
-            large = Path(path).stat().st_size > BACKGROUND_BYTES
-        except OSError:
-            large = False  # open_path says what is wrong with it
-        if large:
+        """File > Open and Recent: a .smap map in the background, whatever its size (progress
+        and Cancel once it takes a moment; a 2,000-service map of under a megabyte held the
+        window for 2 s at once); an exchange file (JSON) at once, with its report."""
+        if map_format(path) is SMAP and Path(path).is_file():  # else open_path says why not
             self.open_in_background(path, ask_save=ask_save)
         else:
             self.open_path(path, ask_save=ask_save)

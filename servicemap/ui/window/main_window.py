@@ -7,7 +7,7 @@ The window wires gestures to the editor and keeps files safe
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, QEvent, QPointF, Qt, QTimer
 from PySide6.QtGui import QAction, QCursor, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
@@ -38,6 +38,7 @@ from servicemap.ui.file_safety import Recovery
 from servicemap.ui.panels.legend import LegendPanel
 from servicemap.ui.session import Mode, Session
 from servicemap.ui.window.actions import ActionRegistry
+from servicemap.ui.window.aside import Aside
 from servicemap.ui.window.files import FileController
 from servicemap.ui.window.scenario_views import ScenarioViews
 from servicemap.ui.window.selection import Selection
@@ -47,6 +48,8 @@ from servicemap.words import plural, without_ids
 
 APP_NAME = "servicemap"
 ZOOM_CHOICES = (10, 25, 50, 75, 100, 150, 200, 400)
+FREEZE_AT_ONCE = 3000  # nodes: a larger map's objects are frozen as it is shown, not after
+# a full collection (one over a 3,000-service map's objects takes about 0.1 s)
 
 
 class MainWindow(QMainWindow):
@@ -77,6 +80,7 @@ class MainWindow(QMainWindow):
         self.docks: dict[str, QDockWidget] = {}
         self._pathway_actions: list = []  # features' buttons on every Pathways dock
         self.files = FileController(self, self.session, recovery)
+        self.aside = Aside(self)  # a large map's legend, filters and counts (set_document)
         self.scenarios = ScenarioViews(self, self.session)
         self.actions = ActionRegistry(self, self.session, self.selection)
         self.guard = ReadOnlyGuard(lambda: self.session.editable,
@@ -200,7 +204,14 @@ class MainWindow(QMainWindow):
     def new_scene(self, doc: Document, build: bool = True) -> CanvasScene:
         """The canvas scene for ``doc``; ``build=False``: without its items yet (the caller
         builds them, a slice at a time: :mod:`servicemap.ui.window.opening`)."""
-        return CanvasScene(doc, self, editable=lambda: self.session.editable, build=build)
+        scene = CanvasScene(doc, self, editable=lambda: self.session.editable, build=False)
+        # Active from the start, while it is empty: Qt sends every top-level item an event
+        # when a scene turns active (shown in the active window) or inactive (another map
+        # shown, the window left): 0.4 s at 10,000 services, each time.
+        QCoreApplication.sendEvent(scene, QEvent(QEvent.WindowActivate))
+        if build:
+            scene.rebuild()
+        return scene
 
     def set_document(self, doc: Document, mode: Mode = Mode.EDIT,
                      scene: CanvasScene | None = None, *, editor=None,
@@ -264,7 +275,9 @@ class MainWindow(QMainWindow):
         self.pathways_panel().pathway_selected.connect(self.scene.highlight_pathway)
         for action in self._pathway_actions:
             self.pathways_panel().add_action_button(action)
-        self.legend.set_scene(self.scene)
+        large = doc.graph.number_of_nodes() > FREEZE_AT_ONCE
+        if not large:
+            self.legend.set_scene(self.scene)
         self.actions.bind_stack(self.editor.stack)
         self.editor.stack.indexChanged.connect(self._on_edit)
         for old_signal, slot in self._counting:
@@ -274,8 +287,11 @@ class MainWindow(QMainWindow):
             doc.pathway_added, doc.pathway_removed)]
         for sig, slot in self._counting:
             sig.connect(slot)
-        self._refresh_filters()
-        self._update_counts()
+        if large:
+            self._read_aside(doc)
+        else:
+            self._refresh_filters()
+            self._update_counts()
         self._on_selection_changed([])
         if mode != session.mode:
             session.set_mode(mode)  # -> _on_mode_changed
@@ -285,7 +301,27 @@ class MainWindow(QMainWindow):
         if not view:
             self.view.fit_until_used()
         # the map's objects out of later full collections' sight once the next one has run
-        freeze_after_next_full_collection()
+        freeze_after_next_full_collection(at_once=doc.graph.number_of_nodes() > FREEZE_AT_ONCE)
+
+    def _read_aside(self, doc: Document) -> None:
+        """A large map's legend, filter choices and counts each visit every item (a third of
+        a second each at 50,000 services): worked out in a worker thread, shown when ready."""
+        from servicemap.render.legend import legend_entries
+
+        scene = self.scene
+        self.legend.set_scene(scene, [])
+        self._show_filters([("Everything", None)])
+        self.counts_label.setText("Counting…")
+
+        def still() -> bool:
+            return self.session.doc is doc and self.session.scene is scene
+        def show(found) -> None:
+            entries, choices, counts = found
+            self.legend.set_scene(scene, entries)
+            self._show_filters(choices)
+            self._show_counts(counts)
+        self.aside.run(lambda: (legend_entries(scene), filter_choices(doc), doc.counts()),
+                       show, still)  # one thread: starting one waits for the interpreter
 
     def show_view(self, doc: Document, editor) -> None:
         """Show a scenario's view (or the baseline again) with its ``editor``, keeping the
@@ -352,7 +388,9 @@ class MainWindow(QMainWindow):
         self._update_counts()
 
     def _update_counts(self) -> None:
-        c = self.doc.counts()
+        self._show_counts(self.doc.counts())
+
+    def _show_counts(self, c: dict[str, int]) -> None:
         self.counts_label.setText(" · ".join(plural(c[key], word) for key, word in (
             ("services", "service"), ("access_points", "access point"), ("exits", "exit"),
             ("flows", "flow"), ("pathways", "pathway"))))
@@ -628,9 +666,12 @@ class MainWindow(QMainWindow):
         self.search_box.selectAll()
 
     def _refresh_filters(self) -> None:
+        self._show_filters(filter_choices(self.doc))
+
+    def _show_filters(self, choices) -> None:
         self.filter_box.blockSignals(True)
         self.filter_box.clear()
-        for label, key in filter_choices(self.doc):
+        for label, key in choices:
             self.filter_box.addItem(label, key)
         self.filter_box.blockSignals(False)
 

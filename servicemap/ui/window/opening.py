@@ -12,20 +12,24 @@ copy, the panels).
 
 from __future__ import annotations
 
+import gc
 import threading
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QProgressDialog
 
 from servicemap.errors import ServiceMapError
+from servicemap.gcpause import gc_paused
 from servicemap.io.formats import open_map
 
-SLICE_SECONDS = 0.05  # items made per turn of the event loop: about this long
+SLICE_SECONDS = 0.03  # items made per turn of the event loop: about this long (the loop
+# then indexes them and repaints the progress, and a loaded machine stretches both)
+STEP_ITEMS = 20       # items made between two looks at the clock (one step: a few ms)
+MIN_MAKING = 0.004    # of a slice, at least this long making items
 POLL_MS = 25          # how often the window looks whether the reader has finished
 DIALOG_AFTER_MS = 300  # a quick open shows no dialog at all
-BACKGROUND_BYTES = 1_000_000  # File > Open and Recent open files larger than this so
 
 
 class Opening(QObject):
@@ -44,6 +48,8 @@ class Opening(QObject):
         self._doc = None
         self._scene = None
         self._steps = None
+        self._percent = -1
+        self._budget = SLICE_SECONDS  # of a slice, for making items (see _build_slice)
         self._poll = QTimer(self)
         self._poll.setInterval(POLL_MS)
         self._poll.timeout.connect(self._check_read)
@@ -66,9 +72,13 @@ class Opening(QObject):
         self._poll.start()
         QTimer.singleShot(DIALOG_AFTER_MS, self._show_dialog)
 
-    def _read(self) -> None:  # in the worker thread: no Qt here
+    def _read(self) -> None:  # in the worker thread: no Qt objects made here
+        _import_panels()
         try:
-            self._result.append((open_map(self.path), None))
+            with gc_paused():
+                doc = open_map(self.path)
+                gc.freeze()  # else the collector's next turn scans all of it, on any thread
+            self._result.append((doc, None))
         except ServiceMapError as exc:
             self._result.append((None, str(exc)))
         except Exception as exc:  # noqa: BLE001 - said to the planner, never lost in a thread
@@ -98,23 +108,37 @@ class Opening(QObject):
             return
         self._doc = doc
         self._scene = self.window.new_scene(doc, build=False)
-        self._steps = self._scene.rebuild_in_slices()
+        self._steps = self._scene.rebuild_in_slices(STEP_ITEMS)
         self.progress.emit("Drawing the map…", 0)
         self._build.start()
 
     def _build_slice(self) -> None:
-        """Make items for about SLICE_SECONDS, then let the window handle its events."""
-        deadline = time.perf_counter() + SLICE_SECONDS
+        """Make items for a while, and let Qt index them (counted in the same slice), about
+        SLICE_SECONDS in all; then let the window handle its events."""
+        start = time.perf_counter()
+        deadline = start + self._budget
         done = 0.0
         for done in self._steps:
             if done >= 1.0 or time.perf_counter() > deadline:
                 break
         else:
             done = 1.0
+        # Qt's own work on the items just made (index, bounds, polish), queued on the scene
+        for queue in (self._scene, *self._scene.children()):  # the scene and its index
+            QCoreApplication.sendPostedEvents(queue, QEvent.MetaCall)
+        spent = time.perf_counter() - start
+        if spent > 0:  # the next slice's share for making items, so the whole is about right
+            self._budget = max(MIN_MAKING, min(SLICE_SECONDS,
+                                               self._budget * SLICE_SECONDS / spent))
         if done < 1.0:
-            self.progress.emit("Drawing the map…", int(done * 100))
+            if int(done * 100) != self._percent:  # the modal dialog repaints on each change
+                self._percent = int(done * 100)
+                self.progress.emit("Drawing the map…", self._percent)
             return
         self._build.stop()
+        gc.freeze()  # what was made out of the collector's sight before it runs again
+        self._steps.close()  # past its last yield: the collector runs again
+        self._steps = None
         self.progress.emit("Showing the map…", 100)
         self.dialog.hide()
         scene, self._scene = self._scene, None
@@ -131,6 +155,9 @@ class Opening(QObject):
         self.cancelled = True
         self._poll.stop()
         self._build.stop()
+        if self._steps is not None:
+            self._steps.close()  # the build's pause of the garbage collector ends with it
+            self._steps = None
         if self._scene is not None:
             self._scene.detach()
             self._scene.deleteLater()
@@ -144,3 +171,13 @@ class Opening(QObject):
         self.finished.emit(shown)
         if self.on_end is not None:
             self.on_end(shown)
+
+
+def _import_panels() -> None:
+    """Load what showing a map needs (its editor and panels) while the map is read, not on
+    the window's thread when it is shown (a first import: about 0.1 s each)."""
+    import importlib
+
+    for name in ("servicemap.ui.editing.editor", "servicemap.ui.panels.inspector",
+                 "servicemap.ui.panels.outline", "servicemap.ui.panels.pathways"):
+        importlib.import_module(name)
