@@ -108,6 +108,7 @@ def prepare_large(doc: Document, title: str, pad: float) -> LargePicture:
         raise ExportError("the map has nothing to draw")
     source = records.bounding_rect().adjusted(-pad, -pad, pad, pad)
     shown = SimpleNamespace(doc=doc, nodes=records.nodes, flows=records.flows,
-                            colours=records.colours, group_of=records.group_of)
+                            colours=records.colours, group_of=records.group_of,
+                            colour_meaning="")  # records are drawn with no overlay
     return LargePicture(records, source, shown, title, "",
                         {k: line.label for k, line in records.flows.items()})
