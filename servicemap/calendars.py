@@ -330,3 +330,46 @@ def mean(cal: Calendar, default: float | None, start: datetime.date,
             return None
         total += value * (end - t)
     return total / days if days > 0 else pieces[0][1]
+
+
+# ----- in words -------------------------------------------------------------------------------
+_DAY_PLURALS = ("Mondays", "Tuesdays", "Wednesdays", "Thursdays", "Fridays", "Saturdays",
+                "Sundays")
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December")
+
+
+def _number_words(value: float) -> str:
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}".rstrip("0")
+
+
+def days_words(days: frozenset[int]) -> str:
+    """Days for reading: "every day", "on weekdays", "at weekends", "on Mondays", "on Fri-Mon"."""
+    if days == ALL_DAYS:
+        return "every day"
+    if days == frozenset(range(5)):
+        return "on weekdays"
+    if days == frozenset({5, 6}):
+        return "at weekends"
+    if len(days) == 1:
+        return f"on {_DAY_PLURALS[min(days)]}"
+    return f"on {days_text(days)}"
+
+
+def describe(cal: Calendar, unit: str = "") -> str:
+    """The calendar for reading, entry by entry: "12 on weekdays 08:00-20:00, 4 at weekends,
+    30 from 1 April 2027" (``unit`` after each value: " a year")."""
+    parts = []
+    for e in cal.entries:
+        words = [_number_words(e.value) + unit]
+        whole_day = (e.start_minute, e.end_minute) == (0, MINUTES_IN_DAY)
+        if e.days != ALL_DAYS or e.from_date is None:
+            words.append(days_words(e.days))
+        if not whole_day:
+            words.append(f"{_clock(e.start_minute)}-{_clock(e.end_minute)}")
+        if e.from_date is not None:
+            d = e.from_date
+            words.append(f"from {d.day} {_MONTHS[d.month - 1]} {d.year}")
+        parts.append(" ".join(words))
+    return ", ".join(parts)
+
