@@ -125,3 +125,22 @@ def test_the_pathways_table_gives_days_from_entry_to_exit(qtbot, open_window, tm
 
     about = [row[0] for row in load_workbook(out)["About"].iter_rows(values_only=True)]
     assert any(line.startswith("Pathway Clinic then ward: ") for line in about), about
+
+
+def test_the_start_date_is_typed_and_said_with_the_results(qtbot, window):
+    from PySide6.QtCore import QDate
+    from PySide6.QtWidgets import QDateTimeEdit
+
+    dialog = open_dialog(window)
+    assert dialog.start.date() == QDate.currentDate()  # today unless changed
+    set_value(qtbot, dialog.days, 30)
+    set_value(qtbot, dialog.warm_up, 5)
+    set_value(qtbot, dialog.runs, 1)
+    dialog.start.setFocus()  # as a click on the year: each part moves on when it is full
+    dialog.start.setSelectedSection(QDateTimeEdit.Section.YearSection)
+    qtbot.keyClicks(dialog.start, "20270401")
+    qtbot.keyClick(dialog.start, Qt.Key_Tab)
+    assert dialog.start.date() == QDate(2027, 4, 1)
+    qtbot.mouseClick(dialog.run_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: not dialog.running, timeout=60_000)
+    assert "measured from 2027-04-01" in dialog.status.text(), dialog.status.text()
