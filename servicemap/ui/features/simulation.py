@@ -1,15 +1,15 @@
 """Analysis > Simulate…: the whole-map simulation (servicemap.graph.simulate) from the window.
 
 A dialog takes the days, warm-up, runs, seed and start date (when measuring begins, after the
-warm-up: the map's calendars of places and arrivals are read from it); Run builds the
+warm-up: the map's calendars of places and arrivals are followed from it); Run builds the
 queueing network from the map as it is and runs it in a worker thread that drives worker
 processes (both cores), so the window stays responsive; a progress bar counts the runs and
 Cancel stops the workers. The results fill a table, one row per service with each mean's 95%
 interval, which Copy (text and HTML for a spreadsheet) and Export… (CSV or Excel) take away as
-the Analysis dock's tables do; a second table gives each map pathway's people and days from entry to exit; what the map did
-not say is listed under the tables. The Charts tab draws, for the service chosen (busiest
-first), its places held day by day with the 5th-95th percentile band over the runs and its
-wait distribution, then bars of the busiest services.
+the Analysis dock's tables do; a second table gives each map pathway's people and days from
+entry to exit; what the map did not say is listed under the tables. The Charts tab draws, for
+the service chosen (busiest first), its places held day by day with the 5th-95th percentile
+band over the runs and its wait distribution, then bars of the busiest services.
 """
 
 from __future__ import annotations
