@@ -207,3 +207,12 @@ def test_mean_weights_by_time_and_is_unknown_when_part_is():
     assert mean(cal, None, datetime.date(2027, 3, 1)) is None
     assert mean(Calendar(()), 3.0, datetime.date(2027, 3, 1)) == 3.0
     assert mean(Calendar(()), None, datetime.date(2027, 3, 1)) is None
+
+
+def test_a_calendar_in_words():
+    cal = parse("Mon-Fri 08:00-20:00 12; Sat,Sun 4; 20:00-08:00 6; Fri 22:00-06:00 1250.5; "
+                "from 2027-04-01 30; 3; Wed,Fri-Mon 2")
+    assert calendars.describe(cal) == (
+        "12 on weekdays 08:00-20:00, 4 at weekends, 6 from 20:00 to 08:00, "
+        "1,250.5 on Fridays 22:00-06:00, 30 from 1 April 2027, 3 every day, 2 on Wed,Fri-Mon")
+    assert calendars.describe(parse("Mon 3"), " a year") == "3 a year on Mondays"
