@@ -222,6 +222,14 @@ def test_an_access_point_with_a_calendar_and_no_rate_feeds_through_its_volumes()
     assert "otherwise no one" in " ".join(network.assumptions)
 
 
+def test_an_access_point_with_a_calendar_and_shares_needs_no_rate_a_year():
+    doc = clinic(arrivals_calendar="1000")
+    doc.graph.nodes["gp"]["arrivals_per_year"] = None
+    network = build(doc, START, 14, 0)
+    assert network.stations[0].arrival_steps == [(0.0, 1000 / 365)]
+    assert network.stations[0].arrivals_per_day == pytest.approx(1000 / 365)
+
+
 # ----- the command line -----------------------------------------------------------------------
 def test_simulate_start_is_in_the_json_and_a_bad_date_is_exit_2(tmp_path, capsys):
     path = tmp_path / "m.smap"

@@ -5,13 +5,15 @@ access point ("Arrivals to ...") with ``arrivals_per_year`` and a referral flow 
 100%, each transition above 0 a flow with ``share_pct`` (a transfer, or a discharge into an
 exit) and its delay's mean as ``transfer_delay_days``; the service distribution gives
 ``length_of_stay_days``, ``los_distribution`` and ``los_sd_days``; the calendar's capacity
-(its time-weighted mean) ``capacity`` in places; ``ext_queue`` the ``queue_limit`` (``Inf``:
+(its time-weighted mean) ``capacity`` in places, and a calendar of a day or a week the
+``capacity_calendar`` (the arrivals' the access point's ``arrivals_calendar``:
+:mod:`servicemap.io.pathsimr_calendars`); ``ext_queue`` the ``queue_limit`` (``Inf``:
 none); a service point sending people to one whose ``int_queue`` is 0 has ``blocking`` (its
 people wait in place while the next is full; each ``int_queue`` is kept in the notes). Rates
 and times are converted from ``time_unit`` (hours or days) to days and people a year. What
-the map has no field for (a calendar that changes through the day, a Weibull distribution, a
-delay's spread, the internal queue) is kept as one ``PathSimR ...`` line of the item's notes
-(:mod:`servicemap.io.pathsimr`).
+the map has no field for (a calendar repeating other than daily or weekly, a Weibull
+distribution, a delay's spread, the internal queue) is kept as one ``PathSimR ...`` line of
+the item's notes (:mod:`servicemap.io.pathsimr`).
 
 Every malformed row or cell is one problem naming the file, row and column; all are
 collected and :class:`ImportProblems` is raised before anything is built. The map is laid

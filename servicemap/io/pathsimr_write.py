@@ -6,7 +6,8 @@ its ``capacity`` its ``cap``, ``queue_limit`` its ``ext_queue``; a service whose
 block has an ``int_queue`` of 0), every exit a flow of a service reaches an exit, each flow's
 ``share_pct`` its transition and ``transfer_delay_days`` its delay; the access points'
 ``arrivals_per_year`` times their flows' shares are the ``ext_arr`` of the services they
-feed. A ``PathSimR ...`` line of an item's notes (a calendar through the day, a Weibull, a
+feed; a ``capacity_calendar`` or ``arrivals_calendar`` is written as rows over a day or a
+week. A ``PathSimR ...`` line of an item's notes (a calendar of another period, a Weibull, a
 delay's spread, an internal queue) is written back while the fields still agree with it; a
 planner's later change to the field wins. Times and rates are written per ``time_unit``.
 
