@@ -101,11 +101,17 @@ def _through(fmt: str, doc, folder: Path):
     if fmt == "csv":
         csvfiles.write_csv_folder(doc, folder / "csv")
         return csvfiles.read_csv_folder(folder / "csv")
+    if fmt == "flat-graphml":
+        graphml.write_flat_graphml(doc, folder / "flat.graphml")
+        return graphml_read.read_graphml(folder / "flat.graphml")
     graphml.write_graphml(doc, folder / "m.graphml")
     return graphml_read.read_graphml(folder / "m.graphml")
 
 
-@pytest.mark.parametrize("fmt", ["smap", "json", "xlsx", "ods", "csv", "graphml"])
+FORMATS = ["smap", "json", "xlsx", "ods", "csv", "graphml", "flat-graphml"]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
 def test_queueing_fields_round_trip_through_every_format(fmt, tmp_path):
     doc = queued()
     back = _through(fmt, doc, tmp_path)
