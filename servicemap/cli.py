@@ -636,7 +636,7 @@ def cmd_simulate(args) -> int:
         name = result["scenario"]
         print(escaped(title if name is None else f"{title}: scenario “{name}”"))
         print("\n".join(map(escaped, report_lines(result, args.days, args.warm_up,
-                                                   args.runs, args.seed))))
+                                                   args.runs, args.seed, start))))
     return EXIT_OK
 
 

@@ -250,6 +250,12 @@ def test_simulate_start_is_in_the_json_and_a_bad_date_is_exit_2(tmp_path, capsys
         assert result["system"]["arrivals_per_year"] == pytest.approx(per_year, rel=0.25)
         assert f"GP: arrivals follow a calendar (7,300 a year from 1 July 2027{otherwise})" \
             in result["assumptions"]
+    assert main(["simulate", str(path), "--days", "5", "--runs", "1", "--start",
+                 "2027-07-01"]) == 0
+    text = capsys.readouterr().out
+    assert "Simulated 5 days from 2027-07-01 after a 90-day warm-up" in text
+    assert "GP: arrivals follow a calendar (7,300 a year from 1 July 2027, otherwise 730 a " \
+        "year)" in text  # the warm-up runs before the step
     for bad in ("2027-02-30", "1/4/2027", "tomorrow"):
         assert main(["simulate", str(path), "--start", bad]) == 2
         err = capsys.readouterr().err
