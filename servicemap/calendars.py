@@ -220,6 +220,7 @@ def _clock(minute: int) -> str:
 
 def value_text(value: float) -> str:
     """A value as the canonical text writes it: "12", "0.5", exact (repr) beyond."""
+    value = float(value)
     return str(int(value)) if value.is_integer() and abs(value) < 2**53 else repr(value)
 
 
@@ -358,14 +359,16 @@ def days_words(days: frozenset[int]) -> str:
 
 def describe(cal: Calendar, unit: str = "") -> str:
     """The calendar for reading, entry by entry: "12 on weekdays 08:00-20:00, 4 at weekends,
-    30 from 1 April 2027" (``unit`` after each value: " a year")."""
+    6 from 20:00 to 08:00, 30 from 1 April 2027" (``unit`` after each value: " a year")."""
     parts = []
     for e in cal.entries:
         words = [_number_words(e.value) + unit]
         whole_day = (e.start_minute, e.end_minute) == (0, MINUTES_IN_DAY)
-        if e.days != ALL_DAYS or e.from_date is None:
+        if e.days != ALL_DAYS or (whole_day and e.from_date is None):
             words.append(days_words(e.days))
-        if not whole_day:
+        if not whole_day and e.days == ALL_DAYS:
+            words.append(f"from {_clock(e.start_minute)} to {_clock(e.end_minute)}")
+        elif not whole_day:
             words.append(f"{_clock(e.start_minute)}-{_clock(e.end_minute)}")
         if e.from_date is not None:
             d = e.from_date

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from servicemap import calendars
@@ -117,14 +117,15 @@ def test_every_error_is_one_sentence_naming_the_entry(text, sentence):
 
 
 _days = st.frozensets(st.integers(0, 6), min_size=1)
-_window = st.tuples(st.integers(0, 1439), st.integers(1, 1440)).filter(
-    lambda w: w[0] != w[1] % 1440)
+_window = st.integers(0, 1439).flatmap(
+    lambda a: st.integers(1, 1439).map(lambda k: (a, (a + k) % 1440 or 1440)))
 _entries = st.builds(
     lambda days, window, date, value: Entry(days, window[0], window[1], date, value),
     _days, _window, st.none() | st.dates(datetime.date(2000, 1, 1), datetime.date(2100, 1, 1)),
     st.floats(0, 1e6, allow_nan=False) | st.integers(0, 500).map(float))
 
 
+@settings(suppress_health_check=[HealthCheck.too_slow])  # the shared machine is slow at times
 @given(st.lists(_entries, max_size=6))
 def test_the_canonical_text_reads_back_as_the_same_calendar(entries):
     cal = Calendar(tuple(entries))
@@ -207,3 +208,12 @@ def test_mean_weights_by_time_and_is_unknown_when_part_is():
     assert mean(cal, None, datetime.date(2027, 3, 1)) is None
     assert mean(Calendar(()), 3.0, datetime.date(2027, 3, 1)) == 3.0
     assert mean(Calendar(()), None, datetime.date(2027, 3, 1)) is None
+
+
+def test_a_calendar_in_words():
+    cal = parse("Mon-Fri 08:00-20:00 12; Sat,Sun 4; 20:00-08:00 6; Fri 22:00-06:00 1250.5; "
+                "from 2027-04-01 30; 3; Wed,Fri-Mon 2")
+    assert calendars.describe(cal) == (
+        "12 on weekdays 08:00-20:00, 4 at weekends, 6 from 20:00 to 08:00, "
+        "1,250.5 on Fridays 22:00-06:00, 30 from 1 April 2027, 3 every day, 2 on Wed,Fri-Mon")
+    assert calendars.describe(parse("Mon 3"), " a year") == "3 a year on Mondays"

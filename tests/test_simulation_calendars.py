@@ -27,7 +27,7 @@ START = datetime.date(2027, 1, 4)  # a Monday
 
 
 def set_calendar(doc: Document, node: str, field: str, text: str) -> None:
-    doc.graph.nodes[node][field] = text
+    doc.update_node(node, {field: text or None})
 
 
 def clinic(capacity_calendar: str = "", arrivals_calendar: str = "") -> Document:
@@ -134,7 +134,7 @@ def test_a_fall_lets_those_in_service_finish_and_a_rise_starts_the_waiting_at_on
 
 def test_places_of_0_close_a_service():
     doc = clinic(capacity_calendar="Sat,Sun 0")
-    doc.graph.nodes["c"]["los_distribution"] = "fixed"  # half a day exactly
+    doc.update_node("c", {"los_distribution": "fixed"})  # half a day exactly
     network = build(doc, START, 700, 0)
     assert network.stations[0].places_steps[:3] == [(0.0, 3), (5.0, 0.0), (7.0, 3)]
     row = run_one(network, 700, 0, 5)["stations"][0]
@@ -198,14 +198,16 @@ def test_the_assumptions_say_each_calendar_in_words():
     assert "GP: arrivals follow a calendar (1,000 a year on weekdays, otherwise 730 a year)" \
         in network.assumptions
     doc = clinic("5")
-    doc.graph.nodes["c"]["capacity_unit"] = "appointments a week"
+    doc.update_node("c", {"capacity_unit": "appointments a week"})
     assert any("its calendar of places is not used" in a
                for a in build(doc, START, 30, 0).assumptions)
 
 
 def test_a_calendar_that_cannot_be_read_stops_the_run_in_one_sentence():
+    doc = clinic()
+    doc.graph.nodes["c"]["capacity_calendar"] = "Mon-Fry 4"  # as a file edited by hand might
     with pytest.raises(ServiceMapError) as caught:
-        build(clinic("Mon-Fry 4"), START, 30, 0)
+        build(doc, START, 30, 0)
     assert str(caught.value) == ('Clinic: the capacity calendar cannot be read: entry 1 '
                                  '("Mon-Fry 4"): "Fry" is not a day; use Mon, Tue, Wed, Thu, '
                                  'Fri, Sat or Sun')
@@ -213,13 +215,20 @@ def test_a_calendar_that_cannot_be_read_stops_the_run_in_one_sentence():
 
 def test_an_access_point_with_a_calendar_and_no_rate_feeds_through_its_volumes():
     doc = clinic(arrivals_calendar="Mon-Fri 09:00-17:00 2190")  # 6 a day then, else none
-    doc.graph.nodes["gp"]["arrivals_per_year"] = None
-    doc.graph.edges["gp", "c", "f1"]["volume_per_year"] = 500.0
-    doc.graph.edges["gp", "c", "f1"]["share_pct"] = None
+    doc.update_node("gp", {"arrivals_per_year": None})
+    doc.update_edge("f1", {"volume_per_year": 500.0, "share_pct": None})
     network = build(doc, START, 14, 0)
     assert network.stations[0].arrival_steps[:3] == [
         (0.0, 0.0), (pytest.approx(9 / 24), 6.0), (pytest.approx(17 / 24), 0.0)]
     assert "otherwise no one" in " ".join(network.assumptions)
+
+
+def test_an_access_point_with_a_calendar_and_shares_needs_no_rate_a_year():
+    doc = clinic(arrivals_calendar="1000")
+    doc.update_node("gp", {"arrivals_per_year": None})
+    network = build(doc, START, 14, 0)
+    assert network.stations[0].arrival_steps == [(0.0, 1000 / 365)]
+    assert network.stations[0].arrivals_per_day == pytest.approx(1000 / 365)
 
 
 # ----- the command line -----------------------------------------------------------------------
@@ -232,6 +241,15 @@ def test_simulate_start_is_in_the_json_and_a_bad_date_is_exit_2(tmp_path, capsys
     assert data["start"] == "2027-04-01" and data["days"] == 20 and data["results"]
     assert main(["simulate", str(path), "--days", "5", "--runs", "1", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["start"] == datetime.date.today().isoformat()
+    store.save(clinic(arrivals_calendar="from 2027-07-01 7300"), path)
+    for start, per_year, otherwise in (("2027-03-01", 730, ", otherwise 730 a year"),
+                                       ("2027-07-01", 7300, "")):  # the field never holds
+        assert main(["simulate", str(path), "--days", "60", "--warm-up", "0", "--runs", "1",
+                     "--start", start, "--json"]) == 0
+        result = json.loads(capsys.readouterr().out)["results"][0]
+        assert result["system"]["arrivals_per_year"] == pytest.approx(per_year, rel=0.25)
+        assert f"GP: arrivals follow a calendar (7,300 a year from 1 July 2027{otherwise})" \
+            in result["assumptions"]
     for bad in ("2027-02-30", "1/4/2027", "tomorrow"):
         assert main(["simulate", str(path), "--start", bad]) == 2
         err = capsys.readouterr().err

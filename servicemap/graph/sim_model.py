@@ -225,23 +225,34 @@ def _arrivals_calendar(doc, source: str, mine: list, volume: dict, index: dict,
                        stations: list[Station], timed: dict, span: tuple, names: dict,
                        assumptions: list) -> None:
     """An access point with a calendar of arrivals: each flow out to a service carries its part
-    of the calendar's rate (its volume over the access point's arrivals a year, or over its
-    flows' volumes when those are not known), through its transfer delay if it has one."""
+    of the calendar's rate (its share; without one, its volume over the access point's
+    arrivals a year, or over its flows' volumes when that is not known), through its transfer
+    delay if it has one."""
     a = doc.graph.nodes[source]
     cal = sim_calendars.read(a.get("arrivals_calendar"), a["name"], "arrivals_calendar")
     per_year = a.get("arrivals_per_year")
     steps, uncovered = sim_calendars.rate_steps(cal, per_year, *span)
-    known = [f for f in mine if f.target in index and volume.get(f.id)]
-    total = per_year if per_year else sum(volume[f.id] for f in mine if volume.get(f.id))
+    known = sum(volume[f.id] for f in mine if volume.get(f.id))
+
+    def part(f) -> float:
+        """The flow's part of the access point's arrivals: its share, else its volume's."""
+        if f.share is not None:
+            return f.share / 100
+        if not volume.get(f.id):
+            return 0.0
+        return volume[f.id] / (per_year or known)
+
     otherwise = ("" if not uncovered else ", otherwise no one" if not per_year
                  else f", otherwise {per_year:,.0f} a year")
     assumptions.append(f"{a['name']}: arrivals follow a calendar "
                        f"({calendars.describe(cal, ' a year')}{otherwise})")
     for f in mine:
-        if f.target in index and volume.get(f.id) is None:
+        if f.target in index and f.share is None and volume.get(f.id) is None:
             assumptions.append(f"{names[source]} -> {names[f.target]}: neither a volume nor a "
                                "share with arrivals, so no one arrives this way")
-    for f in known:
+    for f in mine:
+        if f.target not in index or part(f) <= 0:
+            continue
         target = index[f.target]
         delay = doc.edge(f.id).get("transfer_delay_days")
         if delay:
@@ -249,4 +260,4 @@ def _arrivals_calendar(doc, source: str, mine: list, volume: dict, index: dict,
                                     "(in transit)", math.inf, ("fixed", delay),
                                     routes=[(target, 1.0)], delay=True))
             target = len(stations) - 1
-        timed.setdefault(target, []).append((volume[f.id] / total, steps))
+        timed.setdefault(target, []).append((part(f), steps))
