@@ -295,12 +295,14 @@ def _leaks(nodes: list, edges: list) -> list[str]:
 
 
 def _shares(nodes: list, edges: list) -> list[str]:
-    """Shares of people leaving that do not make 100%, and recorded volumes that disagree
-    with the ones the shares derive (docs/analysis.md, derived volumes)."""
+    """Shares of people leaving that do not make 100%, recorded volumes that disagree with
+    the ones the shares derive (docs/analysis.md, derived volumes), and calendars of places
+    that nothing uses."""
     from servicemap.graph import traffic
+    from servicemap.graph.calendar_checks import unused_calendars
 
     return traffic.record_share_problems(nodes, edges) + \
-        traffic.record_disagreements(nodes, edges)
+        traffic.record_disagreements(nodes, edges) + unused_calendars(nodes)
 
 
 def _empty_targets(path: Path) -> list[str]:

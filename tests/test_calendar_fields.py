@@ -105,7 +105,7 @@ def test_calendars_round_trip_through_every_format(fmt, tmp_path):
         assert to_node_link(back) == to_node_link(doc)
 
 
-@pytest.mark.parametrize("fmt", ["smap", "json"])
+@pytest.mark.parametrize("fmt", ["smap", "json", "xlsx", "ods", "csv"])  # GraphML has none
 def test_a_scenario_sets_a_calendar_and_keeps_it_through_a_save(fmt, tmp_path):
     doc = sample_map()
     doc.add_scenario(Scenario("s1", "Weekend beds", "Fewer beds at weekends", [

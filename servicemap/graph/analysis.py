@@ -45,6 +45,7 @@ from typing import NamedTuple
 from servicemap.gcpause import gc_paused  # measures make many small dicts, no cycles
 from servicemap.graph import (
     balance,
+    calendar_means,
     criticality,
     occupancy,
     queueing,
@@ -229,7 +230,9 @@ def per_service(doc: Document, index: Index | None = None) -> dict:
         derived = ix.traffic["derived"].get(s, False)
         queue_in = ix.traffic["people_in"][s] if derived else \
             (people_in if ins and not in_unknown else None)
-        queued = queueing.service_estimate(queue_in, stay, a.get("capacity"), stock,
+        places = calendar_means.capacity(a)  # a calendar's mean over the week from today
+        queued = queueing.service_estimate(queue_in, stay, places,
+                                           places is not None and is_stock(unit),
                                            a.get("queue_limit"))
         rows.append({
             "id": s, "name": a["name"], "people_in": people_in, "people_out": people_out,

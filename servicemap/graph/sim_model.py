@@ -99,7 +99,7 @@ def build(doc, start: datetime.date | None = None, days: float = 365,
     the ``warm_up`` days before ``start`` (default today) and the ``days`` from it."""
     start = datetime.date.today() if start is None else start
     t0, horizon = sim_calendars.run_start(start, warm_up), float(warm_up) + float(days)
-    kinds, flows, arrivals, names = traffic.from_document(doc)
+    kinds, flows, arrivals, names = traffic.from_document(doc, plain=True)
     solved = traffic.derive(kinds, arrivals, flows)
     attrs = doc.graph.nodes
     stations: list[Station] = []
