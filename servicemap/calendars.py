@@ -25,6 +25,7 @@ from __future__ import annotations
 import datetime
 import math
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 
 DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -299,7 +300,7 @@ def steps(cal: Calendar, default: float | None, start: datetime.datetime,
     while day_index - offset < days:
         day = start.date() + datetime.timedelta(days=day_index)
         weekday = day.weekday()
-        in_force = sum(1 for d in dated if d <= day)  # which dated entries hold: the key
+        in_force = bisect_right(dated, day)  # which dated entries hold: the key
         key = (weekday, in_force)
         profile = cache.get(key)
         if profile is None:
