@@ -9,7 +9,10 @@ same whatever the places. It follows ciw's rules (tests/test_simulation.py check
 and both against queueing theory): first come, first served; a person finishing at a service
 whose next service is full (its places and queue limit taken) waits in place, still holding
 theirs, when the service blocks (released first-blocked, first-out when a place there frees),
-else is refused there; arrivals at a full queue are refused.
+else is refused there; arrivals at a full queue are refused. With calendars
+(sim_model.Station's steps), places change at each step without pre-emption (a fall lets those
+in service finish, nobody new starting until under it; a rise starts the waiting at once) and
+arrivals are a Poisson stream whose rate follows the steps (:func:`next_arrival`).
 
 Figures are gathered as the run goes over the window ``[lo, hi]`` (sim_stats.summarise reads
 them): time-weighted places held and queue (and the time at each number of places held, for the
