@@ -153,7 +153,8 @@ def run_ciw(network: Network, days: float, warm_up: float, seed: int) -> dict:
         number_of_servers=[_servers(ciw, s, end) for s in stations],
         queue_capacities=[s.queue_limit for s in stations],
         routing=_routers(ciw, network, refusals))
-    sim = ciw.Simulation(params, node_class=_node_class(ciw))
+    timed = any(s.places_steps is not None for s in stations)  # else ciw's own node, as before
+    sim = ciw.Simulation(params, node_class=_node_class(ciw) if timed else None)
     sim.simulate_until_max_time(end)
     records = sim.get_all_records(include_incomplete=True)
     return sim_stats.run_figures(records, refusals, len(stations), warm_up, end)
