@@ -137,6 +137,9 @@ def _parser() -> argparse.ArgumentParser:
                    help="with --report: runs for each side (default 10)")
     p.add_argument("--seed", type=int, default=1, help="with --report: the first run's seed "
                    "(default 1)")
+    p.add_argument("--start", type=_date, default=None, metavar="YYYY-MM-DD",
+                   help="with --report: the day measuring begins, after the warm-up, for the "
+                   "map's calendars (default today)")
     p = sub.add_parser("import", help="make a .smap map from another format")
     p.add_argument("input", help="IN.json, .xlsx, .ods, .zip (CSV files), .graphml, a folder of "
                    "CSV files, or a PathSimR network template NETWORK.csv")
