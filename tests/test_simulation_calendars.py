@@ -197,6 +197,10 @@ def test_the_assumptions_say_each_calendar_in_words():
         "otherwise 3)" in network.assumptions
     assert "GP: arrivals follow a calendar (1,000 a year on weekdays, otherwise 730 a year)" \
         in network.assumptions
+    doc = clinic("Mon-Fri 5")
+    doc.update_node("c", {"capacity": None})  # no field: the calendar alone, gaps unlimited
+    assert build(doc, START, 30, 0).assumptions == [
+        "Clinic: places follow a calendar (5 on weekdays, otherwise no limit)"]
     doc = clinic("5")
     doc.update_node("c", {"capacity_unit": "appointments a week"})
     assert any("its calendar of places is not used" in a

@@ -112,7 +112,13 @@ def build(doc, start: datetime.date | None = None, days: float = 365,
         stock = a.get("capacity") is not None and is_stock(a.get("capacity_unit"))
         places = math.floor(a["capacity"]) if stock and a["capacity"] >= 1 else math.inf
         no_stay = not a.get("length_of_stay_days")
-        if places == math.inf and no_stay:
+        timed = sim_calendars.has(a.get("capacity_calendar")) and \
+            is_stock(a.get("capacity_unit"))  # places follow a calendar: said below
+        if places == math.inf and timed:
+            if no_stay:
+                assumptions.append(f"{a['name']}: no length of stay, so people pass through "
+                                   "at once")
+        elif places == math.inf and no_stay:
             assumptions.append(f"{a['name']}: no places held at once and no length of stay, "
                                "so people pass through at once")
         elif places == math.inf:
@@ -128,7 +134,7 @@ def build(doc, start: datetime.date | None = None, days: float = 365,
                                 bool(a.get("blocking"))))
         if sim_calendars.has(a.get("capacity_calendar")):
             cal = sim_calendars.read(a["capacity_calendar"], a["name"], "capacity_calendar")
-            _places_calendar(stations[-1], cal, stock, places, t0, horizon, a, assumptions)
+            _places_calendar(stations[-1], cal, timed, places, t0, horizon, a, assumptions)
     outs: dict[str, list] = {}
     for f in flows:
         outs.setdefault(f.source, []).append(f)
