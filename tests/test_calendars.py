@@ -217,3 +217,19 @@ def test_a_calendar_in_words():
         "12 on weekdays 08:00-20:00, 4 at weekends, 6 from 20:00 to 08:00, "
         "1,250.5 on Fridays 22:00-06:00, 30 from 1 April 2027, 3 every day, 2 on Wed,Fri-Mon")
     assert calendars.describe(parse("Mon 3"), " a year") == "3 a year on Mondays"
+
+
+@settings(suppress_health_check=[HealthCheck.too_slow], max_examples=60)
+@given(st.lists(_entries, min_size=1, max_size=5),
+       st.datetimes(datetime.datetime(2026, 1, 1), datetime.datetime(2028, 1, 1)),
+       st.lists(st.floats(0, 20, exclude_max=True), min_size=1, max_size=20))
+def test_steps_hold_the_value_at_every_moment(entries, start, offsets):
+    cal = Calendar(tuple(entries))
+    start = start.replace(second=0, microsecond=0)
+    got = steps(cal, -1.0, start, 20)
+    assert got[0][0] == 0 and all(a[1] != b[1] for a, b in zip(got, got[1:], strict=False))
+    for t in offsets:
+        moment = (start + datetime.timedelta(days=t)).replace(second=0, microsecond=0)
+        t = (moment - start).total_seconds() / 86400
+        held = [v for s, v in got if s <= t + 1e-9][-1]
+        assert held == value_at(cal, -1.0, moment), (cal.text(), moment)
