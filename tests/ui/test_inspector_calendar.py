@@ -168,3 +168,19 @@ def test_a_map_that_may_not_be_changed_shows_the_calendar_without_the_table(qtbo
     assert field(panel, "capacity_calendar").isReadOnly()
     assert not panel.findChild(QPushButton, "edit_capacity_calendar").isEnabled()
     editor.dispose()
+
+
+def test_in_the_window_the_table_is_one_edit_that_edit_undo_takes_back(open_window, map_file,
+                                                                       qtbot):
+    window = open_window(map_file)
+    window.selection.set(["ward"])
+    dialog = open_table(qtbot, window)
+    type_cell(qtbot, dialog, 0, 1, "Sat,Sun")
+    type_cell(qtbot, dialog, 0, 4, "0")
+    press(qtbot, dialog, QDialogButtonBox.StandardButton.Ok)
+    qtbot.waitUntil(lambda: window.doc.node("ward")["capacity_calendar"] == "Sat,Sun 0")
+    undo = window.actions.action("edit.undo")
+    assert undo.text() == "Undo Change capacity calendar"
+    undo.trigger()
+    assert window.doc.node("ward")["capacity_calendar"] is None
+    assert "Places follow a calendar" not in window.scene.tooltip("ward")
