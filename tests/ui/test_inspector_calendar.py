@@ -65,6 +65,8 @@ def test_the_table_writes_the_canonical_text_in_one_undo_step(qtbot, panel, doc,
     text = "Mon-Fri 08:00-20:00 12; Sat,Sun 4"
     assert doc.node("crisis")["capacity_calendar"] == text
     assert field(panel, "capacity_calendar").text() == text
+    assert field(panel, "capacity_calendar").toolTip().startswith(
+        "12 places on weekdays 08:00-20:00, 4 places at weekends\n")
     assert editor.stack.count() == steps + 1
     editor.stack.undo()
     assert doc.node("crisis")["capacity_calendar"] is None

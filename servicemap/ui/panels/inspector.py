@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 from servicemap import model, units
 from servicemap.model import Field
 from servicemap.ui.panels.base import ERROR_STYLE, Panel
-from servicemap.ui.panels.calendar_dialog import calendar_cell
+from servicemap.ui.panels.calendar_dialog import calendar_cell, line_tip
 from servicemap.ui.panels.queue_rows import QueueRows
 from servicemap.ui.panels.structure_rows import PARENT_TITLES, StructureRows
 from servicemap.words import plural, without_ids
@@ -160,6 +160,7 @@ class _CalendarRow(_TextRow):
 
     def show(self, value):
         super().show(value)
+        self.widget.setToolTip(line_tip(value, self.field.name))
         self.button.setEnabled(not self.widget.isReadOnly())
 
     def _edited(self, text: str, commit) -> None:
