@@ -150,7 +150,7 @@ class _DateRow(_TextRow):
 
 
 class _CalendarRow(_TextRow):
-    """A calendar's text, and **Edit calendar…** beside it (panels/calendar_dialog.py): the
+    """A calendar's text, and **Edit calendar…** under it (panels/calendar_dialog.py): the
     table's canonical text is committed as one edit; the document checks typed text."""
 
     def __init__(self, field, target, commit):
