@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from servicemap.graph.analysis import is_stock
 from servicemap.graph.calendar_means import has_calendar
+from servicemap.graph.occupancy import is_stock
 from servicemap.model import NodeKind
 
 

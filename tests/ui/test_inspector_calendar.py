@@ -65,6 +65,8 @@ def test_the_table_writes_the_canonical_text_in_one_undo_step(qtbot, panel, doc,
     text = "Mon-Fri 08:00-20:00 12; Sat,Sun 4"
     assert doc.node("crisis")["capacity_calendar"] == text
     assert field(panel, "capacity_calendar").text() == text
+    assert field(panel, "capacity_calendar").toolTip().startswith(
+        "12 places on weekdays 08:00-20:00, 4 places at weekends\n")
     assert editor.stack.count() == steps + 1
     editor.stack.undo()
     assert doc.node("crisis")["capacity_calendar"] is None
@@ -168,3 +170,19 @@ def test_a_map_that_may_not_be_changed_shows_the_calendar_without_the_table(qtbo
     assert field(panel, "capacity_calendar").isReadOnly()
     assert not panel.findChild(QPushButton, "edit_capacity_calendar").isEnabled()
     editor.dispose()
+
+
+def test_in_the_window_the_table_is_one_edit_that_edit_undo_takes_back(open_window, map_file,
+                                                                       qtbot):
+    window = open_window(map_file)
+    window.selection.set(["ward"])
+    dialog = open_table(qtbot, window)
+    type_cell(qtbot, dialog, 0, 1, "Sat,Sun")
+    type_cell(qtbot, dialog, 0, 4, "0")
+    press(qtbot, dialog, QDialogButtonBox.StandardButton.Ok)
+    qtbot.waitUntil(lambda: window.doc.node("ward")["capacity_calendar"] == "Sat,Sun 0")
+    undo = window.actions.action("edit.undo")
+    assert undo.text() == "Undo Change capacity calendar"
+    undo.trigger()
+    assert window.doc.node("ward")["capacity_calendar"] is None
+    assert "Places follow a calendar" not in window.scene.tooltip("ward")

@@ -180,6 +180,19 @@ class CalendarDialog(QDialog):
         super().accept()
 
 
+def line_tip(text: str | None, field_name: str) -> str:
+    """The line's tooltip: the calendar in words (it is often longer than the line), then how
+    to write one."""
+    try:
+        cal = calendars.parse(text or "")
+    except calendars.CalendarError:
+        return CALENDAR_TIP
+    if not cal:
+        return CALENDAR_TIP
+    unit = " a year" if field_name == "arrivals_calendar" else " places"
+    return f"{calendars.describe(cal, unit)}\n\n{CALENDAR_TIP}"
+
+
 def calendar_cell(line: QLineEdit, field_name: str, title: str,
                   done: Callable[[str], None]) -> tuple[QWidget, QPushButton]:
     """The Inspector's cell for a calendar field: ``line`` and an **Edit calendar…** button

@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 from servicemap import model, units
 from servicemap.model import Field
 from servicemap.ui.panels.base import ERROR_STYLE, Panel
-from servicemap.ui.panels.calendar_dialog import calendar_cell
+from servicemap.ui.panels.calendar_dialog import calendar_cell, line_tip
 from servicemap.ui.panels.queue_rows import QueueRows
 from servicemap.ui.panels.structure_rows import PARENT_TITLES, StructureRows
 from servicemap.words import plural, without_ids
@@ -150,7 +150,7 @@ class _DateRow(_TextRow):
 
 
 class _CalendarRow(_TextRow):
-    """A calendar's text, and **Edit calendar…** beside it (panels/calendar_dialog.py): the
+    """A calendar's text, and **Edit calendar…** under it (panels/calendar_dialog.py): the
     table's canonical text is committed as one edit; the document checks typed text."""
 
     def __init__(self, field, target, commit):
@@ -160,6 +160,7 @@ class _CalendarRow(_TextRow):
 
     def show(self, value):
         super().show(value)
+        self.widget.setToolTip(line_tip(value, self.field.name))
         self.button.setEnabled(not self.widget.isReadOnly())
 
     def _edited(self, text: str, commit) -> None:
