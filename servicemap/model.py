@@ -170,11 +170,6 @@ def _calendar(name: str, label: str) -> Field:
     return Field(name, str, label=label, unit="calendar")
 
 
-# The fields a calendar may vary (docs/data-model.md, "Calendars"): {calendar: plain field},
-# the plain field holding wherever no entry of the calendar applies.
-CALENDAR_FIELDS = {"capacity_calendar": "capacity", "arrivals_calendar": "arrivals_per_year"}
-
-
 # Provenance: where an item's facts come from (text or a URL), the date they describe and
 # whether someone has checked them against that source (docs/data-model.md). An edge's
 # endpoints are already called ``source`` and ``target`` in the store, in node-link JSON and
