@@ -137,6 +137,9 @@ def _parser() -> argparse.ArgumentParser:
                    help="with --report: runs for each side (default 10)")
     p.add_argument("--seed", type=int, default=1, help="with --report: the first run's seed "
                    "(default 1)")
+    p.add_argument("--start", type=_date, default=None, metavar="YYYY-MM-DD",
+                   help="with --report: the day measuring begins, after the warm-up, for the "
+                   "map's calendars (default today)")
     p = sub.add_parser("import", help="make a .smap map from another format")
     p.add_argument("input", help="IN.json, .xlsx, .ods, .zip (CSV files), .graphml, a folder of "
                    "CSV files, or a PathSimR network template NETWORK.csv")
@@ -173,6 +176,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--runs", type=_positive(int, "--runs"), default=10,
                    help="independent runs, seeds S, S+1, ... (default 10)")
     p.add_argument("--seed", type=int, default=1, help="the first run's seed (default 1)")
+    p.add_argument("--start", type=_date, default=None, metavar="YYYY-MM-DD",
+                   help="the date measuring begins, after the warm-up, for the map's calendars "
+                   "of places and arrivals (default today)")
     p.add_argument("--scenario", metavar="NAME", action="append", help="also simulate "
                    "scenario NAME (repeat for several); the baseline comes first")
     p.add_argument("--json", action="store_true", help="print one JSON object of results")
@@ -211,6 +217,19 @@ def _positive(kind, flag: str, zero: bool = False):
                 f"{'from 0' if zero else 'above 0'} up to 1,000,000 (got {text!r})")
         return value
     return parse
+
+
+def _date(text: str):
+    """An argparse type: a date written YYYY-MM-DD, else one sentence."""
+    import datetime
+
+    try:
+        if len(text) == 10 and text[4] == text[7] == "-":
+            return datetime.date.fromisoformat(text)
+    except ValueError:
+        pass
+    raise argparse.ArgumentTypeError(
+        f"--start must be a date written YYYY-MM-DD, e.g. 2027-04-01 (got {text!r})")
 
 
 def _dpi(text: str) -> int:
@@ -279,12 +298,14 @@ def _leaks(nodes: list, edges: list) -> list[str]:
 
 
 def _shares(nodes: list, edges: list) -> list[str]:
-    """Shares of people leaving that do not make 100%, and recorded volumes that disagree
-    with the ones the shares derive (docs/analysis.md, derived volumes)."""
+    """Shares of people leaving that do not make 100%, recorded volumes that disagree with
+    the ones the shares derive (docs/analysis.md, derived volumes), and calendars of places
+    that nothing uses."""
     from servicemap.graph import traffic
+    from servicemap.graph.calendar_checks import unused_calendars
 
     return traffic.record_share_problems(nodes, edges) + \
-        traffic.record_disagreements(nodes, edges)
+        traffic.record_disagreements(nodes, edges) + unused_calendars(nodes)
 
 
 def _empty_targets(path: Path) -> list[str]:
@@ -601,22 +622,26 @@ def cmd_simulate(args) -> int:
 
         views += [(find_scenario(doc, name).name, _scenario_view(doc, name))
                   for name in args.scenario]
+    import datetime
+
+    start = args.start or datetime.date.today()
     results = []
     for name, view in views:
         result = simulate(view, days=args.days, warm_up=args.warm_up, runs=args.runs,
-                          seed=args.seed)
+                          seed=args.seed, start=start)
         # the charts' day-by-day figures stay in the window and the report, out of the JSON
         results.append({"scenario": name, **{k: v for k, v in result.items() if k != "series"}})
     if args.json:
         print(json.dumps({"days": args.days, "warm_up": args.warm_up, "runs": args.runs,
-                          "seed": args.seed, "results": results}, ensure_ascii=False))
+                          "seed": args.seed, "start": start.isoformat(), "results": results},
+                         ensure_ascii=False))
         return EXIT_OK
     title = str(doc.graph.graph.get("title") or Path(args.map).name)
     for result in results:
         name = result["scenario"]
         print(escaped(title if name is None else f"{title}: scenario “{name}”"))
         print("\n".join(map(escaped, report_lines(result, args.days, args.warm_up,
-                                                   args.runs, args.seed))))
+                                                   args.runs, args.seed, start))))
     return EXIT_OK
 
 

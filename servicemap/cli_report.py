@@ -1,9 +1,11 @@
 """``servicemap export MAP OUT.pdf --scenario NAME --report``: the scenario report (see
 servicemap.render.scenario_report): the baseline and the scenario are each simulated with
-``--days``, ``--warm-up``, ``--runs`` and ``--seed`` (as ``simulate`` takes them), then
+``--days``, ``--warm-up``, ``--runs``, ``--seed`` and ``--start`` (as ``simulate`` takes them), then
 compared, drawn and written."""
 
 from __future__ import annotations
+
+import datetime
 
 from servicemap.cli_common import EXIT_OK, BadInput, check_out, writing
 from servicemap.io.formats import open_map
@@ -26,7 +28,7 @@ def export_report(args) -> int:
     scenario = find_scenario(doc, args.scenario)
     view = apply_scenario(doc, scenario).doc
     settings = {"days": args.days, "warm_up": args.warm_up, "runs": args.runs,
-                "seed": args.seed}
+                "seed": args.seed, "start": args.start or datetime.date.today()}
     sims = [(label, simulate(d, **settings)) for label, d in ((BASELINE, doc),
                                                               (scenario.name, view))]
     report = report_content.build(doc, view, BASELINE, scenario.name, sims, settings)

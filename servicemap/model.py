@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from servicemap import calendars
+
 
 class NodeKind(StrEnum):
     ORGANISATION = "organisation"
@@ -85,7 +87,8 @@ class Field:
     default: object = None  # what a missing value becomes (None: unknown)
     # "days" for a wait or target (kept in days; people may read and type hours or weeks:
     # servicemap.units), "%" for a percentage (0-100), "date" for a calendar date kept as
-    # ISO text (YYYY-MM-DD), "" for anything else
+    # ISO text (YYYY-MM-DD), "calendar" for a calendar's text (servicemap.calendars: the
+    # field's value by hour, day and date), "" for anything else
     unit: str = ""
 
     @property
@@ -120,6 +123,9 @@ class Field:
             return "must be text"
         if self.unit == "date" and not is_iso_date(value):
             return f"must be a date written YYYY-MM-DD, such as 2025-03-31 (got {value!r})"
+        if self.unit == "calendar":
+            why = calendars.check(value)
+            return None if why is None else f"cannot be read: {why}"
         if self.choices is not None and value not in self.choices:
             shown = ", ".join(c or "(empty)" for c in self.choices)
             return f"must be one of {shown} (got {value!r})"
@@ -158,6 +164,10 @@ def _pct(name: str, label: str = "") -> Field:
 
 def _days(name: str, label: str = "") -> Field:
     return Field(name, float, minimum=0, label=label, unit="days")
+
+
+def _calendar(name: str, label: str) -> Field:
+    return Field(name, str, label=label, unit="calendar")
 
 
 # Provenance: where an item's facts come from (text or a URL), the date they describe and
@@ -199,6 +209,8 @@ KIND_FIELDS: dict[NodeKind, tuple[Field, ...]] = {
         Field("age_group", str, choices=AGE_GROUPS),
         _count("capacity"),
         Field("capacity_unit", str),
+        # places by hour of day, day of week or from a date (docs/data-model.md, "Calendars")
+        _calendar("capacity_calendar", "Capacity calendar"),
         # mean episode length: turns a stock capacity (beds, caseload) into people a year
         _days("length_of_stay_days", "Length of stay (days)"),
         # queueing (docs/data-model.md): how the stay varies, its spread, the queue's limit
@@ -222,8 +234,10 @@ KIND_FIELDS: dict[NodeKind, tuple[Field, ...]] = {
         Field("location", str),
         Field("desde_code", str, label="DESDE code"),
     ),
-    NodeKind.ACCESS_POINT: (Field("category", str), _count("arrivals_per_year",
-                                                           "Arrivals per year")),
+    NodeKind.ACCESS_POINT: (Field("category", str),
+                            _count("arrivals_per_year", "Arrivals per year"),
+                            # the arrival rate (people a year) by hour, day or from a date
+                            _calendar("arrivals_calendar", "Arrivals calendar")),
     NodeKind.EXIT: (Field("category", str),),
 }
 

@@ -49,7 +49,7 @@ if TYPE_CHECKING:
     from servicemap.graph.document import Document
 
 APPLICATION_ID = 0x534D4150  # "SMAP"
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
 REAL_FIELDS = {"x", "y", "population", "capacity", "wait_target_days", "pct_within_target",
@@ -202,6 +202,19 @@ def _migrate_8_to_9(conn: sqlite3.Connection) -> None:
         conn.execute(f"CREATE TABLE {table} ({cols})")
 
 
+# Version 10: calendars (docs/data-model.md, "Calendars"): a service's places and an access
+# point's arrivals by hour of day, day of week or from a date (none in older maps).
+CALENDAR_NODE_COLUMNS = {"capacity_calendar": "TEXT", "arrivals_calendar": "TEXT"}
+
+
+def _migrate_9_to_10(conn: sqlite3.Connection) -> None:
+    """Version 10 adds the calendar columns of nodes."""
+    have = {row[1] for row in conn.execute('PRAGMA table_info("nodes")')}
+    for column, sql_type in CALENDAR_NODE_COLUMNS.items():
+        if column not in have:
+            conn.execute(f'ALTER TABLE nodes ADD COLUMN "{column}" {sql_type}')
+
+
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _migrate_1_to_2,
                                                                2: _migrate_2_to_3,
                                                                3: _migrate_3_to_4,
@@ -209,7 +222,8 @@ MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _migrate_1_to_
                                                                5: _migrate_5_to_6,
                                                                6: _migrate_6_to_7,
                                                                7: _migrate_7_to_8,
-                                                               8: _migrate_8_to_9}
+                                                               8: _migrate_8_to_9,
+                                                               9: _migrate_9_to_10}
 
 
 # ----- loading ------------------------------------------------------------------------------
@@ -421,7 +435,8 @@ def _check_header(path: Path) -> None:
 def _check_tables(conn: sqlite3.Connection, name: str, version: int) -> None:
     tables = {row[0] for row in conn.execute(
         "SELECT name FROM sqlite_master WHERE type='table'")}
-    v6_nodes = {c: t for c, t in NODE_COLUMNS.items() if c not in QUEUE_NODE_COLUMNS}
+    v9_nodes = {c: t for c, t in NODE_COLUMNS.items() if c not in CALENDAR_NODE_COLUMNS}
+    v6_nodes = {c: t for c, t in v9_nodes.items() if c not in QUEUE_NODE_COLUMNS}
     v6_edges = {c: t for c, t in EDGE_COLUMNS.items() if c not in QUEUE_EDGE_COLUMNS}
     v4_nodes = {c: t for c, t in v6_nodes.items()
                 if c not in V5_NODE_COLUMNS and c not in V6_NODE_COLUMNS}
@@ -432,8 +447,10 @@ def _check_tables(conn: sqlite3.Connection, name: str, version: int) -> None:
     before_9 = {t: c for t, c in TABLES.items() if t not in SCENARIO_TABLES}
     if version == SCHEMA_VERSION:
         wanted = TABLES
+    elif version == 9:  # version 10 added the calendar columns
+        wanted = TABLES | {"nodes": v9_nodes}
     elif version == 8:  # version 9 added the scenarios
-        wanted = before_9
+        wanted = before_9 | {"nodes": v9_nodes}
     elif version == 7:  # version 8 added the queueing columns
         wanted = before_9 | {"nodes": v6_nodes, "edges": v6_edges}
     elif version == 6:  # version 7 added the pathways' provenance columns

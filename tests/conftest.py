@@ -196,7 +196,7 @@ def file_state():
 V1_NODE_COLUMNS = [c for c in store.NODE_COLUMNS
                    if c not in ("pinned", "desde_code", *store.V4_NODE_COLUMNS,
                                 *store.V5_NODE_COLUMNS, *store.V6_NODE_COLUMNS,
-                                *store.QUEUE_NODE_COLUMNS)]
+                                *store.QUEUE_NODE_COLUMNS, *store.CALENDAR_NODE_COLUMNS)]
 V1_EDGE_COLUMNS = [c for c in store.EDGE_COLUMNS
                    if c not in store.V5_EDGE_COLUMNS and c not in store.QUEUE_EDGE_COLUMNS]
 
@@ -205,6 +205,8 @@ def as_version(version: int) -> list[str]:
     """The SQL that makes a map saved now look as servicemap wrote it at schema ``version``
     (2 or later): the tables and columns later versions added, dropped."""
     steps = []
+    if version < 10:
+        steps += [f"ALTER TABLE nodes DROP COLUMN {c}" for c in store.CALENDAR_NODE_COLUMNS]
     if version < 9:
         steps += [f"DROP TABLE {t}" for t in store.SCENARIO_TABLES]
     if version < 8:
@@ -305,6 +307,24 @@ IDS = st.text(string.ascii_letters + string.digits + "-_.:/ éß中", min_size=1
 FINITE = st.floats(allow_nan=False, allow_infinity=False)
 
 
+def _calendar_entry(draw) -> str:
+    import datetime
+
+    from servicemap.calendars import Entry
+
+    start = draw(st.integers(0, 24 * 60 - 1))
+    end = draw(st.integers(1, 24 * 60).filter(lambda m: m != start))
+    entry = Entry(frozenset(draw(st.sets(st.integers(0, 6), min_size=1))),
+                  *draw(st.sampled_from([(0, 24 * 60), (start, end)])),
+                  draw(st.one_of(st.none(), st.dates(datetime.date(2000, 1, 1),
+                                                     datetime.date(2100, 12, 31)))),
+                  draw(st.floats(0, 1e9, allow_nan=False, allow_infinity=False)) + 0.0)
+    return entry.text()
+
+
+CALENDARS = st.lists(st.composite(_calendar_entry)(), min_size=1, max_size=4).map("; ".join)
+
+
 def value_strategy(field):
     """Random valid values for one model field (None where the field is optional)."""
     if field.type is bool:
@@ -324,6 +344,8 @@ def value_strategy(field):
         base = st.sampled_from(field.choices)
     elif field.unit == "date":  # ISO text (YYYY-MM-DD), such as a fact's as_of
         base = st.dates().map(lambda d: d.isoformat())
+    elif field.unit == "calendar":  # entries of servicemap.calendars, as a person writes them
+        base = CALENDARS
     else:
         base = TEXT
     return st.one_of(st.none(), base) if field.optional else base

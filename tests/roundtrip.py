@@ -20,6 +20,7 @@ FORMATS = {
     "csv": ("csv", csvfiles.write_csv_folder, csvfiles.read_csv_folder),
     "zip": ("m.zip", csvfiles.write_csv_zip, csvfiles.read_csv_zip),
     "graphml": ("m.graphml", graphml.write_graphml, graphml_read.read_graphml),
+    "flat-graphml": ("flat.graphml", graphml.write_flat_graphml, graphml_read.read_graphml),
 }
 
 

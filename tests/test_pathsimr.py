@@ -84,11 +84,15 @@ def test_ae_in_hours_by_hand():
     assert shock["los_sd_days"] == approx(mean_hours * math.sqrt(math.expm1(1.1467 ** 2)) / 24)
     assert shock["los_distribution"] == "lognormal"
     assert shock["capacity"] == approx((3 * 8 + 6 * 12 + 3 * 4) / 24)
-    assert "PathSimR capacity calendar (hours): 0 to 8: 3; 8 to 20: 6; 20 to 24: 3" \
-        in shock["notes"]
+    assert shock["capacity_calendar"] == "00:00-08:00 3; 08:00-20:00 6; 20:00-24:00 3"
+    assert "calendar" not in shock["notes"]  # the calendar holds it, not a notes line
     assert shock["queue_limit"] == 0
     per_hour = (0.1725 + 0.345 + 0.3335 + 0.299) * 6 / 24
     assert doc.node("arrivals-shock-room")["arrivals_per_year"] == approx(per_hour * 24 * 365)
+    assert doc.node("arrivals-shock-room")["arrivals_calendar"] == (
+        "00:00-06:00 1511.1; 06:00-12:00 3022.2; 12:00-18:00 2921.46; 18:00-24:00 2619.24")
+    assert doc.node("arrivals-shock-room")["notes"] == ""
+    assert doc.node("observation")["capacity_calendar"] is None  # one row: the field alone
     assert doc.edge("intensive-treatment-to-admission")["transfer_delay_days"] == approx(0.5 / 24)
     assert doc.node("intensive-treatment")["queue_limit"] == 0
     assert doc.node("observation")["queue_limit"] == 999
@@ -198,8 +202,9 @@ def test_export_in_the_templates_unit_gives_back_its_cells(network, calendar, un
 
 def test_a_planners_change_wins_over_the_notes(tmp_path):
     doc = load(*TEMPLATES[0]).document
-    doc.update_node("shock-room", {"capacity": 7})
-    doc.update_node("arrivals-shock-room", {"arrivals_per_year": 365 * 24})
+    doc.update_node("shock-room", {"capacity": 7, "capacity_calendar": None})
+    doc.update_node("arrivals-shock-room", {"arrivals_per_year": 365 * 24,
+                                            "arrivals_calendar": None})
     doc.update_edge("intensive-treatment-to-admission", {"transfer_delay_days": 1})
     network, calendar = pathsimr_tables(doc, "days")
     assert ["cap", "Shock_room", "0", "NA", "7"] in calendar

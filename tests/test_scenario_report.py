@@ -37,7 +37,7 @@ def test_the_report_holds_every_part_and_marks_every_page(tmp_path):
     store.save(doc, path)
     out = tmp_path / "report.pdf"
     done = run("export", path, out, "--scenario", "20 more beds", "--report", "--runs", "2",
-               "--days", "30", "--warm-up", "5")
+               "--days", "30", "--warm-up", "5", "--start", "2027-04-01")
     assert done.returncode == 0, done.stderr
     text = pages(out)
     assert len(text) >= 3
@@ -52,13 +52,16 @@ def test_the_report_holds_every_part_and_marks_every_page(tmp_path):
     assert "People in a year: Baseline and 20 more beds" in body  # a bar chart's title
     assert "Places held at" in body and "days after the warm-up" in body  # a band chart
     assert "Waits before service starts at" in body and "people starting service" in body
-    assert "Assumptions" in body and "Simulated 30 days after a 5-day warm-up" in body
+    assert "Assumptions" in body
+    assert "Simulated 30 days from 2027-04-01 after a 5-day warm-up" in body
     assert f"page 2 of {len(text)}" in text[1]
 
 
 @pytest.mark.parametrize("args, words", [
     ((), "--report needs --scenario NAME"),
     (("--scenario", "Nope"), "There is no scenario called “Nope”"),
+    (("--scenario", "20 more beds", "--start", "2027-13-01"),
+     "--start must be a date written YYYY-MM-DD, e.g. 2027-04-01 (got '2027-13-01')"),
 ])
 def test_bad_report_requests_are_one_sentence_exit_2(tmp_path, args, words):
     path = tmp_path / "plans.smap"

@@ -11,6 +11,7 @@ import openpyxl
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from openpyxl.utils import get_column_letter
 
 from servicemap import demo
 from servicemap.errors import FileFormatError, SaveError
@@ -296,8 +297,8 @@ def test_presentation_widths_fonts_and_blank_cells(sample_doc, tmp_path):
     wb = openpyxl.load_workbook(path)
     ws = wb["Services"]
     head = [c.value for c in ws[1]]
-    width = {name: ws.column_dimensions[chr(65 + i)].width for i, name in enumerate(head)
-             if i < 26}
+    width = {name: ws.column_dimensions[get_column_letter(i + 1)].width
+             for i, name in enumerate(head)}
     names = [r[head.index("name")].value for r in ws.iter_rows(min_row=2)]
     assert width["name"] == max(len(n) for n in names) + 1  # fitted to the longest name
     assert width["notes"] == 50  # capped

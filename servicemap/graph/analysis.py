@@ -38,13 +38,13 @@ Every measure is defined exactly in docs/analysis.md; in short:
 from __future__ import annotations
 
 import math
-import re
 from collections import defaultdict, deque
 from typing import NamedTuple
 
 from servicemap.gcpause import gc_paused  # measures make many small dicts, no cycles
 from servicemap.graph import (
     balance,
+    calendar_means,
     criticality,
     occupancy,
     queueing,
@@ -60,8 +60,7 @@ ADULT_AGE_GROUPS = ("adults", "older_adults", "all")
 _PERIODS = {"day": 365, "daily": 365, "evening": 365, "night": 365, "week": 52, "weekly": 52,
             "fortnight": 26, "month": 12, "monthly": 12, "quarter": 4, "year": 1, "yearly": 1,
             "annum": 1, "annual": 1, "annually": 1}
-_PERIOD_RE = re.compile(r"\b(?:per|a|an|each|every)\s+(day|evening|night|week|fortnight|month|"
-                        r"quarter|year|annum)\b|\b(daily|weekly|monthly|yearly|annual|annually)\b")
+_PERIOD_RE = occupancy.PERIOD_RE  # "a year", "weekly": a throughput, not people held at once
 
 
 class Flow(NamedTuple):
@@ -148,10 +147,7 @@ def _total(flows: list[Flow]) -> tuple[float, int]:
     return _r(sum(known)), len(flows) - len(known)
 
 
-def is_stock(unit: str | None) -> bool:
-    """Whether a capacity unit counts people held at once (beds, caseload), not a throughput."""
-    text = (unit or "").strip().casefold()
-    return bool(text) and not _PERIOD_RE.search(text)
+is_stock = occupancy.is_stock  # kept here for its importers; light in occupancy.py
 
 
 def capacity_per_year(capacity: float | None, unit: str | None,
@@ -229,7 +225,9 @@ def per_service(doc: Document, index: Index | None = None) -> dict:
         derived = ix.traffic["derived"].get(s, False)
         queue_in = ix.traffic["people_in"][s] if derived else \
             (people_in if ins and not in_unknown else None)
-        queued = queueing.service_estimate(queue_in, stay, a.get("capacity"), stock,
+        places = calendar_means.capacity(a)  # a calendar's mean over the week from today
+        queued = queueing.service_estimate(queue_in, stay, places,
+                                           places is not None and is_stock(unit),
                                            a.get("queue_limit"))
         rows.append({
             "id": s, "name": a["name"], "people_in": people_in, "people_out": people_out,

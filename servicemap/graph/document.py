@@ -491,6 +491,10 @@ class Document(NotesMixin, TargetsMixin, ScenariosMixin):
         unknown = set(changes) - {"name", "description", "steps", *PATHWAY_FIELDS}
         if unknown:
             raise ValidationError(f'pathway "{old_pathway.name}": has no field {unknown.pop()!r}')
+        if "steps" in changes and (isinstance(changes["steps"], (str, bytes)) or not
+                                   isinstance(changes["steps"], (list, tuple))):
+            raise ValidationError(f'pathway "{old_pathway.name}": steps must be a list of '
+                                  "service ids")
         new = replace(old_pathway, **changes)
         new.steps = list(new.steps)
         if isinstance(new.name, str):

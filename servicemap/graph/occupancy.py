@@ -15,6 +15,15 @@ BEDS_OCCUPANCY_PCT = 85.0   # default target occupancy for beds (the NHS plannin
 OTHER_OCCUPANCY_PCT = 100.0  # default for any other capacity
 LENGTH_OF_STAY_TOLERANCE = 0.20  # a recorded length of stay this far from the implied one
 _BEDS_RE = re.compile(r"\bbeds?\b")
+# a capacity unit naming a period ("a year", "weekly") is a throughput, not people held at once
+PERIOD_RE = re.compile(r"\b(?:per|a|an|each|every)\s+(day|evening|night|week|fortnight|month|"
+                       r"quarter|year|annum)\b|\b(daily|weekly|monthly|yearly|annual|annually)\b")
+
+
+def is_stock(unit: str | None) -> bool:
+    """Whether a capacity unit counts people held at once (beds, caseload), not a throughput."""
+    text = (unit or "").strip().casefold()
+    return bool(text) and not PERIOD_RE.search(text)
 
 
 def _r(value: float | None, places: int = 4) -> float | None:

@@ -2,12 +2,14 @@
 recorded) and its queueing estimates, an access point's or service's shares that do not make
 100%, a flow's derived volume and whether its recorded one disagrees. Lines of plain words,
 worked out from the map as it is now (the traffic equations over the whole map, the formulas for
-the one service): docs/analysis.md, derived volumes and queueing estimates.
+the one service): docs/analysis.md, derived volumes and queueing estimates. A service's places
+and an access point's arrivals that follow a calendar count as the calendar's mean over the week
+from today, and the lines say so (graph/calendar_means.py).
 """
 
 from __future__ import annotations
 
-from servicemap.graph import queueing, traffic
+from servicemap.graph import calendar_means, queueing, traffic
 from servicemap.graph.analysis import is_stock
 from servicemap.model import NodeKind
 from servicemap.units import format_duration, format_percent
@@ -30,6 +32,12 @@ def node_lines(doc, node_id: str) -> list[tuple[str, str]]:
     if node_id in problems:
         rows.append(("Shares", problems[node_id]["problem"].capitalize()))
     if kind != NodeKind.SERVICE:
+        if calendar_means.has_calendar(attrs, "arrivals_calendar"):
+            mean = arrivals[node_id]
+            rows.append(("Arrivals", "unknown: its calendar leaves times with no arrivals per "
+                                     "year" if mean is None else
+                                     f"the calendar's mean of {_people(mean)} a year over the "
+                                     "week from today"))
         return rows
     result = traffic.derive(kinds, arrivals, flows)
     ins = [f for f in flows if f.target == node_id]
@@ -44,15 +52,21 @@ def node_lines(doc, node_id: str) -> list[tuple[str, str]]:
         people = None
         rows.append(("People in", result["why"].get(node_id) or "unknown"))
     unit = attrs.get("capacity_unit")
-    stock = attrs.get("capacity") is not None and is_stock(unit)
+    places = calendar_means.capacity(attrs)
+    timed = calendar_means.has_calendar(attrs, "capacity_calendar")
+    stock = places is not None and is_stock(unit)
     est = queueing.service_estimate(people, attrs.get("length_of_stay_days"),
-                                    attrs.get("capacity"), stock, attrs.get("queue_limit"))
+                                    places, stock, attrs.get("queue_limit"))
     if est["queue_model"] is None:
-        rows.append(("Queueing", f"not worked out: {est['queue_note']}"))
+        note = est["queue_note"]
+        if timed and places is None:
+            note = "capacity unknown where its calendar has no entry"
+        rows.append(("Queueing", f"not worked out: {note}"))
         return rows
-    rows.append(("Queueing model", est["queue_model"]))
+    with_mean = f" with the calendar's mean of {places:,.1f} places" if timed else ""
+    rows.append(("Queueing model", est["queue_model"] + with_mean))
     rows.append(("Places held (mean)", f"{est['expected_occupancy']:,.1f} of "
-                                         f"{int(attrs['capacity']):,}"))
+                                         f"{int(places):,}"))
     if not est["queue_stable"]:
         rows.append(("Expected wait", "grows without end: " + est["queue_note"]))
         return rows

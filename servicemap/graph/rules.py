@@ -79,8 +79,8 @@ def normalise(field: Field, value: object) -> object:
     if value is None:  # unknown; a field that is never unknown takes its default, as on load
         return None if field.optional else field.default
     kind = field.type
-    if field.unit == "date" and isinstance(value, str):
-        return value.strip() or None  # an empty date is an unknown one
+    if field.unit in ("date", "calendar") and isinstance(value, str):
+        return value.strip() or None  # an empty date or calendar is an unknown one
     if kind is str:
         return value.strip() if field.name == "name" and isinstance(value, str) else value
     if kind is bool:
@@ -99,7 +99,7 @@ _WHOLE = 2**53
 
 
 def _spec(f: Field) -> tuple:
-    code = _OTHER if f.unit == "date" else \
+    code = _OTHER if f.unit in ("date", "calendar") else \
         (_NAME if f.name == "name" else _STR) if f.type is str else \
         _NUMBER if f.type is float else _BOOL if f.type is bool else _OTHER
     return (f.name, code, f.default, f.optional and f.default is None,

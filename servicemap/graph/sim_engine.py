@@ -9,7 +9,10 @@ same whatever the places. It follows ciw's rules (tests/test_simulation.py check
 and both against queueing theory): first come, first served; a person finishing at a service
 whose next service is full (its places and queue limit taken) waits in place, still holding
 theirs, when the service blocks (released first-blocked, first-out when a place there frees),
-else is refused there; arrivals at a full queue are refused.
+else is refused there; arrivals at a full queue are refused. With calendars
+(sim_model.Station's steps), places change at each step without pre-emption (a fall lets those
+in service finish, nobody new starting until under it; a rise starts the waiting at once) and
+arrivals are a Poisson stream whose rate follows the steps (:func:`next_arrival`).
 
 Figures are gathered as the run goes over the window ``[lo, hi]`` (sim_stats.summarise reads
 them): time-weighted places held and queue (and the time at each number of places held, for the
@@ -52,7 +55,29 @@ def check_size(network: Network, days: float, warm_up: float) -> None:
                               f"{days + warm_up:,.0f} days, more than the "
                               f"{MAX_ARRIVALS:,} the simulation takes; simulate fewer days")
 
-_END, _ARRIVE = 0, 1  # an end of stay sorts before an arrival at the same moment
+# A change of places sorts first, then an end of stay, then an arrival at the same moment.
+_PLACES, _END, _ARRIVE = -1, 0, 1
+
+
+def next_arrival(rng: random.Random, steps: list[tuple[float, float]], k: int,
+                 t: float) -> tuple[float, int]:
+    """The next arrival after ``t`` of a Poisson stream whose rate (a day) is ``steps[k]``'s
+    from ``t`` and then follows the steps: one unit exponential spent across the steps (exact:
+    the stream's integrated rate is the clock). Returns (time, the step it falls in);
+    math.inf when the rate stays 0."""
+    need = rng.expovariate(1.0)
+    last = len(steps) - 1
+    while True:
+        rate = steps[k][1]
+        end = steps[k + 1][0] if k < last else math.inf
+        if rate > 0:
+            room = (end - t) * rate
+            if need < room:
+                return t + need / rate, k
+            need -= room
+        elif k == last:
+            return math.inf, k
+        t, k = end, k + 1
 
 
 def _sampler(rng: random.Random, stay: tuple):
@@ -75,12 +100,13 @@ def _sampler(rng: random.Random, stay: tuple):
 
 
 class _Station:
-    __slots__ = ("places", "room", "blocking", "stay", "cum", "dest", "busy", "queue",
+    __slots__ = ("places", "limit", "room", "blocking", "stay", "cum", "dest", "busy", "queue",
                  "blocked", "last", "held_area", "queue_area", "levels", "wait_sum",
                  "wait_n", "stay_sum", "blocked_sum", "stay_n", "refused", "samples", "wait_bins")
 
     def __init__(self, s, rng: random.Random) -> None:
         self.places = s.places
+        self.limit = s.queue_limit
         self.room = s.places + s.queue_limit  # people it may hold and have waiting
         self.blocking = s.blocking
         self.stay = _sampler(rng, s.stay)
@@ -270,7 +296,7 @@ def run(network: Network, days: float, warm_up: float, seed: int) -> dict:
                     if state in ends:
                         count(state, i, t - came)
             del entered[person]
-        if s.queue:  # the place goes to the first waiting
+        if s.queue and s.busy < s.places:  # the place goes to the first waiting
             nxt, came = s.queue.popleft()
             start(i, nxt, came, t)
         if to is not None:
@@ -312,10 +338,37 @@ def run(network: Network, days: float, warm_up: float, seed: int) -> dict:
         if lo <= t <= hi:
             st[i].refused += 1
 
+    def places_change(i: int, k: int, t: float) -> None:
+        """The places at ``i`` become its ``k``-th step's: a fall lets those in service finish
+        (no one new starts until under it), a rise starts the waiting at once."""
+        nonlocal seq
+        s, steps = st[i], network.stations[i].places_steps
+        account(s, t)
+        s.places = steps[k][1]
+        s.room = s.places + s.limit
+        while s.queue and s.busy < s.places:
+            nxt, came = s.queue.popleft()
+            start(i, nxt, came, t)
+        while s.blocked and not full(i):
+            release(i, t)
+        if k + 1 < len(steps):
+            seq += 1
+            heapq.heappush(heap, (steps[k + 1][0], _PLACES, seq, i, k + 1))
+
+    timed = [s.arrival_steps for s in network.stations]
+    step_of = [0] * len(timed)  # the arrival step each timed stream is in
     for i, s in enumerate(network.stations):
-        if s.arrivals_per_day > 0:
+        if timed[i] is not None:
+            t, step_of[i] = next_arrival(rng, timed[i], 0, 0.0)
+            if t < math.inf:
+                seq += 1
+                heapq.heappush(heap, (t, _ARRIVE, seq, i, 0))
+        elif s.arrivals_per_day > 0:
             seq += 1
             heapq.heappush(heap, (rng.expovariate(s.arrivals_per_day), _ARRIVE, seq, i, 0))
+        if s.places_steps is not None:
+            seq += 1
+            heapq.heappush(heap, (s.places_steps[1][0], _PLACES, seq, i, 1))
     people = events = 0
     budget = EVENTS_PER_ARRIVAL * (sum(s.arrivals_per_day for s in network.stations) * hi
                                    + 1000)
@@ -328,15 +381,24 @@ def run(network: Network, days: float, warm_up: float, seed: int) -> dict:
             sample_at += 1.0
         if now > hi:
             break
+        if kind == _PLACES:  # not counted: a calendar's changes are not people going round
+            places_change(i, person, now)
+            continue
         events += 1
         if events > budget:
             raise ServiceMapError("the simulation stopped: people go round a loop of flows "
                                   "without end (shares of 100% with no way out, and stays "
                                   "of no time)")
         if kind == _ARRIVE:
-            rate = network.stations[i].arrivals_per_day
-            seq += 1
-            heapq.heappush(heap, (now + rng.expovariate(rate), _ARRIVE, seq, i, 0))
+            if timed[i] is None:
+                rate = network.stations[i].arrivals_per_day
+                seq += 1
+                heapq.heappush(heap, (now + rng.expovariate(rate), _ARRIVE, seq, i, 0))
+            else:
+                t, step_of[i] = next_arrival(rng, timed[i], step_of[i], now)
+                if t < math.inf:
+                    seq += 1
+                    heapq.heappush(heap, (t, _ARRIVE, seq, i, 0))
             people += 1
             if lo <= now <= hi:
                 system["arrivals"] += 1

@@ -20,9 +20,12 @@ def _ci(row: dict, name: str, places: int = 1) -> str:
                                                 f"{_num(ci[1], places)})"
 
 
-def report_lines(result: dict, days: float, warm_up: float, runs: int, seed: int) -> list[str]:
+def report_lines(result: dict, days: float, warm_up: float, runs: int, seed: int,
+                 start=None) -> list[str]:
+    """The report; ``start`` (a date) is the day measuring began, said when given."""
     system = result["system"]
-    lines = [f"Simulated {days:g} days after a {warm_up:g}-day warm-up, "
+    since = "" if start is None else f" from {start.isoformat()}"
+    lines = [f"Simulated {days:g} days{since} after a {warm_up:g}-day warm-up, "
              f"{plural(runs, 'run')} from seed {seed} (95% intervals over the runs)",
              "",
              "System",

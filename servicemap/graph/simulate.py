@@ -16,6 +16,7 @@ away by a full queue. Times are in days.
 
 from __future__ import annotations
 
+import datetime
 import math
 import multiprocessing
 import os
@@ -70,6 +71,66 @@ def _routers(ciw, network: Network, refusals: list):
     return ciw.routing.NetworkRouting(routers=[Router(s) for s in network.stations])
 
 
+def _arrivals(ciw, s: Station, end: float):
+    """ciw's arrivals: Poisson, or with a calendar Poisson by intervals (its steps, the last
+    held past the run's end)."""
+    if s.arrival_steps is None:
+        return ciw.dists.Exponential(s.arrivals_per_day) if s.arrivals_per_day > 0 else None
+    ends = [t for t, _ in s.arrival_steps[1:]] + [end + 1]
+    return ciw.dists.PoissonIntervals([r for _, r in s.arrival_steps], ends, end + 1)
+
+
+def _servers(ciw, s: Station, end: float):
+    """ciw's servers: a number, or with a calendar a schedule, whose changes follow ours
+    (:func:`_node_class`)."""
+    if s.places_steps is None:
+        return s.places
+    ends = [t for t, _ in s.places_steps[1:]] + [end + 1]
+    return ciw.Schedule([int(v) for _, v in s.places_steps], ends)
+
+
+def _node_class(ciw):
+    """ciw's node with servicemap's rule for a change of places (sim_engine): when places fall,
+    idle servers go at once and busy ones when their person finishes (nobody new starts until
+    under the new number); when they rise, servers still finishing stay on and the rest are
+    added. (ciw's own rule sends every server off duty and adds the new shift's number, so for
+    a while more people are in service than the places.)"""
+
+    class Node(ciw.Node):
+        def change_shift(self):
+            self.schedule.get_next_shift()
+            self.next_shift_change = self.schedule.next_shift_change_date
+            old, self.c = self.c, self.schedule.c
+            self.node_capacity += self.c - old
+            on = [s for s in self.servers if not s.offduty]
+            going = len(on) - self.c
+            if going > 0:
+                for srvr in sorted(on, key=lambda s: s.busy)[:going]:  # idle ones first
+                    srvr.shift_end = self.next_event_date
+                    if srvr.busy:
+                        srvr.offduty = True
+                    else:
+                        self.kill_server(srvr)
+            else:
+                for srvr in [s for s in self.servers if s.offduty][:-going]:
+                    srvr.offduty = False
+                    going += 1
+                self.add_new_servers(-going)
+            self.begin_service_if_possible_change_shift()
+
+        def detatch_server(self, server, individual):
+            # a place freed while more are in service than the places goes, not the server
+            # due off: the count, not who holds which place, is what follows the calendar
+            if not server.offduty:
+                over = next((s for s in self.servers if s.offduty), None)
+                if over is not None:
+                    over.offduty, server.offduty = False, True
+                    server.shift_end = over.shift_end
+            super().detatch_server(server, individual)
+
+    return Node
+
+
 def run_one(network: Network, days: float, warm_up: float, seed: int) -> dict:
     """One run of servicemap's engine: ``warm_up`` days, then ``days`` measured. Returns the
     run's figures per station and for the system."""
@@ -85,15 +146,15 @@ def run_ciw(network: Network, days: float, warm_up: float, seed: int) -> dict:
     random.seed(seed)
     refusals: list = []
     stations = network.stations
+    end = warm_up + days
     params = ciw.create_network(
-        arrival_distributions=[ciw.dists.Exponential(s.arrivals_per_day)
-                               if s.arrivals_per_day > 0 else None for s in stations],
+        arrival_distributions=[_arrivals(ciw, s, end) for s in stations],
         service_distributions=[_distribution(ciw, s.stay) for s in stations],
-        number_of_servers=[s.places for s in stations],
+        number_of_servers=[_servers(ciw, s, end) for s in stations],
         queue_capacities=[s.queue_limit for s in stations],
         routing=_routers(ciw, network, refusals))
-    sim = ciw.Simulation(params)
-    end = warm_up + days
+    timed = any(s.places_steps is not None for s in stations)  # else ciw's own node, as before
+    sim = ciw.Simulation(params, node_class=_node_class(ciw) if timed else None)
     sim.simulate_until_max_time(end)
     records = sim.get_all_records(include_incomplete=True)
     return sim_stats.run_figures(records, refusals, len(stations), warm_up, end)
@@ -104,17 +165,20 @@ def _worker(args) -> dict:
 
 
 def simulate(doc_or_network, *, days: float = 365, warm_up: float = 90, runs: int = 10,
-             seed: int = 1, workers: int | None = None, separate: bool = False,
+             seed: int = 1, start: datetime.date | None = None,
+             workers: int | None = None, separate: bool = False,
              progress: Callable[[int, int], None] | None = None,
              cancelled: Callable[[], bool] | None = None) -> dict:
     """Simulate ``runs`` runs (seeds ``seed``, ``seed + 1``, ...) and summarise them: the
     ``simulate --json`` object without its scenario wrapping (``services``, ``system``,
-    ``assumptions``). ``workers``: processes (default: the cores, at most ``runs``; 1 runs in
-    this process, unless ``separate``: the window's runs never share its process).
-    ``progress(done, runs)`` is called after each run; ``cancelled()`` is
-    asked often, and when it says True the workers are stopped and :class:`Cancelled`
-    raised."""
-    network = doc_or_network if isinstance(doc_or_network, Network) else build(doc_or_network)
+    ``assumptions``). ``start``: the date measuring begins, after the warm-up (default
+    today; a network passed in was built with its own). ``workers``: processes (default: the
+    cores, at most ``runs``; 1 runs in this process, unless ``separate``: the window's runs
+    never share its process). ``progress(done, runs)`` is called after each run;
+    ``cancelled()`` is asked often, and when it says True the workers are stopped and
+    :class:`Cancelled` raised."""
+    network = doc_or_network if isinstance(doc_or_network, Network) else \
+        build(doc_or_network, start, days, warm_up)
     sim_engine.check_size(network, days, warm_up)
     jobs = [(network, float(days), float(warm_up), seed + i) for i in range(runs)]
     workers = min(runs, os.cpu_count() or 1) if workers is None else max(1, workers)

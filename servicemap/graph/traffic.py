@@ -3,7 +3,9 @@
 People into a service = the arrivals its access points send it + the sum, over its flows in
 from other services, of the upstream service's people in x the flow's share. Access points
 hold ``arrivals_per_year``; flows hold ``share_pct``, their share of the people leaving their
-source. Defined exactly in docs/analysis.md (derived volumes); in short:
+source; an access point with an ``arrivals_calendar`` sends its calendar's mean over the week
+from today (graph/calendar_means.py) unless asked for the plain field. Defined exactly in
+docs/analysis.md (derived volumes); in short:
 
 * a flow's volume is **derived** when it has a share and its source's people are known (an
   access point's arrivals, or a service's people in, derived or from recorded volumes);
@@ -30,6 +32,7 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 
+from servicemap.graph import calendar_means
 from servicemap.model import EdgeKind, NodeKind
 
 DISAGREE_SHARE = 0.05  # a recorded volume this far from the derived one is flagged
@@ -255,12 +258,13 @@ def disagreements(flows: Iterable[FlowRecord], result: dict) -> list[dict]:
 
 
 def records(nodes: Iterable[Mapping[str, object]], edges: Iterable[Mapping[str, object]]):
-    """``(kinds, names, arrivals, flows)`` from plain node and edge records (``validate``)."""
+    """``(kinds, names, arrivals, flows)`` from plain node and edge records (``validate``);
+    an access point's arrivals are its calendar's mean where it has one."""
     kinds, names, arrivals = {}, {}, {}
     for n in nodes:
         kinds[n["id"]], names[n["id"]] = n["kind"], n.get("name")
         if n["kind"] == NodeKind.ACCESS_POINT:
-            arrivals[n["id"]] = n.get("arrivals_per_year")
+            arrivals[n["id"]] = calendar_means.arrivals(n)
     flows = [FlowRecord(e["id"], e["source"], e["target"], e.get("share_pct"),
                         e.get("volume_per_year"))
              for e in edges if e.get("kind") == EdgeKind.FLOW and e.get("source") in kinds
@@ -283,12 +287,14 @@ def record_disagreements(nodes, edges) -> list[str]:
             f"{r['derived']:,.0f}" for r in disagreements(flows, derive(kinds, arrivals, flows))]
 
 
-def from_document(doc) -> tuple[dict, list[FlowRecord], dict, dict]:
-    """``(kinds, flows, arrivals, names)`` of a document's graph."""
+def from_document(doc, plain: bool = False) -> tuple[dict, list[FlowRecord], dict, dict]:
+    """``(kinds, flows, arrivals, names)`` of a document's graph. An access point's arrivals
+    are its calendar's mean over the week from today where it has one, or with ``plain`` its
+    ``arrivals_per_year`` alone (the simulation, which follows the calendar itself)."""
     graph = doc.graph
     kinds = dict(graph.nodes(data="kind"))
-    arrivals = {n: a.get("arrivals_per_year") for n, a in graph.nodes(data=True)
-                if a["kind"] == NodeKind.ACCESS_POINT}
+    arrivals = {n: a.get("arrivals_per_year") if plain else calendar_means.arrivals(a)
+                for n, a in graph.nodes(data=True) if a["kind"] == NodeKind.ACCESS_POINT}
     flows = [FlowRecord(k, u, v, d.get("share_pct"), d.get("volume_per_year"))
              for u, v, k, d in graph.edges(keys=True, data=True) if d["kind"] == EdgeKind.FLOW]
     names = dict(graph.nodes(data="name"))

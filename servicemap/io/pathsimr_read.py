@@ -5,13 +5,15 @@ access point ("Arrivals to ...") with ``arrivals_per_year`` and a referral flow 
 100%, each transition above 0 a flow with ``share_pct`` (a transfer, or a discharge into an
 exit) and its delay's mean as ``transfer_delay_days``; the service distribution gives
 ``length_of_stay_days``, ``los_distribution`` and ``los_sd_days``; the calendar's capacity
-(its time-weighted mean) ``capacity`` in places; ``ext_queue`` the ``queue_limit`` (``Inf``:
+(its time-weighted mean) ``capacity`` in places, and a calendar of a day or a week the
+``capacity_calendar`` (the arrivals' the access point's ``arrivals_calendar``:
+:mod:`servicemap.io.pathsimr_calendars`); ``ext_queue`` the ``queue_limit`` (``Inf``:
 none); a service point sending people to one whose ``int_queue`` is 0 has ``blocking`` (its
 people wait in place while the next is full; each ``int_queue`` is kept in the notes). Rates
 and times are converted from ``time_unit`` (hours or days) to days and people a year. What
-the map has no field for (a calendar that changes through the day, a Weibull distribution, a
-delay's spread, the internal queue) is kept as one ``PathSimR ...`` line of the item's notes
-(:mod:`servicemap.io.pathsimr`).
+the map has no field for (a calendar repeating other than daily or weekly, a Weibull
+distribution, a delay's spread, the internal queue) is kept as one ``PathSimR ...`` line of
+the item's notes (:mod:`servicemap.io.pathsimr`).
 
 Every malformed row or cell is one problem naming the file, row and column; all are
 collected and :class:`ImportProblems` is raised before anything is built. The map is laid
@@ -29,6 +31,7 @@ from servicemap.errors import ValidationError
 from servicemap.graph import layout
 from servicemap.graph.document import Document
 from servicemap.io import pathsimr as ps
+from servicemap.io import pathsimr_calendars as pc
 from servicemap.io.ids import Taken, unique
 from servicemap.io.report import Imported, ImportProblems, listing
 from servicemap.io.sheets import slug
@@ -383,11 +386,13 @@ def _build(nodes: list[_Node], unit: str, notices: list[str], net: Path,
             weibulls.append(name)
             notes = ps.dist_line("length of stay", node.dist, node.params, unit)
         caps = node.calendar["cap"]
-        if len(caps) > 1:
+        calendar = _calendar_text(caps, unit, "cap", name, notices)
+        if len(caps) > 1 and not calendar:
             notes = ps.with_line(notes, ps.calendar_line("cap", unit, caps))
         notes = ps.with_line(notes, ps.queue_line(node.int_queue))
         doc.add_node(
             NodeKind.SERVICE, name, node_id, capacity=_tidy(ps.mean_of(caps)),
+            capacity_calendar=calendar,
             capacity_unit="places", length_of_stay_days=mean / per_day,
             los_distribution=kind, los_sd_days=None if sd is None else sd / per_day,
             queue_limit=None if math.isinf(node.ext_queue) else int(node.ext_queue),
@@ -396,8 +401,13 @@ def _build(nodes: list[_Node], unit: str, notices: list[str], net: Path,
             notes=notes)
     for node, node_id in zip(nodes, ids, strict=True):
         if not node.exit:
-            _arrivals(doc, node, node_id, unit, taken)
+            _arrivals(doc, node, node_id, unit, taken, notices)
             _flows(doc, node, node_id, nodes, ids, unit, unused, taken)
+    if any(a.get("capacity_calendar") or a.get("arrivals_calendar")
+           for _, a in doc.graph.nodes(data=True)):
+        notices.append("PathSimR's calendars through the day or the week became calendars of "
+                       "places and arrivals (its time 0 taken as midnight, on a Monday for a "
+                       "week); the capacity and arrivals a year are their means")
     if weibulls:
         notices.append(f"PathSimR's Weibull length of service of {', '.join(weibulls)} became "
                        "a gamma distribution of the same mean and spread (the Weibull "
@@ -409,17 +419,37 @@ def _build(nodes: list[_Node], unit: str, notices: list[str], net: Path,
     return doc
 
 
-def _arrivals(doc: Document, node: _Node, node_id: str, unit: str, taken: Taken) -> None:
+def _calendar_text(steps: list, unit: str, metric: str, name: str, notices: list[str]) \
+        -> str | None:
+    """A node's PathSimR calendar as calendar text, None for one row; a period that is not a
+    day or a week is said in a notice (the caller keeps the notes line and the mean)."""
+    if len(steps) < 2:
+        return None
+    cal, why = pc.to_calendar(steps, unit, metric)
+    if cal is None:
+        what = "capacity" if metric == "cap" else "arrivals"
+        notices.append(f"PathSimR's {what} calendar of {name} {why}, so it is not a calendar "
+                       f"here: its time-weighted mean is the {what} and the calendar is kept "
+                       "in the notes (and exported again while the mean is unchanged)")
+        return None
+    return cal.text()
+
+
+def _arrivals(doc: Document, node: _Node, node_id: str, unit: str, taken: Taken,
+              notices: list[str]) -> None:
     steps = node.calendar["ext_arr"]
     if all(v == 0 for _, _, v in steps):
         return
     per_year = _tidy(ps.mean_of(steps) * ps.unit_factor(unit) * ps.DAYS_PER_YEAR)
-    notes = ps.calendar_line("ext_arr", unit, steps) if len(steps) > 1 else ""
     name = doc.node(node_id)["name"]
+    calendar = _calendar_text(steps, unit, "ext_arr", f"Arrivals to {name}", notices)
+    notes = ps.calendar_line("ext_arr", unit, steps) if len(steps) > 1 and not calendar \
+        else ""
     access = unique(f"arrivals-{node_id}", taken)
     taken.add(access)
     doc.add_node(NodeKind.ACCESS_POINT, f"Arrivals to {name}", access,
-                 category="external arrivals", arrivals_per_year=per_year, notes=notes)
+                 category="external arrivals", arrivals_per_year=per_year,
+                 arrivals_calendar=calendar, notes=notes)
     edge_id = unique(f"{access}-flow", taken)
     taken.add(edge_id)
     doc.add_edge(EdgeKind.FLOW, access, node_id, edge_id, flow_type="referral", share_pct=100.0)

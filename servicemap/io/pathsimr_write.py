@@ -6,7 +6,8 @@ its ``capacity`` its ``cap``, ``queue_limit`` its ``ext_queue``; a service whose
 block has an ``int_queue`` of 0), every exit a flow of a service reaches an exit, each flow's
 ``share_pct`` its transition and ``transfer_delay_days`` its delay; the access points'
 ``arrivals_per_year`` times their flows' shares are the ``ext_arr`` of the services they
-feed. A ``PathSimR ...`` line of an item's notes (a calendar through the day, a Weibull, a
+feed; a ``capacity_calendar`` or ``arrivals_calendar`` is written as rows over a day or a
+week. A ``PathSimR ...`` line of an item's notes (a calendar of another period, a Weibull, a
 delay's spread, an internal queue) is written back while the fields still agree with it; a
 planner's later change to the field wins. Times and rates are written per ``time_unit``.
 
@@ -26,10 +27,13 @@ import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from servicemap import calendars
+from servicemap.calendars import Calendar
 from servicemap.errors import FileFormatError, SaveError
-from servicemap.graph import rules
+from servicemap.graph import rules, sim_calendars
 from servicemap.graph.document import Document
 from servicemap.io import pathsimr as ps
+from servicemap.io import pathsimr_calendars as pc
 from servicemap.io import safety
 from servicemap.model import EdgeKind, NodeKind
 from servicemap.words import plural
@@ -111,7 +115,17 @@ def _point(doc: Document, node_id: str, unit: str, problems: list[str]) -> _Poin
     if stay:
         point.dist, point.params = stay
     capacity = attrs.get("capacity")
-    if capacity is None or capacity <= 0:
+    calendar = _calendar(attrs.get("capacity_calendar"), what, problems)
+    if calendar is not None:
+        period = 1 if pc.is_daily(calendar) else 7
+        steps = pc.day_steps(calendar, capacity, period)
+        if any(v is None for _, v in steps):
+            problems.append(f"{what} has no capacity for the times its calendar leaves out")
+        elif all(v == 0 for _, v in steps):
+            problems.append(f"{what} has a capacity of 0 at all times; PathSimR needs some")
+        else:
+            point.cap = pc.rows_of(steps, period, unit)
+    elif capacity is None or capacity <= 0:
         problems.append(f"{what} has no capacity" if capacity is None
                         else f"{what} has a capacity of 0; PathSimR needs some")
     else:
@@ -144,6 +158,22 @@ def _point(doc: Document, node_id: str, unit: str, problems: list[str]) -> _Poin
     return point
 
 
+def _calendar(text: str | None, what: str, problems: list[str]) -> Calendar | None:
+    """A stored calendar PathSimR can take (None: none, or a problem said)."""
+    if not (text or "").replace(";", "").strip():
+        return None
+    try:
+        calendar = calendars.parse(text)
+    except calendars.CalendarError as exc:
+        problems.append(f"{what}: its calendar cannot be read: {exc}")
+        return None
+    why = pc.problem(calendar)
+    if why:
+        problems.append(f"{what}'s calendar has {why}")
+        return None
+    return calendar
+
+
 def _internal_queue(doc: Document, node_id: str, attrs: dict) -> float:
     """PathSimR's ``int_queue``: 0 when a service sending people here blocks (they wait in
     place while this one is full), else none (``Inf``); the notes' value while it still
@@ -170,9 +200,11 @@ def _delay(attrs: dict, per_day: float, unit: str) -> tuple[str, tuple[float, ..
 
 def _arrivals(doc: Document, points: dict[str, _Point], unit: str,
               problems: list[str]) -> None:
-    """Each service point's external arrivals from the access points that feed it."""
+    """Each service point's external arrivals from the access points that feed it: their
+    rates, or through the day or week when one of them has a calendar."""
     per_day = ps.unit_factor(unit)
     feeds: dict[str, list[tuple[str, float]]] = {}
+    timed: dict[str, Calendar] = {}
     for access in doc.nodes_of_kind(NodeKind.ACCESS_POINT):
         flows = [(t, a) for _, t, a in _flows_out(doc, access) if t in points]
         if not flows:
@@ -180,7 +212,14 @@ def _arrivals(doc: Document, points: dict[str, _Point], unit: str,
         attrs = doc.node(access)
         what = rules.describe_node(access, attrs)
         per_year = attrs.get("arrivals_per_year")
-        if per_year is None:
+        calendar = _calendar(attrs.get("arrivals_calendar"), what, problems)
+        if calendar is not None:
+            timed[access] = calendar
+            if any(v is None for _, v in pc.day_steps(calendar, per_year, 7)):
+                problems.append(f"{what} has no arrivals per year for the times its calendar "
+                                "leaves out")
+                continue
+        elif per_year is None:
             problems.append(f"{what} has no arrivals per year")
             continue
         for target, a in flows:
@@ -189,10 +228,21 @@ def _arrivals(doc: Document, points: dict[str, _Point], unit: str,
                 problems.append(f"{what}: its flow to {doc.describe(target)} has no share")
                 continue
             feeds.setdefault(target, []).append((access, 1.0 if share is None else share / 100))
+    if problems:
+        return
+    to_unit = 1 / ps.DAYS_PER_YEAR / per_day  # people a year -> per time unit
     for node_id, point in points.items():
         fed = feeds.get(node_id, [])
-        rate = sum(doc.node(a)["arrivals_per_year"] * s for a, s in fed) \
-            / ps.DAYS_PER_YEAR / per_day
+        if any(a in timed for a, _ in fed):
+            period = 1 if all(pc.is_daily(timed[a]) for a, _ in fed if a in timed) else 7
+            parts = [(share, pc.day_steps(timed[a], doc.node(a)["arrivals_per_year"], period))
+                     for a, share in fed if a in timed]
+            constant = sum(doc.node(a)["arrivals_per_year"] * s for a, s in fed
+                           if a not in timed)
+            point.arrivals = pc.rows_of(sim_calendars.add(parts, constant), period, unit,
+                                        to_unit)
+            continue
+        rate = sum(doc.node(a)["arrivals_per_year"] * s for a, s in fed) * to_unit
         noted = ps.noted_calendar(doc.node(fed[0][0]).get("notes"), "ext_arr", unit) \
             if len(fed) == 1 and fed[0][1] == 1 else None
         point.arrivals = noted if noted and ps.close(ps.mean_of(noted), rate) \

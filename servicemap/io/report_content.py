@@ -208,7 +208,9 @@ def build(a_doc, b_doc, a: str, b: str, sims: list[tuple[str, dict]] | None = No
                     [(label, s["waits"], k) for label, s, k in sides], choice.name, why))
         s = settings or {}
         report.assumptions.append(
-            f"Simulated {s.get('days', 365):,g} days after a {s.get('warm_up', 90):,g}-day "
+            f"Simulated {s.get('days', 365):,g} days"
+            f"{' from ' + s['start'].isoformat() if s.get('start') else ''} after a "
+            f"{s.get('warm_up', 90):,g}-day "
             f"warm-up, {plural(s.get('runs', 10), 'run')} from seed {s.get('seed', 1)} for each "
             "side; places held over time are counted at the start of each day, the band "
             "runs from the 5th to the 95th percentile over the runs.")

@@ -97,13 +97,17 @@ def _field_columns(kind: str, names: tuple[str, ...]) -> tuple[Column, ...]:
     for name in names:
         f = fields[name]
         help_text = f.title + (" (0-100)" if f.maximum == 100 else
-                               " (a number, 0 or more)" if f.minimum == 0 else "")
+                               " (a number, 0 or more)" if f.minimum == 0 else
+                               CALENDAR_HELP if f.unit == "calendar" else "")
         choices = SUGGESTED_CATEGORIES if name == "category" else f.choices
         cols.append(Column(name, help_text, f, required=name == "name", choices=choices,
                            free=name == "category"))
     return tuple(cols)
 
 
+CALENDAR_HELP = (': entries separated by ";", each [from YYYY-MM-DD] [days] [HH:MM-HH:MM] '
+                 'value, such as "Mon-Fri 08:00-20:00 12; Sat,Sun 4"; where none applies the '
+                 'plain figure holds')
 ID = Column("id", "Leave empty to make one from the name; kept when given")
 TAIL = ("notes", "x", "y", "pinned", model.SOURCE, model.AS_OF, model.VERIFIED)
 # The provenance of the link to its parent (a part_of edge): column -> the edge's field.

@@ -150,3 +150,47 @@ def test_the_pathways_table_gives_days_from_entry_to_exit(qtbot, open_window, tm
     text = csv_out.read_text(encoding="utf-8-sig")
     assert text.index("Pathway,People (a run)") > text.index("Service,") > -1
     assert "Straight to the ward,0,unknown,unknown,unknown,unknown" in text
+
+
+def test_the_start_date_is_typed_and_said_with_the_results(qtbot, window):
+    from PySide6.QtCore import QDate
+    from PySide6.QtWidgets import QDateTimeEdit
+
+    dialog = open_dialog(window)
+    assert dialog.start.date() == QDate.currentDate()  # today unless changed
+    set_value(qtbot, dialog.days, 30)
+    set_value(qtbot, dialog.warm_up, 5)
+    set_value(qtbot, dialog.runs, 1)
+    dialog.start.setFocus()  # as a click on the year: each part moves on when it is full
+    dialog.start.setSelectedSection(QDateTimeEdit.Section.YearSection)
+    qtbot.keyClicks(dialog.start, "20270401")
+    qtbot.keyClick(dialog.start, Qt.Key_Tab)
+    assert dialog.start.date() == QDate(2027, 4, 1)
+    qtbot.mouseClick(dialog.run_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: not dialog.running, timeout=60_000)
+    assert "measured from 2027-04-01" in dialog.status.text(), dialog.status.text()
+
+
+def test_a_map_with_calendars_runs_from_the_start_date_and_says_them(qtbot, open_window,
+                                                                      tmp_path):
+    from PySide6.QtCore import QDate
+
+    from tests.test_simulation_calendars import clinic
+
+    path = tmp_path / "clinic.smap"
+    store.save(clinic("Mon-Fri 08:00-20:00 5; Sat,Sun 2", "from 2027-07-01 7300"), path)
+    dialog = open_dialog(open_window(path))
+    set_value(qtbot, dialog.days, 60)
+    set_value(qtbot, dialog.warm_up, 0)
+    set_value(qtbot, dialog.runs, 1)
+    arrivals = {}
+    for start in (QDate(2027, 3, 1), QDate(2027, 7, 1)):
+        dialog.start.setDate(start)
+        qtbot.mouseClick(dialog.run_button, Qt.LeftButton)
+        qtbot.waitUntil(lambda: not dialog.running, timeout=60_000)
+        arrivals[start.month()] = dialog.result["system"]["arrivals_per_year"]
+    assert arrivals[3] < 2000 < arrivals[7]  # 730 a year, then the step to 7,300
+    said = dialog.assumed.toPlainText().splitlines()
+    assert "Assumed: Clinic: places follow a calendar (5 on weekdays 08:00-20:00, 2 at " \
+        "weekends, otherwise 3)" in said
+    assert "Assumed: GP: arrivals follow a calendar (7,300 a year from 1 July 2027)" in said

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
     QToolTip,
 )
 
-from servicemap.graph import arrange
+from servicemap.graph import arrange, calendar_means
 from servicemap.graph.rules import check_join
 from servicemap.model import KIND_LABELS, EdgeKind, NodeKind
 from servicemap.render import style
@@ -371,6 +371,11 @@ class CanvasScene(NoteGestures, MapScene):
             if attrs.get("capacity") is not None:
                 tip.append(f"Capacity: {_fmt_number(attrs['capacity'])} "
                            f"{attrs.get('capacity_unit') or ''}".rstrip())
+            for name, what in (("capacity_calendar", "Places"), ("arrivals_calendar",
+                                                                 "Arrivals")):
+                timed = calendar_means.words(attrs, name)
+                if timed:
+                    tip.append(f"{what} follow a calendar: {timed}")
             return "\n".join(tip)
         attrs = self.doc.edge(item_id)
         u, v = self.doc.edge_ends(item_id)

@@ -1,25 +1,28 @@
 """Analysis > Simulate…: the whole-map simulation (servicemap.graph.simulate) from the window.
 
-A dialog takes the days, warm-up, runs and seed; Run builds the queueing network from the map
-as it is and runs it in a worker thread that drives worker processes (both cores), so the
-window stays responsive; a progress bar counts the runs and Cancel stops the workers. The
-results fill a table, one row per service with each mean's 95% interval; a second table gives
-each map pathway's people and days from entry to exit. Copy (text and HTML for a spreadsheet)
-and Export… (CSV, one table after the other, or Excel, a sheet each) take both away as the
-Analysis dock's tables do; what the map did not say is listed under the tables. The Charts
-tab draws, for the service chosen (busiest first), its places held day by day with the
-5th-95th percentile band over the runs and its wait distribution, then bars of the busiest
-services.
+A dialog takes the days, warm-up, runs, seed and start date (when measuring begins, after the
+warm-up: the map's calendars of places and arrivals are followed from it); Run builds the
+queueing network from the map as it is and runs it in a worker thread that drives worker
+processes (both cores), so the window stays responsive; a progress bar counts the runs and
+Cancel stops the workers. The results fill a table, one row per service with each mean's 95%
+interval; a second table gives each map pathway's people and days from entry to exit. Copy
+(text and HTML for a spreadsheet) and Export… (CSV, one table after the other, or Excel, a
+sheet each) take both away as the Analysis dock's tables do; what the map did not say is
+listed under the tables. The Charts tab draws, for the service chosen (busiest first), its
+places held day by day with the 5th-95th percentile band over the runs and its wait
+distribution, then bars of the busiest services.
 """
 
 from __future__ import annotations
 
+import datetime
 import threading
 from pathlib import Path
 
-from PySide6.QtCore import QMimeData, Qt, QTimer
+from PySide6.QtCore import QDate, QMimeData, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
+    QDateEdit,
     QDialog,
     QFileDialog,
     QFormLayout,
@@ -93,9 +96,16 @@ class SimulateDialog(QDialog):
                              "Days simulated before measuring, starting from an empty map")
         self.runs = _spin("sim_runs", 1, 1000, 10, "Independent runs: the seed, seed + 1, ...")
         self.seed = _spin("sim_seed", 0, 2_000_000_000, 1, "The first run's seed")
+        self.start = QDateEdit(QDate.currentDate())
+        self.start.setObjectName("sim_start")
+        self.start.setDisplayFormat("yyyy-MM-dd")
+        self.start.setCalendarPopup(True)
+        self.start.setToolTip("The date measuring begins, after the warm-up: the map's "
+                              "calendars of places and arrivals are followed from it")
         form = QFormLayout()
         for label, box in (("Days measured", self.days), ("Warm-up (days)", self.warm_up),
-                           ("Runs", self.runs), ("Seed", self.seed)):
+                           ("Runs", self.runs), ("Seed", self.seed),
+                           ("Start (after the warm-up)", self.start)):
             form.addRow(label, box)
         self.run_button = QPushButton("&Run")
         self.run_button.setObjectName("sim_run")
@@ -175,6 +185,10 @@ class SimulateDialog(QDialog):
         self._runs_done = 0
         self.result: dict | None = None
 
+    def start_date(self) -> datetime.date:
+        d = self.start.date()
+        return datetime.date(d.year(), d.month(), d.day())
+
     @property
     def running(self) -> bool:
         return self._poll.isActive()
@@ -182,12 +196,18 @@ class SimulateDialog(QDialog):
     def run(self) -> None:
         if self.running:
             return
-        network = build(self.host.session.doc)
+        settings = dict(days=self.days.value(), warm_up=self.warm_up.value(),
+                        runs=self.runs.value(), seed=self.seed.value(),
+                        start=self.start_date())
+        try:
+            network = build(self.host.session.doc, settings["start"], settings["days"],
+                            settings["warm_up"])
+        except ServiceMapError as exc:  # a calendar that cannot be read
+            self.status.setText(f"The simulation cannot start: {exc}")
+            return
         if not network.services:
             self.status.setText("The map has no services to simulate.")
             return
-        settings = dict(days=self.days.value(), warm_up=self.warm_up.value(),
-                        runs=self.runs.value(), seed=self.seed.value())
         self._cancel, self._done, self._runs_done = False, [], 0
         self.progress.setRange(0, settings["runs"])
         self.progress.setValue(0)
@@ -236,7 +256,8 @@ class SimulateDialog(QDialog):
         system = result["system"]
         self.status.setText(
             f"{plural(settings['runs'], 'run')} of {settings['days']:,} days after a "
-            f"{settings['warm_up']:,}-day warm-up, from seed {settings['seed']}: "
+            f"{settings['warm_up']:,}-day warm-up, from seed {settings['seed']}, measured "
+            f"from {settings['start'].isoformat()}: "
             f"{_text(system['arrivals_per_year'], 0)} people arriving a year, "
             f"{_text(system['refused_per_year'], 0)} refused; "
             f"{_text(system['time_in_system_mean_days'], 1)} days from entry to exit.")

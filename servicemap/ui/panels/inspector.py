@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 from servicemap import model, units
 from servicemap.model import Field
 from servicemap.ui.panels.base import ERROR_STYLE, Panel
+from servicemap.ui.panels.calendar_dialog import calendar_cell, line_tip
 from servicemap.ui.panels.queue_rows import QueueRows
 from servicemap.ui.panels.structure_rows import PARENT_TITLES, StructureRows
 from servicemap.words import plural, without_ids
@@ -146,6 +147,25 @@ class _DateRow(_TextRow):
     def read(self):
         text = self.widget.text().strip()
         return text or None
+
+
+class _CalendarRow(_TextRow):
+    """A calendar's text, and **Edit calendar…** under it (panels/calendar_dialog.py): the
+    table's canonical text is committed as one edit; the document checks typed text."""
+
+    def __init__(self, field, target, commit):
+        super().__init__(field, target, commit)
+        self.cell, self.button = calendar_cell(self.widget, field.name, field_title(field),
+                                               lambda text: self._edited(text, commit))
+
+    def show(self, value):
+        super().show(value)
+        self.widget.setToolTip(line_tip(value, self.field.name))
+        self.button.setEnabled(not self.widget.isReadOnly())
+
+    def _edited(self, text: str, commit) -> None:
+        self.widget.setText(text)
+        commit(self)
 
 
 class _NumberRow(_TextRow):
@@ -328,6 +348,7 @@ def _make_row(field: Field, target: tuple, commit, chosen_units: dict[str, str])
         return _PercentRow(field, target, commit)
     row_class = (_BoolRow if field.type is bool else
                  _DateRow if field.unit == "date" else
+                 _CalendarRow if field.unit == "calendar" else
                  _NumberRow if field.type in (int, float) else
                  _ChoiceRow if field.choices is not None else
                  _CategoryRow if field.name == "category" else
