@@ -362,8 +362,8 @@ class _Builder:
         out = {}
         for column, f in fields.items():
             raw = cells.get(column)
-            if is_blank(raw):
-                continue
+            if raw is None or raw == "" or (f.type is not str and is_blank(raw)):
+                continue  # text keeps its spaces, as every other text cell does
             value, why = convert(f, raw)
             if why:
                 self.problem(sheet, n, column, why)
