@@ -56,8 +56,8 @@ def rects_overlap(a: Rect, b: Rect) -> bool:
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
-def segment_crosses(p: Point, q: Point, rect: Rect) -> bool:
-    """Whether the segment p-q passes through ``rect`` (Liang-Barsky clipping)."""
+def clip_segment(p: Point, q: Point, rect: Rect) -> tuple[float, float] | None:
+    """The part (t0, t1) of the segment p-q inside ``rect``, or None (Liang-Barsky clipping)."""
     left, top, right, bottom = rect
     dx, dy = q[0] - p[0], q[1] - p[1]
     lo, hi = 0.0, 1.0
@@ -65,7 +65,7 @@ def segment_crosses(p: Point, q: Point, rect: Rect) -> bool:
                            (-dy, p[1] - top), (dy, bottom - p[1])):
         if edge_p == 0:
             if edge_q < 0:
-                return False
+                return None
             continue
         r = edge_q / edge_p
         if edge_p < 0:
@@ -73,8 +73,13 @@ def segment_crosses(p: Point, q: Point, rect: Rect) -> bool:
         else:
             hi = min(hi, r)
         if lo > hi:
-            return False
-    return True
+            return None
+    return lo, hi
+
+
+def segment_crosses(p: Point, q: Point, rect: Rect) -> bool:
+    """Whether the segment p-q passes through ``rect``."""
+    return clip_segment(p, q, rect) is not None
 
 
 def _cells(rect: Rect) -> Iterable[tuple[int, int]]:

@@ -275,15 +275,7 @@ class NodeItem(QGraphicsItem):
         painter.setRenderHint(QPainter.Antialiasing, True)
         painter.setPen(QPen(colour, width))
         painter.setBrush(QBrush(self.fill))
-        if self.kind == NodeKind.ACCESS_POINT:
-            radius = rect.height() / 2
-            painter.drawRoundedRect(rect, radius, radius)
-        elif self.kind == NodeKind.EXIT:
-            painter.drawRect(rect)
-            painter.setBrush(Qt.NoBrush)
-            painter.drawRect(rect.adjusted(4, 4, -4, -4))
-        else:
-            painter.drawRoundedRect(rect, 8, 8)
+        style.draw_shape(painter, self.kind, rect)
         painter.setPen(style.TEXT)
         painter.setFont(_font())
         fade = _fade(lod)

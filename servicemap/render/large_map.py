@@ -395,17 +395,7 @@ class LargeMap:
                 look = box.look
                 painter.setPen(pens[look])
                 painter.setBrush(self.looks[look][0])
-            rect = box.scene_rect()
-            if box.kind == NodeKind.ACCESS_POINT:
-                radius = rect.height() / 2
-                painter.drawRoundedRect(rect, radius, radius)
-            elif box.kind == NodeKind.EXIT:
-                painter.drawRect(rect)
-                painter.setBrush(Qt.NoBrush)
-                painter.drawRect(rect.adjusted(4, 4, -4, -4))
-                painter.setBrush(self.looks[look][0])
-            else:
-                painter.drawRoundedRect(rect, 8, 8)
+            style.draw_shape(painter, box.kind, box.scene_rect())
 
     def _paint_names(self, painter: QPainter, boxes: list[Box], font: QFont) -> None:
         painter.setPen(style.TEXT)

@@ -72,18 +72,12 @@ class LargePicture(Picture):
                  for k, line in shown.items()]
         boxes = [box.edges() for box in records.nodes.values()]
         order = sorted(shown, key=lambda k: -(shown[k].volume or 0))
-        few = len(flows) <= MAX_PLACED_LABELS  # else trying other places takes seconds
-        kept = flow_labels.clear_labels(flows, {k: line.label_at for k, line in shown.items()},
-                                        boxes, order, flow_labels.CANDIDATES if few else ())
+        kept = self._clear_numbers(shown, flows, boxes, order)
         for key, line in shown.items():
             if key in kept:
                 line.label_at = kept[key]
             else:
                 line.show_label = False
-        dropped = len(shown) - len(kept)
-        if dropped:
-            self.numbers_note = (f"{dropped:,} of {len(shown):,} flow numbers are left out "
-                                 "where they would cover a line, a box or another number.")
 
     def facts_footer(self, doc: Document) -> str | None:
         """As :meth:`Picture.facts_footer`, read once for the picture: its records were made

@@ -9,6 +9,7 @@ import math
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QPainterPath, QPen, QPolygonF
 
+from servicemap.graph import flow_labels
 from servicemap.model import FlowType
 from servicemap.render import style
 
@@ -31,35 +32,26 @@ def add_line(path: QPainterPath, points, radius: float = 8.0) -> None:
     """The flow's line into ``path``: its bends rounded off (by at most half of either
     piece), as :class:`~servicemap.render.items.FlowItem` draws it."""
     path.moveTo(*points[0])
-    for (ax, ay), (bx, by), (cx, cy) in zip(points, points[1:], points[2:], strict=False):
-        into, out = math.hypot(bx - ax, by - ay), math.hypot(cx - bx, cy - by)
-        r = min(radius, into / 2, out / 2)
-        if r <= 0.5 or into == 0 or out == 0:
-            path.lineTo(bx, by)
-            continue
-        path.lineTo(bx - (bx - ax) / into * r, by - (by - ay) / into * r)
-        path.quadTo(bx, by, bx + (cx - bx) / out * r, by + (cy - by) / out * r)
+    for a, b, c in zip(points, points[1:], points[2:], strict=False):
+        _bend(path, a, b, c, radius)
     path.lineTo(*points[-1])
+
+
+def _bend(path: QPainterPath, a, b, c, radius: float) -> None:
+    """The bend at ``b`` (from ``a``, on to ``c``) rounded off by at most half of either piece."""
+    (ax, ay), (bx, by), (cx, cy) = a, b, c
+    into, out = math.hypot(bx - ax, by - ay), math.hypot(cx - bx, cy - by)
+    r = min(radius, into / 2, out / 2)
+    if r <= 0.5 or into == 0 or out == 0:
+        path.lineTo(bx, by)
+        return
+    path.lineTo(bx - (bx - ax) / into * r, by - (by - ay) / into * r)
+    path.quadTo(bx, by, bx + (cx - bx) / out * r, by + (cy - by) / out * r)
 
 
 def clip(a, b, rect) -> tuple[float, float] | None:
     """The part (t0, t1) of the segment a-b inside ``rect`` (left, top, right, bottom)."""
-    dx, dy = b[0] - a[0], b[1] - a[1]
-    lo, hi = 0.0, 1.0
-    for p, q in ((-dx, a[0] - rect[0]), (dx, rect[2] - a[0]),
-                 (-dy, a[1] - rect[1]), (dy, rect[3] - a[1])):
-        if p == 0:
-            if q < 0:
-                return None
-            continue
-        r = q / p
-        if p < 0:
-            lo = max(lo, r)
-        else:
-            hi = min(hi, r)
-        if lo > hi:
-            return None
-    return lo, hi
+    return flow_labels.clip_segment(a, b, rect)
 
 
 def add_part(path: QPainterPath, points, radius: float, rect) -> None:
@@ -79,15 +71,8 @@ def add_part(path: QPainterPath, points, radius: float, rect) -> None:
         (ax, ay), (bx, by) = points[k], points[k + 1]
         t = parts[k][0] if k > 0 else 0.0
         path.moveTo(ax + (bx - ax) * t, ay + (by - ay) * t)
-        for m in range(k + 1, j + 1):  # the bends inside the run, as _add_line rounds them
-            (ax, ay), (bx, by), (cx, cy) = points[m - 1], points[m], points[m + 1]
-            into, out = math.hypot(bx - ax, by - ay), math.hypot(cx - bx, cy - by)
-            r = min(radius, into / 2, out / 2)
-            if r <= 0.5 or into == 0 or out == 0:
-                path.lineTo(bx, by)
-                continue
-            path.lineTo(bx - (bx - ax) / into * r, by - (by - ay) / into * r)
-            path.quadTo(bx, by, bx + (cx - bx) / out * r, by + (cy - by) / out * r)
+        for m in range(k + 1, j + 1):  # the bends inside the run, as add_line rounds them
+            _bend(path, points[m - 1], points[m], points[m + 1], radius)
         (ax, ay), (bx, by) = points[j], points[j + 1]
         t = parts[j][1] if j < last else 1.0
         path.lineTo(ax + (bx - ax) * t, ay + (by - ay) * t)

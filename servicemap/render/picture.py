@@ -92,19 +92,26 @@ class Picture:
             boxes.append((r.left(), r.top(), r.right(), r.bottom()))
         doc = self.scene.doc
         order = sorted(shown, key=lambda k: -(doc.edge(k).get("volume_per_year") or 0))
-        few = len(flows) <= MAX_PLACED_LABELS  # else trying other places takes seconds
-        kept = flow_labels.clear_labels(flows, {k: i.label_at for k, i in shown.items()},
-                                        boxes, order, flow_labels.CANDIDATES if few else ())
+        kept = self._clear_numbers(shown, flows, boxes, order)
         for key, item in shown.items():
             if key in kept:
                 item.label_at = kept[key]
             else:
                 item.show_label = False
             item.update()
+
+    def _clear_numbers(self, shown: dict, flows: list, boxes: list, order: list) -> dict:
+        """Where each of the ``shown`` flows' numbers (items or records with ``label_at``)
+        can stay clear of lines, boxes and other numbers; the rest are counted in
+        ``numbers_note``."""
+        few = len(flows) <= MAX_PLACED_LABELS  # else trying other places takes seconds
+        kept = flow_labels.clear_labels(flows, {k: i.label_at for k, i in shown.items()},
+                                        boxes, order, flow_labels.CANDIDATES if few else ())
         dropped = len(shown) - len(kept)
         if dropped:
             self.numbers_note = (f"{dropped:,} of {len(shown):,} flow numbers are left out "
                                  "where they would cover a line, a box or another number.")
+        return kept
 
     def entries(self) -> list[Entry]:
         """The legend of what is shown, then ``extra_entries``. Past ``MAX_GROUP_ROWS``

@@ -99,3 +99,19 @@ def label_font() -> QFont:
         font.setPointSizeF(LABEL_PT)
         _label_font = font
     return QFont(_label_font)
+
+
+def draw_shape(painter, kind: str, rect) -> None:
+    """A box's outline in ``painter``'s pen and brush: an access point's pill, an exit's
+    double frame (the inner one unfilled; the brush is put back), a service's rounded box."""
+    if kind == NodeKind.ACCESS_POINT:
+        radius = rect.height() / 2
+        painter.drawRoundedRect(rect, radius, radius)
+    elif kind == NodeKind.EXIT:
+        painter.drawRect(rect)
+        brush = painter.brush()
+        painter.setBrush(Qt.NoBrush)
+        painter.drawRect(rect.adjusted(4, 4, -4, -4))
+        painter.setBrush(brush)
+    else:
+        painter.drawRoundedRect(rect, 8, 8)
