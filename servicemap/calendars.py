@@ -325,13 +325,15 @@ def mean(cal: Calendar, default: float | None, start: datetime.date,
     if isinstance(start, datetime.datetime):
         start = start.date()
     pieces = steps(cal, default, datetime.datetime.combine(start, datetime.time()), days)
+    if days <= 0:
+        return pieces[0][1]
     total = 0.0
     for i, (t, value) in enumerate(pieces):
         end = pieces[i + 1][0] if i + 1 < len(pieces) else days
         if value is None:
             return None
-        total += value * (end - t)
-    return total / days if days > 0 else pieces[0][1]
+        total += value * ((end - t) / days)  # weights of the whole: never past the largest value
+    return total
 
 
 # ----- in words -------------------------------------------------------------------------------

@@ -233,3 +233,10 @@ def test_steps_hold_the_value_at_every_moment(entries, start, offsets):
         t = (moment - start).total_seconds() / 86400
         held = [v for s, v in got if s <= t + 1e-9][-1]
         assert held == value_at(cal, -1.0, moment), (cal.text(), moment)
+
+
+def test_the_mean_of_huge_values_stays_finite():
+    """A week of values near the largest float averages to one of them, not to infinity
+    (the estimates' formulas cannot take an infinite number of places)."""
+    cal = calendars.parse("Mon-Fri 1e308; Sat,Sun 1e308")
+    assert calendars.mean(cal, None, datetime.date(2027, 1, 4)) == pytest.approx(1e308)
